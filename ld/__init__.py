@@ -1,0 +1,3 @@
+"""ldpub: publish library catalogue records as Linked Open Data."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,165 @@
+"""One declared table of settings.
+
+Every setting has a name, a default, a type and a help text. The CLI builds
+its flags from this table and each one can also be set with an ``LDPUB_*``
+environment variable. The environment is read in exactly one place
+(:func:`load_settings`, called by the CLI or by whoever embeds ldpub); the rest
+of the code receives a :class:`Settings` object and never looks at
+``os.environ`` itself.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+ENV_PREFIX = "LDPUB_"
+
+
+def _bool(value: str | bool) -> bool:
+    if isinstance(value, bool):
+        return value
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One row of the settings table."""
+
+    name: str
+    default: Any
+    help: str
+    type: Callable[[Any], Any] = str
+
+    @property
+    def env(self) -> str:
+        return ENV_PREFIX + self.name.upper()
+
+    @property
+    def flag(self) -> str:
+        return "--" + self.name.replace("_", "-")
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("store", "./data/store",
+            "Store location: a directory for the embedded store, or the http(s) URL "
+            "of a SPARQL 1.1 server (query endpoint; update and Graph Store endpoints "
+            "are found beside it)."),
+    Setting("base_uri", "http://localhost:5000/",
+            "Base URI of every minted URI; things are {base}id/{kind}/{key}."),
+    Setting("host", "127.0.0.1", "Address `ldpub serve` listens on."),
+    Setting("port", 5000, "Port `ldpub serve` listens on.", int),
+    Setting("workers", 0, "Serving worker processes; 0 means one per CPU core.", int),
+    Setting("threads", 4, "Threads per serving worker.", int),
+    Setting("trust_proxy", False,
+            "Honour X-Forwarded-Proto/Host from a reverse proxy in front of ldpub.", _bool),
+    Setting("query_timeout", 30.0, "SPARQL query timeout in seconds.", float),
+    Setting("max_rows", 10_000, "Most result rows a SPARQL SELECT returns (announced).", int),
+    Setting("max_concurrent_queries", 4,
+            "Concurrent SPARQL queries per worker before answering 503.", int),
+    Setting("update_token", "",
+            "Bearer token that enables SPARQL Update on /sparql; empty keeps it read-only."),
+    Setting("batch_size", 500, "Records per store transaction during a load.", int),
+    Setting("rejects", "",
+            "File (JSON Lines) where rejected records are reported; empty means "
+            "<store>/rejects.jsonl for the embedded store, ./rejects.jsonl otherwise."),
+    Setting("dataset_title", "ldpub catalogue", "Title of the dataset in its VoID description."),
+    Setting("dataset_description",
+            "Library catalogue records published as Linked Open Data by ldpub.",
+            "Description of the dataset in its VoID description."),
+    Setting("license", "https://creativecommons.org/publicdomain/zero/1.0/",
+            "License IRI announced for the dataset's metadata."),
+    Setting("dump_dir", "",
+            "Directory of downloadable dumps; empty means <store>/dumps or ./data/dumps."),
+    Setting("log_level", "INFO", "Logging level (DEBUG, INFO, WARNING, ERROR)."),
+)
+
+_BY_NAME = {s.name: s for s in SETTINGS}
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The resolved settings; built only by :func:`load_settings`."""
+
+    store: str
+    base_uri: str
+    host: str
+    port: int
+    workers: int
+    threads: int
+    trust_proxy: bool
+    query_timeout: float
+    max_rows: int
+    max_concurrent_queries: int
+    update_token: str
+    batch_size: int
+    rejects: str
+    dataset_title: str
+    dataset_description: str
+    license: str
+    dump_dir: str
+    log_level: str
+
+    @property
+    def store_is_remote(self) -> bool:
+        return self.store.startswith(("http://", "https://"))
+
+    @property
+    def rejects_path(self) -> Path:
+        if self.rejects:
+            return Path(self.rejects)
+        if self.store_is_remote:
+            return Path("rejects.jsonl")
+        return Path(self.store) / "rejects.jsonl"
+
+    @property
+    def dumps_path(self) -> Path:
+        if self.dump_dir:
+            return Path(self.dump_dir)
+        if self.store_is_remote:
+            return Path("data/dumps")
+        return Path(self.store) / "dumps"
+
+    def replace(self, **changes: Any) -> Settings:
+        return dataclasses.replace(self, **changes)
+
+
+def load_settings(env: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
+    """Resolve settings: explicit overrides > ``LDPUB_*`` environment > defaults.
+
+    ``overrides`` whose value is ``None`` are ignored, so CLI flags that were
+    not given fall through to the environment.
+    """
+    env = os.environ if env is None else env
+    values: dict[str, Any] = {}
+    for setting in SETTINGS:
+        raw = overrides.get(setting.name)
+        if raw is None:
+            raw = env.get(setting.env, setting.default)
+        values[setting.name] = setting.type(raw)
+    unknown = set(overrides) - set(_BY_NAME)
+    if unknown:
+        raise TypeError(f"unknown settings: {', '.join(sorted(unknown))}")
+    base = values["base_uri"]
+    values["base_uri"] = base if base.endswith("/") else base + "/"
+    return Settings(**values)
+
+
+def data_dir(name: str) -> Path:
+    """Where ``shapes``, ``vocab`` and ``sample`` live.
+
+    In a wheel they are copied into ``ld/_data``; in a checkout (including an
+    editable install) they sit at the repository root, except ``sample`` which
+    always lives in the package.
+    """
+    packaged = Path(str(resources.files("ld"))) / "_data" / name
+    if packaged.is_dir():
+        return packaged
+    if name == "sample":
+        return Path(__file__).parent / "sample"
+    return Path(__file__).resolve().parent.parent / name

@@ -1,0 +1,188 @@
+"""ONE format table and ONE negotiation function.
+
+Every representation ldpub produces (RDF serialisations, SPARQL result
+formats, citation formats, HTML) is a row of :data:`FORMATS`. Linked Data
+pages, the SPARQL endpoint, dumps and the CLI all look formats up here, and
+all content negotiation goes through :func:`negotiate`: file suffix first,
+then ``?format=``, then the Accept header (RFC 9110 section 12.5.1).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from ld.errors import NotAcceptable
+
+
+@dataclass(frozen=True)
+class Format:
+    """One representation.
+
+    ``key`` is the short name used in ``?format=`` and as file suffix
+    (``ext`` lists more suffixes); ``kind`` is "rdf" (triples), "dataset"
+    (quads), "results" (SPARQL SELECT/ASK), "citation" or "html".
+    ``rdflib`` is rdflib's serializer/parser plugin name, ``oxigraph`` the
+    pyoxigraph RdfFormat / QueryResultsFormat attribute name.
+    """
+
+    key: str
+    media_type: str
+    kind: str
+    label: str
+    ext: tuple[str, ...] = ()
+    aliases: tuple[str, ...] = ()
+    rdflib: str | None = None
+    oxigraph: str | None = None
+    charset: bool = True
+    extras: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def suffixes(self) -> tuple[str, ...]:
+        return (self.key, *self.ext)
+
+    @property
+    def content_type(self) -> str:
+        return f"{self.media_type}; charset=utf-8" if self.charset else self.media_type
+
+    def matches(self, media_type: str) -> bool:
+        return media_type == self.media_type or media_type in self.aliases
+
+
+FORMATS: tuple[Format, ...] = (
+    # RDF graphs
+    Format("ttl", "text/turtle", "rdf", "Turtle", ("turtle",),
+           ("application/x-turtle",), "turtle", "TURTLE"),
+    Format("jsonld", "application/ld+json", "rdf", "JSON-LD", ("json-ld",),
+           (), "json-ld", "JSON_LD"),
+    Format("rdf", "application/rdf+xml", "rdf", "RDF/XML", ("xml", "owl", "rdfxml"),
+           (), "xml", "RDF_XML"),
+    Format("nt", "application/n-triples", "rdf", "N-Triples", ("ntriples",),
+           ("text/plain",), "nt", "N_TRIPLES"),
+    # RDF datasets
+    Format("nq", "application/n-quads", "dataset", "N-Quads", ("nquads",),
+           ("text/x-nquads",), "nquads", "N_QUADS"),
+    Format("trig", "application/trig", "dataset", "TriG", (), (), "trig", "TRIG"),
+    # SPARQL results
+    Format("srj", "application/sparql-results+json", "results", "SPARQL JSON",
+           ("json",), ("application/json",), None, "JSON"),
+    Format("srx", "application/sparql-results+xml", "results", "SPARQL XML",
+           (), ("application/xml", "text/xml"), None, "XML"),
+    Format("csv", "text/csv", "results", "CSV", (), (), None, "CSV"),
+    Format("tsv", "text/tab-separated-values", "results", "TSV", (), (), None, "TSV"),
+    # citations
+    Format("bib", "application/x-bibtex", "citation", "BibTeX", ("bibtex",),
+           ("text/x-bibtex",)),
+    Format("ris", "application/x-research-info-systems", "citation", "RIS"),
+    Format("csljson", "application/vnd.citationstyles.csl+json", "citation", "CSL-JSON",
+           ("csl",), ()),
+    # people
+    Format("html", "text/html", "html", "HTML", ("htm",), ("application/xhtml+xml",)),
+)
+
+BY_KEY = {f.key: f for f in FORMATS}
+BY_SUFFIX = {s: f for f in FORMATS for s in f.suffixes}
+
+
+def get(key: str) -> Format:
+    """The format whose key is ``key`` (KeyError when none)."""
+    return BY_KEY[key]
+
+
+def formats_of(*kinds: str) -> tuple[Format, ...]:
+    """Formats of the given kinds, in table order."""
+    return tuple(f for f in FORMATS if f.kind in kinds)
+
+
+def by_media_type(media_type: str, offered: Sequence[Format] = FORMATS) -> Format | None:
+    media_type = media_type.split(";")[0].strip().lower()
+    return next((f for f in offered if f.matches(media_type)), None)
+
+
+@dataclass(frozen=True)
+class MediaRange:
+    type: str
+    subtype: str
+    q: float
+    params: tuple[tuple[str, str], ...] = ()
+
+    def match_rank(self, media_type: str) -> int:
+        """Specificity of a match (3 exact, 2 type/*, 1 */*), 0 when none."""
+        main, _, sub = media_type.partition("/")
+        if self.type == "*" and self.subtype == "*":
+            return 1
+        if self.type == main and self.subtype == "*":
+            return 2
+        if self.type == main and self.subtype == sub:
+            return 3
+        return 0
+
+
+def parse_accept(header: str | None) -> list[MediaRange]:
+    """Parse an Accept header per RFC 9110 12.5.1; malformed ranges are skipped."""
+    ranges: list[MediaRange] = []
+    for part in (header or "").split(","):
+        pieces = [p.strip() for p in part.split(";")]
+        mtype, _, subtype = pieces[0].lower().partition("/")
+        if not mtype or not subtype:
+            continue
+        q, params = 1.0, []
+        for param in pieces[1:]:
+            name, _, value = param.partition("=")
+            name, value = name.strip().lower(), value.strip().strip('"')
+            if name == "q":
+                try:
+                    q = min(max(float(value), 0.0), 1.0)
+                except ValueError:
+                    q = 0.0
+            elif name:
+                params.append((name, value))
+        ranges.append(MediaRange(mtype, subtype, q, tuple(params)))
+    return ranges
+
+
+def quality(ranges: Sequence[MediaRange], fmt: Format) -> float:
+    """The q-value the client gives ``fmt``: from the most specific matching range."""
+    best_rank, best_q = 0, 0.0
+    for media_type in (fmt.media_type, *fmt.aliases):
+        for r in ranges:
+            rank = r.match_rank(media_type)
+            if rank > best_rank or (rank == best_rank and rank and r.q > best_q):
+                best_rank, best_q = rank, r.q
+    return best_q
+
+
+def negotiate(
+    offered: Sequence[Format],
+    *,
+    suffix: str | None = None,
+    format_param: str | None = None,
+    accept: str | None = None,
+    default: Format | None = None,
+) -> Format:
+    """Pick the representation: suffix > ``?format=`` > Accept.
+
+    ``default`` answers a missing or empty Accept and wins ties (so ``*/*``
+    gets it); otherwise ties go to the earlier entry of ``offered``.
+    Raises :class:`NotAcceptable` listing what is offered.
+    """
+    default = default or offered[0]
+    for asked in (suffix, format_param):
+        if asked:
+            fmt = BY_SUFFIX.get(asked.lower()) or by_media_type(asked, offered)
+            if fmt is None or fmt not in offered:
+                raise _not_acceptable(offered, f"format {asked!r} is not offered here")
+            return fmt
+    ranges = parse_accept(accept)
+    if not ranges:
+        return default
+    scored = [(quality(ranges, f), f) for f in offered]
+    best = max(q for q, _ in scored)
+    if best <= 0:
+        raise _not_acceptable(offered, f"nothing offered here matches Accept: {accept}")
+    tied = [f for q, f in scored if q == best]
+    return default if default in tied else tied[0]
+
+
+def _not_acceptable(offered: Sequence[Format], message: str) -> NotAcceptable:
+    return NotAcceptable(message, offered=[f.media_type for f in offered])

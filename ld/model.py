@@ -1,0 +1,127 @@
+"""The record model every reader yields and the mapper consumes.
+
+Plain dataclasses, no rdflib: a reader's job ends at "what the source says",
+in the source's own words (a language name or code, a date as written, a
+format label); the mapper decides what that means in RDF. Keeping the raw
+values lets every input format meet the same mapping and the same shapes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+AgentKind = Literal["person", "organization"]
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where a record came from, for error messages and the rejects report."""
+
+    file: str  # path, URL, or "-" for standard input
+    position: str  # "record 3", "line 120", "offset 4096", "oai:repo:123"
+    format: str  # reader name: "vufind-json", "vufind-text", "marc", ...
+
+
+@dataclass
+class Agent:
+    """A person or an organisation named by a record.
+
+    ``name`` is as written ("Clavel, Nathalie"); ``family``/``given`` are
+    filled when the source splits them or the name is "Family, Given".
+    ``identifiers`` holds IRIs that identify the agent elsewhere (ORCID,
+    VIAF, id.loc.gov, ...): the mapper links them with owl:sameAs and uses the
+    strongest one for the agent's key.
+    """
+
+    name: str
+    kind: AgentKind = "person"
+    family: str | None = None
+    given: str | None = None
+    roles: list[str] = field(default_factory=list)  # relator terms or codes as written
+    identifiers: list[str] = field(default_factory=list)
+    affiliations: list[str] = field(default_factory=list)
+    dates: str | None = None  # "1668-1744" as written
+
+
+@dataclass
+class Subject:
+    """A subject heading, keyword or genre.
+
+    ``scheme`` names the thesaurus ("mesh", "lcsh", "keyword", ...) when the
+    source says so; ``iri`` is the heading's own IRI in that thesaurus (e.g.
+    http://id.nlm.nih.gov/mesh/D012345) when the source gives an id.
+    """
+
+    label: str
+    kind: Literal["topic", "genre"] = "topic"
+    scheme: str | None = None
+    iri: str | None = None
+
+
+@dataclass
+class Container:
+    """The journal (or other host item) an article is part of."""
+
+    title: str | None = None
+    issn: list[str] = field(default_factory=list)
+    volume: str | None = None
+    issue: str | None = None
+    page_start: str | None = None
+    page_end: str | None = None
+    iso_abbreviation: str | None = None
+
+
+@dataclass
+class Record:
+    """One catalogue record, in the source's own words.
+
+    Only ``id`` and ``source`` are required; readers leave a field empty
+    rather than guess. ``extra`` keeps fields a reader recognised but the
+    model has no slot for (never published, useful for debugging).
+    """
+
+    id: str
+    source: Source
+    formats: list[str] = field(default_factory=list)  # "Article", "Book", "Journal", ...
+    title: str | None = None
+    title_full: str | None = None
+    title_short: str | None = None
+    title_sub: str | None = None
+    alternative_titles: list[str] = field(default_factory=list)
+    creators: list[Agent] = field(default_factory=list)  # in source order
+    contributors: list[Agent] = field(default_factory=list)
+    publishers: list[str] = field(default_factory=list)
+    publication_places: list[str] = field(default_factory=list)
+    institutions: list[str] = field(default_factory=list)  # holding institutions
+    buildings: list[str] = field(default_factory=list)
+    collections: list[str] = field(default_factory=list)
+    issued: str | None = None  # date as written: "2019", "2019-11", "2019-11-08", "c1992."
+    languages: list[str] = field(default_factory=list)  # names ("English") or codes ("eng")
+    subjects: list[Subject] = field(default_factory=list)
+    abstracts: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    urls: list[str] = field(default_factory=list)
+    isbn: list[str] = field(default_factory=list)
+    issn: list[str] = field(default_factory=list)
+    doi: list[str] = field(default_factory=list)
+    pmid: str | None = None
+    pmcid: str | None = None
+    oclc: list[str] = field(default_factory=list)
+    lccn: list[str] = field(default_factory=list)
+    container: Container | None = None
+    series: list[str] = field(default_factory=list)
+    extent: list[str] = field(default_factory=list)  # "296 p. : ill. ; 24 cm."
+    edition: str | None = None
+    record_format: str | None = None  # "MEDLINE/PubMed", "marc", ...
+    same_as: list[str] = field(default_factory=list)  # IRIs of the same work elsewhere
+    grants: list[str] = field(default_factory=list)
+    extra: dict[str, list[str]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Deletion:
+    """A source says this record is gone (OAI-PMH status="deleted")."""
+
+    id: str
+    source: Source

@@ -1,0 +1,122 @@
+"""Vocabularies rdflib does not ship (BIBO) and our own (LDPUB).
+
+Both are :class:`rdflib.namespace.DefinedNamespace` so that a typo in a term
+fails at import time instead of minting a wrong IRI silently. Every LDPUB term
+is described (rdfs:label, rdfs:comment) in ``vocab/ldpub.ttl``; a test keeps
+this list and that file in step.
+"""
+
+from __future__ import annotations
+
+from rdflib import Namespace
+from rdflib.namespace import DefinedNamespace
+from rdflib.term import URIRef
+
+LDPUB_NS = "https://w3id.org/ldpub/vocab#"
+
+
+class BIBO(DefinedNamespace):
+    """The Bibliographic Ontology (http://purl.org/ontology/bibo/), terms we use."""
+
+    _fail = True
+    _NS = Namespace("http://purl.org/ontology/bibo/")
+
+    # classes
+    AcademicArticle: URIRef
+    Article: URIRef
+    AudioDocument: URIRef
+    AudioVisualDocument: URIRef
+    Book: URIRef
+    BookSection: URIRef
+    Chapter: URIRef
+    Collection: URIRef
+    Document: URIRef
+    EditedBook: URIRef
+    Film: URIRef
+    Image: URIRef
+    Issue: URIRef
+    Journal: URIRef
+    Letter: URIRef
+    Magazine: URIRef
+    Manuscript: URIRef
+    Map: URIRef
+    Newspaper: URIRef
+    Patent: URIRef
+    Periodical: URIRef
+    Proceedings: URIRef
+    Report: URIRef
+    Series: URIRef
+    Standard: URIRef
+    Thesis: URIRef
+    Webpage: URIRef
+    Website: URIRef
+    # properties
+    abstract: URIRef
+    authorList: URIRef
+    contributorList: URIRef
+    doi: URIRef
+    edition: URIRef
+    editor: URIRef
+    eissn: URIRef
+    handle: URIRef
+    isbn: URIRef
+    isbn10: URIRef
+    isbn13: URIRef
+    issn: URIRef
+    issue: URIRef
+    lccn: URIRef
+    numPages: URIRef
+    oclcnum: URIRef
+    pageEnd: URIRef
+    pageStart: URIRef
+    pages: URIRef
+    pmid: URIRef
+    shortTitle: URIRef
+    uri: URIRef
+    volume: URIRef
+
+
+class LDPUB(DefinedNamespace):
+    """ldpub's own small vocabulary; documented in vocab/ldpub.ttl."""
+
+    _fail = True
+    _NS = Namespace(LDPUB_NS)
+
+    # classes
+    RecordFormat: URIRef
+    # properties
+    pmcid: URIRef
+    recordFormat: URIRef
+    formatLabel: URIRef
+    holdingInstitution: URIRef
+    building: URIRef
+    collection: URIRef
+    sourceFile: URIRef
+    warningCount: URIRef
+    affiliation: URIRef
+    role: URIRef
+    series: URIRef
+    isoAbbreviation: URIRef
+    grant: URIRef
+    publicationPlace: URIRef
+
+
+DCMITYPE = Namespace("http://purl.org/dc/dcmitype/")
+ISO639_2 = Namespace("http://id.loc.gov/vocabulary/iso639-2/")
+MESH = Namespace("http://id.nlm.nih.gov/mesh/")
+
+# Prefixes used in every serialisation, SPARQL editor and JSON-LD @context.
+PREFIXES: dict[str, str] = {
+    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    "xsd": "http://www.w3.org/2001/XMLSchema#",
+    "owl": "http://www.w3.org/2002/07/owl#",
+    "dcterms": "http://purl.org/dc/terms/",
+    "dcmitype": str(DCMITYPE),
+    "bibo": str(BIBO._NS),
+    "foaf": "http://xmlns.com/foaf/0.1/",
+    "skos": "http://www.w3.org/2004/02/skos/core#",
+    "void": "http://rdfs.org/ns/void#",
+    "sh": "http://www.w3.org/ns/shacl#",
+    "ldpub": LDPUB_NS,
+}

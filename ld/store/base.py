@@ -1,0 +1,129 @@
+"""The store interface: the only thing above ld/store/ knows about storage.
+
+Two implementations: :mod:`ld.store.embedded` (pyoxigraph on disk, the
+default) and :mod:`ld.store.remote` (any SPARQL 1.1 server through Query,
+Update and the Graph Store Protocol). :func:`ld.store.open_store` picks one
+from the ``store`` setting.
+
+Data model: one record, one named graph, whose IRI is the record's document
+URI (``{base}doc/record/{id}``). Queries see the union of all named graphs
+as their default graph unless the caller names graphs.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import BinaryIO
+
+from rdflib import Graph
+from rdflib.term import Node
+
+
+@dataclass
+class RecordGraph:
+    """A mapped, validated record ready to be stored."""
+
+    record_id: str
+    graph_iri: str
+    graph: Graph
+
+
+@dataclass
+class WriteResult:
+    written: int = 0  # records now stored from this batch
+    replaced: int = 0  # of which replaced an earlier version
+    triples: int = 0
+
+
+@dataclass
+class QueryResponse:
+    """A SPARQL result already serialised, streamed as chunks of bytes.
+
+    ``kind`` is "bindings" (SELECT), "boolean" (ASK) or "graph"
+    (CONSTRUCT/DESCRIBE); ``media_type`` is what the chunks are.
+    ``truncated`` is True when ``max_rows`` cut a SELECT short.
+    """
+
+    kind: str
+    media_type: str
+    chunks: Iterator[bytes]
+    truncated: bool = False
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+class Store(ABC):
+    """Records as named graphs. Every write is all-or-nothing per call."""
+
+    @abstractmethod
+    def write_records(self, batch: Sequence[RecordGraph]) -> WriteResult:
+        """Store (or replace) every record of ``batch`` as one atomic unit.
+
+        After a crash at any point the store holds either the old or the new
+        version of each record of the batch, never part of one.
+        """
+
+    @abstractmethod
+    def delete_records(self, graph_iris: Iterable[str]) -> int:
+        """Remove these records' graphs; returns how many existed."""
+
+    @abstractmethod
+    def has_graph(self, graph_iri: str) -> bool: ...
+
+    @abstractmethod
+    def graph(self, graph_iri: str) -> Graph | None:
+        """The record's graph as rdflib, or None. For tests and small reads."""
+
+    @abstractmethod
+    def serialize_graph(self, graph_iri: str, media_type: str) -> bytes | None:
+        """The graph serialised by the store itself (fast path for the web)."""
+
+    @abstractmethod
+    def select(self, query: str) -> list[dict[str, Node]]:
+        """Run a SELECT over the union graph; rows map variable names to rdflib terms."""
+
+    @abstractmethod
+    def ask(self, query: str) -> bool: ...
+
+    @abstractmethod
+    def construct(self, query: str) -> Graph: ...
+
+    @abstractmethod
+    def query(
+        self,
+        query: str,
+        media_type: str,
+        *,
+        default_graph_uris: Sequence[str] = (),
+        named_graph_uris: Sequence[str] = (),
+        max_rows: int | None = None,
+    ) -> QueryResponse:
+        """Run any SPARQL query and return it serialised as ``media_type``.
+
+        Raises :class:`ld.errors.BadRequest` on a syntax error (message with
+        the position), :class:`ld.errors.StoreError` when the store fails.
+        """
+
+    @abstractmethod
+    def update(self, update: str) -> None:
+        """Run SPARQL Update (only reachable with an explicit token)."""
+
+    @abstractmethod
+    def dump(self, out: BinaryIO, media_type: str) -> None:
+        """Stream every quad (N-Quads, TriG) or triple (others) to ``out``."""
+
+    @abstractmethod
+    def count_triples(self) -> int: ...
+
+    @abstractmethod
+    def record_count(self) -> int: ...
+
+    def close(self) -> None:  # noqa: B027 - optional for implementations
+        """Release files, locks and connections."""
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
