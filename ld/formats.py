@@ -78,6 +78,8 @@ FORMATS: tuple[Format, ...] = (
            ("csl",), ()),
     # people
     Format("html", "text/html", "html", "HTML", ("htm",), ("application/xhtml+xml",)),
+    # plain text (error messages for non-browser clients)
+    Format("txt", "text/plain", "text", "Plain text", ("text",)),
 )
 
 BY_KEY = {f.key: f for f in FORMATS}
@@ -147,6 +149,8 @@ def quality(ranges: Sequence[MediaRange], fmt: Format) -> float:
     for media_type in (fmt.media_type, *fmt.aliases):
         for r in ranges:
             rank = r.match_rank(media_type)
+            if media_type != fmt.media_type and rank < 3:
+                continue  # an alias counts only when named: we answer with media_type
             if rank > best_rank or (rank == best_rank and rank and r.q > best_q):
                 best_rank, best_q = rank, r.q
     return best_q

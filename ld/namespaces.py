@@ -99,11 +99,16 @@ class LDPUB(DefinedNamespace):
     isoAbbreviation: URIRef
     grant: URIRef
     publicationPlace: URIRef
+    invalidIsbn: URIRef
+    invalidIssn: URIRef
 
 
 DCMITYPE = Namespace("http://purl.org/dc/dcmitype/")
 ISO639_2 = Namespace("http://id.loc.gov/vocabulary/iso639-2/")
 MESH = Namespace("http://id.nlm.nih.gov/mesh/")
+RELATORS = Namespace("http://id.loc.gov/vocabulary/relators/")
+LDSH_NS = "https://w3id.org/ldpub/shapes#"
+LDSH = Namespace(LDSH_NS)
 
 # Prefixes used in every serialisation, SPARQL editor and JSON-LD @context.
 PREFIXES: dict[str, str] = {
@@ -119,4 +124,6 @@ PREFIXES: dict[str, str] = {
     "void": "http://rdfs.org/ns/void#",
     "sh": "http://www.w3.org/ns/shacl#",
     "ldpub": LDPUB_NS,
+    "ldsh": LDSH_NS,
+    "relators": str(RELATORS),
 }

@@ -21,3 +21,11 @@ if [ "${#missing[@]}" -gt 0 ]; then
   apt-get update -qq
   apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
+
+# Comunica, the Node.js SPARQL client of tests/test_sparql_clients.py (pinned in
+# tests/node/package.json: 4.5.0, because 5.x needs Node >= 22).
+if command -v npm >/dev/null 2>&1; then
+  (cd tests/node && npm install --no-audit --no-fund --no-package-lock --silent)
+else
+  echo "npm not found: install Node.js 20 to run the Comunica tests" >&2
+fi

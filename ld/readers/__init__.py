@@ -10,7 +10,8 @@ one-line edit here.
 The format is chosen by CONTENT: each reader scores the first
 :data:`HEAD_SIZE` bytes (already gunzipped); the file name only breaks a tie
 (readers may add a few points for a matching extension, and on an exact tie
-the reader whose extension matches wins). ``format=`` overrides detection.
+the reader whose extension matches wins; a module may declare its own
+``EXTENSIONS`` tuple). ``format=`` overrides detection.
 """
 
 from __future__ import annotations
@@ -19,11 +20,12 @@ import gzip
 import importlib
 import io
 import sys
+import zlib
 from collections.abc import Iterator
 from types import ModuleType
 from typing import BinaryIO
 
-from ld.errors import Location, RecordError, UnknownFormatError
+from ld.errors import InputError, Location, ParseError, RecordError, UnknownFormatError
 from ld.model import Deletion, Record
 
 Item = Record | Deletion | RecordError
@@ -34,6 +36,7 @@ READER_MODULES: tuple[str, ...] = (
     "marc",
     "marcxml",
     "pubmed",
+    "jats", "medline", "marcjson",
     "oai",
 )
 
@@ -83,11 +86,15 @@ def detect_format(head: bytes, filename: str) -> str:
     Raises UnknownFormatError naming the file and listing the formats when
     no reader is at least :data:`MIN_CONFIDENCE` sure.
     """
+    if not head.strip():
+        raise UnknownFormatError("the file is empty", Location(file=filename),
+                                 hint="nothing to read")
     name = _strip_suffixes(filename)
     scored = []
     for mod in _modules():
         score = int(mod.sniff(head, filename))
-        ext_match = name.endswith(_EXTENSIONS.get(mod.NAME, ()))
+        extensions = getattr(mod, "EXTENSIONS", None) or _EXTENSIONS.get(mod.NAME, ())
+        ext_match = name.endswith(tuple(extensions))
         scored.append((score, ext_match, mod.NAME))
     scored.sort(key=lambda s: (s[0], s[1]), reverse=True)
     if not scored or scored[0][0] < MIN_CONFIDENCE:
@@ -110,52 +117,74 @@ def _reader(fmt: str, filename: str) -> ModuleType:
     return table[fmt]
 
 
-def _peekable(stream: BinaryIO) -> io.BufferedReader:
-    """A buffered view of ``stream`` whose first bytes can be peeked without consuming."""
-    if isinstance(stream, io.BufferedReader):
+def peekable(stream: BinaryIO, filename: str = "-") -> io.BufferedReader:
+    """A buffered view of ``stream`` whose first HEAD_SIZE bytes can be peeked.
+
+    Every raw read fills the whole buffer (or reaches the end), so peek()
+    sees a full head even on pipes and gzip streams that return short reads.
+    """
+    if isinstance(stream, io.BufferedReader) and isinstance(stream.raw, _FillingRaw):
         return stream
-    raw = stream if hasattr(stream, "readinto") else _ReadIntoAdapter(stream)
-    return io.BufferedReader(raw, buffer_size=HEAD_SIZE)  # type: ignore[arg-type]
+    return io.BufferedReader(_FillingRaw(stream, filename), buffer_size=HEAD_SIZE)
 
 
-class _ReadIntoAdapter(io.RawIOBase):
-    """Wrap any object with ``read(n)`` as a raw stream (e.g. generator-backed streams)."""
+class _FillingRaw(io.RawIOBase):
+    """A raw stream over anything with ``read(n)``; reads until the buffer is full.
 
-    def __init__(self, stream: BinaryIO) -> None:
+    For a gzip layer, corrupt or truncated data becomes a located ParseError.
+    """
+
+    def __init__(self, stream: BinaryIO, filename: str, compressed: bool = False) -> None:
         self._stream = stream
+        self._filename = filename
+        self._compressed = compressed
+        self._done = 0
 
     def readable(self) -> bool:
         return True
 
     def readinto(self, buffer) -> int:  # type: ignore[no-untyped-def]
-        data = self._stream.read(len(buffer))
-        buffer[: len(data)] = data
-        return len(data)
+        view = memoryview(buffer).cast("B")
+        total = 0
+        while total < len(view):
+            data = self._read(len(view) - total)
+            if not data:
+                break
+            view[total : total + len(data)] = data
+            total += len(data)
+        self._done += total
+        return total
+
+    def _read(self, size: int) -> bytes:
+        if not self._compressed:
+            return self._stream.read(size) or b""
+        try:
+            return self._stream.read(size) or b""
+        except (OSError, EOFError, zlib.error) as exc:
+            raise ParseError(
+                f"the gzip data is corrupt or truncated ({exc})",
+                Location(file=self._filename, position=f"uncompressed byte {self._done}"),
+                hint="records before this point were read; check the file and load it again",
+            ) from None
 
 
-def _peek(stream: io.BufferedReader, size: int) -> bytes:
-    """Up to ``size`` bytes from the front of ``stream`` without consuming them.
+def peek(stream: io.BufferedReader, size: int) -> bytes:
+    """Up to ``size`` (<= HEAD_SIZE) bytes from the front of a :func:`peekable` stream.
 
-    BufferedReader.peek returns at most one buffer and may return fewer bytes
-    than asked, so fill the buffer by peeking again until it stops growing.
+    BufferedReader.peek returns what one raw read gave; _FillingRaw makes
+    that a full buffer, so a fresh stream shows its whole head.
     """
-    head = stream.peek(size)
-    while len(head) < size:
-        more = stream.peek(size)
-        if len(more) <= len(head):
-            break
-        head = more
-    return head[:size]
+    return stream.peek(size)[:size]
 
 
 def read_stream(stream: BinaryIO, filename: str, format: str | None = None) -> Iterator[Item]:
     """Stream items from an open binary stream; gzip is undone transparently."""
-    buffered = _peekable(stream)
-    if _peek(buffered, 2) == GZIP_MAGIC:
-        buffered = io.BufferedReader(
-            gzip.GzipFile(fileobj=buffered, mode="rb"), buffer_size=HEAD_SIZE  # type: ignore[arg-type]
-        )
-    fmt = format or detect_format(_peek(buffered, HEAD_SIZE), filename)
+    buffered = peekable(stream, filename)
+    if peek(buffered, 2) == GZIP_MAGIC:
+        unzipped = gzip.GzipFile(fileobj=buffered, mode="rb")
+        buffered = io.BufferedReader(_FillingRaw(unzipped, filename, compressed=True),  # type: ignore[arg-type]
+                                     buffer_size=HEAD_SIZE)
+    fmt = format or detect_format(peek(buffered, HEAD_SIZE), filename)
     yield from _reader(fmt, filename).read(buffered, filename)
 
 
@@ -167,8 +196,6 @@ def read_path(path: str, format: str | None = None) -> Iterator[Item]:
     try:
         handle = open(path, "rb")  # noqa: SIM115 - closed in finally, generator-scoped
     except OSError as exc:
-        from ld.errors import InputError
-
         raise InputError(
             f"cannot open: {exc.strerror}", Location(file=path), hint="check the path"
         ) from exc

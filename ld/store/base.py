@@ -56,6 +56,20 @@ class QueryResponse:
 class Store(ABC):
     """Records as named graphs. Every write is all-or-nothing per call."""
 
+    #: Directory of the current snapshot another process may open with
+    #: ``pyoxigraph.Store.read_only`` (embedded readers); None otherwise.
+    snapshot_path: str | None = None
+    #: Changes whenever the data changes: use it in cache keys and ETags.
+    version: str = ""
+
+    def publish(self) -> str:
+        """Make what was written visible to readers (embedded: a new snapshot).
+
+        Returns the new snapshot's name, or the version where there is
+        nothing to publish (remote servers, readers).
+        """
+        return self.version
+
     @abstractmethod
     def write_records(self, batch: Sequence[RecordGraph]) -> WriteResult:
         """Store (or replace) every record of ``batch`` as one atomic unit.

@@ -14,13 +14,22 @@ from ld.store.base import Store
 
 def create_app(settings: Settings, store: Store | None = None) -> Flask:
     """Build the app for ``settings``; ``store`` overrides opening one (tests)."""
-    from ld.web import errors, linkeddata, sparql
+    from ld.web import dataset, errors, linkeddata, sparql
     from ld.web.context import attach_store
+    from ld.web.fastpath import FastPath
 
     app = Flask(__name__)
     app.config["LDPUB"] = settings
     attach_store(app, settings, store)
+    app.wsgi_app = FastPath(app, app.wsgi_app)  # type: ignore[method-assign]
+    if settings.trust_proxy:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        # Only when configured: otherwise any client could forge its own host.
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=1, x_proto=1, x_host=1, x_port=1, x_prefix=1)
     errors.register(app)
     app.register_blueprint(linkeddata.bp)
+    app.register_blueprint(dataset.bp)
     app.register_blueprint(sparql.bp)
     return app

@@ -1,5 +1,101 @@
-"""Linked Data blueprint (placeholder until the pages land)."""
+"""Linked Data views: things 303 to documents, documents negotiate.
 
-from flask import Blueprint
+Each view parses HTTP, calls one domain function (:mod:`ld.describe`,
+:mod:`ld.browse`) and renders; headers and 304s are in :mod:`ld.web.http`.
+"""
+
+from __future__ import annotations
+
+import json
+
+from flask import Blueprint, Response, redirect, render_template, request
+
+from ld import browse, describe, formats, jsonld, uris, void
+from ld.errors import BadRequest, NotFound
+from ld.web import http, pages
+from ld.web.context import get_settings, get_store
 
 bp = Blueprint("linkeddata", __name__)
+HTML = formats.get("html")
+
+
+@bp.record_once
+def _setup(state) -> None:  # type: ignore[no-untyped-def]
+    http.install_cors(state.app)
+    pages.install(state.app)
+
+
+def _kind(kind: str) -> str:
+    if kind not in uris.KINDS:
+        raise NotFound(f"no such kind of thing: {kind!r}",
+                       hint=f"URIs look like /id/{{{'|'.join(uris.KINDS)}}}/KEY")
+    return kind
+
+
+@bp.route("/id/<kind>/<key>")
+def thing(kind: str, key: str) -> Response:
+    """303 See Other from the thing to the document about it."""
+    target = f"{request.script_root}/doc/{_kind(kind)}/{uris.encode_key(key)}"
+    if request.query_string:
+        target += "?" + request.query_string.decode("latin-1")
+    response = redirect(target, code=303)
+    response.headers["Vary"] = "Accept"
+    return response
+
+
+def _page_arg() -> int:
+    raw = request.args.get("page", "1")
+    if not raw.isdigit() or int(raw) < 1:
+        raise BadRequest(f"page must be a positive whole number, not {raw!r}")
+    return int(raw)
+
+
+@bp.route("/doc/<kind>/<name>")
+def document(kind: str, name: str) -> Response:
+    """The document about a thing, in the negotiated representation."""
+    offered = pages.RECORD_FORMATS if _kind(kind) == "record" else pages.THING_FORMATS
+    key, suffix = http.split_suffix(name, offered)
+    fmt = http.negotiate(offered, suffix)
+    settings = get_settings()
+    rep = describe.represent(get_store(), settings.base_uri, kind, key, fmt,
+                             page=_page_arg(), html=pages.render_document)
+    path = f"/doc/{kind}/{uris.encode_key(key)}"
+    return http.respond(rep, fmt, path, offered, uris.doc_uri(settings.base_uri, kind, key),
+                        negotiated=suffix is None)
+
+
+@bp.route("/context.jsonld")
+def context() -> Response:
+    """Our JSON-LD context; every JSON-LD document refers to it (no remote contexts)."""
+    response = Response(json.dumps(jsonld.context(), indent=1).encode(),
+                        content_type="application/ld+json; charset=utf-8")
+    response.headers["Cache-Control"] = "public, max-age=86400"
+    response.add_etag()
+    return response.make_conditional(request)
+
+
+@bp.route("/")
+def home() -> str:
+    store, settings = get_store(), get_settings()
+    return render_template("home.html", classes=browse.class_counts(store),
+                           recent=browse.recent(store, settings.base_uri),
+                           kinds=browse.BROWSABLE, triples=void.describe(store, settings),
+                           downloads=pages.THING_FORMATS[1:])
+
+
+@bp.route("/search")
+def search() -> str:
+    text = request.args.get("q", "")
+    rows = browse.search(get_store(), get_settings().base_uri, text) if text.strip() else []
+    return render_template("search.html", q=text, rows=rows, triples=pages.row_triples(rows))
+
+
+@bp.route("/browse")
+@bp.route("/browse/<kind>")
+def browse_kind(kind: str | None = None) -> str:
+    if kind is not None and kind not in browse.BROWSABLE:
+        raise NotFound(f"cannot browse {kind!r}", hint="try " + ", ".join(browse.BROWSABLE))
+    page = _page_arg()
+    rows = browse.top(get_store(), get_settings().base_uri, kind, page) if kind else []
+    return render_template("browse.html", kind=kind, kinds=browse.BROWSABLE, rows=rows,
+                           page=page, size=50, triples=pages.row_triples(rows))

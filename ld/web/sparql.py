@@ -1,5 +1,132 @@
-"""SPARQL endpoint blueprint (placeholder until the endpoint lands)."""
+"""The SPARQL 1.1 endpoint at /sparql: thin views over ld.sparql and ld.sparql_run.
 
-from flask import Blueprint
+GET/POST as the SPARQL 1.1 Protocol says; without a query, GET answers the
+Service Description (RDF Accept) or the query editor (browsers). Every
+refusal is an :mod:`ld.errors` exception turned into a response by
+:mod:`ld.web.errors` (403 SERVICE/LOAD/update, 400 syntax, 415 content type,
+503 timeout or overload with Retry-After).
+"""
+
+from __future__ import annotations
+
+import json
+
+from flask import Blueprint, Response, current_app, render_template, request, url_for
+
+from ld import formats, sparql_sd
+from ld.errors import NotAcceptable
+from ld.namespaces import PREFIXES
+from ld.sparql import MAX_BODY, ProtocolRequest, check, parse_request
+from ld.sparql_examples import EXAMPLES
+from ld.sparql_run import TRUNCATED_HEADER, Formats, Pools, run_query, run_update
+from ld.web.context import get_settings, get_store
 
 bp = Blueprint("sparql", __name__)
+HTML = formats.get("html")
+RESULTS = formats.formats_of("results")
+ASK_RESULTS = tuple(f for f in RESULTS if f.key in ("srj", "srx"))
+GRAPHS = formats.formats_of("rdf")
+EXTENSION = "ldpub-sparql"
+EXPOSED = f"{TRUNCATED_HEADER}, Retry-After, Content-Type, Vary"
+
+
+@bp.record_once
+def _setup(state) -> None:  # type: ignore[no-untyped-def]
+    state.app.extensions[EXTENSION] = Pools()
+
+
+@bp.after_request
+def _cors(response: Response) -> Response:
+    """CORS for browser clients on other origins, preflight included."""
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    response.headers["Access-Control-Expose-Headers"] = EXPOSED
+    if request.method == "OPTIONS":
+        response.headers["Access-Control-Allow-Methods"] = "GET, POST, OPTIONS"
+        response.headers["Access-Control-Allow-Headers"] = \
+            "Accept, Content-Type, Authorization"
+        response.headers["Access-Control-Max-Age"] = "86400"
+    return response
+
+
+@bp.route("/sparql/", methods=["GET", "POST"])
+@bp.route("/sparql", methods=["GET", "POST"])  # the first rule: what url_for gives
+def endpoint() -> Response:
+    settings = get_settings()
+    # read at most one byte more than allowed: a huge body is refused, not buffered
+    body = request.stream.read(MAX_BODY + 1) if request.method == "POST" else b""
+    operation = parse_request(request.method, request.args.to_dict(flat=False),
+                              request.headers.get("Content-Type"), body)
+    if operation is None:
+        return _describe_or_editor()
+    analysis = check(operation, settings, request.headers.get("Authorization"))
+    if operation.operation == "update":
+        run_update(operation, analysis, store=get_store(), settings=settings,
+                   pools=current_app.extensions[EXTENSION], base_iri=_endpoint_url())
+        return Response(status=204)
+    chosen = _negotiate(analysis.form)
+    if chosen is None:
+        return _editor(operation)
+    result = run_query(operation, analysis, chosen, store=get_store(), settings=settings,
+                       pools=current_app.extensions[EXTENSION], base_iri=_endpoint_url())
+    fmt = chosen.graph if result.kind == "graph" else chosen.results
+    chunks = result.chunks
+    body = chunks[0] if isinstance(chunks, list) and len(chunks) == 1 else chunks
+    response = Response(body, content_type=fmt.content_type, headers=result.headers)
+    response.headers["Vary"] = "Accept"
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _negotiate(form: str | None) -> Formats | None:
+    """Results and graph formats for the query; None when a browser wants the editor."""
+    accept, asked = request.headers.get("Accept"), request.args.get("format")
+    graph_first = form in ("CONSTRUCT", "DESCRIBE")
+    first = GRAPHS if graph_first else (ASK_RESULTS if form == "ASK" else RESULTS)
+    fmt = formats.negotiate((*first, HTML), format_param=asked, accept=accept,
+                            default=first[0])
+    if fmt is HTML:
+        return None
+    other = RESULTS if graph_first else GRAPHS
+    try:
+        second = formats.negotiate(other, format_param=asked, accept=accept, default=other[0])
+    except NotAcceptable:
+        second = other[0]
+    return Formats(results=second, graph=fmt) if graph_first else Formats(fmt, second)
+
+
+def _describe_or_editor() -> Response:
+    """GET /sparql without a query: Service Description (RDF) or the editor (HTML)."""
+    fmt = formats.negotiate((*GRAPHS, HTML), format_param=request.args.get("format"),
+                            accept=request.headers.get("Accept"), default=GRAPHS[0])
+    if fmt is HTML:
+        return _editor(None)
+    settings = get_settings()
+    body = sparql_sd.describe(settings, _endpoint_url(), fmt)
+    response = Response(body, content_type=fmt.content_type)
+    response.headers["Vary"] = "Accept"
+    return response
+
+
+def _editor(operation: ProtocolRequest | None) -> Response:
+    settings = get_settings()
+    config = {
+        "endpoint": url_for("sparql.endpoint"),
+        "base": settings.base_uri,
+        "prefixes": PREFIXES,
+        "examples": [e.to_json(settings.base_uri) for e in EXAMPLES],
+        "query": operation.text if operation else None,
+        "maxRows": settings.max_rows,
+        "truncatedHeader": TRUNCATED_HEADER,
+    }
+    # the JSON sits in a <script> element: no "</script>" may appear in it
+    safe = json.dumps(config).replace("<", "\\u003c").replace(">", "\\u003e")
+    html = render_template("sparql.html", config=safe.replace("&", "\\u0026"), settings=settings,
+                           examples=EXAMPLES)
+    response = Response(html, content_type=HTML.content_type)
+    response.headers["Vary"] = "Accept"
+    return response
+
+
+def _endpoint_url() -> str:
+    return request.host_url.rstrip("/") + request.script_root + "/sparql"
+

@@ -1,0 +1,169 @@
+"""Ingest benchmark: read + map + validate + store, end to end, against bulk_load.
+
+    python bench/ingest.py N [--jobs J] [--batch-size B] [--stages M] [--workdir DIR]
+
+1. generates N varied VuFind records (bench/generate.py) into a JSON Lines
+   file (not timed);
+2. loads them with ``ld.ingest.ingest_paths`` into a fresh embedded store,
+   exactly what ``ldpub load`` does, and reports records/s, the main
+   process's resident memory sampled during the load (to show it stays flat
+   in N) and the peak resident memory of the main process and of the largest
+   worker (getrusage RUSAGE_SELF / RUSAGE_CHILDREN);
+3. dumps the same quads to N-Quads and times pyoxigraph's own
+   ``Store.bulk_load`` of that file into another fresh store;
+4. with ``--stages M``: times each stage alone, in one process, on the first
+   M records (read, map, validate in batches, store write) to show where
+   the time goes.
+
+Prints a Markdown table (and JSON with --json) for docs/benchmarks.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import generate
+
+from ld.config import load_settings
+from ld.ingest import Summary, ingest_paths, read_paths
+
+
+def rss_mb() -> float:
+    """Current resident set size of this process (Linux /proc)."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def write_corpus(path: Path, n: int) -> None:
+    with path.open("w", encoding="utf-8") as out:
+        for doc in generate.records(n, seed=7):
+            out.write(json.dumps(doc, ensure_ascii=False) + "\n")
+
+
+def run_load(corpus: Path, store_dir: Path, jobs: int | None, batch: int) -> dict[str, Any]:
+    from ld.store import open_store
+
+    settings = load_settings(env={}, store=str(store_dir), batch_size=batch)
+    samples: list[tuple[int, float]] = []
+
+    def progress(summary: Summary) -> None:
+        if not samples or summary.read - samples[-1][0] >= max(1000, summary.read // 20):
+            samples.append((summary.read, round(rss_mb(), 1)))
+
+    with open_store(settings) as store:
+        summary = ingest_paths([str(corpus)], settings=settings, store=store, jobs=jobs,
+                               progress=progress)
+        quads = store.count_triples()
+    return {"summary": summary.to_dict(), "rss_samples": samples, "quads": quads,
+            "peak_rss_main_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+                                      / 1024, 1),
+            "peak_rss_worker_mb": round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+                                        / 1024, 1)}
+
+
+def run_bulk(store_dir: Path, work: Path) -> dict[str, Any]:
+    """Time pyoxigraph's bulk_load of exactly the quads the load stored."""
+    import pyoxigraph as ox
+
+    from ld.store import open_store
+
+    dump = work / "dump.nq"
+    with open_store(load_settings(env={}, store=str(store_dir))) as store, dump.open("wb") as f:
+        store.dump(f, "application/n-quads")
+    target = ox.Store(str(work / "bulk"))
+    started = time.perf_counter()
+    target.bulk_load(path=str(dump), format=ox.RdfFormat.N_QUADS)
+    target.flush()
+    seconds = time.perf_counter() - started
+    return {"bulk_load_seconds": round(seconds, 3), "quads": len(target)}
+
+
+def run_stages(corpus: Path, work: Path, m: int, batch: int) -> dict[str, float]:
+    """Milliseconds per record for each stage on its own, one process."""
+    from datetime import UTC, datetime
+    from itertools import islice
+
+    from ld.mapping import map_record
+    from ld.store import open_store
+    from ld.store.base import RecordGraph
+    from ld.uris import record_graph
+    from ld.validation import Validator
+
+    base, now = "http://localhost:5000/", datetime.now(UTC)
+    t0 = time.perf_counter()
+    recs = list(islice(read_paths([str(corpus)]), m))
+    t1 = time.perf_counter()
+    graphs = [(r.id, map_record(r, base, modified=now)) for r in recs]
+    t2 = time.perf_counter()
+    validator = Validator()
+    t3 = time.perf_counter()
+    for i in range(0, len(graphs), batch):
+        validator.validate(graphs[i:i + batch])
+    t4 = time.perf_counter()
+    with open_store(load_settings(env={}, store=str(work / "stages"))) as store:
+        for i in range(0, len(graphs), batch):
+            store.write_records([RecordGraph(rid, record_graph(base, rid), g)
+                                 for rid, g in graphs[i:i + batch]])
+    t5 = time.perf_counter()
+    per = 1000 / len(recs)
+    return {"records": len(recs), "read_ms": round((t1 - t0) * per, 3),
+            "map_ms": round((t2 - t1) * per, 3), "validate_ms": round((t4 - t3) * per, 3),
+            "store_write_ms": round((t5 - t4) * per, 3)}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("n", type=int)
+    parser.add_argument("--jobs", type=int, default=None)
+    parser.add_argument("--batch-size", type=int, default=500)
+    parser.add_argument("--stages", type=int, default=0)
+    parser.add_argument("--workdir", default=None)
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(dir=args.workdir) as tmp:
+        work = Path(tmp)
+        corpus = work / "corpus.jsonl"
+        write_corpus(corpus, args.n)
+        result: dict[str, Any] = {"n": args.n, "jobs": args.jobs or os.cpu_count(),
+                                  "batch_size": args.batch_size,
+                                  "corpus_mb": round(corpus.stat().st_size / 2**20, 1)}
+        result.update(run_load(corpus, work / "store", args.jobs, args.batch_size))
+        result.update(run_bulk(work / "store", work))
+        if args.stages:
+            result["stages"] = run_stages(corpus, work, args.stages, args.batch_size)
+    report(result, args.json)
+
+
+def report(r: dict[str, Any], as_json: bool) -> None:
+    s = r["summary"]
+    bulk_rate = r["quads"] / r["bulk_load_seconds"] if r["bulk_load_seconds"] else 0
+    quads_per_record = r["quads"] / max(s["loaded"], 1)
+    print(f"| N | jobs | records/s | seconds | loaded | rejected | quads/record | "
+          f"peak RSS main / worker (MB) | bulk_load s | bulk_load records/s | ratio |\n"
+          f"|---|---|---|---|---|---|---|---|---|---|---|\n"
+          f"| {r['n']:,} | {r['jobs']} | {s['records_per_second']:,.0f} | {s['seconds']:,.1f} "
+          f"| {s['loaded']:,} | {s['rejected']:,} | {quads_per_record:.1f} "
+          f"| {r['peak_rss_main_mb']:,.0f} / {r['peak_rss_worker_mb']:,.0f} "
+          f"| {r['bulk_load_seconds']:,.2f} | {bulk_rate / quads_per_record:,.0f} "
+          f"| {s['seconds'] / r['bulk_load_seconds']:.1f}x |")
+    print("main RSS during the load (records read, MB):", r["rss_samples"])
+    if "stages" in r:
+        print("stages, ms per record, one process:", r["stages"])
+    if as_json:
+        print(json.dumps(r))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,203 @@
+"""Benchmark: dereferencing records over HTTP, ldpub vs Oxigraph's own server.
+
+Loads N generated records (bench/generate.py) with ``ldpub load``, starts
+``ldpub serve`` (gunicorn, one worker per core), and drives it with wrk from a
+separate process at concurrency 32 for a bounded time over random record
+document URIs, once per format (Turtle, JSON-LD, HTML). Then, in the same run
+and on the same published snapshot, it starts ``oxigraph serve-read-only``
+and drives ``DESCRIBE <record>`` (Accept: text/turtle) over the same URIs.
+Reports requests/s, p50/p99 latency and errors, and ldpub's rate as a ratio
+of Oxigraph's.
+
+Usage:
+    python bench/serve.py N [--duration 20] [--connections 32] [--store DIR]
+                            [--reuse] [--warm] [--json FILE]
+
+``--reuse`` keeps an already loaded store at --store; ``--warm`` first
+requests every URI once per format (so the run measures the cache-hit path;
+without it, a run measures the mix a cold server sees).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from urllib.parse import quote
+
+import requests
+
+HERE = Path(__file__).resolve().parent
+BIN = Path(sys.executable).parent
+FORMATS = {"ttl": "text/turtle", "jsonld": "application/ld+json", "html": "text/html"}
+LUA = r"""
+local paths = {}
+local accept = "*/*"
+function init(args)
+  for line in io.lines(args[1]) do paths[#paths + 1] = line end
+  accept = args[2]
+  math.randomseed(os.time() + tonumber(tostring({}):sub(8), 16))
+end
+function request()
+  return wrk.format("GET", paths[math.random(#paths)], {["Accept"] = accept})
+end
+function done(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format(
+    "RESULT {\"requests\": %d, \"seconds\": %f, \"p50_ms\": %f, \"p99_ms\": %f, " ..
+    "\"max_ms\": %f, \"errors\": {\"connect\": %d, \"read\": %d, \"write\": %d, " ..
+    "\"status\": %d, \"timeout\": %d}}\n",
+    summary.requests, summary.duration / 1e6, latency:percentile(50) / 1000,
+    latency:percentile(99) / 1000, latency.max / 1000,
+    e.connect, e.read, e.write, e.status, e.timeout))
+end
+"""
+
+
+def sh(*args: str, env: dict | None = None) -> None:
+    subprocess.run(args, check=True, env=env)
+
+
+def wait_up(url: str, seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            requests.get(url, timeout=2)
+            return
+        except requests.ConnectionError:
+            time.sleep(0.2)
+    raise SystemExit(f"server at {url} did not start")
+
+
+def wrk(url: str, paths: list[str], accept: str, args: argparse.Namespace,
+        work: Path) -> dict:
+    listing = work / "paths.txt"
+    listing.write_text("\n".join(paths) + "\n")
+    script = work / "random.lua"
+    script.write_text(LUA)
+    out = subprocess.run(["wrk", "-t2", f"-c{args.connections}", f"-d{args.duration}s",
+                          "--latency", "-s", str(script), url, "--", str(listing), accept],
+                         check=True, capture_output=True, text=True).stdout
+    result = json.loads(re.search(r"RESULT (\{.*\})", out).group(1))
+    result["rate"] = result["requests"] / result["seconds"]
+    result["error_total"] = sum(result["errors"].values())
+    return result
+
+
+def start(cmd: list[str], env: dict) -> subprocess.Popen:
+    return subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                            start_new_session=True)
+
+
+def stop(proc: subprocess.Popen) -> None:
+    os.killpg(proc.pid, signal.SIGTERM)
+    proc.wait(timeout=30)
+
+
+def load(args: argparse.Namespace, env: dict, work: Path) -> None:
+    if args.reuse and Path(args.store, "CURRENT").exists():
+        return
+    shutil.rmtree(args.store, ignore_errors=True)
+    records = work / "records.jsonl"
+    sh(sys.executable, str(HERE / "generate.py"), str(args.n), "-o", str(records), "--seed", "7")
+    started = time.monotonic()
+    sh(str(BIN / "ldpub"), "load", str(records), env=env)
+    print(f"loaded {args.n} records in {time.monotonic() - started:.0f} s", file=sys.stderr)
+
+
+def record_ids(env: dict) -> tuple[list[str], str]:
+    sys.path.insert(0, str(HERE.parent))
+    from ld.config import load_settings
+    from ld.store import open_reader
+
+    reader = open_reader(load_settings(env=env))
+    rows = reader.select("SELECT ?id WHERE { GRAPH ?g { ?r <http://purl.org/dc/terms/"
+                         "identifier> ?id } }")
+    snapshot = reader.snapshot_path
+    reader.close()
+    return [str(r["id"]) for r in rows], snapshot or ""
+
+
+def run_ldpub(args: argparse.Namespace, env: dict, ids: list[str], work: Path) -> dict:
+    url = f"http://127.0.0.1:{args.port}"
+    paths = [f"/doc/record/{quote(i, safe='')}" for i in ids]
+    server = start([str(BIN / "ldpub"), "serve"], env)
+    try:
+        wait_up(url + "/")
+        if args.warm:
+            warm(url, paths)
+        return {key: wrk(url, paths, accept, args, work) for key, accept in FORMATS.items()}
+    finally:
+        stop(server)
+
+
+def warm(url: str, paths: list[str]) -> None:
+    session = requests.Session()
+    for accept in FORMATS.values():
+        for p in paths:
+            session.get(url + p, headers={"Accept": accept}, timeout=30)
+
+
+def run_oxigraph(args: argparse.Namespace, snapshot: str, ids: list[str], base: str,
+                 work: Path) -> dict:
+    port = args.port + 1
+    url = f"http://127.0.0.1:{port}"
+    server = start([str(BIN / "oxigraph"), "serve-read-only", "--location", snapshot,
+                    "--bind", f"127.0.0.1:{port}", "--union-default-graph"], dict(os.environ))
+    try:
+        wait_up(url + "/")
+        paths = ["/query?query=" + quote(f"DESCRIBE <{base}id/record/{quote(i, safe='')}>",
+                                          safe="") for i in ids]
+        return wrk(url, paths, "text/turtle", args, work)
+    finally:
+        stop(server)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("n", type=int)
+    parser.add_argument("--duration", type=int, default=20)
+    parser.add_argument("--connections", type=int, default=32)
+    parser.add_argument("--store", default=str(Path(tempfile.gettempdir()) / "ldpub-bench-serve"))
+    parser.add_argument("--port", type=int, default=5077)
+    parser.add_argument("--reuse", action="store_true")
+    parser.add_argument("--warm", action="store_true")
+    parser.add_argument("--json", help="also write the results to this file")
+    args = parser.parse_args()
+    base = f"http://127.0.0.1:{args.port}/"
+    env = {**os.environ, "LDPUB_STORE": args.store, "LDPUB_BASE_URI": base,
+           "LDPUB_PORT": str(args.port), "LDPUB_LOG_LEVEL": "WARNING"}
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        load(args, env, work)
+        ids, snapshot = record_ids(env)
+        random.Random(1).shuffle(ids)
+        ours = run_ldpub(args, env, ids, work)
+        oxigraph = run_oxigraph(args, snapshot, ids, base, work)
+    report(args, ours, oxigraph)
+
+
+def report(args: argparse.Namespace, ours: dict, oxigraph: dict) -> None:
+    rows = [("ldpub " + k, v) for k, v in ours.items()] + [("oxigraph DESCRIBE", oxigraph)]
+    print(f"N={args.n} duration={args.duration}s connections={args.connections} "
+          f"cores={os.cpu_count()} warm={args.warm}")
+    print(f"{'':22} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7} {'vs oxigraph':>12}")
+    for name, r in rows:
+        print(f"{name:22} {r['rate']:9.0f} {r['p50_ms']:8.2f} {r['p99_ms']:8.2f} "
+              f"{r['error_total']:7d} {r['rate'] / oxigraph['rate']:12.2f}")
+    if args.json:
+        Path(args.json).write_text(json.dumps({"n": args.n, "ldpub": ours,
+                                               "oxigraph": oxigraph}, indent=1))
+
+
+if __name__ == "__main__":
+    main()

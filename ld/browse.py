@@ -1,0 +1,125 @@
+"""Dataset-wide listings for the home, browse and search pages: no Flask here.
+
+Every listing is one SPARQL query with LIMIT/OFFSET. The whole-dataset ones
+(counts per class, recent records, the most used subjects/people/journals)
+scan the store, so they are cached per process and per ``store.version``:
+the first request after a load pays (about a second per 100,000 records on
+the embedded store, see docs/benchmarks.md), later ones are free.
+
+Search is ``CONTAINS`` over lower-cased titles and author names with a LIMIT:
+a linear scan of titles and names per query (no full-text index). That is
+acceptable at catalogue scale (tens of milliseconds per 10,000 records);
+a larger deployment would add a text index in the store.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from ld import uris
+from ld.describe import _lit, store_version
+from ld.store.base import Store
+
+PREFIX = ("PREFIX dcterms: <http://purl.org/dc/terms/>\n"
+          "PREFIX foaf: <http://xmlns.com/foaf/0.1/>\n"
+          "PREFIX skos: <http://www.w3.org/2004/02/skos/core#>\n"
+          "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n")
+LABEL_PATH = "foaf:name|skos:prefLabel|dcterms:title|rdfs:label"
+BROWSABLE = ("subject", "person", "journal", "organization")
+
+_cache: dict[tuple, Any] = {}
+_lock = threading.Lock()
+
+
+def _cached(store: Store, key: tuple, compute: Callable[[], Any]) -> Any:
+    full = (*key, store_version(store))
+    with _lock:
+        if full in _cache:
+            return _cache[full]
+    value = compute()
+    with _lock:
+        if len(_cache) > 512:
+            _cache.clear()
+        _cache[full] = value
+    return value
+
+
+@dataclass
+class Row:
+    iri: str
+    label: str
+    count: int = 0
+    date: str = ""
+
+
+def class_counts(store: Store) -> list[Row]:
+    """Entities per class, most frequent first."""
+    def compute() -> list[Row]:
+        rows = store.select("SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE { GRAPH ?g { ?s a ?c } }"
+                            " GROUP BY ?c ORDER BY DESC(?n)")
+        return [Row(str(r["c"]), "", int(r["n"])) for r in rows]
+    return list(_cached(store, ("classes",), compute))
+
+
+def recent(store: Store, base: str, limit: int = 10) -> list[Row]:
+    """The most recently loaded records."""
+    def compute() -> list[Row]:
+        rows = store.select(
+            PREFIX + "SELECT ?doc ?m WHERE { GRAPH ?doc { ?doc dcterms:modified ?m } "
+            f"FILTER(STRSTARTS(STR(?doc), {_lit(base + 'doc/record/')})) }}"
+            f" ORDER BY DESC(?m) LIMIT {limit}")
+        out = []
+        for r in rows:
+            key = uris.split(base, str(r["doc"]))
+            if key:
+                thing = uris.record_uri(base, key[2])
+                out.append(Row(thing, _title(store, thing) or key[2], date=str(r["m"])))
+        return out
+    return list(_cached(store, ("recent", base, limit), compute))
+
+
+def _title(store: Store, thing: str) -> str | None:
+    rows = store.select(PREFIX + f"SELECT ?t WHERE {{ GRAPH ?g {{ <{thing}> dcterms:title ?t }} }}"
+                        " LIMIT 1")
+    return str(rows[0]["t"]) if rows else None
+
+
+def top(store: Store, base: str, kind: str, page: int = 1, size: int = 50) -> list[Row]:
+    """Things of ``kind`` by number of records pointing to them (one page)."""
+    if kind not in BROWSABLE:
+        raise ValueError(f"cannot browse {kind!r}; one of {', '.join(BROWSABLE)}")
+    prefix = f"{base}id/{kind}/"
+    offset = (max(1, page) - 1) * size
+
+    def compute() -> list[Row]:
+        rows = store.select(
+            PREFIX + "SELECT ?e (SAMPLE(?l) AS ?label) (COUNT(DISTINCT ?r) AS ?n) WHERE { "
+            f"GRAPH ?g {{ ?r ?p ?e FILTER(isIRI(?e) && STRSTARTS(STR(?e), {_lit(prefix)})) }} "
+            f"OPTIONAL {{ GRAPH ?h {{ ?e {LABEL_PATH} ?l }} }} }} "
+            f"GROUP BY ?e ORDER BY DESC(?n) ?label LIMIT {size} OFFSET {offset}")
+        return [Row(str(r["e"]), str(r.get("label") or _key(base, str(r["e"]))), int(r["n"]))
+                for r in rows]
+    return list(_cached(store, ("top", base, kind, page, size), compute))
+
+
+def search(store: Store, base: str, text: str, limit: int = 50) -> list[Row]:
+    """Records whose title or an author's name contains ``text`` (case-insensitive)."""
+    needle = " ".join(text.split()).lower()
+    if not needle:
+        return []
+    records = _lit(base + "id/record/")
+    query = (
+        PREFIX + "SELECT DISTINCT ?r ?t WHERE { GRAPH ?g { "
+        "{ ?r dcterms:title ?t FILTER(CONTAINS(LCASE(STR(?t)), " + _lit(needle) + ")) } UNION "
+        "{ ?r dcterms:creator|dcterms:contributor ?a . ?a foaf:name ?n "
+        "FILTER(CONTAINS(LCASE(STR(?n)), " + _lit(needle) + ")) ?r dcterms:title ?t } "
+        f"FILTER(STRSTARTS(STR(?r), {records})) }} }} LIMIT {limit}")
+    return [Row(str(r["r"]), str(r["t"])) for r in store.select(query)]
+
+
+def _key(base: str, iri: str) -> str:
+    parts = uris.split(base, iri)
+    return parts[2] if parts else iri

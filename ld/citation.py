@@ -1,0 +1,119 @@
+"""Citations of a record: BibTeX, RIS and CSL-JSON, as doi.org serves them.
+
+Built from :class:`ld.facts.Facts`, the same reading of the record the page
+and its Highwire tags use. Names in ``Family, Given`` form are split for
+CSL-JSON; BibTeX special characters are escaped so that a title with
+``{``, ``%`` or ``&`` still parses.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+from ld.facts import Facts
+from ld.labels import expand
+
+_BOOKISH = {expand("bibo:Book"), expand("bibo:EditedBook"), expand("bibo:Proceedings")}
+_THESIS = expand("bibo:Thesis")
+_ARTICLES = {expand("bibo:AcademicArticle"), expand("bibo:Article")}
+_BIBTEX_SPECIAL = re.compile(r"([{}%&$#_\\])")
+
+
+def kind(f: Facts) -> str:
+    """"article", "book", "thesis" or "misc", from the record's classes."""
+    if f.journal is not None or _ARTICLES & set(f.types):
+        return "article"
+    if _THESIS in f.types:
+        return "thesis"
+    if _BOOKISH & set(f.types) or f.isbn:
+        return "book"
+    return "misc"
+
+
+def _pages(f: Facts) -> str | None:
+    if f.page_start and f.page_end:
+        return f"{f.page_start}-{f.page_end}"
+    return f.page_start
+
+
+def _bib(text: str) -> str:
+    return _BIBTEX_SPECIAL.sub(r"\\\1", " ".join(text.split()))
+
+
+def cite_key(f: Facts, record_id: str) -> str:
+    return re.sub(r"[^A-Za-z0-9_:-]", "_", record_id) or "record"
+
+
+def bibtex(f: Facts, record_id: str) -> str:
+    entry = {"article": "article", "book": "book", "thesis": "phdthesis"}.get(kind(f), "misc")
+    fields = [
+        ("title", f.title),
+        ("author", " and ".join(a.label for a in f.authors) or None),
+        ("journal", f.journal.label if f.journal else None),
+        ("year", f.year),
+        ("volume", f.volume),
+        ("number", f.issue),
+        ("pages", _pages(f)),
+        ("publisher", ", ".join(f.publishers) or None),
+        ("doi", f.doi[0] if f.doi else None),
+        ("isbn", f.isbn[0] if f.isbn else None),
+        ("issn", f.issn[0] if f.issn else None),
+        ("pmid", f.pmid),
+        ("abstract", f.abstracts[0] if f.abstracts else None),
+        ("url", f.thing),
+    ]
+    body = ",\n".join(f"  {name} = {{{_bib(value)}}}" for name, value in fields if value)
+    return f"@{entry}{{{cite_key(f, record_id)},\n{body}\n}}\n"
+
+
+def ris(f: Facts, record_id: str) -> str:
+    ty = {"article": "JOUR", "book": "BOOK", "thesis": "THES"}.get(kind(f), "GEN")
+    lines = [("TY", ty), ("ID", record_id), ("TI", f.title)]
+    lines += [("AU", a.label) for a in f.authors]
+    lines += [("PY", f.year), ("DA", f.issued), ("T2", f.journal.label if f.journal else None),
+              ("VL", f.volume), ("IS", f.issue), ("SP", f.page_start), ("EP", f.page_end)]
+    lines += [("DO", d) for d in f.doi] + [("SN", s) for s in (f.issn or f.isbn)]
+    lines += [("PB", p) for p in f.publishers] + [("LA", x) for x in f.languages]
+    lines += [("KW", s.label) for s in f.subjects]
+    lines += [("AB", a) for a in f.abstracts] + [("UR", f.thing), ("ER", "")]
+    out = [f"{tag}  - {' '.join(value.split())}" for tag, value in lines
+           if value is not None and (value or tag == "ER")]  # "ER  - " keeps its space
+    return "\r\n".join(out) + "\r\n"
+
+
+def _csl_name(name: str) -> dict[str, str]:
+    family, sep, given = name.partition(",")
+    if sep:
+        return {"family": family.strip(), "given": given.strip()}
+    return {"literal": name}
+
+
+def csl_json(f: Facts, record_id: str) -> str:
+    ty = {"article": "article-journal", "book": "book", "thesis": "thesis"}.get(kind(f),
+                                                                             "document")
+    item: dict[str, object] = {"id": record_id, "type": ty, "URL": f.thing}
+    if f.title:
+        item["title"] = f.title
+    if f.authors:
+        item["author"] = [_csl_name(a.label) for a in f.authors]
+    if f.issued:
+        parts = [int(p) for p in re.findall(r"\d+", f.issued)[:3]]
+        if parts and parts[0] > 999:
+            item["issued"] = {"date-parts": [parts]}
+    optional = {"container-title": f.journal.label if f.journal else None,
+                "volume": f.volume, "issue": f.issue, "page": _pages(f),
+                "DOI": f.doi[0] if f.doi else None, "PMID": f.pmid, "PMCID": f.pmcid,
+                "ISSN": f.issn[0] if f.issn else None, "ISBN": f.isbn[0] if f.isbn else None,
+                "abstract": f.abstracts[0] if f.abstracts else None,
+                "publisher": ", ".join(f.publishers) or None}
+    item.update({k: v for k, v in optional.items() if v})
+    return json.dumps([item], ensure_ascii=False, indent=1) + "\n"
+
+
+WRITERS = {"bib": bibtex, "ris": ris, "csljson": csl_json}
+
+
+def render(format_key: str, f: Facts, record_id: str) -> bytes:
+    """The citation in the format whose key (``ld.formats``) is ``format_key``."""
+    return WRITERS[format_key](f, record_id).encode("utf-8")

@@ -1,0 +1,315 @@
+"""``ldpub``: load, check, inspect, dump and serve library records as Linked Data.
+
+Commands
+--------
+``ldpub load PATH... [--format NAME] [--rejects FILE] [--jobs N] [--json]``
+    Read any mix of supported files (``-`` is standard input; gzip is
+    detected), map every record to RDF, validate it with the SHACL shapes and
+    store the valid ones (one named graph per record; a re-load replaces a
+    record). ``--format`` forces a reader instead of detecting it from the
+    content. Rejected records go to the rejects report (JSON Lines;
+    ``--rejects`` or the ``rejects`` setting). Shows a progress bar on a
+    terminal, then a summary: read, loaded, replaced, rejected, deleted,
+    warnings, triples, seconds (``--json``: the same as one JSON object).
+    Publishes a new snapshot for ``ldpub serve`` at the end.
+``ldpub validate PATH... [--format human|json|ttl] [--input-format NAME]``
+    Dry run: read, map and validate, store nothing. ``human`` names file,
+    position, record, property and message of every problem; ``json`` is one
+    JSON line per record; ``ttl`` is a ``sh:ValidationReport`` in Turtle.
+``ldpub stats [--json]``
+    Records, triples and instances per class in the store.
+``ldpub dump --format nt|nt.gz|ttl|nq|nq.gz|jsonld [-o FILE]``
+    The whole dataset, streamed to standard output (or FILE); ``.gz``
+    formats are gzip-compressed as they stream. ``nq`` and ``jsonld``
+    keep the named graphs (one per record); ``nt`` and ``ttl`` give the
+    union graph.
+``ldpub delete ID...``
+    Remove records by id.
+``ldpub serve [--debug]``
+    Serve Linked Data pages and the SPARQL endpoint from the store's latest
+    published snapshot.
+``ldpub demo``
+    Load the bundled sample records when the store is empty, then serve.
+``ldpub harvest ...``
+    Harvest an OAI-PMH repository (see ``ldpub harvest --help``).
+
+Settings: every command takes the settings flags (``--store``,
+``--base-uri``, ...), which may also be given before the command; each can
+also be set by its ``LDPUB_*`` environment variable. Flags win over the
+environment, which wins over the defaults.
+
+Exit codes
+----------
+0
+    Everything was loaded, valid, found (or done).
+1
+    Some records were rejected or do not validate; the rest were loaded.
+2
+    Unusable input (unknown format, unreadable or truncated file), a usage
+    error, or a store error. Records before the failure point are kept.
+"""
+
+from __future__ import annotations
+
+import functools
+import gzip
+import json
+import sys
+from collections.abc import Callable
+from contextlib import ExitStack
+from typing import Any, BinaryIO
+
+import click
+
+from ld import cli_output as out
+from ld.config import SETTINGS, Setting, Settings, data_dir, load_settings
+from ld.errors import LdpubError, NotFound
+from ld.formats import get as get_format
+from ld.uris import record_graph
+
+DUMP_FORMATS = ("nt", "nt.gz", "ttl", "nq", "nq.gz", "jsonld")
+_OVERRIDES = "ldpub.overrides"
+
+
+def _option(setting: Setting) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """A click option for one row of the settings table (None when not given)."""
+    help_text = f"{setting.help} [env: {setting.env}; default: {setting.default!r}]"
+    if setting.type not in (str, int, float):  # booleans
+        return click.option(f"{setting.flag}/--no-{setting.flag[2:]}", setting.name,
+                            default=None, help=help_text)
+    types = {str: click.STRING, int: click.INT, float: click.FLOAT}
+    return click.option(setting.flag, setting.name, type=types[setting.type], default=None,
+                        metavar=setting.name.upper(), help=help_text)
+
+
+def settings_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    for setting in reversed(SETTINGS):
+        func = _option(setting)(func)
+    return func
+
+
+def with_settings(func: Callable[..., Any]) -> Callable[..., Any]:
+    """Add the settings flags to a command and resolve them once into ``settings``."""
+
+    @settings_options
+    @functools.wraps(func)
+    def wrapper(**kwargs: Any) -> Any:
+        ctx = click.get_current_context()
+        given = {s.name: kwargs.pop(s.name) for s in SETTINGS}
+        overrides = {**ctx.meta.get(_OVERRIDES, {}),
+                     **{k: v for k, v in given.items() if v is not None}}
+        return func(settings=load_settings(**overrides), **kwargs)
+
+    return wrapper
+
+
+class LdpubGroup(click.Group):
+    """Turns LdpubError into its located message on stderr and its exit code."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except LdpubError as err:
+            out.stderr.print(f"ldpub: error: {err}", markup=False, soft_wrap=True)
+            ctx.exit(err.exit_code)
+
+
+@click.group(cls=LdpubGroup, help=__doc__.split("\n\n")[0])
+@settings_options
+@click.version_option(package_name="ldpub")
+@click.pass_context
+def main(ctx: click.Context, **overrides: Any) -> None:
+    """Group-level settings become ``ctx.obj`` (for commands such as harvest)."""
+    given = {k: v for k, v in overrides.items() if v is not None}
+    ctx.meta[_OVERRIDES] = given
+    ctx.obj = load_settings(**given)
+
+
+def _open(settings: Settings) -> Any:
+    from ld.store import open_store
+
+    return open_store(settings)
+
+
+def _publish(store: Any) -> None:
+    if hasattr(store, "publish"):
+        store.publish()
+
+
+def _check_reader(_ctx: click.Context, _param: click.Parameter, value: str | None) -> Any:
+    from ld.readers import reader_names
+
+    if value is not None and value not in reader_names():
+        raise click.BadParameter(f"{value!r} is not a reader; use one of: "
+                                 + ", ".join(reader_names()))
+    return value
+
+
+PATHS = click.argument("paths", nargs=-1, required=True,
+                       type=click.Path(exists=True, dir_okay=False, allow_dash=True))
+
+
+@main.command()
+@PATHS
+@click.option("--format", "input_format", callback=_check_reader,
+              help="Reader to use instead of detecting it from the content.")
+@click.option("--jobs", type=click.IntRange(min=0), default=None,
+              help="Worker processes for mapping and validation (default: one per CPU; "
+                   "0: none).")
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+@with_settings
+@click.pass_context
+def load(ctx: click.Context, settings: Settings, paths: tuple[str, ...],
+         input_format: str | None, jobs: int | None,
+         as_json: bool) -> None:
+    """Load records from files (- for stdin) into the store."""
+    from ld.ingest import ingest_paths
+    from ld.rejects import RejectsReport
+
+    report = RejectsReport(settings.rejects_path)
+    with _open(settings) as store, out.load_progress(out.is_tty() and not as_json) as bar:
+        summary = ingest_paths(list(paths), format=input_format, settings=settings,
+                               store=store, progress=bar, rejects=report, jobs=jobs)
+        _publish(store)
+    summary.rejects_file = str(report.path)
+    if as_json:
+        click.echo(json.dumps(summary.to_dict()))
+    else:
+        out.print_summary(summary, report.samples)
+    ctx.exit(summary.exit_code)
+
+
+@main.command()
+@PATHS
+@click.option("--format", "output", type=click.Choice(["human", "json", "ttl"]),
+              default="human", show_default=True, help="Report format.")
+@click.option("--input-format", callback=_check_reader,
+              help="Reader to use instead of detecting it from the content.")
+@with_settings
+@click.pass_context
+def validate(ctx: click.Context, settings: Settings, paths: tuple[str, ...], output: str,
+             input_format: str | None) -> None:
+    """Dry run: map and validate, print the SHACL report, store nothing."""
+    from ld.ingest import validate_paths
+
+    worst, checked, reports = 0, 0, []
+    for item in validate_paths(list(paths), format=input_format, settings=settings):
+        checked += 0 if isinstance(item, LdpubError) and item.exit_code == 2 else 1
+        worst = max(worst, _severity(item))
+        if output == "ttl":
+            _ttl_item(item, reports)
+        elif output == "json":
+            click.echo(out.report_json(item))
+        elif (text := out.human_report(item)) is not None:
+            click.echo(text)
+    if output == "ttl":
+        from ld.validation import report_graph
+
+        click.echo(report_graph(reports).serialize(format="turtle"))
+    elif output == "human":
+        verdict = {0: "all valid", 1: "some records rejected", 2: "input errors"}[worst]
+        out.stderr.print(f"{checked:,} records checked: {verdict}", markup=False)
+    ctx.exit(worst)
+
+
+def _severity(item: Any) -> int:
+    if isinstance(item, LdpubError):
+        return item.exit_code
+    return 0 if item.conforms else 1
+
+
+def _ttl_item(item: Any, reports: list[Any]) -> None:
+    if isinstance(item, LdpubError):
+        out.stderr.print(out.human_report(item), markup=False, soft_wrap=True)
+    else:
+        reports.append(item)
+
+
+@main.command()
+@click.option("--json", "as_json", is_flag=True, help="Print the numbers as JSON.")
+@with_settings
+def stats(settings: Settings, as_json: bool) -> None:
+    """Records, triples and instances per class."""
+    query = ("SELECT ?class (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?class } "
+             "GROUP BY ?class ORDER BY DESC(?n) ?class")
+    with _open(settings) as store:
+        numbers = {
+            "records": store.record_count(),
+            "triples": store.count_triples(),
+            "classes": {str(row["class"]): int(row["n"]) for row in store.select(query)},
+        }
+    if as_json:
+        click.echo(json.dumps(numbers, indent=2))
+    else:
+        out.stdout.print(out.stats_table(numbers))
+
+
+@main.command()
+@click.option("--format", "fmt", type=click.Choice(DUMP_FORMATS), required=True,
+              help="Serialisation; .gz ones are gzip-compressed.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, allow_dash=True), default="-",
+              help="File to write (default: standard output).")
+@with_settings
+def dump(settings: Settings, fmt: str, output: str) -> None:
+    """Stream the whole dataset."""
+    media_type = get_format(fmt.removesuffix(".gz")).media_type
+    with ExitStack() as stack:
+        sink: BinaryIO = (sys.stdout.buffer if output == "-"
+                          else stack.enter_context(open(output, "wb")))
+        if fmt.endswith(".gz"):
+            sink = stack.enter_context(gzip.GzipFile(fileobj=sink, mode="wb", mtime=0))
+        store = stack.enter_context(_open(settings))
+        store.dump(sink, media_type)
+    if output == "-":
+        sys.stdout.buffer.flush()
+
+
+@main.command()
+@click.argument("ids", nargs=-1, required=True)
+@with_settings
+def delete(settings: Settings, ids: tuple[str, ...]) -> None:
+    """Remove records by id (all that exist are removed; a missing id is an error)."""
+    graphs = {i: record_graph(settings.base_uri, i) for i in ids}
+    with _open(settings) as store:
+        missing = [i for i, g in graphs.items() if not store.has_graph(g)]
+        removed = store.delete_records([g for i, g in graphs.items() if i not in missing])
+        if removed:
+            _publish(store)
+    click.echo(f"deleted {removed} record(s)")
+    if missing:
+        raise NotFound("no such record in the store: " + ", ".join(missing),
+                       hint="ids are the source record ids, e.g. pubmed-6839263")
+
+
+@main.command()
+@click.option("--debug", is_flag=True, help="Flask debug mode (development only).")
+@with_settings
+def serve(settings: Settings, debug: bool) -> None:
+    """Serve Linked Data and SPARQL from the latest published snapshot."""
+    from ld.web.serve import run
+
+    run(settings, debug=debug)
+
+
+@main.command()
+@click.option("--debug", is_flag=True, help="Flask debug mode (development only).")
+@with_settings
+def demo(settings: Settings, debug: bool) -> None:
+    """Load the bundled sample into an empty store, then serve it."""
+    from ld.ingest import ingest_paths
+
+    with _open(settings) as store:
+        if store.record_count() == 0:
+            files = sorted(str(p) for p in data_dir("sample").iterdir() if p.is_file())
+            summary = ingest_paths(files, settings=settings, store=store,
+                                   rejects=settings.rejects_path, jobs=0)
+            out.print_summary(summary, [])
+            _publish(store)
+    from ld.web.serve import run
+
+    run(settings, debug=debug)
+
+
+from ld.cli_harvest import harvest  # noqa: E402 - needs with_settings above
+
+main.add_command(harvest)

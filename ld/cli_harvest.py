@@ -1,0 +1,112 @@
+"""``ldpub harvest URL``: the OAI-PMH harvester on the command line.
+
+Registered on the ``ldpub`` group by :mod:`ld.cli`. Takes the same settings
+flags as every command, ends with the same summary as ``load`` and the same
+exit codes (0 all loaded, 1 some records rejected, 2 the harvest could not
+be completed: HTTP failure, timeout, not OAI-PMH, OAI-PMH error). Records
+harvested before a failure are kept, and the harvest state is not moved, so
+running the same command again redoes the unfinished window.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import click
+
+from ld import cli_output as out
+from ld.config import Settings
+
+
+def _url(_ctx: click.Context, _param: click.Parameter, value: str) -> str:
+    if not value.startswith(("http://", "https://")):
+        raise click.BadParameter(f"{value!r} is not an http(s) URL of an OAI-PMH repository")
+    return value
+
+
+_OPTIONS = (  # in --help order
+    click.argument("url", callback=_url),
+    click.option("--metadata-prefix", default="oai_dc", show_default=True,
+                 help="Metadata format to ask for: oai_dc, marc21 (or the repository's name for "
+                      "MARCXML), oai_doaj."),
+    click.option("--set", "set_spec", metavar="SPEC", help="Harvest only this set."),
+    click.option("--from", "from_", metavar="DATE",
+                 help="Records changed on or after DATE (YYYY-MM-DD or YYYY-MM-DDThh:mm:ssZ); "
+                      "default: where the last complete harvest of URL+set+prefix started."),
+    click.option("--until", metavar="DATE", help="Records changed on or before DATE."),
+    click.option("--full", is_flag=True,
+                 help="Ignore the saved harvest state: harvest everything."),
+    click.option("--timeout", type=click.FloatRange(min=0.1), default=60.0, show_default=True,
+                 help="Seconds to wait for the repository to answer a request."),
+    click.option("--max-retries", type=click.IntRange(min=0), default=3, show_default=True,
+                 help="Retries of a request answered 503 (or 429, 502, 504), each after its "
+                      "Retry-After (at most 2 minutes) or 1, 2, 4 ... s."),
+    click.option("--state", "state_path", type=click.Path(dir_okay=False),
+                 help="Harvest state file (default: harvest-state.json in the store directory)."),
+    click.option("--jobs", type=click.IntRange(min=0), default=None,
+                 help="Worker processes for mapping and validation (default: one per CPU)."),
+    click.option("--json", "as_json", is_flag=True, help="Print the result as JSON."),
+)
+
+
+def _harvest(ctx: click.Context, settings: Settings, url: str, metadata_prefix: str,
+             set_spec: str | None, from_: str | None, until: str | None, full: bool,
+             timeout: float, max_retries: int, state_path: str | None, jobs: int | None,
+             as_json: bool) -> None:
+    """Harvest an OAI-PMH repository (ListRecords) into the store, incrementally."""
+    from ld.harvest import harvest as run_harvest
+    from ld.rejects import RejectsReport
+    from ld.store import open_store
+
+    report = RejectsReport(settings.rejects_path)
+    with open_store(settings) as store, \
+            out.load_progress(out.is_tty() and not as_json) as bar:
+        result = run_harvest(
+            url, settings=settings, store=store, metadata_prefix=metadata_prefix,
+            set_spec=set_spec, from_=from_, until=until, full=full, state_path=state_path,
+            progress=bar, rejects=report, timeout=timeout, max_retries=max_retries, jobs=jobs)
+        if (result.summary.loaded or result.summary.deleted) and hasattr(store, "publish"):
+            store.publish()
+    result.summary.rejects_file = str(report.path)
+    if as_json:
+        click.echo(json.dumps(result.to_dict()))
+    else:
+        out.print_summary(result.summary, report.samples)
+        out.stderr.print(_describe(result), markup=False, soft_wrap=True)
+    ctx.exit(result.exit_code)
+
+
+def _build() -> click.Command:
+    """The click command, built on first use (see :func:`__getattr__`)."""
+    from ld.cli import with_settings
+
+    if "harvest" in globals():  # built meanwhile by ld.cli's own import of this module
+        return globals()["harvest"]  # type: ignore[no-any-return]
+    command = click.pass_context(_harvest)
+    command = with_settings(command)
+    for option in reversed(_OPTIONS):
+        command = option(command)
+    return click.command("harvest")(command)
+
+
+def __getattr__(name: str) -> Any:
+    """``harvest`` is built lazily: it needs ``ld.cli.with_settings`` and ld.cli imports
+    this module, so building it at import time would fail whenever this module is
+    imported before ld.cli."""
+    if name == "harvest":
+        globals()["harvest"] = command = _build()
+        return command
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def _describe(result: Any) -> str:
+    """One line on what was asked and where the next run will start."""
+    asked = f"from {result.from_}" if result.from_ else "everything"
+    nothing_new = result.complete and not result.pages
+    fetched = "nothing new (noRecordsMatch)" if nothing_new else f"{result.pages} page(s)"
+    line = (f"harvest of {result.url} ({result.metadata_prefix}"
+            f"{', set ' + result.set_spec if result.set_spec else ''}): {asked}, {fetched}")
+    if result.complete:
+        return f"{line}; next run from {result.next_from or 'the beginning'}"
+    return f"{line}; INCOMPLETE, harvest state not moved: run it again"

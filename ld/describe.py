@@ -1,0 +1,276 @@
+"""What a Linked Data document needs, read from the store: no Flask here.
+
+A record's document is its named graph. Everything a record's
+representations need comes from ONE store call (the graph as N-Triples,
+serialised by the store) parsed by pyoxigraph; Turtle and RDF/XML are then
+written by pyoxigraph, JSON-LD by :mod:`ld.jsonld`, citations by
+:mod:`ld.citation`. rdflib stays off this path (it is ~60x slower).
+
+Finished representations are cached per process in an LRU keyed by
+``(document, format, store.version)``: ``version`` changes whenever
+``ldpub load`` publishes new data, so a re-loaded record is never served
+stale, and the ETag (a hash of the bytes) changes with it.
+
+People, subjects, organisations and journals have no graph of their own: their
+document gathers the triples about them from every record graph, plus one
+page of the records that point to them (SPARQL LIMIT/OFFSET), so a person
+with 5,000 records is never loaded whole.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from functools import cached_property
+
+import pyoxigraph as ox
+
+from ld import citation, jsonld, uris
+from ld.errors import NotFound
+from ld.facts import Facts, Index, read
+from ld.formats import Format
+from ld.namespaces import PREFIXES
+from ld.store.base import Store
+
+PAGE_SIZE = 50
+CONTEXT_PATH = "context.jsonld"
+
+
+@dataclass
+class Representation:
+    body: bytes
+    content_type: str
+    etag: str  # strong, without quotes
+    last_modified: datetime | None = None
+
+
+@dataclass
+class Listing:
+    """One page of the records that point to a thing."""
+
+    items: list[dict[str, str]]
+    page: int
+    size: int
+    total: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.size))
+
+
+@dataclass
+class Document:
+    """Everything a page about one thing needs; the costly readings only on demand.
+
+    RDF representations need only ``triples`` (and ``modified``), so the
+    index and the facts (needed by HTML and citations) are computed lazily.
+    """
+
+    kind: str
+    key: str
+    thing: str
+    doc: str
+    triples: list[ox.Triple]
+    listing: Listing | None = None
+
+    @cached_property
+    def index(self) -> Index:
+        return Index(self.triples)
+
+    @cached_property
+    def facts(self) -> Facts | None:
+        if self.kind != "record":
+            return None
+        return read(self.index, self.thing, self.doc, self.base)
+
+    @property
+    def base(self) -> str:
+        return self.thing[: self.thing.index("id/" + self.kind + "/")]
+
+    @property
+    def label(self) -> str:
+        if self.facts is not None:
+            return self.facts.title or self.key
+        return self.index.label(self.thing) or self.key
+
+    @cached_property
+    def modified(self) -> datetime | None:
+        """dcterms:modified of the document (one pass over the triples, no index)."""
+        for t in self.triples:
+            if t.predicate == _MODIFIED and t.subject.value == self.doc:
+                try:
+                    stamp = datetime.fromisoformat(t.object.value.replace("Z", "+00:00"))
+                except ValueError:
+                    return None
+                return stamp if stamp.tzinfo else stamp.replace(tzinfo=UTC)
+        return None
+
+
+_MODIFIED = ox.NamedNode("http://purl.org/dc/terms/modified")
+
+
+class Cache:
+    """A thread-safe LRU bounded by the bytes it holds (one per worker process)."""
+
+    def __init__(self, max_bytes: int = 256 * 2**20) -> None:
+        self.max_bytes = max_bytes
+        self.bytes = 0
+        self._data: OrderedDict[tuple, Representation] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple) -> Representation | None:
+        with self._lock:
+            value = self._data.get(key)
+            if value is not None:
+                self._data.move_to_end(key)
+            return value
+
+    def put(self, key: tuple, value: Representation) -> None:
+        with self._lock:
+            old = self._data.pop(key, None)
+            self.bytes += len(value.body) - (len(old.body) if old else 0)
+            self._data[key] = value
+            while self.bytes > self.max_bytes and self._data:
+                _, evicted = self._data.popitem(last=False)
+                self.bytes -= len(evicted.body)
+
+
+CACHE = Cache()
+
+
+def store_version(store: Store) -> str:
+    return str(getattr(store, "version", ""))
+
+
+def load(store: Store, base: str, kind: str, key: str, page: int = 1,
+         size: int = PAGE_SIZE) -> Document:
+    """Read the document about ``{base}id/{kind}/{key}``; NotFound when we know nothing."""
+    thing, doc = uris.thing_uri(base, kind, key), uris.doc_uri(base, kind, key)
+    if kind == "record":
+        nt = store.serialize_graph(doc, "application/n-triples")
+        if not nt:
+            raise NotFound(f"no record {key!r} in this dataset",
+                           hint="check the identifier, or search from the home page")
+        return Document(kind, key, thing, doc, list(ox.parse(nt, format=ox.RdfFormat.N_TRIPLES)))
+    about = _about(store, thing)
+    listing = records_pointing_to(store, base, thing, page, size)
+    if not about and not listing.total:
+        raise NotFound(f"no {kind} {key!r} in this dataset",
+                       hint="check the identifier, or browse from the home page")
+    links = [ox.Triple(ox.NamedNode(i["record"]), ox.NamedNode(i["via"]), ox.NamedNode(thing))
+             for i in listing.items]
+    return Document(kind, key, thing, doc, about + links, listing)
+
+
+def _about(store: Store, thing: str) -> list[ox.Triple]:
+    rows = store.select(f"SELECT DISTINCT ?p ?o WHERE {{ GRAPH ?g {{ <{thing}> ?p ?o }} }}")
+    subject = ox.NamedNode(thing)
+    return [ox.Triple(subject, ox.NamedNode(str(r["p"])), _ox(r["o"])) for r in rows
+            if not _is_blank(r["o"])]
+
+
+def _is_blank(term: object) -> bool:
+    from rdflib import BNode
+
+    return isinstance(term, BNode)
+
+
+def _ox(term: object) -> ox.NamedNode | ox.Literal:
+    from rdflib import Literal
+
+    if isinstance(term, Literal):
+        if term.language:
+            return ox.Literal(str(term), language=term.language)
+        if term.datatype:
+            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
+        return ox.Literal(str(term))
+    return ox.NamedNode(str(term))
+
+
+def records_pointing_to(store: Store, base: str, thing: str, page: int = 1,
+                        size: int = PAGE_SIZE) -> Listing:
+    """One page of records linking to ``thing``, newest first; never all of them."""
+    page = max(1, page)
+    records = f"{base}id/record/"
+    where = (f"GRAPH ?g {{ ?record ?via <{thing}> . "
+             f"FILTER(STRSTARTS(STR(?record), {_lit(records)})) }}")
+    total_rows = store.select(f"SELECT (COUNT(DISTINCT ?record) AS ?n) WHERE {{ {where} }}")
+    total = int(total_rows[0]["n"]) if total_rows else 0
+    query = (
+        "PREFIX dcterms: <http://purl.org/dc/terms/>\n"
+        f"SELECT ?record (SAMPLE(?v) AS ?via) (SAMPLE(?t) AS ?title) (SAMPLE(?d) AS ?date)\n"
+        f"WHERE {{ {where} BIND(?via AS ?v) OPTIONAL {{ GRAPH ?g {{ ?record dcterms:title ?t }} }}"
+        f" OPTIONAL {{ GRAPH ?g {{ ?record dcterms:issued ?d }} }} }}\n"
+        f"GROUP BY ?record ORDER BY DESC(?date) ?record LIMIT {size} OFFSET {(page - 1) * size}")
+    items = [{"record": str(r["record"]), "via": str(r["via"]),
+              "title": str(r.get("title") or ""), "date": str(r.get("date") or "")}
+             for r in store.select(query)]
+    return Listing(items, page, size, total)
+
+
+_ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"})
+
+
+def _lit(text: str) -> str:
+    """A SPARQL string literal of any text (user input included): escaped, never code."""
+    return '"' + text.translate(_ESCAPES) + '"'
+
+
+def cached(store: Store, kind: str, key: str, fmt: Format, page: int = 1
+           ) -> Representation | None:
+    """The representation if this process has it for the current store version."""
+    return CACHE.get((kind, key, fmt.key, page, store_version(store)))
+
+
+def represent(store: Store, base: str, kind: str, key: str, fmt: Format, *,
+              page: int = 1, html: Callable[[Document], str] | None = None) -> Representation:
+    """The bytes of one representation, from the per-process cache when possible."""
+    cache_key = (kind, key, fmt.key, page, store_version(store))
+    found = CACHE.get(cache_key)
+    if found is not None:
+        return found
+    document = load(store, base, kind, key, page)
+    body = _body(document, base, fmt, html)
+    etag = hashlib.blake2b(body, digest_size=16).hexdigest()
+    result = Representation(body, fmt.content_type, etag, document.modified)
+    CACHE.put(cache_key, result)
+    return result
+
+
+def represent_triples(cache_key: tuple, triples: list[ox.Triple], base: str, fmt: Format,
+                      html: Callable[[], str]) -> Representation:
+    """A representation of a fixed set of triples (VoID, vocabulary, shapes), cached."""
+    found = CACHE.get(cache_key)
+    if found is not None:
+        return found
+    body = html().encode("utf-8") if fmt.kind == "html" else serialize(triples, base, fmt)
+    etag = hashlib.blake2b(body, digest_size=16).hexdigest()
+    result = Representation(body, fmt.content_type, etag)
+    CACHE.put(cache_key, result)
+    return result
+
+
+def serialize(triples: list[ox.Triple], base: str, fmt: Format) -> bytes:
+    """RDF bytes: JSON-LD by ld.jsonld, everything else by pyoxigraph."""
+    if fmt.key == "jsonld":
+        return jsonld.document(triples, base + CONTEXT_PATH)
+    rdf_format = getattr(ox.RdfFormat, fmt.oxigraph or "")
+    prefixes = PREFIXES if rdf_format in (ox.RdfFormat.TURTLE, ox.RdfFormat.RDF_XML) else None
+    return ox.serialize(triples, format=rdf_format, prefixes=prefixes) or b""
+
+
+def _body(document: Document, base: str, fmt: Format,
+          html: Callable[[Document], str] | None) -> bytes:
+    if fmt.kind == "html":
+        if html is None:
+            raise ValueError("an HTML representation needs a renderer")
+        return html(document).encode("utf-8")
+    if fmt.kind == "citation":
+        if document.facts is None:
+            raise NotFound(f"{document.kind} pages have no citation; records do")
+        return citation.render(fmt.key, document.facts, document.key)
+    return serialize(document.triples, base, fmt)

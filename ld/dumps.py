@@ -1,0 +1,126 @@
+"""Whole-dataset downloads: N-Triples (gzip), Turtle and JSON-LD.
+
+Dumps are files under ``settings.dumps_path / <store version>/``, written
+once per store version (by :func:`make`, called on the first request for a
+dump, or ahead of time by whoever runs it after a load) and then served as
+static files (Content-Length, byte ranges, conditional GET). Writing goes to
+a temporary name and is renamed into place under an exclusive file lock, so
+several serving workers asking at once produce the file once and nobody
+ever reads half a dump.
+
+JSON-LD is streamed: the store's N-Triples dump is parsed as it is read and
+each run of triples about one subject becomes one node object, so memory
+stays flat however large the dataset (a subject may appear in several node
+objects, which JSON-LD merges).
+"""
+
+from __future__ import annotations
+
+import fcntl
+import gzip
+import hashlib
+import json
+import os
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO
+
+import pyoxigraph as ox
+
+from ld import jsonld
+from ld.config import Settings
+from ld.describe import CONTEXT_PATH, store_version
+from ld.store.base import Store
+
+
+@dataclass(frozen=True)
+class Dump:
+    filename: str
+    media_type: str
+    label: str
+    encoding: str | None = None  # Content-Encoding of the file as stored; None = plain
+
+
+DUMPS = (
+    Dump("dataset.nt.gz", "application/n-triples", "N-Triples (gzip)", "gzip"),
+    Dump("dataset.ttl", "text/turtle", "Turtle"),
+    Dump("dataset.jsonld", "application/ld+json", "JSON-LD"),
+)
+BY_NAME = {d.filename: d for d in DUMPS}
+
+
+def directory(settings: Settings, store: Store) -> Path:
+    version = store_version(store) or "current"
+    safe = hashlib.sha1(version.encode()).hexdigest()[:16]
+    return settings.dumps_path / safe
+
+
+def existing(settings: Settings, store: Store) -> dict[str, int]:
+    """Dumps already made for this store version: filename -> size in bytes."""
+    folder = directory(settings, store)
+    return {d.filename: (folder / d.filename).stat().st_size
+            for d in DUMPS if (folder / d.filename).is_file()}
+
+
+def make(settings: Settings, store: Store, filename: str) -> Path:
+    """The path of dump ``filename`` for the current store version, written if missing."""
+    dump = BY_NAME[filename]
+    folder = directory(settings, store)
+    target = folder / filename
+    if target.is_file():
+        return target
+    folder.mkdir(parents=True, exist_ok=True)
+    with open(folder / ".lock", "a+b") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not target.is_file():
+            _write_atomically(target, lambda out: _write(store, settings, dump, out))
+    return target
+
+
+def _write_atomically(target: Path, write) -> None:  # type: ignore[no-untyped-def]
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".partial-")
+    try:
+        with os.fdopen(fd, "wb") as out:
+            write(out)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _write(store: Store, settings: Settings, dump: Dump, out: BinaryIO) -> None:
+    if dump.encoding == "gzip":
+        with gzip.GzipFile(fileobj=out, mode="wb", mtime=0) as zipped:
+            store.dump(zipped, dump.media_type)
+    elif dump.media_type == "application/ld+json":
+        _write_jsonld(store, settings.base_uri + CONTEXT_PATH, out)
+    else:
+        store.dump(out, dump.media_type)
+
+
+def _write_jsonld(store: Store, context_url: str, out: BinaryIO) -> None:
+    with tempfile.TemporaryFile() as nt:
+        store.dump(nt, "application/n-triples")
+        nt.seek(0)
+        out.write(b'{"@context": ' + json.dumps(context_url).encode() + b',\n "@graph": [')
+        first = True
+        for group in _runs(ox.parse(nt, format=ox.RdfFormat.N_TRIPLES)):
+            for node in jsonld.nodes(group):
+                out.write(b"\n  " if first else b",\n  ")
+                out.write(json.dumps(node, ensure_ascii=False).encode("utf-8"))
+                first = False
+        out.write(b"\n]}\n")
+
+
+def _runs(triples: Iterator[ox.Triple]) -> Iterator[list[ox.Triple]]:
+    """Consecutive triples with the same subject (bounded memory)."""
+    run: list[ox.Triple] = []
+    for t in triples:
+        if run and (t.subject != run[0].subject or len(run) >= 10_000):
+            yield run
+            run = []
+        run.append(t)
+    if run:
+        yield run

@@ -1,0 +1,170 @@
+"""What a record says, read from its triples: one reading for pages and citations.
+
+The record page, the Highwire ``citation_*`` tags and the BibTeX/RIS/CSL-JSON
+citations all need the same handful of facts (title, ordered authors, date,
+journal, volume, pages, identifiers). They are read here once from the
+record's named graph (pyoxigraph terms, no rdflib), so the three outputs can
+never disagree.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+import pyoxigraph as ox
+
+from ld.labels import expand
+
+T = expand  # short alias: T("dcterms:title") is the full IRI
+NAME_PROPS = ("foaf:name", "skos:prefLabel", "rdfs:label", "dcterms:title")
+
+
+class Index:
+    """subject -> predicate -> objects, in document order."""
+
+    def __init__(self, triples: Iterable[ox.Triple]) -> None:
+        self.triples = list(triples)
+        self.by_s: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
+        for t in self.triples:
+            self.by_s[_key(t.subject)][t.predicate.value].append(t.object)
+
+    def objects(self, subject: str, curie: str) -> list:
+        return self.by_s.get(subject, {}).get(T(curie), [])
+
+    def first(self, subject: str, *curies: str) -> str | None:
+        for curie in curies:
+            for o in self.objects(subject, curie):
+                return o.value
+        return None
+
+    def values(self, subject: str, *curies: str) -> list[str]:
+        return [o.value for c in curies for o in self.objects(subject, c)]
+
+    def label(self, node: str) -> str | None:
+        return self.first(node, *NAME_PROPS)
+
+    def rdf_list(self, head: str) -> list:
+        """Members of an rdf:List starting at ``head`` (stops on a malformed list)."""
+        items, seen = [], set()
+        while head and head not in seen and head != T("rdf:nil"):
+            seen.add(head)
+            items.extend(self.objects(head, "rdf:first")[:1])
+            rest = self.objects(head, "rdf:rest")
+            head = _key(rest[0]) if rest else ""
+        return items
+
+
+def _key(term: object) -> str:
+    return f"_:{term.value}" if isinstance(term, ox.BlankNode) else term.value  # type: ignore[attr-defined]
+
+
+@dataclass
+class Link:
+    """A node the record points to, with its label (never a bare IRI when one is known)."""
+
+    iri: str
+    label: str
+    kind: str = ""  # "person", "organization", ... when the IRI is ours
+
+
+@dataclass
+class Facts:
+    thing: str
+    doc: str
+    title: str | None = None
+    authors: list[Link] = field(default_factory=list)
+    contributors: list[Link] = field(default_factory=list)
+    issued: str | None = None
+    journal: Link | None = None
+    volume: str | None = None
+    issue: str | None = None
+    page_start: str | None = None
+    page_end: str | None = None
+    abstracts: list[str] = field(default_factory=list)
+    subjects: list[Link] = field(default_factory=list)
+    publishers: list[str] = field(default_factory=list)
+    languages: list[str] = field(default_factory=list)
+    types: list[str] = field(default_factory=list)
+    doi: list[str] = field(default_factory=list)
+    pmid: str | None = None
+    pmcid: str | None = None
+    isbn: list[str] = field(default_factory=list)
+    issn: list[str] = field(default_factory=list)
+    urls: list[str] = field(default_factory=list)
+    modified: datetime | None = None
+    conforms_to: list[str] = field(default_factory=list)
+    warning_count: int | None = None
+
+    @property
+    def year(self) -> str | None:
+        return self.issued[:4] if self.issued and self.issued[:4].isdigit() else None
+
+
+def link(index: Index, node: object, base: str) -> Link:
+    from ld import uris
+
+    key = _key(node)
+    parts = uris.split(base, key)
+    fallback = parts[2] if parts else key
+    return Link(key, index.label(key) or fallback, parts[1] if parts else "")
+
+
+def read(index: Index, thing: str, doc: str, base: str) -> Facts:
+    """The facts about ``thing`` (the record) and ``doc`` (its document)."""
+    f = Facts(thing, doc, title=index.first(thing, "dcterms:title", "rdfs:label"))
+    ordered = [o for h in index.objects(thing, "bibo:authorList") for o in index.rdf_list(_key(h))]
+    f.authors = [link(index, a, base) for a in ordered or index.objects(thing, "dcterms:creator")]
+    f.contributors = [link(index, a, base) for a in index.objects(thing, "dcterms:contributor")]
+    f.issued = index.first(thing, "dcterms:issued", "dcterms:date", "dcterms:created")
+    hosts = index.objects(thing, "dcterms:isPartOf")
+    journals = [link(index, h, base) for h in hosts]
+    journals = [j for j in journals
+                if j.kind == "journal" or T("bibo:Journal") in index.values(j.iri, "rdf:type")]
+    f.journal = journals[0] if journals else None
+    f.volume = index.first(thing, "bibo:volume")
+    f.issue = index.first(thing, "bibo:issue")
+    f.page_start = index.first(thing, "bibo:pageStart")
+    f.page_end = index.first(thing, "bibo:pageEnd")
+    f.abstracts = index.values(thing, "bibo:abstract", "dcterms:abstract")
+    f.subjects = [link(index, s, base) for s in index.objects(thing, "dcterms:subject")]
+    f.publishers = [_label_or_value(index, p) for p in index.objects(thing, "dcterms:publisher")]
+    f.languages = [_label_or_value(index, x) for x in index.objects(thing, "dcterms:language")]
+    f.types = index.values(thing, "rdf:type")
+    f.doi = index.values(thing, "bibo:doi")
+    f.pmid = index.first(thing, "bibo:pmid")
+    f.pmcid = index.first(thing, "ldpub:pmcid")
+    f.isbn = index.values(thing, "bibo:isbn", "bibo:isbn13", "bibo:isbn10")
+    f.issn = index.values(thing, "bibo:issn") or (
+        index.values(f.journal.iri, "bibo:issn") if f.journal else [])
+    f.urls = index.values(thing, "bibo:uri", "foaf:page")
+    _read_doc(index, f)
+    return f
+
+
+def _read_doc(index: Index, f: Facts) -> None:
+    modified = index.first(f.doc, "dcterms:modified") or index.first(f.thing, "dcterms:modified")
+    f.modified = _datetime(modified)
+    f.conforms_to = index.values(f.doc, "dcterms:conformsTo")
+    count = index.first(f.doc, "ldpub:warningCount") or index.first(f.thing, "ldpub:warningCount")
+    f.warning_count = int(count) if count and count.isdigit() else None
+
+
+def _label_or_value(index: Index, node: object) -> str:
+    from ld.labels import known
+
+    if isinstance(node, ox.Literal):
+        return node.value
+    key = _key(node)
+    return index.label(key) or known(key) or key.rstrip("/").rsplit("/", 1)[-1]
+
+
+def _datetime(text: str | None) -> datetime | None:
+    if not text:
+        return None
+    try:
+        return datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        return None

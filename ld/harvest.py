@@ -1,0 +1,320 @@
+"""Harvest an OAI-PMH repository into the store, incrementally.
+
+sickle does the protocol: ListRecords, following resumption tokens, and
+retrying a 503 after its Retry-After. Every page it fetches is read by the
+OAI-PMH file reader (:func:`ld.readers.oai.read_response`), so a harvested
+record is the same Record a saved response would give, and the items go
+through :func:`ld.ingest.ingest_items` like a ``load``: same mapper, shapes,
+batches, store and summary. Deleted records delete.
+
+Incremental runs: after a COMPLETE harvest the state file remembers, per
+endpoint + set + metadataPrefix, the ``responseDate`` of the first page (the
+repository's own clock at the start of the harvest, at the granularity of
+its datestamps). The next run asks ``from=`` that moment. The first
+response's date rather than the newest record datestamp: a record changed
+while a long harvest was paging has a datestamp after the harvest start but
+possibly before the newest one seen, and would be missed. A harvest that
+fails half way does not move the state, so the next run does the window
+again (records stored meanwhile are simply replaced).
+
+What sickle does not do for us, and why it is wrapped here: its XML parser
+recovers from anything, so an HTML page would be "zero records" (we parse
+each page strictly ourselves first); it sleeps for whatever Retry-After says
+(we cap the wait and back off exponentially without one); timeouts and
+connection errors surface as raw requests exceptions (we name the URL).
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+from pathlib import Path
+from typing import Any
+
+import requests
+from sickle import Sickle
+from sickle.iterator import OAIResponseIterator
+
+from ld.config import Settings
+from ld.errors import InputError, Location
+from ld.ingest import Item, Progress, Summary, ingest_items
+from ld.readers import xmlsafe
+from ld.readers.oai import OAIError, ResponseInfo, read_response
+from ld.readers.oai_metadata import Converter
+from ld.store.base import Store
+
+STATE_FILE = "harvest-state.json"
+RETRY_STATUS = (429, 502, 503, 504)  # "come back later" answers worth a bounded retry
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}:\d{2}Z)?$")
+
+
+class HarvestError(InputError):
+    """The repository cannot be harvested right now (HTTP, timeout, not OAI-PMH)."""
+
+
+@dataclass
+class HarvestResult:
+    """What a harvest did: the load summary plus the protocol side."""
+
+    url: str
+    metadata_prefix: str
+    set_spec: str | None
+    from_: str | None  # the from= actually sent
+    until: str | None
+    summary: Summary
+    pages: int = 0
+    complete: bool = False  # every page fetched; only then is the state moved
+    next_from: str | None = None
+    state_path: str | None = None
+    requests: int = 0  # HTTP requests made, retries included
+
+    @property
+    def exit_code(self) -> int:
+        return self.summary.exit_code
+
+    def to_dict(self) -> dict[str, Any]:
+        data = {k: v for k, v in vars(self).items() if k != "summary"}
+        return {**data, "summary": self.summary.to_dict()}
+
+
+def state_file(settings: Settings) -> Path:
+    """Beside the embedded store (it belongs to that data); the working directory otherwise."""
+    if settings.store_is_remote:
+        return Path(STATE_FILE)
+    return Path(settings.store) / STATE_FILE
+
+
+def state_key(url: str, metadata_prefix: str, set_spec: str | None) -> str:
+    return f"{url} set={set_spec or ''} metadataPrefix={metadata_prefix}"
+
+
+def harvest(
+    url: str,
+    *,
+    settings: Settings,
+    store: Store,
+    metadata_prefix: str = "oai_dc",
+    set_spec: str | None = None,
+    from_: str | None = None,
+    until: str | None = None,
+    full: bool = False,
+    validator: Any = None,
+    state_path: str | Path | None = None,
+    progress: Progress | None = None,
+    rejects: Any = None,
+    timeout: float = 60.0,
+    max_retries: int = 3,
+    max_wait: float = 120.0,
+    converters: Mapping[str, Converter] | None = None,
+    jobs: int | None = None,
+) -> HarvestResult:
+    """Harvest ``url`` with ListRecords into ``store``; see the module docstring.
+
+    ``from_`` given explicitly wins over the saved state; ``full`` ignores
+    the state. ``converters`` adds metadata formats (metadata root element
+    in Clark notation -> converter), see :mod:`ld.readers.oai_metadata`.
+    """
+    for name, value in (("from", from_), ("until", until)):
+        _check_date(name, value)
+    path = Path(state_path) if state_path else state_file(settings)
+    key = state_key(url, metadata_prefix, set_spec)
+    previous = {} if full else _load_state(path).get(key, {})
+    sent_from = from_ or previous.get("from")
+    params = {"metadataPrefix": metadata_prefix, "set": set_spec, "from": sent_from,
+              "until": until}
+    client = Client(url, timeout=timeout, max_retries=max_retries, max_wait=max_wait,
+                    converters=converters)
+    run = _Run(client, {k: v for k, v in params.items() if v})
+    summary = ingest_items(run.items(), settings=settings, store=store, validator=validator,
+                           progress=progress, rejects=rejects, jobs=jobs)
+    result = HarvestResult(url, metadata_prefix, set_spec, sent_from, until, summary,
+                           pages=run.pages, complete=run.complete, state_path=str(path),
+                           requests=len(client.requests))
+    if run.complete:
+        result.next_from = _save_state(path, key, run, previous, until)
+    return result
+
+
+class Client(Sickle):
+    """sickle, with strict page checks, a bounded Retry-After and errors that name the URL."""
+
+    def __init__(self, url: str, *, timeout: float, max_retries: int, max_wait: float,
+                 converters: Mapping[str, Converter] | None = None) -> None:
+        super().__init__(url, iterator=OAIResponseIterator, max_retries=max_retries,
+                         retry_status_codes=RETRY_STATUS, timeout=timeout,
+                         headers={"User-Agent": "ldpub-harvester"})
+        self.timeout, self.max_wait, self.converters = timeout, max_wait, converters
+        self.requests: list[str] = []
+        self.last_info = ResponseInfo()
+        self._attempt = 0
+
+    def harvest(self, **kwargs: str) -> Any:
+        """One OAI request; the page is parsed strictly and its items kept on the response."""
+        url = requests.Request("GET", self.endpoint, params=kwargs).prepare().url or self.endpoint
+        self.requests.append(url)
+        self._attempt = 0
+        try:
+            response = super().harvest(**kwargs)
+        except requests.Timeout as exc:
+            raise HarvestError(f"no answer within {self.timeout:g} s", Location(file=url),
+                               hint="the repository is slow or down; try later or raise --timeout"
+                               ) from exc
+        except requests.ConnectionError as exc:
+            raise HarvestError(f"cannot connect: {_reason(exc)}", Location(file=url),
+                               hint="check the URL and that the repository is up") from exc
+        except requests.HTTPError as exc:
+            raise _http_error(exc.response, url, self._attempt) from exc
+        response.info = self.last_info = ResponseInfo()
+        response.items = self._page_items(response, url)
+        return response
+
+    def _page_items(self, response: Any, url: str) -> list[Item]:
+        head = response.http_response.content[:4096]
+        if xmlsafe.root_name(head) != "OAI-PMH":
+            kind = response.http_response.headers.get("Content-Type", "no Content-Type")
+            start = head[:60].decode("utf-8", "replace").strip()
+            raise HarvestError(f"the answer is not an OAI-PMH response ({kind}: {start!r})",
+                               Location(file=url),
+                               hint="check that the URL is the repository's OAI-PMH base URL")
+        stream = io.BytesIO(response.http_response.content)
+        return list(read_response(stream, url, info=response.info, converters=self.converters))
+
+    def get_retry_after(self, http_response: requests.Response) -> float:
+        """Retry-After (seconds or HTTP date) if given, else 1, 2, 4 ... s; at most max_wait."""
+        self._attempt += 1
+        wait = _retry_after(http_response.headers.get("Retry-After"))
+        if wait is None:
+            wait = 2.0 ** (self._attempt - 1)
+        return max(0.0, min(wait, self.max_wait))
+
+
+class _Run:
+    """Pages of one harvest as a stream of items; errors end the stream as an item."""
+
+    def __init__(self, client: Client, params: dict[str, str]) -> None:
+        self.client, self.params = client, params
+        self.pages = 0
+        self.complete = False
+        self.first_response_date: str | None = None
+        self.max_datestamp: str | None = None
+        self.tokens: set[str] = set()
+
+    def items(self) -> Iterator[Item | InputError]:
+        try:
+            for response in self.client.ListRecords(**dict(self.params)):
+                self._account(response.info)
+                yield from response.items
+        except OAIError as err:
+            if err.code == "noRecordsMatch" and self.pages == 0:
+                self.first_response_date = self.client.last_info.response_date
+                self.complete = True  # nothing new: a successful incremental run
+                return
+            yield err
+            return
+        except InputError as err:  # HarvestError, ParseError: named after the URL
+            yield err
+            return
+        self.complete = True
+
+    def _account(self, info: ResponseInfo) -> None:
+        """Count the page; a resumption token seen before would loop for ever."""
+        token = info.resumption_token
+        if token and token in self.tokens:
+            raise HarvestError(f"the repository sent resumption token {token!r} twice",
+                               Location(file=self.client.requests[-1]),
+                               hint="the repository is looping; report it to its maintainers")
+        if token:
+            self.tokens.add(token)
+        self.pages += 1
+        if self.first_response_date is None:
+            self.first_response_date = info.response_date
+        stamp = info.max_datestamp
+        if stamp and (self.max_datestamp is None or stamp > self.max_datestamp):
+            self.max_datestamp = stamp
+
+
+# --- state -------------------------------------------------------------------
+
+def _load_state(path: Path) -> dict[str, Any]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return {}
+    except (OSError, ValueError) as exc:
+        raise InputError(f"harvest state cannot be read: {exc}", Location(file=str(path)),
+                         hint="fix or delete the file, or harvest with --full") from exc
+    return data.get("harvests", {}) if isinstance(data, dict) else {}
+
+
+def _save_state(path: Path, key: str, run: _Run, previous: dict[str, Any],
+                until: str | None) -> str | None:
+    """Remember where the next run starts; written atomically (temp file + rename)."""
+    granularity = _granularity(run.max_datestamp) or previous.get("granularity")
+    next_from = previous.get("from")
+    if run.first_response_date and granularity:
+        next_from = run.first_response_date[:10] if granularity == "day" \
+            else run.first_response_date
+    if until and next_from and until < next_from:
+        next_from = until  # nothing after --until was asked for
+    entry = {"from": next_from, "granularity": granularity,
+             "last_datestamp": max(filter(None, [run.max_datestamp,
+                                                 previous.get("last_datestamp")]), default=None),
+             "response_date": run.first_response_date,
+             "harvested_at": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")}
+    harvests = _load_state(path)
+    harvests[key] = entry
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(json.dumps({"harvests": harvests}, indent=2, sort_keys=True),
+                   encoding="utf-8")
+    os.replace(tmp, path)
+    return next_from
+
+
+def _granularity(datestamp: str | None) -> str | None:
+    if not datestamp:
+        return None
+    return "day" if len(datestamp) == 10 else "seconds"
+
+
+# --- helpers -----------------------------------------------------------------
+
+def _check_date(name: str, value: str | None) -> None:
+    if value and not _DATE.match(value):
+        raise InputError(f"--{name} {value!r} is not an OAI-PMH date",
+                         hint="use YYYY-MM-DD or YYYY-MM-DDThh:mm:ssZ (UTC)")
+
+
+def _retry_after(value: str | None) -> float | None:
+    """Retry-After is delay-seconds or an HTTP date (RFC 9110 10.2.3)."""
+    if not value:
+        return None
+    if value.strip().isdigit():
+        return float(value.strip())
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:  # "-0000": UTC with no zone information
+        when = when.replace(tzinfo=UTC)
+    return (when - datetime.now(UTC)).total_seconds()
+
+
+def _reason(exc: requests.ConnectionError) -> str:
+    text = str(exc.args[0] if exc.args else exc)
+    return text.rsplit(": ", 1)[-1].rstrip(")'\"") if ": " in text else text
+
+
+def _http_error(response: requests.Response | None, url: str, attempts: int) -> HarvestError:
+    status = response.status_code if response is not None else 0
+    reason = response.reason if response is not None else ""
+    tries = f" after {attempts + 1} attempts" if attempts else ""
+    hint = ("the repository is overloaded or down; try later" if status >= 500
+            else "check the URL and the harvest options")
+    return HarvestError(f"HTTP {status} {reason}{tries}", Location(file=url), hint=hint)

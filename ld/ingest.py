@@ -1,0 +1,316 @@
+"""The load pipeline: read -> map -> validate -> store, in batches.
+
+The main process reads items and writes to the store; mapping and
+validation (the expensive part) run batch by batch in a pool of worker
+processes (:mod:`ld.pipeline`). At most ``2 * jobs + 1`` batches are in
+flight, so memory stays flat however long the input is, and batches are
+written in input order, so a later version of a record (or a deletion)
+always wins over an earlier one.
+
+Accounting: ``read == loaded + rejected + deleted`` for every load.
+
+* A record with a SHACL violation, or that a reader or the mapper cannot
+  make sense of, is never stored; it is counted in ``rejected`` and gets a
+  line in the rejects report. Records with warnings only are stored; each
+  warning result is counted in ``warnings``.
+* The same id twice in one load: both are counted in ``loaded``, the later
+  version wins and is counted in ``replaced`` (as is a record that replaces
+  one stored by an earlier load).
+* A file that stops being readable (truncated, malformed, bad encoding) or
+  that no reader recognises: the records read before the failure point are
+  validated and stored as usual (each batch is one atomic store write, so a
+  crash leaves whole records only), the rest of that file is skipped, the
+  error goes to the report and to ``Summary.errors``, and the load goes on
+  with the next file; the exit code is then 2.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections import deque
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import asdict, dataclass, field, replace
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, TextIO
+
+from ld.config import Settings
+from ld.errors import InputError, LdpubError, RecordError
+from ld.model import Deletion, Record
+from ld.pipeline import (
+    Item,
+    Outcome,
+    init_worker,
+    new_validator,
+    pool_context,
+    process_batch,
+    read_paths,
+    run_batch,
+    validate_paths,
+)
+from ld.rejects import RejectsReport, error_entry, violation_entry
+from ld.store.base import RecordGraph, Store
+from ld.uris import record_graph
+
+__all__ = ["Item", "Progress", "Summary", "ingest_items", "ingest_paths", "read_paths",
+           "validate_paths"]
+
+
+@dataclass
+class Summary:
+    """What a load did; ``read == loaded + rejected + deleted``."""
+
+    read: int = 0
+    loaded: int = 0
+    replaced: int = 0
+    rejected: int = 0
+    deleted: int = 0
+    warnings: int = 0
+    triples: int = 0
+    seconds: float = 0.0
+    errors: list[str] = field(default_factory=list)  # files (or their rest) not readable
+    rejects_file: str | None = None
+    # where the time went, in seconds: "read" (main process, reading and parsing),
+    # "map" and "validate" (CPU time, summed over the workers), "receive" (main,
+    # waiting for and unpickling worker results) and "store" (main, store writes)
+    stages: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def rate(self) -> float:
+        """Records read per second so far."""
+        return self.read / self.seconds if self.seconds > 0 else 0.0
+
+    @property
+    def exit_code(self) -> int:
+        """2 unusable input, 1 some records rejected, 0 everything loaded."""
+        return 2 if self.errors else 1 if self.rejected else 0
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["seconds"] = round(self.seconds, 3)
+        data["stages"] = {k: round(v, 3) for k, v in self.stages.items()}
+        data["records_per_second"] = round(self.rate, 1)
+        return data
+
+
+Progress = Callable[[Summary], None]
+
+
+class _Load:
+    """One load's state: counters, the worker pool, the batches in flight."""
+
+    def __init__(self, settings: Settings, store: Store, validator: Any, jobs: int,
+                 progress: Progress | None, rejects: RejectsReport) -> None:
+        self.settings, self.store, self.validator = settings, store, validator
+        self.jobs, self.progress, self.rejects = jobs, progress, rejects
+        self.summary = Summary(rejects_file=str(rejects.path) if rejects.path else None)
+        self.modified = datetime.now(UTC).replace(microsecond=0)
+        self.inflight: deque[tuple[str, Future[Any]]] = deque()
+        self.pool: ProcessPoolExecutor | None = None
+        self.started = time.perf_counter()
+
+    def run(self, items: Iterable[Item | InputError]) -> Summary:
+        pending: list[Record] = []
+        iterator = iter(items)
+        while True:
+            started = time.perf_counter()
+            try:
+                item = next(iterator)
+            except StopIteration:
+                break
+            except InputError as err:  # the stream broke: keep what came before
+                self._input_error(err)
+                break
+            finally:
+                self._timed("read", started)
+            pending = self._take(item, pending)
+        if pending:
+            self._submit(pending, full=False)
+        while self.inflight:
+            self._write_oldest()
+        return self._tick()
+
+    def _take(self, item: Item | InputError, pending: list[Record]) -> list[Record]:
+        if isinstance(item, InputError):
+            self._input_error(item)
+            return pending
+        self.summary.read += 1
+        if isinstance(item, Record):
+            pending.append(item)
+            if len(pending) >= self.settings.batch_size:
+                self._submit(pending, full=True)
+                return []
+        elif isinstance(item, Deletion):
+            if pending:
+                self._submit(pending, full=False)
+                pending = []
+            self._enqueue("delete", _done([item]))
+        elif isinstance(item, RecordError):
+            self._reject_error(item)
+        return pending
+
+    def _submit(self, records: list[Record], *, full: bool) -> None:
+        """Hand a batch to the pool, or do it here for a small load.
+
+        The pool starts with the first full batch: a load that fits in one
+        batch never pays for starting worker processes.
+        """
+        if self.pool is None and full and self.jobs > 0:
+            self.pool = ProcessPoolExecutor(
+                self.jobs, mp_context=pool_context(), initializer=init_worker,
+                initargs=(_shapes_dir(self.validator),))
+        if self.pool is not None:
+            future = self.pool.submit(run_batch, records, self.settings.base_uri, self.modified)
+        else:
+            self.validator = self.validator or new_validator()
+            cpu: dict[str, float] = {}
+            future = _done((process_batch(records, self.settings.base_uri, self.modified,
+                                          self.validator, cpu), cpu))
+        self._enqueue("batch", future)
+
+    def _enqueue(self, kind: str, future: Future[Any]) -> None:
+        self.inflight.append((kind, future))
+        while self.inflight and (len(self.inflight) > 2 * self.jobs + 1
+                                 or self.inflight[0][1].done()):
+            self._write_oldest()
+
+    def _write_oldest(self) -> None:
+        kind, future = self.inflight.popleft()
+        started = time.perf_counter()
+        try:
+            result = future.result()
+        except BrokenProcessPool as err:
+            raise LdpubError(f"a worker process died during the load ({err})",
+                             hint="see the log above; memory may have run out") from err
+        self._timed("receive", started)
+        if kind == "delete":
+            self._delete(result)
+            return self._report_progress()
+        outcomes, cpu = result
+        for stage, seconds in cpu.items():
+            self.summary.stages[stage] = self.summary.stages.get(stage, 0.0) + seconds
+        self._write(outcomes)
+        self._report_progress()
+
+    def _timed(self, stage: str, started: float) -> None:
+        elapsed = time.perf_counter() - started
+        self.summary.stages[stage] = self.summary.stages.get(stage, 0.0) + elapsed
+
+    def _report_progress(self) -> None:
+        if self.progress:
+            self.progress(self._tick())
+
+    def _write(self, outcomes: Sequence[Outcome]) -> None:
+        good = [o for o in outcomes if o.ok]
+        for outcome in outcomes:
+            if not outcome.ok:
+                self._reject(outcome)
+            elif outcome.report is not None:
+                self.summary.warnings += sum(
+                    1 for r in outcome.report.results if r.severity == "Warning")
+        latest = {o.graph_iri: o for o in good}  # the later version of an id wins
+        while latest:
+            started = time.perf_counter()
+            try:
+                result = self.store.write_records(
+                    [RecordGraph(o.record_id, o.graph_iri or "", o.graph)
+                     for o in latest.values()])
+                break
+            except RecordError as err:  # the store refused one record before writing any
+                good = self._drop_unstorable(err, latest, good)
+            finally:
+                self._timed("store", started)
+        else:
+            return
+        self.summary.loaded += len(good)
+        self.summary.replaced += result.replaced + len(good) - len(latest)
+        self.summary.triples += result.triples or sum(len(o.graph) for o in latest.values())
+
+    def _drop_unstorable(self, err: RecordError, latest: dict[str | None, Outcome],
+                         good: list[Outcome]) -> list[Outcome]:
+        """Reject the record the store could not take; the rest of the batch is retried."""
+        bad = next((o for o in latest.values() if o.record_id == err.location.record_id), None)
+        if bad is None:
+            raise err  # cannot tell which record: do not guess, stop the load
+        del latest[bad.graph_iri]
+        src = bad.source
+        self._reject_error(RecordError(err.message, replace(err.location, file=src.file,
+                                                            position=src.position), err.hint))
+        return [o for o in good if o.graph_iri != bad.graph_iri]
+
+    def _delete(self, deletions: list[Deletion]) -> None:
+        base = self.settings.base_uri
+        self.store.delete_records([record_graph(base, d.id) for d in deletions])
+        self.summary.deleted += len(deletions)
+
+    def _reject(self, outcome: Outcome) -> None:
+        error = outcome.record_error()
+        if error is not None:
+            self._reject_error(error)
+            return
+        self.summary.rejected += 1
+        self.rejects.add(violation_entry(outcome.source, outcome.record_id, outcome.report))
+
+    def _reject_error(self, error: RecordError) -> None:
+        self.summary.rejected += 1
+        self.rejects.add(error_entry(error))
+
+    def _input_error(self, error: InputError) -> None:
+        self.summary.errors.append(str(error))
+        self.rejects.add(error_entry(error))
+
+    def _tick(self) -> Summary:
+        self.summary.seconds = time.perf_counter() - self.started
+        return replace(self.summary, errors=list(self.summary.errors),
+                       stages=dict(self.summary.stages))
+
+    def close(self) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(wait=True, cancel_futures=True)
+        self.rejects.close()
+
+
+def ingest_items(
+    items: Iterable[Item | InputError],
+    *,
+    settings: Settings,
+    store: Store,
+    validator: Any = None,
+    progress: Progress | None = None,
+    rejects: str | Path | TextIO | RejectsReport | None = None,
+    jobs: int | None = None,
+) -> Summary:
+    """Load ``items`` into ``store``; see the module docstring for the rules.
+
+    ``items`` may also yield :class:`InputError` objects (a file that could
+    not be read; :func:`ingest_paths` does) or raise one (the stream broke).
+    ``rejects`` is where the JSON Lines report goes (None: nowhere, but the
+    counts and ``Summary.errors`` still say everything). ``jobs`` is the
+    number of worker processes (default: one per CPU; 0: all in this process).
+    """
+    jobs = (os.cpu_count() or 1) if jobs is None else jobs
+    report = rejects if isinstance(rejects, RejectsReport) else RejectsReport(rejects)
+    load = _Load(settings, store, validator, jobs, progress, report)
+    try:
+        return load.run(items)
+    finally:
+        load.close()
+
+
+def ingest_paths(paths: Sequence[str], *, format: str | None = None, **kwargs: Any) -> Summary:
+    """Load files (``"-"`` is standard input); keyword arguments as ingest_items."""
+    return ingest_items(read_paths(paths, format), **kwargs)
+
+
+def _done(value: Any) -> Future[Any]:
+    future: Future[Any] = Future()
+    future.set_result(value)
+    return future
+
+
+def _shapes_dir(validator: Any) -> str | None:
+    shapes = getattr(validator, "shapes_dir", None)
+    return str(shapes) if shapes else None

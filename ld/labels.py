@@ -1,0 +1,161 @@
+"""Human labels for the terms pages show, so readers see words, not IRIs.
+
+Labels for the standard vocabularies (DCTerms, BIBO, FOAF, SKOS, RDF(S),
+OWL, VoID, SHACL) are written here because their ontologies are not
+available offline; our own vocabulary's labels come from ``vocab/*.ttl``
+(``rdfs:label``), read once. Anything else falls back to its local name
+split into words ("isPartOf" -> "is part of"), never to the bare IRI.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from pathlib import Path
+
+from ld.namespaces import PREFIXES
+
+_STANDARD: dict[str, str] = {
+    # DCTerms
+    "dcterms:title": "Title", "dcterms:alternative": "Other title",
+    "dcterms:creator": "Author", "dcterms:contributor": "Contributor",
+    "dcterms:publisher": "Publisher", "dcterms:issued": "Published",
+    "dcterms:date": "Date", "dcterms:created": "Created", "dcterms:modified": "Modified",
+    "dcterms:abstract": "Abstract", "dcterms:description": "Description",
+    "dcterms:subject": "Subject", "dcterms:language": "Language",
+    "dcterms:identifier": "Identifier", "dcterms:isPartOf": "Part of",
+    "dcterms:hasPart": "Has part", "dcterms:type": "Type", "dcterms:format": "Format",
+    "dcterms:extent": "Extent", "dcterms:license": "License", "dcterms:rights": "Rights",
+    "dcterms:source": "Source", "dcterms:conformsTo": "Conforms to",
+    "dcterms:bibliographicCitation": "Citation", "dcterms:spatial": "Place",
+    "dcterms:temporal": "Period", "dcterms:relation": "Related",
+    "dcterms:references": "References", "dcterms:isReferencedBy": "Referenced by",
+    "dcterms:tableOfContents": "Contents", "dcterms:audience": "Audience",
+    "dcterms:medium": "Medium", "dcterms:hasVersion": "Other version",
+    # BIBO
+    "bibo:Document": "Document", "bibo:AcademicArticle": "Academic article",
+    "bibo:Article": "Article", "bibo:Book": "Book", "bibo:BookSection": "Book section",
+    "bibo:Chapter": "Chapter", "bibo:Journal": "Journal", "bibo:Periodical": "Periodical",
+    "bibo:Thesis": "Thesis", "bibo:Report": "Report", "bibo:Proceedings": "Proceedings",
+    "bibo:Series": "Series", "bibo:Issue": "Issue", "bibo:Manuscript": "Manuscript",
+    "bibo:Map": "Map", "bibo:Film": "Film", "bibo:Image": "Image",
+    "bibo:AudioDocument": "Audio document", "bibo:Webpage": "Web page",
+    "bibo:Website": "Web site", "bibo:Collection": "Collection",
+    "bibo:EditedBook": "Edited book", "bibo:Letter": "Letter", "bibo:Patent": "Patent",
+    "bibo:Standard": "Standard", "bibo:Newspaper": "Newspaper", "bibo:Magazine": "Magazine",
+    "bibo:abstract": "Abstract", "bibo:authorList": "Authors (in order)",
+    "bibo:contributorList": "Contributors (in order)", "bibo:doi": "DOI",
+    "bibo:edition": "Edition", "bibo:editor": "Editor", "bibo:eissn": "eISSN",
+    "bibo:handle": "Handle", "bibo:isbn": "ISBN", "bibo:isbn10": "ISBN-10",
+    "bibo:isbn13": "ISBN-13", "bibo:issn": "ISSN", "bibo:issue": "Issue",
+    "bibo:lccn": "LCCN", "bibo:numPages": "Number of pages", "bibo:oclcnum": "OCLC number",
+    "bibo:pageEnd": "Last page", "bibo:pageStart": "First page", "bibo:pages": "Pages",
+    "bibo:pmid": "PubMed ID", "bibo:shortTitle": "Short title", "bibo:uri": "URI",
+    "bibo:volume": "Volume",
+    # FOAF
+    "foaf:Person": "Person", "foaf:Organization": "Organisation", "foaf:Agent": "Agent",
+    "foaf:Document": "Document", "foaf:name": "Name", "foaf:familyName": "Family name",
+    "foaf:givenName": "Given name", "foaf:page": "Web page", "foaf:homepage": "Home page",
+    "foaf:primaryTopic": "About", "foaf:isPrimaryTopicOf": "Described by",
+    "foaf:made": "Made", "foaf:maker": "Maker",
+    # SKOS
+    "skos:Concept": "Concept", "skos:ConceptScheme": "Concept scheme",
+    "skos:prefLabel": "Label", "skos:altLabel": "Other label", "skos:notation": "Notation",
+    "skos:inScheme": "In scheme", "skos:broader": "Broader", "skos:narrower": "Narrower",
+    "skos:related": "Related", "skos:exactMatch": "Same concept",
+    "skos:closeMatch": "Similar concept", "skos:definition": "Definition",
+    "skos:scopeNote": "Scope note", "skos:note": "Note",
+    # RDF, RDFS, OWL
+    "rdf:type": "Type", "rdfs:label": "Label", "rdfs:comment": "Comment",
+    "rdfs:seeAlso": "See also", "rdfs:isDefinedBy": "Defined by",
+    "rdfs:Class": "Class", "rdf:Property": "Property", "owl:sameAs": "Same as",
+    "owl:Class": "Class", "owl:ObjectProperty": "Object property",
+    "owl:DatatypeProperty": "Datatype property", "owl:Ontology": "Ontology",
+    # VoID, SHACL
+    "void:Dataset": "Dataset", "void:triples": "Triples", "void:entities": "Entities",
+    "void:sparqlEndpoint": "SPARQL endpoint", "void:dataDump": "Data dump",
+    "void:uriSpace": "URI space", "void:exampleResource": "Example resource",
+    "void:vocabulary": "Vocabulary", "void:classPartition": "Class partition",
+    "void:class": "Class", "sh:NodeShape": "Node shape", "sh:PropertyShape": "Property shape",
+    # dcmitype
+    "dcmitype:Text": "Text", "dcmitype:Image": "Image", "dcmitype:Sound": "Sound",
+    "dcmitype:MovingImage": "Moving image", "dcmitype:Dataset": "Dataset",
+}
+
+ISO639_2_NS = "http://id.loc.gov/vocabulary/iso639-2/"
+_CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
+
+
+def expand(curie: str) -> str:
+    """``dcterms:title`` -> full IRI (unknown prefixes are returned unchanged)."""
+    prefix, _, local = curie.partition(":")
+    return PREFIXES[prefix] + local if prefix in PREFIXES else curie
+
+
+def compact(iri: str) -> str:
+    """Full IRI -> ``prefix:local`` when a known prefix matches, else the IRI."""
+    for prefix, ns in PREFIXES.items():
+        if iri.startswith(ns) and len(iri) > len(ns):
+            return f"{prefix}:{iri[len(ns):]}"
+    return iri
+
+
+@lru_cache(maxsize=1)
+def _table() -> dict[str, str]:
+    table = {expand(k): v for k, v in _STANDARD.items()}
+    table.update(_vocab_labels())
+    return table
+
+
+def _vocab_labels() -> dict[str, str]:
+    """``rdfs:label``s (English first) from every Turtle file in vocab/ and shapes/."""
+    import pyoxigraph as ox
+
+    from ld.config import data_dir
+
+    labels: dict[str, str] = {}
+    label_iri = ox.NamedNode(expand("rdfs:label"))
+    for folder in ("vocab", "shapes"):
+        for path in sorted(Path(data_dir(folder)).glob("*.ttl")):
+            try:
+                with path.open("rb") as f:
+                    for t in ox.parse(f, format=ox.RdfFormat.TURTLE):
+                        if t.predicate != label_iri or not isinstance(t.object, ox.Literal):
+                            continue
+                        if t.object.language in (None, "en") or t.subject.value not in labels:
+                            labels[t.subject.value] = t.object.value
+            except (OSError, SyntaxError, ValueError):
+                continue  # a broken vocab file must not take pages down
+    return labels
+
+
+def known(iri: str) -> str | None:
+    """A label we really know (vocabularies, ISO 639-2 languages), else None."""
+    found = _table().get(iri)
+    if found:
+        return found[:1].upper() + found[1:]
+    if iri.startswith(ISO639_2_NS):
+        return _language(iri[len(ISO639_2_NS):])
+    return None
+
+
+def _language(code: str) -> str | None:
+    import pycountry
+
+    lang = pycountry.languages.get(alpha_3=code) or pycountry.languages.get(bibliographic=code)
+    return lang.name if lang else None
+
+
+def label(iri: str) -> str:
+    """The label of a term or class IRI; the local name in words as a fallback."""
+    found = known(iri)
+    if found:
+        return found
+    local = re.split(r"[#/]", iri.rstrip("/#"))[-1] or iri
+    words = _CAMEL.sub(" ", local).replace("_", " ")
+    return words[:1].upper() + words[1:]
+
+
+def preload() -> None:
+    """Read the vocabulary files now (so the first request does not pay)."""
+    _table()

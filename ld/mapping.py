@@ -1,0 +1,297 @@
+"""Record model -> RDF (DCTerms, BIBO, FOAF, SKOS and our ldpub vocabulary).
+
+:func:`map_record` is pure: the same record, base and ``modified`` give the
+same (isomorphic) graph, and nothing outside the record is consulted. That is
+what lets a re-load replace a record's named graph wholesale, lets batches
+map in worker processes, and makes every person, organisation, journal and
+subject meet on one URI across records: their keys come from the values
+alone (see :mod:`ld.uris`). Value-level rules (format table, languages,
+dates, identifiers) live in :mod:`ld.mapping_terms`.
+
+Agents are typed foaf:Agent as well as foaf:Person / foaf:Organization, and
+journals and collections bibo:Collection as well as their own class: the
+superclass is entailed anyway, and stating it lets a shape check "an agent"
+or "a collection" with one cheap sh:class instead of a costly sh:or.
+
+The mapper publishes what the source says and leaves judging it to the
+shapes: an odd DOI is published as written and the DOI shape rejects the
+record, naming the value. It raises :class:`RecordError` only for what it
+cannot turn into RDF at all (no id, a link without a scheme).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from rdflib import RDF, BNode, Graph, Literal, URIRef
+from rdflib.collection import Collection
+from rdflib.namespace import DCTERMS, FOAF, OWL, RDFS, SKOS, VOID
+
+from ld import mapping_terms as t
+from ld.errors import Location, RecordError
+from ld.model import Agent, Container, Record, Subject
+from ld.namespaces import BIBO, DCMITYPE, LDPUB, LDSH
+from ld.uris import record_graph, record_uri, slug, thing_uri
+
+RECORD_SHAPE = LDSH.RecordShape
+SCHEMES = {  # thesaurus name -> skos:ConceptScheme IRI, when the scheme has one
+    "mesh": URIRef("http://id.nlm.nih.gov/mesh/"),
+    "lcsh": URIRef("http://id.loc.gov/authorities/subjects"),
+    "lcgft": URIRef("http://id.loc.gov/authorities/genreForms"),
+}
+_PERIODICALS = {BIBO.Journal, BIBO.Periodical, BIBO.Newspaper, BIBO.Magazine}
+
+
+def dataset_iri(base: str) -> URIRef:
+    """The VoID dataset every record document is void:inDataset of."""
+    return URIRef(f"{base}dataset")
+
+
+def map_record(record: Record, base: str, *, modified: datetime | None = None) -> Graph:
+    """The triples of ``record``'s named graph (``{base}doc/record/{id}``)."""
+    if not record.id or not record.id.strip():
+        raise RecordError("record has no id", _where(record, "id"),
+                          "every record needs an id; check the source's id field")
+    if not base.endswith("/"):
+        raise ValueError(f"base URI must end with '/': {base!r}")
+    mapper = _Mapper(record, base)
+    mapper.run(modified or datetime.now(UTC))
+    return mapper.graph
+
+
+def _where(record: Record, field: str) -> Location:
+    return Location(record.source.file, record.source.position, record.id, field)
+
+
+class _Mapper:
+    """One record's mapping; a class only to share the graph and the base."""
+
+    def __init__(self, record: Record, base: str) -> None:
+        self.r = record
+        self.base = base
+        self.graph = Graph(identifier=URIRef(record_graph(base, record.id)))
+        self.s = URIRef(record_uri(base, record.id))
+
+    def add(self, s: URIRef | BNode, p: URIRef, o: URIRef | BNode | Literal) -> None:
+        self.graph.add((s, p, o))
+
+    def lit(self, p: URIRef, values: list[str] | str | None, s: URIRef | None = None) -> None:
+        """Plain literals, skipping empty values."""
+        for v in [values] if isinstance(values, str) else values or []:
+            if v and v.strip():
+                self.add(s or self.s, p, Literal(v.strip()))
+
+    def thing(self, kind: str, key: str) -> URIRef:
+        return URIRef(thing_uri(self.base, kind, key))
+
+    def iri(self, value: str, field: str) -> URIRef:
+        iri = t.safe_iri(value)
+        if iri is None:
+            raise RecordError(f"{value!r} is not an absolute URL", _where(self.r, field),
+                              "give the full link including its scheme, e.g. https://")
+        return URIRef(iri)
+
+    def run(self, modified: datetime) -> None:
+        self.types()
+        self.titles()
+        self.agents()
+        self.organisations()
+        self.dates()
+        self.languages()
+        self.subjects()
+        self.texts()
+        self.links()
+        self.container()
+        self.collections()
+        self.document(modified)
+
+    def types(self) -> None:
+        r = self.r
+        scholarly = bool(r.pmid or r.pmcid or (r.container and (r.container.title or
+                         r.container.issn)) or "pubmed" in (r.record_format or "").lower())
+        classes, dcmi = t.record_types(r.formats, scholarly)
+        for cls in classes:
+            self.add(self.s, RDF.type, cls)
+        for typ in dcmi:
+            self.add(self.s, DCTERMS.type, typ)
+        self.lit(LDPUB.formatLabel, r.formats)
+        self.lit(DCTERMS.identifier, r.id)
+
+    def titles(self) -> None:
+        r = self.r
+        self.lit(DCTERMS.title, r.title or r.title_full or r.title_short)
+        self.lit(BIBO.shortTitle, r.title_short)
+        self.lit(DCTERMS.alternative, [r.title_sub or "", *r.alternative_titles])
+
+    def agents(self) -> None:
+        """Creators in order (bibo:authorList), then contributors; roles as relators."""
+        creators = [self.agent(a, DCTERMS.creator) for a in self.r.creators]
+        for a in self.r.contributors:
+            self.agent(a, DCTERMS.contributor)
+        if creators:
+            head = BNode()
+            Collection(self.graph, head, creators)
+            self.add(self.s, BIBO.authorList, head)
+
+    def agent(self, agent: Agent, prop: URIRef) -> URIRef:
+        name = agent.name.strip().rstrip(",;:/ ")
+        family, given = agent.family, agent.given
+        if agent.kind == "person" and not family and ", " in name:
+            family, given = (part.strip() for part in name.split(", ", 1))
+        identifiers = [t.agent_identifier(i) for i in agent.identifiers if i.strip()]
+        orcid = next((i.rstrip("/").rsplit("/", 1)[-1] for i in identifiers
+                      if "orcid.org/" in i), None)
+        if agent.kind == "organization":
+            node = self.organisation(name)
+        else:
+            key = orcid or slug(f"{family} {given or ''}" if family else name)
+            node = self.thing("person", key)
+            self.add(node, RDF.type, FOAF.Person)
+            self.add(node, RDF.type, FOAF.Agent)
+            self.lit(FOAF.name, name, node)
+            self.lit(FOAF.familyName, family, node)
+            self.lit(FOAF.givenName, given, node)
+        self.add(self.s, prop, node)
+        for ident in identifiers:
+            self.add(node, OWL.sameAs, self.iri(ident, "author"))
+        self.lit(LDPUB.affiliation, agent.affiliations, node)
+        for role in agent.roles:
+            relator = t.relator_iri(role)
+            if relator is not None:
+                self.add(self.s, relator, node)
+        return node
+
+    def organisation(self, name: str) -> URIRef:
+        node = self.thing("organization", slug(name))
+        self.add(node, RDF.type, FOAF.Organization)
+        self.add(node, RDF.type, FOAF.Agent)
+        self.lit(FOAF.name, name, node)
+        return node
+
+    def organisations(self) -> None:
+        for name in filter(str.strip, self.r.publishers):
+            self.add(self.s, DCTERMS.publisher, self.organisation(name.strip().rstrip(",;:")))
+        for name in filter(str.strip, self.r.institutions):
+            self.add(self.s, LDPUB.holdingInstitution, self.organisation(name.strip()))
+        self.lit(LDPUB.publicationPlace, self.r.publication_places)
+        self.lit(LDPUB.building, self.r.buildings)
+
+    def dates(self) -> None:
+        if not self.r.issued or not self.r.issued.strip():
+            return
+        issued = t.issued_literal(self.r.issued)
+        if issued is not None:
+            self.add(self.s, DCTERMS.issued, issued)
+        else:  # keep what the source says; the shape warns that there is no date
+            self.lit(DCTERMS.date, self.r.issued)
+
+    def languages(self) -> None:
+        """ISO 639-2 IRIs; an unknown language stays a literal and the shape rejects it."""
+        for value in filter(str.strip, self.r.languages):
+            iri = t.language_iri(value)
+            self.add(self.s, DCTERMS.language, iri if iri is not None else Literal(value.strip()))
+
+    def subjects(self) -> None:
+        for subject in self.r.subjects:
+            if subject.label.strip():
+                self.add(self.s, DCTERMS.subject, self.concept(subject))
+
+    def concept(self, subject: Subject) -> URIRef:
+        label = " ".join(subject.label.split())
+        scheme = (subject.scheme or "").lower()
+        node = self.thing("subject", slug(f"{scheme} {label}" if scheme else label))
+        self.add(node, RDF.type, SKOS.Concept)
+        self.add(node, SKOS.prefLabel, Literal(label))
+        if scheme in SCHEMES:
+            self.add(node, SKOS.inScheme, SCHEMES[scheme])
+        if subject.iri:
+            self.add(node, SKOS.exactMatch, self.iri(subject.iri, subject.kind))
+        return node
+
+    def texts(self) -> None:
+        r = self.r
+        self.lit(DCTERMS.abstract, r.abstracts)
+        self.lit(SKOS.note, r.notes)
+        self.lit(LDPUB.series, r.series)
+        self.lit(DCTERMS.extent, r.extent)
+        self.lit(BIBO.edition, r.edition)
+        self.lit(LDPUB.grant, r.grants)
+        self.lit(BIBO.oclcnum, r.oclc)
+        self.lit(BIBO.lccn, r.lccn)
+        for isbn in map(t.clean_isbn, filter(str.strip, r.isbn)):
+            if not t.isbn_valid(isbn):  # kept so the shapes can reject it by value
+                self.lit(LDPUB.invalidIsbn, isbn)
+                continue
+            self.lit(BIBO.isbn, isbn)
+            self.lit(BIBO.isbn10 if len(isbn) == 10 else BIBO.isbn13, isbn)
+
+    def issns(self, node: URIRef, values: list[str]) -> None:
+        """Valid ISSNs as bibo:issn, the rest as ldpub:invalidIssn (the shapes reject it)."""
+        for issn in dict.fromkeys(t.clean_issn(v) for v in values if v.strip()):
+            self.lit(BIBO.issn if t.issn_valid(issn) else LDPUB.invalidIssn, issn, node)
+
+    def links(self) -> None:
+        """foaf:page for every link; DOI, PubMed and PMC ids from links and fields."""
+        r = self.r
+        dois, pmids, pmcids = list(map(t.clean_doi, r.doi)), [r.pmid], [r.pmcid]
+        for url in filter(str.strip, r.urls):
+            self.add(self.s, FOAF.page, self.iri(url, "url"))
+            dois.append(t.doi_from_url(url))
+            pmids.append(t.pmid_from_url(url))
+            pmcids.append(t.pmcid_from_url(url))
+        for doi in dict.fromkeys(d for d in dois if d):
+            self.lit(BIBO.doi, doi)
+            if (iri := t.doi_iri(doi)) is not None:
+                self.add(self.s, OWL.sameAs, iri)
+        for pmid in dict.fromkeys(p.strip() for p in pmids if p and p.strip()):
+            self.lit(BIBO.pmid, pmid)
+            self.add(self.s, RDFS.seeAlso, self.iri(f"https://pubmed.ncbi.nlm.nih.gov/{pmid}/",
+                                                    "pmid"))
+        for pmcid in dict.fromkeys(t.clean_pmcid(p) for p in pmcids if p and p.strip()):
+            self.lit(LDPUB.pmcid, pmcid)
+            self.add(self.s, RDFS.seeAlso,
+                     self.iri(f"https://pmc.ncbi.nlm.nih.gov/articles/{pmcid}/", "pmcid"))
+        for same in r.same_as:
+            self.add(self.s, OWL.sameAs, self.iri(same, "same_as"))
+
+    def container(self) -> None:
+        """The journal an article is in; a periodical's own ISSN stays on the record."""
+        r, c = self.r, self.r.container or Container()
+        periodical = any(cls in _PERIODICALS for cls in self.graph.objects(self.s, RDF.type))
+        issns = [i for i in c.issn + ([] if periodical else r.issn) if i.strip()]
+        if periodical:
+            self.issns(self.s, r.issn)
+        self.lit(BIBO.volume, c.volume)
+        self.lit(BIBO.issue, c.issue)
+        self.lit(BIBO.pageStart, c.page_start)
+        self.lit(BIBO.pageEnd, c.page_end)
+        title = (c.title or "").strip()
+        if not title and not issns:
+            return
+        valid = [i for i in map(t.clean_issn, issns) if t.issn_valid(i)]
+        journal = self.thing("journal", valid[0] if valid else slug(title or issns[0]))
+        self.add(journal, RDF.type, BIBO.Journal)
+        self.add(journal, RDF.type, BIBO.Collection)
+        self.lit(DCTERMS.title, title, journal)
+        self.issns(journal, issns)
+        self.lit(LDPUB.isoAbbreviation, c.iso_abbreviation, journal)
+        self.add(self.s, DCTERMS.isPartOf, journal)
+
+    def collections(self) -> None:
+        for name in filter(str.strip, self.r.collections):
+            node = self.thing("collection", slug(name))
+            self.add(node, RDF.type, DCMITYPE.Collection)
+            self.add(node, RDF.type, BIBO.Collection)
+            self.lit(DCTERMS.title, name, node)
+            self.add(self.s, DCTERMS.isPartOf, node)
+
+    def document(self, modified: datetime) -> None:
+        """The record's document: what the store holds and the web serves about it."""
+        doc = URIRef(self.graph.identifier)
+        self.add(doc, RDF.type, FOAF.Document)
+        self.add(doc, FOAF.primaryTopic, self.s)
+        self.add(self.s, FOAF.isPrimaryTopicOf, doc)
+        self.add(doc, DCTERMS.modified, Literal(modified))
+        self.add(doc, DCTERMS.conformsTo, RECORD_SHAPE)
+        self.add(doc, VOID.inDataset, dataset_iri(self.base))
+        self.lit(LDPUB.recordFormat, self.r.record_format, doc)

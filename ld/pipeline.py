@@ -1,0 +1,250 @@
+"""The CPU-heavy half of a load: map and validate batches of records.
+
+Mapping (rdflib graph building) and validation (pySHACL) cost a few
+milliseconds per record, far more than reading or storing, so they run in a
+pool of worker processes while the main process reads and writes. Each worker
+builds its :class:`~ld.validation.Validator` once (loading the shapes is
+slow) and then handles whole batches, because pySHACL is much faster on one
+batch than on many single records.
+
+Everything that crosses the process boundary is plain data: records go in,
+:class:`Outcome` objects come out. Errors travel as their message and
+:class:`~ld.errors.Location` (exceptions lose their attributes when pickled)
+and the graph as a pickled rdflib graph (measured: 0.05 ms to pickle and
+0.2 ms to unpickle 42 triples, against 0.7 ms to parse them back from N-Triples
+with rdflib).
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import threading
+import time
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from rdflib import Graph
+
+from ld.config import Settings
+from ld.errors import InputError, LdpubError, Location, RecordError
+from ld.model import Deletion, Record, Source
+
+Item = Record | Deletion | RecordError
+
+_WORKER: dict[str, Any] = {}
+
+
+@dataclass
+class Outcome:
+    """What became of one record: mapped and validated, or refused."""
+
+    record_id: str
+    source: Source
+    graph_iri: str | None = None
+    graph: Graph | None = None  # the record's graph when it conforms
+    report: Any = None  # ld.validation.RecordReport, when validation ran
+    error: tuple[str, Location, str] | None = None  # RecordError: message, location, hint
+
+    @property
+    def ok(self) -> bool:
+        return self.graph is not None
+
+    def record_error(self) -> RecordError | None:
+        if self.error is None:
+            return None
+        message, location, hint = self.error
+        return RecordError(message, location, hint)
+
+
+def process_batch(
+    records: Sequence[Record], base: str, modified: datetime, validator: Any = None,
+    cpu: dict[str, float] | None = None,
+) -> list[Outcome]:
+    """Map every record, validate the mapped ones in one pySHACL run.
+
+    One outcome per record, in order. A record that cannot be mapped is
+    refused with its RecordError; validation of the rest goes on. The CPU
+    seconds spent mapping and validating are added to ``cpu`` (this is how
+    a load knows where its time goes without a profiler).
+    """
+    from ld.mapping import map_record
+    from ld.uris import record_graph
+
+    validator = validator or _WORKER["validator"]
+    started = time.process_time()
+    outcomes: list[Outcome] = []
+    mapped: list[tuple[Outcome, Graph]] = []
+    for record in records:
+        outcome = Outcome(record.id, record.source, graph_iri=record_graph(base, record.id))
+        outcomes.append(outcome)
+        try:
+            mapped.append((outcome, map_record(record, base, modified=modified)))
+        except RecordError as err:
+            outcome.error = (err.message, _located(err.location, record), err.hint)
+        except Exception as err:  # a mapping bug must not sink the whole load
+            outcome.error = (f"cannot map this record ({type(err).__name__}: {err})",
+                             _located(Location(), record),
+                             "this is a bug in ldpub's mapping; please report it")
+    mapped_at = time.process_time()
+    reports = _validate(validator, [(o.record_id, g) for o, g in mapped])
+    for (outcome, graph), report in zip(mapped, reports, strict=True):
+        _settle(outcome, graph, report)
+    if cpu is not None:
+        cpu["map"] = cpu.get("map", 0.0) + mapped_at - started
+        cpu["validate"] = cpu.get("validate", 0.0) + time.process_time() - mapped_at
+    return outcomes
+
+
+def _validate(validator: Any, batch: list[tuple[str, Graph]]) -> list[Any]:
+    """Validate the batch in one run; if pySHACL fails on it, record by record.
+
+    Falling back isolates a record that breaks the validator so that only it
+    is refused, not its whole batch; when every record breaks it, the
+    validator itself is broken and the load stops (exit 2) instead of
+    rejecting good data.
+    """
+    if not batch:
+        return []
+    try:
+        return list(validator.validate(batch))
+    except Exception:
+        reports: list[Any] = []
+        for item in batch:
+            try:
+                reports.extend(validator.validate([item]))
+            except Exception as err:
+                reports.append(err)
+    failed = [r for r in reports if isinstance(r, Exception)]
+    if len(batch) > 1 and len(failed) == len(batch):  # a broken validator, not bad data
+        raise LdpubError(f"the SHACL validator fails on every record ({failed[0]!r})",
+                         hint="this is a bug in ldpub's validation or shapes; nothing "
+                              "of this batch was stored")
+    return reports
+
+
+def _settle(outcome: Outcome, graph: Graph, report: Any) -> None:
+    if isinstance(report, Exception):
+        outcome.error = (f"cannot validate this record ({type(report).__name__}: {report})",
+                         _located(Location(), None, outcome), "")
+        return
+    outcome.report = report
+    if report.conforms:
+        outcome.graph = graph
+
+
+def _located(location: Location, record: Record | None, outcome: Outcome | None = None) -> Location:
+    """Fill the file, position and record id a mapper left out."""
+    source = record.source if record else outcome.source if outcome else None
+    record_id = record.id if record else outcome.record_id if outcome else None
+    return Location(
+        file=location.file or (source.file if source else None),
+        position=location.position or (source.position if source else None),
+        record_id=location.record_id or record_id,
+        field=location.field,
+    )
+
+
+# -- reading files, and the dry run of `ldpub validate` ----------------------
+
+
+def read_paths(paths: Sequence[str], format: str | None = None) -> Iterator[Item | InputError]:
+    """Items of every path in turn; a file that cannot be read yields its InputError."""
+    from ld.readers import read_path
+
+    for path in paths:
+        try:
+            yield from read_path(path, format)
+        except InputError as err:
+            yield err
+        except OSError as err:
+            yield InputError(f"cannot read this file: {err.strerror or err}",
+                             Location(file=path), hint="check the path and its permissions")
+
+
+def validate_paths(
+    paths: Sequence[str], *, format: str | None = None, settings: Settings,
+    validator: Any = None,
+) -> Iterator[Any]:
+    """Dry run: yield a RecordReport per mapped record, errors for the others.
+
+    Yields :class:`~ld.validation.RecordReport` (with the record's
+    :class:`~ld.model.Source` set as its ``source`` attribute, for reports
+    that name the file and position), :class:`RecordError` for records that
+    cannot be read or mapped, and :class:`InputError` for unreadable files.
+    """
+    validator = validator or new_validator()
+    modified = datetime.now(UTC).replace(microsecond=0)
+    pending: list[Record] = []
+    for item in read_paths(paths, format):
+        if isinstance(item, Record):
+            pending.append(item)
+            if len(pending) < settings.batch_size:
+                continue
+        else:
+            if isinstance(item, LdpubError):
+                yield item
+            continue
+        yield from _checked(process_batch(pending, settings.base_uri, modified, validator))
+        pending = []
+    yield from _checked(process_batch(pending, settings.base_uri, modified, validator))
+
+
+def _checked(outcomes: Sequence[Outcome]) -> Iterator[Any]:
+    for outcome in outcomes:
+        error = outcome.record_error()
+        if error is not None:
+            yield error
+        else:
+            object.__setattr__(outcome.report, "source", outcome.source)
+            yield outcome.report
+
+
+def new_validator() -> Any:
+    from ld.validation import Validator
+
+    return Validator()
+
+
+# -- worker processes ---------------------------------------------------------
+
+
+def init_worker(shapes_dir: str | None) -> None:
+    """Pool initializer: build this worker's Validator once, watch the parent.
+
+    If the loading process is killed (SIGKILL), nobody tells the workers;
+    the watchdog thread ends the worker when its parent's sentinel closes so
+    that no orphan is left behind.
+    """
+    from ld.validation import Validator
+
+    _WORKER["validator"] = Validator(Path(shapes_dir) if shapes_dir else None)
+    parent = multiprocessing.parent_process()
+    if parent is not None:
+        threading.Thread(target=_watch_parent, args=(parent.sentinel,), daemon=True).start()
+
+
+def _watch_parent(sentinel: int) -> None:
+    from multiprocessing.connection import wait
+
+    wait([sentinel])
+    os._exit(3)
+
+
+def run_batch(records: Sequence[Record], base: str, modified: datetime
+              ) -> tuple[list[Outcome], dict[str, float]]:
+    """Entry point in a worker process: the outcomes and the CPU seconds they took."""
+    cpu: dict[str, float] = {}
+    return process_batch(records, base, modified, cpu=cpu), cpu
+
+
+def pool_context() -> multiprocessing.context.BaseContext:
+    """'forkserver' where available (cheap starts, no inherited threads/locks)."""
+    methods = multiprocessing.get_all_start_methods()
+    ctx = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
+    if "forkserver" in methods:
+        ctx.set_forkserver_preload(["ld.pipeline", "ld.mapping", "ld.validation"])
+    return ctx

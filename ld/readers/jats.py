@@ -1,0 +1,193 @@
+"""PMC JATS reader: <article> full-text files (.nxml) and efetch <pmc-articleset>.
+
+Only the front matter is read (journal-meta, article-meta): that is the
+bibliographic record; the body is not catalogue data. Articles are streamed
+one by one and freed. Record id: ``pmc-{number}`` from the PMC id (the
+source is PubMed Central, so its own id is the stable key); without one,
+``pmid-{PMID}`` would collide with the PubMed reader's id for a different
+description, so ``jats-{doi or publisher id}`` is used instead.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import BinaryIO
+
+import pycountry
+from lxml import etree
+
+from ld.errors import Location, ParseError, RecordError
+from ld.model import Agent, Container, Record, Source, Subject
+from ld.readers import xmlsafe
+from ld.readers.pubmed_fields import orcid_iri, partial_date
+from ld.readers.xmlsafe import text_of
+
+NAME = "jats"
+DESCRIPTION = "PMC JATS articles (.nxml, <article> or efetch <pmc-articleset>), front matter"
+
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+_DATE_PREFERENCE = ("epub", "ppub", "pub", "collection", "epub-ppub")
+
+
+def sniff(head: bytes, filename: str) -> int:
+    root = xmlsafe.root_name(head)
+    if root == "pmc-articleset":
+        return 95
+    if root == "article" and (b"<front" in head or b"article-meta" in head or b"JATS" in head):
+        return 90
+    return 0
+
+
+def read(stream: BinaryIO, filename: str) -> Iterator[Record | RecordError]:
+    root, stream = xmlsafe.open_document(stream, filename)
+    if root not in ("article", "pmc-articleset"):
+        raise ParseError(
+            f"not JATS: the root element is <{root}>, expected <article> or <pmc-articleset>",
+            Location(file=filename, position="line 1"),
+            hint="check the file, or pass the right --format",
+        )
+    number = 0
+    for _event, element in xmlsafe.iterparse(stream, filename, tags=("article",)):
+        if element.getparent() is not None and element.getparent().tag != "pmc-articleset":
+            continue  # e.g. a <sub-article> quoting another article: part of its parent
+        number += 1
+        source = Source(filename, f"article {number} (line {element.sourceline})", NAME)
+        try:
+            yield map_article(element, source)
+        except RecordError as exc:
+            yield exc
+        xmlsafe.release(element)
+
+
+def map_article(article: etree._Element, source: Source) -> Record:
+    meta = article.find("front/article-meta")
+    if meta is None:
+        raise RecordError("no <front>/<article-meta>: not a JATS article record",
+                          Location(source.file, source.position, field="front"))
+    ids = {e.get("pub-id-type"): (e.text or "").strip() for e in meta.iterfind("article-id")}
+    record = Record(id=_record_id(ids, source), source=source, formats=["Article"],
+                    record_format="PMC JATS", pmid=ids.get("pmid") or None)
+    pmc = ids.get("pmc") or ids.get("pmcid") or ""
+    record.pmcid = (pmc if pmc.startswith("PMC") else f"PMC{pmc}") if pmc else None
+    if ids.get("doi"):
+        record.doi.append(ids["doi"])
+    record.title = text_of(meta.find("title-group/article-title")) or None
+    record.title_sub = text_of(meta.find("title-group/subtitle")) or None
+    _authors(record, meta)
+    _journal(record, article.find("front/journal-meta"), meta)
+    for abstract in meta.iterfind("abstract"):
+        if abstract.get("abstract-type") in (None, "summary", "short"):
+            text = _abstract(abstract)
+            if text:
+                record.abstracts.append(text)
+    for kwd in meta.iterfind("kwd-group/kwd"):
+        record.subjects.append(Subject(text_of(kwd), scheme="keyword"))
+    for subject in meta.iterfind("article-categories/subj-group/subject"):
+        record.subjects.append(Subject(text_of(subject), kind="genre", scheme="pmc-category"))
+    record.languages = _language(article.get(XML_LANG))
+    license_text = text_of(meta.find("permissions/license"))
+    if license_text:
+        record.extra["rights"] = [license_text]
+    return record
+
+
+def _record_id(ids: dict[str, str], source: Source) -> str:
+    pmc = (ids.get("pmc") or ids.get("pmcid") or "").removeprefix("PMC")
+    if pmc:
+        return f"pmc-{pmc}"
+    fallback = ids.get("doi") or ids.get("publisher-id")
+    if fallback:
+        return f"jats-{fallback}"
+    raise RecordError("no article id (pmc, doi or publisher-id)",
+                      Location(source.file, source.position, field="article-id"),
+                      hint="the article was skipped")
+
+
+def _authors(record: Record, meta: etree._Element) -> None:
+    affiliations = {a.get("id"): _aff_text(a) for a in meta.iter("aff")}
+    for contrib in meta.iterfind("contrib-group/contrib"):
+        kind = contrib.get("contrib-type") or "author"
+        agent = _agent(contrib, affiliations)
+        if agent is None:
+            continue
+        if kind == "author":
+            record.creators.append(agent)
+        else:
+            agent.roles.append(kind)
+            record.contributors.append(agent)
+
+
+def _aff_text(aff: etree._Element) -> str:
+    parts = [text_of(child) for child in aff if child.tag != "label"]
+    text = " ".join([(aff.text or "").strip(), *parts, *[(c.tail or "").strip() for c in aff]])
+    return " ".join(text.split())
+
+
+def _agent(contrib: etree._Element, affiliations: dict[str | None, str]) -> Agent | None:
+    collab = text_of(contrib.find("collab"))
+    if collab:
+        agent = Agent(name=collab, kind="organization")
+    else:
+        family = text_of(contrib.find("name/surname"))
+        given = text_of(contrib.find("name/given-names"))
+        if not family:
+            return None
+        agent = Agent(name=f"{family}, {given}" if given else family, family=family,
+                      given=given or None)
+    for ident in contrib.iterfind("contrib-id"):
+        iri = orcid_iri(ident.text) if ident.get("contrib-id-type") == "orcid" else None
+        if iri:
+            agent.identifiers.append(iri)
+    for xref in contrib.iterfind("xref"):
+        text = affiliations.get(xref.get("rid")) if xref.get("ref-type") == "aff" else None
+        if text and text not in agent.affiliations:
+            agent.affiliations.append(text)
+    return agent
+
+
+def _journal(record: Record, journal: etree._Element | None, meta: etree._Element) -> None:
+    container = Container(volume=text_of(meta.find("volume")) or None,
+                          issue=text_of(meta.find("issue")) or None,
+                          page_start=text_of(meta.find("fpage")) or
+                          text_of(meta.find("elocation-id")) or None,
+                          page_end=text_of(meta.find("lpage")) or None)
+    if journal is not None:
+        container.title = (text_of(journal.find("journal-title-group/journal-title"))
+                           or text_of(journal.find("journal-title")) or None)
+        for jid in journal.iterfind("journal-id"):
+            if jid.get("journal-id-type") in ("iso-abbrev", "nlm-ta"):
+                container.iso_abbreviation = container.iso_abbreviation or text_of(jid)
+        container.issn = [text_of(i) for i in journal.iterfind("issn") if text_of(i)]
+        publisher = text_of(journal.find("publisher/publisher-name"))
+        if publisher:
+            record.publishers.append(publisher)
+    record.container = container
+    dates = {d.get("pub-type") or d.get("date-type"): d for d in meta.iterfind("pub-date")}
+    for kind in _DATE_PREFERENCE:
+        if kind in dates:
+            date = dates[kind]
+            record.issued = partial_date(date.findtext("year"), date.findtext("month"),
+                                         date.findtext("day"))
+            break
+
+
+def _abstract(abstract: etree._Element) -> str | None:
+    sections = abstract.findall("sec")
+    if not sections:
+        return text_of(abstract) or None
+    parts = []
+    for sec in sections:
+        title = text_of(sec.find("title"))
+        body = " ".join(text_of(p) for p in sec if p.tag != "title")
+        parts.append(f"{title.upper()}: {body}" if title else body)
+    return " ".join(p for p in parts if p.strip()) or None
+
+
+def _language(code: str | None) -> list[str]:
+    """xml:lang ("en") as the ISO 639-2 bibliographic code the other readers give ("eng")."""
+    if not code:
+        return []
+    language = pycountry.languages.get(alpha_2=code.split("-")[0].lower())
+    if language is None:
+        return [code]
+    return [getattr(language, "bibliographic", language.alpha_3)]

@@ -1,0 +1,135 @@
+"""Binary MARC 21 (ISO 2709) reader: MARC-8 or UTF-8, streamed.
+
+Framing: records are cut at the end-of-record byte (0x1D) instead of
+trusting the five-digit length in the leader, which is what
+``pymarc.MARCReader`` does. A record with a broken leader or directory then
+costs only itself: the next record starts after the next 0x1D, so reading
+goes on (``MARCReader`` loses its place after a bad length), and records
+longer than the 99,999 bytes the leader can express still read. Each chunk
+is decoded by ``pymarc.Record`` (MARC-8 -> Unicode included) and mapped by
+the shared crosswalk :func:`from_pymarc`.
+"""
+
+from __future__ import annotations
+
+import re
+import warnings
+from collections.abc import Iterator
+from typing import BinaryIO
+
+import pymarc
+from pymarc.exceptions import PymarcException
+
+from ld.errors import Location, RecordError
+from ld.model import Record, Source
+from ld.readers.marc_crosswalk import from_pymarc
+
+__all__ = ["DESCRIPTION", "NAME", "from_pymarc", "parse_chunk", "read", "sniff"]
+
+NAME = "marc"
+DESCRIPTION = "MARC 21 binary records (ISO 2709, .mrc), MARC-8 or UTF-8"
+
+END_OF_RECORD = b"\x1d"
+BLOCK = 1 << 16
+_LEADER = re.compile(rb"^\d{5}[\x20-\x7e]{7}\d{5}[\x20-\x7e]{7}")
+_FILLER = b"\r\n\x00\x1a "
+
+
+def sniff(head: bytes, filename: str) -> int:
+    """Confident when the head starts with a MARC leader and has MARC separators."""
+    if _LEADER.match(head):  # the directory may be longer than the head: don't require 0x1E
+        return 95 if head[20:24] == b"4500" else 80 if b"\x1e" in head else 60
+    if head.count(END_OF_RECORD) and head.count(b"\x1e") and head.count(b"\x1f"):
+        return 30
+    return 0
+
+
+def read(stream: BinaryIO, filename: str) -> Iterator[Record | RecordError]:
+    """One Record or RecordError per record in the stream, in file order."""
+    for number, (offset, chunk) in enumerate(chunks(stream), start=1):
+        yield parse_chunk(chunk, filename, number, offset)
+
+
+def chunks(stream: BinaryIO, block: int = BLOCK) -> Iterator[tuple[int, bytes]]:
+    """(byte offset, record bytes incl. 0x1D) for every record; a tail without 0x1D last."""
+    pending, start = b"", 0
+    while True:
+        data = stream.read(block)
+        if not data:
+            break
+        pending += data
+        parts = pending.split(END_OF_RECORD)
+        for part in parts[:-1]:
+            stripped = part.lstrip(_FILLER)
+            yield start + len(part) - len(stripped), stripped + END_OF_RECORD
+            start += len(part) + 1
+        pending = parts[-1]
+    stripped = pending.lstrip(_FILLER)
+    if stripped.rstrip(_FILLER):
+        yield start + len(pending) - len(stripped), stripped
+
+
+def parse_chunk(chunk: bytes, filename: str, number: int, offset: int) -> Record | RecordError:
+    """Decode and map one record; every failure becomes a located RecordError."""
+    source = Source(file=filename, position=f"record {number} (byte {offset})", format=NAME)
+    problem, field = _framing_problem(chunk)
+    if problem is None:
+        try:
+            return from_pymarc(_decode(chunk), source)
+        except RecordError as exc:
+            return exc
+        except UnicodeDecodeError as exc:
+            problem = (f"the leader says UTF-8 (leader/09 = 'a') but a field has invalid "
+                       f"UTF-8 ({exc.reason} at byte {exc.start} of the field)")
+            field = "leader/09"
+        except (PymarcException, ValueError, IndexError) as exc:
+            problem, field = f"broken leader or directory: {_describe(exc)}", "directory"
+    return RecordError(
+        problem,
+        Location(file=filename, position=source.position, record_id=_control_number(chunk),
+                 field=field),
+        hint="the record was skipped; fix or re-export it and load the file again",
+    )
+
+
+def _decode(chunk: bytes) -> pymarc.Record:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # pymarc warns per odd subfield code; we keep the data
+        return pymarc.Record(chunk, hide_utf8_warnings=True)
+
+
+def _framing_problem(chunk: bytes) -> tuple[str | None, str | None]:
+    if not chunk.endswith(END_OF_RECORD):
+        return ("truncated record: the file ends before the end-of-record mark (0x1D)",
+                "leader")
+    if len(chunk) < 25 or not _LEADER.match(chunk):
+        return (f"broken leader: expected 24 characters with a numeric record length and "
+                f"base address, got {chunk[:24]!r}", "leader")
+    base = int(chunk[12:17])
+    if base < 25 or base >= len(chunk) or chunk[base - 1:base] != b"\x1e":
+        return (f"broken leader: base address of data {base} does not point just after "
+                f"the directory (record is {len(chunk)} bytes)", "leader/12-16")
+    if (base - 25) % 12:
+        return (f"broken directory: {base - 25} bytes is not a whole number of "
+                "12-byte entries", "directory")
+    return None, None
+
+
+def _describe(exc: Exception) -> str:
+    text = str(exc) or type(exc).__name__
+    return f"{type(exc).__name__}: {text}" if text != type(exc).__name__ else text
+
+
+def _control_number(chunk: bytes) -> str | None:
+    """The 001 of a record that did not decode, so the rejects report can name it."""
+    try:
+        base = int(chunk[12:17])
+        directory = chunk[24:base - 1]
+        for i in range(0, len(directory) - 11, 12):
+            if directory[i:i + 3] == b"001":
+                length, start = int(directory[i + 3:i + 7]), int(directory[i + 7:i + 12])
+                value = chunk[base + start:base + start + length - 1].decode("ascii").strip()
+                return value or None
+    except (ValueError, UnicodeDecodeError):
+        return None
+    return None

@@ -1,0 +1,164 @@
+"""MARC code tables: formats from Leader/008, thesaurus codes, authority links.
+
+Format labels are VuFind's (Book, eBook, Article, Journal, Serial, Thesis,
+Map, Video, Sound Recording, Musical Score, Manuscript, Conference
+Proceeding, Report, ...) so the mapper's one format table serves MARC and
+VuFind records alike.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pymarc
+
+from ld.model import Container
+
+# Leader/06 type of record -> label (language material is decided separately)
+_TYPE_LABELS = {
+    "c": "Musical Score", "d": "Musical Score", "e": "Map", "f": "Map",
+    "i": "Sound Recording", "j": "Sound Recording", "k": "Image",
+    "m": "Software", "o": "Kit", "p": "Mixed Materials", "r": "Physical Object",
+    "t": "Manuscript",
+}
+_SERIAL_KINDS = {"p": "Journal", "n": "Newspaper", "m": "Serial", "w": "Website", "d": "Database"}
+_ONLINE_FORMS = {"o", "q", "s"}
+
+# 6XX second indicator -> thesaurus (MARC 21 "Subject Heading and Term Source Codes")
+_IND2_SCHEMES = {"0": "lcsh", "1": "lcshac", "2": "mesh", "3": "nal", "5": "cash", "6": "rvm"}
+
+_LOC_NAME = re.compile(r"^(n|nb|nr|no|ns)\s*\d")
+_LOC_SUBJECT = re.compile(r"^(sh|sj|gf|dg|mp)\s*\d")
+
+
+def formats(leader: str, f008: str, *, has_thesis_note: bool = False,
+            has_conference: bool = False, gmd: str = "") -> list[str]:
+    """Format labels from Leader/06-07 and 008 (VuFind's getFormats, condensed)."""
+    rtype, level = (leader[6:7], leader[7:8]) if len(leader) >= 8 else ("", "")
+    labels: list[str] = []
+    if rtype == "a":
+        labels.append(_text_format(level, f008, gmd))
+    elif rtype == "t":  # manuscript language material: a manuscript, not a printed book
+        labels.append("Manuscript")
+    elif rtype == "g":
+        labels.append("Video" if f008[33:34] in ("m", "v", "f") else "Projected Medium")
+    elif rtype in _TYPE_LABELS:
+        labels.append(_TYPE_LABELS[rtype])
+    contents = f008[24:28] if rtype in ("a", "t") and level not in "bis" else ""
+    if labels[:1] in (["Book"], ["eBook"]) and ("m" in contents or has_thesis_note):
+        labels[0] = "Thesis"
+    if "t" in contents:
+        labels.append("Report")
+    if has_conference or (rtype in ("a", "t") and f008[29:30] == "1" and level not in "bis"):
+        labels.append("Conference Proceeding")
+    return labels or ["Unknown"]
+
+
+def _text_format(level: str, f008: str, gmd: str) -> str:
+    if level == "b":
+        return "Article"
+    if level in ("s", "i"):
+        return _SERIAL_KINDS.get(f008[21:22], "Serial")
+    if level == "a":
+        return "Book Chapter"
+    online = f008[23:24] in _ONLINE_FORMS or "electronic resource" in gmd.lower()
+    return "eBook" if online else "Book"
+
+
+def subject_scheme(ind2: str | None, code2: str | None) -> str | None:
+    """The thesaurus of a 6XX heading: second indicator, or $2 when ind2 is 7."""
+    if ind2 == "7":
+        return (code2 or "").strip().rstrip(".").lower() or None
+    return _IND2_SCHEMES.get(ind2 or "")
+
+
+_PREFIXED = re.compile(r"^\(([^)]+)\)\s*(.+)$")
+_AUTHORITY_BASES = {
+    "de-588": "https://d-nb.info/gnd/{}",
+    "de-101": "https://d-nb.info/{}",
+    "viaf": "http://viaf.org/viaf/{}",
+    "orcid": "https://orcid.org/{}",
+    "isni": "https://isni.org/isni/{}",
+    "wikidata": "http://www.wikidata.org/entity/{}",
+    "dnlm": "http://id.nlm.nih.gov/mesh/{}",
+    "idref": "https://www.idref.fr/{}",
+    "bnf": "https://catalogue.bnf.fr/ark:/12148/{}",
+}
+
+
+def authority_iri(link: str | None) -> str | None:
+    """An IRI for a $0/$1 authority link, or None when the source is unknown.
+
+    "(DE-588)118540238" -> GND, "(viaf)..." -> VIAF, "(DLC)n 79021164" ->
+    id.loc.gov names, "(OCoLC)fst01234" -> FAST; an http(s) URI is kept.
+    """
+    value = (link or "").strip()
+    if value.startswith(("http://", "https://")):
+        return value
+    match = _PREFIXED.match(value)
+    if not match:
+        return None
+    prefix, ident = match.group(1).strip().lower(), match.group(2).strip()
+    if prefix in ("uri", "url"):
+        return ident if ident.startswith(("http://", "https://")) else None
+    if prefix in ("dlc", "dlc-auth", "lc", "lcnaf", "lcsh"):
+        return _loc_iri(ident)
+    if prefix == "ocolc" and ident.startswith("fst"):
+        return f"http://id.worldcat.org/fast/{int(ident[3:])}" if ident[3:].isdigit() else None
+    if prefix == "isni":
+        ident = ident.replace(" ", "")
+    template = _AUTHORITY_BASES.get(prefix)
+    return template.format(ident) if template else None
+
+
+def _loc_iri(ident: str) -> str | None:
+    key = ident.replace(" ", "")
+    if _LOC_NAME.match(ident):
+        return f"http://id.loc.gov/authorities/names/{key}"
+    if _LOC_SUBJECT.match(ident):
+        kind = "genreForms" if key.startswith("gf") else "subjects"
+        return f"http://id.loc.gov/authorities/{kind}/{key}"
+    return None
+
+
+_ISSN = re.compile(r"\b\d{4}-?\d{3}[\dXx]\b")
+_VOLUME = re.compile(r"(?:\bvol\.?|\bv\.|\bvolume|\bBd\.?|\bvuosik\.?|\bårg\.?)\s*(\d+)", re.I)
+_ISSUE = re.compile(r"(?:\bno\.?|\bnr\.?|\bn:o|\bissue|\bheft|\bh\.)\s*(\d+)", re.I)
+_PAGES = re.compile(r"(?:\bpp?\.?|\bs\.|\bpages?)\s*(\d+)(?:\s*[-–]\s*(\d+))?", re.I)
+_ENUM_Q = re.compile(r"^(\d+)(?::(\d+))?(?:<(\d+))?")
+_PMC_URL = re.compile(r"/pmc/articles/(PMC\d+)")
+_PUBMED_URL = re.compile(r"(?:pubmed\.ncbi\.nlm\.nih\.gov|ncbi\.nlm\.nih\.gov/pubmed)/(\d+)")
+
+
+def host_item(fld: pymarc.Field) -> tuple[Container, str]:
+    """773 host item -> (Container, $g as written).
+
+    Title $t, ISSN $x; volume, issue and pages parsed from $g ("Vol. 19, no. 1
+    (2019), p. 815-829", also Finnish/German/Scandinavian abbreviations) or
+    from the $q enumeration ("19:1<815").
+    """
+    title = (fld.get("t") or fld.get("a") or "").strip().rstrip(".").strip()
+    container = Container(title=title or None)
+    for value in fld.get_subfields("x"):
+        match = _ISSN.search(value)
+        if match and match.group(0) not in container.issn:
+            container.issn.append(match.group(0))
+    related = " ".join(fld.get_subfields("g"))
+    volume, issue, pages = _VOLUME.search(related), _ISSUE.search(related), _PAGES.search(related)
+    container.volume = volume.group(1) if volume else None
+    container.issue = issue.group(1) if issue else None
+    if pages:
+        container.page_start, container.page_end = pages.group(1), pages.group(2)
+    enum = _ENUM_Q.match((fld.get("q") or "").strip())
+    if enum:
+        container.volume = container.volume or enum.group(1)
+        container.issue = container.issue or enum.group(2)
+        container.page_start = container.page_start or enum.group(3)
+    return container, related
+
+
+def ids_from_url(url: str) -> tuple[str | None, str | None, str | None]:
+    """(DOI, PMCID, PMID) named by a link, for identity across sources."""
+    doi = url.split("doi.org/", 1)[1] if "doi.org/10." in url else None
+    pmc, pubmed = _PMC_URL.search(url), _PUBMED_URL.search(url)
+    return doi, pmc.group(1) if pmc else None, pubmed.group(1) if pubmed else None

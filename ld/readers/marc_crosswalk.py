@@ -1,0 +1,277 @@
+"""MARC 21 bibliographic -> Record: the Library of Congress MARC to Dublin Core
+crosswalk, extended with BIBO-level detail where MARC has more.
+
+One function, :func:`from_pymarc`, used by the binary MARC reader, the
+MARCXML reader and the OAI-PMH harvester (``marc21`` metadata), so a record
+reads the same whichever way it arrived.
+
+Record id: the 001 control number, trimmed (VuFind indexes 001 as its Solr
+``id``, so a record loaded from MARC and from VuFind JSON meets on one id);
+when 001 is missing, the first 035 system number as written
+("(OCoLC)12345"); with neither, the record is rejected.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import defaultdict
+
+import pymarc
+
+from ld.errors import Location, RecordError
+from ld.model import Agent, Record, Source, Subject
+from ld.readers.marc_codes import authority_iri, formats, host_item, ids_from_url, subject_scheme
+
+_TRAILING = re.compile(r"[\s/:;=,]+$")
+_TRAILING_DOT = re.compile(r"(?<![.\s][A-Z])(?<!\.\.)\.$")
+_ISBN = re.compile(r"[0-9][0-9Xx\-]{8,16}[0-9Xx]")
+_ISSN = re.compile(r"\b\d{4}-?\d{3}[\dXx]\b")
+_YEAR = re.compile(r"\d{4}")
+_UNKNOWN_IMPRINT = re.compile(
+    r"^\[?(s\.\s*l\.|s\.\s*n\.|n\.\s*d\.|sine loco|sine nomine)\]?$", re.I
+)
+_NOTE_TAGS = {"500", "501", "502", "504", "505", "508", "511", "515", "518", "525", "530",
+              "533", "534", "536", "538", "546", "550", "580", "586"}
+_CREATOR_ROLES = {"aut", "author", "cre", "creator", "kirjoittaja", "verfasser", "auteur"}
+
+
+def clean(value: str | None, *, keep_dot: bool = False) -> str:
+    """Strip ISBD punctuation (" /", " :", " ;", " =", ",", a final ".") and extra spaces.
+
+    ``keep_dot`` keeps a final period where it ends an abbreviation ("2nd ed.").
+    """
+    if not value:
+        return ""
+    text = _TRAILING.sub("", " ".join(value.split()))
+    return text if keep_dot else _TRAILING_DOT.sub("", text).strip()
+
+
+def from_pymarc(rec: pymarc.Record, source: Source) -> Record:
+    """Map one pymarc Record; raises RecordError when it has no usable id."""
+    tags: dict[str, list[pymarc.Field]] = defaultdict(list)
+    for fld in rec.fields:
+        if not fld.is_control_field():
+            _to_nfc(fld)
+        tags[fld.tag].append(fld)
+    record = Record(id=_record_id(tags, source), source=source, record_format="marc")
+    leader = str(rec.leader)
+    f008 = tags["008"][0].data if tags.get("008") else ""
+    _identifiers(record, tags)
+    _titles(record, tags)
+    _agents(record, tags)
+    _imprint(record, tags, f008)
+    _description(record, tags)
+    _subjects(record, tags)
+    host = tags.get("773", [])
+    if host:
+        record.container, related = host_item(host[0])
+        if related:
+            record.extra["773g"] = [related]
+    _languages(record, tags, f008)
+    record.formats = formats(leader, f008, has_thesis_note="502" in tags,
+                             has_conference="111" in tags or "711" in tags,
+                             gmd=" ".join(f.get("h", "") for f in tags.get("245", [])))
+    return record
+
+
+def _to_nfc(fld: pymarc.Field) -> None:
+    """Compose decomposed accents (UTF-8 MARC often has e + U+0301): RDF literals want NFC,
+    and the same name must compare equal across sources."""
+    if all(unicodedata.is_normalized("NFC", sub.value) for sub in fld.subfields):
+        return
+    fld.subfields = [pymarc.Subfield(sub.code, unicodedata.normalize("NFC", sub.value))
+                     for sub in fld.subfields]
+
+
+def _record_id(tags: dict[str, list[pymarc.Field]], source: Source) -> str:
+    for fld in tags.get("001", []):
+        if fld.data and fld.data.strip():
+            return fld.data.strip()
+    for fld in tags.get("035", []):
+        value = (fld.get("a") or "").strip()
+        if value:
+            return value
+    raise RecordError(
+        "no record id: neither a 001 control number nor a 035 $a system number",
+        Location(file=source.file, position=source.position, field="001"),
+        hint="give the record a 001 control number",
+    )
+
+
+def _sub(fields: list[pymarc.Field], code: str) -> list[str]:
+    return [v.strip() for fld in fields for v in fld.get_subfields(code) if v and v.strip()]
+
+
+def _add(target: list[str], value: str | None) -> None:
+    if value and value not in target:
+        target.append(value)
+
+
+def _identifiers(record: Record, tags: dict[str, list[pymarc.Field]]) -> None:
+    for value in _sub(tags.get("020", []), "a"):
+        match = _ISBN.search(value)
+        _add(record.isbn, match.group(0).replace("-", "") if match else None)
+    for value in _sub(tags.get("022", []), "a"):
+        match = _ISSN.search(value)
+        _add(record.issn, match.group(0) if match else None)
+    for fld in tags.get("024", []):
+        scheme = (fld.get("2") or "").strip().lower()
+        value = (fld.get("a") or "").strip()
+        if fld.indicator1 == "7" and scheme == "doi" and value:
+            _add(record.doi, value.removeprefix("https://doi.org/").removeprefix("doi:"))
+        elif value:
+            record.extra.setdefault(f"024:{scheme or fld.indicator1}", []).append(value)
+    for value in _sub(tags.get("010", []), "a"):
+        _add(record.lccn, value.replace(" ", ""))
+    for value in _sub(tags.get("035", []), "a"):
+        if value.startswith("(OCoLC)"):
+            _add(record.oclc, re.sub(r"^\(OCoLC\)(ocm|ocn|on)?", "", value).strip())
+
+
+def _titles(record: Record, tags: dict[str, list[pymarc.Field]]) -> None:
+    for fld in tags.get("245", [])[:1]:
+        raw_a, raw_b = fld.get("a") or "", fld.get("b") or ""
+        short, sub = clean(raw_a), clean(raw_b)
+        parts = [clean(v) for v in fld.get_subfields("n", "p") if clean(v)]
+        record.title_short = short or None
+        record.title_sub = sub or None
+        sep = {"=": " = ", ";": "; "}.get(raw_a.rstrip()[-1:], ": ")
+        title = f"{short}{sep}{sub}" if short and sub else short or sub
+        record.title = ". ".join([title, *parts]) if parts else (title or None)
+        full = " ".join(v.strip() for v in fld.get_subfields("a", "b", "n", "p", "c") if v.strip())
+        record.title_full = clean(full) or None
+    for tag in ("130", "240", "242", "246", "730", "740"):
+        for fld in tags.get(tag, []):
+            _add(record.alternative_titles, clean(" ".join(fld.get_subfields("a", "b", "n", "p"))))
+    for fld in tags.get("880", []):
+        link = fld.get("6") or ""
+        if link.startswith("245") or link.startswith("246"):
+            _add(record.alternative_titles, clean(" ".join(fld.get_subfields("a", "b"))))
+
+
+def _agents(record: Record, tags: dict[str, list[pymarc.Field]]) -> None:
+    for tag in ("100", "110", "111", "700", "710", "711", "720"):
+        for fld in tags.get(tag, []):
+            if fld.get("t"):  # a name-title entry names a related work, not an agent
+                record.extra.setdefault("related_work", []).append(clean(fld.value()))
+                continue
+            agent = _agent(fld, record)
+            if agent is None or any(a.name == agent.name for a in record.creators):
+                continue
+            main_entry = tag.startswith("1")
+            is_creator = main_entry or bool(_CREATOR_ROLES & {r.lower() for r in agent.roles})
+            (record.creators if is_creator else record.contributors).append(agent)
+
+
+def _agent(fld: pymarc.Field, record: Record) -> Agent | None:
+    person = fld.tag in ("100", "700") or (fld.tag == "720" and fld.indicator1 == "1")
+    codes = ("a", "q") if person else ("a", "b", "c", "d", "n")
+    name = clean(" ".join(v.strip() for v in fld.get_subfields(*codes) if v.strip()))
+    if not name:
+        return None
+    agent = Agent(name=name, kind="person" if person else "organization")
+    if person and fld.indicator1 == "1" and "," in name:
+        family, _, given = name.partition(",")
+        agent.family, agent.given = family.strip(), clean(given) or None
+    if person:
+        agent.dates = clean(fld.get("d")) or None
+    for role in fld.get_subfields("e", "4"):
+        for part in re.split(r"\s*,\s*(?:and\s+)?|\s+and\s+", role):
+            _add(agent.roles, clean(part))
+    for link in fld.get_subfields("0", "1"):
+        iri = authority_iri(link)
+        if iri:
+            _add(agent.identifiers, iri)
+        elif link.strip():
+            record.extra.setdefault("authority", []).append(f"{name}: {link.strip()}")
+    return agent
+
+
+def _imprint(record: Record, tags: dict[str, list[pymarc.Field]], f008: str) -> None:
+    imprints = tags.get("260", []) + [f for f in tags.get("264", []) if f.indicator2 == "1"]
+    if not imprints:
+        imprints = tags.get("264", [])
+    for value in _sub(imprints, "a"):
+        if not _UNKNOWN_IMPRINT.match(clean(value)):
+            _add(record.publication_places, clean(value).strip("[]") or None)
+    for value in _sub(imprints, "b"):
+        if not _UNKNOWN_IMPRINT.match(clean(value)):
+            _add(record.publishers, clean(value).strip("[]") or None)
+    written = _sub(imprints, "c")
+    if written:
+        record.extra["date_as_written"] = written
+    date1 = f008[7:11] if len(f008) >= 11 else ""
+    if _YEAR.fullmatch(date1) and f008[6:7] not in ("b", "n", "|"):
+        record.issued = date1
+    elif written:
+        year = _YEAR.search(written[0])
+        record.issued = year.group(0) if year else clean(written[0])
+    for value in _sub(tags.get("250", []), "a")[:1]:
+        record.edition = clean(value, keep_dot=True)
+    for fld in tags.get("300", []):
+        _add(record.extent, fld.value().strip())
+
+
+def _description(record: Record, tags: dict[str, list[pymarc.Field]]) -> None:
+    for fld in tags.get("520", []):
+        _add(record.abstracts, " ".join(fld.get_subfields("a", "b")).strip())
+    for tag in sorted(_NOTE_TAGS & tags.keys()):
+        for fld in tags[tag]:
+            _add(record.notes, fld.value().strip())
+    for tag in ("506", "540"):
+        for fld in tags.get(tag, []):
+            record.extra.setdefault("rights", []).append(fld.value().strip())
+    for tag in ("440", "490", "800", "810", "811", "830"):
+        for fld in tags.get(tag, []):
+            codes = ("a", "t", "p") if tag.startswith("8") and tag != "830" else ("a", "p")
+            _add(record.series, clean(" ".join(v.strip() for v in fld.get_subfields(*codes))))
+    for fld in tags.get("856", []):
+        for url in fld.get_subfields("u"):
+            _add(record.urls, url.strip())
+            doi, pmcid, pmid = ids_from_url(url.strip())
+            _add(record.doi, doi)
+            record.pmcid, record.pmid = record.pmcid or pmcid, record.pmid or pmid
+    for value in _sub(tags.get("856", []), "x"):
+        record.extra.setdefault("856x", []).append(value)
+
+
+def _subjects(record: Record, tags: dict[str, list[pymarc.Field]]) -> None:
+    for tag in ("600", "610", "611", "630", "648", "650", "651", "653", "655"):
+        for fld in tags.get(tag, []):
+            label = " -- ".join(
+                clean(" ".join(v.strip() for v in group)) for group in _heading_groups(fld)
+            ).strip(" -")
+            if not label:
+                continue
+            scheme = "keyword" if tag == "653" else subject_scheme(fld.indicator2, fld.get("2"))
+            iri = next((i for i in map(authority_iri, fld.get_subfields("0", "1")) if i), None)
+            kind = "genre" if tag == "655" else "topic"
+            subject = Subject(label=label, kind=kind, scheme=scheme, iri=iri)
+            if all(s.label != label or s.scheme != scheme for s in record.subjects):
+                record.subjects.append(subject)
+
+
+def _heading_groups(fld: pymarc.Field) -> list[list[str]]:
+    """Main heading (a-t) then each subdivision (v, x, y, z) as its own group."""
+    groups: list[list[str]] = [[]]
+    for sub in fld.subfields:
+        if sub.code in "vxyz":
+            groups.append([sub.value])
+        elif sub.code in "abcdqt" or (fld.tag in ("630", "611") and sub.code in "fnp"):
+            groups[0].append(sub.value)
+    return [g for g in groups if g]
+
+
+def _languages(record: Record, tags: dict[str, list[pymarc.Field]], f008: str) -> None:
+    code = f008[35:38].strip().lower() if len(f008) >= 38 else ""
+    if re.fullmatch(r"[a-z]{3}", code):
+        _add(record.languages, code)
+    for fld in tags.get("041", []):
+        if fld.get("2"):
+            continue  # a non-MARC code list: kept out rather than misread
+        for value in fld.get_subfields("a", "d"):
+            for i in range(0, len(value.strip()) - 2, 3):
+                part = value.strip()[i:i + 3].lower()
+                if re.fullmatch(r"[a-z]{3}", part):
+                    _add(record.languages, part)

@@ -1,0 +1,125 @@
+"""MARC-in-JSON reader: one record object, a JSON array of them, or JSON Lines.
+
+``pymarc.JSONReader`` loads the whole document with ``json.load``; this
+reader decodes one record object at a time from a sliding buffer instead
+(``json.JSONDecoder.raw_decode``), so an array of a million records streams.
+Each object becomes a ``pymarc.Record`` and goes through the shared MARC
+crosswalk.
+"""
+
+from __future__ import annotations
+
+import codecs
+import json
+import re
+from collections.abc import Iterator
+from typing import Any, BinaryIO
+
+import pymarc
+
+from ld.errors import Location, ParseError, RecordError
+from ld.model import Record, Source
+from ld.readers.marc import from_pymarc
+
+NAME = "marc-json"
+DESCRIPTION = "MARC-in-JSON (an object with leader and fields, an array of them, or JSON Lines)"
+
+BLOCK = 1 << 16
+_SNIFF = re.compile(rb'^\s*\[?\s*\{\s*"(leader|fields|v|f)"\s*:')
+_SEPARATORS = " \t\r\n,[]"
+
+
+def sniff(head: bytes, filename: str) -> int:
+    if not _SNIFF.match(head):
+        return 0
+    return 92 if b'"leader"' in head or b'"000"' in head else 40
+
+
+def read(stream: BinaryIO, filename: str) -> Iterator[Record | RecordError]:
+    for number, (position, obj) in enumerate(_objects(stream, filename), start=1):
+        source = Source(filename, f"record {number} (character {position})", NAME)
+        try:
+            yield from_pymarc(to_pymarc(obj), source)
+        except RecordError as exc:
+            yield exc
+        except (KeyError, TypeError, ValueError, AttributeError, IndexError) as exc:
+            yield RecordError(
+                f"not a MARC-in-JSON record ({type(exc).__name__}: {exc})",
+                Location(file=filename, position=source.position),
+                hint="each record needs a 'leader' string and a 'fields' list",
+            )
+
+
+def _objects(stream: BinaryIO, filename: str) -> Iterator[tuple[int, Any]]:
+    """Top-level JSON objects, one at a time, with their character offset."""
+    decoder = json.JSONDecoder(strict=False)
+    utf8 = codecs.getincrementaldecoder("utf-8")()
+    buffer, consumed, eof = "", 0, False
+    while True:
+        stripped = buffer.lstrip(_SEPARATORS)
+        consumed += len(buffer) - len(stripped)
+        buffer = stripped
+        try:
+            obj, end = decoder.raw_decode(buffer) if buffer else (None, 0)
+        except json.JSONDecodeError as exc:
+            if eof:
+                where = Location(file=filename, position=f"character {consumed + exc.pos}")
+                raise ParseError(f"malformed JSON: {exc.msg}", where,
+                                 hint="records before this point were read") from exc
+            end = -1
+        if buffer and end > 0:
+            yield consumed, obj
+            buffer, consumed = buffer[end:], consumed + end
+            continue
+        if eof:
+            return
+        data = stream.read(BLOCK)
+        eof = not data
+        try:
+            buffer += utf8.decode(data, final=eof)
+        except UnicodeDecodeError as exc:
+            raise ParseError(f"not UTF-8: {exc.reason}", Location(file=filename),
+                             hint="MARC-in-JSON must be UTF-8") from exc
+
+
+def to_pymarc(obj: dict[str, Any]) -> pymarc.Record:
+    """A pymarc.Record from one MARC-in-JSON object (as pymarc.JSONReader builds it)."""
+    if "f" in obj and "leader" not in obj:
+        return _from_recordmanager(obj["f"])
+    record = pymarc.Record()
+    record.leader = pymarc.Leader(str(obj["leader"]).ljust(24)[:24])
+    for entry in obj["fields"]:
+        ((tag, value),) = entry.items()
+        if isinstance(value, dict):
+            subfields = [pymarc.Subfield(code=c, value=str(v))
+                         for sub in value.get("subfields", []) for c, v in sub.items()]
+            indicators = [str(value.get("ind1", " "))[:1] or " ",
+                          str(value.get("ind2", " "))[:1] or " "]
+            record.add_field(pymarc.Field(tag=tag, indicators=indicators, subfields=subfields))
+        else:
+            record.add_field(pymarc.Field(tag=tag, data=str(value)))
+    return record
+
+
+def _from_recordmanager(fields: dict[str, Any]) -> pymarc.Record:
+    """NatLibFi RecordManager's compact MARC JSON ({"v": 3, "f": {tag: [...]}}).
+
+    "000" is the leader; control fields are lists of strings; data fields are
+    lists of {"i1", "i2", "s": [{code: value}]}; a data field without "s" is
+    empty and dropped, as MARC has no empty data fields.
+    """
+    record = pymarc.Record()
+    for tag, occurrences in fields.items():
+        if tag == "000":
+            record.leader = pymarc.Leader(str(occurrences).ljust(24)[:24])
+            continue
+        for value in occurrences if isinstance(occurrences, list) else [occurrences]:
+            if not isinstance(value, dict):
+                record.add_field(pymarc.Field(tag=tag, data=str(value)))
+            elif value.get("s"):
+                subfields = [pymarc.Subfield(code=c, value=str(v))
+                             for sub in value["s"] for c, v in sub.items()]
+                indicators = [str(value.get("i1", " "))[:1], str(value.get("i2", " "))[:1]]
+                record.add_field(pymarc.Field(tag=tag, indicators=indicators,
+                                              subfields=subfields))
+    return record

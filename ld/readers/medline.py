@@ -1,0 +1,123 @@
+"""MEDLINE/PubMed tagged text ("PMID- 123", PubMed's "MEDLINE" download format).
+
+The same PubMed record as the XML in another dress, so it gets the same id
+(``pmid-{PMID}``) and the same fields as :mod:`ld.readers.pubmed`, except
+that the text format carries no MeSH unique ids (so MeSH subjects have no
+IRI here). Streamed line by line; records are separated by blank lines.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Iterator
+from typing import BinaryIO
+
+from ld.errors import Location, ParseError, RecordError
+from ld.model import Agent, Container, Record, Source, Subject
+from ld.readers.pubmed import ID_PREFIX
+from ld.readers.pubmed_fields import orcid_iri, page_range, partial_date
+
+NAME = "medline"
+DESCRIPTION = "MEDLINE/PubMed tagged text (PMID- ..., TI  - ...)"
+
+_LINE = re.compile(r"^([A-Z]{2,4})\s*- (.*)$")
+_SNIFF = re.compile(rb"^\s*PMID- \d+", re.M)
+
+
+def sniff(head: bytes, filename: str) -> int:
+    return 90 if _SNIFF.match(head) else 0
+
+
+def read(stream: BinaryIO, filename: str) -> Iterator[Record | RecordError]:
+    text = io.TextIOWrapper(stream, encoding="utf-8", errors="strict", newline=None)
+    number = 0
+    try:
+        for line_no, fields in _records(text):
+            number += 1
+            source = Source(filename, f"record {number} (line {line_no})", NAME)
+            try:
+                yield map_record(fields, source)
+            except RecordError as exc:
+                yield exc
+    except UnicodeDecodeError as exc:
+        raise ParseError(f"not UTF-8 text: {exc.reason}", Location(file=filename),
+                         hint="records before this point were read") from exc
+    finally:
+        text.detach()
+
+
+def _records(lines: io.TextIOWrapper) -> Iterator[tuple[int, list[tuple[str, str]]]]:
+    """(first line number, [(tag, value), ...]) per record; continuation lines joined."""
+    fields: list[tuple[str, str]] = []
+    start = 0
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            if fields:
+                yield start, fields
+            fields = []
+            continue
+        match = _LINE.match(line.rstrip("\n"))
+        if match:
+            start = start if fields else number
+            fields.append((match.group(1), match.group(2).strip()))
+        elif fields and line.startswith(" "):
+            tag, value = fields[-1]
+            fields[-1] = (tag, f"{value} {line.strip()}")
+    if fields:
+        yield start, fields
+
+
+def map_record(fields: list[tuple[str, str]], source: Source) -> Record:
+    values: dict[str, list[str]] = {}
+    for tag, value in fields:
+        values.setdefault(tag, []).append(value)
+    pmid = (values.get("PMID") or [""])[0]
+    if not pmid.isdigit():
+        raise RecordError(f"no usable PMID ({pmid!r})",
+                          Location(source.file, source.position, field="PMID"))
+    first = {tag: vals[0] for tag, vals in values.items()}
+    record = Record(id=ID_PREFIX + pmid, source=source, pmid=pmid, formats=["Article"],
+                    record_format="MEDLINE/PubMed", title=first.get("TI"),
+                    abstracts=values.get("AB", []), languages=values.get("LA", []))
+    _authors(record, fields)
+    start, end = page_range(first.get("PG"))
+    record.container = Container(
+        title=first.get("JT"), iso_abbreviation=first.get("TA"), volume=first.get("VI"),
+        issue=first.get("IP"), page_start=start, page_end=end,
+        issn=[v.split(" ")[0] for v in values.get("IS", [])])
+    parts = (first.get("DP") or "").split()
+    record.issued = partial_date(*[*parts, None, None, None][:3]) or first.get("DP")
+    for value in values.get("AID", []) + values.get("LID", []):
+        if value.endswith("[doi]") and value[:-5].strip() not in record.doi:
+            record.doi.append(value[:-5].strip())
+    record.pmcid = first.get("PMC")
+    record.grants = values.get("GR", [])
+    for value in values.get("PT", []):
+        record.subjects.append(Subject(value, kind="genre", scheme="mesh"))
+    for value in values.get("MH", []):
+        record.subjects.append(Subject(value.replace("*", ""), scheme="mesh"))
+    for value in values.get("OT", []):
+        record.subjects.append(Subject(value, scheme="keyword"))
+    return record
+
+
+def _authors(record: Record, fields: list[tuple[str, str]]) -> None:
+    """FAU (full name; AU when a record has none) or CN starts an author.
+
+    AUID (ORCID) and AD (affiliation) lines that follow belong to that author.
+    """
+    name_tag = "FAU" if any(tag == "FAU" for tag, _ in fields) else "AU"
+    current: Agent | None = None
+    for tag, value in fields:
+        if tag in (name_tag, "CN"):
+            family, _, given = value.partition(",")
+            person = tag != "CN"
+            current = Agent(name=value, kind="person" if person else "organization",
+                            family=family.strip() if person and given else None,
+                            given=given.strip() if person and given else None)
+            record.creators.append(current)
+        elif tag == "AUID" and current is not None and orcid_iri(value):
+            current.identifiers.append(orcid_iri(value) or "")
+        elif tag == "AD" and current is not None and value not in current.affiliations:
+            current.affiliations.append(value)

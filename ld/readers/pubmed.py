@@ -1,0 +1,289 @@
+"""MEDLINE/PubMed XML reader (PubmedArticleSet, and the older MedlineCitationSet).
+
+Streamed with lxml iterparse through :mod:`ld.readers.xmlsafe`: each
+<PubmedArticle>/<PubmedBookArticle> is mapped and freed before the next one
+is parsed, so a 1 GB baseline file (gzip is undone by the registry) stays in
+constant memory. <DeleteCitation> PMIDs become Deletions.
+
+Record id: ``pmid-{PMID}``. NOT ``pubmed-{n}``: VuFind's PubMed records
+(e.g. the seed ``pubmed-6839263``) number by the PMC id (PMC6839263, whose
+PMID is 31703678), so ``pubmed-{PMID}`` would give an unrelated article the
+seed's id whenever a PMID equals some PMC number. The same article from
+both sources is linked by its identifiers instead (:mod:`ld.identity`).
+
+MeSH: each descriptor is a subject with its MeSH IRI
+(http://id.nlm.nih.gov/mesh/D000577); each descriptor/qualifier pair is one
+more subject "Amides/analysis" with the pair's own MeSH RDF IRI
+(http://id.nlm.nih.gov/mesh/D000577Q000032), so nothing is lost and every
+subject has a real IRI. Publication types are genre subjects (MeSH too).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import BinaryIO
+
+from lxml import etree
+
+from ld.errors import Location, ParseError, RecordError
+from ld.model import Container, Deletion, Record, Source, Subject
+from ld.readers import xmlsafe
+from ld.readers.pubmed_fields import abstract_text, agent_from_author, page_range, pub_date
+from ld.readers.xmlsafe import children, text_of
+
+NAME = "pubmed"
+DESCRIPTION = "MEDLINE/PubMed XML (PubmedArticleSet, MedlineCitationSet), gzip or not"
+
+ID_PREFIX = "pmid-"
+MESH = "http://id.nlm.nih.gov/mesh/"
+ROOTS = {
+    "PubmedArticleSet": ("PubmedArticle", "PubmedBookArticle", "DeleteCitation"),
+    "MedlineCitationSet": ("MedlineCitation", "DeleteCitation"),
+    "PubmedBookArticleSet": ("PubmedBookArticle", "DeleteCitation"),
+}
+_PLACEHOLDER_TITLES = ("[Not Available].", "[Not Available]", "[In Process Citation]")
+_JATS_ROOTS = ("article", "pmc-articleset")
+
+Item = Record | Deletion | RecordError
+
+
+def sniff(head: bytes, filename: str) -> int:
+    root = xmlsafe.root_name(head)
+    if root in ROOTS:
+        return 95
+    return 0
+
+
+def read(stream: BinaryIO, filename: str) -> Iterator[Item]:
+    """Records (and Deletions) in file order; a bad article is a RecordError."""
+    root, stream = xmlsafe.open_document(stream, filename)
+    tags = ROOTS.get(root or "")
+    if tags is None:
+        raise _wrong_root(root, filename)
+    number = 0
+    for _event, element in xmlsafe.iterparse(stream, filename, tags=tags):
+        if element.tag == "MedlineCitation" and element.getparent().tag != "MedlineCitationSet":
+            continue  # the citation inside a PubmedArticle: handled with its article
+        number += 1
+        source = Source(filename, f"article {number} (line {element.sourceline})", NAME)
+        if element.tag == "DeleteCitation":
+            yield from (Deletion(ID_PREFIX + p.strip(), source)
+                        for p in element.itertext() if p.strip())
+        else:
+            yield _safe_map(element, source)
+        xmlsafe.release(element)
+
+
+def _wrong_root(root: str | None, filename: str) -> ParseError:
+    if root in _JATS_ROOTS:
+        message = (f"this is PMC JATS (<{root}>), not PubMed XML (<PubmedArticleSet>)")
+        hint = "load it without --format pubmed so the JATS reader takes it"
+    else:
+        message = f"not PubMed XML: the root element is <{root}>, expected <PubmedArticleSet>"
+        hint = "check the file, or pass the right --format"
+    return ParseError(message, Location(file=filename, position="line 1"), hint=hint)
+
+
+def _safe_map(element: etree._Element, source: Source) -> Record | RecordError:
+    try:
+        if element.tag == "PubmedBookArticle":
+            return map_book_article(element, source)
+        citation = element if element.tag == "MedlineCitation" else element.find("MedlineCitation")
+        return map_article(citation, element.find("PubmedData"), source)
+    except RecordError as exc:
+        return exc
+
+
+def _pmid(container: etree._Element | None, source: Source) -> str:
+    pmid = (container.findtext("PMID") if container is not None else "") or ""
+    if not pmid.strip().isdigit():
+        raise RecordError(
+            f"no usable PMID ({pmid.strip()!r})",
+            Location(file=source.file, position=source.position, field="PMID"),
+            hint="every PubMed record needs a numeric <PMID>; the record was skipped",
+        )
+    return pmid.strip()
+
+
+def map_article(citation: etree._Element | None, data: etree._Element | None,
+                source: Source) -> Record:
+    """A journal article: MedlineCitation (+ PubmedData) -> Record."""
+    pmid = _pmid(citation, source)
+    record = Record(id=ID_PREFIX + pmid, source=source, pmid=pmid,
+                    record_format="MEDLINE/PubMed", formats=["Article"])
+    cite = children(citation)
+    article = cite.get("Article")
+    if article is None:
+        raise RecordError("no <Article> element",
+                          Location(source.file, source.position, record.id, "Article"))
+    art = children(article)
+    record.title = text_of(art.get("ArticleTitle")) or None
+    vernacular = text_of(art.get("VernacularTitle"))
+    if record.title in _PLACEHOLDER_TITLES and vernacular:
+        record.title = vernacular  # PubMed's placeholder when only a non-English title exists
+    else:
+        _add_all(record.alternative_titles, [vernacular])
+    record.abstracts = [a for a in [abstract_text(art.get("Abstract"))] if a]
+    for other in citation.iterchildren("OtherAbstract"):
+        _add_all(record.abstracts, [abstract_text(other)])
+    _authors(record, art.get("AuthorList"))
+    _journal(record, art, cite)
+    record.languages = [t.strip() for t in (e.text for e in article.iterchildren("Language"))
+                        if t]
+    _publication_types(record, art.get("PublicationTypeList"))
+    _mesh(record, cite.get("MeshHeadingList"), cite.get("ChemicalList"))
+    _keywords(record, citation)
+    _grants(record, art.get("GrantList"))
+    _ids(record, article.iterchildren("ELocationID"), "EIdType")
+    if data is not None:
+        _ids(record, data.iterfind("ArticleIdList/ArticleId"), "IdType")
+    return record
+
+
+def map_book_article(element: etree._Element, source: Source) -> Record:
+    """A PubmedBookArticle (NCBI Bookshelf): a chapter of a book, or a whole book."""
+    document = element.find("BookDocument")
+    pmid = _pmid(document, source)
+    record = Record(id=ID_PREFIX + pmid, source=source, pmid=pmid,
+                    record_format="MEDLINE/PubMed")
+    book = document.find("Book")
+    book_title = text_of(book.find("BookTitle")) if book is not None else ""
+    chapter = text_of(document.find("ArticleTitle"))
+    record.title = chapter or book_title or None
+    record.formats = ["Book Chapter"] if chapter else ["Book"]
+    if chapter and book_title:
+        record.container = Container(title=book_title)
+    if book is not None:
+        _add_all(record.publishers, [text_of(book.find("Publisher/PublisherName"))])
+        _add_all(record.publication_places, [text_of(book.find("Publisher/PublisherLocation"))])
+        record.issued = pub_date(book.find("PubDate"))[0]
+        record.edition = text_of(book.find("Edition")) or None
+        _add_all(record.isbn, [(i.text or "").replace("-", "") for i in book.iterfind("Isbn")])
+        _authors(record, book.find("AuthorList"))
+    record.abstracts = [a for a in [abstract_text(document.find("Abstract"))] if a]
+    _authors(record, document.find("AuthorList"))
+    record.languages = [t.strip() for t in (e.text for e in document.iterfind("Language")) if t]
+    _publication_types(record, document)  # BookDocument holds PublicationType directly
+    _keywords(record, document)
+    _ids(record, document.iterfind("ArticleIdList/ArticleId"), "IdType")
+    return record
+
+
+def _add_all(target: list[str], values: list[str | None]) -> None:
+    for value in values:
+        if value and value not in target:
+            target.append(value)
+
+
+def _authors(record: Record, author_list: etree._Element | None) -> None:
+    if author_list is None:
+        return
+    editors = author_list.get("Type") == "editors"
+    for author in author_list.iterfind("Author"):
+        if author.get("ValidYN") == "N":
+            continue
+        agent = agent_from_author(author)
+        if agent is None:
+            continue
+        if editors:
+            agent.roles.append("editor")
+            record.contributors.append(agent)
+        else:
+            record.creators.append(agent)
+
+
+def _journal(record: Record, art: dict[str, etree._Element],
+             cite: dict[str, etree._Element]) -> None:
+    journal = art.get("Journal")
+    if journal is None:
+        return
+    jour = children(journal)
+    issue = children(jour.get("JournalIssue"))
+    container = Container(
+        title=text_of(jour.get("Title")) or None,
+        iso_abbreviation=text_of(jour.get("ISOAbbreviation")) or None,
+        volume=text_of(issue.get("Volume")) or None,
+        issue=text_of(issue.get("Issue")) or None,
+    )
+    issns = [e.text for e in journal.iterchildren("ISSN")]
+    linking = children(cite.get("MedlineJournalInfo")).get("ISSNLinking")
+    issns.append(linking.text if linking is not None else None)
+    _add_all(container.issn, [i.strip() for i in issns if i and i.strip()])
+    pages = children(art.get("Pagination"))
+    start, end = text_of(pages.get("StartPage")), text_of(pages.get("EndPage"))
+    if not start:
+        start, end = page_range(text_of(pages.get("MedlinePgn")))
+    container.page_start, container.page_end = start or None, end or None
+    issued, written = pub_date(issue.get("PubDate"))
+    if issued is None:
+        issued, written = pub_date(art.get("ArticleDate"))
+    record.issued = issued or written
+    if written and written != issued:
+        record.extra["date_as_written"] = [written]
+    record.container = container
+
+
+def _publication_types(record: Record, type_list: etree._Element | None) -> None:
+    if type_list is None:
+        return
+    for ptype in type_list.iterfind("PublicationType"):
+        label, ui = text_of(ptype), ptype.get("UI")
+        if label:
+            record.subjects.append(Subject(label=label, kind="genre", scheme="mesh",
+                                           iri=MESH + ui if ui else None))
+
+
+def _mesh(record: Record, headings: etree._Element | None,
+          chemicals: etree._Element | None) -> None:
+    seen: set[str] = set()
+    subjects = record.subjects
+    for heading in headings.iterchildren("MeshHeading") if headings is not None else ():
+        label = ui = ""
+        for child in heading:  # DescriptorName first, then its QualifierNames
+            if child.tag == "DescriptorName":
+                label, ui = text_of(child), child.get("UI") or ""
+                subjects.append(Subject(label, scheme="mesh", iri=MESH + ui if ui else None))
+                seen.add(ui)
+            elif child.tag == "QualifierName" and label:
+                qui = child.get("UI")
+                subjects.append(Subject(f"{label}/{text_of(child)}", scheme="mesh",
+                                        iri=MESH + ui + qui if ui and qui else None))
+    for chemical in chemicals.iterfind("Chemical/NameOfSubstance") if chemicals is not None else ():
+        ui = chemical.get("UI") or ""
+        if ui not in seen:
+            seen.add(ui)
+            subjects.append(Subject(text_of(chemical), scheme="mesh",
+                                    iri=MESH + ui if ui else None))
+
+
+def _keywords(record: Record, parent: etree._Element) -> None:
+    seen = {s.label for s in record.subjects}
+    for keyword in parent.iterfind("KeywordList/Keyword"):
+        label = text_of(keyword)
+        if label and label not in seen:
+            seen.add(label)
+            record.subjects.append(Subject(label, scheme="keyword"))
+
+
+def _grants(record: Record, grant_list: etree._Element | None) -> None:
+    if grant_list is None:
+        return
+    for grant in grant_list.iterfind("Grant"):
+        parts = [text_of(grant.find(t)) for t in ("GrantID", "Agency", "Country")]
+        grant_id, agency, country = parts
+        label = ", ".join(p for p in (agency, country) if p)
+        _add_all(record.grants, [f"{grant_id} ({label})" if grant_id and label else
+                                 grant_id or label])
+
+
+def _ids(record: Record, elements: Iterator[etree._Element], attr: str) -> None:
+    for element in elements:
+        kind, value = element.get(attr), (element.text or "").strip()
+        if not value:
+            continue
+        if kind == "doi":
+            _add_all(record.doi, [value])
+        elif kind == "pmc":
+            record.pmcid = record.pmcid or (value if value.startswith("PMC") else f"PMC{value}")
+        elif kind not in ("pubmed", None):
+            record.extra.setdefault(f"id:{kind}", []).append(value)

@@ -1,0 +1,145 @@
+"""Small parsers for PubMed XML values: dates, pages, ORCIDs, abstracts.
+
+Kept apart from the element walk in :mod:`ld.readers.pubmed` so they can be
+tested on their own and reused by the JATS reader.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime
+import re
+
+from lxml import etree
+
+from ld.model import Agent
+from ld.readers.xmlsafe import children, text_of
+
+
+def _text(element: etree._Element | None) -> str | None:
+    return element.text if element is not None else None
+
+_MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_abbr) if name}
+_MONTHS.update({name.lower(): i for i, name in enumerate(calendar.month_name) if name})
+_MEDLINE_DATE = re.compile(r"(\d{4})(?:\s+([A-Za-z]{3,9}|\d{1,2})(?:\s+(\d{1,2}))?)?")
+_PAGES = re.compile(r"^\s*([A-Za-z]*)(\d+)([A-Za-z]*)\s*(?:[-–]\s*([A-Za-z]*)(\d+)([A-Za-z]*))?")
+_ORCID = re.compile(r"(\d{4})-?(\d{4})-?(\d{4})-?(\d{3}[\dXx])")
+
+
+def month_number(value: str | None) -> int | None:
+    """"Sep" / "September" / "9" / "09" -> 9; seasons and junk -> None."""
+    text = (value or "").strip().lower()
+    if text.isdigit():
+        number = int(text)
+        return number if 1 <= number <= 12 else None
+    return _MONTHS.get(text[:3]) if text[:3] in _MONTHS else None
+
+
+def partial_date(year: str | None, month: str | None = None, day: str | None = None) -> str | None:
+    """The most precise ISO date the parts allow: "2019", "2019-11" or "2019-11-08"."""
+    if not year or not re.fullmatch(r"\d{4}", year.strip()):
+        return None
+    result = year.strip()
+    number = month_number(month)
+    if number is None:
+        return result
+    result += f"-{number:02d}"
+    if day and day.strip().isdigit():
+        try:
+            return datetime.date(int(year), number, int(day)).isoformat()
+        except ValueError:
+            return result  # no such day: keep what is certain
+    return result
+
+
+def pub_date(element: etree._Element | None) -> tuple[str | None, str | None]:
+    """(best partial ISO date, the date as written) from a <PubDate>-like element.
+
+    MedlineDate ("1998 Dec-1999 Jan", "2000 Spring", "1975-1976") gives the
+    first date it names, as precisely as it names it.
+    """
+    if element is None:
+        return None, None
+    kids = children(element)
+    medline = _text(kids.get("MedlineDate"))
+    if medline:
+        match = _MEDLINE_DATE.search(medline)
+        if not match:
+            return None, medline.strip()
+        return partial_date(match.group(1), match.group(2), match.group(3)), medline.strip()
+    year, month, day, season = (_text(kids.get(t)) for t in ("Year", "Month", "Day", "Season"))
+    written = " ".join(p.strip() for p in (year, month or season, day) if p and p.strip())
+    return partial_date(year, month, day), written or None
+
+
+def page_range(medline_pgn: str | None) -> tuple[str | None, str | None]:
+    """"739-48" -> ("739", "748"); "S12-5" -> ("S12", "S15"); "e2308706120" -> (it, None).
+
+    MEDLINE abbreviates the end page to the digits that change; they are
+    restored from the start page.
+    """
+    text = (medline_pgn or "").split(",")[0].split(";")[0].strip()
+    match = _PAGES.match(text)
+    if not match:
+        return (text or None), None
+    prefix, start, suffix, end_prefix, end, end_suffix = match.groups()
+    if end is None:
+        return text, None
+    if len(end) < len(start):
+        end = start[: len(start) - len(end)] + end
+    return f"{prefix}{start}{suffix}", f"{end_prefix or prefix}{end}{end_suffix}"
+
+
+def orcid_iri(value: str | None) -> str | None:
+    """Any written form of an ORCID iD -> "https://orcid.org/0000-0002-1825-0097"."""
+    match = _ORCID.search(value or "")
+    if not match:
+        return None
+    return "https://orcid.org/" + "-".join(match.groups()).upper()
+
+
+def abstract_text(abstract: etree._Element | None) -> str | None:
+    """Sections joined as "LABEL: text LABEL: text", as PubMed and VuFind show them."""
+    if abstract is None:
+        return None
+    parts = []
+    for section in abstract.iterchildren("AbstractText"):
+        text = text_of(section)
+        label = (section.get("Label") or "").strip()
+        if label and text:
+            parts.append(f"{label}: {text}")
+        elif text:
+            parts.append(text)
+    return " ".join(parts) or None
+
+
+def agent_from_author(author: etree._Element) -> Agent | None:
+    """One pass over the author's children (this runs for every author of every article)."""
+    parts: dict[str, etree._Element] = {}
+    identifiers: list[str] = []
+    affiliations: list[str] = []
+    for child in author:
+        tag = child.tag
+        if tag == "Identifier":
+            iri = orcid_iri(child.text) if child.get("Source") == "ORCID" else None
+            if iri and iri not in identifiers:
+                identifiers.append(iri)
+        elif tag == "AffiliationInfo":
+            text = text_of(child.find("Affiliation"))
+            if text and text not in affiliations:
+                affiliations.append(text)
+        elif isinstance(tag, str):
+            parts[tag] = child
+    family = text_of(parts.get("LastName"))
+    if "CollectiveName" in parts and text_of(parts["CollectiveName"]):
+        agent = Agent(name=text_of(parts["CollectiveName"]), kind="organization")
+    elif family:
+        given = text_of(parts.get("ForeName")) or text_of(parts.get("Initials"))
+        name = f"{family}, {given}" if given else family
+        suffix = text_of(parts["Suffix"]) if "Suffix" in parts else ""
+        agent = Agent(name=f"{name}, {suffix}" if suffix else name,
+                      family=family, given=given or None)
+    else:
+        return None
+    agent.identifiers, agent.affiliations = identifiers, affiliations
+    return agent

@@ -1,0 +1,109 @@
+"""The rejects report: one JSON line per record (or file) that was not loaded.
+
+Nothing a load refuses is silently lost: every refused record gets a line
+naming its source file, position and id, and why. Three kinds of line:
+
+``violation``
+    the record was mapped but SHACL found violations; ``results`` lists each
+    result with its ``severity``, ``property`` (the SHACL path), ``value``,
+    ``message``, ``focus`` node and ``shape``.
+``record-error``
+    the reader or the mapper could not make sense of the record; ``field``
+    and ``message`` say where and what.
+``input-error``
+    a whole file (or the rest of it) could not be read: unknown format,
+    truncated, malformed; records before the failure point were kept.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any, TextIO
+
+from ld.errors import LdpubError, RecordError
+from ld.model import Source
+
+
+def result_json(result: Any) -> dict[str, Any]:
+    """One SHACL result as the report shows it."""
+    return {
+        "severity": result.severity,
+        "property": result.path,
+        "value": result.value,
+        "message": result.message,
+        "focus": result.focus,
+        "shape": result.shape,
+    }
+
+
+def violation_entry(source: Source, record_id: str, report: Any) -> dict[str, Any]:
+    return {
+        "kind": "violation",
+        "file": source.file,
+        "position": source.position,
+        "format": source.format,
+        "record_id": record_id,
+        "results": [result_json(r) for r in report.results],
+    }
+
+
+def error_entry(err: LdpubError) -> dict[str, Any]:
+    """A RecordError (one record) or an InputError (a whole file or its rest)."""
+    loc = err.location
+    return {
+        "kind": "record-error" if isinstance(err, RecordError) else "input-error",
+        "file": loc.file,
+        "position": loc.position,
+        "record_id": loc.record_id,
+        "field": loc.field,
+        "message": err.message,
+        "hint": err.hint or None,
+    }
+
+
+class RejectsReport:
+    """Writes the report as the load goes, so a killed load still leaves it.
+
+    The file is truncated when the load starts: a report never mixes loads.
+    ``samples`` keeps the first few entries for the summary shown to people.
+    """
+
+    def __init__(self, target: str | Path | TextIO | None, keep: int = 20) -> None:
+        self._own = isinstance(target, str | Path)
+        if isinstance(target, str | Path):
+            Path(target).parent.mkdir(parents=True, exist_ok=True)
+            self._out: TextIO | None = open(target, "w", encoding="utf-8")  # noqa: SIM115
+        else:
+            self._out = target
+        self.path = Path(target) if isinstance(target, str | Path) else None
+        self.samples: list[dict[str, Any]] = []
+        self._keep = keep
+        self.count = 0
+
+    def add(self, entry: dict[str, Any]) -> None:
+        self.count += 1
+        if len(self.samples) < self._keep:
+            self.samples.append(entry)
+        if self._out is not None:
+            self._out.write(json.dumps(entry, ensure_ascii=False) + "\n")
+            self._out.flush()
+
+    def close(self) -> None:
+        if self._own and self._out is not None:
+            self._out.close()
+        self._out = None
+
+
+def describe(entry: dict[str, Any]) -> str:
+    """A line for people: where, which record, which field, what is wrong."""
+    where = ", ".join(str(p) for p in (entry.get("file"), entry.get("position")) if p)
+    if entry.get("record_id"):
+        where += f", record {entry['record_id']!r}"
+    if entry["kind"] != "violation":
+        field = f", field {entry['field']!r}" if entry.get("field") else ""
+        return f"{where}{field}: {entry['message']}"
+    parts = [f"{r['property'] or '(node)'}"
+             + (f" = {r['value']!r}" if r.get("value") is not None else "")
+             + f": {r['message']}" for r in entry["results"] if r["severity"] == "Violation"]
+    return f"{where}: " + "; ".join(parts)

@@ -1,0 +1,204 @@
+"""Run SPARQL queries in worker processes with a real timeout and a concurrency cap.
+
+One :class:`QueryPool` per serving process keeps up to ``size`` worker
+processes (:mod:`ld.sparql_worker`), each with the current snapshot open
+read-only. A query takes a slot (none free: :class:`ld.errors.Overloaded`,
+answered 503 + Retry-After), takes an idle worker, sends it the job and
+streams the result chunks back as they come. A worker that runs past the
+deadline is killed, which is the only way to stop a pyoxigraph query, and a
+fresh one is started in the background; the request gets
+:class:`ld.errors.QueryTimeout`. Other requests are served meanwhile: the
+waiting thread sleeps in ``poll`` without the GIL.
+
+The hop costs one JSON message out and one message per 64 KiB back over a
+Unix socket; docs/benchmarks.md ("SPARQL") measures it against the bare
+Oxigraph server.
+"""
+
+from __future__ import annotations
+
+import atexit
+import json
+import logging
+import os
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from multiprocessing.connection import Connection
+from pathlib import Path
+from typing import Any
+
+from ld.errors import BadRequest, Overloaded, QueryTimeout, StoreError
+
+log = logging.getLogger(__name__)
+_PACKAGE_ROOT = str(Path(__file__).resolve().parent.parent)
+
+
+class WorkerProcess:
+    """One ``python -m ld.sparql_worker`` child and our end of its socket."""
+
+    def __init__(self) -> None:
+        ours, theirs = socket.socketpair()
+        env = dict(os.environ)  # the child must import ld exactly as we do
+        env["PYTHONPATH"] = os.pathsep.join([_PACKAGE_ROOT, env.get("PYTHONPATH", "")])
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "ld.sparql_worker", str(theirs.fileno())],
+            pass_fds=(theirs.fileno(),), stdin=subprocess.DEVNULL, env=env)
+        theirs.close()
+        self.conn = Connection(ours.detach())
+
+    def kill(self) -> None:
+        """Stop it now, whatever it is doing; reap it so no zombie stays."""
+        self.proc.kill()
+        try:
+            self.proc.wait(timeout=5)
+        except subprocess.TimeoutExpired:  # pragma: no cover - kill -9 does not wait
+            log.warning("query worker %s did not exit after SIGKILL", self.proc.pid)
+        self.conn.close()
+
+
+class QueryPool:
+    """Worker processes of one serving process; thread-safe."""
+
+    def __init__(self, size: int, *, prewarm: int = 2) -> None:
+        self.size = max(1, size)
+        self._slots = threading.BoundedSemaphore(self.size)
+        self._idle: list[WorkerProcess] = []
+        self._lock = threading.Lock()
+        self._closed = False
+        atexit.register(self.close)
+        # two warm workers: a cheap query need not wait for a process start
+        # while a slow one runs
+        for _ in range(min(prewarm, self.size)):
+            self._spawn_later()
+
+    def execute(self, job: dict[str, Any], timeout: float
+                ) -> tuple[dict[str, Any], ResultStream | list[bytes]]:
+        """Start ``job``; return the worker's header and the result chunks.
+
+        Blocks until the first chunk is ready, so that errors and timeouts
+        before any data still become proper error responses. A result that
+        fits one chunk comes back whole (a list of one bytes), worker released.
+        """
+        if not self._slots.acquire(blocking=False):
+            raise Overloaded(f"this server already runs {self.size} queries; try again shortly",
+                             retry_after=2)
+        stream = ResultStream(self, self._checkout(), time.monotonic() + timeout, timeout)
+        try:
+            stream.worker.conn.send_bytes(json.dumps(job).encode())
+            header = stream.start()
+            if header.get("complete"):
+                return header, [stream.read_all()]
+        except BaseException:
+            stream.close()
+            raise
+        return header, stream
+
+    def _checkout(self) -> WorkerProcess:
+        with self._lock:
+            while self._idle:
+                worker = self._idle.pop()
+                if worker.proc.poll() is None:
+                    return worker
+                worker.conn.close()
+        return WorkerProcess()
+
+    def _checkin(self, worker: WorkerProcess) -> None:
+        with self._lock:
+            if not self._closed and len(self._idle) < self.size:
+                self._idle.append(worker)
+                return
+        worker.kill()
+
+    def _release(self, worker: WorkerProcess, healthy: bool) -> None:
+        if healthy:
+            self._checkin(worker)
+        else:
+            worker.kill()
+            self._spawn_later()
+        self._slots.release()
+
+    def _spawn_later(self) -> None:
+        """Start a replacement in the background so the next query does not wait for it."""
+        threading.Thread(target=lambda: self._checkin(WorkerProcess()),
+                         name="ldpub-sparql-spawn", daemon=True).start()
+
+    def close(self) -> None:
+        with self._lock:
+            self._closed = True
+            idle, self._idle = self._idle, []
+        for worker in idle:
+            worker.kill()
+
+
+class ResultStream:
+    """The chunks of one result; closing it early kills the worker (it is mid-answer)."""
+
+    def __init__(self, pool: QueryPool, worker: WorkerProcess, deadline: float,
+                 timeout: float) -> None:
+        self.pool, self.worker, self.deadline, self.timeout = pool, worker, deadline, timeout
+        self.done = False
+        self.released = False
+
+    def start(self) -> dict[str, Any]:
+        message = self._receive()
+        if message[:1] == b"E":
+            self.done = True
+            raise _error(json.loads(message[1:]))
+        header: dict[str, Any] = json.loads(message[1:])
+        return header
+
+    def _receive(self) -> bytes:
+        remaining = self.deadline - time.monotonic()
+        try:
+            ready = remaining > 0 and self.worker.conn.poll(remaining)
+            if ready:
+                return self.worker.conn.recv_bytes()
+        except (EOFError, OSError) as e:
+            self.close()
+            raise StoreError(f"the query worker stopped unexpectedly ({e})") from None
+        self.close()
+        raise QueryTimeout(
+            f"the query ran longer than the limit of {self.timeout:g} s and was stopped",
+            hint="add a LIMIT, narrow the patterns, or use the dumps for bulk data")
+
+    def __iter__(self) -> Iterator[bytes]:
+        return self
+
+    def __next__(self) -> bytes:
+        if self.done:
+            self.close()
+            raise StopIteration
+        message = self._receive()
+        tag = message[:1]
+        if tag == b"D":
+            return message[1:]
+        self.done = True
+        if tag == b"E":
+            self.close()
+            raise _error(json.loads(message[1:]))
+        self.close()
+        raise StopIteration
+
+    def read_all(self) -> bytes:
+        return b"".join(self)
+
+    def __del__(self) -> None:  # a response dropped without close(): free the slot
+        self.close()
+
+    def close(self) -> None:
+        if not self.released:
+            self.released = True
+            self.pool._release(self.worker, healthy=self.done)
+
+
+def _error(payload: dict[str, str]) -> Exception:
+    if payload.get("kind") == "syntax":
+        return BadRequest(f"SPARQL syntax error: {payload['message']}",
+                          hint="positions are line:column in the query text")
+    if payload.get("kind") == "query":
+        return BadRequest(f"the query cannot be evaluated: {payload['message']}")
+    return StoreError(f"the query failed: {payload['message']}")

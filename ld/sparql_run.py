@@ -1,0 +1,186 @@
+"""Execute a checked SPARQL operation against the store.
+
+Embedded store: the query goes to a worker process of the :class:`QueryPool`
+(hard timeout, concurrency cap, streamed chunks). Remote store: it is
+forwarded over HTTP with the timeout (:mod:`ld.sparql_remote`). Updates (only
+reachable with the token, see :func:`ld.sparql.check`) go to the store's own
+``update``.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from ld.config import Settings
+from ld.errors import Overloaded
+from ld.formats import Format
+from ld.sparql import Analysis, ProtocolRequest, with_using
+from ld.sparql_pool import QueryPool
+from ld.store.base import QueryResponse, Store
+
+TRUNCATED_HEADER = "X-Ldpub-Truncated"
+
+
+@dataclass(frozen=True)
+class Formats:
+    """The negotiated representation for each kind of result the query may give."""
+
+    results: Format  # SELECT / ASK
+    graph: Format  # CONSTRUCT / DESCRIBE
+
+
+class Pools:
+    """One QueryPool per process (gunicorn forks workers after the app is built)."""
+
+    def __init__(self) -> None:
+        self._pool: QueryPool | None = None
+        self._pid = 0
+        self._lock = threading.Lock()
+        self.published: str | None = None  # snapshot an update of this process made
+        self._remote: threading.BoundedSemaphore | None = None
+
+    def remote_slot(self, settings: Settings) -> threading.BoundedSemaphore:
+        """Take a slot of the concurrency cap for a remote store (no worker processes there)."""
+        with self._lock:
+            if self._remote is None:
+                self._remote = threading.BoundedSemaphore(max(1, settings.max_concurrent_queries))
+        if not self._remote.acquire(blocking=False):
+            raise Overloaded(f"this server already runs {settings.max_concurrent_queries} "
+                             "queries; try again shortly", retry_after=2)
+        return self._remote
+
+    def snapshot(self, store: Store) -> str | None:
+        """The snapshot to query: the reader's, or a newer one our own update published.
+
+        The reader looks for new snapshots at most once a second; a client
+        that updates and then queries must see its update (read your writes).
+        Snapshot names sort by time.
+        """
+        current = getattr(store, "snapshot_path", None)
+        if self.published and (current is None
+                               or Path(self.published).name > Path(current).name):
+            return self.published
+        return current
+
+    def get(self, settings: Settings) -> QueryPool:
+        pid = os.getpid()
+        if self._pool is None or self._pid != pid:
+            with self._lock:
+                if self._pool is None or self._pid != pid:
+                    self._pool = QueryPool(settings.max_concurrent_queries)
+                    self._pid = pid
+        return self._pool
+
+    def close(self) -> None:
+        if self._pool is not None and self._pid == os.getpid():
+            self._pool.close()
+        self._pool = None
+
+
+def job(request: ProtocolRequest, analysis: Analysis, formats: Formats, *,
+        snapshot: str | None, settings: Settings, base_iri: str) -> dict[str, object]:
+    """The worker job: the query, where the data is, the dataset and the formats.
+
+    The default graph is the union of all record graphs unless the request
+    (default-graph-uri / named-graph-uri) or the query (FROM / FROM NAMED)
+    names its dataset; a protocol dataset overrides the query's.
+    """
+    dataset = request.names_dataset
+    return {
+        "query": request.text,
+        "store": snapshot,
+        "base_iri": base_iri,
+        "results_format": formats.results.oxigraph,
+        "rdf_format": formats.graph.oxigraph,
+        "default_graph": request.default_graphs if dataset else None,
+        "named_graphs": request.named_graphs if dataset else None,
+        "union": not dataset and not analysis.names_dataset,
+        "max_rows": _cap(analysis, settings.max_rows),
+        "timeout": settings.query_timeout,
+    }
+
+
+class _Releasing:
+    """Chunks that give the concurrency slot back when done or closed (even unread)."""
+
+    def __init__(self, chunks: Iterator[bytes], release: Callable[[], None]) -> None:
+        self.chunks, self.release = iter(chunks), release
+        self.released = False
+
+    def __iter__(self) -> Iterator[bytes]:
+        return self
+
+    def __next__(self) -> bytes:
+        try:
+            return next(self.chunks)
+        except BaseException:
+            self.close()
+            raise
+
+    def close(self) -> None:
+        if not self.released:
+            self.released = True
+            close = getattr(self.chunks, "close", None)
+            if close is not None:
+                close()
+            self.release()
+
+    __del__ = close
+
+
+def _cap(analysis: Analysis, max_rows: int) -> int:
+    """The row cap the worker must apply: none when the query's own LIMIT is within it."""
+    limit = analysis.limit
+    return 0 if limit is not None and limit <= max_rows else max_rows
+
+
+def run_query(request: ProtocolRequest, analysis: Analysis, formats: Formats, *,
+              store: Store, settings: Settings, pools: Pools, base_iri: str) -> QueryResponse:
+    """Run the query with the timeout; the response streams its chunks."""
+    if settings.store_is_remote:
+        from ld.sparql_remote import forward
+
+        slot = pools.remote_slot(settings)
+        try:
+            response = forward(request, analysis, formats, store=store, settings=settings)
+        except BaseException:
+            slot.release()
+            raise
+        response.chunks = _Releasing(response.chunks, slot.release)
+        return response
+    the_job = job(request, analysis, formats, snapshot=pools.snapshot(store), settings=settings,
+                  base_iri=base_iri)
+    header, chunks = pools.get(settings).execute(the_job, settings.query_timeout)
+    kind = header["kind"]
+    fmt = formats.graph if kind == "graph" else formats.results
+    headers = {TRUNCATED_HEADER: str(settings.max_rows)} if header["truncated"] else {}
+    return QueryResponse(kind, fmt.media_type, chunks, header["truncated"], headers)
+
+
+def run_update(request: ProtocolRequest, analysis: Analysis, *, store: Store,
+               settings: Settings, pools: Pools, base_iri: str) -> None:
+    """Apply an update (the caller has checked the token) and publish it.
+
+    The serving store of an embedded setup is a read-only snapshot, so the
+    update goes to the primary (taken exclusively: a running ``ldpub load``
+    makes this a 503) and a new snapshot is published at once. Relative IRIs
+    resolve against the endpoint URL (SPARQL 1.1 Protocol 2.2.3).
+    """
+    text = f"BASE <{base_iri}> " + with_using(request, analysis)
+    if settings.store_is_remote:
+        store.update(text)
+        return
+    from ld.store import open_store
+    from ld.store.snapshots import snapshots_dir
+
+    primary = open_store(settings)
+    try:
+        primary.update(text)
+        name = primary.publish()  # type: ignore[attr-defined]
+    finally:
+        primary.close()
+    pools.published = str(snapshots_dir(Path(settings.store)) / name)

@@ -1,0 +1,200 @@
+"""A query worker process: runs one SPARQL query at a time on a read-only snapshot.
+
+Why a process: pyoxigraph has no query timeout and a running query cannot be
+interrupted from Python, so the only way to really stop a runaway query (and
+get its CPU and memory back) is to kill the process that runs it. The parent
+(:mod:`ld.sparql_pool`) keeps a few of these alive, sends one job at a time
+over a socket and streams the answer back; snapshots are immutable, so any
+number of workers may open the same one read-only.
+
+Wire format, parent -> worker: one JSON job per message. Worker -> parent: a
+sequence of messages whose first byte says what it is:
+
+    H{json}   header: kind ("bindings" | "boolean" | "graph"), truncated, complete
+              (complete: the whole result is the one D that follows)
+    D<bytes>  a chunk of the serialised result (at most ~CHUNK bytes)
+    E{json}   error: kind ("syntax" | "query" | "store"), message
+    Z         end of this result
+
+Started as ``python -m ld.sparql_worker FD``; FD is its end of a socketpair.
+This module imports nothing from ld but the standard library and pyoxigraph,
+so a worker starts fast.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import signal
+import sys
+from multiprocessing.connection import Connection
+from typing import Any
+
+import pyoxigraph as ox
+
+CHUNK = 64 * 1024
+ALARM_GRACE = 10  # seconds past the job's timeout before SIGALRM ends this process
+
+
+class _Capped(Exception):
+    """Raised from a writer to stop the serializer once the row cap is passed."""
+
+
+class ChunkWriter:
+    """A file-like sink that forwards what a serializer writes, in chunks.
+
+    The header goes out with the first chunk, so the parent learns that the
+    query runs (and answers 200) only once there is data to send; a query
+    that fails or times out before that still gets a proper error status.
+    """
+
+    def __init__(self, conn: Connection, header: dict[str, Any]) -> None:
+        self.conn = conn
+        self.header = header
+        self.buf = bytearray(b"D")
+        self.started = False
+
+    def write(self, data: bytes) -> int:
+        self.buf += data
+        if len(self.buf) > CHUNK:
+            self.send()
+        return len(data)
+
+    def flush(self) -> None:
+        """Serializers call flush(); chunking is ours, so nothing to do here."""
+
+    def send(self, final: bool = False) -> None:
+        """Send what is buffered; ``final`` marks the last call for this result.
+
+        A result that fits one chunk goes out with ``complete`` in its header,
+        so the parent can answer with a Content-Length instead of chunks.
+        """
+        if not self.started:
+            self.header["complete"] = final
+            self.conn.send_bytes(b"H" + json.dumps(self.header).encode())
+            self.started = True
+        if len(self.buf) > 1:
+            self.conn.send_bytes(self.buf)
+            del self.buf[1:]
+
+
+class CappedTsv:
+    """Collects TSV results until ``max_rows`` + 1 rows are seen, then stops.
+
+    TSV has exactly one line per row (terms escape their newlines), so
+    counting lines is counting rows; memory is bounded by the cap, not by
+    the result size.
+    """
+
+    def __init__(self, max_rows: int) -> None:
+        self.limit = max_rows + 2  # header line + max_rows rows + one more
+        self.lines = 0
+        self.buf = bytearray()
+
+    def write(self, data: bytes) -> int:
+        self.buf += data
+        self.lines += data.count(b"\n")
+        if self.lines >= self.limit:
+            raise _Capped
+        return len(data)
+
+    def flush(self) -> None:
+        """Nothing buffered outside self.buf."""
+
+    def result(self, max_rows: int) -> tuple[bytes, bool]:
+        """The TSV cut to ``max_rows`` rows, and whether anything was cut."""
+        if self.lines < self.limit:
+            return bytes(self.buf), False
+        end = -1
+        for _ in range(max_rows + 1):
+            end = self.buf.index(b"\n", end + 1)
+        return bytes(self.buf[:end + 1]), True
+
+
+class Worker:
+    """Holds the open snapshot and answers jobs until the parent goes away."""
+
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+        self.path: str | None = None
+        self.store = ox.Store()  # empty until a job names a snapshot
+
+    def serve(self) -> None:
+        while True:
+            try:
+                job = json.loads(self.conn.recv_bytes())
+            except (EOFError, OSError):
+                return
+            self.answer(job)
+
+    def answer(self, job: dict[str, Any]) -> None:
+        # Backstop: the parent kills us at the deadline; should the parent be gone
+        # (a serving process restarted mid-query), the kernel ends us a little later.
+        signal.alarm(int(job.get("timeout") or 0) + ALARM_GRACE)
+        try:
+            self.run(job)
+        except SyntaxError as e:
+            self.conn.send_bytes(b"E" + json.dumps({"kind": "syntax", "message": str(e)}).encode())
+            return
+        except (ValueError, RuntimeError, TypeError) as e:  # evaluation errors
+            self.conn.send_bytes(b"E" + json.dumps({"kind": "query", "message": str(e)}).encode())
+            return
+        except OSError as e:
+            self.conn.send_bytes(b"E" + json.dumps({"kind": "store", "message": str(e)}).encode())
+            return
+        finally:
+            signal.alarm(0)
+        self.conn.send_bytes(b"Z")
+
+    def open(self, path: str | None) -> ox.Store:
+        if path != self.path:
+            self.store = ox.Store.read_only(path) if path else ox.Store()
+            self.path = path
+        return self.store
+
+    def run(self, job: dict[str, Any]) -> None:
+        store = self.open(job.get("store"))
+        kwargs: dict[str, Any] = {"base_iri": job.get("base_iri")}
+        if job.get("default_graph") is not None or job.get("named_graphs") is not None:
+            kwargs["default_graph"] = [ox.NamedNode(g) for g in job.get("default_graph") or []]
+            kwargs["named_graphs"] = [ox.NamedNode(g) for g in job.get("named_graphs") or []]
+        else:
+            kwargs["use_default_graph_as_union"] = bool(job.get("union"))
+        result = store.query(job["query"], **kwargs)
+        if isinstance(result, ox.QuerySolutions):
+            self.send_solutions(result, job)
+        elif isinstance(result, ox.QueryBoolean):
+            out = ChunkWriter(self.conn, {"kind": "boolean", "truncated": False})
+            result.serialize(out, getattr(ox.QueryResultsFormat, job["results_format"]))
+            out.send(final=True)
+        else:
+            out = ChunkWriter(self.conn, {"kind": "graph", "truncated": False})
+            result.serialize(out, getattr(ox.RdfFormat, job["rdf_format"]))
+            out.send(final=True)
+
+    def send_solutions(self, result: ox.QuerySolutions, job: dict[str, Any]) -> None:
+        fmt = getattr(ox.QueryResultsFormat, job["results_format"])
+        max_rows = int(job.get("max_rows") or 0)
+        if max_rows <= 0:  # no cap: stream straight from the serializer
+            out = ChunkWriter(self.conn, {"kind": "bindings", "truncated": False})
+            result.serialize(out, fmt)
+            out.send(final=True)
+            return
+        capped = CappedTsv(max_rows)
+        with contextlib.suppress(_Capped):  # the cap was reached: stop evaluating
+            result.serialize(capped, ox.QueryResultsFormat.TSV)
+        tsv, truncated = capped.result(max_rows)
+        out = ChunkWriter(self.conn, {"kind": "bindings", "truncated": truncated})
+        if fmt == ox.QueryResultsFormat.TSV:
+            out.write(tsv)
+        else:  # TSV round-trips every term exactly (checked in the tests)
+            ox.parse_query_results(tsv, ox.QueryResultsFormat.TSV).serialize(out, fmt)
+        out.send(final=True)
+
+
+def main(argv: list[str]) -> None:
+    Worker(Connection(int(argv[1]))).serve()
+
+
+if __name__ == "__main__":
+    main(sys.argv)

@@ -1,0 +1,191 @@
+"""The embedded store: pyoxigraph on disk, one named graph per record.
+
+Layout of the store directory (``--store``)::
+
+    primary/     the RocksDB database that `ldpub load` writes (exclusive)
+    journal/     redo entries of batches being written (see ld.store.journal)
+    snapshots/   immutable copies that `ldpub serve` reads (see ld.store.snapshots)
+    CURRENT      name of the current snapshot
+    UNPUBLISHED  present while the primary has writes no snapshot holds yet
+    lock         flock held by the one writer, with its pid and command
+
+Writes: a batch is journalled (fsync), then applied with pyoxigraph's bulk
+writer, which is about 3x faster than its transactions but not atomic, then
+flushed, and then its journal entry is removed. Opening the store replays any
+entry left by a crash, so every record is wholly old or wholly new.
+
+Replacing a record only removes and adds the quads that changed: a record
+loaded again usually differs in a few quads (dcterms:modified, blank nodes),
+and removing and re-writing whole graphs is the slow part of pyoxigraph
+(see docs/benchmarks.md, "Store").
+"""
+
+from __future__ import annotations
+
+import threading
+import uuid
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from ld.errors import BadRequest, StoreError
+from ld.store import snapshots
+from ld.store.base import RecordGraph, WriteResult
+from ld.store.convert import graph_quads, named
+from ld.store.journal import Entry, Journal
+from ld.store.lock import StoreLock
+from ld.store.oxstore import OxigraphReads
+
+UNPUBLISHED = "UNPUBLISHED"
+
+
+class EmbeddedStore(OxigraphReads):
+    """The writable primary. One per store directory at a time (locked)."""
+
+    snapshot_path: str | None = None
+
+    def __init__(self, root: str | Path, *, purpose: str | None = None) -> None:
+        self.root = Path(root)
+        try:
+            self.root.mkdir(parents=True, exist_ok=True)
+            self._lock = StoreLock(self.root, purpose)
+        except OSError as exc:
+            raise StoreError(f"cannot use {self.root} as a store: {exc}",
+                             hint="give --store a writable directory (or an http(s) URL)"
+                             ) from exc
+        try:
+            self._store: ox.Store | None = ox.Store(str(self.root / "primary"))
+        except OSError as exc:
+            self._lock.release()
+            raise StoreError(f"cannot open the store at {self.root}: {exc}",
+                             hint="is the directory an ldpub store, readable and writable?"
+                             ) from exc
+        self._mutex = threading.Lock()
+        self._id, self._writes = uuid.uuid4().hex[:8], 0
+        self.journal = Journal(self.root / "journal")
+        self.replayed = self._replay(self.journal.pending())
+
+    @property
+    def version(self) -> str:  # type: ignore[override]
+        return f"{self._id}-{self._writes}"
+
+    def _ox(self) -> ox.Store:
+        if self._store is None:
+            raise StoreError(f"the store at {self.root} is closed")
+        return self._store
+
+    # --- writes ---------------------------------------------------------------
+
+    def write_records(self, batch: Sequence[RecordGraph]) -> WriteResult:
+        by_graph = {r.graph_iri: r for r in batch}  # a record twice: the last one wins
+        quads = {iri: graph_quads(r.graph, iri, r.record_id) for iri, r in by_graph.items()}
+        every = [q for qs in quads.values() for q in qs]
+        with self._mutex:
+            self._mark_unpublished()
+            entry = self.journal.write(list(quads), every)
+            try:
+                replaced = self._apply(quads)
+            except OSError as exc:
+                self._recover(entry, exc)
+            self.journal.clear([entry])
+            self._writes += 1
+        return WriteResult(written=len(quads), replaced=replaced, triples=len(every))
+
+    def _apply(self, quads: dict[str, list[ox.Quad]]) -> int:
+        """Write the batch: new records by bulk write, replaced ones by their diff; flush.
+
+        A replaced record only loses the quads it no longer has and gains the
+        ones it did not have (a transaction of a few quads per record): a
+        re-loaded record rarely changes much, and pyoxigraph removes and
+        re-writes quads far slower than it compares them.
+        """
+        store, replaced = self._ox(), 0
+        fresh: list[ox.Quad] = []
+        added: list[ox.Quad] = []
+        for iri, new in quads.items():
+            g = named(iri)
+            if not store.contains_named_graph(g):
+                fresh.extend(new)
+                continue
+            replaced += 1
+            old, wanted = set(store.quads_for_pattern(None, None, None, g)), set(new)
+            for stale in old - wanted:
+                store.remove(stale)
+            added.extend(wanted - old)
+        if added:
+            store.extend(added)
+        if fresh:
+            store.bulk_extend(fresh)
+        store.flush()
+        return replaced
+
+    def _recover(self, entry: Entry, exc: OSError) -> None:
+        """A failed apply may have left half a batch: replay the entry now."""
+        try:
+            self._replay([entry])
+        except OSError as again:
+            raise StoreError(
+                f"writing to the store at {self.root} failed: {exc}; so did the repair: {again}",
+                hint="free disk space or fix permissions; the batch is replayed on the next open",
+            ) from again
+        raise StoreError(f"writing to the store at {self.root} failed: {exc}",
+                         hint="the batch was rolled forward; check disk space") from exc
+
+    def _replay(self, entries: list[Entry]) -> int:
+        """Re-apply journal entries left by a crash: drop their graphs, load their quads."""
+        store = self._ox()
+        for entry in entries:
+            self._mark_unpublished()
+            for iri in entry.graphs:
+                store.remove_graph(named(iri))
+            store.bulk_load(path=str(entry.path), format=ox.RdfFormat.N_QUADS)
+            store.flush()
+            self.journal.clear([entry])
+        return len(entries)
+
+    def delete_records(self, graph_iris: Iterable[str]) -> int:
+        store = self._ox()
+        with self._mutex:
+            existing = [g for g in dict.fromkeys(graph_iris)
+                        if store.contains_named_graph(named(g))]
+            if existing:
+                self._mark_unpublished()
+                store.update(";\n".join(f"DROP GRAPH <{g}>" for g in existing))
+                store.flush()
+                self._writes += 1
+        return len(existing)
+
+    def update(self, update: str) -> None:
+        with self._mutex:
+            self._mark_unpublished()
+            try:
+                self._ox().update(update)
+            except SyntaxError as exc:
+                raise BadRequest(f"SPARQL Update syntax error: {exc}") from exc
+            except (OSError, RuntimeError) as exc:
+                raise StoreError(f"SPARQL Update failed: {exc}") from exc
+            self._ox().flush()
+            self._writes += 1
+
+    # --- snapshots and lifetime -----------------------------------------------
+
+    def _mark_unpublished(self) -> None:
+        marker = self.root / UNPUBLISHED
+        if not marker.exists():
+            marker.touch()
+
+    def publish(self, grace: float = snapshots.GRACE_SECONDS) -> str:
+        """Make a snapshot of the primary the one `ldpub serve` reads; returns its name."""
+        with self._mutex:
+            store = self._ox()
+            store.flush()
+            name = snapshots.publish(store, self.root, grace)
+            (self.root / UNPUBLISHED).unlink(missing_ok=True)
+        return name
+
+    def close(self) -> None:
+        if self._store is not None:
+            self._store.flush()
+            self._store = None  # pyoxigraph closes the database when the object goes
+            self._lock.release()

@@ -1,0 +1,189 @@
+"""Reads over a pyoxigraph Store, shared by the primary and the snapshot reader.
+
+Subclasses give :meth:`_ox` (the pyoxigraph Store to read now) and
+``version``. Queries see the union of the record graphs as their default
+graph (``use_default_graph_as_union``) unless the caller or the query itself
+(FROM / FROM NAMED) names the graphs: pyoxigraph lets the union flag override
+a query's FROM, so we look for FROM in the query text first.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Sequence
+from typing import Any, BinaryIO
+
+import pyoxigraph as ox
+from rdflib import Graph
+from rdflib.term import Node
+
+from ld import formats
+from ld.errors import BadRequest, NotAcceptable, StoreError
+from ld.namespaces import PREFIXES
+from ld.store import results
+from ld.store.base import QueryResponse, Store
+from ld.store.convert import from_ox, named, triples_to_graph
+
+# strings, IRIs and comments are blanked out before looking for a FROM keyword
+_NOT_CODE = re.compile(
+    r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\''
+    r'|<[^<>"{}|^`\\\s]*>|#[^\n]*'
+)
+_FROM = re.compile(r"\bFROM\b", re.IGNORECASE)
+
+
+def has_dataset_clause(query: str) -> bool:
+    """Does the query name its own dataset (FROM or FROM NAMED)?"""
+    return bool(_FROM.search(_NOT_CODE.sub(" ", query)))
+
+
+def rdf_format(media_type: str, kinds: tuple[str, ...] = ("rdf", "dataset")) -> ox.RdfFormat:
+    """The pyoxigraph RdfFormat for a media type of the format table, or 406."""
+    offered = formats.formats_of(*kinds)
+    fmt = formats.by_media_type(media_type, offered)
+    if fmt is None or fmt.oxigraph is None:
+        raise NotAcceptable(f"the store cannot write {media_type}",
+                            offered=[f.media_type for f in offered])
+    return getattr(ox.RdfFormat, fmt.oxigraph)
+
+
+def results_format(media_type: str) -> formats.Format:
+    """The row of the format table for a SPARQL results media type, or 406."""
+    offered = formats.formats_of("results")
+    fmt = formats.by_media_type(media_type, offered)
+    if fmt is None:
+        raise NotAcceptable(f"SELECT and ASK results cannot be written as {media_type}",
+                            offered=[f.media_type for f in offered])
+    return fmt
+
+
+class OxigraphReads(Store):
+    """Every read of the Store interface, over ``self._ox()``."""
+
+    version: str = ""
+
+    def _ox(self) -> ox.Store:
+        raise NotImplementedError
+
+    def has_graph(self, graph_iri: str) -> bool:
+        return self._ox().contains_named_graph(named(graph_iri))
+
+    def graph(self, graph_iri: str) -> Graph | None:
+        store, g = self._ox(), named(graph_iri)
+        if not store.contains_named_graph(g):
+            return None
+        return triples_to_graph(store.quads_for_pattern(None, None, None, g))
+
+    def serialize_graph(self, graph_iri: str, media_type: str) -> bytes | None:
+        fmt = rdf_format(media_type, ("rdf",))
+        store, g = self._ox(), named(graph_iri)
+        if not store.contains_named_graph(g):
+            return None
+        return store.dump(format=fmt, from_graph=g, prefixes=PREFIXES)
+
+    def _run(self, query: str, **dataset: Any) -> Any:
+        if not dataset and not has_dataset_clause(query):
+            dataset = {"use_default_graph_as_union": True}
+        try:
+            return self._ox().query(query, **dataset)
+        except SyntaxError as exc:
+            raise BadRequest(f"SPARQL syntax error: {exc}",
+                             hint="fix the query at the position given") from exc
+        except (OSError, RuntimeError) as exc:
+            raise StoreError(f"query failed: {exc}") from exc
+
+    def select(self, query: str) -> list[dict[str, Node]]:
+        solutions = self._run(query)
+        if not isinstance(solutions, ox.QuerySolutions):
+            raise BadRequest("select() needs a SELECT query")
+        names, rows = results.solution_rows(solutions)
+        return [{n: from_ox(v) for n, v in zip(names, row, strict=True) if v is not None}
+                for row in rows]
+
+    def ask(self, query: str) -> bool:
+        answer = self._run(query)
+        if not isinstance(answer, ox.QueryBoolean):
+            raise BadRequest("ask() needs an ASK query")
+        return bool(answer)
+
+    def construct(self, query: str) -> Graph:
+        triples = self._run(query)
+        if not isinstance(triples, ox.QueryTriples):
+            raise BadRequest("construct() needs a CONSTRUCT or DESCRIBE query")
+        return triples_to_graph(triples)
+
+    def query(
+        self,
+        query: str,
+        media_type: str,
+        *,
+        default_graph_uris: Sequence[str] = (),
+        named_graph_uris: Sequence[str] = (),
+        max_rows: int | None = None,
+    ) -> QueryResponse:
+        dataset: dict[str, Any] = {}
+        if default_graph_uris or named_graph_uris:  # SPARQL Protocol: exactly these graphs
+            dataset["default_graph"] = [named(g) for g in default_graph_uris]
+            dataset["named_graphs"] = [named(g) for g in named_graph_uris]
+        head, chunks = results.produce(
+            lambda channel: write_answer(channel, self._run(query, **dataset),
+                                         media_type, max_rows))
+        return QueryResponse(head["kind"], head["media_type"], _guarded(chunks),
+                             truncated=head["truncated"])
+
+    def dump(self, out: BinaryIO, media_type: str) -> None:
+        fmt = rdf_format(media_type)
+        try:
+            if fmt.supports_datasets:
+                self._ox().dump(out, fmt, prefixes=PREFIXES)
+                return
+            triples = self._run("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }")
+            ox.serialize(triples, out, fmt, prefixes=PREFIXES)
+        except OSError as exc:
+            raise StoreError(f"dump failed: {exc}") from exc
+
+    def count_triples(self) -> int:
+        """Quads in the store: triples summed over record graphs (cached per version)."""
+        return self._cached("triples", lambda store: len(store))
+
+    def record_count(self) -> int:
+        return self._cached("records", lambda store: sum(1 for _ in store.named_graphs()))
+
+    def _cached(self, key: str, compute: Any) -> int:
+        cache: dict[tuple[str, str], int] = self.__dict__.setdefault("_counts", {})
+        store, version = self._ox(), self.version
+        if (key, version) not in cache:
+            cache.clear() if len(cache) > 8 else None
+            cache[(key, version)] = compute(store)
+        return cache[(key, version)]
+
+
+def write_answer(channel: results.Channel, answer: Any, media_type: str,
+                 max_rows: int | None) -> None:
+    """Send a pyoxigraph query answer through ``channel``: header, then chunks."""
+    if isinstance(answer, ox.QuerySolutions):
+        fmt = results_format(media_type)
+        names, rows = results.solution_rows(answer)
+        truncated = False
+        if max_rows is not None:  # memory bounded by max_rows: the flag is known up front
+            kept, truncated = results.buffered_rows(rows, max_rows)
+            rows = iter(kept)
+        channel.header(kind="bindings", media_type=fmt.media_type, truncated=truncated)
+        for chunk in results.rows_chunks(names, rows, fmt.oxigraph or "JSON"):
+            channel.put(chunk)
+    elif isinstance(answer, ox.QueryBoolean):
+        fmt = results_format(media_type)
+        channel.header(kind="boolean", media_type=fmt.media_type, truncated=False)
+        channel.write(answer.serialize(format=getattr(ox.QueryResultsFormat, fmt.oxigraph)))
+    else:
+        rdf = rdf_format(media_type)
+        channel.header(kind="graph", media_type=rdf.media_type, truncated=False)
+        ox.serialize(answer, channel, rdf, prefixes=PREFIXES)
+
+
+def _guarded(chunks: Iterator[bytes]) -> Iterator[bytes]:
+    """Evaluation errors surface while rows are pulled: report them as StoreError."""
+    try:
+        yield from chunks
+    except (OSError, RuntimeError) as exc:
+        raise StoreError(f"query evaluation failed: {exc}") from exc

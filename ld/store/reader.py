@@ -1,0 +1,111 @@
+"""The serving side of the embedded store: the current snapshot, read-only.
+
+Each serving process (gunicorn worker) opens the snapshot named by
+``<store>/CURRENT`` with ``pyoxigraph.Store.read_only``. At most once per
+second, on use, it looks at CURRENT again and opens the newer snapshot when
+`ldpub load` published one; queries already running keep the store object
+they started with. Reading one small file per second is the whole cost of
+noticing new data.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from ld.errors import StoreError
+from ld.store import snapshots
+from ld.store.base import RecordGraph, WriteResult
+from ld.store.oxstore import OxigraphReads
+
+CHECK_EVERY = 1.0
+
+
+class SnapshotReader(OxigraphReads):
+    """A read-only Store over the latest published snapshot.
+
+    Until a first snapshot exists (a first `ldpub load` is still running) it
+    is an empty store, and picks the snapshot up as soon as it appears.
+    """
+
+    def __init__(self, root: str | Path) -> None:
+        self.root = Path(root)
+        self._inherited: list[ox.Store] = []
+        self._reset()
+        self._ox()
+
+    def _reset(self) -> None:
+        """Start from nothing; after a fork (gunicorn workers), start the child's own.
+
+        A RocksDB handle must not be used across fork(): its locks and
+        background threads do not survive it. The parent's handle is kept
+        (never used, never closed: closing it in the child could hang).
+        """
+        if getattr(self, "_store", None) is not None:
+            self._inherited.append(self._store)
+        self._pid = os.getpid()
+        self._reload = threading.Lock()
+        self._name: str | None = None
+        self._store = ox.Store()  # empty until a snapshot is published
+        self._checked = -CHECK_EVERY
+
+    @property
+    def version(self) -> str:  # type: ignore[override]
+        self._ox()
+        return self._name or "empty"
+
+    @property
+    def snapshot_path(self) -> str | None:
+        self._ox()
+        if self._name is None:
+            return None
+        return str(snapshots.snapshots_dir(self.root) / self._name)
+
+    def _ox(self) -> ox.Store:
+        if os.getpid() != self._pid:
+            self._reset()
+        now = time.monotonic()
+        if now - self._checked >= CHECK_EVERY and self._reload.acquire(blocking=False):
+            try:
+                self._checked = now
+                name = snapshots.current(self.root)
+                if name and name != self._name:
+                    self._open(name)
+            finally:
+                self._reload.release()
+        return self._store
+
+    def _open(self, name: str) -> None:
+        path = snapshots.snapshots_dir(self.root) / name
+        try:
+            store = ox.Store.read_only(str(path))
+        except OSError as exc:
+            if self._name is None:
+                raise StoreError(f"cannot open the snapshot {path}: {exc}",
+                                 hint="run `ldpub load` again to publish a new one") from exc
+            return  # keep serving the snapshot we have; try again in a second
+        self._store, self._name = store, name
+
+    # --- the reader never writes ---------------------------------------------
+
+    def _read_only(self) -> StoreError:
+        return StoreError(f"the serving store at {self.root} is read-only",
+                          hint="write with `ldpub load` / `ldpub delete`; serve picks it up")
+
+    def write_records(self, batch: Sequence[RecordGraph]) -> WriteResult:
+        raise self._read_only()
+
+    def delete_records(self, graph_iris: Iterable[str]) -> int:
+        raise self._read_only()
+
+    def update(self, update: str) -> None:
+        raise self._read_only()
+
+    def publish(self) -> str:
+        """Nothing to do: a reader serves what `ldpub load` published."""
+        return self.version

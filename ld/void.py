@@ -1,0 +1,101 @@
+"""The dataset's VoID description, computed from the store.
+
+Served at ``/.well-known/void`` (RFC 5785 / VoID section 7) and ``/dataset``.
+The dataset IRI is ``{base}dataset`` (what every record document is
+``void:inDataset`` of, see :mod:`ld.mapping`). Statistics (triples,
+entities, class partitions, vocabularies) come from queries over the whole
+store, so the description is cached per ``store.version``.
+"""
+
+from __future__ import annotations
+
+import threading
+
+import pyoxigraph as ox
+
+from ld import dumps
+from ld.browse import class_counts, recent
+from ld.config import Settings
+from ld.describe import _lit, store_version
+from ld.labels import expand
+from ld.namespaces import PREFIXES
+from ld.store.base import Store
+
+_cache: dict[str, list[ox.Triple]] = {}
+_lock = threading.Lock()
+
+
+def _n(curie: str) -> ox.NamedNode:
+    return ox.NamedNode(expand(curie))
+
+
+def _int(value: int) -> ox.Literal:
+    return ox.Literal(str(value), datatype=_n("xsd:integer"))
+
+
+def dataset_iri(base: str) -> str:
+    return f"{base}dataset"
+
+
+def entity_count(store: Store, base: str) -> int:
+    """Distinct subjects in our URI space (records, people, subjects, journals, ...)."""
+    rows = store.select("SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o "
+                        f"FILTER(isIRI(?s) && STRSTARTS(STR(?s), {_lit(base + 'id/')})) }} }}")
+    return int(rows[0]["n"]) if rows else 0
+
+
+def vocabularies(store: Store) -> list[str]:
+    """Namespaces of the predicates and classes in use."""
+    rows = store.select("SELECT DISTINCT ?p WHERE { GRAPH ?g { ?s ?p ?o } }")
+    rows += store.select("SELECT DISTINCT ?p WHERE { GRAPH ?g { ?s a ?p } }")
+    known = sorted(PREFIXES.values(), key=len, reverse=True)
+    return sorted({_namespace(str(r["p"]), known) for r in rows})
+
+
+def _namespace(iri: str, known: list[str]) -> str:
+    found = next((k for k in known if iri.startswith(k)), None)
+    if found:
+        return found
+    return iri.rsplit("#", 1)[0] + "#" if "#" in iri else iri.rsplit("/", 1)[0] + "/"
+
+
+def describe(store: Store, settings: Settings) -> list[ox.Triple]:
+    """The VoID triples for the dataset (cached per store version)."""
+    key = f"{settings.base_uri}|{store_version(store)}"
+    with _lock:
+        if key in _cache:
+            return _cache[key]
+    triples = _compute(store, settings)
+    with _lock:
+        _cache.clear()
+        _cache[key] = triples
+    return triples
+
+
+def _compute(store: Store, settings: Settings) -> list[ox.Triple]:
+    base = settings.base_uri
+    ds = ox.NamedNode(dataset_iri(base))
+    out = [
+        ox.Triple(ds, _n("rdf:type"), _n("void:Dataset")),
+        ox.Triple(ds, _n("dcterms:title"), ox.Literal(settings.dataset_title, language="en")),
+        ox.Triple(ds, _n("dcterms:description"),
+                  ox.Literal(settings.dataset_description, language="en")),
+        ox.Triple(ds, _n("dcterms:license"), ox.NamedNode(settings.license)),
+        ox.Triple(ds, _n("void:sparqlEndpoint"), ox.NamedNode(f"{base}sparql")),
+        ox.Triple(ds, _n("void:uriSpace"), ox.Literal(f"{base}id/")),
+        ox.Triple(ds, _n("void:triples"), _int(store.count_triples())),
+        ox.Triple(ds, _n("void:entities"), _int(entity_count(store, base))),
+        ox.Triple(ds, _n("void:documents"), _int(store.record_count())),
+    ]
+    out += [ox.Triple(ds, _n("void:dataDump"), ox.NamedNode(f"{base}dumps/{d.filename}"))
+            for d in dumps.DUMPS]
+    out += [ox.Triple(ds, _n("void:vocabulary"), ox.NamedNode(v)) for v in vocabularies(store)]
+    example = recent(store, base, 1)
+    if example:
+        out.append(ox.Triple(ds, _n("void:exampleResource"), ox.NamedNode(example[0].iri)))
+    for i, row in enumerate(class_counts(store)):
+        part = ox.NamedNode(f"{base}dataset#class-{i + 1}")
+        out += [ox.Triple(ds, _n("void:classPartition"), part),
+                ox.Triple(part, _n("void:class"), ox.NamedNode(row.iri)),
+                ox.Triple(part, _n("void:entities"), _int(row.count))]
+    return out

@@ -1,0 +1,87 @@
+"""Dataset-level views: VoID, dumps, the vocabulary and the shapes."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, render_template, send_file
+
+from ld import describe, dumps, termdocs, void
+from ld.errors import NotFound
+from ld.web import http, pages
+from ld.web.context import get_settings, get_store
+
+bp = Blueprint("dataset", __name__)
+OFFERED = pages.THING_FORMATS
+
+
+def _void(suffix: str | None, path: str) -> Response:
+    fmt = http.negotiate(OFFERED, suffix)
+    store, settings = get_store(), get_settings()
+    triples = void.describe(store, settings)
+
+    def html() -> str:
+        return render_template("void.html", triples=triples, groups=pages.grouped(triples),
+                               downloads=OFFERED[1:], path=path)
+
+    rep = describe.represent_triples(("void", fmt.key, describe.store_version(store)),
+                                     triples, settings.base_uri, fmt, html)
+    return http.respond(rep, fmt, path, OFFERED, void.dataset_iri(settings.base_uri),
+                        negotiated=suffix is None)
+
+
+@bp.route("/.well-known/void")
+def well_known_void() -> Response:
+    return _void(None, "/dataset")
+
+
+@bp.route("/dataset")
+@bp.route("/dataset.<ext>")
+def dataset(ext: str | None = None) -> Response:
+    return _void(ext, "/dataset")
+
+
+@bp.route("/dumps/")
+def dump_index() -> str:
+    ready = dumps.existing(get_settings(), get_store())
+    return render_template("dumps.html", dumps=dumps.DUMPS, ready=ready)
+
+
+@bp.route("/dumps/<name>")
+def dump_file(name: str) -> Response:
+    """A dump file, made on first request; ranges and conditional GET by send_file."""
+    dump = dumps.BY_NAME.get(name)
+    if dump is None:
+        raise NotFound(f"no dump called {name!r}",
+                       hint="the dumps are " + ", ".join(dumps.BY_NAME))
+    path = dumps.make(get_settings(), get_store(), name)
+    mimetype = "application/gzip" if dump.encoding == "gzip" else dump.media_type
+    response = send_file(path, mimetype=mimetype, conditional=True, as_attachment=True,
+                         download_name=name, max_age=3600)
+    return response
+
+
+def _terms(folder: str, title: str, ext: str | None) -> Response:
+    fmt = http.negotiate(OFFERED, ext)
+    settings = get_settings()
+    triples = list(termdocs.triples(folder))
+
+    def html() -> str:
+        return render_template("terms.html", title=title, folder=folder,
+                               terms=termdocs.terms(folder), path=f"/{folder}",
+                               downloads=OFFERED[1:], triples=triples)
+
+    rep = describe.represent_triples((folder, fmt.key), triples, settings.base_uri, fmt, html)
+    return http.respond(rep, fmt, f"/{folder}", OFFERED, f"{settings.base_uri}{folder}",
+                        negotiated=ext is None)
+
+
+@bp.route("/vocab")
+@bp.route("/vocab.<ext>")
+def vocab(ext: str | None = None) -> Response:
+    return _terms("vocab", "ldpub vocabulary", ext)
+
+
+@bp.route("/shapes")
+@bp.route("/shapes.<ext>")
+def shapes(ext: str | None = None) -> Response:
+    return _terms("shapes", "ldpub SHACL shapes", ext)
+

@@ -1,0 +1,76 @@
+"""The hot path: a record document already in this worker's cache, without Flask.
+
+Profiling (docs/benchmarks.md, "Serving") showed that once a representation
+is cached, most of a request's CPU goes to Flask itself (request context,
+routing, response object, after-request hooks), not to ldpub. This WSGI
+layer answers exactly one kind of request on its own: ``GET``/``HEAD
+/doc/record/{id}[.ext]`` without a query string whose negotiated
+representation is in the cache (:func:`ld.describe.cached`). It uses the
+same negotiation (:func:`ld.formats.negotiate`), the same headers
+(:func:`ld.web.http.document_headers`) and werkzeug's own conditional-request
+test, so the answer is byte-for-byte what the Flask view would send.
+Everything else (a miss, ``?format=``, an error, 406) goes to Flask, which
+fills the cache.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from flask import Flask
+from werkzeug.http import is_resource_modified
+from werkzeug.wsgi import get_host
+
+from ld import describe, formats, uris
+from ld.errors import NotAcceptable
+from ld.web.context import EXTENSION
+from ld.web.http import BROWSER_DEFAULT, EXPOSED, document_headers, split_suffix
+from ld.web.pages import RECORD_FORMATS
+
+PREFIX = "/doc/record/"
+CORS = [("Access-Control-Allow-Origin", "*"), ("Access-Control-Expose-Headers", EXPOSED)]
+_KEEP_ON_304 = {"ETag", "Cache-Control", "Content-Location", "Vary", "Link", "Last-Modified"}
+
+
+class FastPath:
+    """WSGI middleware in front of the Flask app (inside ProxyFix, if any)."""
+
+    def __init__(self, app: Flask, wsgi: Callable[..., Iterable[bytes]]) -> None:
+        self.wsgi = wsgi
+        self.holder = app.extensions[EXTENSION]
+        self.base = app.config["LDPUB"].base_uri
+
+    def __call__(self, environ: dict[str, Any], start_response: Callable) -> Iterable[bytes]:
+        answer = self.answer(environ)
+        if answer is None:
+            return self.wsgi(environ, start_response)
+        status, headers, body = answer
+        start_response(status, headers)
+        return [] if environ["REQUEST_METHOD"] == "HEAD" else [body]
+
+    def answer(self, environ: dict[str, Any]) -> tuple[str, list, bytes] | None:
+        """(status, headers, body) for a cached record document, else None (Flask answers)."""
+        path = environ.get("PATH_INFO", "")
+        if (environ["REQUEST_METHOD"] not in ("GET", "HEAD") or not path.startswith(PREFIX)
+                or environ.get("QUERY_STRING")):
+            return None
+        name = path[len(PREFIX):].encode("latin-1").decode("utf-8", "replace")
+        if not name or "/" in name:
+            return None
+        key, suffix = split_suffix(name, RECORD_FORMATS)
+        try:
+            fmt = formats.negotiate(RECORD_FORMATS, suffix=suffix, default=BROWSER_DEFAULT,
+                                    accept=environ.get("HTTP_ACCEPT"))
+        except NotAcceptable:
+            return None
+        rep = describe.cached(self.holder.get(), "record", key, fmt)
+        if rep is None:
+            return None
+        root = f"{environ['wsgi.url_scheme']}://{get_host(environ)}{environ.get('SCRIPT_NAME', '')}"
+        headers = document_headers(rep, fmt, root, f"{PREFIX}{uris.encode_key(key)}",
+                                   RECORD_FORMATS, uris.doc_uri(self.base, "record", key),
+                                   negotiated=suffix is None) + CORS
+        if not is_resource_modified(environ, etag=rep.etag, last_modified=rep.last_modified):
+            return "304 Not Modified", [h for h in headers if h[0] in _KEEP_ON_304] + CORS, b""
+        return "200 OK", [*headers, ("Content-Length", str(len(rep.body)))], rep.body

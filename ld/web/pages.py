@@ -1,0 +1,111 @@
+"""Template helpers: our IRIs become local links, terms become labels.
+
+Jinja's autoescape escapes every value; the one raw insertion is the
+``<script type="application/ld+json">`` block, which :func:`ld_json` makes
+safe by escaping ``<``, ``>`` and ``&`` inside the JSON (so a title holding
+``</script>`` cannot close the element).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pyoxigraph as ox
+from flask import Flask, render_template, request
+from markupsafe import Markup
+
+from ld import formats, jsonld, labels
+from ld.describe import Document
+from ld.web.context import get_settings
+
+RDF_FORMATS = formats.formats_of("rdf")
+RECORD_FORMATS = (formats.get("html"), *RDF_FORMATS, *formats.formats_of("citation"))
+THING_FORMATS = (formats.get("html"), *RDF_FORMATS)
+RDF_TYPE = labels.expand("rdf:type")
+
+
+def href(iri: str) -> str:
+    """A link to ``iri``: root-relative when it is one of ours, else unchanged."""
+    base = get_settings().base_uri
+    if iri.startswith(base):
+        return request.script_root + "/" + iri[len(base):]
+    return iri
+
+
+def ld_json(triples: Any) -> Markup:
+    """JSON-LD for a ``<script>`` element, with the context inline."""
+    doc = {"@context": jsonld.context()["@context"], "@graph": jsonld.nodes(triples)}
+    text = json.dumps(doc, ensure_ascii=False)
+    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    return Markup(text)
+
+
+def term_label(iri: str) -> str:
+    return labels.label(iri)
+
+
+def install(app: Flask) -> None:
+    app.add_template_filter(href, "href")
+    app.add_template_filter(ld_json, "ld_json")
+    app.add_template_filter(term_label, "label")
+    app.add_template_global(formats.get, "format")
+
+    @app.context_processor
+    def _site() -> dict[str, Any]:
+        return {"site_title": get_settings().dataset_title}
+
+
+def statements(document: Document) -> list[tuple[str, list[tuple[str, str | None]]]]:
+    """(property label, [(text, link or None)]) for every statement about the thing."""
+    rows: dict[str, list[tuple[str, str | None]]] = {}
+    for pred, objs in document.index.by_s.get(document.thing, {}).items():
+        values = rows.setdefault(labels.label(pred), [])
+        for o in objs:
+            if isinstance(o, ox.Literal):
+                values.append((o.value, None))
+            elif isinstance(o, ox.BlankNode):
+                members = document.index.rdf_list(f"_:{o.value}")
+                values.extend((_shown(document, m.value), m.value) for m in members
+                              if isinstance(m, ox.NamedNode))
+            else:
+                values.append((_shown(document, o.value), o.value))
+    return list(rows.items())
+
+
+def _shown(document: Document, iri: str) -> str:
+    """What to show for a linked IRI: its label when known, else the IRI itself."""
+    return document.index.label(iri) or labels.known(iri) or iri
+
+
+def render_document(document: Document) -> str:
+    """The HTML page of a record, or of a person/subject/organisation/journal."""
+    offered = RECORD_FORMATS if document.kind == "record" else THING_FORMATS
+    path = "/" + document.doc[len(get_settings().base_uri):]
+    template = "record.html" if document.kind == "record" else "thing.html"
+    return render_template(template, d=document, f=document.facts, path=path,
+                           downloads=[x for x in offered if x.kind != "html"],
+                           statements=statements(document))
+
+
+Values = list[tuple[str, str | None]]
+
+
+def grouped(triples: list[ox.Triple]) -> list[tuple[str, list[tuple[str, Values]]]]:
+    """Triples as (subject, [(property label, [(text, link or None)])]) for a generic page."""
+    by_s: dict[str, dict[str, Values]] = {}
+    for t in triples:
+        props = by_s.setdefault(t.subject.value, {})
+        values = props.setdefault(labels.label(t.predicate.value), [])
+        if isinstance(t.object, ox.NamedNode):
+            values.append((labels.label(t.object.value) if t.predicate.value == RDF_TYPE
+                           else t.object.value, t.object.value))
+        else:
+            values.append((t.object.value, None))
+    return [(s, list(props.items())) for s, props in by_s.items()]
+
+
+def row_triples(rows: list) -> list[ox.Triple]:
+    """The data of a listing page (search results, browse) for its ld+json block."""
+    label = ox.NamedNode(labels.expand("rdfs:label"))
+    return [ox.Triple(ox.NamedNode(r.iri), label, ox.Literal(r.label)) for r in rows]

@@ -1,0 +1,96 @@
+"""A real browser (Debian's chromium, headless, driven by Playwright) on the live site."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from rdflib import Graph, URIRef
+
+from tests.web_records import XSS_TITLE
+
+pytest_plugins = ["tests.conftest_web"]
+pytestmark = pytest.mark.browser
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    if not Path(CHROMIUM).exists():
+        pytest.skip("chromium is not installed: run scripts/install-system-deps.sh")
+    playwright_api = pytest.importorskip("playwright.sync_api")
+    with playwright_api.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser: Any) -> Iterator[Any]:
+    context = browser.new_context(accept_downloads=True)
+    pg = context.new_page()
+    yield pg
+    context.close()
+
+
+def test_read_a_record_follow_an_author_and_download_turtle(site, page: Any,
+                                                            tmp_path: Path) -> None:
+    dialogs: list[str] = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    page.goto(site.url + "/id/record/pubmed-6839263")  # the thing URI: 303 to the page
+    assert page.url == site.url + "/doc/record/pubmed-6839263"
+    title = page.locator("h1#title").inner_text()
+    assert title.startswith("Partnering with patients in quality improvement")
+    page.screenshot(path=str(tmp_path / "record.png"), full_page=True)
+
+    page.get_by_role("link", name="Clavel, Nathalie").first.click()
+    page.wait_for_load_state()
+    assert page.url == site.url + "/doc/person/clavel-nathalie"
+    assert page.locator("h1#title").inner_text() == "Clavel, Nathalie"
+    listed = page.locator("ul.records li a").all_inner_texts()
+    assert title in listed
+    page.screenshot(path=str(tmp_path / "person.png"), full_page=True)
+
+    page.get_by_role("link", name=title).click()
+    page.wait_for_load_state()
+    with page.expect_download() as info:
+        page.locator("ul.downloads a", has_text="Turtle").click()
+    saved = tmp_path / "record.ttl"
+    info.value.save_as(saved)
+    graph = Graph().parse(saved, format="turtle")
+    record = URIRef(site.settings.base_uri + "id/record/pubmed-6839263")
+    assert str(graph.value(record, URIRef("http://purl.org/dc/terms/title"))) == title
+    assert dialogs == []
+    assert (tmp_path / "record.png").stat().st_size > 1000
+
+
+def test_hostile_title_runs_nothing(site, page: Any, tmp_path: Path) -> None:
+    dialogs: list[str] = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    page.goto(site.url + "/doc/record/test-xss")
+    page.wait_for_load_state("load")
+    assert page.locator("h1#title").inner_text() == XSS_TITLE
+    assert page.locator("b").count() == 0 and page.locator("img").count() == 0
+    assert page.evaluate("document.querySelectorAll('script:not([type])').length") == 0
+    page.screenshot(path=str(tmp_path / "xss.png"))
+    assert dialogs == []
+
+
+def test_page_is_readable_on_a_phone_without_javascript(site, browser: Any,
+                                                        tmp_path: Path) -> None:
+    context = browser.new_context(java_script_enabled=False,
+                                  viewport={"width": 375, "height": 740})
+    pg = context.new_page()
+    try:
+        pg.goto(site.url + "/doc/record/test-article")
+        assert pg.locator("h1#title").inner_text() == "Kinetics of tea {brewing}"
+        width = pg.evaluate("document.documentElement.scrollWidth")
+        assert width <= 375 + 1  # no sideways scrolling
+        pg.screenshot(path=str(tmp_path / "phone.png"), full_page=True)
+    finally:
+        context.close()

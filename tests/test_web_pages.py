@@ -1,0 +1,165 @@
+"""The HTML pages: escaping, Highwire tags, labels, paging, home, search, browse."""
+
+from __future__ import annotations
+
+from html.parser import HTMLParser
+
+import pytest
+import requests
+
+from tests.web_records import MANY, XSS_TITLE
+
+pytest_plugins = ["tests.conftest_web"]
+
+HTML = {"Accept": "text/html"}
+
+
+class Page(HTMLParser):
+    """Visible text, meta tags and links of a page (an independent HTML parser)."""
+
+    def __init__(self, html: str) -> None:
+        super().__init__()
+        self.text: list[str] = []
+        self.meta: list[tuple[str, str]] = []
+        self.links: list[tuple[str, str]] = []
+        self.tags: list[str] = []
+        self._skip = 0
+        self._href: str | None = None
+        self.feed(html)
+
+    def handle_starttag(self, tag: str, attrs: list) -> None:
+        a = dict(attrs)
+        self.tags.append(tag)
+        if tag in ("script", "style"):
+            self._skip += 1
+        if tag == "meta" and "name" in a:
+            self.meta.append((a["name"], a.get("content", "")))
+        if tag == "a":
+            self._href = a.get("href")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("script", "style"):
+            self._skip -= 1
+        if tag == "a":
+            self._href = None
+
+    def handle_data(self, data: str) -> None:
+        if not self._skip and data.strip():
+            self.text.append(data.strip())
+            if self._href:
+                self.links.append((data.strip(), self._href))
+
+    def metas(self, name: str) -> list[str]:
+        return [c for n, c in self.meta if n == name]
+
+
+def get(site, path: str) -> Page:
+    r = requests.get(site.url + path, headers=HTML, timeout=10)
+    assert r.status_code == 200, r.text[:500]
+    assert r.headers["Content-Type"].startswith("text/html")
+    return Page(r.text)
+
+
+def test_hostile_title_is_text_not_markup(site) -> None:
+    r = requests.get(site.url + "/doc/record/test-xss", headers=HTML, timeout=10)
+    page = Page(r.text)
+    assert XSS_TITLE in page.text  # shown as the characters it is
+    assert "<script>alert(1)" not in r.text and "<b>bold</b>" not in r.text
+    assert page.tags.count("script") == 1  # only our ld+json block
+    assert "b" not in page.tags and "img" not in page.tags
+    assert page.metas("citation_title") == [XSS_TITLE]
+
+
+def test_highwire_citation_tags(site) -> None:
+    page = get(site, "/doc/record/test-article")
+    assert page.metas("citation_title") == ["Kinetics of tea {brewing}"]
+    assert page.metas("citation_author") == ["Smith, Ann", "Jones, Bob"]
+    assert page.metas("citation_publication_date") == ["2021/03/04"]
+    assert page.metas("citation_journal_title") == ["Journal of Beverages"]
+    assert page.metas("citation_volume") == ["7"] and page.metas("citation_issue") == ["2"]
+    assert page.metas("citation_firstpage") == ["101"]
+    assert page.metas("citation_lastpage") == ["110"]
+    assert page.metas("citation_doi") == ["10.1234/tea.5678"]
+    assert page.metas("citation_pmid") == ["12345678"]
+    assert page.metas("citation_abstract_html_url") == [
+        site.settings.base_uri + "id/record/test-article"]
+
+
+def test_record_page_shows_labels_links_and_validation(site) -> None:
+    page = get(site, "/doc/record/pubmed-6839263")
+    visible = " ".join(page.text)
+    assert "http://purl.org/dc/terms/" not in visible  # labels, never term IRIs
+    assert "Academic article" in visible and "English" in visible
+    links = dict(page.links)
+    assert links["Clavel, Nathalie"] == "/id/person/clavel-nathalie"
+    assert links["10.1186/s12913-019-4618-8"] == "https://doi.org/10.1186/s12913-019-4618-8"
+    assert links["31703678"] == "https://pubmed.ncbi.nlm.nih.gov/31703678/"
+    assert links["PMC6839263"] == "https://pmc.ncbi.nlm.nih.gov/articles/PMC6839263/"
+    assert links["Record shape"] == "/shapes#RecordShape"
+    for label, ext in [("Turtle", "ttl"), ("JSON-LD", "jsonld"), ("RDF/XML", "rdf"),
+                       ("N-Triples", "nt"), ("BibTeX", "bib"), ("RIS", "ris"),
+                       ("CSL-JSON", "csljson")]:
+        assert links[label] == f"/doc/record/pubmed-6839263.{ext}"
+
+
+@pytest.mark.parametrize(("page_no", "count"), [(1, 50), (2, 50), (3, MANY - 100), (4, 0)])
+def test_person_page_lists_records_a_page_at_a_time(site, page_no: int, count: int) -> None:
+    page = get(site, f"/doc/person/prolific-pat?page={page_no}")
+    records = [t for t, href in page.links if href.startswith("/id/record/test-many-")]
+    assert len(records) == count
+    assert f"{MANY} records" in " ".join(page.text)
+    if page_no == 1:  # newest first
+        assert records[0] == f"Collected works, volume {MANY - 1}"
+        assert ("Next →", "?page=2") in page.links
+
+
+@pytest.mark.parametrize(("path", "expected"), [
+    ("/doc/subject/mesh-tea", "Kinetics of tea {brewing}"),
+    ("/doc/journal/0028-0836", "Kinetics of tea {brewing}"),
+    ("/doc/organization/biomed-central",
+     "Partnering with patients in quality improvement: towards renewed practices for "
+     "healthcare organization managers?"),
+])
+def test_subject_journal_and_organisation_pages_list_records(site, path: str,
+                                                              expected: str) -> None:
+    assert expected in dict(get(site, path).links)
+
+
+def test_bad_page_number_is_a_400(site) -> None:
+    r = requests.get(site.url + "/doc/person/prolific-pat?page=zero", headers=HTML, timeout=10)
+    assert r.status_code == 400
+
+
+def test_home_shows_counts_recent_records_and_search(site) -> None:
+    r = requests.get(site.url + "/", timeout=10)
+    page = Page(r.text)
+    visible = " ".join(page.text)
+    assert "Person" in visible and "Journal" in visible
+    assert 'action="/search"' in r.text
+    assert any(href.startswith("/id/record/") for _, href in page.links)
+    assert ("Persons", "/browse/person") in page.links
+
+
+@pytest.mark.parametrize(("query", "found"), [
+    ("KINETICS", "Kinetics of tea {brewing}"),  # title, any case
+    ("jones", "Kinetics of tea {brewing}"),  # author name
+    ("volume 7", "Collected works, volume 7"),
+])
+def test_search_titles_and_authors(site, query: str, found: str) -> None:
+    page = get(site, f"/search?q={query}")
+    assert found in dict(page.links)
+
+
+def test_browse_people_by_record_count(site) -> None:
+    page = get(site, "/browse/person")
+    first = next(t for t, href in page.links if href.startswith("/id/person/"))
+    assert first == "Prolific, Pat"
+
+
+@pytest.mark.parametrize("query", ['") } } SELECT * WHERE { ?s ?p ?o } #', 'a\\"b', "x\ny",
+                                   "<script>alert(1)</script>"])
+def test_search_input_is_data_not_sparql_or_html(site, query: str) -> None:
+    r = requests.get(site.url + "/search", params={"q": query}, headers=HTML, timeout=10)
+    assert r.status_code == 200
+    assert "<script>alert(1)" not in r.text
+    assert "0 results" in " ".join(Page(r.text).text)

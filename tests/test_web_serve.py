@@ -1,0 +1,110 @@
+"""``ldpub serve`` (gunicorn, several workers) while ``ldpub load`` writes.
+
+Real processes: the CLI loads a store, gunicorn serves it with two worker
+processes, a second ``ldpub load`` runs while a client keeps reading, and the
+new records must appear in every worker without a single failed or corrupt
+response.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import requests
+from rdflib import Graph
+
+from tests.conftest_web import sample_paths
+
+LDPUB = [str(Path(sys.executable).parent / "ldpub")]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _solr_file(path: Path, prefix: str, n: int) -> Path:
+    docs = [{"id": f"{prefix}-{i:03d}", "format": ["Book"], "title": f"Live record {prefix} {i}",
+             "author": ["Writer, Wanda"], "publishDate": ["2024"], "language": ["English"]}
+            for i in range(n)]
+    path.write_text(json.dumps({"response": {"numFound": n, "start": 0, "docs": docs}}))
+    return path
+
+
+@pytest.fixture
+def served(tmp_path: Path) -> Iterator[tuple[str, dict[str, str]]]:
+    port = _free_port()
+    env = {**os.environ, "LDPUB_STORE": str(tmp_path / "store"), "LDPUB_PORT": str(port),
+           "LDPUB_BASE_URI": f"http://127.0.0.1:{port}/", "LDPUB_WORKERS": "2",
+           "LDPUB_THREADS": "2", "LDPUB_LOG_LEVEL": "WARNING"}
+    subprocess.run([*LDPUB, "load", *sample_paths()], env=env, check=True,
+                   capture_output=True, timeout=120)
+    server = subprocess.Popen([*LDPUB, "serve"], env=env, stdout=subprocess.PIPE,
+                              stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(100):
+            try:
+                if requests.get(url + "/", timeout=2).status_code == 200:
+                    break
+            except requests.ConnectionError:
+                time.sleep(0.2)
+        else:
+            pytest.fail("ldpub serve did not start: " + server.stdout.read1().decode())
+        yield url, env
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=20)
+
+
+@pytest.mark.slow
+def test_load_while_serving_shows_new_records_and_breaks_nothing(served, tmp_path: Path
+                                                                 ) -> None:
+    url, env = served
+    known = url + "/doc/record/pubmed-6839263.ttl"
+    assert requests.get(url + "/doc/record/live-000", timeout=5).status_code == 404
+    failures: list[str] = []
+    stop = threading.Event()
+
+    def keep_reading() -> None:
+        while not stop.is_set():
+            r = requests.get(known, timeout=10)  # a new connection each time: any worker
+            if r.status_code != 200:
+                failures.append(f"{r.status_code} {r.text[:200]}")
+            else:
+                Graph().parse(data=r.text, format="turtle")  # never a torn body
+
+    readers = [threading.Thread(target=keep_reading) for _ in range(3)]
+    for t in readers:
+        t.start()
+    try:
+        subprocess.run([*LDPUB, "load", str(_solr_file(tmp_path / "live.json", "live", 40))],
+                       env=env, check=True, capture_output=True, timeout=120)
+        deadline = time.monotonic() + 15
+        while time.monotonic() < deadline:
+            if requests.get(url + "/doc/record/live-039", timeout=5).status_code == 200:
+                break
+            time.sleep(0.2)
+        time.sleep(1.5)  # every worker checks for a new snapshot at least once a second
+        statuses = [requests.get(url + f"/doc/record/live-{i:03d}", timeout=5).status_code
+                    for i in range(40)]
+    finally:
+        stop.set()
+        for t in readers:
+            t.join()
+    assert statuses == [200] * 40
+    assert failures == []
+    page = requests.get(url + "/doc/person/writer-wanda", headers={"Accept": "text/html"},
+                        timeout=5)
+    assert "40 records" in page.text

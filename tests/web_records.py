@@ -1,0 +1,28 @@
+"""Generated records for the web tests (plain module, imported by tests and fixtures)."""
+
+from __future__ import annotations
+
+from ld.model import Agent, Container, Record, Source, Subject
+
+XSS_TITLE = "<script>alert(1)</script> & </script><b>bold</b>"
+PROLIFIC = "Prolific, Pat"
+MANY = 120
+
+
+def generated_records() -> list[Record]:
+    """Records the sample lacks: a full journal article, paging, hostile text."""
+    src = Source("generated", "record 1", "test")
+    article = Record(
+        id="test-article", source=src, formats=["Article"], title="Kinetics of tea {brewing}",
+        creators=[Agent("Smith, Ann"), Agent("Jones, Bob")], issued="2021-03-04",
+        languages=["eng"], subjects=[Subject("Tea", scheme="mesh")],
+        abstracts=["Tea & biscuits: 50% better."], doi=["10.1234/tea.5678"], pmid="12345678",
+        container=Container(title="Journal of Beverages", issn=["0028-0836"], volume="7",
+                            issue="2", page_start="101", page_end="110"))
+    xss = Record(id="test-xss", source=src, formats=["Book"], title=XSS_TITLE,
+                 creators=[Agent("Evil, Eve <img src=x onerror=alert(2)>")], issued="2020",
+                 abstracts=["</script><script>alert(3)</script>"])
+    many = [Record(id=f"test-many-{i:03d}", source=src, formats=["Book"],
+                   title=f"Collected works, volume {i}", creators=[Agent(PROLIFIC)],
+                   issued=str(1900 + i)) for i in range(MANY)]
+    return [article, xss, *many]
