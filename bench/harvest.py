@@ -11,7 +11,9 @@
    127.0.0.1 (pre-rendered pages, so the server costs nothing: pyoai's own
    server rebuilds the whole list for every page) and times
    :func:`ld.harvest.harvest` into a fresh embedded store: HTTP, sickle, the
-   reader, mapping, SHACL and the store, as ``ldpub harvest`` does.
+   reader, mapping, SHACL and the store, as ``ldpub harvest`` does;
+4. loads the same records from one saved response file with
+   :func:`ld.ingest.ingest_paths` (``ldpub load``) for comparison.
 
 Prints a Markdown table for docs/benchmarks.md ("Harvest").
 """
@@ -31,6 +33,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from ld.config import load_settings
 from ld.harvest import harvest
+from ld.ingest import ingest_paths
 from ld.readers import oai
 from ld.store import open_store
 
@@ -114,6 +117,17 @@ def time_harvest(n: int, size: int, jobs: int | None, workdir: Path) -> tuple[ob
         server.shutdown()
 
 
+def time_load(n: int, jobs: int | None, workdir: Path) -> tuple[object, float]:
+    """The same records as one saved response through ``ldpub load``'s path, for comparison."""
+    path = workdir / "load.xml"
+    path.write_bytes(page(records("oai_dc", n), None))
+    settings = load_settings(env={}, store=str(workdir / "load-store"))
+    with open_store(settings) as store:
+        start = time.perf_counter()
+        summary = ingest_paths([str(path)], settings=settings, store=store, jobs=jobs)
+        return summary, time.perf_counter() - start
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("n", type=int)
@@ -134,6 +148,9 @@ def main() -> None:
             print(f"| harvest end to end, oai_dc, {result.pages} pages of {args.page} "  # type: ignore[attr-defined]
                   f"(loaded {s.loaded:,}, rejected {s.rejected:,}) | {s.read:,} | "
                   f"{seconds:.2f} | {s.read / seconds:,.0f} | | |")
+            summary, seconds = time_load(args.n, args.jobs, Path(tmp))
+            print(f"| load of the same records from one file (loaded {summary.loaded:,}) | "  # type: ignore[attr-defined]
+                  f"{summary.read:,} | {seconds:.2f} | {summary.read / seconds:,.0f} | | |")  # type: ignore[attr-defined]
     sys.stdout.flush()
 
 

@@ -46,6 +46,39 @@ def rss_mb() -> float:
     return 0.0
 
 
+def descendants() -> dict[int, tuple[float, float]]:
+    """pid -> (peak RSS MB, CPU seconds) of this process's descendants (pool workers).
+
+    The workers are children of the forkserver, not of this process, so
+    getrusage(RUSAGE_CHILDREN) does not see them; /proc does.
+    """
+    stats: dict[int, list[str]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            stats[int(stat.parent.name)] = stat.read_text().rsplit(")", 1)[1].split()
+        except (OSError, ValueError, IndexError):
+            continue
+    mine = {os.getpid()}
+    for _ in range(4):  # main -> forkserver -> workers
+        mine |= {pid for pid, f in stats.items() if int(f[1]) in mine}
+    found: dict[int, tuple[float, float]] = {}
+    tick = os.sysconf("SC_CLK_TCK")
+    for pid in mine - {os.getpid()}:
+        try:
+            hwm = next(int(line.split()[1]) for line in
+                       Path(f"/proc/{pid}/status").read_text().splitlines()
+                       if line.startswith("VmHWM:"))
+        except (OSError, StopIteration):
+            continue
+        found[pid] = (hwm / 1024, (int(stats[pid][11]) + int(stats[pid][12])) / tick)
+    return found
+
+
+def cpu_self() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
 def write_corpus(path: Path, n: int) -> None:
     with path.open("w", encoding="utf-8") as out:
         for doc in generate.records(n, seed=7):
@@ -57,20 +90,31 @@ def run_load(corpus: Path, store_dir: Path, jobs: int | None, batch: int) -> dic
 
     settings = load_settings(env={}, store=str(store_dir), batch_size=batch)
     samples: list[tuple[int, float]] = []
+    workers: dict[int, tuple[float, float]] = {}
 
     def progress(summary: Summary) -> None:
-        if not samples or summary.read - samples[-1][0] >= max(1000, summary.read // 20):
-            samples.append((summary.read, round(rss_mb(), 1)))
+        workers.update(descendants())  # last seen peak RSS and CPU of every worker
+        if not samples or summary.loaded - samples[-1][0] >= max(1000, summary.loaded // 20):
+            samples.append((summary.loaded, round(rss_mb(), 1)))
+            print(f"  loaded {summary.loaded:,} ({summary.rate:,.0f}/s), main RSS "
+                  f"{samples[-1][1]} MB, worker peak "
+                  f"{max((w[0] for w in workers.values()), default=0):.0f} MB",
+                  file=sys.stderr, flush=True)
+
+    cpu_before = cpu_self()
 
     with open_store(settings) as store:
         summary = ingest_paths([str(corpus)], settings=settings, store=store, jobs=jobs,
                                progress=progress)
         quads = store.count_triples()
+    main_cpu = cpu_self() - cpu_before
+    worker_cpu = sum(w[1] for w in workers.values())
     return {"summary": summary.to_dict(), "rss_samples": samples, "quads": quads,
+            "cpu_ms_per_record": {"main": round(1000 * main_cpu / max(summary.read, 1), 3),
+                                  "workers": round(1000 * worker_cpu / max(summary.read, 1), 3)},
             "peak_rss_main_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
                                       / 1024, 1),
-            "peak_rss_worker_mb": round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-                                        / 1024, 1)}
+            "peak_rss_worker_mb": round(max((w[0] for w in workers.values()), default=0), 1)}
 
 
 def run_bulk(store_dir: Path, work: Path) -> dict[str, Any]:
@@ -83,11 +127,12 @@ def run_bulk(store_dir: Path, work: Path) -> dict[str, Any]:
     with open_store(load_settings(env={}, store=str(store_dir))) as store, dump.open("wb") as f:
         store.dump(f, "application/n-quads")
     target = ox.Store(str(work / "bulk"))
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     target.bulk_load(path=str(dump), format=ox.RdfFormat.N_QUADS)
     target.flush()
-    seconds = time.perf_counter() - started
-    return {"bulk_load_seconds": round(seconds, 3), "quads": len(target)}
+    seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
+    return {"bulk_load_seconds": round(seconds, 3), "bulk_load_cpu_seconds": round(cpu, 3),
+            "bulk_quads": len(target)}
 
 
 def run_stages(corpus: Path, work: Path, m: int, batch: int) -> dict[str, float]:
@@ -158,7 +203,13 @@ def report(r: dict[str, Any], as_json: bool) -> None:
           f"| {r['peak_rss_main_mb']:,.0f} / {r['peak_rss_worker_mb']:,.0f} "
           f"| {r['bulk_load_seconds']:,.2f} | {bulk_rate / quads_per_record:,.0f} "
           f"| {s['seconds'] / r['bulk_load_seconds']:.1f}x |")
-    print("main RSS during the load (records read, MB):", r["rss_samples"])
+    print("main RSS during the load (records loaded, MB):", r["rss_samples"])
+    print("CPU ms per record (main process, all workers):", r["cpu_ms_per_record"],
+          "; bulk_load CPU ms per record:",
+          round(1000 * r["bulk_load_cpu_seconds"] / max(s["loaded"], 1), 3))
+    stages = s["stages"]
+    print("where the time went, ms per record:",
+          {k: round(1000 * v / max(s["read"], 1), 3) for k, v in stages.items()})
     if "stages" in r:
         print("stages, ms per record, one process:", r["stages"])
     if as_json:

@@ -10,12 +10,16 @@ Reports requests/s, p50/p99 latency and errors, and ldpub's rate as a ratio
 of Oxigraph's.
 
 Usage:
-    python bench/serve.py N [--duration 20] [--connections 32] [--store DIR]
-                            [--reuse] [--warm] [--json FILE]
+    python bench/serve.py N [--duration 20] [--warmup 5] [--connections 32]
+                            [--store DIR] [--reuse] [--base URI] [--mapped] [--hot K]
+                            [--json FILE]
 
-``--reuse`` keeps an already loaded store at --store; ``--warm`` first
-requests every URI once per format (so the run measures the cache-hit path;
-without it, a run measures the mix a cold server sees).
+``--reuse`` keeps an already loaded store at --store (``--base`` gives its
+base URI when it was loaded elsewhere). Every measured wrk run is preceded
+by an unmeasured one of ``--warmup`` seconds over the same URIs (for both
+servers). ``--hot K`` draws the URIs from K records only (a popular subset
+that fits every worker's cache: the cache-hit path); without it they are
+drawn from all N records (mostly cache misses at large N: the cold path).
 """
 
 from __future__ import annotations
@@ -67,13 +71,13 @@ def sh(*args: str, env: dict | None = None) -> None:
     subprocess.run(args, check=True, env=env)
 
 
-def wait_up(url: str, seconds: float = 60) -> None:
+def wait_up(url: str, seconds: float = 120) -> None:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         try:
-            requests.get(url, timeout=2)
+            requests.get(url, timeout=30)
             return
-        except requests.ConnectionError:
+        except requests.RequestException:
             time.sleep(0.2)
     raise SystemExit(f"server at {url} did not start")
 
@@ -84,6 +88,10 @@ def wrk(url: str, paths: list[str], accept: str, args: argparse.Namespace,
     listing.write_text("\n".join(paths) + "\n")
     script = work / "random.lua"
     script.write_text(LUA)
+    if args.warmup:
+        subprocess.run(["wrk", "-t2", f"-c{args.connections}", f"-d{args.warmup}s", "-s",
+                        str(script), url, "--", str(listing), accept],
+                       check=True, capture_output=True)
     out = subprocess.run(["wrk", "-t2", f"-c{args.connections}", f"-d{args.duration}s",
                           "--latency", "-s", str(script), url, "--", str(listing), accept],
                          check=True, capture_output=True, text=True).stdout
@@ -105,6 +113,12 @@ def stop(proc: subprocess.Popen) -> None:
 
 def load(args: argparse.Namespace, env: dict, work: Path) -> None:
     if args.reuse and Path(args.store, "CURRENT").exists():
+        return
+    if args.mapped:  # map without SHACL, shared with bench/sparql.py (serving is measured)
+        sys.path.insert(0, str(HERE))
+        import sparql
+
+        sparql.build(args.n, Path(args.store).parent)
         return
     shutil.rmtree(args.store, ignore_errors=True)
     records = work / "records.jsonl"
@@ -132,19 +146,10 @@ def run_ldpub(args: argparse.Namespace, env: dict, ids: list[str], work: Path) -
     paths = [f"/doc/record/{quote(i, safe='')}" for i in ids]
     server = start([str(BIN / "ldpub"), "serve"], env)
     try:
-        wait_up(url + "/")
-        if args.warm:
-            warm(url, paths)
+        wait_up(url + "/context.jsonld")
         return {key: wrk(url, paths, accept, args, work) for key, accept in FORMATS.items()}
     finally:
         stop(server)
-
-
-def warm(url: str, paths: list[str]) -> None:
-    session = requests.Session()
-    for accept in FORMATS.values():
-        for p in paths:
-            session.get(url + p, headers={"Accept": accept}, timeout=30)
 
 
 def run_oxigraph(args: argparse.Namespace, snapshot: str, ids: list[str], base: str,
@@ -154,7 +159,7 @@ def run_oxigraph(args: argparse.Namespace, snapshot: str, ids: list[str], base: 
     server = start([str(BIN / "oxigraph"), "serve-read-only", "--location", snapshot,
                     "--bind", f"127.0.0.1:{port}", "--union-default-graph"], dict(os.environ))
     try:
-        wait_up(url + "/")
+        wait_up(url + "/query?query=ASK%7B%7D")
         paths = ["/query?query=" + quote(f"DESCRIBE <{base}id/record/{quote(i, safe='')}>",
                                           safe="") for i in ids]
         return wrk(url, paths, "text/turtle", args, work)
@@ -169,11 +174,20 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--store", default=str(Path(tempfile.gettempdir()) / "ldpub-bench-serve"))
     parser.add_argument("--port", type=int, default=5077)
+    parser.add_argument("--base", help="base URI of the store's records (with --reuse of a "
+                        "store loaded elsewhere); default http://127.0.0.1:PORT/")
     parser.add_argument("--reuse", action="store_true")
-    parser.add_argument("--warm", action="store_true")
+    parser.add_argument("--warmup", type=int, default=5)
+    parser.add_argument("--hot", type=int, default=0)
     parser.add_argument("--json", help="also write the results to this file")
+    parser.add_argument("--mapped", action="store_true",
+                        help="load with bench/sparql.py's builder (mapping only, no SHACL; "
+                        "store bench/out/sparql-N/store, shared with that benchmark)")
     args = parser.parse_args()
-    base = f"http://127.0.0.1:{args.port}/"
+    if args.mapped:
+        args.store = str(HERE / "out" / f"sparql-{args.n}" / "store")
+        args.base, args.reuse = "http://localhost:5000/", True
+    base = args.base or f"http://127.0.0.1:{args.port}/"
     env = {**os.environ, "LDPUB_STORE": args.store, "LDPUB_BASE_URI": base,
            "LDPUB_PORT": str(args.port), "LDPUB_LOG_LEVEL": "WARNING"}
     with tempfile.TemporaryDirectory() as tmp:
@@ -181,22 +195,29 @@ def main() -> None:
         load(args, env, work)
         ids, snapshot = record_ids(env)
         random.Random(1).shuffle(ids)
+        if args.hot:
+            ids = ids[:args.hot]
+        before = run_oxigraph(args, snapshot, ids, base, work)
         ours = run_ldpub(args, env, ids, work)
-        oxigraph = run_oxigraph(args, snapshot, ids, base, work)
-    report(args, ours, oxigraph)
+        after = run_oxigraph(args, snapshot, ids, base, work)
+    report(args, ours, before, after)
 
 
-def report(args: argparse.Namespace, ours: dict, oxigraph: dict) -> None:
-    rows = [("ldpub " + k, v) for k, v in ours.items()] + [("oxigraph DESCRIBE", oxigraph)]
+def report(args: argparse.Namespace, ours: dict, before: dict, after: dict) -> None:
+    """Our rates as a ratio of Oxigraph's mean rate (measured before and after ours)."""
+    ox_rate = (before["rate"] + after["rate"]) / 2
+    rows = [("ldpub " + k, v) for k, v in ours.items()]
+    rows += [("oxigraph DESCRIBE (before)", before), ("oxigraph DESCRIBE (after)", after)]
     print(f"N={args.n} duration={args.duration}s connections={args.connections} "
-          f"cores={os.cpu_count()} warm={args.warm}")
-    print(f"{'':22} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7} {'vs oxigraph':>12}")
+          f"cores={os.cpu_count()} hot={args.hot or 'all'} warmup={args.warmup}s "
+          f"load average {os.getloadavg()[0]:.1f}")
+    print(f"{'':27} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7} {'vs oxigraph':>12}")
     for name, r in rows:
-        print(f"{name:22} {r['rate']:9.0f} {r['p50_ms']:8.2f} {r['p99_ms']:8.2f} "
-              f"{r['error_total']:7d} {r['rate'] / oxigraph['rate']:12.2f}")
+        print(f"{name:27} {r['rate']:8.0f} {r['p50_ms']:8.2f} {r['p99_ms']:8.2f} "
+              f"{r['error_total']:7d} {r['rate'] / ox_rate:12.2f}")
     if args.json:
-        Path(args.json).write_text(json.dumps({"n": args.n, "ldpub": ours,
-                                               "oxigraph": oxigraph}, indent=1))
+        Path(args.json).write_text(json.dumps({"n": args.n, "hot": args.hot, "ldpub": ours,
+                                               "oxigraph": [before, after]}, indent=1))
 
 
 if __name__ == "__main__":

@@ -264,6 +264,25 @@ def memory(url: str, pid: int, sizes: list[int]) -> Iterator[dict]:
                "rss_peak_mb": peak[0] / 2**20}
 
 
+def markdown(result: dict) -> str:
+    """The tables for docs/benchmarks.md."""
+    lines = ["| query | ldpub server | runs | response bytes | Oxigraph server ms | ldpub ms "
+             "| ratio |", "|---|---|---|---|---|---|---|"]
+    for r in result["queries"]:
+        lines.append(f"| {r['query']} | {r['server']} | {r['runs']} | {r['bytes']:,} | "
+                     f"{r['oxigraph_ms']:.1f} | {r['ldpub_ms']:.1f} | {r['ratio']:.2f} |")
+    lines += ["", "| query | in-process pyoxigraph ms | through a worker process ms |",
+              "|---|---|---|"]
+    for r in result["hop"]:
+        lines.append(f"| {r['query']} | {r['in_process_ms']:.2f} | {r['worker_ms']:.2f} |")
+    lines += ["", "| SELECT rows (uncapped server) | response MB | ldpub RSS before MB "
+              "| ldpub RSS peak MB |", "|---|---|---|---|"]
+    for m in result["memory"]:
+        lines.append(f"| {m['rows']:,} | {m['bytes'] / 2**20:.1f} | {m['rss_before_mb']:.0f} "
+                     f"| {m['rss_peak_mb']:.0f} |")
+    return "\n".join(lines)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--records", type=int, default=100_000)
@@ -284,8 +303,11 @@ def main() -> None:
             print(f"  memory: {m}", flush=True)
     finally:
         stop(procs)
-    print(json.dumps({"records": args.records, "load": os.getloadavg(), "queries": rows,
-                      "hop": hops, "memory": mem}, indent=1))
+    result = {"records": args.records, "load": os.getloadavg(), "queries": rows, "hop": hops,
+              "memory": mem}
+    (folder / "result.json").write_text(json.dumps(result, indent=1))
+    print(markdown(result))
+    print(f"load average at the end: {result['load']}")
 
 
 if __name__ == "__main__":

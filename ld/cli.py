@@ -114,7 +114,10 @@ class LdpubGroup(click.Group):
             ctx.exit(err.exit_code)
 
 
-@click.group(cls=LdpubGroup, help=__doc__.split("\n\n")[0])
+@click.group(cls=LdpubGroup, help=__doc__.split("\n\n")[0],
+             epilog="Exit codes: 0 everything loaded/valid; 1 some records rejected (the rest "
+                    "loaded); 2 unusable input, usage error or store error. Every setting can "
+                    "also be given as its LDPUB_* environment variable.")
 @settings_options
 @click.version_option(package_name="ldpub")
 @click.pass_context

@@ -22,6 +22,7 @@ import hashlib
 import json
 import os
 import tempfile
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -77,6 +78,32 @@ def make(settings: Settings, store: Store, filename: str) -> Path:
         if not target.is_file():
             _write_atomically(target, lambda out: _write(store, settings, dump, out))
     return target
+
+
+_jobs: dict[Path, threading.Thread] = {}
+_jobs_lock = threading.Lock()
+
+
+def ensure(settings: Settings, store: Store, filename: str, wait: float = 20.0) -> Path | None:
+    """The dump's path once written; None while it is still being written.
+
+    A large dump takes longer than an HTTP request should (and than a
+    gunicorn worker's timeout), so it is written by a background thread;
+    the request waits ``wait`` seconds and otherwise tells the client to
+    come back (503 + Retry-After, see ld/web/dataset.py).
+    """
+    target = directory(settings, store) / filename
+    if target.is_file():
+        return target
+    with _jobs_lock:
+        job = _jobs.get(target)
+        if job is None or not job.is_alive():
+            job = threading.Thread(target=make, args=(settings, store, filename),
+                                   name=f"dump {filename}", daemon=True)
+            job.start()
+            _jobs[target] = job
+    job.join(wait)
+    return target if target.is_file() else None
 
 
 def _write_atomically(target: Path, write) -> None:  # type: ignore[no-untyped-def]

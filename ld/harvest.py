@@ -1,10 +1,11 @@
 """Harvest an OAI-PMH repository into the store, incrementally.
 
 sickle does the protocol: ListRecords, following resumption tokens, and
-retrying a 503 after its Retry-After. Every page it fetches is read by the
-OAI-PMH file reader (:func:`ld.readers.oai.read_response`), so a harvested
-record is the same Record a saved response would give, and the items go
-through :func:`ld.ingest.ingest_items` like a ``load``: same mapper, shapes,
+retrying a 503 (also 429, 502, 504) after its Retry-After. Every page it
+fetches is read by the OAI-PMH file reader
+(:func:`ld.readers.oai.read_response`), so a harvested record is the same
+Record a saved response would give, and the items go through
+:func:`ld.ingest.ingest_items` like a ``load``: same mapper, shapes,
 batches, store and summary. Deleted records delete.
 
 Incremental runs: after a COMPLETE harvest the state file remembers, per
@@ -307,8 +308,10 @@ def _retry_after(value: str | None) -> float | None:
 
 
 def _reason(exc: requests.ConnectionError) -> str:
-    text = str(exc.args[0] if exc.args else exc)
-    return text.rsplit(": ", 1)[-1].rstrip(")'\"") if ": " in text else text
+    """The OS-level reason ("[Errno 111] Connection refused") out of urllib3's long text."""
+    text = str(exc)
+    found = re.search(r"\[Errno -?\d+\] [^)'\"]+", text)
+    return found.group(0).strip() if found else text
 
 
 def _http_error(response: requests.Response | None, url: str, attempts: int) -> HarvestError:

@@ -86,12 +86,14 @@ ISO639_2_NS = "http://id.loc.gov/vocabulary/iso639-2/"
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 
 
+@lru_cache(maxsize=4096)
 def expand(curie: str) -> str:
     """``dcterms:title`` -> full IRI (unknown prefixes are returned unchanged)."""
     prefix, _, local = curie.partition(":")
     return PREFIXES[prefix] + local if prefix in PREFIXES else curie
 
 
+@lru_cache(maxsize=16384)
 def compact(iri: str) -> str:
     """Full IRI -> ``prefix:local`` when a known prefix matches, else the IRI."""
     for prefix, ns in PREFIXES.items():

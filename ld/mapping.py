@@ -119,7 +119,8 @@ class _Mapper:
 
     def titles(self) -> None:
         r = self.r
-        self.lit(DCTERMS.title, r.title or r.title_full or r.title_short)
+        titles = (r.title, r.title_full, r.title_short)
+        self.lit(DCTERMS.title, next((x for x in titles if x and x.strip()), None))
         self.lit(BIBO.shortTitle, r.title_short)
         self.lit(DCTERMS.alternative, [r.title_sub or "", *r.alternative_titles])
 

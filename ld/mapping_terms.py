@@ -117,11 +117,14 @@ def language_iri(value: str) -> URIRef | None:
     two ("fre", "ger"). Collective codes come from ISO 639-5 ("gem").
     """
     text = " ".join(value.split())
-    candidates = [text, re.split(r"[;,(]", text)[0].strip(), f"{text} languages"]
+    locale = re.fullmatch(r"([A-Za-z]{2,3})[-_][A-Za-z]{2}", text)  # "en_US", "fr-CA"
+    candidates = [text, locale[1] if locale else "", re.split(r"[;,(]", text)[0].strip()]
     for candidate in candidates:
         code = _language_code(candidate) if candidate else None
         if code:
             return ISO639_2[code]
+    if text.lower() in ("multiple", "multilingual"):  # VuFind's label for ISO 639-2 "mul"
+        return ISO639_2["mul"]
     return None
 
 

@@ -74,6 +74,11 @@ def test_write_and_read_back(store: Store) -> None:
     assert store.count_triples() == result.triples
 
 
+def test_an_empty_batch_writes_nothing(store: Store) -> None:
+    assert store.write_records([]).written == 0
+    assert store.record_count() == 0
+
+
 def test_replace_leaves_no_old_triples(store: Store) -> None:
     store.write_records([make_record(1, version=3), make_record(2)])
     result = store.write_records([make_record(1, version=1)])
@@ -268,6 +273,7 @@ def test_unacceptable_result_format(store: Store) -> None:
 
 # --- dump -------------------------------------------------------------------
 
+@pytest.mark.filterwarnings("ignore:Dataset.default_context is deprecated:DeprecationWarning")
 def test_dump_quads_keeps_every_record_graph(store: Store) -> None:
     records = [make_record(i, extra=1) for i in range(4)]
     store.write_records(records)

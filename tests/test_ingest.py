@@ -105,6 +105,7 @@ def test_duplicates_later_wins_and_deletions(settings: Settings, store) -> None:
              _record(7, "d")]
     summary = check(ingest_items(items, settings=settings, store=store, jobs=0))
     assert (summary.read, summary.loaded, summary.deleted) == (7, 6, 1)
+    assert {"read", "map", "validate", "store"} <= set(summary.stages)
     assert summary.replaced == 2  # "a" across batches, "c" within one batch
     base = settings.base_uri
     titles = {i: str(store.graph(record_graph(base, i)).value(

@@ -303,3 +303,10 @@ def at(**positions: str) -> str:
 def test_formats_from_leader_and_008(leader: str, f008: str, extra: dict,
                                      expected: list[str]) -> None:
     assert formats(leader, f008, **extra) == expected
+
+
+def test_obsolete_marc_language_codes_are_updated(shared_data: Path) -> None:
+    """LoC records still carry discontinued codes (scr = Serbo-Croatian, Roman): now hrv."""
+    path = shared_data / "marc/loc-booksall-2016/booksall_2016_part01_sample.mrc"
+    record = next(r for r in read_path(str(path)) if r.id == "00350038")
+    assert record.languages == ["hrv"] and record.extra["language_as_written"] == ["scr"]

@@ -231,3 +231,17 @@ def test_dc_identifiers_recognised_by_shape(value: str, slot: str, expected: obj
     assert getattr(rec, slot) == expected
     if not expected:
         assert rec.extra["identifier"] == [value]
+
+
+def test_marc21_without_001_keeps_the_oai_identifier(shared_data: Path, tmp_path: Path) -> None:
+    """A MARCXML record with no 001 is still a record here: the OAI id names it."""
+    text = (shared_data / "oai-pmh" / "vufindharvest" / "marc.xml").read_text(encoding="utf-8")
+    stripped = re.sub(r'<controlfield tag="001">[^<]*</controlfield>', "", text)
+    stripped = re.sub(r'<datafield tag="035".*?</datafield>', "", stripped, flags=re.S)
+    path = tmp_path / "no001.xml"
+    path.write_text(stripped, encoding="utf-8")
+    items = _items(path)
+    assert len(items) == 100
+    first = items[0]
+    assert isinstance(first, Record) and first.id == "oai:urm_publish:9925821506101791"
+    assert first.title is not None and first.title.startswith("Der Soldat")

@@ -15,35 +15,16 @@ from html.parser import HTMLParser
 
 import pytest
 import requests
-from rdflib import Graph, Literal, URIRef
-from rdflib.compare import isomorphic, to_isomorphic
+from rdflib import Graph, URIRef
 
 from ld.uris import record_graph
+from tests.web_rdf import pyld_graph as _pyld_graph
+from tests.web_rdf import same as _same
 
 pytest_plugins = ["tests.conftest_web"]
 
 RECORDS = ["pubmed-6839263", "test-article", "test-xss"]
-XSD_STRING = URIRef("http://www.w3.org/2001/XMLSchema#string")
 RAPPER_SYNTAX = {"ttl": "turtle", "rdf": "rdfxml", "nt": "ntriples"}
-
-
-def _plain(graph: Graph) -> Graph:
-    """Literals typed xsd:string written plain, as RDF 1.1 says they are the same."""
-    out = Graph()
-    for s, p, o in graph:
-        if isinstance(o, Literal) and o.datatype == XSD_STRING:
-            o = Literal(str(o))
-        out.add((s, p, o))
-    return out
-
-
-def _same(a: Graph, b: Graph) -> bool:
-    a, b = _plain(a), _plain(b)
-    if isomorphic(a, b):
-        return True
-    ia, ib = to_isomorphic(a), to_isomorphic(b)
-    print("only in first:", sorted(ia - ib)[:10], "only in second:", sorted(ib - ia)[:10])
-    return False
 
 
 def _store_graph(site, record_id: str) -> Graph:
@@ -72,22 +53,6 @@ def test_rdf_bodies_parse_with_rapper_and_match_the_store(site, record_id: str,
     assert r.status_code == 200
     parsed = _rapper(r.content, RAPPER_SYNTAX[ext], site.url + "/")
     assert _same(parsed, _store_graph(site, record_id))
-
-
-def _pyld_graph(doc: dict, site) -> Graph:
-    from pyld import jsonld
-
-    context_url = site.url + "/context.jsonld"
-
-    def loader(url: str, options: dict | None = None) -> dict:
-        assert url == context_url, f"JSON-LD asked for a remote context: {url}"
-        served = requests.get(url, timeout=10)
-        assert served.headers["Content-Type"].startswith("application/ld+json")
-        return {"contentType": "application/ld+json", "contextUrl": None,
-                "documentUrl": url, "document": served.json()}
-
-    nquads = jsonld.to_rdf(doc, {"format": "application/n-quads", "documentLoader": loader})
-    return Graph().parse(data=nquads, format="nt")
 
 
 @pytest.mark.parametrize("record_id", RECORDS)

@@ -12,6 +12,7 @@ the shared crosswalk :func:`from_pymarc`.
 
 from __future__ import annotations
 
+import logging
 import re
 import warnings
 from collections.abc import Iterator
@@ -46,6 +47,7 @@ def sniff(head: bytes, filename: str) -> int:
 
 def read(stream: BinaryIO, filename: str) -> Iterator[Record | RecordError]:
     """One Record or RecordError per record in the stream, in file order."""
+    _quiet_pymarc()
     for number, (offset, chunk) in enumerate(chunks(stream), start=1):
         yield parse_chunk(chunk, filename, number, offset)
 
@@ -90,6 +92,23 @@ def parse_chunk(chunk: bytes, filename: str, number: int, offset: int) -> Record
                  field=field),
         hint="the record was skipped; fix or re-export it and load the file again",
     )
+
+
+class _IndicatorNoise(logging.Filter):
+    """pymarc logs one warning per field with odd indicators (hundreds for one bad
+    record); the data is still read, so the warnings only bury the load summary."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "indicator" not in record.getMessage()
+
+
+_NOISE_FILTER = _IndicatorNoise()
+
+
+def _quiet_pymarc() -> None:
+    logger = logging.getLogger("pymarc")
+    if _NOISE_FILTER not in logger.filters:
+        logger.addFilter(_NOISE_FILTER)
 
 
 def _decode(chunk: bytes) -> pymarc.Record:

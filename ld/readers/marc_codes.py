@@ -162,3 +162,15 @@ def ids_from_url(url: str) -> tuple[str | None, str | None, str | None]:
     doi = url.split("doi.org/", 1)[1] if "doi.org/10." in url else None
     pmc, pubmed = _PMC_URL.search(url), _PUBMED_URL.search(url)
     return doi, pmc.group(1) if pmc else None, pubmed.group(1) if pubmed else None
+
+
+# Discontinued codes of the MARC Code List for Languages and the codes that replaced
+# them; old records still carry them (LoC "Books All" has scr/scc). pycountry only
+# knows current ISO 639-2 codes, so without this table those records would be refused.
+OBSOLETE_LANGUAGES = {
+    "scc": "srp", "scr": "hrv", "mol": "rum", "tag": "tgl", "far": "fao", "gag": "glg",
+    "cam": "khm", "esp": "epo", "eth": "gez", "int": "ina", "iri": "gle", "lan": "oci",
+    "lap": "smi", "max": "glv", "mla": "mlg", "sao": "smo", "sho": "sna", "snh": "sin",
+    "sso": "sot", "swz": "ssw", "tar": "tat", "tsw": "tsn", "esk": "ypk", "fri": "fry",
+    "gae": "gla", "gal": "orm", "kus": "kos",
+}

@@ -21,7 +21,14 @@ import pymarc
 
 from ld.errors import Location, RecordError
 from ld.model import Agent, Record, Source, Subject
-from ld.readers.marc_codes import authority_iri, formats, host_item, ids_from_url, subject_scheme
+from ld.readers.marc_codes import (
+    OBSOLETE_LANGUAGES,
+    authority_iri,
+    formats,
+    host_item,
+    ids_from_url,
+    subject_scheme,
+)
 
 _TRAILING = re.compile(r"[\s/:;=,]+$")
 _TRAILING_DOT = re.compile(r"(?<![.\s][A-Z])(?<!\.\.)\.$")
@@ -264,14 +271,16 @@ def _heading_groups(fld: pymarc.Field) -> list[list[str]]:
 
 
 def _languages(record: Record, tags: dict[str, list[pymarc.Field]], f008: str) -> None:
-    code = f008[35:38].strip().lower() if len(f008) >= 38 else ""
-    if re.fullmatch(r"[a-z]{3}", code):
-        _add(record.languages, code)
+    """008/35-37, then every 041 $a/$d code (041 may run codes together: "engfre")."""
+    codes = [f008[35:38]] if len(f008) >= 38 else []
     for fld in tags.get("041", []):
         if fld.get("2"):
             continue  # a non-MARC code list: kept out rather than misread
         for value in fld.get_subfields("a", "d"):
-            for i in range(0, len(value.strip()) - 2, 3):
-                part = value.strip()[i:i + 3].lower()
-                if re.fullmatch(r"[a-z]{3}", part):
-                    _add(record.languages, part)
+            value = value.strip()
+            codes += [value[i:i + 3] for i in range(0, len(value) - 2, 3)]
+    for code in (c.strip().lower() for c in codes):
+        if re.fullmatch(r"[a-z]{3}", code):
+            if code in OBSOLETE_LANGUAGES:
+                record.extra.setdefault("language_as_written", []).append(code)
+            _add(record.languages, OBSOLETE_LANGUAGES.get(code, code))

@@ -188,6 +188,7 @@ def _convert(
     elem: etree._Element, identifier: str, source: Source, where: Location,
     table: Mapping[str, Converter],
 ) -> Record | RecordError:
+    """Hand the metadata to the converter its root element names; unknown ones are refused."""
     metadata = elem.find(f"{_O}metadata")
     content = [c for c in metadata if isinstance(c.tag, str)] if metadata is not None else []
     if not content:

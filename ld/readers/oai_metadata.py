@@ -238,20 +238,25 @@ def marc_record(elem: etree._Element, record_id: str, source: Source) -> Record:
     """MARCXML goes through the MARC readers' own mapping, so it looks the same in RDF.
 
     The record keeps the OAI identifier as its id: deletions arrive with
-    nothing else to name the record by.
+    nothing else to name the record by. For the same reason a record without
+    a 001 is not refused here: the OAI identifier stands in for it.
     """
+    import pymarc
+
     from ld.readers.marc import from_pymarc  # the MARC readers own the crosswalk
     from ld.readers.marcxml import to_pymarc
 
+    where = Location(file=source.file, position=source.position, record_id=record_id)
     try:
-        rec = from_pymarc(to_pymarc(elem), source)
-    except RecordError:
-        raise
+        marc = to_pymarc(elem)
+        if not any((f.data or "").strip() for f in marc.get_fields("001")):
+            marc.add_field(pymarc.Field(tag="001", data=record_id))
+        rec = from_pymarc(marc, source)
+    except RecordError as exc:
+        raise RecordError(exc.message, Location(where.file, where.position, record_id,
+                                                exc.location.field), exc.hint) from exc
     except (ValueError, IndexError, KeyError) as exc:
-        raise RecordError(
-            f"MARCXML record cannot be read: {exc}",
-            Location(file=source.file, position=source.position, record_id=record_id),
-        ) from exc
+        raise RecordError(f"MARCXML record cannot be read: {exc}", where) from exc
     if rec.id != record_id:
         rec.extra.setdefault("marc_id", []).append(rec.id)
     rec.id = record_id

@@ -29,12 +29,14 @@ _NOT_CODE = re.compile(
     r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\''
     r'|<[^<>"{}|^`\\\s]*>|#[^\n]*'
 )
-_FROM = re.compile(r"\bFROM\b", re.IGNORECASE)
+_FROM = re.compile(r"(?<![?$\w:])FROM\s+(?:NAMED\s+)?(?:<>|[A-Za-z_][\w.-]*:|:)",
+                   re.IGNORECASE)
 
 
 def has_dataset_clause(query: str) -> bool:
-    """Does the query name its own dataset (FROM or FROM NAMED)?"""
-    return bool(_FROM.search(_NOT_CODE.sub(" ", query)))
+    """Does the query name its own dataset (FROM <iri>, FROM NAMED <iri>)?"""
+    blanked = _NOT_CODE.sub(lambda m: "<>" if m.group().startswith("<") else " ", query)
+    return bool(_FROM.search(blanked))
 
 
 def rdf_format(media_type: str, kinds: tuple[str, ...] = ("rdf", "dataset")) -> ox.RdfFormat:

@@ -114,6 +114,8 @@ class RemoteStore(Store):
     # --- writes ---------------------------------------------------------------
 
     def write_records(self, batch: Sequence[RecordGraph]) -> WriteResult:
+        if not batch:
+            return WriteResult()
         by_graph = {r.graph_iri: r for r in batch}
         quads = {iri: graph_quads(r.graph, iri, r.record_id) for iri, r in by_graph.items()}
         existing = self._existing(by_graph)

@@ -9,8 +9,8 @@ pyoxigraph's and rdflib's parsers.
 
 Evaluation and serialisation run in a thread of their own (:func:`produce`)
 that hands chunks through a small bounded queue, so a large result never
-sits in memory and an abandoned response (the consumer closes the
-generator) stops the producer at its next chunk.
+sits in memory and an abandoned response (the consumer closes or drops the
+chunk stream) stops the producer at its next chunk.
 """
 
 from __future__ import annotations
@@ -224,17 +224,41 @@ def produce(work: Callable[[Channel], None]) -> tuple[dict, Iterator[bytes]]:
     if isinstance(first, BaseException):
         channel.cancelled.set()
         raise _store_error(first)
-    return first, _consume(channel)
+    return first, ChunkStream(channel)
 
 
-def _consume(channel: Channel) -> Iterator[bytes]:
-    try:
-        while (item := channel.queue.get()) is not _END:
-            if isinstance(item, BaseException):
-                raise _store_error(item)
-            yield item
-    finally:
-        channel.cancelled.set()
+class ChunkStream:
+    """Consumer side: the chunks after the header.
+
+    Closing it, or dropping it unread (a HEAD request, an error before the
+    body), cancels the producer, whose thread then ends at its next chunk.
+    """
+
+    def __init__(self, channel: Channel) -> None:
+        self._channel = channel
+        self._done = False
+
+    def __iter__(self) -> ChunkStream:
+        return self
+
+    def __next__(self) -> bytes:
+        if self._done:
+            raise StopIteration
+        item = self._channel.queue.get()
+        if item is _END:
+            self.close()
+            raise StopIteration
+        if isinstance(item, BaseException):
+            self.close()
+            raise _store_error(item)
+        return item
+
+    def close(self) -> None:
+        self._done = True
+        self._channel.cancelled.set()
+
+    def __del__(self) -> None:
+        self.close()
 
 
 def _store_error(exc: BaseException) -> BaseException:

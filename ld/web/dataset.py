@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, render_template, send_file
 
 from ld import describe, dumps, termdocs, void
-from ld.errors import NotFound
+from ld.errors import NotFound, Overloaded
 from ld.web import http, pages
 from ld.web.context import get_settings, get_store
 
@@ -52,7 +52,10 @@ def dump_file(name: str) -> Response:
     if dump is None:
         raise NotFound(f"no dump called {name!r}",
                        hint="the dumps are " + ", ".join(dumps.BY_NAME))
-    path = dumps.make(get_settings(), get_store(), name)
+    path = dumps.ensure(get_settings(), get_store(), name)
+    if path is None:
+        raise Overloaded(f"the dump {name} is being written now; try again in a minute",
+                         retry_after=30)
     mimetype = "application/gzip" if dump.encoding == "gzip" else dump.media_type
     response = send_file(path, mimetype=mimetype, conditional=True, as_attachment=True,
                          download_name=name, max_age=3600)

@@ -16,13 +16,14 @@ from flask import Flask, render_template, request
 from markupsafe import Markup
 
 from ld import formats, jsonld, labels
-from ld.describe import Document
+from ld.describe import CONTEXT_PATH, Document
 from ld.web.context import get_settings
 
 RDF_FORMATS = formats.formats_of("rdf")
 RECORD_FORMATS = (formats.get("html"), *RDF_FORMATS, *formats.formats_of("citation"))
 THING_FORMATS = (formats.get("html"), *RDF_FORMATS)
 RDF_TYPE = labels.expand("rdf:type")
+SHOWN_ABOVE = {labels.expand("dcterms:abstract"), labels.expand("bibo:abstract")}  # long texts
 
 
 def href(iri: str) -> str:
@@ -34,8 +35,8 @@ def href(iri: str) -> str:
 
 
 def ld_json(triples: Any) -> Markup:
-    """JSON-LD for a ``<script>`` element, with the context inline."""
-    doc = {"@context": jsonld.context()["@context"], "@graph": jsonld.nodes(triples)}
+    """JSON-LD for a ``<script>`` element, referring to our published context."""
+    doc = {"@context": get_settings().base_uri + CONTEXT_PATH, "@graph": jsonld.nodes(triples)}
     text = json.dumps(doc, ensure_ascii=False)
     text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
     return Markup(text)
@@ -46,6 +47,8 @@ def term_label(iri: str) -> str:
 
 
 def install(app: Flask) -> None:
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
     app.add_template_filter(href, "href")
     app.add_template_filter(ld_json, "ld_json")
     app.add_template_filter(term_label, "label")
@@ -60,6 +63,8 @@ def statements(document: Document) -> list[tuple[str, list[tuple[str, str | None
     """(property label, [(text, link or None)]) for every statement about the thing."""
     rows: dict[str, list[tuple[str, str | None]]] = {}
     for pred, objs in document.index.by_s.get(document.thing, {}).items():
+        if pred in SHOWN_ABOVE:
+            continue
         values = rows.setdefault(labels.label(pred), [])
         for o in objs:
             if isinstance(o, ox.Literal):
