@@ -12,7 +12,7 @@ of Oxigraph's.
 Usage:
     python bench/serve.py N [--duration 20] [--warmup 5] [--connections 32]
                             [--store DIR] [--reuse] [--base URI] [--mapped] [--hot K]
-                            [--json FILE]
+                            [--json FILE] [--profile hit|miss --format ttl|jsonld|html]
 
 ``--reuse`` keeps an already loaded store at --store (``--base`` gives its
 base URI when it was loaded elsewhere). Every measured wrk run is preceded
@@ -167,6 +167,35 @@ def run_oxigraph(args: argparse.Namespace, snapshot: str, ids: list[str], base: 
         stop(server)
 
 
+def profile(args: argparse.Namespace, env: dict, ids: list[str]) -> None:
+    """cProfile of the app itself (Flask test client, no HTTP): where a request's time goes."""
+    import cProfile
+    import pstats
+
+    from ld import describe
+    from ld.config import load_settings
+    from ld.web import create_app
+
+    client = create_app(load_settings(env=env)).test_client()
+    accept = FORMATS[args.format]
+
+    def run(n: int) -> float:
+        started = time.perf_counter()
+        for i in range(n):
+            if args.profile == "miss":
+                describe.CACHE._data.clear()
+                describe.CACHE.bytes = 0
+            client.get(f"/doc/record/{quote(ids[i % len(ids)], safe='')}",
+                       headers={"Accept": accept})
+        return (time.perf_counter() - started) / n * 1000
+
+    run(200)
+    print(f"{args.profile}, {args.format}: {run(2000):.2f} ms per request (not profiled)")
+    profiler = cProfile.Profile()
+    profiler.runcall(run, 2000)
+    pstats.Stats(profiler).sort_stats("cumulative").print_stats(30)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("n", type=int)
@@ -180,6 +209,10 @@ def main() -> None:
     parser.add_argument("--warmup", type=int, default=5)
     parser.add_argument("--hot", type=int, default=0)
     parser.add_argument("--json", help="also write the results to this file")
+    parser.add_argument("--profile", choices=["hit", "miss"],
+                        help="instead of the HTTP benchmark, cProfile 2,000 requests in process")
+    parser.add_argument("--format", choices=sorted(FORMATS), default="ttl",
+                        help="format for --profile")
     parser.add_argument("--mapped", action="store_true",
                         help="load with bench/sparql.py's builder (mapping only, no SHACL; "
                         "store bench/out/sparql-N/store, shared with that benchmark)")
@@ -197,6 +230,9 @@ def main() -> None:
         random.Random(1).shuffle(ids)
         if args.hot:
             ids = ids[:args.hot]
+        if args.profile:
+            profile(args, env, ids)
+            return
         before = run_oxigraph(args, snapshot, ids, base, work)
         ours = run_ldpub(args, env, ids, work)
         after = run_oxigraph(args, snapshot, ids, base, work)

@@ -12,10 +12,7 @@ Modes:
   single     ld.validation.Validator, one record per pySHACL run
   batch-N    ld.validation.Validator with batches of N records
 
-``--no-speedup`` leaves pySHACL's constraint table alone (see
-ld.validation._speed_up_pyshacl) to show what that change is worth.
-
-Usage: python bench/validation.py [N] [--batches 100,500] [--repeat 3] [--no-speedup]
+Usage: python bench/validation.py [N] [--batches 100,500] [--repeat 3] [--shapes DIR]
        [--input FILE]   (real records instead of generated ones)
 """
 
@@ -78,20 +75,19 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--batches", default="100,500")
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--naive-n", type=int, default=200, help="records for the naive mode")
-    parser.add_argument("--no-speedup", action="store_true")
     parser.add_argument("--input", help="read records from this file instead of generating")
+    parser.add_argument("--shapes", type=Path, help="another shapes directory, to compare")
     args = parser.parse_args(argv)
-    if args.no_speedup:
-        ld.validation._speed_up_pyshacl = lambda: None  # type: ignore[attr-defined]
     graphs = mapped(args.n, args.input)
     triples = sum(len(g) for _, g in graphs) / len(graphs)
     print(f"{len(graphs)} records, {triples:.1f} triples each; best of {args.repeat}")
-    shapes_ttl = ld.validation.load_shapes().serialize(format="turtle")
+    shapes_ttl = ld.validation.load_shapes(args.shapes).serialize(format="turtle")
     rows = [("naive", graphs[:args.naive_n], lambda gs: naive(gs, shapes_ttl))]
-    single = ld.validation.Validator(batch_size=1)
+    single = ld.validation.Validator(args.shapes, batch_size=1)
     rows.append(("single", graphs, single.validate))
     for size in map(int, args.batches.split(",")):
-        rows.append((f"batch-{size}", graphs, ld.validation.Validator(batch_size=size).validate))
+        batched = ld.validation.Validator(args.shapes, batch_size=size)
+        rows.append((f"batch-{size}", graphs, batched.validate))
     print(f"{'mode':<12}{'records':>8}{'rec/s cpu':>12}{'rec/s wall':>12}")
     for name, subset, run in rows:
         cpu, wall = timed(lambda run=run, subset=subset: run(subset), args.repeat)

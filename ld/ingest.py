@@ -289,7 +289,10 @@ def ingest_items(
     not be read; :func:`ingest_paths` does) or raise one (the stream broke).
     ``rejects`` is where the JSON Lines report goes (None: nowhere, but the
     counts and ``Summary.errors`` still say everything). ``jobs`` is the
-    number of worker processes (default: one per CPU; 0: all in this process).
+    number of worker processes (default: one per CPU; 0: all in this process);
+    they start with the first full batch, so a script that calls this must
+    guard its entry point with ``if __name__ == "__main__":`` (multiprocessing's
+    rule for the 'forkserver' and 'spawn' start methods).
     """
     jobs = (os.cpu_count() or 1) if jobs is None else jobs
     report = rejects if isinstance(rejects, RejectsReport) else RejectsReport(rejects)

@@ -14,7 +14,12 @@ back in the results. Each record's nodes are then disjoint from the others'
 and every result has exactly one owner.
 
 Shapes are parsed and harvested once per :class:`Validator` (the expensive
-part of starting pySHACL) and reused for every batch.
+part of starting pySHACL) and reused for every batch. Where the time goes
+(cProfile, bench/validation.py, docs/benchmarks.md "Validation"): pySHACL
+builds a constraint's checker once per run of a shape, so the shapes in
+shapes/ are property shapes with their own targets (checked once per batch)
+rather than property shapes linked from a node shape (checked once per focus
+node); what is left is rdflib's store (merging and lookups).
 """
 
 from __future__ import annotations
@@ -98,46 +103,12 @@ def load_shapes(shapes_dir: Path | None = None) -> Graph:
     return shapes
 
 
-class _SetList(list):
-    """A list with O(1) membership: pySHACL scans its constraint-parameter list
-    once per shape per focus node with ``p in list`` (a third of the time of
-    a run, by cProfile); the same items, looked up in a set."""
-
-    def __init__(self, items: Iterable[Any]) -> None:
-        super().__init__(items)
-        self._set = frozenset(self)
-
-    def __contains__(self, item: object) -> bool:
-        return item in self._set
-
-
-def _speed_up_pyshacl() -> None:
-    """Hand pySHACL its own constraint table as a :class:`_SetList`.
-
-    pySHACL caches the table in the module attribute ``CONSTRAINT_PARAMS``
-    on first use; setting it first changes nothing but the lookup speed
-    (``.copy()`` gives a plain list, so SHACL-AF and JS keep working). When a
-    pySHACL version lays this out differently, nothing is changed.
-    """
-    import pyshacl.shape as shape_module
-    from pyshacl import constraints
-
-    current = getattr(shape_module, "CONSTRAINT_PARAMS", None)
-    if isinstance(current, tuple) and isinstance(current[0], _SetList):
-        return
-    table = getattr(constraints, "ALL_CONSTRAINT_PARAMETERS", None)
-    mapping = getattr(constraints, "CONSTRAINT_PARAMETERS_MAP", None)
-    if isinstance(table, list) and isinstance(mapping, dict):
-        shape_module.CONSTRAINT_PARAMS = (_SetList(table), mapping)
-
-
 class Validator:
     """Validates batches of record graphs against all shapes, one pySHACL run per batch."""
 
     def __init__(self, shapes_dir: Path | None = None, batch_size: int = BATCH_SIZE) -> None:
         self.shapes = load_shapes(shapes_dir)
         self.batch_size = batch_size
-        _speed_up_pyshacl()
         self._compiled = ShapesGraph(self.shapes, logger=_OPTIONS["logger"])
         _ = self._compiled.shapes  # harvest (read every shape, build its constraints) once
 

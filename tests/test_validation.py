@@ -225,3 +225,15 @@ def test_planted_graph_faults(validator: Validator, seed: Record, triple_of, sha
     (report,) = validator.validate([(seed.id, graph)])
     assert not report.conforms
     assert str(shape) in {r.shape for r in report.violations}
+
+
+def test_no_shape_is_left_without_targets() -> None:
+    """Every named shape runs: it has targets of its own or is used by a shape that has."""
+    shapes = load_shapes()
+    targets = [SH.targetClass, SH.targetNode, SH.targetObjectsOf, SH.targetSubjectsOf]
+    used = set(shapes.objects(None, SH.property))
+    named = {s for s in shapes.subjects(SH.path, None) if isinstance(s, URIRef)}
+    named |= set(shapes.subjects(RDF.type, SH.NodeShape))
+    for shape in named:
+        has_target = any(shapes.value(shape, t) is not None for t in targets)
+        assert has_target or shape in used, f"{shape} never runs"

@@ -62,6 +62,16 @@ class Store(ABC):
     #: Changes whenever the data changes: use it in cache keys and ETags.
     version: str = ""
 
+    def pin(self) -> Store:
+        """A view that keeps reading the data as it is now (for one request).
+
+        An embedded reader may switch to a newer snapshot between two calls;
+        a view that reads a record and then its ``version`` for the ETag
+        should use one pinned view so both come from the same snapshot.
+        Implementations without snapshots return themselves.
+        """
+        return self
+
     def publish(self) -> str:
         """Make what was written visible to readers (embedded: a new snapshot).
 

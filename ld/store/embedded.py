@@ -63,8 +63,15 @@ class EmbeddedStore(OxigraphReads):
                              ) from exc
         self._mutex = threading.Lock()
         self._id, self._writes = uuid.uuid4().hex[:8], 0
-        self.journal = Journal(self.root / "journal")
-        self.replayed = self._replay(self.journal.pending())
+        try:
+            self.journal = Journal(self.root / "journal")
+            self.replayed = self._replay(self.journal.pending())
+        except (OSError, ValueError) as exc:
+            self._store = None
+            self._lock.release()
+            raise StoreError(f"cannot replay the journal of the store at {self.root}: {exc}",
+                             hint="free disk space or fix permissions and open it again; "
+                             "the journal stays until it is replayed") from exc
 
     @property
     def version(self) -> str:  # type: ignore[override]

@@ -91,6 +91,13 @@ class SnapshotReader(OxigraphReads):
             return  # keep serving the snapshot we have; try again in a second
         self._store, self._name = store, name
 
+    def pin(self) -> SnapshotReader:
+        """This reader's current snapshot, never switched (for one request)."""
+        store = self._ox()
+        pinned = object.__new__(_Pinned)
+        pinned.root, pinned._store, pinned._name = self.root, store, self._name
+        return pinned
+
     # --- the reader never writes ---------------------------------------------
 
     def _read_only(self) -> StoreError:
@@ -109,3 +116,13 @@ class SnapshotReader(OxigraphReads):
     def publish(self) -> str:
         """Nothing to do: a reader serves what `ldpub load` published."""
         return self.version
+
+
+class _Pinned(SnapshotReader):
+    """A SnapshotReader that does not look for newer snapshots."""
+
+    def _ox(self) -> ox.Store:
+        return self._store
+
+    def pin(self) -> SnapshotReader:
+        return self
