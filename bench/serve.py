@@ -193,7 +193,7 @@ def profile(args: argparse.Namespace, env: dict, ids: list[str]) -> None:
     print(f"{args.profile}, {args.format}: {run(2000):.2f} ms per request (not profiled)")
     profiler = cProfile.Profile()
     profiler.runcall(run, 2000)
-    pstats.Stats(profiler).sort_stats("cumulative").print_stats(30)
+    pstats.Stats(profiler).sort_stats(args.sort).print_stats(30)
 
 
 def main() -> None:
@@ -213,6 +213,7 @@ def main() -> None:
                         help="instead of the HTTP benchmark, cProfile 2,000 requests in process")
     parser.add_argument("--format", choices=sorted(FORMATS), default="ttl",
                         help="format for --profile")
+    parser.add_argument("--sort", default="cumulative", help="cProfile sort key for --profile")
     parser.add_argument("--mapped", action="store_true",
                         help="load with bench/sparql.py's builder (mapping only, no SHACL; "
                         "store bench/out/sparql-N/store, shared with that benchmark)")

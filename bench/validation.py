@@ -1,4 +1,4 @@
-"""Validation throughput: pySHACL one record per run vs batches, on generated records.
+"""Validation throughput: the compiled engine vs pySHACL (one record per run, batches).
 
 Records come from bench/generate.py (shaped like the real PubMed articles
 and MARC books, about 45 triples each), read with the vufind-json reader and
@@ -8,12 +8,15 @@ one core does, unaffected by other processes on a busy machine) and by wall
 time, best of ``--repeat`` runs.
 
 Modes:
-  naive      pyshacl.validate() per record, shapes re-read each call (the baseline)
-  single     ld.validation.Validator, one record per pySHACL run
-  batch-N    ld.validation.Validator with batches of N records
+  naive         pyshacl.validate() per record, shapes re-read each call (the baseline)
+  single        ld.validation.Validator(engine="pyshacl"), one record per pySHACL run
+  batch-N       ld.validation.Validator(engine="pyshacl") with batches of N records
+  fast-N        ld.validation.Validator(engine="fast") (the default) given batches of
+                N records (it checks each record on its own; N only sizes the calls)
 
-Usage: python bench/validation.py [N] [--batches 100,500] [--repeat 3] [--shapes DIR]
-       [--input FILE]   (real records instead of generated ones)
+Usage: python bench/validation.py [N] [--batches 100,500] [--fast-batches 1,100,500]
+       [--repeat 3] [--shapes DIR] [--input FILE] (real records instead of generated ones)
+       [--only-fast]
 """
 
 from __future__ import annotations
@@ -77,21 +80,37 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--naive-n", type=int, default=200, help="records for the naive mode")
     parser.add_argument("--input", help="read records from this file instead of generating")
     parser.add_argument("--shapes", type=Path, help="another shapes directory, to compare")
+    parser.add_argument("--fast-batches", default="1,100,500")
+    parser.add_argument("--only-fast", action="store_true", help="skip the pySHACL modes")
     args = parser.parse_args(argv)
     graphs = mapped(args.n, args.input)
     triples = sum(len(g) for _, g in graphs) / len(graphs)
     print(f"{len(graphs)} records, {triples:.1f} triples each; best of {args.repeat}")
-    shapes_ttl = ld.validation.load_shapes(args.shapes).serialize(format="turtle")
-    rows = [("naive", graphs[:args.naive_n], lambda gs: naive(gs, shapes_ttl))]
-    single = ld.validation.Validator(args.shapes, batch_size=1)
-    rows.append(("single", graphs, single.validate))
-    for size in map(int, args.batches.split(",")):
-        batched = ld.validation.Validator(args.shapes, batch_size=size)
-        rows.append((f"batch-{size}", graphs, batched.validate))
+    rows = [] if args.only_fast else pyshacl_rows(args, graphs)
+    fast = ld.validation.Validator(args.shapes, engine="fast")
+    for size in map(int, args.fast_batches.split(",")):
+        rows.append((f"fast-{size}", graphs, lambda gs, size=size: in_batches(fast, gs, size)))
     print(f"{'mode':<12}{'records':>8}{'rec/s cpu':>12}{'rec/s wall':>12}")
     for name, subset, run in rows:
         cpu, wall = timed(lambda run=run, subset=subset: run(subset), args.repeat)
         print(f"{name:<12}{len(subset):>8}{len(subset) / cpu:>12.0f}{len(subset) / wall:>12.0f}")
+
+
+def pyshacl_rows(args: argparse.Namespace, graphs: list[tuple[str, Graph]]) -> list:
+    shapes_ttl = ld.validation.load_shapes(args.shapes).serialize(format="turtle")
+    rows = [("naive", graphs[:args.naive_n], lambda gs: naive(gs, shapes_ttl))]
+    single = ld.validation.Validator(args.shapes, batch_size=1, engine="pyshacl")
+    rows.append(("single", graphs, single.validate))
+    for size in map(int, args.batches.split(",")):
+        batched = ld.validation.Validator(args.shapes, batch_size=size, engine="pyshacl")
+        rows.append((f"batch-{size}", graphs, batched.validate))
+    return rows
+
+
+def in_batches(validator: ld.validation.Validator, graphs: list[tuple[str, Graph]],
+               size: int) -> None:
+    for start in range(0, len(graphs), size):
+        validator.validate(graphs[start:start + size])
 
 
 if __name__ == "__main__":

@@ -11,7 +11,8 @@ Commands
     ``--rejects`` or the ``rejects`` setting). Shows a progress bar on a
     terminal, then a summary: read, loaded, replaced, rejected, deleted,
     warnings, triples, seconds (``--json``: the same as one JSON object).
-    Publishes a new snapshot for ``ldpub serve`` at the end.
+    Publishes a new snapshot for ``ldpub serve`` at the end (and every
+    minute during a long load).
 ``ldpub validate PATH... [--format human|json|ttl] [--input-format NAME]``
     Dry run: read, map and validate, store nothing. ``human`` names file,
     position, record, property and message of every problem; ``json`` is one
@@ -68,6 +69,7 @@ from ld.formats import get as get_format
 from ld.uris import record_graph
 
 DUMP_FORMATS = ("nt", "nt.gz", "ttl", "nq", "nq.gz", "jsonld")
+PUBLISH_EVERY = 60.0  # seconds: a long load shows up in `ldpub serve` as it goes
 _OVERRIDES = "ldpub.overrides"
 
 
@@ -172,7 +174,8 @@ def load(ctx: click.Context, settings: Settings, paths: tuple[str, ...],
     report = RejectsReport(settings.rejects_path)
     with _open(settings) as store, out.load_progress(out.is_tty() and not as_json) as bar:
         summary = ingest_paths(list(paths), format=input_format, settings=settings,
-                               store=store, progress=bar, rejects=report, jobs=jobs)
+                               store=store, progress=bar, rejects=report, jobs=jobs,
+                               publish_every=PUBLISH_EVERY)
         _publish(store)
     summary.rejects_file = str(report.path)
     if as_json:

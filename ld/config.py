@@ -65,6 +65,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("update_token", "",
             "Bearer token that enables SPARQL Update on /sparql; empty keeps it read-only."),
     Setting("batch_size", 500, "Records per store transaction during a load.", int),
+    Setting("validator", "fast",
+            "SHACL engine: fast (compiled shapes) or pyshacl (the reference; slower)."),
     Setting("rejects", "",
             "File (JSON Lines) where rejected records are reported; empty means "
             "<store>/rejects.jsonl for the embedded store, ./rejects.jsonl otherwise."),
@@ -104,6 +106,7 @@ class Settings:
     license: str
     dump_dir: str
     log_level: str
+    validator: str = "fast"
 
     @property
     def store_is_remote(self) -> bool:

@@ -103,9 +103,12 @@ class _Load:
     """One load's state: counters, the worker pool, the batches in flight."""
 
     def __init__(self, settings: Settings, store: Store, validator: Any, jobs: int,
-                 progress: Progress | None, rejects: RejectsReport) -> None:
+                 progress: Progress | None, rejects: RejectsReport,
+                 publish_every: float | None = None) -> None:
         self.settings, self.store, self.validator = settings, store, validator
         self.jobs, self.progress, self.rejects = jobs, progress, rejects
+        self.publish_every = publish_every
+        self.published = time.monotonic()
         self.summary = Summary(rejects_file=str(rejects.path) if rejects.path else None)
         self.modified = datetime.now(UTC).replace(microsecond=0)
         self.inflight: deque[tuple[str, Future[Any]]] = deque()
@@ -161,11 +164,12 @@ class _Load:
         if self.pool is None and full and self.jobs > 0:
             self.pool = ProcessPoolExecutor(
                 self.jobs, mp_context=pool_context(), initializer=init_worker,
-                initargs=(_shapes_dir(self.validator),))
+                initargs=(_shapes_dir(self.validator),
+                          getattr(self.validator, "engine", self.settings.validator)))
         if self.pool is not None:
             future = self.pool.submit(run_batch, records, self.settings.base_uri, self.modified)
         else:
-            self.validator = self.validator or new_validator()
+            self.validator = self.validator or new_validator(self.settings.validator)
             cpu: dict[str, float] = {}
             future = _done((process_batch(records, self.settings.base_uri, self.modified,
                                           self.validator, cpu), cpu))
@@ -193,7 +197,17 @@ class _Load:
         for stage, seconds in cpu.items():
             self.summary.stages[stage] = self.summary.stages.get(stage, 0.0) + seconds
         self._write(outcomes)
+        self._maybe_publish()
         self._report_progress()
+
+    def _maybe_publish(self) -> None:
+        """During a long load, let `ldpub serve` see the records stored so far."""
+        due = self.publish_every is not None and (
+            time.monotonic() - self.published >= self.publish_every)
+        publish = getattr(self.store, "publish", None)
+        if due and publish is not None:
+            publish()
+            self.published = time.monotonic()
 
     def _timed(self, stage: str, started: float) -> None:
         elapsed = time.perf_counter() - started
@@ -282,6 +296,7 @@ def ingest_items(
     progress: Progress | None = None,
     rejects: str | Path | TextIO | RejectsReport | None = None,
     jobs: int | None = None,
+    publish_every: float | None = None,
 ) -> Summary:
     """Load ``items`` into ``store``; see the module docstring for the rules.
 
@@ -292,11 +307,13 @@ def ingest_items(
     number of worker processes (default: one per CPU; 0: all in this process);
     they start with the first full batch, so a script that calls this must
     guard its entry point with ``if __name__ == "__main__":`` (multiprocessing's
-    rule for the 'forkserver' and 'spawn' start methods).
+    rule for the 'forkserver' and 'spawn' start methods). ``publish_every``
+    (seconds): publish a snapshot for serving at most that often during the
+    load, on stores that have ``publish``; the caller publishes at the end.
     """
     jobs = (os.cpu_count() or 1) if jobs is None else jobs
     report = rejects if isinstance(rejects, RejectsReport) else RejectsReport(rejects)
-    load = _Load(settings, store, validator, jobs, progress, report)
+    load = _Load(settings, store, validator, jobs, progress, report, publish_every)
     try:
         return load.run(items)
     finally:

@@ -136,22 +136,11 @@ class _Mapper:
 
     def agent(self, agent: Agent, prop: URIRef) -> URIRef:
         name = agent.name.strip().rstrip(",;:/ ")
-        family, given = agent.family, agent.given
-        if agent.kind == "person" and not family and ", " in name:
-            family, given = (part.strip() for part in name.split(", ", 1))
         identifiers = [t.agent_identifier(i) for i in agent.identifiers if i.strip()]
-        orcid = next((i.rstrip("/").rsplit("/", 1)[-1] for i in identifiers
-                      if "orcid.org/" in i), None)
         if agent.kind == "organization":
             node = self.organisation(name)
         else:
-            key = orcid or slug(f"{family} {given or ''}" if family else name)
-            node = self.thing("person", key)
-            self.add(node, RDF.type, FOAF.Person)
-            self.add(node, RDF.type, FOAF.Agent)
-            self.lit(FOAF.name, name, node)
-            self.lit(FOAF.familyName, family, node)
-            self.lit(FOAF.givenName, given, node)
+            node = self.person(agent, name, identifiers)
         self.add(self.s, prop, node)
         for ident in identifiers:
             self.add(node, OWL.sameAs, self.iri(ident, "author"))
@@ -160,6 +149,21 @@ class _Mapper:
             relator = t.relator_iri(role)
             if relator is not None:
                 self.add(self.s, relator, node)
+        return node
+
+    def person(self, agent: Agent, name: str, identifiers: list[str]) -> URIRef:
+        """One URI per person: the ORCID when known, else the slug of "family given"."""
+        family, given = agent.family, agent.given
+        if not family and ", " in name:
+            family, given = (part.strip() for part in name.split(", ", 1))
+        orcid = next((i.rstrip("/").rsplit("/", 1)[-1] for i in identifiers
+                      if "orcid.org/" in i), None)
+        node = self.thing("person", orcid or slug(f"{family} {given or ''}" if family else name))
+        self.add(node, RDF.type, FOAF.Person)
+        self.add(node, RDF.type, FOAF.Agent)
+        self.lit(FOAF.name, name, node)
+        self.lit(FOAF.familyName, family, node)
+        self.lit(FOAF.givenName, given, node)
         return node
 
     def organisation(self, name: str) -> URIRef:

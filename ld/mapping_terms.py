@@ -185,6 +185,7 @@ _PMC_URL = re.compile(r"(?:/pmc/articles/|pmc\.ncbi\.nlm\.nih\.gov/articles/)(PM
 _ISBN = re.compile(r"[0-9][0-9\- ]{8,15}[0-9Xx]")
 _ISSN = re.compile(r"(\d{4})-?(\d{3}[\dXx])")
 _IRI_SAFE = ":/?#[]@!$&'()*+,;=%~-._"
+_DOI_SAFE = "/:;()@!$&'*+,=~-._"  # a DOI's "#", "?" and "%" are part of it: encode them
 
 
 def doi_from_url(url: str) -> str | None:
@@ -203,7 +204,7 @@ def doi_iri(doi: str) -> URIRef | None:
     """https://doi.org/ IRI of a syntactically valid DOI (percent-encoded)."""
     if not DOI_SYNTAX.fullmatch(doi):
         return None
-    return URIRef("https://doi.org/" + quote(doi, safe=_IRI_SAFE))
+    return URIRef("https://doi.org/" + quote(doi, safe=_DOI_SAFE))
 
 
 def pmid_from_url(url: str) -> str | None:

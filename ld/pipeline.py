@@ -176,7 +176,7 @@ def validate_paths(
     that name the file and position), :class:`RecordError` for records that
     cannot be read or mapped, and :class:`InputError` for unreadable files.
     """
-    validator = validator or new_validator()
+    validator = validator or new_validator(settings.validator)
     modified = datetime.now(UTC).replace(microsecond=0)
     pending: list[Record] = []
     for item in read_paths(paths, format):
@@ -203,16 +203,16 @@ def _checked(outcomes: Sequence[Outcome]) -> Iterator[Any]:
             yield outcome.report
 
 
-def new_validator() -> Any:
+def new_validator(engine: str = "fast") -> Any:
     from ld.validation import Validator
 
-    return Validator()
+    return Validator(engine=engine)
 
 
 # -- worker processes ---------------------------------------------------------
 
 
-def init_worker(shapes_dir: str | None) -> None:
+def init_worker(shapes_dir: str | None, engine: str = "fast") -> None:
     """Pool initializer: build this worker's Validator once, watch the parent.
 
     If the loading process is killed (SIGKILL), nobody tells the workers;
@@ -221,7 +221,7 @@ def init_worker(shapes_dir: str | None) -> None:
     """
     from ld.validation import Validator
 
-    _WORKER["validator"] = Validator(Path(shapes_dir) if shapes_dir else None)
+    _WORKER["validator"] = Validator(Path(shapes_dir) if shapes_dir else None, engine=engine)
     parent = multiprocessing.parent_process()
     if parent is not None:
         threading.Thread(target=_watch_parent, args=(parent.sentinel,), daemon=True).start()

@@ -30,6 +30,7 @@ QUERY_FORMS = ("SELECT", "CONSTRUCT", "DESCRIBE", "ASK")
 UPDATE_WORDS = frozenset(
     {"INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH"})
 OUTBOUND_WORDS = frozenset({"SERVICE", "LOAD"})  # would make the server fetch a URL
+TRUNCATED_HEADER = "X-Ldpub-Truncated"  # announces a SELECT cut at max_rows (value: max_rows)
 MAX_BODY = 1 << 20  # bytes; a longer query is refused before it is read into the parser
 
 QUERY_TYPE = "application/sparql-query"

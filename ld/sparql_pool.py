@@ -10,7 +10,7 @@ fresh one is started in the background; the request gets
 :class:`ld.errors.QueryTimeout`. Other requests are served meanwhile: the
 waiting thread sleeps in ``poll`` without the GIL.
 
-The hop costs one JSON message out and one message per 256 KiB back over a
+The hop costs one JSON message out and one message per 64 KiB back over a
 Unix socket; docs/benchmarks.md ("SPARQL") measures it against the bare
 Oxigraph server.
 """

@@ -23,7 +23,7 @@ import requests
 
 from ld.config import Settings
 from ld.errors import BadRequest, QueryTimeout, StoreError
-from ld.sparql import Analysis, ProtocolRequest
+from ld.sparql import TRUNCATED_HEADER, Analysis, ProtocolRequest
 from ld.sparql_worker import CappedTsv, _Capped
 from ld.store.base import QueryResponse, Store
 
@@ -81,7 +81,7 @@ def forward(request: ProtocolRequest, analysis: Analysis, formats: Any, *, store
         raise StoreError(f"reading the SPARQL server's answer failed: {e}") from None
     finally:
         response.close()
-    headers = {"X-Ldpub-Truncated": str(settings.max_rows)} if truncated else {}
+    headers = {TRUNCATED_HEADER: str(settings.max_rows)} if truncated else {}
     return QueryResponse("bindings", formats.results.media_type, iter([body]), truncated,
                          headers)
 

@@ -18,11 +18,11 @@ from pathlib import Path
 from ld.config import Settings
 from ld.errors import Overloaded
 from ld.formats import Format
-from ld.sparql import Analysis, ProtocolRequest, with_using
+from ld.sparql import TRUNCATED_HEADER, Analysis, ProtocolRequest, with_using
 from ld.sparql_pool import QueryPool
 from ld.store.base import QueryResponse, Store
 
-TRUNCATED_HEADER = "X-Ldpub-Truncated"
+__all__ = ["TRUNCATED_HEADER", "Formats", "Pools", "run_query", "run_update"]
 
 
 @dataclass(frozen=True)

@@ -20,13 +20,9 @@ from typing import Any
 import pytest
 from werkzeug.serving import make_server
 
-from ld.config import Settings, data_dir, load_settings
+from ld.config import Settings, load_settings
 from ld.model import Record
-from tests.web_records import generated_records
-
-
-def sample_paths() -> list[str]:
-    return sorted(str(p) for p in data_dir("sample").iterdir() if p.is_file())
+from tests.web_records import generated_records, sample_paths
 
 
 def load_records(settings: Settings, records: list[Any], paths: list[str] = ()) -> None:

@@ -115,6 +115,16 @@ def test_duplicates_later_wins_and_deletions(settings: Settings, store) -> None:
     assert store.record_count() == 3
 
 
+def test_publishes_during_a_long_load(settings: Settings, store) -> None:
+    from ld.store import snapshots
+
+    settings = replace(settings, batch_size=2)
+    items = [_record(i, f"p{i}") for i in range(1, 6)]
+    assert snapshots.current(Path(settings.store)) is None
+    check(ingest_items(items, settings=settings, store=store, jobs=0, publish_every=0))
+    assert snapshots.current(Path(settings.store)) is not None
+
+
 def test_rejects_report_for_violations_and_record_errors(settings, store, tmp_path) -> None:
     rejects = tmp_path / "rejects.jsonl"
     bad = RecordError("not a year", Location("mem.jsonl", "record 2", "x", "publishDate"))

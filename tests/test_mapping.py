@@ -303,3 +303,17 @@ def test_unsafe_characters_in_links_are_encoded() -> None:
     assert g.value(URIRef(f"{BASE}id/record/r1"), FOAF.page) == URIRef(
         "http://example.org/a%20b%22c")
 
+
+
+@pytest.mark.parametrize(("value", "doi", "iri"), [
+    ("doi:10.1186/s12913-019-4618-8", "10.1186/s12913-019-4618-8",
+     "https://doi.org/10.1186/s12913-019-4618-8"),
+    ("https://doi.org/10.1000/a#b?c", "10.1000/a#b?c", "https://doi.org/10.1000/a%23b%3Fc"),
+    ("10.1002/(SICI)1097-4571(199806)49:8<693::AID-ASI4>3.0.CO;2-0",
+     "10.1002/(SICI)1097-4571(199806)49:8<693::AID-ASI4>3.0.CO;2-0",
+     "https://doi.org/10.1002/(SICI)1097-4571(199806)49:8%3C693::AID-ASI4%3E3.0.CO;2-0"),
+    ("doi4", "doi4", None),
+])
+def test_dois(value: str, doi: str, iri: str | None) -> None:
+    assert t.clean_doi(value) == doi
+    assert t.doi_iri(doi) == (URIRef(iri) if iri else None)

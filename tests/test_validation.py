@@ -188,9 +188,24 @@ def test_real_vufind_records_map_and_validate_or_are_refused(shared_data: Path,
                 except RecordError as err:
                     assert err.location.record_id == item.id and err.location.field
     assert len(mapped) >= 8
-    for report in validator.validate(mapped):
+    reports = validator.validate(mapped)
+    for report in reports:
         assert all(r.message and r.focus for r in report.results)
         assert report.conforms == (not report.violations)
+    assert [r.to_json() for r in reports] == [validator.validate([g])[0].to_json() for g in mapped]
+
+
+def test_real_marc_records_batched_as_strictly_as_one_by_one(shared_data: Path,
+                                                             validator: Validator) -> None:
+    """The first 150 Library of Congress records: a batch gives each record's own results."""
+    path = shared_data / "marc" / "loc-booksall-2016" / "booksall_2016_part01_sample.mrc"
+    records = [r for r, _ in zip((i for i in read_path(str(path)) if isinstance(i, Record)),
+                                 range(150), strict=False)]
+    graphs = [(r.id, map_record(r, BASE, modified=WHEN)) for r in records]
+    batched = Validator(batch_size=150).validate(graphs)
+    single = [validator.validate([g])[0] for g in graphs]
+    assert [r.to_json() for r in batched] == [r.to_json() for r in single]
+    assert sum(len(r.results) for r in batched) > 0  # the sample has warnings to compare
 
 
 def test_result_on_a_node_only_mentioned_goes_to_the_record_mentioning_it(
@@ -237,3 +252,37 @@ def test_no_shape_is_left_without_targets() -> None:
     for shape in named:
         has_target = any(shapes.value(shape, t) is not None for t in targets)
         assert has_target or shape in used, f"{shape} never runs"
+
+
+def test_generated_corpus_with_shared_people_and_planted_faults(validator: Validator) -> None:
+    """bench/generate.py reuses a small pool of people, journals and subjects, so the
+    records of a batch share many nodes; one in 10 has a planted bad language."""
+    import importlib.util
+    import io
+    import json
+
+    from ld.readers import read_stream
+
+    path = Path(__file__).resolve().parent.parent / "bench" / "generate.py"
+    spec = importlib.util.spec_from_file_location("ldpub_bench_generate", path)
+    assert spec and spec.loader
+    generate = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(generate)
+    lines = "".join(json.dumps(d) + "\n" for d in generate.records(120, seed=3, bad_every=10))
+    items = read_stream(io.BytesIO(lines.encode()), "gen.jsonl", format="vufind-json")
+    graphs = [(r.id, map_record(r, BASE, modified=WHEN)) for r in items if isinstance(r, Record)]
+    batched = Validator(batch_size=120).validate(graphs)
+    single = [validator.validate([g])[0] for g in graphs]
+    assert [r.to_json() for r in batched] == [r.to_json() for r in single]
+    assert sum(not r.conforms for r in batched) == 12
+
+
+def test_turtle_report_keeps_complex_paths(validator: Validator, seed: Record) -> None:
+    reports = _check(validator, dataclasses.replace(seed, creators=[], abstracts=["Short."]))
+    graph = Graph().parse(data=report_graph(reports).serialize(format="turtle"), format="turtle")
+    paths = [graph.value(r, SH.resultPath) for r in graph.objects(None, SH.result)]
+    alternatives = [p for p in paths if graph.value(p, SH.alternativePath) is not None]
+    (alt,) = alternatives
+    assert list(graph.items(graph.value(alt, SH.alternativePath))) == [DCTERMS.creator,
+                                                                       DCTERMS.contributor]
+    assert DCTERMS.abstract in paths

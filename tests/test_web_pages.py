@@ -164,3 +164,18 @@ def test_search_input_is_data_not_sparql_or_html(site, query: str, found: str) -
     assert r.status_code == 200
     assert "<script>alert(1)" not in r.text
     assert found in " ".join(Page(r.text).text)
+
+
+def test_identifier_with_slash_space_and_accent_dereferences(site) -> None:
+    from ld.uris import encode_key
+
+    segment = encode_key("test/odd key é")
+    assert segment == "test%2Fodd%20key%20%C3%A9"
+    r = requests.get(f"{site.url}/id/record/{segment}", headers={"Accept": "text/turtle"},
+                     allow_redirects=False, timeout=10)
+    assert r.status_code == 303 and r.headers["Location"].endswith(f"/doc/record/{segment}")
+    for _ in range(2):  # the second answer comes from the cache
+        doc = requests.get(f"{site.url}/doc/record/{segment}", headers=HTML, timeout=10)
+        assert doc.status_code == 200
+        assert "An odd identifier" in Page(doc.text).text
+    assert doc.headers["Content-Location"] == f"{site.url}/doc/record/{segment}.html"

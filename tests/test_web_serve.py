@@ -23,7 +23,7 @@ import pytest
 import requests
 from rdflib import Graph
 
-from tests.conftest_web import sample_paths
+from tests.web_records import sample_paths
 
 LDPUB = [str(Path(sys.executable).parent / "ldpub")]
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ld.config import data_dir
 from ld.model import Agent, Container, Record, Source, Subject
 
 XSS_TITLE = "<script>alert(1)</script> & </script><b>bold</b>"
@@ -25,4 +26,11 @@ def generated_records() -> list[Record]:
     many = [Record(id=f"test-many-{i:03d}", source=src, formats=["Book"],
                    title=f"Collected works, volume {i}", creators=[Agent(PROLIFIC)],
                    issued=str(1900 + i)) for i in range(MANY)]
-    return [article, xss, *many]
+    odd = Record(id="test/odd key é", source=src, formats=["Book"], title="An odd identifier",
+                 creators=[Agent("Smith, Ann")], issued="1999")
+    return [article, xss, odd, *many]
+
+
+def sample_paths() -> list[str]:
+    """The bundled sample files (ld/sample), as `ldpub demo` loads them."""
+    return sorted(str(p) for p in data_dir("sample").iterdir() if p.is_file())

@@ -1,16 +1,17 @@
-"""The hot path: a record document already in this worker's cache, without Flask.
+"""The hot path: record documents without Flask.
 
 Profiling (docs/benchmarks.md, "Serving") showed that once a representation
 is cached, most of a request's CPU goes to Flask itself (request context,
 routing, response object, after-request hooks), not to ldpub. This WSGI
 layer answers exactly one kind of request on its own: ``GET``/``HEAD
-/doc/record/{id}[.ext]`` without a query string whose negotiated
-representation is in the cache (:func:`ld.describe.cached`). It uses the
+/doc/record/{id}[.ext]`` without a query string, when the negotiated
+representation is in the cache (:func:`ld.describe.cached`) or is not HTML
+(RDF and citations are made by :func:`ld.describe.represent` alone; HTML
+needs Jinja and Flask's request context, so Flask makes it). It uses the
 same negotiation (:func:`ld.formats.negotiate`), the same headers
 (:func:`ld.web.http.document_headers`) and werkzeug's own conditional-request
 test, so the answer is byte-for-byte what the Flask view would send.
-Everything else (a miss, ``?format=``, an error, 406) goes to Flask, which
-fills the cache.
+Everything else (an HTML miss, ``?format=``, an error, 406) goes to Flask.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from werkzeug.http import is_resource_modified
 from werkzeug.wsgi import get_host
 
 from ld import describe, formats, uris
-from ld.errors import NotAcceptable
+from ld.errors import LdpubError, NotAcceptable
 from ld.web.context import EXTENSION
 from ld.web.http import BROWSER_DEFAULT, EXPOSED, document_headers, split_suffix
 from ld.web.pages import RECORD_FORMATS
@@ -64,7 +65,13 @@ class FastPath:
                                     accept=environ.get("HTTP_ACCEPT"))
         except NotAcceptable:
             return None
-        rep = describe.cached(self.holder.get(), "record", key, fmt)
+        store = self.holder.get()
+        rep = describe.cached(store, "record", key, fmt)
+        if rep is None and fmt.kind != "html":  # RDF and citations need no Flask to be made
+            try:
+                rep = describe.represent(store, self.base, "record", key, fmt)
+            except LdpubError:
+                return None  # Flask answers the error in the negotiated format
         if rep is None:
             return None
         root = f"{environ['wsgi.url_scheme']}://{get_host(environ)}{environ.get('SCRIPT_NAME', '')}"

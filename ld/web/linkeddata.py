@@ -32,7 +32,7 @@ def _kind(kind: str) -> str:
     return kind
 
 
-@bp.route("/id/<kind>/<key>")
+@bp.route("/id/<kind>/<path:key>")  # keys may hold "/" (sent as %2F)
 def thing(kind: str, key: str) -> Response:
     """303 See Other from the thing to the document about it."""
     target = f"{request.script_root}/doc/{_kind(kind)}/{uris.encode_key(key)}"
@@ -50,7 +50,7 @@ def _page_arg() -> int:
     return int(raw)
 
 
-@bp.route("/doc/<kind>/<name>")
+@bp.route("/doc/<kind>/<path:name>")
 def document(kind: str, name: str) -> Response:
     """The document about a thing, in the negotiated representation."""
     offered = pages.RECORD_FORMATS if _kind(kind) == "record" else pages.THING_FORMATS

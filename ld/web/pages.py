@@ -13,6 +13,8 @@ from typing import Any
 
 import pyoxigraph as ox
 from flask import Flask, render_template, request
+from jinja2 import pass_context
+from jinja2.runtime import Context
 from markupsafe import Markup
 
 from ld import formats, jsonld, labels
@@ -23,14 +25,20 @@ RDF_FORMATS = formats.formats_of("rdf")
 RECORD_FORMATS = (formats.get("html"), *RDF_FORMATS, *formats.formats_of("citation"))
 THING_FORMATS = (formats.get("html"), *RDF_FORMATS)
 RDF_TYPE = labels.expand("rdf:type")
-SHOWN_ABOVE = {labels.expand("dcterms:abstract"), labels.expand("bibo:abstract")}  # long texts
+# Shown in their own sections of the record page (the table lists everything else).
+SHOWN_ABOVE = {labels.expand(c) for c in (
+    "dcterms:abstract", "bibo:abstract", "dcterms:title", "dcterms:creator", "bibo:authorList",
+    "dcterms:contributor", "dcterms:issued", "dcterms:subject", "bibo:doi", "bibo:pmid",
+    "ldpub:pmcid", "bibo:isbn", "bibo:issn", "bibo:volume", "bibo:issue", "bibo:pageStart",
+    "bibo:pageEnd", "dcterms:publisher", "dcterms:language", "foaf:page", "rdf:type")}
 
 
-def href(iri: str) -> str:
+@pass_context
+def href(context: Context, iri: str) -> str:
     """A link to ``iri``: root-relative when it is one of ours, else unchanged."""
-    base = get_settings().base_uri
+    base = context["base_uri"]
     if iri.startswith(base):
-        return request.script_root + "/" + iri[len(base):]
+        return context["root"] + "/" + iri[len(base):]
     return iri
 
 
@@ -56,14 +64,17 @@ def install(app: Flask) -> None:
 
     @app.context_processor
     def _site() -> dict[str, Any]:
-        return {"site_title": get_settings().dataset_title}
+        settings = get_settings()
+        return {"site_title": settings.dataset_title, "base_uri": settings.base_uri,
+                "root": request.script_root}
 
 
 def statements(document: Document) -> list[tuple[str, list[tuple[str, str | None]]]]:
     """(property label, [(text, link or None)]) for every statement about the thing."""
     rows: dict[str, list[tuple[str, str | None]]] = {}
+    skip = SHOWN_ABOVE if document.kind == "record" else ()
     for pred, objs in document.index.by_s.get(document.thing, {}).items():
-        if pred in SHOWN_ABOVE:
+        if pred in skip:
             continue
         values = rows.setdefault(labels.label(pred), [])
         for o in objs:

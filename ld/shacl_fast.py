@@ -1,0 +1,233 @@
+"""A SHACL Core engine compiled once from the shapes graph: the fast validation path.
+
+pySHACL re-reads shape parameters from the shapes graph and goes through
+rdflib's triple-pattern machinery for every lookup; for records of some 50
+triples that overhead, not the checking, is what limits ingest (about 700
+records/s per core, docs/benchmarks.md "Validation"). Here the shapes are
+read once into :class:`Shape` objects holding plain Python checks
+(:mod:`ld.shacl_checks`), and each record graph is indexed once into dicts
+(:class:`ld.shacl_paths.Data`), so validating is a walk over the shapes.
+
+Sound by construction: compiling audits every ``sh:`` property in the shapes
+graph and raises :class:`UnsupportedShapes` for any it does not implement
+(SPARQL constraints, sh:closed, value ranges, qualified shapes, ...) instead of
+skipping it, and for anything where pySHACL (the reference) and this engine
+could differ: a reporting shape without exactly one sh:message (pySHACL would
+then write messages of its own), a Warning or Info shape inside sh:or / sh:not /
+sh:node (pySHACL's conformance there depends on allowed severities), recursive
+shapes. tests/test_validation_fast.py checks both engines give the same
+results on every real record and on planted violations of every constraint.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection
+from dataclasses import dataclass, field
+
+from rdflib import RDF, RDFS, Graph, Literal, URIRef
+from rdflib.namespace import SH
+from rdflib.term import Node
+
+from ld.shacl_checks import BUILDERS, SHAPE_PARAMETERS, Check
+from ld.shacl_paths import Data, PathFn, UnsupportedShapes, compile_path
+from ld.shacl_report import Result, described, path_text
+
+__all__ = ["FastValidator", "UnsupportedShapes"]
+
+TARGETS = (SH.targetNode, SH.targetClass, SH.targetSubjectsOf, SH.targetObjectsOf)
+# sh: properties that are not constraints, or are read by the compiler itself
+STRUCTURE = {*TARGETS, SH.path, SH.property, SH.severity, SH.message, SH.deactivated, SH.flags,
+             SH.name, SH.description, SH.order, SH.group, SH.defaultValue,
+             SH.alternativePath, SH.inversePath, SH.zeroOrMorePath, SH.oneOrMorePath,
+             SH.zeroOrOnePath}
+SEVERITIES = {SH.Violation: "Violation", SH.Warning: "Warning", SH.Info: "Info"}
+
+
+@dataclass(eq=False)
+class Shape:
+    """One shape, compiled: its checks, nested property shapes and result fields."""
+
+    node: Node
+    severity: str
+    message: str | None
+    path: PathFn | None  # None: a node shape, whose only value node is the focus node
+    path_node: Node | None
+    path_label: str | None
+    path_triples: tuple
+    checks: list[Check] = field(default_factory=list)
+    properties: list[Shape] = field(default_factory=list)
+    deactivated: bool = False
+
+    def values(self, data: Data, focus: Node) -> Collection[Node]:
+        return (focus,) if self.path is None else self.path(data, focus)
+
+    def result(self, focus: Node, value: Node | None) -> Result:
+        return Result(
+            severity=self.severity, focus=str(focus), path=self.path_label,  # type: ignore[arg-type]
+            value=None if value is None else str(value), message=self.message or "",
+            shape=str(self.node) if isinstance(self.node, URIRef) else None,
+            nodes=(focus, self.path_node, value), path_triples=self.path_triples)
+
+
+Targets = Callable[[Data], set[Node]]
+
+
+class FastValidator:
+    """Every shape with targets in a shapes graph, compiled; :meth:`check` validates a graph."""
+
+    def __init__(self, shapes: Graph) -> None:
+        self.sg = shapes
+        _audit(shapes)
+        self._compiled: dict[Node, Shape] = {}
+        self._compiling: set[Node] = set()
+        self.top: list[tuple[Shape, Targets]] = []
+        for node in sorted(_targeted(shapes), key=str):
+            shape = self._compile(node)
+            _require_messages(shape)
+            self.top.append((shape, _targets(shapes, node)))
+
+    def check(self, graph: Graph) -> list[Result]:
+        """Every result of validating ``graph`` against every shape."""
+        data = Data(graph)
+        out: list[Result] = []
+        for shape, targets in self.top:
+            if not shape.deactivated:
+                for focus in targets(data):
+                    _evaluate(shape, data, focus, out)
+        return out
+
+    def _compile(self, node: Node) -> Shape:
+        if node in self._compiled:
+            return self._compiled[node]
+        if node in self._compiling:
+            raise UnsupportedShapes(f"recursive shapes (through {node}) are not supported")
+        self._compiling.add(node)
+        sg = self.sg
+        shape = _header(sg, node)
+        for parameter in sorted({p for p in sg.predicates(node) if p in BUILDERS}):
+            if parameter in SHAPE_PARAMETERS:
+                for member in _members(sg, node, parameter):
+                    _require_violation(self._compile(member))
+            shape.checks.append(BUILDERS[parameter](sg, node, self._conforms_node))
+        shape.properties = [self._compile(p) for p in sorted(sg.objects(node, SH.property))]
+        self._compiling.discard(node)
+        self._compiled[node] = shape
+        return shape
+
+    def _conforms_node(self, node: Node, data: Data, value: Node) -> bool:
+        return _conforms(self._compiled[node], data, value)
+
+
+def _evaluate(shape: Shape, data: Data, focus: Node, out: list[Result]) -> None:
+    values = shape.values(data, focus)
+    for check in shape.checks:
+        for value in check(data, focus, values):
+            out.append(shape.result(focus, value))
+    for prop in shape.properties:
+        if not prop.deactivated:
+            for value in values:
+                _evaluate(prop, data, value, out)
+
+
+def _conforms(shape: Shape, data: Data, focus: Node) -> bool:
+    """Whether ``focus`` conforms to ``shape`` (members of sh:or, sh:node, ...)."""
+    if shape.deactivated:
+        return True
+    values = shape.values(data, focus)
+    if any(any(True for _ in check(data, focus, values)) for check in shape.checks):
+        return False
+    return all(_conforms(prop, data, v) for prop in shape.properties for v in values)
+
+
+def _header(sg: Graph, node: Node) -> Shape:
+    """Severity, message, path and sh:deactivated of a shape."""
+    severities = list(sg.objects(node, SH.severity)) or [SH.Violation]
+    messages = list(sg.objects(node, SH.message))
+    paths = list(sg.objects(node, SH.path))
+    deactivated = list(sg.objects(node, SH.deactivated))
+    if len(severities) != 1 or severities[0] not in SEVERITIES:
+        raise UnsupportedShapes(f"{node}: sh:severity must be one of sh:Violation, sh:Warning, "
+                                "sh:Info")
+    if len(paths) > 1 or len(deactivated) > 1 or (
+            paths and (node, RDF.type, SH.NodeShape) in sg):
+        raise UnsupportedShapes(f"{node}: a shape has at most one sh:path and sh:deactivated, "
+                                "and a sh:NodeShape none")
+    if deactivated and not isinstance(deactivated[0].toPython(), bool):  # type: ignore[union-attr]
+        raise UnsupportedShapes(f"{node}: sh:deactivated must be true or false")
+    path = paths[0] if paths else None
+    return Shape(
+        node=node, severity=SEVERITIES[severities[0]],  # type: ignore[index]
+        message=str(messages[0]) if len(messages) == 1 else None,
+        path=compile_path(sg, path) if path is not None else None, path_node=path,
+        path_label=path_text(sg, path),
+        path_triples=tuple(described(sg, path)) if path is not None and not isinstance(
+            path, URIRef) else (),
+        deactivated=bool(deactivated and deactivated[0].toPython()))  # type: ignore[union-attr]
+
+
+def _members(sg: Graph, node: Node, parameter: URIRef) -> list[Node]:
+    values = list(sg.objects(node, parameter))
+    if parameter in (SH.node, SH["not"]):
+        return values
+    return [member for value in values for member in sg.items(value)]
+
+
+def _require_violation(shape: Shape) -> None:
+    """Shapes checked for conformance only must not depend on pySHACL's allowed severities."""
+    if shape.severity != "Violation" or any(p.severity != "Violation" for p in shape.properties):
+        raise UnsupportedShapes(f"{shape.node}: a shape used in sh:or/sh:and/sh:xone/sh:not/"
+                                "sh:node must have severity sh:Violation (as its properties)")
+
+
+def _require_messages(shape: Shape) -> None:
+    """A shape that reports results needs one sh:message, as pySHACL would then use it."""
+    if shape.checks and shape.message is None:
+        raise UnsupportedShapes(f"{shape.node}: needs exactly one sh:message for the fast "
+                                "engine (pySHACL would write a message of its own)")
+    for prop in shape.properties:
+        _require_messages(prop)
+
+
+def _audit(sg: Graph) -> None:
+    """Refuse any sh: property this engine does not implement."""
+    known = STRUCTURE | set(BUILDERS)
+    for s, p, _o in sg:
+        if str(p).startswith(str(SH)) and p not in known:
+            raise UnsupportedShapes(
+                f"the shapes use {p} (on {s}), which the fast engine does not implement: "
+                "use the pyshacl engine (setting validator=pyshacl, LDPUB_VALIDATOR)")
+
+
+def _targeted(sg: Graph) -> set[Node]:
+    """Shapes pySHACL runs on their own: explicit targets, or implicit class targets."""
+    explicit = {s for t in TARGETS for s in sg.subjects(t, None)}
+    classes = {RDFS.Class, *sg.subjects(RDFS.subClassOf, RDFS.Class)}
+    shapes = {*sg.subjects(RDF.type, SH.NodeShape), *sg.subjects(RDF.type, SH.PropertyShape),
+              *sg.subjects(SH.property, None), *sg.objects(None, SH.property),
+              *sg.subjects(SH.node, None), *sg.objects(None, SH.node)}
+    implicit = {s for s in shapes if any(t in classes for t in sg.objects(s, RDF.type))}
+    return explicit | implicit
+
+
+def _targets(sg: Graph, node: Node) -> Targets:
+    """The focus nodes of a shape in a data graph, as SHACL (and pySHACL) finds them."""
+    nodes = set(sg.objects(node, SH.targetNode))
+    classes = set(sg.objects(node, SH.targetClass))
+    if any(t in {RDFS.Class, *sg.subjects(RDFS.subClassOf, RDFS.Class)}
+           for t in sg.objects(node, RDF.type)):
+        classes.add(node)
+    subjects_of = list(sg.objects(node, SH.targetSubjectsOf))
+    objects_of = list(sg.objects(node, SH.targetObjectsOf))
+    if any(isinstance(n, Literal) for n in (*classes, *subjects_of, *objects_of)):
+        raise UnsupportedShapes(f"{node}: a target class or property must not be a literal")
+
+    def focus(data: Data) -> set[Node]:
+        found = set(nodes)
+        for cls in classes:
+            found |= data.instances(cls)
+        for p in subjects_of:
+            found.update(s for s, _ in data.by_pred.get(p, ()))
+        for p in objects_of:
+            found.update(o for _, o in data.by_pred.get(p, ()))
+        return found
+    return focus

@@ -1,0 +1,154 @@
+"""One record graph indexed for SHACL lookups, and SHACL property paths compiled
+to functions over it (the data side of :mod:`ld.shacl_fast`).
+
+rdflib answers every ``graph.objects(s, p)`` through its generic triple
+pattern machinery; a record graph has only some 40-70 triples, so reading
+them once into plain dicts and answering every lookup from those is what
+makes the compiled engine fast. Paths follow pySHACL's
+``value_nodes_from_path`` (the reference), including its reading of
+``sh:zeroOrMorePath`` (the focus node itself is always a value).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection, Iterable
+
+from rdflib import RDF, RDFS, Graph, URIRef
+from rdflib.namespace import SH
+from rdflib.term import BNode, Node
+
+EMPTY: dict = {}
+
+
+class UnsupportedShapes(ValueError):
+    """The shapes use SHACL the compiled engine does not implement.
+
+    Raised while compiling, never while validating: the fast engine either
+    checks every constraint exactly or refuses to start.
+    """
+
+
+class Data:
+    """One data graph, indexed once: subject -> predicate -> objects, and by predicate."""
+
+    __slots__ = ("_inverse", "_supers", "by_pred", "out")
+
+    def __init__(self, graph: Graph) -> None:
+        out: dict[Node, dict[Node, list[Node]]] = {}
+        by_pred: dict[Node, list[tuple[Node, Node]]] = {}
+        for s, p, o in graph:
+            props = out.get(s)
+            if props is None:
+                props = out[s] = {}
+            values = props.get(p)
+            if values is None:
+                props[p] = [o]
+            else:
+                values.append(o)
+            pairs = by_pred.get(p)
+            if pairs is None:
+                by_pred[p] = [(s, o)]
+            else:
+                pairs.append((s, o))
+        self.out, self.by_pred = out, by_pred
+        self._inverse: dict[Node, dict[Node, list[Node]]] | None = None
+        self._supers: dict[Node, set[Node]] = {}
+
+    def objects(self, s: Node, p: Node) -> Collection[Node]:
+        """Distinct objects (a graph holds each triple once)."""
+        return self.out.get(s, EMPTY).get(p, ())
+
+    def subjects(self, p: Node, o: Node) -> Collection[Node]:
+        if self._inverse is None:
+            inverse: dict[Node, dict[Node, list[Node]]] = {}
+            for pred, pairs in self.by_pred.items():
+                for s, obj in pairs:
+                    inverse.setdefault(obj, {}).setdefault(pred, []).append(s)
+            self._inverse = inverse
+        return self._inverse.get(o, EMPTY).get(p, ())
+
+    def superclasses(self, cls: Node) -> set[Node]:
+        """``cls`` and everything it is rdfs:subClassOf, transitively, in this graph."""
+        found = self._supers.get(cls)
+        if found is None:
+            found = _closure(cls, lambda c: self.objects(c, RDFS.subClassOf))
+            self._supers[cls] = found
+        return found
+
+    def is_instance(self, node: Node, cls: Node) -> bool:
+        """SHACL's "SHACL instance": rdf:type/rdfs:subClassOf* ``cls``."""
+        return any(t == cls or cls in self.superclasses(t) for t in self.objects(node, RDF.type))
+
+    def instances(self, cls: Node) -> set[Node]:
+        subclasses = _closure(cls, lambda c: self.subjects(RDFS.subClassOf, c)) \
+            if RDFS.subClassOf in self.by_pred else {cls}
+        return {s for s, o in self.by_pred.get(RDF.type, ()) if o in subclasses}
+
+
+def _closure(start: Node, step: Callable[[Node], Iterable[Node]]) -> set[Node]:
+    seen, todo = {start}, [start]
+    while todo:
+        for nxt in step(todo.pop()):
+            if nxt not in seen:
+                seen.add(nxt)
+                todo.append(nxt)
+    return seen
+
+
+PathFn = Callable[[Data, Node], Collection[Node]]
+
+
+def compile_path(sg: Graph, path: Node) -> PathFn:
+    """A function giving the distinct value nodes of ``path`` from a focus node."""
+    if isinstance(path, URIRef):
+        return lambda data, focus: data.out.get(focus, EMPTY).get(path, ())
+    if not isinstance(path, BNode):
+        raise UnsupportedShapes(f"a SHACL path must be an IRI or a blank node, not {path!r}")
+    kinds = {p for p in sg.predicates(path) if p != RDF.rest}
+    if len(kinds) != 1:
+        raise UnsupportedShapes(f"unreadable SHACL path {path} (properties: {sorted(kinds)})")
+    (kind,) = kinds
+    if kind == RDF.first:
+        return _sequence([compile_path(sg, p) for p in sg.items(path)], path)
+    inner = sg.value(path, kind)
+    if kind == SH.alternativePath:
+        return _alternative([compile_path(sg, p) for p in sg.items(inner)], path)
+    if kind == SH.inversePath and isinstance(inner, URIRef):
+        return lambda data, focus: data.subjects(inner, focus)
+    if kind in _REPEATS:
+        return _repeat(compile_path(sg, inner), *_REPEATS[kind])
+    raise UnsupportedShapes(f"SHACL path {kind} of {inner!r} is not supported by the fast "
+                            "engine (only inverses of IRIs); use the pyshacl engine")
+
+
+_REPEATS = {SH.zeroOrMorePath: (True, True), SH.oneOrMorePath: (False, True),
+            SH.zeroOrOnePath: (True, False)}
+
+
+def _sequence(parts: list[PathFn], node: Node) -> PathFn:
+    if len(parts) < 2:
+        raise UnsupportedShapes(f"a sequence path needs two or more steps: {node}")
+
+    def values(data: Data, focus: Node) -> set[Node]:
+        current: set[Node] = {focus}
+        for part in parts:
+            current = {v for c in current for v in part(data, c)}
+        return current
+    return values
+
+
+def _alternative(parts: list[PathFn], node: Node) -> PathFn:
+    if len(parts) < 2:
+        raise UnsupportedShapes(f"an alternative path needs two or more members: {node}")
+    return lambda data, focus: {v for part in parts for v in part(data, focus)}
+
+
+def _repeat(step: PathFn, zero: bool, many: bool) -> PathFn:
+    def values(data: Data, focus: Node) -> set[Node]:
+        found = set(step(data, focus))
+        if many:
+            found = {n for start in found for n in _closure(start, lambda n: step(data, n))}
+        if zero:
+            found.add(focus)
+        return found
+    return values
