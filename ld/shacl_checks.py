@@ -27,6 +27,9 @@ from ld.shacl_paths import Data, UnsupportedShapes
 if TYPE_CHECKING:
     from ld.shacl_fast import Shape
 
+# rdflib namespace attribute lookups cost a function call each: read them once
+_LITERAL, _DATATYPE, _LANGSTRING, _STRING = RDFS.Literal, RDFS.Datatype, RDF.langString, XSD.string
+_PLAIN = (None, _LANGSTRING, _STRING)
 Check = Callable[[Data, Node, Collection[Node]], Iterable[Node | None]]
 Conforms = Callable[["Shape", Data, Node], bool]
 
@@ -81,13 +84,13 @@ def _datatype_ok(v: Node, rule: Node) -> bool:
         return False
     if v.datatype == rule:
         return getattr(v, "ill_typed", None) is not True and _actual(v, rule)
-    if rule == RDFS.Literal:
+    if rule == _LITERAL:
         return True
-    if rule == RDFS.Datatype and v.datatype:
+    if rule == _DATATYPE and v.datatype:
         return True
-    if v.datatype is None and v.language is None and rule == XSD.string:
+    if v.datatype is None and v.language is None and rule == _STRING:
         return _actual(v, rule)
-    return bool(rule == RDF.langString and v.language and _actual(v, rule))
+    return bool(rule == _LANGSTRING and v.language and _actual(v, rule))
 
 
 def _actual(v: Literal, rule: Node) -> bool:
@@ -105,8 +108,7 @@ def node_kind(sg: Graph, shape: Node, _: Conforms) -> Check:
 
 def _text(v: Node) -> str:
     """pySHACL's value_node_to_string: the lexical form (str of a term)."""
-    if isinstance(v, Literal) and v.value is not None and v.datatype in (None, RDF.langString,
-                                                                          XSD.string):
+    if isinstance(v, Literal) and v.value is not None and v.datatype in _PLAIN:
         return str(v.value)
     return str(v)
 

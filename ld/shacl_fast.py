@@ -80,19 +80,22 @@ class FastValidator:
         _audit(shapes)
         self._compiled: dict[Node, Shape] = {}
         self._compiling: set[Node] = set()
-        self.top: list[tuple[Shape, Targets]] = []
+        groups: dict[tuple, list[Shape]] = {}  # shapes with the same targets share focus nodes
         for node in sorted(_targeted(shapes), key=str):
             shape = self._compile(node)
             _require_messages(shape)
-            self.top.append((shape, _targets(shapes, node)))
+            if not shape.deactivated:
+                groups.setdefault(_target_spec(shapes, node), []).append(shape)
+        self.top = [(_targets(*spec), group) for spec, group in groups.items()]
 
     def check(self, graph: Graph) -> list[Result]:
         """Every result of validating ``graph`` against every shape."""
         data = Data(graph)
         out: list[Result] = []
-        for shape, targets in self.top:
-            if not shape.deactivated:
-                for focus in targets(data):
+        for targets, group in self.top:
+            focus_nodes = targets(data)
+            for shape in group:
+                for focus in focus_nodes:
                     _evaluate(shape, data, focus, out)
         return out
 
@@ -109,7 +112,8 @@ class FastValidator:
                 for member in _members(sg, node, parameter):
                     _require_violation(self._compile(member))
             shape.checks.append(BUILDERS[parameter](sg, node, self._conforms_node))
-        shape.properties = [self._compile(p) for p in sorted(sg.objects(node, SH.property))]
+        shape.properties = [self._compile(p)
+                            for p in sorted(sg.objects(node, SH.property), key=str)]
         self._compiling.discard(node)
         self._compiled[node] = shape
         return shape
@@ -149,9 +153,10 @@ def _header(sg: Graph, node: Node) -> Shape:
         raise UnsupportedShapes(f"{node}: sh:severity must be one of sh:Violation, sh:Warning, "
                                 "sh:Info")
     if len(paths) > 1 or len(deactivated) > 1 or (
-            paths and (node, RDF.type, SH.NodeShape) in sg):
+            paths and (node, RDF.type, SH.NodeShape) in sg) or (
+            not paths and (node, RDF.type, SH.PropertyShape) in sg):
         raise UnsupportedShapes(f"{node}: a shape has at most one sh:path and sh:deactivated, "
-                                "and a sh:NodeShape none")
+                                "a sh:PropertyShape one sh:path and a sh:NodeShape none")
     if deactivated and not isinstance(deactivated[0].toPython(), bool):  # type: ignore[union-attr]
         raise UnsupportedShapes(f"{node}: sh:deactivated must be true or false")
     path = paths[0] if paths else None
@@ -174,9 +179,11 @@ def _members(sg: Graph, node: Node, parameter: URIRef) -> list[Node]:
 
 def _require_violation(shape: Shape) -> None:
     """Shapes checked for conformance only must not depend on pySHACL's allowed severities."""
-    if shape.severity != "Violation" or any(p.severity != "Violation" for p in shape.properties):
+    if shape.severity != "Violation":
         raise UnsupportedShapes(f"{shape.node}: a shape used in sh:or/sh:and/sh:xone/sh:not/"
                                 "sh:node must have severity sh:Violation (as its properties)")
+    for prop in shape.properties:
+        _require_violation(prop)
 
 
 def _require_messages(shape: Shape) -> None:
@@ -209,22 +216,27 @@ def _targeted(sg: Graph) -> set[Node]:
     return explicit | implicit
 
 
-def _targets(sg: Graph, node: Node) -> Targets:
-    """The focus nodes of a shape in a data graph, as SHACL (and pySHACL) finds them."""
-    nodes = set(sg.objects(node, SH.targetNode))
+def _target_spec(sg: Graph, node: Node) -> tuple[frozenset, ...]:
+    """A shape's targets: nodes, classes (implicit ones too), subjects-of, objects-of."""
     classes = set(sg.objects(node, SH.targetClass))
     if any(t in {RDFS.Class, *sg.subjects(RDFS.subClassOf, RDFS.Class)}
            for t in sg.objects(node, RDF.type)):
         classes.add(node)
-    subjects_of = list(sg.objects(node, SH.targetSubjectsOf))
-    objects_of = list(sg.objects(node, SH.targetObjectsOf))
-    if any(isinstance(n, Literal) for n in (*classes, *subjects_of, *objects_of)):
+    spec = (frozenset(sg.objects(node, SH.targetNode)), frozenset(classes),
+            frozenset(sg.objects(node, SH.targetSubjectsOf)),
+            frozenset(sg.objects(node, SH.targetObjectsOf)))
+    if any(isinstance(n, Literal) for n in spec[1] | spec[2] | spec[3]):
         raise UnsupportedShapes(f"{node}: a target class or property must not be a literal")
+    return spec
 
+
+def _targets(nodes: frozenset, classes: frozenset, subjects_of: frozenset,
+             objects_of: frozenset) -> Targets:
+    """The focus nodes of a target spec in a data graph, as SHACL (and pySHACL) finds them."""
     def focus(data: Data) -> set[Node]:
         found = set(nodes)
         for cls in classes:
-            found |= data.instances(cls)
+            found.update(data.instances(cls))
         for p in subjects_of:
             found.update(s for s, _ in data.by_pred.get(p, ()))
         for p in objects_of:

@@ -17,21 +17,25 @@ from rdflib import RDF, RDFS, Graph, URIRef
 from rdflib.namespace import SH
 from rdflib.term import BNode, Node
 
+from ld.errors import LdpubError
+
 EMPTY: dict = {}
+TYPE, SUBCLASS = RDF.type, RDFS.subClassOf  # rdflib namespace lookups cost a call each
 
 
-class UnsupportedShapes(ValueError):
+class UnsupportedShapes(LdpubError, ValueError):
     """The shapes use SHACL the compiled engine does not implement.
 
     Raised while compiling, never while validating: the fast engine either
-    checks every constraint exactly or refuses to start.
+    checks every constraint exactly or refuses to start (the CLI prints the
+    message and exits 2).
     """
 
 
 class Data:
     """One data graph, indexed once: subject -> predicate -> objects, and by predicate."""
 
-    __slots__ = ("_inverse", "_supers", "by_pred", "out")
+    __slots__ = ("_inverse", "_supers", "_typed", "by_pred", "out")
 
     def __init__(self, graph: Graph) -> None:
         out: dict[Node, dict[Node, list[Node]]] = {}
@@ -53,6 +57,7 @@ class Data:
         self.out, self.by_pred = out, by_pred
         self._inverse: dict[Node, dict[Node, list[Node]]] | None = None
         self._supers: dict[Node, set[Node]] = {}
+        self._typed: dict[Node, list[Node]] | None = None
 
     def objects(self, s: Node, p: Node) -> Collection[Node]:
         """Distinct objects (a graph holds each triple once)."""
@@ -71,18 +76,24 @@ class Data:
         """``cls`` and everything it is rdfs:subClassOf, transitively, in this graph."""
         found = self._supers.get(cls)
         if found is None:
-            found = _closure(cls, lambda c: self.objects(c, RDFS.subClassOf))
+            found = _closure(cls, lambda c: self.objects(c, SUBCLASS))
             self._supers[cls] = found
         return found
 
     def is_instance(self, node: Node, cls: Node) -> bool:
         """SHACL's "SHACL instance": rdf:type/rdfs:subClassOf* ``cls``."""
-        return any(t == cls or cls in self.superclasses(t) for t in self.objects(node, RDF.type))
+        return any(t == cls or cls in self.superclasses(t) for t in self.objects(node, TYPE))
 
-    def instances(self, cls: Node) -> set[Node]:
-        subclasses = _closure(cls, lambda c: self.subjects(RDFS.subClassOf, c)) \
-            if RDFS.subClassOf in self.by_pred else {cls}
-        return {s for s, o in self.by_pred.get(RDF.type, ()) if o in subclasses}
+    def instances(self, cls: Node) -> Collection[Node]:
+        if SUBCLASS in self.by_pred:
+            subclasses = _closure(cls, lambda c: self.subjects(SUBCLASS, c))
+            return {s for s, o in self.by_pred.get(TYPE, ()) if o in subclasses}
+        if self._typed is None:
+            typed: dict[Node, list[Node]] = {}
+            for s, o in self.by_pred.get(TYPE, ()):
+                typed.setdefault(o, []).append(s)
+            self._typed = typed
+        return self._typed.get(cls, ())
 
 
 def _closure(start: Node, step: Callable[[Node], Iterable[Node]]) -> set[Node]:

@@ -18,6 +18,7 @@ Oxigraph server.
 from __future__ import annotations
 
 import atexit
+import contextlib
 import json
 import logging
 import os
@@ -123,8 +124,12 @@ class QueryPool:
 
     def _spawn_later(self) -> None:
         """Start a replacement in the background so the next query does not wait for it."""
-        threading.Thread(target=lambda: self._checkin(WorkerProcess()),
-                         name="ldpub-sparql-spawn", daemon=True).start()
+        if self._closed:
+            return
+        # RuntimeError: the interpreter is shutting down; the next query starts one
+        with contextlib.suppress(RuntimeError):
+            threading.Thread(target=lambda: self._checkin(WorkerProcess()),
+                             name="ldpub-sparql-spawn", daemon=True).start()
 
     def close(self) -> None:
         with self._lock:

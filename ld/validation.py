@@ -47,6 +47,7 @@ from rdflib.namespace import SH
 from rdflib.term import Node
 
 from ld.config import data_dir
+from ld.errors import LdpubError
 from ld.shacl_fast import FastValidator
 from ld.shacl_report import (
     ALIAS,
@@ -89,8 +90,9 @@ class Validator:
     def __init__(self, shapes_dir: Path | None = None, batch_size: int = BATCH_SIZE,
                  engine: str = "fast") -> None:
         if engine not in ENGINES:
-            raise ValueError(f"unknown validator engine {engine!r}: use one of "
-                             f"{', '.join(ENGINES)} (setting validator, LDPUB_VALIDATOR)")
+            raise LdpubError(f"unknown validator engine {engine!r}",
+                             hint=f"use one of {', '.join(ENGINES)} (--validator, "
+                                  "LDPUB_VALIDATOR)")
         self.shapes_dir, self.engine = shapes_dir, engine
         self.shapes = load_shapes(shapes_dir)
         self.batch_size = batch_size

@@ -17,13 +17,14 @@ from pathlib import Path
 
 import pyshacl
 import pytest
+import rdflib
 from pyshacl.constraints import ALL_CONSTRAINT_PARAMETERS, CONSTRAINT_PARAMETERS_MAP
-from rdflib import RDF, XSD, BNode, Graph, Literal, URIRef
+from rdflib import RDF, BNode, Graph, Literal, URIRef
 from rdflib.namespace import SH
 from rdflib.term import Node
 
 from ld.config import data_dir
-from ld.errors import InputError, RecordError
+from ld.errors import InputError, LdpubError, RecordError
 from ld.mapping import map_record
 from ld.model import Agent, Record
 from ld.readers import read_path
@@ -168,14 +169,15 @@ def bad_values(shape: Node, parameter: URIRef, rng: random.Random, sure: bool) -
     if parameter == SH.maxCount:
         return [Literal(f"extra {i}") for i in range(int(arg) + 1)]
     if parameter == SH.nodeKind:
-        return [pick([Literal("text"), Literal("1", datatype=XSD.integer)])
+        return [pick([Literal("text"), Literal("1", datatype=rdflib.XSD.integer)])
                 if arg in (SH.IRI, SH.BlankNodeOrIRI) else pick([iri, blank])]
     if parameter == SH.minLength:
         return [Literal("x" * (int(arg) - 1), lang=pick([None, "en"]))]
     if parameter in (SH.datatype, SH["or"]):
         return [pick([Literal("planted value"), Literal(rng.choice(BAD_TEXT)), iri,
-                      Literal("20x9", datatype=XSD.gYear), Literal("2019-13", datatype=XSD.date),
-                      Literal("2019", datatype=XSD.integer)])]
+                      Literal("20x9", datatype=rdflib.XSD.gYear),
+                      Literal("2019-13", datatype=rdflib.XSD.date),
+                      Literal("2019", datatype=rdflib.XSD.integer)])]
     if parameter == SH["class"]:
         return [pick([iri, blank, Literal("an agent")])]
     return [pick([Literal("planted value"), Literal(rng.choice(BAD_TEXT)), iri, blank])]
@@ -248,6 +250,16 @@ def test_planted_corpus_same_results(bases: list[Graph], seed: int, fast: Valida
     assert sum(not r["conforms"] for r in reports) > len(graphs) // 2
 
 
+def test_pyshacl_batches_as_strict_as_one_record_per_run(bases: list[Graph],
+                                                         reference: Validator) -> None:
+    """The reference itself: merged batches (with aliases for shared nodes) give each
+    planted record exactly its own one-record pySHACL results."""
+    graphs = corpus(bases, 4, 60)
+    single = Validator(engine="pyshacl", batch_size=1)
+    assert [r.to_json() for r in reference.validate(graphs)] == \
+        [r.to_json() for r in single.validate(graphs)]
+
+
 def test_generated_records_same_results(fast: Validator, reference: Validator) -> None:
     """bench/generate.py's records (shared people, one in 7 with a bad language)."""
     import importlib.util
@@ -305,7 +317,7 @@ def test_unsupported_shapes_are_refused(tmp_path: Path, body: str) -> None:
 
 
 def test_unknown_engine_is_refused() -> None:
-    with pytest.raises(ValueError, match="pyshacl"):
+    with pytest.raises(LdpubError, match="pyshacl"):
         Validator(engine="quick")
 
 
@@ -338,7 +350,7 @@ def _random_graph(rng: random.Random) -> Graph:
     nodes = [URIRef(f"{ex}n{i}") for i in range(4)] + [URIRef(f"{ex}v"), BNode()]
     values = [*nodes, Literal("w"), Literal("ab"), Literal("abcd"), Literal(7),
               Literal("Bob", lang="en"), Literal("bob", lang="en-GB"), Literal("x", lang="de"),
-              Literal(""), Literal("1", datatype=XSD.integer)]
+              Literal(""), Literal("1", datatype=rdflib.XSD.integer)]
     preds = [URIRef(ex + p) for p in ("p", "q", "label", "next")]
     graph = Graph()
     for _ in range(rng.randint(3, 14)):
@@ -361,3 +373,17 @@ def test_other_components_same_results_as_pyshacl(tmp_path: Path) -> None:
     reports = _same(fast, reference, graphs)
     shapes_hit = {r["shape"] for report in reports for r in report["results"]}
     assert len(shapes_hit) >= 11, shapes_hit
+
+
+@pytest.mark.parametrize(("engine", "code"), [("fast", 0), ("pyshacl", 0), ("quick", 2)])
+def test_validator_setting_reaches_the_cli(tmp_path: Path, engine: str, code: int) -> None:
+    from click.testing import CliRunner
+
+    from ld.cli import main
+
+    sample = str(data_dir("sample") / "pubmed-6839263.txt")
+    result = CliRunner().invoke(main, ["validate", "--format", "json", sample],
+                                env={"LDPUB_VALIDATOR": engine,
+                                     "LDPUB_STORE": str(tmp_path / "store")})
+    assert result.exit_code == code, result.output
+    assert ('"conforms": true' in result.output) == (code == 0)
