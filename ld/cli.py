@@ -52,59 +52,23 @@ Exit codes
 
 from __future__ import annotations
 
-import functools
 import gzip
 import json
 import sys
-from collections.abc import Callable
 from contextlib import ExitStack
 from typing import Any, BinaryIO
 
 import click
 
 from ld import cli_output as out
-from ld.config import SETTINGS, Setting, Settings, data_dir, load_settings
+from ld.cli_settings import OVERRIDES, settings_options, with_settings
+from ld.config import Settings, data_dir, load_settings
 from ld.errors import LdpubError, NotFound
 from ld.formats import get as get_format
 from ld.uris import record_graph
 
 DUMP_FORMATS = ("nt", "nt.gz", "ttl", "nq", "nq.gz", "jsonld")
 PUBLISH_EVERY = 60.0  # seconds: a long load shows up in `ldpub serve` as it goes
-_OVERRIDES = "ldpub.overrides"
-
-
-def _option(setting: Setting) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    """A click option for one row of the settings table (None when not given)."""
-    help_text = f"{setting.help} [env: {setting.env}; default: {setting.default!r}]"
-    if setting.type not in (str, int, float):  # booleans
-        return click.option(f"{setting.flag}/--no-{setting.flag[2:]}", setting.name,
-                            default=None, help=help_text)
-    types = {str: click.STRING, int: click.INT, float: click.FLOAT}
-    return click.option(setting.flag, setting.name, type=types[setting.type], default=None,
-                        metavar=setting.name.upper(), help=help_text)
-
-
-def settings_options(func: Callable[..., Any]) -> Callable[..., Any]:
-    for setting in reversed(SETTINGS):
-        func = _option(setting)(func)
-    return func
-
-
-def with_settings(func: Callable[..., Any]) -> Callable[..., Any]:
-    """Add the settings flags to a command and resolve them once into ``settings``."""
-
-    @settings_options
-    @functools.wraps(func)
-    def wrapper(**kwargs: Any) -> Any:
-        ctx = click.get_current_context()
-        given = {s.name: kwargs.pop(s.name) for s in SETTINGS}
-        overrides = {**ctx.meta.get(_OVERRIDES, {}),
-                     **{k: v for k, v in given.items() if v is not None}}
-        return func(settings=load_settings(**overrides), **kwargs)
-
-    return wrapper
-
-
 class LdpubGroup(click.Group):
     """Turns LdpubError into its located message on stderr and its exit code."""
 
@@ -126,7 +90,7 @@ class LdpubGroup(click.Group):
 def main(ctx: click.Context, **overrides: Any) -> None:
     """Group-level settings become ``ctx.obj`` (for commands such as harvest)."""
     given = {k: v for k, v in overrides.items() if v is not None}
-    ctx.meta[_OVERRIDES] = given
+    ctx.meta[OVERRIDES] = given
     ctx.obj = load_settings(**given)
 
 
@@ -316,6 +280,6 @@ def demo(settings: Settings, debug: bool) -> None:
     run(settings, debug=debug)
 
 
-from ld.cli_harvest import harvest  # noqa: E402 - needs with_settings above
+from ld.cli_harvest import harvest  # noqa: E402 - registered after the core commands
 
 main.add_command(harvest)

@@ -16,6 +16,7 @@ from typing import Any
 import click
 
 from ld import cli_output as out
+from ld.cli_settings import with_settings
 from ld.config import Settings
 
 
@@ -23,6 +24,17 @@ def _url(_ctx: click.Context, _param: click.Parameter, value: str) -> str:
     if not value.startswith(("http://", "https://")):
         raise click.BadParameter(f"{value!r} is not an http(s) URL of an OAI-PMH repository")
     return value
+
+
+def _apply(options: tuple[Any, ...]) -> Any:
+    """Apply click decorators in --help order."""
+
+    def decorate(func: Any) -> Any:
+        for option in reversed(options):
+            func = option(func)
+        return func
+
+    return decorate
 
 
 _OPTIONS = (  # in --help order
@@ -77,27 +89,13 @@ def _harvest(ctx: click.Context, settings: Settings, url: str, metadata_prefix: 
     ctx.exit(result.exit_code)
 
 
-def _build() -> click.Command:
-    """The click command, built on first use (see :func:`__getattr__`)."""
-    from ld.cli import with_settings
-
-    if "harvest" in globals():  # built meanwhile by ld.cli's own import of this module
-        return globals()["harvest"]  # type: ignore[no-any-return]
-    command = click.pass_context(_harvest)
-    command = with_settings(command)
-    for option in reversed(_OPTIONS):
-        command = option(command)
-    return click.command("harvest")(command)
-
-
-def __getattr__(name: str) -> Any:
-    """``harvest`` is built lazily: it needs ``ld.cli.with_settings`` and ld.cli imports
-    this module, so building it at import time would fail whenever this module is
-    imported before ld.cli."""
-    if name == "harvest":
-        globals()["harvest"] = command = _build()
-        return command
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+@click.command("harvest")
+@_apply(_OPTIONS)
+@with_settings
+@click.pass_context
+def harvest(ctx: click.Context, settings: Settings, **options: Any) -> None:
+    """Harvest an OAI-PMH repository (ListRecords) into the store, incrementally."""
+    _harvest(ctx, settings, **options)
 
 
 def _describe(result: Any) -> str:

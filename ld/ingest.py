@@ -1,12 +1,11 @@
 """The load pipeline: read -> map -> validate -> store, in batches.
 
-The main process reads items and hands batches to a pool of worker
-processes that map and validate them (:mod:`ld.pipeline`); one thread of the
-main process writes the finished batches to the store, so reading, mapping,
-validating and writing all overlap. At most ``2 * jobs + 1`` batches are with
-the workers and two with the store thread, so memory stays flat however long
-the input is, and batches are written in input order, so a later version of
-a record (or a deletion) always wins over an earlier one.
+The main process reads items and writes to the store; mapping and
+validation (the expensive part) run batch by batch in a pool of worker
+processes (:mod:`ld.pipeline`). At most ``2 * jobs + 1`` batches are in
+flight, so memory stays flat however long the input is, and batches are
+written in input order, so a later version of a record (or a deletion)
+always wins over an earlier one.
 
 Accounting: ``read == loaded + rejected + deleted`` for every load.
 
@@ -31,7 +30,7 @@ import os
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime
@@ -56,7 +55,6 @@ from ld.rejects import RejectsReport, error_entry, violation_entry
 from ld.store.base import RecordGraph, Store
 from ld.uris import record_graph
 
-STAGES = ("read", "receive", "map", "validate", "store")
 __all__ = ["Item", "Progress", "Summary", "ingest_items", "ingest_paths", "read_paths",
            "validate_paths"]
 
@@ -111,12 +109,7 @@ class _Load:
         self.jobs, self.progress, self.rejects = jobs, progress, rejects
         self.publish_every = publish_every
         self.published = time.monotonic()
-        # one thread writes to the store, in order, while this one reads and hands
-        # batches to the workers: store writes overlap mapping and validation
-        self.writer = ThreadPoolExecutor(1, thread_name_prefix="ldpub-store")
-        self.writes: deque[Future[None]] = deque()
-        self.summary = Summary(rejects_file=str(rejects.path) if rejects.path else None,
-                               stages=dict.fromkeys(STAGES, 0.0))
+        self.summary = Summary(rejects_file=str(rejects.path) if rejects.path else None)
         self.modified = datetime.now(UTC).replace(microsecond=0)
         self.inflight: deque[tuple[str, Future[Any]]] = deque()
         self.pool: ProcessPoolExecutor | None = None
@@ -132,7 +125,7 @@ class _Load:
             except StopIteration:
                 break
             except InputError as err:  # the stream broke: keep what came before
-                self._hand_over(self._input_error, err)
+                self._input_error(err)
                 break
             finally:
                 self._timed("read", started)
@@ -141,13 +134,11 @@ class _Load:
             self._submit(pending, full=False)
         while self.inflight:
             self._write_oldest()
-        while self.writes:
-            self.writes.popleft().result()
         return self._tick()
 
     def _take(self, item: Item | InputError, pending: list[Record]) -> list[Record]:
         if isinstance(item, InputError):
-            self._hand_over(self._input_error, item)
+            self._input_error(item)
             return pending
         self.summary.read += 1
         if isinstance(item, Record):
@@ -161,7 +152,7 @@ class _Load:
                 pending = []
             self._enqueue("delete", _done([item]))
         elif isinstance(item, RecordError):
-            self._hand_over(self._reject_error, item)
+            self._reject_error(item)
         return pending
 
     def _submit(self, records: list[Record], *, full: bool) -> None:
@@ -200,30 +191,13 @@ class _Load:
                              hint="see the log above; memory may have run out") from err
         self._timed("receive", started)
         if kind == "delete":
-            self._hand_over(self._apply_deletions, result)
-        else:
-            self._hand_over(self._apply_batch, *result)
-
-    def _hand_over(self, work: Callable[..., None], *args: Any) -> None:
-        """Queue ``work`` for the store thread; at most two pieces wait there.
-
-        Every change to the counters and the rejects report happens on that
-        thread (except ``read`` and the main thread's own timings), so they
-        need no lock; its errors (StoreError) surface here, on the next call.
-        """
-        self.writes.append(self.writer.submit(work, *args))
-        while self.writes and (len(self.writes) > 2 or self.writes[0].done()):
-            self.writes.popleft().result()
-
-    def _apply_batch(self, outcomes: Sequence[Outcome], cpu: dict[str, float]) -> None:
+            self._delete(result)
+            return self._report_progress()
+        outcomes, cpu = result
         for stage, seconds in cpu.items():
             self.summary.stages[stage] = self.summary.stages.get(stage, 0.0) + seconds
         self._write(outcomes)
         self._maybe_publish()
-        self._report_progress()
-
-    def _apply_deletions(self, deletions: list[Deletion]) -> None:
-        self._delete(deletions)
         self._report_progress()
 
     def _maybe_publish(self) -> None:
@@ -308,7 +282,6 @@ class _Load:
                        stages=dict(self.summary.stages))
 
     def close(self) -> None:
-        self.writer.shutdown(wait=True, cancel_futures=True)
         if self.pool is not None:
             self.pool.shutdown(wait=True, cancel_futures=True)
         self.rejects.close()

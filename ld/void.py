@@ -38,9 +38,14 @@ def dataset_iri(base: str) -> str:
 
 
 def entity_count(store: Store, base: str) -> int:
-    """Distinct subjects in our URI space (records, people, subjects, journals, ...)."""
-    rows = store.select("SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o "
-                        f"FILTER(isIRI(?s) && STRSTARTS(STR(?s), {_lit(base + 'id/')})) }} }}")
+    """Typed things in our URI space (records, people, subjects, journals, ...).
+
+    Every thing the mapping mints has an rdf:type, so counting typed subjects
+    reads only the type triples: counting distinct subjects of every triple
+    took 157 s at 100,000 records, this takes about a second.
+    """
+    rows = store.select("SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { GRAPH ?g { ?s a ?c } "
+                        f"FILTER(isIRI(?s) && STRSTARTS(STR(?s), {_lit(base + 'id/')})) }}")
     return int(rows[0]["n"]) if rows else 0
 
 

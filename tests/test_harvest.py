@@ -245,7 +245,7 @@ def test_cli_harvest_failure_exit_code(provider: Provider, tmp_path: Path) -> No
 
 
 def test_command_module_imports_in_any_order() -> None:
-    """ld.cli imports ld.cli_harvest and the command needs ld.cli: either may come first."""
+    """ld.cli registers ld.cli_harvest's command; neither import order may break it."""
     for first, then in (("ld.cli_harvest", "ld.cli"), ("ld.cli", "ld.cli_harvest")):
         code = (f"import {first}, {then}, ld.cli_harvest as h, ld.cli as c; "
                 "assert h.harvest is c.main.commands['harvest']")

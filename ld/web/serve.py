@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import logging
 import os
+import threading
 from typing import Any
 
 from gunicorn.app.base import BaseApplication
@@ -57,10 +58,30 @@ def _warm_worker(worker: Any) -> None:
     app = worker.wsgi
     with app.app_context():
         try:
-            get_store()
+            store = get_store()
         except Exception as err:  # the first request will report it properly
             logging.getLogger("ldpub.serve").warning("store not ready yet: %s", err)
+            return
     labels.preload()
+    settings = app.config["LDPUB"]
+    threading.Thread(target=_prime, args=(store, settings), name="prime home page",
+                     daemon=True).start()
+
+
+def _prime(store: Any, settings: Settings) -> None:
+    """Compute the whole-dataset listings of the home page in the background.
+
+    They scan the store (seconds at 100,000 records) and are cached per
+    store version; doing it now spares the first visitor the wait.
+    """
+    from ld import browse, void
+
+    try:
+        browse.class_counts(store)
+        browse.recent(store, settings.base_uri)
+        void.describe(store, settings)
+    except Exception as err:  # only a warm-up: the page computes it again if needed
+        logging.getLogger("ldpub.serve").warning("could not prime the home page: %s", err)
 
 
 def run(settings: Settings, debug: bool = False) -> None:
