@@ -37,8 +37,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TextIO
 
+from rdflib.namespace import OWL
+
 from ld.config import Settings
 from ld.errors import InputError, LdpubError, RecordError
+from ld.identity import IdentityLinker
 from ld.model import Deletion, Record
 from ld.pipeline import (
     Item,
@@ -53,7 +56,7 @@ from ld.pipeline import (
 )
 from ld.rejects import RejectsReport, error_entry, violation_entry
 from ld.store.base import RecordGraph, Store
-from ld.uris import record_graph
+from ld.uris import record_graph, record_uri
 
 __all__ = ["Item", "Progress", "Summary", "ingest_items", "ingest_paths", "read_paths",
            "validate_paths"]
@@ -113,6 +116,7 @@ class _Load:
         self.modified = datetime.now(UTC).replace(microsecond=0)
         self.inflight: deque[tuple[str, Future[Any]]] = deque()
         self.pool: ProcessPoolExecutor | None = None
+        self.linker = IdentityLinker(store)
         self.started = time.perf_counter()
 
     def run(self, items: Iterable[Item | InputError]) -> Summary:
@@ -226,11 +230,14 @@ class _Load:
                 self.summary.warnings += sum(
                     1 for r in outcome.report.results if r.severity == "Warning")
         latest = {o.graph_iri: o for o in good}  # the later version of an id wins
+        started = time.perf_counter()
+        self._link(latest.values())
+        self._timed("link", started)
         while latest:
             started = time.perf_counter()
             try:
                 result = self.store.write_records(
-                    [RecordGraph(o.record_id, o.graph_iri or "", o.graph)
+                    [RecordGraph(o.record_id, o.graph_iri or "", nquads=o.nquads)
                      for o in latest.values()])
                 break
             except RecordError as err:  # the store refused one record before writing any
@@ -241,7 +248,27 @@ class _Load:
             return
         self.summary.loaded += len(good)
         self.summary.replaced += result.replaced + len(good) - len(latest)
-        self.summary.triples += result.triples or sum(len(o.graph) for o in latest.values())
+        self.summary.triples += result.triples or sum(o.triples for o in latest.values())
+
+    def _link(self, outcomes: Iterable[Outcome]) -> None:
+        """Identity across sources: a record sharing a DOI/PMID/PMCID/ISBN with an
+        earlier one says owl:sameAs that first record (see :mod:`ld.identity`).
+
+        Done here, after validation, because only this process sees every record
+        in load order; the link is one more N-Quads line in the record's graph.
+        No shape constrains owl:sameAs between records, so it cannot change a
+        validation result.
+        """
+        base = self.settings.base_uri
+        for o in outcomes:
+            if not o.keys or o.nquads is None:
+                continue
+            subject = record_uri(base, o.record_id)
+            first = self.linker.link_keys(o.keys, subject)
+            if first:
+                line = f"<{subject}> <{OWL.sameAs}> <{first}> <{o.graph_iri}> .\n"
+                o.nquads += line.encode()
+                o.triples += 1
 
     def _drop_unstorable(self, err: RecordError, latest: dict[str | None, Outcome],
                          good: list[Outcome]) -> list[Outcome]:

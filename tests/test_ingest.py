@@ -296,3 +296,53 @@ def _wait_for_writes(store: Path, proc: subprocess.Popen, limit: float) -> bool:
             return True
         time.sleep(0.05)
     return False
+
+
+PUBMED_ARTICLE = b"""<?xml version="1.0"?><PubmedArticleSet><PubmedArticle><MedlineCitation>
+<PMID Version="1">31703678</PMID><Article><Journal><Title>BMC health services research</Title>
+</Journal><ArticleTitle>Partnering with patients in quality improvement.</ArticleTitle>
+</Article></MedlineCitation><PubmedData><ArticleIdList>
+<ArticleId IdType="pubmed">31703678</ArticleId>
+<ArticleId IdType="doi">10.1186/S12913-019-4618-8</ArticleId>
+</ArticleIdList></PubmedData></PubmedArticle></PubmedArticleSet>"""
+VUFIND_ARTICLE = {
+    "id": "vufind-article-1", "title": "Partnering with patients in quality improvement",
+    "format": ["Article"], "author": ["Doe, Jane"], "publishDate": ["2019"],
+    "language": ["English"], "doi_str_mv": ["10.1186/s12913-019-4618-8"],
+    "container_title": "BMC health services research",
+}
+
+
+@pytest.mark.parametrize("one_load", [True, False], ids=["one load", "two loads"])
+def test_same_article_from_two_sources_is_linked(settings, store, tmp_path: Path,
+                                                 one_load: bool) -> None:
+    """VuFind JSON first, PubMed XML later: the later record says owl:sameAs the first."""
+    from rdflib.namespace import OWL
+
+    vufind = tmp_path / "vufind.json"
+    vufind.write_text(json.dumps([VUFIND_ARTICLE]))
+    pubmed = tmp_path / "pubmed.xml"
+    pubmed.write_bytes(PUBMED_ARTICLE)
+    loads = [[str(vufind), str(pubmed)]] if one_load else [[str(vufind)], [str(pubmed)]]
+    for paths in loads:
+        summary = check(ingest_paths(paths, settings=settings, store=store, jobs=0))
+        assert summary.rejected == 0, summary
+    base = settings.base_uri
+    first = URIRef(record_uri(base, "vufind-article-1"))
+    [later_id] = [r.id for r in read_paths([str(pubmed)]) if isinstance(r, Record)]
+    later = URIRef(record_uri(base, later_id))
+    assert (later, OWL.sameAs, first) in store.graph(record_graph(base, later_id))
+    assert not list(store.graph(record_graph(base, "vufind-article-1")).triples(
+        (first, OWL.sameAs, later)))
+    # loading the first again adds no link: it is still the first
+    check(ingest_paths([str(vufind)], settings=settings, store=store, jobs=0))
+    assert (first, OWL.sameAs, None) not in _records_only(store, base, "vufind-article-1")
+
+
+def _records_only(store, base: str, record_id: str):
+    """The record's graph without the DOI sameAs link the mapper itself adds."""
+    graph = store.graph(record_graph(base, record_id))
+    for triple in list(graph.triples((None, None, None))):
+        if str(triple[2]).startswith("https://doi.org/"):
+            graph.remove(triple)
+    return graph

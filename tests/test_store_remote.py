@@ -13,6 +13,10 @@ import pytest
 import requests
 from store_contract import *  # noqa: F403 - the shared behaviour table
 from store_contract import expected_version, make_record
+from test_store_embedded import (  # the N-Quads hand-over, same behaviour
+    test_bad_nquads_change_nothing,  # noqa: F401
+    test_nquads_records_are_stored_like_graphs,  # noqa: F401
+)
 
 from ld.config import load_settings
 from ld.errors import StoreError

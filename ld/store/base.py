@@ -23,11 +23,18 @@ from rdflib.term import Node
 
 @dataclass
 class RecordGraph:
-    """A mapped, validated record ready to be stored."""
+    """A mapped, validated record ready to be stored.
+
+    Either ``graph`` (rdflib) or ``nquads`` (the record's triples as N-Quads
+    lines in the named graph ``graph_iri``, as the load pipeline's workers
+    write them: cheaper to pass between processes and to store than a graph).
+    When both are given, ``nquads`` is what is stored.
+    """
 
     record_id: str
     graph_iri: str
-    graph: Graph
+    graph: Graph | None = None
+    nquads: bytes | None = None
 
 
 @dataclass

@@ -16,6 +16,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from ld.errors import Location, RecordError, StoreError
+from ld.store.base import RecordGraph
 
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 _CACHE_MAX = 50_000
@@ -61,6 +62,31 @@ def graph_quads(graph: Graph, graph_iri: str, record_id: str | None = None) -> l
         raise RecordError(f"cannot store the record's RDF: {exc} in {bad}",
                           Location(record_id=record_id),
                           hint="the mapping produced an invalid IRI or literal") from exc
+
+
+def record_quads(record: RecordGraph) -> list[ox.Quad]:
+    """The quads a RecordGraph stands for: its N-Quads parsed (in Rust), or its graph.
+
+    The N-Quads must put every quad in the record's own graph: a record
+    never writes into another record's graph. Raises RecordError naming the
+    record for text that does not parse (an IRI with a space, say).
+    """
+    if record.nquads is None:
+        if record.graph is None:
+            raise StoreError(f"record {record.record_id} has neither a graph nor N-Quads")
+        return graph_quads(record.graph, record.graph_iri, record.record_id)
+    try:
+        quads = list(ox.parse(record.nquads, ox.RdfFormat.N_QUADS))
+    except SyntaxError as exc:
+        raise RecordError(f"cannot store the record's RDF: {exc}",
+                          Location(record_id=record.record_id),
+                          hint="the mapping produced an invalid IRI or literal") from exc
+    own = named(record.graph_iri)
+    if any(q.graph_name != own for q in quads):
+        raise RecordError(f"the record's N-Quads write outside its graph <{record.graph_iri}>",
+                          Location(record_id=record.record_id),
+                          hint="this is a bug in ldpub's pipeline; please report it")
+    return quads
 
 
 def _valid(triple: tuple[Node, Node, Node]) -> bool:

@@ -32,7 +32,7 @@ import pyoxigraph as ox
 from ld.errors import BadRequest, StoreError
 from ld.store import snapshots
 from ld.store.base import RecordGraph, WriteResult
-from ld.store.convert import graph_quads, named
+from ld.store.convert import named, record_quads
 from ld.store.journal import Entry, Journal
 from ld.store.lock import StoreLock
 from ld.store.oxstore import OxigraphReads
@@ -88,12 +88,15 @@ class EmbeddedStore(OxigraphReads):
         if not batch:
             return WriteResult()
         by_graph = {r.graph_iri: r for r in batch}  # a record twice: the last one wins
-        quads = {iri: graph_quads(r.graph, iri, r.record_id) for iri, r in by_graph.items()}
+        quads = {iri: record_quads(r) for iri, r in by_graph.items()}
         every = [q for qs in quads.values() for q in qs]
+        # the workers' N-Quads are the journal entry as they are: no re-serialising
+        body = (b"".join(r.nquads for r in by_graph.values())  # type: ignore[misc]
+                if all(r.nquads is not None for r in by_graph.values()) else every)
         with self._mutex:
             self._mark_unpublished()
             try:
-                entry = self.journal.write(list(quads), every)
+                entry = self.journal.write(list(quads), body)
             except OSError as exc:  # nothing was applied: the store is as it was
                 raise StoreError(f"cannot write the journal in {self.journal.dir}: {exc}",
                                  hint="free disk space or fix permissions, then load again"

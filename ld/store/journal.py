@@ -55,14 +55,20 @@ class Journal:
     def _files(self) -> list[Path]:
         return sorted(self.dir.glob("*.nq"), key=lambda p: int(p.stem))
 
-    def write(self, graphs: Sequence[str], quads: Iterable[ox.Quad]) -> Entry:
-        """Commit a batch to disk before the store is touched; returns the entry."""
+    def write(self, graphs: Sequence[str], quads: Iterable[ox.Quad] | bytes) -> Entry:
+        """Commit a batch to disk before the store is touched; returns the entry.
+
+        ``quads`` may be N-Quads text already (what the load's workers send).
+        """
         path = self.dir / f"{self._next:012d}.nq"
         tmp = path.with_suffix(".tmp")
         with open(tmp, "wb") as f:
             f.write(MAGIC.encode())
             f.write("".join(f"{_GRAPH}{g}>\n" for g in graphs).encode())
-            ox.serialize(quads, f, ox.RdfFormat.N_QUADS)
+            if isinstance(quads, bytes):
+                f.write(quads)
+            else:
+                ox.serialize(quads, f, ox.RdfFormat.N_QUADS)
             f.flush()
             os.fsync(f.fileno())
         os.replace(tmp, path)

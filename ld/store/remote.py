@@ -42,7 +42,7 @@ from ld.errors import BadRequest, NotAcceptable, StoreError
 from ld.namespaces import PREFIXES
 from ld.store import results
 from ld.store.base import QueryResponse, RecordGraph, Store, WriteResult
-from ld.store.convert import from_ox, graph_quads, triples_to_graph
+from ld.store.convert import from_ox, record_quads, triples_to_graph
 from ld.store.oxstore import has_dataset_clause, rdf_format, write_answer
 
 VERSION_SECONDS = 10
@@ -117,7 +117,7 @@ class RemoteStore(Store):
         if not batch:
             return WriteResult()
         by_graph = {r.graph_iri: r for r in batch}
-        quads = {iri: graph_quads(r.graph, iri, r.record_id) for iri, r in by_graph.items()}
+        quads = {iri: record_quads(r) for iri, r in by_graph.items()}
         existing = self._existing(by_graph)
         parts = [f"DROP SILENT GRAPH <{g}> ;\n" for g in by_graph]
         parts.append("INSERT DATA {\n")

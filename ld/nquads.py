@@ -1,0 +1,71 @@
+"""A minimal N-Quads writer for rdflib terms: how workers hand records to the store.
+
+Why not pickled rdflib graphs: unpickling them cost the loading process about
+1.1 ms per record, more than mapping them in the workers (docs/benchmarks.md,
+"Ingest"). N-Quads bytes cross the process boundary for free, the embedded
+store's journal entry is those bytes as they are, and pyoxigraph parses them
+in Rust. Why not rdflib's serialiser: it is several times slower than this
+(it re-derives every term's N3 form through generic code paths).
+
+The output follows the N-Quads grammar (https://www.w3.org/TR/n-quads/):
+literals escape ``\\``, ``"``, line feed and carriage return (everything else
+may stay as UTF-8); IRIs are written as they are (the mapping already
+percent-encodes what IRIs may not hold; the store rejects, naming the record,
+any it cannot parse); blank nodes keep rdflib's labels, which are ``N`` plus
+a random uuid4, so two records never share a blank node. A blank node label
+with characters N-Quads does not allow is hex-encoded.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from rdflib import BNode, Literal, URIRef
+from rdflib.term import Node
+
+_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+_ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"})
+_LABEL = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]*(?<!\.)")
+_CACHE_MAX = 100_000
+_iris: dict[str, str] = {}
+
+
+def term(node: Node) -> str:
+    """One rdflib term in N-Quads syntax."""
+    if type(node) is URIRef:  # the common case first: most terms are IRIs
+        text = _iris.get(node)
+        if text is None:
+            if len(_iris) >= _CACHE_MAX:
+                _iris.clear()
+            text = _iris[node] = f"<{node}>"
+        return text
+    if isinstance(node, Literal):
+        return literal(node)
+    if isinstance(node, BNode):
+        return blank(node)
+    if isinstance(node, URIRef):
+        return f"<{node}>"
+    raise ValueError(f"cannot write RDF term {node!r} ({type(node).__name__}) as N-Quads")
+
+
+def literal(node: Literal) -> str:
+    lexical = str(node).translate(_ESCAPES)
+    if node.language:
+        return f'"{lexical}"@{node.language}'
+    datatype = node.datatype
+    if datatype is not None and str(datatype) != _XSD_STRING:
+        return f'"{lexical}"^^{term(datatype)}'
+    return f'"{lexical}"'
+
+
+def blank(node: BNode) -> str:
+    label = str(node)
+    return f"_:{label}" if _LABEL.fullmatch(label) else f"_:x{label.encode().hex()}"
+
+
+def serialize(triples: Iterable[tuple[Node, Node, Node]], graph_iri: str) -> bytes:
+    """The triples as N-Quads lines in the named graph ``graph_iri``."""
+    tail = f" <{graph_iri}> .\n"
+    return "".join([f"{term(s)} {term(p)} {term(o)}{tail}" for s, p, o in triples]
+                   ).encode("utf-8")
