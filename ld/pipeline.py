@@ -155,7 +155,13 @@ def _settle(outcome: Outcome, triples: Any, report: Any) -> None:
         return
     outcome.report = report
     if report.conforms:
-        outcome.nquads = serialize(triples, outcome.graph_iri or "")
+        try:
+            outcome.nquads = serialize(triples, outcome.graph_iri or "")
+        except ValueError as err:  # a term the store would refuse: this record only
+            outcome.error = (f"cannot store the record's RDF: {err}",
+                             _located(Location(), None, outcome),
+                             "the mapping produced an invalid IRI or literal")
+            return
         outcome.triples = len(triples)
         outcome.keys = triple_keys(triples)
 
@@ -262,7 +268,11 @@ def run_batch(records: Sequence[Record], base: str, modified: datetime
               ) -> tuple[list[Outcome], dict[str, float]]:
     """Entry point in a worker process: the outcomes and the CPU seconds they took."""
     cpu: dict[str, float] = {}
-    return process_batch(records, base, modified, cpu=cpu), cpu
+    outcomes = process_batch(records, base, modified, cpu=cpu)
+    for outcome in outcomes:  # an empty report of a stored record tells the loader nothing
+        if outcome.ok and outcome.report is not None and not outcome.report.results:
+            outcome.report = None
+    return outcomes, cpu
 
 
 def pool_context() -> multiprocessing.context.BaseContext:

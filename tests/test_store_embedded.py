@@ -374,3 +374,35 @@ def test_bad_nquads_change_nothing(store) -> None:
             store.write_records([_as_nquads(make_record(1, version=2)), bad])
         assert caught.value.location.record_id == "r3"
         assert [expected_version(store, i) for i in (1, 2, 3)] == [0, 0, None]
+
+
+def test_a_fresh_batch_the_loader_refuses_is_rolled_back(store) -> None:
+    """New records bulk-loaded unparsed: bad bytes leave none of the batch, and name it."""
+    store.write_records([make_record(1)])
+    good = [_as_nquads(make_record(i)) for i in (2, 3)]
+    g4 = make_record(4).graph_iri
+    bad = RecordGraph("r4", g4, nquads=f'<urn:a> <urn:p> "unterminated <{g4}> .\n'.encode())
+    with pytest.raises(RecordError) as caught:
+        store.write_records([*good, bad])
+    assert caught.value.location.record_id == "r4"
+    assert [expected_version(store, i) for i in (1, 2, 3, 4)] == [0, None, None, None]
+    assert not list(store.journal.dir.iterdir())
+    store.write_records(good)  # the rest of the batch goes in on the retry
+    assert [expected_version(store, i) for i in (2, 3)] == [0, 0]
+
+
+def test_an_unparsable_journal_entry_is_rolled_back_on_open(settings: Settings) -> None:
+    """A crash before a refused fresh batch was rolled back: replay leaves its graphs out."""
+    root = Path(settings.store)
+    with open_store(settings) as s:
+        s.write_records([make_record(1)])
+    batch = [make_record(2), make_record(3)]
+    body = b"".join(_as_nquads(r).nquads or b"" for r in batch) + b"<urn:a> broken\n"
+    Journal(root / "journal").write([r.graph_iri for r in batch], body)
+    half = ox.Store(str(root / "primary"))
+    half.bulk_extend(graph_quads(batch[0].graph, batch[0].graph_iri))  # part of it landed
+    half.flush()
+    del half
+    with open_store(settings) as s:
+        assert [expected_version(s, i) for i in (1, 2, 3)] == [0, None, None]
+    assert not list((root / "journal").iterdir())

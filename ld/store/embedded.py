@@ -61,7 +61,7 @@ class EmbeddedStore(OxigraphReads):
             raise StoreError(f"cannot open the store at {self.root}: {exc}",
                              hint="is the directory an ldpub store, readable and writable?"
                              ) from exc
-        self._mutex = threading.Lock()
+        self._mutex = threading.RLock()  # write_records -> _write_fresh
         self._id, self._writes = uuid.uuid4().hex[:8], 0
         try:
             self.journal = Journal(self.root / "journal")
@@ -88,19 +88,19 @@ class EmbeddedStore(OxigraphReads):
         if not batch:
             return WriteResult()
         by_graph = {r.graph_iri: r for r in batch}  # a record twice: the last one wins
+        with self._mutex:
+            store = self._ox()
+            if all(r.nquads is not None for r in by_graph.values()) and not any(
+                    store.contains_named_graph(named(g)) for g in by_graph):
+                return self._write_fresh(by_graph)
+            return self._write_parsed(by_graph)
+
+    def _write_parsed(self, by_graph: dict[str, RecordGraph]) -> WriteResult:
+        """Records that replace stored ones (or come as rdflib graphs): quads, then a diff."""
         quads = {iri: record_quads(r) for iri, r in by_graph.items()}
         every = [q for qs in quads.values() for q in qs]
-        # the workers' N-Quads are the journal entry as they are: no re-serialising
-        body = (b"".join(r.nquads for r in by_graph.values())  # type: ignore[misc]
-                if all(r.nquads is not None for r in by_graph.values()) else every)
         with self._mutex:
-            self._mark_unpublished()
-            try:
-                entry = self.journal.write(list(quads), body)
-            except OSError as exc:  # nothing was applied: the store is as it was
-                raise StoreError(f"cannot write the journal in {self.journal.dir}: {exc}",
-                                 hint="free disk space or fix permissions, then load again"
-                                 ) from exc
+            entry = self._journal(list(quads), every)
             try:
                 replaced = self._apply(quads)
             except OSError as exc:
@@ -108,6 +108,56 @@ class EmbeddedStore(OxigraphReads):
             self.journal.clear([entry])
             self._writes += 1
         return WriteResult(written=len(quads), replaced=replaced, triples=len(every))
+
+    def _write_fresh(self, by_graph: dict[str, RecordGraph]) -> WriteResult:
+        """A batch of new records as N-Quads: journal the bytes, bulk-load them as they are.
+
+        The usual path for a load. Nothing is parsed in Python: the bytes
+        are the journal entry and pyoxigraph's bulk loader parses them
+        (measured: ~20% less CPU than parsing and ``bulk_extend``). The
+        workers that wrote the bytes already checked every term with
+        pyoxigraph; should the loader still refuse them, every graph of the
+        batch is new, so removing them restores the store as it was.
+        """
+        body = b"".join(r.nquads for r in by_graph.values())  # type: ignore[misc]
+        with self._mutex:
+            entry = self._journal(list(by_graph), body)
+            try:
+                self._ox().bulk_load(body, ox.RdfFormat.N_QUADS)
+                self._ox().flush()
+            except OSError as exc:
+                self._recover(entry, exc)
+            except SyntaxError as exc:
+                self._roll_back(entry)
+                self._refuse(by_graph.values(), exc)
+            self.journal.clear([entry])
+            self._writes += 1
+        return WriteResult(written=len(by_graph), replaced=0,
+                           triples=body.count(b"\n"))
+
+    def _journal(self, graphs: list[str], body: list[ox.Quad] | bytes) -> Entry:
+        self._mark_unpublished()
+        try:
+            return self.journal.write(graphs, body)
+        except OSError as exc:  # nothing was applied: the store is as it was
+            raise StoreError(f"cannot write the journal in {self.journal.dir}: {exc}",
+                             hint="free disk space or fix permissions, then load again"
+                             ) from exc
+
+    def _roll_back(self, entry: Entry) -> None:
+        """Undo a batch of new records that failed to load: remove its graphs."""
+        store = self._ox()
+        for iri in entry.graphs:
+            store.remove_graph(named(iri))
+        store.flush()
+        self.journal.clear([entry])
+
+    @staticmethod
+    def _refuse(records: Iterable[RecordGraph], exc: SyntaxError) -> None:
+        """Name the record whose N-Quads do not parse (RecordError), else the batch."""
+        for record in records:
+            record_quads(record)
+        raise StoreError(f"the store refused a batch of records: {exc}")
 
     def _apply(self, quads: dict[str, list[ox.Quad]]) -> int:
         """Write the batch: new records by bulk write, replaced ones by their diff; flush.
@@ -156,7 +206,13 @@ class EmbeddedStore(OxigraphReads):
             self._mark_unpublished()
             for iri in entry.graphs:
                 store.remove_graph(named(iri))
-            store.bulk_load(path=str(entry.path), format=ox.RdfFormat.N_QUADS)
+            try:
+                store.bulk_load(path=str(entry.path), format=ox.RdfFormat.N_QUADS)
+            except SyntaxError:
+                # only a batch of new records is journalled unparsed (_write_fresh),
+                # and it is refused as a whole: leave its graphs out
+                self._roll_back(entry)
+                continue
             store.flush()
             self.journal.clear([entry])
         return len(entries)
