@@ -40,7 +40,7 @@ _STANDARD: dict[str, str] = {
     "bibo:Series": "Series", "bibo:Issue": "Issue", "bibo:Manuscript": "Manuscript",
     "bibo:Map": "Map", "bibo:Film": "Film", "bibo:Image": "Image",
     "bibo:AudioDocument": "Audio document", "bibo:Webpage": "Web page",
-    "bibo:Website": "Web site", "bibo:Collection": "Collection",
+    "bibo:Website": "Web site", "bibo:Collection": "Collection (BIBO)",
     "bibo:EditedBook": "Edited book", "bibo:Letter": "Letter", "bibo:Patent": "Patent",
     "bibo:Standard": "Standard", "bibo:Newspaper": "Newspaper", "bibo:Magazine": "Magazine",
     "bibo:abstract": "Abstract", "bibo:authorList": "Authors (in order)",
@@ -80,6 +80,7 @@ _STANDARD: dict[str, str] = {
     # dcmitype
     "dcmitype:Text": "Text", "dcmitype:Image": "Image", "dcmitype:Sound": "Sound",
     "dcmitype:MovingImage": "Moving image", "dcmitype:Dataset": "Dataset",
+    "dcmitype:Collection": "Collection",
 }
 
 ISO639_2_NS = "http://id.loc.gov/vocabulary/iso639-2/"

@@ -31,16 +31,16 @@ _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 _ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"})
 _LABEL = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]*(?<!\.)")
 _CACHE_MAX = 100_000
-_iris: dict[str, str] = {}
+_iris: dict[URIRef, str] = {}
 _languages: set[str] = set()
 
 
 def term(node: Node) -> str:
     """One rdflib term in N-Quads syntax; ValueError for one RDF does not allow."""
     if isinstance(node, URIRef):  # the common case first: most terms are IRIs
-        text = _iris.get(node)
+        text = _iris.get(node)  # keyed by the URIRef: a URIRef never equals a str
         if text is None:
-            text = _checked_iri(str(node))
+            text = _checked_iri(node)
         return text
     if isinstance(node, Literal):
         return literal(node)
@@ -49,7 +49,7 @@ def term(node: Node) -> str:
     raise ValueError(f"cannot write RDF term {node!r} ({type(node).__name__}) as N-Quads")
 
 
-def _checked_iri(iri: str) -> str:
+def _checked_iri(iri: URIRef) -> str:
     """``<iri>`` once pyoxigraph accepts the IRI (checked once per distinct IRI).
 
     Checking here, in the worker, is what lets the store bulk-load the bytes
@@ -57,7 +57,7 @@ def _checked_iri(iri: str) -> str:
     is rejected (named) before it ever reaches the store.
     """
     try:
-        ox.NamedNode(iri)
+        ox.NamedNode(str(iri))
     except ValueError as exc:
         raise ValueError(f"invalid IRI <{iri}>: {exc}") from None
     if len(_iris) >= _CACHE_MAX:

@@ -79,9 +79,10 @@ class OxigraphReads(Store):
     def serialize_graph(self, graph_iri: str, media_type: str) -> bytes | None:
         fmt = rdf_format(media_type, ("rdf",))
         store, g = self._ox(), named(graph_iri)
-        if not store.contains_named_graph(g):
-            return None
-        return store.dump(format=fmt, from_graph=g, prefixes=PREFIXES)
+        body = store.dump(format=fmt, from_graph=g, prefixes=PREFIXES)
+        if fmt == ox.RdfFormat.N_TRIPLES:  # the web's case: no header, so empty = no graph
+            return body or None  # (saves a second index lookup per cache miss)
+        return body if store.contains_named_graph(g) else None
 
     def _run(self, query: str, **dataset: Any) -> Any:
         if not dataset and not has_dataset_clause(query):
