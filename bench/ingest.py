@@ -11,9 +11,9 @@
    worker (getrusage RUSAGE_SELF / RUSAGE_CHILDREN);
 3. dumps the same quads to N-Quads and times pyoxigraph's own
    ``Store.bulk_load`` of that file into another fresh store;
-4. with ``--stages M``: times each stage alone, in one process, on the first
-   M records (read, map, validate in batches, store write) to show where
-   the time goes.
+4. with ``--stages M``: times each stage alone (CPU), in one process, on the
+   first M records (read, map to triples, validate, serialise to N-Quads,
+   store write of the bytes) to show where the time goes.
 
 Prints a Markdown table (and JSON with --json) for docs/benchmarks.md.
 """

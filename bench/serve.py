@@ -13,6 +13,7 @@ Usage:
     python bench/serve.py N [--duration 20] [--warmup 5] [--connections 32]
                             [--store DIR] [--reuse] [--base URI] [--mapped] [--hot K]
                             [--json FILE] [--profile hit|miss --format ttl|jsonld|html]
+                            [--compact]
 
 ``--reuse`` keeps an already loaded store at --store (``--base`` gives its
 base URI when it was loaded elsewhere). Every measured wrk run is preceded
@@ -20,6 +21,11 @@ by an unmeasured one of ``--warmup`` seconds over the same URIs (for both
 servers). ``--hot K`` draws the URIs from K records only (a popular subset
 that fits every worker's cache: the cache-hit path); without it they are
 drawn from all N records (mostly cache misses at large N: the cold path).
+``--compact`` first publishes a compacted snapshot of the store
+(``EmbeddedStore.publish(compact=True)``): reading a record's graph from a
+snapshot of a bulk-loaded, uncompacted store costs ~7x more (docs/benchmarks.md).
+The report names the snapshot's number of SST files (a compacted 100,000-record
+snapshot has ~60, a freshly bulk-loaded one ~150).
 """
 
 from __future__ import annotations
@@ -141,6 +147,21 @@ def load(args: argparse.Namespace, env: dict, work: Path) -> None:
     print(f"loaded {args.n} records in {time.monotonic() - started:.0f} s", file=sys.stderr)
 
 
+def compact(env: dict) -> None:
+    """Publish a compacted snapshot (merges the files bulk loads leave; costs seconds)."""
+    from ld.config import load_settings
+    from ld.store import open_store
+
+    started = time.monotonic()
+    store = open_store(load_settings(env=env))
+    try:
+        store.publish(compact=True)  # type: ignore[attr-defined]
+    finally:
+        store.close()
+    print(f"published a compacted snapshot in {time.monotonic() - started:.0f} s",
+          file=sys.stderr)
+
+
 def record_ids(env: dict) -> tuple[list[str], str]:
     sys.path.insert(0, str(HERE.parent))
     from ld.config import load_settings
@@ -227,6 +248,8 @@ def main() -> None:
                         help="instead of the HTTP benchmark, cProfile 2,000 requests in process")
     parser.add_argument("--format", choices=sorted(FORMATS), default="ttl",
                         help="format for --profile")
+    parser.add_argument("--compact", action="store_true",
+                        help="publish a compacted snapshot of the store before measuring")
     parser.add_argument("--sort", default="cumulative", help="cProfile sort key for --profile")
     parser.add_argument("--mapped", action="store_true",
                         help="load with bench/sparql.py's builder (mapping only, no SHACL; "
@@ -241,7 +264,10 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         load(args, env, work)
+        if args.compact:
+            compact(env)
         ids, snapshot = record_ids(env)
+        args.sst = len(list(Path(snapshot).glob("*.sst"))) if snapshot else 0
         random.Random(1).shuffle(ids)
         if args.hot:
             ids = ids[:args.hot]
@@ -261,13 +287,14 @@ def report(args: argparse.Namespace, ours: dict, before: dict, after: dict) -> N
     rows += [("oxigraph DESCRIBE (before)", before), ("oxigraph DESCRIBE (after)", after)]
     print(f"N={args.n} duration={args.duration}s connections={args.connections} "
           f"cores={os.cpu_count()} hot={args.hot or 'all'} warmup={args.warmup}s "
-          f"load average {os.getloadavg()[0]:.1f}")
+          f"load average {os.getloadavg()[0]:.1f} snapshot SST files {args.sst}")
     print(f"{'':27} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7} {'vs oxigraph':>12}")
     for name, r in rows:
         print(f"{name:27} {r['rate']:8.0f} {r['p50_ms']:8.2f} {r['p99_ms']:8.2f} "
               f"{r['error_total']:7d} {r['rate'] / ox_rate:12.2f}")
     if args.json:
-        Path(args.json).write_text(json.dumps({"n": args.n, "hot": args.hot, "ldpub": ours,
+        Path(args.json).write_text(json.dumps({"n": args.n, "hot": args.hot, "sst": args.sst,
+                                               "ldpub": ours,
                                                "oxigraph": [before, after]}, indent=1))
 
 

@@ -12,10 +12,13 @@ path (``owl:sameAs*``) joins them. Linking to the first (not to every
 match) keeps the links a star around one stable node instead of a clique.
 
 "First" is the matching record whose document has the earliest
-``dcterms:modified``; a re-load of that first record adds no link (it has
-nothing earlier to point to). Records of the same run that are not in the
-store yet are found through an in-memory index, so a batch that holds the
-same article twice links too.
+``dcterms:modified`` (records of one load share it: then the one that links
+to no other record); a re-load of that first record adds no link (it has
+nothing earlier to point to). The store is asked once per load for every
+stored identifier; records of the same run that are not in the store yet
+are added to that in-memory index as they are linked, so a batch that holds
+the same article twice links too. ``ldpub load`` links in its main process,
+after validation (see :mod:`ld.ingest`).
 
 Agents are not handled here: the mapper already gives people with an ORCID
 or an authority link one URI across records (their strongest identifier is

@@ -1,11 +1,13 @@
 """The load pipeline: read -> map -> validate -> store, in batches.
 
-The main process reads items and writes to the store; mapping and
-validation (the expensive part) run batch by batch in a pool of worker
-processes (:mod:`ld.pipeline`). At most ``2 * jobs + 1`` batches are in
-flight, so memory stays flat however long the input is, and batches are
-written in input order, so a later version of a record (or a deletion)
-always wins over an earlier one.
+The main process reads items, links records across sources
+(:mod:`ld.identity`: owl:sameAs the first record sharing a DOI, PMID, PMCID
+or ISBN) and writes to the store; mapping, validation and serialising to
+N-Quads (the expensive part) run batch by batch in a pool of worker
+processes (:mod:`ld.pipeline`), which hand back each record as N-Quads
+bytes. At most ``2 * jobs + 1`` batches are in flight, so memory stays
+flat however long the input is, and batches are written in input order, so
+a later version of a record (or a deletion) always wins over an earlier one.
 
 Accounting: ``read == loaded + rejected + deleted`` for every load.
 
@@ -77,8 +79,9 @@ class Summary:
     errors: list[str] = field(default_factory=list)  # files (or their rest) not readable
     rejects_file: str | None = None
     # where the time went, in seconds: "read" (main process, reading and parsing),
-    # "map" and "validate" (CPU time, summed over the workers), "receive" (main,
-    # waiting for and unpickling worker results) and "store" (main, store writes)
+    # "map", "validate" and "serialize" (CPU time, summed over the workers),
+    # "receive" (main, waiting for and unpickling worker results), "link" (main,
+    # identity across sources) and "store" (main, store writes)
     stages: dict[str, float] = field(default_factory=dict)
 
     @property

@@ -22,6 +22,7 @@ cannot turn into RDF at all (no id, a link without a scheme).
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from functools import lru_cache
 
 from rdflib import RDF, BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, FOAF, OWL, RDFS, SKOS, VOID
@@ -74,6 +75,19 @@ def map_triples(record: Record, base: str, *, modified: datetime | None = None
     return mapper.triples
 
 
+# Names, labels, people, subjects and journals come back in record after record;
+# building an rdflib term is a good part of the mapping's cost (profiled), and
+# terms are immutable, so the recent ones are shared.
+@lru_cache(maxsize=8192)
+def _plain(text: str) -> Literal:
+    return Literal(text)
+
+
+@lru_cache(maxsize=8192)
+def _thing(base: str, kind: str, key: str) -> URIRef:
+    return URIRef(thing_uri(base, kind, key))
+
+
 def _where(record: Record, field: str) -> Location:
     return Location(record.source.file, record.source.position, record.id, field)
 
@@ -95,10 +109,10 @@ class _Mapper:
         """Plain literals, skipping empty values."""
         for v in [values] if isinstance(values, str) else values or []:
             if v and v.strip():
-                self.add(s or self.s, p, Literal(v.strip()))
+                self.add(s or self.s, p, _plain(v.strip()))
 
     def thing(self, kind: str, key: str) -> URIRef:
-        return URIRef(thing_uri(self.base, kind, key))
+        return _thing(self.base, kind, key)
 
     def iri(self, value: str, field: str) -> URIRef:
         iri = t.safe_iri(value)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from functools import lru_cache
 from urllib.parse import quote
 
 import pycountry
@@ -109,6 +110,7 @@ def record_types(labels: list[str], scholarly: bool) -> tuple[list[URIRef], list
 # --- languages -------------------------------------------------------------
 
 
+@lru_cache(maxsize=4096)  # pure, and the same values recur record after record
 def language_iri(value: str) -> URIRef | None:
     """id.loc.gov ISO 639-2 IRI for a language name or code, via pycountry.
 
@@ -156,6 +158,7 @@ _MONTH = re.compile(r"\s*(\d{4})-(\d{2})\s*")
 _YEAR = re.compile(r"(?<!\d)(\d{4})(?!\d)")
 
 
+@lru_cache(maxsize=4096)  # pure, and the same values recur record after record
 def issued_literal(value: str) -> Literal | None:
     """xsd:date, xsd:gYearMonth or xsd:gYear, as precise as the value allows.
 
@@ -285,6 +288,7 @@ RELATOR_TERMS: dict[str, str] = {
 }
 
 
+@lru_cache(maxsize=4096)  # pure, and the same values recur record after record
 def relator_iri(role: str) -> URIRef | None:
     """MARC relator property for a role code or one of the common terms."""
     text = role.strip().strip(".,;:").lower()

@@ -70,12 +70,13 @@ def process_batch(
     records: Sequence[Record], base: str, modified: datetime, validator: Any = None,
     cpu: dict[str, float] | None = None,
 ) -> list[Outcome]:
-    """Map every record, validate the mapped ones in one pySHACL run.
+    """Map every record, validate the mapped ones in one run, serialise the valid ones.
 
-    One outcome per record, in order. A record that cannot be mapped is
-    refused with its RecordError; validation of the rest goes on. The CPU
-    seconds spent mapping and validating are added to ``cpu`` (this is how
-    a load knows where its time goes without a profiler).
+    One outcome per record, in order; a conforming record carries its
+    N-Quads and identifiers. A record that cannot be mapped (or written as
+    N-Quads) is refused with its RecordError; the rest go on. The CPU
+    seconds spent mapping, validating and serialising are added to ``cpu``
+    (this is how a load knows where its time goes without a profiler).
     """
     from ld.mapping import map_triples
     from ld.uris import record_graph

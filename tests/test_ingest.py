@@ -346,3 +346,19 @@ def _records_only(store, base: str, record_id: str):
         if str(triple[2]).startswith("https://doi.org/"):
             graph.remove(triple)
     return graph
+
+
+def test_pyshacl_engine_loads_what_the_fast_engine_loads(settings, tmp_path: Path) -> None:
+    """The reference validator gets rdflib graphs, the compiled one triple sets: same load."""
+    from ld.validation import Validator
+
+    data = generate(tmp_path / "e.jsonl", 40, "--bad-every", "8")
+    counts = []
+    for engine in ("pyshacl", "fast"):
+        settings_e = replace(settings, store=str(tmp_path / engine))
+        with open_store(settings_e) as st:
+            summary = check(ingest_paths([str(data)], settings=settings_e, store=st, jobs=0,
+                                         validator=Validator(engine=engine)))
+            counts.append((summary.loaded, summary.rejected, summary.triples,
+                           st.count_triples()))
+    assert counts[0] == counts[1] and counts[0][1] == 5, counts

@@ -12,7 +12,9 @@ Layout of the store directory (``--store``)::
 Writes: a batch is journalled (fsync), then applied with pyoxigraph's bulk
 writer, which is about 3x faster than its transactions but not atomic, then
 flushed, and then its journal entry is removed. Opening the store replays any
-entry left by a crash, so every record is wholly old or wholly new.
+entry left by a crash, so every record is wholly old or wholly new. A batch
+of new records handed over as N-Quads bytes (what ``ldpub load`` sends) is
+journalled and bulk-loaded as those bytes, without parsing them in Python.
 
 Replacing a record only removes and adds the quads that changed: a record
 loaded again usually differs in a few quads (dcterms:modified, blank nodes),

@@ -4,14 +4,17 @@ Profiling (docs/benchmarks.md, "Serving") showed that once a representation
 is cached, most of a request's CPU goes to Flask itself (request context,
 routing, response object, after-request hooks), not to ldpub. This WSGI
 layer answers exactly one kind of request on its own: ``GET``/``HEAD
-/doc/record/{id}[.ext]`` without a query string, when the negotiated
-representation is in the cache (:func:`ld.describe.cached`) or is not HTML
-(RDF and citations are made by :func:`ld.describe.represent` alone; HTML
-needs Jinja and Flask's request context, so Flask makes it). It uses the
-same negotiation (:func:`ld.formats.negotiate`), the same headers
-(:func:`ld.web.http.document_headers`) and werkzeug's own conditional-request
-test, so the answer is byte-for-byte what the Flask view would send.
-Everything else (an HTML miss, ``?format=``, an error, 406) goes to Flask.
+/doc/record/{id}[.ext]`` without a query string, from the cache
+(:func:`ld.describe.cached`) or by making the representation with
+:func:`ld.describe.represent`: RDF and citations alone, HTML inside a Flask
+request context (Jinja's templates and context processor need one) but
+without Flask's dispatch, which cost an HTML miss more than rendering the
+page (docs/benchmarks.md, "Serving"). It uses the same negotiation
+(:func:`ld.formats.negotiate`), the same renderer and headers
+(:func:`ld.web.pages.render_document`, :func:`ld.web.http.document_headers`)
+and werkzeug's own conditional-request test, so the answer is byte-for-byte
+what the Flask view would send. Everything else (``?format=``, an error,
+406, other URLs) goes to Flask.
 """
 
 from __future__ import annotations
@@ -27,7 +30,7 @@ from ld import describe, formats, uris
 from ld.errors import LdpubError, NotAcceptable
 from ld.web.context import EXTENSION
 from ld.web.http import BROWSER_DEFAULT, EXPOSED, document_headers, split_suffix
-from ld.web.pages import RECORD_FORMATS
+from ld.web.pages import RECORD_FORMATS, render_document
 
 PREFIX = "/doc/record/"
 CORS = [("Access-Control-Allow-Origin", "*"), ("Access-Control-Expose-Headers", EXPOSED)]
@@ -38,7 +41,7 @@ class FastPath:
     """WSGI middleware in front of the Flask app (inside ProxyFix, if any)."""
 
     def __init__(self, app: Flask, wsgi: Callable[..., Iterable[bytes]]) -> None:
-        self.wsgi = wsgi
+        self.app, self.wsgi = app, wsgi
         self.holder = app.extensions[EXTENSION]
         self.base = app.config["LDPUB"].base_uri
 
@@ -67,13 +70,11 @@ class FastPath:
             return None
         store = self.holder.get()
         rep = describe.cached(store, "record", key, fmt)
-        if rep is None and fmt.kind != "html":  # RDF and citations need no Flask to be made
+        if rep is None:
             try:
-                rep = describe.represent(store, self.base, "record", key, fmt)
+                rep = self.make(environ, store, key, fmt)
             except LdpubError:
                 return None  # Flask answers the error in the negotiated format
-        if rep is None:
-            return None
         root = f"{environ['wsgi.url_scheme']}://{get_host(environ)}{environ.get('SCRIPT_NAME', '')}"
         headers = document_headers(rep, fmt, root, f"{PREFIX}{uris.encode_key(key)}",
                                    RECORD_FORMATS, uris.doc_uri(self.base, "record", key),
@@ -81,3 +82,12 @@ class FastPath:
         if not is_resource_modified(environ, etag=rep.etag, last_modified=rep.last_modified):
             return "304 Not Modified", [h for h in headers if h[0] in _KEEP_ON_304] + CORS, b""
         return "200 OK", [*headers, ("Content-Length", str(len(rep.body)))], rep.body
+
+    def make(self, environ: dict[str, Any], store: Any, key: str,
+             fmt: formats.Format) -> describe.Representation:
+        """A cache miss: RDF and citations need no Flask; HTML needs its request context."""
+        if fmt.kind != "html":
+            return describe.represent(store, self.base, "record", key, fmt)
+        with self.app.request_context(environ):
+            return describe.represent(store, self.base, "record", key, fmt,
+                                      html=render_document)
