@@ -97,6 +97,7 @@ class Facts:
     modified: datetime | None = None
     conforms_to: list[str] = field(default_factory=list)
     warning_count: int | None = None
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def year(self) -> str | None:
@@ -150,6 +151,7 @@ def _read_doc(index: Index, f: Facts) -> None:
     f.conforms_to = index.values(f.doc, "dcterms:conformsTo")
     count = index.first(f.doc, "ldpub:warningCount") or index.first(f.thing, "ldpub:warningCount")
     f.warning_count = int(count) if count and count.isdigit() else None
+    f.warnings = sorted(index.values(f.doc, "ldpub:warning"))
 
 
 def _label_or_value(index: Index, node: object) -> str:

@@ -93,6 +93,7 @@ class LDPUB(DefinedNamespace):
     collection: URIRef
     sourceFile: URIRef
     warningCount: URIRef
+    warning: URIRef
     affiliation: URIRef
     role: URIRef
     series: URIRef

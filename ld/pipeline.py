@@ -156,6 +156,7 @@ def _settle(outcome: Outcome, triples: Any, report: Any) -> None:
         return
     outcome.report = report
     if report.conforms:
+        triples = _with_warnings(triples, outcome.graph_iri, report.warnings)
         try:
             outcome.nquads = serialize(triples, outcome.graph_iri or "")
         except ValueError as err:  # a term the store would refuse: this record only
@@ -165,6 +166,25 @@ def _settle(outcome: Outcome, triples: Any, report: Any) -> None:
             return
         outcome.triples = len(triples)
         outcome.keys = triple_keys(triples)
+
+
+def _with_warnings(triples: Any, doc: str | None, warnings: Sequence[Any]) -> Any:
+    """The document records its warnings (count and messages) so its page can show them.
+
+    Added after validation: the shapes judge the description, not this note on it.
+    """
+    if not doc:
+        return triples
+    from rdflib import Literal, URIRef
+
+    from ld.namespaces import LDPUB
+
+    subject = URIRef(doc)
+    notes = [(subject, LDPUB.warningCount, Literal(len(warnings)))]
+    for result in warnings:
+        where = f" ({result.path.rsplit('/', 1)[-1].rsplit('#', 1)[-1]})" if result.path else ""
+        notes.append((subject, LDPUB.warning, Literal(f"{result.message}{where}")))
+    return [*triples, *notes]
 
 
 def _located(location: Location, record: Record | None, outcome: Outcome | None = None) -> Location:

@@ -29,6 +29,7 @@ from ld.ingest import Summary, ingest_items, ingest_paths, read_paths, validate_
 from ld.mapping import map_record
 from ld.model import Deletion, Record, Source
 from ld.namespaces import BIBO, ISO639_2
+from ld.namespaces import LDPUB as VOCAB
 from ld.store import open_store
 from ld.uris import record_graph, record_uri
 
@@ -47,9 +48,13 @@ def records(path: Path) -> list[Record]:
 
 
 def stored_matches_mapping(store, record: Record, base: str) -> bool:
-    """The stored graph is exactly the mapping of ``record`` (at its stored time)."""
+    """The stored graph is exactly the mapping of ``record`` (at its stored time)
+    plus the validation notes ingest adds to the document."""
     graph = store.graph(record_graph(base, record.id))
     doc = URIRef(record_graph(base, record.id))
+    assert graph.value(doc, VOCAB.warningCount) is not None
+    graph.remove((doc, VOCAB.warningCount, None))
+    graph.remove((doc, VOCAB.warning, None))
     modified = graph.value(doc, DCTERMS.modified).toPython()
     return isomorphic(graph, map_record(record, base, modified=modified))
 
@@ -362,3 +367,22 @@ def test_pyshacl_engine_loads_what_the_fast_engine_loads(settings, tmp_path: Pat
             counts.append((summary.loaded, summary.rejected, summary.triples,
                            st.count_triples()))
     assert counts[0] == counts[1] and counts[0][1] == 5, counts
+
+
+def test_warnings_are_stored_on_the_document(settings: Settings, store) -> None:
+    """A publishable record with odd data is stored with its warnings, for its page."""
+    odd = Record(id="odd", source=_source(1), title="No date, no language", formats=["Book"])
+    fine = _record(2, "fine")
+    summary = check(ingest_items([odd, fine], settings=settings, store=store, jobs=0))
+    assert summary.loaded == 2 and summary.warnings >= 2
+    base = settings.base_uri
+    odd_doc = store.graph(record_graph(base, "odd"))
+    doc = URIRef(record_graph(base, "odd"))
+    messages = [str(m) for m in odd_doc.objects(doc, VOCAB.warning)]
+    assert int(odd_doc.value(doc, VOCAB.warningCount)) == len(messages) >= 2
+    assert any("date" in m.lower() for m in messages), messages
+    assert any("language" in m.lower() for m in messages), messages
+    fine_doc, fine = store.graph(record_graph(base, "fine")), URIRef(record_graph(base, "fine"))
+    fine_messages = list(fine_doc.objects(fine, VOCAB.warning))
+    assert int(fine_doc.value(fine, VOCAB.warningCount)) == len(fine_messages) < len(messages)
+    assert not any("date" in str(m).lower() for m in fine_messages)
