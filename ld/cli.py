@@ -101,8 +101,8 @@ def _open(settings: Settings) -> Any:
 
 
 def _publish(store: Any) -> None:
-    if hasattr(store, "publish"):
-        store.publish()
+    """The final publish of a command: compacted, since the server reads it from now on."""
+    store.publish(compact=True)
 
 
 def _check_reader(_ctx: click.Context, _param: click.Parameter, value: str | None) -> Any:

@@ -78,8 +78,8 @@ def _harvest(ctx: click.Context, settings: Settings, url: str, metadata_prefix: 
             url, settings=settings, store=store, metadata_prefix=metadata_prefix,
             set_spec=set_spec, from_=from_, until=until, full=full, state_path=state_path,
             progress=bar, rejects=report, timeout=timeout, max_retries=max_retries, jobs=jobs)
-        if (result.summary.loaded or result.summary.deleted) and hasattr(store, "publish"):
-            store.publish()
+        if result.summary.loaded or result.summary.deleted:
+            store.publish(compact=True)
     result.summary.rejects_file = str(report.path)
     if as_json:
         click.echo(json.dumps(result.to_dict()))

@@ -185,13 +185,13 @@ class _Mapper:
         return node
 
     def person(self, agent: Agent, name: str, identifiers: list[str]) -> URIRef:
-        """One URI per person: the ORCID when known, else the slug of "family given"."""
+        """One URI per person: an ORCID or authority link when known, else the slug of
+        "family given" (see :func:`ld.mapping_terms.person_key`)."""
         family, given = agent.family, agent.given
         if not family and ", " in name:
             family, given = (part.strip() for part in name.split(", ", 1))
-        orcid = next((i.rstrip("/").rsplit("/", 1)[-1] for i in identifiers
-                      if "orcid.org/" in i), None)
-        node = self.thing("person", orcid or slug(f"{family} {given or ''}" if family else name))
+        key = t.person_key(identifiers)
+        node = self.thing("person", key or slug(f"{family} {given or ''}" if family else name))
         self.add(node, RDF.type, FOAF.Person)
         self.add(node, RDF.type, FOAF.Agent)
         self.lit(FOAF.name, name, node)

@@ -299,6 +299,30 @@ def relator_iri(role: str) -> URIRef | None:
 _ORCID = re.compile(r"\d{4}-\d{4}-\d{4}-\d{3}[\dX]")
 
 
+_AUTHORITIES = (  # (pattern of an authority IRI, key prefix): first match wins
+    (re.compile(r"^https?://orcid\.org/(\d{4}-\d{4}-\d{4}-\d{3}[\dX])/?$"), ""),
+    (re.compile(r"^https?://(?:www\.)?viaf\.org/viaf/(\d+)/?$"), "viaf-"),
+    (re.compile(r"^https?://d-nb\.info/gnd/([\w-]+)/?$"), "gnd-"),
+    (re.compile(r"^https?://id\.loc\.gov/authorities/names/(\w+?)(?:\.html)?/?$"), "lcnaf-"),
+    (re.compile(r"^https?://isni\.org/isni/(\d{15}[\dX])/?$"), "isni-"),
+    (re.compile(r"^https?://www\.wikidata\.org/entity/(Q\d+)/?$"), "wikidata-"),
+)
+
+
+def person_key(identifiers: list[str]) -> str | None:
+    """The URI key of a person from a strong identifier, or None.
+
+    An ORCID wins, then the first authority link (VIAF, GND, LCNAF, ISNI,
+    Wikidata) in source order, so the same person shares one URI across
+    records and sources even when the name is written differently.
+    """
+    for pattern, prefix in _AUTHORITIES:
+        for ident in identifiers:
+            if match := pattern.match(ident.strip()):
+                return prefix + match.group(1).lower()
+    return None
+
+
 def agent_identifier(value: str) -> str:
     """A bare ORCID ("0000-0002-1825-0097") as its https://orcid.org/ IRI."""
     text = value.strip()

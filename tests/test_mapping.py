@@ -317,3 +317,32 @@ def test_unsafe_characters_in_links_are_encoded() -> None:
 def test_dois(value: str, doi: str, iri: str | None) -> None:
     assert t.clean_doi(value) == doi
     assert t.doi_iri(doi) == (URIRef(iri) if iri else None)
+
+
+@pytest.mark.parametrize(("identifiers", "key"), [
+    (["https://orcid.org/0000-0002-1825-0097"], "0000-0002-1825-0097"),
+    (["http://viaf.org/viaf/27068555/", "https://orcid.org/0000-0002-1825-0097"],
+     "0000-0002-1825-0097"),  # an ORCID wins over an authority link
+    (["http://viaf.org/viaf/27068555"], "viaf-27068555"),
+    (["https://d-nb.info/gnd/118627015"], "gnd-118627015"),
+    (["http://id.loc.gov/authorities/names/n79021164"], "lcnaf-n79021164"),
+    (["https://www.wikidata.org/entity/Q42"], "wikidata-q42"),
+    (["(OCoLC)12345", "not an authority"], None),
+])
+def test_person_key_from_strong_identifiers(identifiers: list[str], key: str | None) -> None:
+    assert t.person_key(identifiers) == key
+
+
+def _creator(record: Record) -> URIRef:
+    return next(map_record(record, BASE, modified=WHEN).objects(_rec(record), DCTERMS.creator))
+
+
+def test_authority_link_gives_one_uri_whatever_the_name_form() -> None:
+    """Issue 5: people with an authority link share one URI across records and sources."""
+    viaf = "http://viaf.org/viaf/27068555"
+    a = _record(id="a", title="A", creators=[Agent("Vico, Giambattista", identifiers=[viaf])])
+    b = _record(id="b", title="B", creators=[Agent("Vico, G. B.", identifiers=[viaf])])
+    c = _record(id="c", title="C", creators=[Agent("Vico, Giambattista",
+                                                    identifiers=["http://viaf.org/viaf/1"])])
+    assert _creator(a) == _creator(b) == URIRef(f"{BASE}id/person/viaf-27068555")
+    assert _creator(c) != _creator(a)  # same name, another authority: another person

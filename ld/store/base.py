@@ -79,9 +79,11 @@ class Store(ABC):
         """
         return self
 
-    def publish(self) -> str:
+    def publish(self, *, compact: bool = False) -> str:
         """Make what was written visible to readers (embedded: a new snapshot).
 
+        ``compact`` (embedded) first merges the store's files so reads from
+        the snapshot are several times cheaper; the end of a load uses it.
         Returns the new snapshot's name, or the version where there is
         nothing to publish (remote servers, readers).
         """

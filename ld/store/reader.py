@@ -113,7 +113,7 @@ class SnapshotReader(OxigraphReads):
     def update(self, update: str) -> None:
         raise self._read_only()
 
-    def publish(self) -> str:
+    def publish(self, *, compact: bool = False) -> str:
         """Nothing to do: a reader serves what `ldpub load` published."""
         return self.version
 
