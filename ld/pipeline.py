@@ -181,9 +181,7 @@ def _with_warnings(triples: Any, doc: str | None, warnings: Sequence[Any]) -> An
 
     subject = URIRef(doc)
     notes = [(subject, LDPUB.warningCount, Literal(len(warnings)))]
-    for result in warnings:
-        where = f" ({result.path.rsplit('/', 1)[-1].rsplit('#', 1)[-1]})" if result.path else ""
-        notes.append((subject, LDPUB.warning, Literal(f"{result.message}{where}")))
+    notes += [(subject, LDPUB.warning, Literal(result.message)) for result in warnings]
     return [*triples, *notes]
 
 

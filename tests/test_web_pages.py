@@ -179,3 +179,10 @@ def test_identifier_with_slash_space_and_accent_dereferences(site) -> None:
         assert doc.status_code == 200
         assert "An odd identifier" in Page(doc.text).text
     assert doc.headers["Content-Location"] == f"{site.url}/doc/record/{segment}.html"
+
+
+def test_record_page_lists_its_validation_warnings(site) -> None:
+    """A publishable record with odd data (here: no language) says so on its page."""
+    html = requests.get(site.url + "/doc/record/test-xss", headers=HTML, timeout=10).text
+    assert '<span class="badge warn">1 warning</span>' in html
+    assert "<li>The record has no language (dcterms:language).</li>" in html
