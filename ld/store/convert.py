@@ -15,7 +15,7 @@ import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
-from ld.errors import Location, RecordError, StoreError
+from ld.errors import BadRequest, Location, RecordError, StoreError
 from ld.store.base import RecordGraph
 
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
@@ -120,3 +120,21 @@ def triples_to_graph(triples: Iterable[ox.Triple | ox.Quad]) -> Graph:
     for t in triples:
         graph.add((from_ox(t.subject), from_ox(t.predicate), from_ox(t.object)))
     return graph
+
+
+def select_rows(answer: object) -> list[dict[str, Node]]:
+    """A SELECT answer as rows of rdflib terms (unbound variables left out)."""
+    from ld.store.results import solution_rows
+
+    if not isinstance(answer, ox.QuerySolutions):
+        raise BadRequest("select() needs a SELECT query")
+    names, rows = solution_rows(answer)
+    return [{n: from_ox(v) for n, v in zip(names, row, strict=True) if v is not None}
+            for row in rows]
+
+
+def ask_answer(answer: object) -> bool:
+    """An ASK answer as a bool."""
+    if not isinstance(answer, ox.QueryBoolean):
+        raise BadRequest("ask() needs an ASK query")
+    return bool(answer)

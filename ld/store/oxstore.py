@@ -22,7 +22,7 @@ from ld.errors import BadRequest, NotAcceptable, StoreError
 from ld.namespaces import PREFIXES
 from ld.store import results
 from ld.store.base import QueryResponse, Store
-from ld.store.convert import from_ox, named, triples_to_graph
+from ld.store.convert import ask_answer, named, select_rows, triples_to_graph
 
 # strings, IRIs and comments are blanked out before looking for a FROM keyword
 _NOT_CODE = re.compile(
@@ -96,18 +96,10 @@ class OxigraphReads(Store):
             raise StoreError(f"query failed: {exc}") from exc
 
     def select(self, query: str) -> list[dict[str, Node]]:
-        solutions = self._run(query)
-        if not isinstance(solutions, ox.QuerySolutions):
-            raise BadRequest("select() needs a SELECT query")
-        names, rows = results.solution_rows(solutions)
-        return [{n: from_ox(v) for n, v in zip(names, row, strict=True) if v is not None}
-                for row in rows]
+        return select_rows(self._run(query))
 
     def ask(self, query: str) -> bool:
-        answer = self._run(query)
-        if not isinstance(answer, ox.QueryBoolean):
-            raise BadRequest("ask() needs an ASK query")
-        return bool(answer)
+        return ask_answer(self._run(query))
 
     def construct(self, query: str) -> Graph:
         triples = self._run(query)

@@ -42,7 +42,7 @@ from ld.errors import BadRequest, NotAcceptable, StoreError
 from ld.namespaces import PREFIXES
 from ld.store import results
 from ld.store.base import QueryResponse, RecordGraph, Store, WriteResult
-from ld.store.convert import from_ox, record_quads, triples_to_graph
+from ld.store.convert import ask_answer, record_quads, select_rows, triples_to_graph
 from ld.store.oxstore import has_dataset_clause, rdf_format, write_answer
 
 VERSION_SECONDS = 10
@@ -175,18 +175,10 @@ class RemoteStore(Store):
         return None if triples is None else ox.serialize(triples, format=fmt, prefixes=PREFIXES)
 
     def select(self, query: str) -> list[dict[str, Node]]:
-        answer = self._solutions(query)
-        if not isinstance(answer, ox.QuerySolutions):
-            raise BadRequest("select() needs a SELECT query")
-        names, rows = results.solution_rows(answer)
-        return [{n: from_ox(v) for n, v in zip(names, row, strict=True) if v is not None}
-                for row in rows]
+        return select_rows(self._solutions(query))
 
     def ask(self, query: str) -> bool:
-        answer = self._solutions(query)
-        if not isinstance(answer, ox.QueryBoolean):
-            raise BadRequest("ask() needs an ASK query")
-        return bool(answer)
+        return ask_answer(self._solutions(query))
 
     def construct(self, query: str) -> Graph:
         body = self._query(query, NT).content
