@@ -183,6 +183,8 @@ def main() -> None:
     parser.add_argument("--workdir", default=None)
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
+    if args.workdir:
+        Path(args.workdir).mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=args.workdir) as tmp:
         work = Path(tmp)
         corpus = work / "corpus.jsonl"
