@@ -22,15 +22,10 @@ from ld.readers import read_path, read_stream
 from ld.store import open_store
 from ld.store.base import RecordGraph
 from ld.uris import record_graph, record_uri
+from tests.shared_helpers import PUBMED_SEED_ARTICLE
 
 DATA = Path(__file__).parent / "data"
-PUBMED = b"""<?xml version="1.0"?><PubmedArticleSet><PubmedArticle><MedlineCitation>
-<PMID Version="1">31703678</PMID><Article><Journal><Title>BMC health services research</Title>
-</Journal><ArticleTitle>Partnering with patients in quality improvement.</ArticleTitle>
-</Article></MedlineCitation><PubmedData><ArticleIdList>
-<ArticleId IdType="pubmed">31703678</ArticleId>
-<ArticleId IdType="doi">10.1186/S12913-019-4618-8</ArticleId>
-</ArticleIdList></PubmedData></PubmedArticle></PubmedArticleSet>"""
+PUBMED = PUBMED_SEED_ARTICLE.read_bytes()
 T0 = datetime(2026, 1, 1, tzinfo=UTC)
 
 

@@ -32,6 +32,7 @@ from ld.namespaces import BIBO, ISO639_2
 from ld.namespaces import LDPUB as VOCAB
 from ld.store import open_store
 from ld.uris import record_graph, record_uri
+from tests.shared_helpers import PUBMED_SEED_ARTICLE
 
 ROOT = Path(__file__).resolve().parent.parent
 LDPUB = str(Path(sys.executable).with_name("ldpub"))
@@ -303,13 +304,7 @@ def _wait_for_writes(store: Path, proc: subprocess.Popen, limit: float) -> bool:
     return False
 
 
-PUBMED_ARTICLE = b"""<?xml version="1.0"?><PubmedArticleSet><PubmedArticle><MedlineCitation>
-<PMID Version="1">31703678</PMID><Article><Journal><Title>BMC health services research</Title>
-</Journal><ArticleTitle>Partnering with patients in quality improvement.</ArticleTitle>
-</Article></MedlineCitation><PubmedData><ArticleIdList>
-<ArticleId IdType="pubmed">31703678</ArticleId>
-<ArticleId IdType="doi">10.1186/S12913-019-4618-8</ArticleId>
-</ArticleIdList></PubmedData></PubmedArticle></PubmedArticleSet>"""
+PUBMED_ARTICLE = PUBMED_SEED_ARTICLE.read_bytes()
 VUFIND_ARTICLE = {
     "id": "vufind-article-1", "title": "Partnering with patients in quality improvement",
     "format": ["Article"], "author": ["Doe, Jane"], "publishDate": ["2019"],

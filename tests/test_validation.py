@@ -21,6 +21,7 @@ from ld.model import Agent, Record
 from ld.namespaces import BIBO, LDPUB, LDPUB_NS, LDSH
 from ld.readers import read_path
 from ld.validation import RecordReport, Validator, load_shapes, report_graph
+from tests.shared_helpers import generated_graphs
 
 BASE = "http://example.org/"
 WHEN = datetime(2024, 5, 6, tzinfo=UTC)
@@ -257,20 +258,7 @@ def test_no_shape_is_left_without_targets() -> None:
 def test_generated_corpus_with_shared_people_and_planted_faults(validator: Validator) -> None:
     """bench/generate.py reuses a small pool of people, journals and subjects, so the
     records of a batch share many nodes; one in 10 has a planted bad language."""
-    import importlib.util
-    import io
-    import json
-
-    from ld.readers import read_stream
-
-    path = Path(__file__).resolve().parent.parent / "bench" / "generate.py"
-    spec = importlib.util.spec_from_file_location("ldpub_bench_generate", path)
-    assert spec and spec.loader
-    generate = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(generate)
-    lines = "".join(json.dumps(d) + "\n" for d in generate.records(120, seed=3, bad_every=10))
-    items = read_stream(io.BytesIO(lines.encode()), "gen.jsonl", format="vufind-json")
-    graphs = [(r.id, map_record(r, BASE, modified=WHEN)) for r in items if isinstance(r, Record)]
+    graphs = generated_graphs(120, seed=3, bad_every=10, base=BASE, modified=WHEN)
     batched = Validator(batch_size=120).validate(graphs)
     single = [validator.validate([g])[0] for g in graphs]
     assert [r.to_json() for r in batched] == [r.to_json() for r in single]

@@ -30,6 +30,7 @@ from ld.model import Agent, Record
 from ld.readers import read_path
 from ld.shacl_fast import UnsupportedShapes
 from ld.validation import Validator, load_shapes
+from tests.shared_helpers import generated_graphs
 
 BASE = "http://example.org/"
 WHEN = datetime(2024, 5, 6, tzinfo=UTC)
@@ -262,20 +263,7 @@ def test_pyshacl_batches_as_strict_as_one_record_per_run(bases: list[Graph],
 
 def test_generated_records_same_results(fast: Validator, reference: Validator) -> None:
     """bench/generate.py's records (shared people, one in 7 with a bad language)."""
-    import importlib.util
-    import io
-    import json
-
-    from ld.readers import read_stream
-
-    path = Path(__file__).resolve().parent.parent / "bench" / "generate.py"
-    spec = importlib.util.spec_from_file_location("ldpub_bench_generate_fast", path)
-    assert spec and spec.loader
-    generate = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(generate)
-    lines = "".join(json.dumps(d) + "\n" for d in generate.records(300, seed=11, bad_every=7))
-    items = read_stream(io.BytesIO(lines.encode()), "gen.jsonl", format="vufind-json")
-    graphs = [(r.id, map_record(r, BASE, modified=WHEN)) for r in items if isinstance(r, Record)]
+    graphs = generated_graphs(300, seed=11, bad_every=7, base=BASE, modified=WHEN)
     reports = _same(fast, reference, graphs)
     assert sum(not r["conforms"] for r in reports) >= 40
 
