@@ -31,11 +31,16 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from rdflib import Graph, URIRef
+from rdflib import Graph, Literal, URIRef
 
 from ld.config import Settings
 from ld.errors import InputError, LdpubError, Location, RecordError
+from ld.identity import triple_keys
+from ld.mapping import map_triples
 from ld.model import Deletion, Record, Source
+from ld.namespaces import LDPUB
+from ld.nquads import serialize
+from ld.uris import record_graph
 
 Item = Record | Deletion | RecordError
 
@@ -78,8 +83,6 @@ def process_batch(
     seconds spent mapping, validating and serialising are added to ``cpu``
     (this is how a load knows where its time goes without a profiler).
     """
-    from ld.mapping import map_triples
-    from ld.uris import record_graph
 
     validator = validator or _WORKER["validator"]
     started = time.process_time()
@@ -147,8 +150,6 @@ def _validate(validator: Any, batch: list[tuple[str, Graph]]) -> list[Any]:
 
 
 def _settle(outcome: Outcome, triples: Any, report: Any) -> None:
-    from ld.identity import triple_keys
-    from ld.nquads import serialize
 
     if isinstance(report, Exception):
         outcome.error = (f"cannot validate this record ({type(report).__name__}: {report})",
@@ -175,10 +176,6 @@ def _with_warnings(triples: Any, doc: str | None, warnings: Sequence[Any]) -> An
     """
     if not doc:
         return triples
-    from rdflib import Literal, URIRef
-
-    from ld.namespaces import LDPUB
-
     subject = URIRef(doc)
     notes = [(subject, LDPUB.warningCount, Literal(len(warnings)))]
     notes += [(subject, LDPUB.warning, Literal(result.message)) for result in warnings]
