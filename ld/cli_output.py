@@ -8,6 +8,7 @@ is written plainly by the commands.
 from __future__ import annotations
 
 import json
+import re
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -19,21 +20,19 @@ from rich.table import Table
 
 from ld.errors import LdpubError
 from ld.ingest import Summary
-from ld.namespaces import PREFIXES
+from ld.labels import compact
 from ld.rejects import describe, error_entry
 
 stdout = Console(highlight=False)
 stderr = Console(stderr=True, highlight=False)
 
 
-def short(iri: str | None) -> str:
-    """``dcterms:title`` for a full IRI in a known namespace."""
-    if not iri:
-        return ""
-    for prefix, ns in PREFIXES.items():
-        if iri.startswith(ns) and len(iri) > len(ns):
-            return f"{prefix}:{iri[len(ns):]}"
-    return iri
+_IRI = re.compile(r"https?://[^\s|()<>]+")
+
+
+def short(text: str | None) -> str:
+    """Every IRI in ``text`` (one IRI, or a SHACL path such as ``a | b``) as a CURIE."""
+    return _IRI.sub(lambda m: compact(m.group()), text or "")
 
 
 @contextmanager

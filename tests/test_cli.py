@@ -335,3 +335,12 @@ def test_exit_2_store_error_is_one_located_line(tmp_path: Path, seed_record: Pat
         proc = ldpub(store, "load", str(seed_record))
     assert proc.returncode == 2
     assert str(store) in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_validate_report_shortens_every_iri_of_a_complex_path() -> None:
+    """Regression: only the first IRI of `a | b` paths was written as a CURIE."""
+    from ld.cli_output import short
+
+    path = "http://purl.org/dc/terms/creator | http://purl.org/dc/terms/contributor"
+    assert short(path) == "dcterms:creator | dcterms:contributor"
+    assert short("^http://xmlns.com/foaf/0.1/page") == "^foaf:page"
