@@ -152,7 +152,7 @@ class ResultStream:
         message = self._receive()
         if message[:1] == b"E":
             self.done = True
-            raise _error(json.loads(message[1:]))
+            raise query_error(json.loads(message[1:]))
         header: dict[str, Any] = json.loads(message[1:])
         return header
 
@@ -184,7 +184,7 @@ class ResultStream:
         self.done = True
         if tag == b"E":
             self.close()
-            raise _error(json.loads(message[1:]))
+            raise query_error(json.loads(message[1:]))
         self.close()
         raise StopIteration
 
@@ -200,7 +200,7 @@ class ResultStream:
             self.pool._release(self.worker, healthy=self.done)
 
 
-def _error(payload: dict[str, str]) -> Exception:
+def query_error(payload: dict[str, str]) -> Exception:
     if payload.get("kind") == "syntax":
         return BadRequest(f"SPARQL syntax error: {payload['message']}",
                           hint="positions are line:column in the query text")

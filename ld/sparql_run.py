@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from ld import sparql_local
 from ld.config import Settings
 from ld.errors import Overloaded
 from ld.formats import Format
@@ -152,9 +153,15 @@ def run_query(request: ProtocolRequest, analysis: Analysis, formats: Formats, *,
             raise
         response.chunks = _Releasing(response.chunks, slot.release)
         return response
-    the_job = job(request, analysis, formats, snapshot=pools.snapshot(store), settings=settings,
+    snapshot = pools.snapshot(store)
+    the_job = job(request, analysis, formats, snapshot=snapshot, settings=settings,
                   base_iri=base_iri)
-    header, chunks = pools.get(settings).execute(the_job, settings.query_timeout)
+    opened = getattr(store, "opened", None)
+    local = opened() if opened and sparql_local.bounded(analysis, settings.max_rows) else None
+    if local is not None and local[0] == snapshot:  # the snapshot a worker would open
+        header, chunks = sparql_local.run(the_job, local[1])
+    else:
+        header, chunks = pools.get(settings).execute(the_job, settings.query_timeout)
     kind = header["kind"]
     fmt = formats.graph if kind == "graph" else formats.results
     headers = {TRUNCATED_HEADER: str(settings.max_rows)} if header["truncated"] else {}

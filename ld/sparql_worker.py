@@ -114,10 +114,11 @@ class CappedTsv:
 class Worker:
     """Holds the open snapshot and answers jobs until the parent goes away."""
 
-    def __init__(self, conn: Connection) -> None:
+    def __init__(self, conn: Connection, store: ox.Store | None = None,
+                 path: str | None = None) -> None:
         self.conn = conn
-        self.path: str | None = None
-        self.store = ox.Store()  # empty until a job names a snapshot
+        self.path = path
+        self.store = store if store is not None else ox.Store()  # empty until a job names one
 
     def serve(self) -> None:
         while True:
@@ -132,6 +133,13 @@ class Worker:
         # (a serving process restarted mid-query), the kernel ends us a little later.
         signal.alarm(int(job.get("timeout") or 0) + ALARM_GRACE)
         try:
+            self.respond(job)
+        finally:
+            signal.alarm(0)
+
+    def respond(self, job: dict[str, Any]) -> None:
+        """Run ``job`` and send its messages; errors become ``E`` messages."""
+        try:
             self.run(job)
         except SyntaxError as e:
             self.conn.send_bytes(b"E" + json.dumps({"kind": "syntax", "message": str(e)}).encode())
@@ -142,8 +150,6 @@ class Worker:
         except OSError as e:
             self.conn.send_bytes(b"E" + json.dumps({"kind": "store", "message": str(e)}).encode())
             return
-        finally:
-            signal.alarm(0)
         self.conn.send_bytes(b"Z")
 
     def open(self, path: str | None) -> ox.Store:

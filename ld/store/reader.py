@@ -91,6 +91,15 @@ class SnapshotReader(OxigraphReads):
             return  # keep serving the snapshot we have; try again in a second
         self._store, self._name = store, name
 
+    def opened(self) -> tuple[str | None, ox.Store]:
+        """The open snapshot's path and its pyoxigraph Store, taken together.
+
+        For :mod:`ld.sparql_local`, which runs bounded queries in this process
+        on the same snapshot a worker process would open by path.
+        """
+        store, name = self._ox(), self._name
+        return (str(snapshots.snapshots_dir(self.root) / name) if name else None), store
+
     def pin(self) -> SnapshotReader:
         """This reader's current snapshot, never switched (for one request)."""
         store = self._ox()

@@ -1,0 +1,99 @@
+"""The in-process lane: queries that cannot run long skip the worker process.
+
+Every query normally goes to a worker process (:mod:`ld.sparql_pool`), because
+only killing a process really stops a runaway query. That hop and its
+bookkeeping cost a fixed ~0.2-0.3 ms, which is most of the time of the
+commonest query a program sends: "everything about <this IRI>"
+(docs/benchmarks.md, "SPARQL"). Such a query cannot run away, so it runs
+right here, in the serving thread, on the snapshot this process has open.
+
+What may take this lane is decided on the tokens (:class:`ld.sparql.Analysis`),
+conservatively; anything else goes to a worker:
+
+* ``SELECT`` or ``ASK``, with no keyword beyond SELECT / ASK / WHERE / LIMIT /
+  OFFSET / PREFIX / BASE / ``a`` (so no FILTER, OPTIONAL, UNION, ORDER BY,
+  DISTINCT, GROUP BY, VALUES, BIND, subquery, SERVICE or FROM);
+* a single group holding at most ONE triple pattern, whose subject is a
+  constant IRI and whose other terms are IRIs, variables or plain tokens
+  (no property path, blank node, list or nested group: no punctuation);
+* for SELECT, at most :data:`MAX_LOCAL_ROWS` rows, by its own LIMIT or by the
+  endpoint's row cap.
+
+Why that bounds the work: with the subject (and maybe predicate or object)
+constant, Oxigraph answers the pattern with a prefix scan of one index, so
+the work grows with the rows produced, and production stops at the cap.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pyoxigraph as ox
+
+from ld.sparql import Analysis, Token
+from ld.sparql_pool import query_error
+from ld.sparql_worker import Worker
+
+MAX_LOCAL_ROWS = 10_000
+_WORDS = frozenset({"SELECT", "ASK", "WHERE", "LIMIT", "OFFSET", "PREFIX", "BASE", "A"})
+_CONSTANT = ("iri", "pname")
+_TERM = ("iri", "pname", "var", "string", "number")
+
+
+def bounded(analysis: Analysis, max_rows: int) -> bool:
+    """True when the query provably does little work (see the module docstring)."""
+    if (analysis.escaped or analysis.form not in ("SELECT", "ASK")
+            or not analysis.words <= _WORDS):
+        return False
+    if analysis.form == "SELECT":
+        rows = [n for n in (analysis.limit, max_rows) if n]
+        if not rows or min(rows) > MAX_LOCAL_ROWS:
+            return False
+    outer = [t for t in analysis.tokens if t.depth == 0 and t.kind == "punct"]
+    if [t.text for t in outer if t.text != "*"] != ["{", "}"]:
+        return False  # one group, no expressions
+    if any(t.depth > 1 for t in analysis.tokens):
+        return False
+    return _one_pattern([t for t in analysis.tokens if t.depth == 1])
+
+
+def _one_pattern(inner: list[Token]) -> bool:
+    """At most one triple pattern, with a constant subject."""
+    if inner and inner[-1].text == ".":
+        inner = inner[:-1]
+    if not inner:
+        return True
+    if len(inner) != 3:
+        return False
+    subject, predicate, obj = inner
+    return (subject.kind in _CONSTANT and obj.kind in _TERM
+            and (predicate.kind in ("iri", "pname", "var") or predicate.text == "A"))
+
+
+class _Messages:
+    """Stands in for the worker's socket: keeps its messages in memory."""
+
+    def __init__(self) -> None:
+        self.messages: list[bytes] = []
+
+    def send_bytes(self, data: bytes | bytearray) -> None:
+        self.messages.append(bytes(data))
+
+
+def run(job: dict[str, Any], store: ox.Store) -> tuple[dict[str, Any], list[bytes]]:
+    """The worker's own code, run here on ``store``: its header and the whole body."""
+    conn = _Messages()
+    Worker(conn, store=store, path=job.get("store")).respond(job)  # type: ignore[arg-type]
+    header: dict[str, Any] | None = None
+    body = []
+    for message in conn.messages:
+        tag = message[:1]
+        if tag == b"E":
+            raise query_error(json.loads(message[1:]))
+        if tag == b"H":
+            header = json.loads(message[1:])
+        elif tag == b"D":
+            body.append(message[1:])
+    assert header is not None, "a worker answer always starts with a header or an error"
+    return header, [b"".join(body)]
