@@ -130,6 +130,15 @@ def test_serialize_graph_round_trips(store: Store, media_type: str, parser: str)
     assert store.serialize_graph(f"{BASE}doc/record/nope", media_type) is None
 
 
+def test_value_reads_one_fact_of_one_graph(store: Store) -> None:
+    store.write_records([make_record(3, version=1), make_record(4)])
+    doc3, rec3 = f"{BASE}doc/record/r3", str(ID["record/r3"])
+    assert store.value(doc3, rec3, str(TITLE)) == "Title 3 v1"
+    assert store.value(doc3, rec3, str(DCTERMS.issued)) == "2003"
+    assert store.value(doc3, str(ID["record/r4"]), str(TITLE)) is None  # r4's title is in r4's graph
+    assert store.value(f"{BASE}doc/record/nope", rec3, str(TITLE)) is None
+
+
 def test_serialize_graph_refuses_non_rdf(store: Store) -> None:
     record = make_record(1)
     store.write_records([record])

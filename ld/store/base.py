@@ -112,6 +112,16 @@ class Store(ABC):
     def serialize_graph(self, graph_iri: str, media_type: str) -> bytes | None:
         """The graph serialised by the store itself (fast path for the web)."""
 
+    def value(self, graph_iri: str, subject: str, predicate: str) -> str | None:
+        """One object of ``subject predicate ?o`` in the graph, as text, or None.
+
+        Lets a document read one fact (its ``dcterms:modified``) without
+        reading its whole graph; stores with an index lookup override this.
+        """
+        rows = self.select(f"SELECT ?o WHERE {{ GRAPH <{graph_iri}> {{ <{subject}> "
+                           f"<{predicate}> ?o }} }} LIMIT 1")
+        return str(rows[0]["o"]) if rows else None
+
     @abstractmethod
     def select(self, query: str) -> list[dict[str, Node]]:
         """Run a SELECT over the union graph; rows map variable names to rdflib terms."""

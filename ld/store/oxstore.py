@@ -84,6 +84,12 @@ class OxigraphReads(Store):
             return body or None  # (saves a second index lookup per cache miss)
         return body if store.contains_named_graph(g) else None
 
+    def value(self, graph_iri: str, subject: str, predicate: str) -> str | None:
+        quads = self._ox().quads_for_pattern(named(subject), named(predicate), None,
+                                             named(graph_iri))
+        quad = next(quads, None)
+        return None if quad is None else quad.object.value
+
     def _run(self, query: str, **dataset: Any) -> Any:
         if not dataset and not has_dataset_clause(query):
             dataset = {"use_default_graph_as_union": True}
