@@ -135,7 +135,7 @@ def test_value_reads_one_fact_of_one_graph(store: Store) -> None:
     doc3, rec3 = f"{BASE}doc/record/r3", str(ID["record/r3"])
     assert store.value(doc3, rec3, str(TITLE)) == "Title 3 v1"
     assert store.value(doc3, rec3, str(DCTERMS.issued)) == "2003"
-    assert store.value(doc3, str(ID["record/r4"]), str(TITLE)) is None  # r4's title is in r4's graph
+    assert store.value(doc3, str(ID["record/r4"]), str(TITLE)) is None  # in r4's graph only
     assert store.value(f"{BASE}doc/record/nope", rec3, str(TITLE)) is None
 
 
