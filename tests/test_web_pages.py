@@ -157,7 +157,8 @@ def test_browse_people_by_record_count(site) -> None:
 
 
 @pytest.mark.parametrize(("query", "found"), [
-    ('") } } SELECT * WHERE { ?s ?p ?o } #', "0 results"), ('a\\"b', "0 results"),
+    ('") } } SELECT * WHERE { ?s ?p ?o } #', "0 results"), ('zz\\"qq', "0 results"),
+    ('title:zzq OR NOT "x* NEAR(', "0 results"),
     ("x\ny", "0 results"), ("<script>alert(1)</script>", "1 result ")])
 def test_search_input_is_data_not_sparql_or_html(site, query: str, found: str) -> None:
     r = requests.get(site.url + "/search", params={"q": query}, headers=HTML, timeout=10)

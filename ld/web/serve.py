@@ -72,11 +72,13 @@ def _prime(store: Any, settings: Settings) -> None:
     """Compute the whole-dataset listings of the home page in the background.
 
     They scan the store (seconds at 100,000 records) and are cached per
-    store version; doing it now spares the first visitor the wait.
+    store version; doing it now spares the first visitor the wait. The
+    snapshot's search index is started first (its own thread).
     """
     from ld import browse, void
 
     try:
+        browse.search_ready(store, settings.base_uri)  # starts the index build if needed
         browse.class_counts(store)
         browse.recent(store, settings.base_uri)
         void.describe(store, settings)

@@ -1,0 +1,100 @@
+"""The full-text search index (ld.search_index): built from a real snapshot, queried
+with SQLite FTS5, used by the live /search page once ready, and pruned with its snapshot."""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+import requests
+
+from ld import browse, search_index, uris
+from ld.store import snapshots
+from tests.conftest_web import Site, start_site
+from tests.web_records import generated_records, sample_paths
+
+
+@pytest.fixture(scope="module")
+def indexed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
+    """A live site whose search index has been built (waited for, at most 30 s)."""
+    site, server = start_site(tmp_path_factory.mktemp("search"), generated_records(),
+                              sample_paths())
+    reader = site.reader()
+    deadline = time.monotonic() + 30
+    while not browse.search_ready(reader, site.settings.base_uri):
+        assert time.monotonic() < deadline, "the search index was not built within 30 s"
+        time.sleep(0.05)
+    yield site
+    server.shutdown()
+
+
+def index_of(site: Site) -> Path:
+    return search_index.index_path(site.store_dir, snapshots.current(site.store_dir) or "")
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("KINETICS", "test-article"),  # any case
+    ("kinet", "test-article"),  # word prefix
+    ("tea kinetics", "test-article"),  # any word order
+    ("jones", "test-article"),  # author name
+    ("Smith kinetics", "test-article"),  # title and name words together
+    ("volume 7", "test-many-007"),
+    ("odd identifier", "test/odd key é"),
+])
+def test_index_finds_titles_and_names(indexed: Site, text: str, expected: str) -> None:
+    found = [r for r, _ in search_index.search(index_of(indexed), text, 50)]
+    assert uris.thing_uri(indexed.settings.base_uri, "record", expected) in found
+
+
+def test_titles_rank_above_names(indexed: Site) -> None:
+    """'Prolific' is only a name; 'volume' only titles; 'works volume 12' picks one title."""
+    best = search_index.search(index_of(indexed), "works volume 12", 5)
+    assert best[0][1] == "Collected works, volume 12"
+
+
+@pytest.mark.parametrize("text", ["", "   ", "***", '"', "NEAR(", "title:", "a OR", "-"])
+def test_query_syntax_is_never_interpreted(indexed: Site, text: str) -> None:
+    assert isinstance(search_index.search(index_of(indexed), text, 5), list)
+
+
+def test_diacritics_are_folded() -> None:
+    assert search_index.match_expression("Jürgen  MÜLLER-Lüdenscheidt") == \
+        '"jürgen"* "müller"* "lüdenscheidt"*'
+
+
+def test_search_page_uses_the_index(indexed: Site) -> None:
+    """'tea kinet' is no substring of any title: only the index can find it."""
+    r = requests.get(indexed.url + "/search", params={"q": "tea kinet"}, timeout=10,
+                     headers={"Accept": "text/html"})
+    assert r.status_code == 200 and "Kinetics of tea" in r.text
+
+
+def test_build_is_atomic_and_counts_records(tmp_path: Path, indexed: Site) -> None:
+    snapshot = snapshots.snapshots_dir(indexed.store_dir) / snapshots.current(indexed.store_dir)
+    path = tmp_path / "search" / "x.sqlite"
+    store = ox.Store.read_only(str(snapshot))
+    count = search_index.build(store, indexed.settings.base_uri, path)
+    assert count == len(list(store.named_graphs()))  # one graph per record, each titled
+    assert path.exists() and not list(path.parent.glob(".tmp-*"))
+
+
+def test_a_live_lock_means_someone_else_builds(tmp_path: Path) -> None:
+    lock = tmp_path / "search" / "s.sqlite.lock"
+    assert search_index._take(lock)
+    assert not search_index._take(lock)  # held and fresh
+    old = time.time() - search_index.STALE_LOCK - 1
+    os.utime(lock, (old, old))
+    assert search_index._take(lock)  # its builder died: taken over
+
+
+def test_indexes_of_removed_snapshots_are_pruned(tmp_path: Path) -> None:
+    (snapshots.snapshots_dir(tmp_path) / "keep").mkdir(parents=True)
+    (tmp_path / "search").mkdir()
+    for name in ("keep", "gone"):
+        search_index.index_path(tmp_path, name).write_bytes(b"")
+    assert search_index.prune(tmp_path) == ["gone.sqlite"]
+    assert search_index.index_path(tmp_path, "keep").exists()
