@@ -10,6 +10,9 @@ import pytest
 
 from ld.config import Settings, load_settings
 
+# the live-site fixtures, loaded once for every test module (several import from it)
+pytest_plugins = ["tests.conftest_web"]
+
 ROOT = Path(__file__).resolve().parent.parent
 SHARED_DATA = ROOT.parent / "shared" / "data"
 

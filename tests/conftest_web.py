@@ -1,6 +1,6 @@
 """Fixtures for the web tests: a real store on disk, a real HTTP server.
 
-Load with ``pytest_plugins = ["tests.conftest_web"]`` (or ``conftest_web``).
+Loaded for every test module by ``pytest_plugins`` in tests/conftest.py.
 One session-wide site: the bundled sample record plus generated records
 (one author with 120 records for paging, a journal article with every
 citation field, a record whose title is an XSS attempt), loaded through the

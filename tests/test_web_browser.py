@@ -11,7 +11,6 @@ from rdflib import Graph, URIRef
 
 from tests.web_records import XSS_TITLE
 
-pytest_plugins = ["tests.conftest_web"]
 pytestmark = pytest.mark.browser
 
 @pytest.fixture

@@ -21,8 +21,6 @@ from ld.uris import record_graph
 from tests.web_rdf import pyld_graph as _pyld_graph
 from tests.web_rdf import same as _same
 
-pytest_plugins = ["tests.conftest_web"]
-
 RECORDS = ["pubmed-6839263", "test-article", "test-xss"]
 RAPPER_SYNTAX = {"ttl": "turtle", "rdf": "rdfxml", "nt": "ntriples"}
 

@@ -13,8 +13,6 @@ from rdflib import Graph
 
 from ld.web import create_app
 
-pytest_plugins = ["tests.conftest_web"]
-
 RECORD = "/doc/record/test-article"
 EVERY_PAGE = ["/", "/search?q=tea", "/browse", "/browse/person", "/id/record/test-article",
               RECORD, RECORD + ".jsonld", RECORD + ".bib", "/doc/person/prolific-pat",

@@ -5,8 +5,6 @@ from __future__ import annotations
 import pytest
 import requests
 
-pytest_plugins = ["tests.conftest_web"]
-
 RECORD = "/doc/record/pubmed-6839263"
 BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,*/*;q=0.8"
 FIREFOX = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"

@@ -9,8 +9,6 @@ import requests
 
 from tests.web_records import MANY, XSS_TITLE
 
-pytest_plugins = ["tests.conftest_web"]
-
 HTML = {"Accept": "text/html"}
 
 
