@@ -80,8 +80,10 @@ class OxigraphReads(Store):
         fmt = rdf_format(media_type, ("rdf",))
         store, g = self._ox(), named(graph_iri)
         body = store.dump(format=fmt, from_graph=g, prefixes=PREFIXES)
-        if fmt == ox.RdfFormat.N_TRIPLES:  # the web's case: no header, so empty = no graph
-            return body or None  # (saves a second index lookup per cache miss)
+        if fmt in (ox.RdfFormat.N_TRIPLES, ox.RdfFormat.TURTLE):
+            # no header (Turtle writes its prefixes with the first triple), so empty means
+            # no graph: saves contains_named_graph, ~6% of a Turtle miss
+            return body or None
         return body if store.contains_named_graph(g) else None
 
     def value(self, graph_iri: str, subject: str, predicate: str) -> str | None:
