@@ -13,7 +13,7 @@ Commands
     warnings, triples, seconds (``--json``: the same as one JSON object).
     Publishes a new snapshot for ``ldpub serve`` at the end (and every
     minute during a long load).
-``ldpub validate PATH... [--format human|json|ttl] [--input-format NAME]``
+``ldpub validate PATH... [--format human|json|ttl] [--input-format NAME] [--jobs N]``
     Dry run: read, map and validate, store nothing. ``human`` names file,
     position, record, property and message of every problem; ``json`` is one
     JSON line per record; ``ttl`` is a ``sh:ValidationReport`` in Turtle.
@@ -118,13 +118,16 @@ PATHS = click.argument("paths", nargs=-1, required=True,
                        type=click.Path(exists=True, dir_okay=False, allow_dash=True))
 
 
+JOBS = click.option("--jobs", type=click.IntRange(min=0), default=None,
+                    help="Worker processes for mapping and validation (default: one per "
+                         "CPU; 0: none).")
+
+
 @main.command()
 @PATHS
 @click.option("--format", "input_format", callback=_check_reader,
               help="Reader to use instead of detecting it from the content.")
-@click.option("--jobs", type=click.IntRange(min=0), default=None,
-              help="Worker processes for mapping and validation (default: one per CPU; "
-                   "0: none).")
+@JOBS
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
 @with_settings
 @click.pass_context
@@ -155,15 +158,16 @@ def load(ctx: click.Context, settings: Settings, paths: tuple[str, ...],
               default="human", show_default=True, help="Report format.")
 @click.option("--input-format", callback=_check_reader,
               help="Reader to use instead of detecting it from the content.")
+@JOBS
 @with_settings
 @click.pass_context
 def validate(ctx: click.Context, settings: Settings, paths: tuple[str, ...], output: str,
-             input_format: str | None) -> None:
+             input_format: str | None, jobs: int | None) -> None:
     """Dry run: map and validate, print the SHACL report, store nothing."""
-    from ld.ingest import validate_paths
+    from ld.dryrun import validate_paths
 
     worst, checked, reports = 0, 0, []
-    for item in validate_paths(list(paths), format=input_format, settings=settings):
+    for item in validate_paths(list(paths), format=input_format, settings=settings, jobs=jobs):
         checked += 0 if isinstance(item, LdpubError) and item.exit_code == 2 else 1
         worst = max(worst, _severity(item))
         if output == "ttl":

@@ -42,6 +42,7 @@ from typing import Any, TextIO
 from rdflib.namespace import OWL
 
 from ld.config import Settings
+from ld.dryrun import validate_paths
 from ld.errors import InputError, LdpubError, RecordError
 from ld.identity import IdentityLinker
 from ld.model import Deletion, Record
@@ -54,7 +55,6 @@ from ld.pipeline import (
     process_batch,
     read_paths,
     run_batch,
-    validate_paths,
 )
 from ld.rejects import RejectsReport, error_entry, violation_entry
 from ld.store.base import RecordGraph, Store

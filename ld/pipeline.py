@@ -27,13 +27,12 @@ import threading
 import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from rdflib import Graph, Literal, URIRef
 
-from ld.config import Settings
 from ld.errors import InputError, LdpubError, Location, RecordError
 from ld.identity import triple_keys
 from ld.mapping import map_triples
@@ -211,44 +210,6 @@ def read_paths(paths: Sequence[str], format: str | None = None) -> Iterator[Item
                              Location(file=path), hint="check the path and its permissions")
 
 
-def validate_paths(
-    paths: Sequence[str], *, format: str | None = None, settings: Settings,
-    validator: Any = None,
-) -> Iterator[Any]:
-    """Dry run: yield a RecordReport per mapped record, errors for the others.
-
-    Yields :class:`~ld.validation.RecordReport` (with the record's
-    :class:`~ld.model.Source` set as its ``source`` attribute, for reports
-    that name the file and position), :class:`RecordError` for records that
-    cannot be read or mapped, and :class:`InputError` for unreadable files.
-    """
-    validator = validator or new_validator(settings.validator)
-    modified = datetime.now(UTC).replace(microsecond=0)
-    pending: list[Record] = []
-    for item in read_paths(paths, format):
-        if isinstance(item, Record):
-            pending.append(item)
-            if len(pending) < settings.batch_size:
-                continue
-        else:
-            if isinstance(item, LdpubError):
-                yield item
-            continue
-        yield from _checked(process_batch(pending, settings.base_uri, modified, validator))
-        pending = []
-    yield from _checked(process_batch(pending, settings.base_uri, modified, validator))
-
-
-def _checked(outcomes: Sequence[Outcome]) -> Iterator[Any]:
-    for outcome in outcomes:
-        error = outcome.record_error()
-        if error is not None:
-            yield error
-        else:
-            object.__setattr__(outcome.report, "source", outcome.source)
-            yield outcome.report
-
-
 def new_validator(engine: str = "fast") -> Any:
     from ld.validation import Validator
 
@@ -280,13 +241,18 @@ def _watch_parent(sentinel: int) -> None:
     os._exit(3)
 
 
-def run_batch(records: Sequence[Record], base: str, modified: datetime
-              ) -> tuple[list[Outcome], dict[str, float]]:
-    """Entry point in a worker process: the outcomes and the CPU seconds they took."""
+def run_batch(records: Sequence[Record], base: str, modified: datetime, *,
+              keep_reports: bool = False) -> tuple[list[Outcome], dict[str, float]]:
+    """Entry point in a worker process: the outcomes and the CPU seconds they took.
+
+    A load drops the empty reports of conforming records (they tell it
+    nothing, and cost pickling); a dry run (``keep_reports``) prints them.
+    """
     cpu: dict[str, float] = {}
     outcomes = process_batch(records, base, modified, cpu=cpu)
-    for outcome in outcomes:  # an empty report of a stored record tells the loader nothing
-        if outcome.ok and outcome.report is not None and not outcome.report.results:
+    for outcome in outcomes:
+        if (not keep_reports and outcome.ok and outcome.report is not None
+                and not outcome.report.results):
             outcome.report = None
     return outcomes, cpu
 

@@ -227,6 +227,21 @@ def test_validate_paths_stores_nothing(settings, store, tmp_path: Path) -> None:
     assert store.record_count() == 0
 
 
+def test_validate_paths_in_workers_reports_like_in_process(settings, tmp_path: Path) -> None:
+    """Several batches through worker processes: the same reports, in input order."""
+    data = generate(tmp_path / "w.jsonl", 40, "--bad-every", "7")
+    small = replace(settings, batch_size=5)
+
+    def summary(jobs: int) -> list[tuple]:
+        return [(r.source.position, r.conforms, len(r.results))
+                for r in validate_paths([str(data)], settings=small, jobs=jobs)]
+
+    in_process, in_workers = summary(0), summary(2)
+    assert in_workers == in_process and len(in_process) == 40
+    assert sum(not conforms for _, conforms, _ in in_process) == 5  # records 7, 14, ... 35
+    assert [p for p, _, _ in in_workers] == [p for p, _, _ in in_process]
+
+
 def test_real_vufind_records_load_or_are_rejected_with_reason(settings, store, shared_data,
                                                               tmp_path: Path) -> None:
     files = sorted(str(p) for p in (shared_data / "vufind-solr").rglob("*")
