@@ -21,15 +21,7 @@ from typing import Any
 from ld.config import Settings
 from ld.errors import LdpubError
 from ld.model import Record
-from ld.pipeline import (
-    Outcome,
-    init_worker,
-    new_validator,
-    pool_context,
-    process_batch,
-    read_paths,
-    run_batch,
-)
+from ld.pipeline import Outcome, new_pool, new_validator, process_batch, read_paths, run_batch
 
 
 def validate_paths(
@@ -84,11 +76,7 @@ class _Batches:
 
     def _start(self, records: list[Record], full: bool) -> Future[Any]:
         if self.pool is None and full and self.jobs > 0:
-            shapes = getattr(self.validator, "shapes_dir", None)
-            self.pool = ProcessPoolExecutor(
-                self.jobs, mp_context=pool_context(), initializer=init_worker,
-                initargs=(str(shapes) if shapes else None,
-                          getattr(self.validator, "engine", self.settings.validator)))
+            self.pool = new_pool(self.jobs, self.validator, self.settings.validator)
         if self.pool is not None:
             return self.pool.submit(run_batch, records, self.settings.base_uri, self.modified,
                                     keep_reports=True)

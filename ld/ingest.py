@@ -46,16 +46,7 @@ from ld.dryrun import validate_paths
 from ld.errors import InputError, LdpubError, RecordError
 from ld.identity import IdentityLinker
 from ld.model import Deletion, Record
-from ld.pipeline import (
-    Item,
-    Outcome,
-    init_worker,
-    new_validator,
-    pool_context,
-    process_batch,
-    read_paths,
-    run_batch,
-)
+from ld.pipeline import Item, Outcome, new_pool, new_validator, process_batch, read_paths, run_batch
 from ld.rejects import RejectsReport, error_entry, violation_entry
 from ld.store.base import RecordGraph, Store
 from ld.uris import record_graph, record_uri
@@ -169,10 +160,7 @@ class _Load:
         batch never pays for starting worker processes.
         """
         if self.pool is None and full and self.jobs > 0:
-            self.pool = ProcessPoolExecutor(
-                self.jobs, mp_context=pool_context(), initializer=init_worker,
-                initargs=(_shapes_dir(self.validator),
-                          getattr(self.validator, "engine", self.settings.validator)))
+            self.pool = new_pool(self.jobs, self.validator, self.settings.validator)
         if self.pool is not None:
             future = self.pool.submit(run_batch, records, self.settings.base_uri, self.modified)
         else:
@@ -360,7 +348,3 @@ def _done(value: Any) -> Future[Any]:
     future.set_result(value)
     return future
 
-
-def _shapes_dir(validator: Any) -> str | None:
-    shapes = getattr(validator, "shapes_dir", None)
-    return str(shapes) if shapes else None

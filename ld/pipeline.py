@@ -26,6 +26,7 @@ import os
 import threading
 import time
 from collections.abc import Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -255,6 +256,14 @@ def run_batch(records: Sequence[Record], base: str, modified: datetime, *,
                 and not outcome.report.results):
             outcome.report = None
     return outcomes, cpu
+
+
+def new_pool(jobs: int, validator: Any, engine: str) -> ProcessPoolExecutor:
+    """The worker processes of a load or a dry run, each with its own Validator."""
+    shapes = getattr(validator, "shapes_dir", None)
+    return ProcessPoolExecutor(jobs, mp_context=pool_context(), initializer=init_worker,
+                               initargs=(str(shapes) if shapes else None,
+                                         getattr(validator, "engine", engine)))
 
 
 def pool_context() -> multiprocessing.context.BaseContext:
