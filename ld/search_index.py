@@ -11,7 +11,7 @@ Where and when: ``<store>/search/<snapshot>.sqlite``, built from the
 snapshot it is named after, so it is as immutable as that snapshot and needs
 no invalidation. The first serving process that needs it (at worker start,
 or on the first search after ``ldpub load`` published a new snapshot) builds
-it in a background thread with one streamed SPARQL query (~7 s per 100,000
+it in a background thread with one streamed SPARQL query (~6 s per 100,000
 records; SQLite groups the rows on disk, so memory stays flat),
 writes it under a temporary name and renames it into place, so readers see a
 whole index or none. Until then search falls back to the ``CONTAINS`` scan.
