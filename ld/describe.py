@@ -75,7 +75,7 @@ class Document:
     key: str
     thing: str
     doc: str
-    triples: list[ox.Triple]
+    triples: list[ox.Triple] | list[ox.Quad]  # a record: its graph's quads, as the store gives them
     listing: Listing | None = None
 
     @cached_property
@@ -148,11 +148,11 @@ def load(store: Store, base: str, kind: str, key: str, page: int = 1,
     """Read the document about ``{base}id/{kind}/{key}``; NotFound when we know nothing."""
     thing, doc = uris.thing_uri(base, kind, key), uris.doc_uri(base, kind, key)
     if kind == "record":
-        nt = store.serialize_graph(doc, "application/n-triples")
-        if not nt:
+        triples = store.triples(doc)
+        if not triples:
             raise NotFound(f"no record {key!r} in this dataset",
                            hint="check the identifier, or search from the home page")
-        return Document(kind, key, thing, doc, list(ox.parse(nt, format=ox.RdfFormat.N_TRIPLES)))
+        return Document(kind, key, thing, doc, triples)
     about = _about(store, thing)
     listing = records_pointing_to(store, base, thing, page, size)
     if not about and not listing.total:

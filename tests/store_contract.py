@@ -130,6 +130,15 @@ def test_serialize_graph_round_trips(store: Store, media_type: str, parser: str)
     assert store.serialize_graph(f"{BASE}doc/record/nope", media_type) is None
 
 
+def test_triples_are_the_graph(store: Store) -> None:
+    record = make_record(5, version=1)
+    store.write_records([record])
+    triples = store.triples(record.graph_iri)
+    body = "".join(f"{t.subject} {t.predicate} {t.object} .\n" for t in triples or [])
+    assert isomorphic(Graph().parse(data=body, format="nt"), record.graph)
+    assert store.triples(f"{BASE}doc/record/nope") is None
+
+
 def test_value_reads_one_fact_of_one_graph(store: Store) -> None:
     store.write_records([make_record(3, version=1), make_record(4)])
     doc3, rec3 = f"{BASE}doc/record/r3", str(ID["record/r3"])

@@ -17,6 +17,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import BinaryIO
 
+import pyoxigraph as ox
 from rdflib import Graph
 from rdflib.term import Node
 
@@ -111,6 +112,13 @@ class Store(ABC):
     @abstractmethod
     def serialize_graph(self, graph_iri: str, media_type: str) -> bytes | None:
         """The graph serialised by the store itself (fast path for the web)."""
+
+    def triples(self, graph_iri: str) -> list | None:
+        """The graph's statements as pyoxigraph terms (``subject``/``predicate``/``object``),
+        or None when there is no such graph. What the web's JSON-LD, HTML and
+        citations read; stores that can hand out their own objects override it."""
+        body = self.serialize_graph(graph_iri, "application/n-triples")
+        return list(ox.parse(body, format=ox.RdfFormat.N_TRIPLES)) if body else None
 
     def value(self, graph_iri: str, subject: str, predicate: str) -> str | None:
         """One object of ``subject predicate ?o`` in the graph, as text, or None.

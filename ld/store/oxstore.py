@@ -86,6 +86,11 @@ class OxigraphReads(Store):
             return body or None
         return body if store.contains_named_graph(g) else None
 
+    def triples(self, graph_iri: str) -> list | None:
+        """The graph's quads as pyoxigraph objects: no N-Triples written and re-parsed."""
+        quads = list(self._ox().quads_for_pattern(None, None, None, named(graph_iri)))
+        return quads or None
+
     def value(self, graph_iri: str, subject: str, predicate: str) -> str | None:
         quads = self._ox().quads_for_pattern(named(subject), named(predicate), None,
                                              named(graph_iri))

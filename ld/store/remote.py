@@ -165,6 +165,9 @@ class RemoteStore(Store):
         triples = list(ox.parse(body, ox.RdfFormat.N_TRIPLES))
         return triples or None
 
+    def triples(self, graph_iri: str) -> list | None:
+        return self._graph_triples(graph_iri)
+
     def graph(self, graph_iri: str) -> Graph | None:
         triples = self._graph_triples(graph_iri)
         return None if triples is None else triples_to_graph(triples)
