@@ -182,7 +182,7 @@ def run_ldpub(args: argparse.Namespace, env: dict, ids: list[str], work: Path) -
     try:
         wait_up(url + "/context.jsonld")
         wait_primed(url + "/")
-        return {key: wrk(url, paths, accept, args, work) for key, accept in FORMATS.items()}
+        return {key: wrk(url, paths, FORMATS[key], args, work) for key in args.formats.split(",")}
     finally:
         stop(server)
 
@@ -246,6 +246,8 @@ def main() -> None:
     parser.add_argument("--json", help="also write the results to this file")
     parser.add_argument("--profile", choices=["hit", "miss"],
                         help="instead of the HTTP benchmark, cProfile 2,000 requests in process")
+    parser.add_argument("--formats", default=",".join(FORMATS),
+                        help="formats to measure over HTTP, comma-separated (default: all)")
     parser.add_argument("--format", choices=sorted(FORMATS), default="ttl",
                         help="format for --profile")
     parser.add_argument("--compact", action="store_true",
