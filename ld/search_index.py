@@ -14,7 +14,9 @@ or on the first search after ``ldpub load`` published a new snapshot) builds
 it in a background thread with one streamed SPARQL query (~6 s per 100,000
 records; SQLite groups the rows on disk, so memory stays flat),
 writes it under a temporary name and renames it into place, so readers see a
-whole index or none. Until then search falls back to the ``CONTAINS`` scan.
+whole index or none. Until then search falls back to the ``CONTAINS`` scan;
+a build that fails (no write access, disk full) is retried after
+:data:`RETRY_AFTER` seconds, with one warning per try.
 An ``O_EXCL`` lock file elects one builder among the gunicorn workers; a
 lock older than :data:`STALE_LOCK` seconds (its builder died) is taken over.
 Indexes of snapshots that no longer exist are removed when a new one is built.
@@ -37,6 +39,7 @@ from ld.store.snapshots import snapshots_dir
 
 log = logging.getLogger("ldpub.search")
 STALE_LOCK = 900.0  # seconds
+RETRY_AFTER = 300.0  # seconds before a failed build is tried again (e.g. no write access)
 WORD = re.compile(r"\w+")
 _EXTRACT = """PREFIX dcterms: <http://purl.org/dc/terms/>
 PREFIX foaf: <http://xmlns.com/foaf/0.1/>
@@ -45,6 +48,7 @@ WHERE { GRAPH ?g { ?r dcterms:title ?t
                    OPTIONAL { ?r dcterms:creator|dcterms:contributor ?a . ?a foaf:name ?n } }
         FILTER(STRSTARTS(STR(?r), RECORDS)) }"""
 _building: set[str] = set()
+_failed: dict[str, float] = {}  # index path -> when its build last failed
 _lock = threading.Lock()
 
 
@@ -100,7 +104,8 @@ def ready(root: Path, snapshot: str, store: ox.Store, base: str) -> Path | None:
     if path.exists():
         return path
     with _lock:
-        if str(path) in _building:
+        failed = _failed.get(str(path))
+        if str(path) in _building or (failed and time.monotonic() - failed < RETRY_AFTER):
             return None
         _building.add(str(path))
     threading.Thread(target=_build_once, args=(root, snapshot, store, base),
@@ -123,7 +128,10 @@ def _build_once(root: Path, snapshot: str, store: ox.Store, base: str) -> None:
             finally:
                 lock.unlink(missing_ok=True)
     except (OSError, sqlite3.Error, RuntimeError, ValueError) as err:
-        log.warning("cannot build the search index %s (search scans instead): %s", path, err)
+        log.warning("cannot build the search index %s (search scans instead; next try in "
+                    "%d s): %s", path, RETRY_AFTER, err)
+        with _lock:
+            _failed[str(path)] = time.monotonic()
     finally:
         with _lock:
             _building.discard(str(path))

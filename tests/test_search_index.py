@@ -98,3 +98,25 @@ def test_indexes_of_removed_snapshots_are_pruned(tmp_path: Path) -> None:
         search_index.index_path(tmp_path, name).write_bytes(b"")
     assert search_index.prune(tmp_path) == ["gone.sqlite"]
     assert search_index.index_path(tmp_path, "keep").exists()
+
+
+def test_unwritable_search_folder_means_scanning_not_failing(tmp_path: Path, caplog) -> None:
+    """A serving user without write access to <store>/search keeps the scan, with a warning."""
+    site, server = start_site(tmp_path, generated_records()[:3], [])
+    try:
+        (site.store_dir / "search").write_text("not a folder")  # mkdir there fails
+        reader = site.reader()
+        with caplog.at_level("WARNING", logger="ldpub.search"):
+            assert not browse.search_ready(reader, site.settings.base_uri)
+            deadline = time.monotonic() + 10
+            while not caplog.records and time.monotonic() < deadline:
+                time.sleep(0.02)
+        assert "cannot build the search index" in caplog.text
+        caplog.clear()
+        assert not browse.search_ready(reader, site.settings.base_uri)  # not retried at once
+        time.sleep(0.2)
+        assert not caplog.records
+        found = browse.search(reader, site.settings.base_uri, "kinetics")
+        assert [r.label for r in found] == ["Kinetics of tea {brewing}"]
+    finally:
+        server.shutdown()
