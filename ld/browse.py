@@ -130,12 +130,38 @@ def _labels(store: Store, iris: list[str]) -> dict[str, str]:
     return {str(r["e"]): str(r["label"]) for r in rows if "label" in r}
 
 
+@dataclass
+class SearchPage:
+    """One page of search results; ``total`` is None when only a scan answered."""
+
+    rows: list[Row]
+    page: int
+    size: int
+    total: int | None
+    more: bool  # a next page exists
+
+    @property
+    def first(self) -> int:
+        return (self.page - 1) * self.size + 1
+
+
 def search(store: Store, base: str, text: str, limit: int = 50) -> list[Row]:
     """Records whose title or authors' names match ``text``: the index, else a scan."""
+    return search_page(store, base, text, 1, limit).rows
+
+
+def search_page(store: Store, base: str, text: str, page: int = 1, size: int = 50
+                ) -> SearchPage:
+    """Page ``page`` of the matches: from the index (with the total), else a scan."""
+    offset = (max(1, page) - 1) * size
     index = _index(store, base)
     if index is not None:
-        return [Row(r, t) for r, t in search_index.search(index, text, limit)]
-    return _scan(store, base, text, limit)
+        found = search_index.search(index, text, size, offset)
+        total = search_index.count(index, text)
+        return SearchPage([Row(r, t) for r, t in found], page, size, total,
+                          offset + len(found) < total)
+    rows = _scan(store, base, text, size + 1, offset)
+    return SearchPage(rows[:size], page, size, None, len(rows) > size)
 
 
 def search_ready(store: Store, base: str) -> bool:
@@ -152,7 +178,7 @@ def _index(store: Store, base: str) -> Path | None:
     return None if path is None else search_index.ready(root, Path(path).name, ox_store, base)
 
 
-def _scan(store: Store, base: str, text: str, limit: int) -> list[Row]:
+def _scan(store: Store, base: str, text: str, limit: int, offset: int = 0) -> list[Row]:
     """Records whose title or an author's name contains ``text`` (case-insensitive)."""
     needle = " ".join(text.split()).lower()
     if not needle:
@@ -163,7 +189,7 @@ def _scan(store: Store, base: str, text: str, limit: int) -> list[Row]:
         "{ ?r dcterms:title ?t FILTER(CONTAINS(LCASE(STR(?t)), " + _lit(needle) + ")) } UNION "
         "{ ?r dcterms:creator|dcterms:contributor ?a . ?a foaf:name ?n "
         "FILTER(CONTAINS(LCASE(STR(?n)), " + _lit(needle) + ")) ?r dcterms:title ?t } "
-        f"FILTER(STRSTARTS(STR(?r), {records})) }} }} LIMIT {limit}")
+        f"FILTER(STRSTARTS(STR(?r), {records})) }} }} LIMIT {limit} OFFSET {offset}")
     return [Row(str(r["r"]), str(r["t"])) for r in store.select(query)]
 
 

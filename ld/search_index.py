@@ -84,16 +84,26 @@ def build(store: ox.Store, base: str, path: Path) -> int:
     return int(count)
 
 
-def search(path: Path, text: str, limit: int) -> list[tuple[str, str]]:
-    """(record IRI, title) of the best matches, best first."""
+def search(path: Path, text: str, limit: int, offset: int = 0) -> list[tuple[str, str]]:
+    """(record IRI, title) of the best matches, best first, from ``offset`` on."""
+    return _read(path, text, "SELECT record, title FROM records WHERE records MATCH ? "
+                 "ORDER BY bm25(records, 0.0, 4.0, 1.0), record LIMIT ? OFFSET ?",
+                 limit, offset)
+
+
+def count(path: Path, text: str) -> int:
+    """How many records match ``text``."""
+    rows = _read(path, text, "SELECT count(*) FROM records WHERE records MATCH ?")
+    return int(rows[0][0]) if rows else 0
+
+
+def _read(path: Path, text: str, sql: str, *params: int) -> list[tuple]:
     expression = match_expression(text)
     if expression is None:
         return []
     db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     try:
-        return db.execute("SELECT record, title FROM records WHERE records MATCH ? "
-                          "ORDER BY bm25(records, 0.0, 4.0, 1.0) LIMIT ?",
-                          (expression, limit)).fetchall()
+        return db.execute(sql, (expression, *params)).fetchall()
     finally:
         db.close()
 

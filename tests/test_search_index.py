@@ -4,6 +4,7 @@ with SQLite FTS5, used by the live /search page once ready, and pruned with its 
 from __future__ import annotations
 
 import os
+import re
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -120,3 +121,28 @@ def test_unwritable_search_folder_means_scanning_not_failing(tmp_path: Path, cap
         assert [r.label for r in found] == ["Kinetics of tea {brewing}"]
     finally:
         server.shutdown()
+
+
+def test_search_pages_with_a_total(indexed: Site) -> None:
+    """120 'Collected works' titles: 50 per page, a total, links that keep the query."""
+    def page(n: int) -> str:
+        r = requests.get(indexed.url + "/search", params={"q": "collected works", "page": n},
+                         headers={"Accept": "text/html"}, timeout=10)
+        assert r.status_code == 200
+        return r.text
+
+    first, last = page(1), page(3)
+    assert "120 results" in first and "1–50" in first and "Page 1 of 3" in first
+    assert 'href="?q=collected%20works&amp;page=2"' in first and 'rel="prev"' not in first
+    assert "101–120" in last and 'rel="next"' not in last
+    link = re.compile(r">(Collected works, volume \d+)</a>")
+    titles = [t for n in (1, 2, 3) for t in link.findall(page(n))]
+    assert len(titles) == len(set(titles)) == 120  # every record once across the pages
+
+
+def test_scan_pages_without_a_total(indexed: Site) -> None:
+    """Before the index exists (or on a remote store) the scan pages by LIMIT/OFFSET."""
+    reader = indexed.reader()
+    base = indexed.settings.base_uri
+    pages = [browse._scan(reader, base, "collected works", 51, offset) for offset in (0, 50, 100)]
+    assert [len(p) for p in pages] == [51, 51, 20]

@@ -86,8 +86,11 @@ def home() -> str:
 @bp.route("/search")
 def search() -> str:
     text = request.args.get("q", "")
-    rows = browse.search(get_store(), get_settings().base_uri, text) if text.strip() else []
-    return render_template("search.html", q=text, rows=rows, triples=pages.row_triples(rows))
+    found = (browse.search_page(get_store(), get_settings().base_uri, text, _page_arg())
+             if text.strip() else None)
+    rows = found.rows if found else []
+    return render_template("search.html", q=text, found=found, rows=rows,
+                           triples=pages.row_triples(rows))
 
 
 @bp.route("/browse")
