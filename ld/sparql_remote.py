@@ -12,7 +12,6 @@ through as the server wrote them.
 
 from __future__ import annotations
 
-import contextlib
 import io
 import time
 from collections.abc import Iterator
@@ -21,10 +20,10 @@ from typing import Any
 import pyoxigraph as ox
 import requests
 
+from ld.capped import capped
 from ld.config import Settings
 from ld.errors import BadRequest, QueryTimeout, StoreError
 from ld.sparql import TRUNCATED_HEADER, Analysis, ProtocolRequest
-from ld.sparql_worker import CappedTsv, _Capped
 from ld.store.base import QueryResponse, Store
 
 SRJ = "application/sparql-results+json"
@@ -118,14 +117,7 @@ def _capped(answer: ox.QuerySolutions, fmt: str, max_rows: int) -> tuple[bytes, 
     target = getattr(ox.QueryResultsFormat, fmt)
     if max_rows <= 0:
         return answer.serialize(format=target), False
-    capped = CappedTsv(max_rows)
-    with contextlib.suppress(_Capped):
-        answer.serialize(capped, ox.QueryResultsFormat.TSV)
-    tsv, truncated = capped.result(max_rows)
-    if target == ox.QueryResultsFormat.TSV:
-        return tsv, truncated
-    return ox.parse_query_results(tsv, ox.QueryResultsFormat.TSV).serialize(format=target), \
-        truncated
+    return capped(answer, target, max_rows)
 
 
 def _relay(response: requests.Response, deadline: _Deadline) -> Iterator[bytes]:

@@ -17,13 +17,13 @@ sequence of messages whose first byte says what it is:
     Z         end of this result
 
 Started as ``python -m ld.sparql_worker FD``; FD is its end of a socketpair.
-This module imports nothing from ld but the standard library and pyoxigraph,
+This module imports nothing but the standard library, pyoxigraph and
+:mod:`ld.capped` (itself only those two),
 so a worker starts fast.
 """
 
 from __future__ import annotations
 
-import contextlib
 import json
 import signal
 import sys
@@ -32,12 +32,12 @@ from typing import Any
 
 import pyoxigraph as ox
 
+from ld.capped import CappedTsv, capped
+
+__all__ = ["CappedTsv", "ChunkWriter", "Worker", "main"]
+
 CHUNK = 64 * 1024  # bytes per message: streams overlap serialising and sending (see bench)
 ALARM_GRACE = 10  # seconds past the job's timeout before SIGALRM ends this process
-
-
-class _Capped(Exception):
-    """Raised from a writer to stop the serializer once the row cap is passed."""
 
 
 class ChunkWriter:
@@ -76,39 +76,6 @@ class ChunkWriter:
         if len(self.buf) > 1:
             self.conn.send_bytes(self.buf)
             del self.buf[1:]
-
-
-class CappedTsv:
-    """Collects TSV results until ``max_rows`` + 1 rows are seen, then stops.
-
-    TSV has exactly one line per row (terms escape their newlines), so
-    counting lines is counting rows; memory is bounded by the cap, not by
-    the result size.
-    """
-
-    def __init__(self, max_rows: int) -> None:
-        self.limit = max_rows + 2  # header line + max_rows rows + one more
-        self.lines = 0
-        self.buf = bytearray()
-
-    def write(self, data: bytes) -> int:
-        self.buf += data
-        self.lines += data.count(b"\n")
-        if self.lines >= self.limit:
-            raise _Capped
-        return len(data)
-
-    def flush(self) -> None:
-        """Nothing buffered outside self.buf."""
-
-    def result(self, max_rows: int) -> tuple[bytes, bool]:
-        """The TSV cut to ``max_rows`` rows, and whether anything was cut."""
-        if self.lines < self.limit:
-            return bytes(self.buf), False
-        end = -1
-        for _ in range(max_rows + 1):
-            end = self.buf.index(b"\n", end + 1)
-        return bytes(self.buf[:end + 1]), True
 
 
 class Worker:
@@ -186,15 +153,9 @@ class Worker:
             result.serialize(out, fmt)
             out.send(final=True)
             return
-        capped = CappedTsv(max_rows)
-        with contextlib.suppress(_Capped):  # the cap was reached: stop evaluating
-            result.serialize(capped, ox.QueryResultsFormat.TSV)
-        tsv, truncated = capped.result(max_rows)
+        body, truncated = capped(result, fmt, max_rows)
         out = ChunkWriter(self.conn, {"kind": "bindings", "truncated": truncated})
-        if fmt == ox.QueryResultsFormat.TSV:
-            out.write(tsv)
-        else:  # TSV round-trips every term exactly (checked in the tests)
-            ox.parse_query_results(tsv, ox.QueryResultsFormat.TSV).serialize(out, fmt)
+        out.write(body)
         out.send(final=True)
 
 

@@ -18,6 +18,7 @@ from rdflib import Graph
 from rdflib.term import Node
 
 from ld import formats
+from ld.capped import capped
 from ld.errors import BadRequest, NotAcceptable, StoreError
 from ld.namespaces import PREFIXES
 from ld.store import results
@@ -171,14 +172,14 @@ def write_answer(channel: results.Channel, answer: Any, media_type: str,
     """Send a pyoxigraph query answer through ``channel``: header, then chunks."""
     if isinstance(answer, ox.QuerySolutions):
         fmt = results_format(media_type)
-        names, rows = results.solution_rows(answer)
-        truncated = False
-        if max_rows is not None:  # memory bounded by max_rows: the flag is known up front
-            kept, truncated = results.buffered_rows(rows, max_rows)
-            rows = iter(kept)
+        target = getattr(ox.QueryResultsFormat, fmt.oxigraph or "JSON")
+        if max_rows is None:  # streamed as pyoxigraph writes it
+            channel.header(kind="bindings", media_type=fmt.media_type, truncated=False)
+            answer.serialize(channel, target)
+            return
+        body, truncated = capped(answer, target, max_rows)  # the flag is known up front
         channel.header(kind="bindings", media_type=fmt.media_type, truncated=truncated)
-        for chunk in results.rows_chunks(names, rows, fmt.oxigraph or "JSON"):
-            channel.put(chunk)
+        channel.write(body)
     elif isinstance(answer, ox.QueryBoolean):
         fmt = results_format(media_type)
         channel.header(kind="boolean", media_type=fmt.media_type, truncated=False)

@@ -1,11 +1,8 @@
 """SPARQL results streamed as chunks of bytes.
 
-Graph results (CONSTRUCT/DESCRIBE) and booleans go through pyoxigraph's own
-serialisers. SELECT rows are written here, for one reason: a SELECT must stop
-after ``max_rows`` and say it was cut, and pyoxigraph's results serialiser
-only takes a whole result, not the first N rows of one. The four result
-formats are small, fixed W3C formats; the tests parse what we write with
-pyoxigraph's and rdflib's parsers.
+Every result is written by pyoxigraph's own serialisers; a SELECT cut at
+``max_rows`` goes through :mod:`ld.capped`, the one row-cap mechanism the
+SPARQL endpoint's workers use too.
 
 Evaluation and serialisation run in a thread of their own (:func:`produce`)
 that hands chunks through a small bounded queue, so a large result never
@@ -16,129 +13,20 @@ chunk stream) stops the producer at its next chunk.
 from __future__ import annotations
 
 import contextlib
-import csv
-import io
-import json
 import queue
 import threading
 import traceback
-from collections.abc import Callable, Iterable, Iterator
-from xml.sax.saxutils import escape, quoteattr
+from collections.abc import Callable, Iterator
 
 import pyoxigraph as ox
 
 from ld.errors import LdpubError, StoreError
 
 CHUNK = 64 * 1024
-_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 _END = object()
 
 
 # --- SELECT rows ------------------------------------------------------------
-
-def _json_term(term: object) -> str:
-    if isinstance(term, ox.NamedNode):
-        return f'{{"type":"uri","value":{json.dumps(term.value)}}}'
-    if isinstance(term, ox.BlankNode):
-        return f'{{"type":"bnode","value":{json.dumps(term.value)}}}'
-    if isinstance(term, ox.Literal):
-        extra = ""
-        if term.language:
-            extra = f',"xml:lang":{json.dumps(term.language)}'
-        elif term.datatype.value != _XSD_STRING:
-            extra = f',"datatype":{json.dumps(term.datatype.value)}'
-        return f'{{"type":"literal","value":{json.dumps(term.value)}{extra}}}'
-    return f'{{"type":"triple","value":{json.dumps(str(term))}}}'
-
-
-def _xml_term(term: object) -> str:
-    if isinstance(term, ox.NamedNode):
-        return f"<uri>{escape(term.value)}</uri>"
-    if isinstance(term, ox.BlankNode):
-        return f"<bnode>{escape(term.value)}</bnode>"
-    if isinstance(term, ox.Literal):
-        if term.language:
-            return f"<literal xml:lang={quoteattr(term.language)}>{escape(term.value)}</literal>"
-        if term.datatype.value != _XSD_STRING:
-            dt = quoteattr(term.datatype.value)
-            return f"<literal datatype={dt}>{escape(term.value)}</literal>"
-        return f"<literal>{escape(term.value)}</literal>"
-    return f"<literal>{escape(str(term))}</literal>"
-
-
-def _csv_value(term: object) -> str:
-    if term is None:
-        return ""
-    if isinstance(term, ox.BlankNode):
-        return f"_:{term.value}"
-    if isinstance(term, ox.NamedNode | ox.Literal):
-        return term.value
-    return str(term)
-
-
-def _tsv_value(term: object) -> str:
-    if term is None:
-        return ""
-    return str(term).replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
-
-
-class _RowWriter:
-    """Header, one string per row, footer: the shape all four formats share."""
-
-    def __init__(self, names: list[str], fmt: str) -> None:
-        self.names, self.fmt = names, fmt
-        self.first = True
-
-    def head(self) -> str:
-        names = self.names
-        if self.fmt == "JSON":
-            return f'{{"head":{{"vars":{json.dumps(names)}}},"results":{{"bindings":['
-        if self.fmt == "XML":
-            variables = "".join(f"<variable name={quoteattr(n)}/>" for n in names)
-            return ('<?xml version="1.0"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#">'
-                    f"<head>{variables}</head><results>\n")
-        if self.fmt == "CSV":
-            return _csv_line(names)
-        return "\t".join(f"?{n}" for n in names) + "\n"
-
-    def row(self, values: list[object]) -> str:
-        pairs = [(n, v) for n, v in zip(self.names, values, strict=True) if v is not None]
-        if self.fmt == "JSON":
-            body = ",".join(f"{json.dumps(n)}:{_json_term(v)}" for n, v in pairs)
-            sep, self.first = ("" if self.first else ","), False
-            return sep + "{" + body + "}"
-        if self.fmt == "XML":
-            body = "".join(f"<binding name={quoteattr(n)}>{_xml_term(v)}</binding>"
-                           for n, v in pairs)
-            return f"<result>{body}</result>\n"
-        if self.fmt == "CSV":
-            return _csv_line([_csv_value(v) for v in values])
-        return "\t".join(_tsv_value(v) for v in values) + "\n"
-
-    def tail(self) -> str:
-        return {"JSON": "]}}", "XML": "</results></sparql>\n"}.get(self.fmt, "")
-
-
-def _csv_line(values: list[str]) -> str:
-    buf = io.StringIO()
-    csv.writer(buf, lineterminator="\r\n").writerow(values)
-    return buf.getvalue()
-
-
-def rows_chunks(names: list[str], rows: Iterable[list[object]], fmt: str) -> Iterator[bytes]:
-    """Serialise SELECT rows (lists of pyoxigraph terms or None) in ~64 KiB chunks."""
-    writer = _RowWriter(names, fmt)
-    parts, size = [writer.head()], 0
-    for values in rows:
-        text = writer.row(values)
-        parts.append(text)
-        size += len(text)
-        if size >= CHUNK:
-            yield "".join(parts).encode("utf-8")
-            parts, size = [], 0
-    parts.append(writer.tail())
-    yield "".join(parts).encode("utf-8")
-
 
 def solution_rows(solutions: ox.QuerySolutions) -> tuple[list[str], Iterator[list[object]]]:
     """Variable names and a lazy iterator of value lists (None when unbound)."""
@@ -265,13 +153,3 @@ def _store_error(exc: BaseException) -> BaseException:
     if isinstance(exc, LdpubError | KeyboardInterrupt | SystemExit):
         return exc
     return StoreError(f"query evaluation failed: {exc}")
-
-
-def buffered_rows(rows: Iterator[list[object]], max_rows: int) -> tuple[list[list[object]], bool]:
-    """The first ``max_rows`` rows, and whether there were more (peeks one row)."""
-    kept: list[list[object]] = []
-    for values in rows:
-        if len(kept) == max_rows:
-            return kept, True
-        kept.append(values)
-    return kept, False
