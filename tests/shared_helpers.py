@@ -6,6 +6,8 @@ import importlib.util
 import io
 import json
 import re
+import socket
+import threading
 from datetime import datetime
 from functools import cache
 from pathlib import Path
@@ -49,3 +51,36 @@ def generated_graphs(n: int, *, seed: int, bad_every: int, base: str,
     items = read_stream(io.BytesIO(lines.encode()), "gen.jsonl", format="vufind-json")
     return [(r.id, map_record(r, base, modified=modified)) for r in items
             if isinstance(r, Record)]
+
+
+class Listener:
+    """A TCP socket on 127.0.0.1 that counts the connections made to it.
+
+    Proves that something reached nobody: an XML entity (XXE), a SPARQL
+    SERVICE or LOAD must make no connection.
+    """
+
+    def __init__(self) -> None:
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(5)
+        self.sock.settimeout(0.2)
+        self.port = self.sock.getsockname()[1]
+        self.connections = 0
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self._run, daemon=True)
+        self.thread.start()
+
+    def _run(self) -> None:
+        while not self.stop.is_set():
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                continue
+            self.connections += 1
+            conn.close()
+
+    def close(self) -> None:
+        self.stop.set()
+        self.thread.join()
+        self.sock.close()

@@ -12,8 +12,6 @@ import gzip
 import io
 import re
 import shutil
-import socket
-import threading
 from pathlib import Path
 
 import pytest
@@ -22,7 +20,7 @@ from ld.errors import ParseError, RecordError
 from ld.model import Deletion, Record
 from ld.readers import detect_format, read_path, read_stream, xmlsafe
 from ld.readers.pubmed_fields import orcid_iri, page_range, partial_date, pub_date
-from tests.shared_helpers import sources_table
+from tests.shared_helpers import Listener, sources_table
 
 DATA = Path(__file__).parent / "data"
 SHARED_PUBMED = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "pubmed"
@@ -202,35 +200,6 @@ def test_entity_declarations_are_refused(name: str) -> None:
     with pytest.raises(ParseError, match="declares entities") as caught:
         list(read_path(str(DATA / name)))
     assert caught.value.location.file.endswith(name)
-
-
-class Listener:
-    """A TCP socket on 127.0.0.1 that counts connections (an XXE must make none)."""
-
-    def __init__(self) -> None:
-        self.sock = socket.socket()
-        self.sock.bind(("127.0.0.1", 0))
-        self.sock.listen(5)
-        self.sock.settimeout(0.2)
-        self.port = self.sock.getsockname()[1]
-        self.connections = 0
-        self.stop = threading.Event()
-        self.thread = threading.Thread(target=self._run, daemon=True)
-        self.thread.start()
-
-    def _run(self) -> None:
-        while not self.stop.is_set():
-            try:
-                conn, _ = self.sock.accept()
-            except OSError:
-                continue
-            self.connections += 1
-            conn.close()
-
-    def close(self) -> None:
-        self.stop.set()
-        self.thread.join()
-        self.sock.close()
 
 
 @pytest.fixture

@@ -20,6 +20,7 @@ import requests
 from rdflib.query import Result
 
 from tests.conftest_web import Site, sample_paths
+from tests.shared_helpers import Listener
 
 # ~60 triples in the sample record: seven of them side by side never finish
 SLOW = ("SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l . "
@@ -34,35 +35,6 @@ def limited(tmp_path_factory: pytest.TempPathFactory, sparql_site: Any) -> Itera
                                query_timeout=2, max_concurrent_queries=2, max_rows=5)
     yield site
     server.shutdown()
-
-
-class Listener:
-    """A TCP port that records every connection made to it."""
-
-    def __init__(self) -> None:
-        self.sock = socket.socket()
-        self.sock.bind(("127.0.0.1", 0))
-        self.sock.listen()
-        self.sock.settimeout(0.2)
-        self.port = self.sock.getsockname()[1]
-        self.connections = 0
-        self.running = True
-        self.thread = threading.Thread(target=self._accept, daemon=True)
-        self.thread.start()
-
-    def _accept(self) -> None:
-        while self.running:
-            try:
-                conn, _ = self.sock.accept()
-            except OSError:
-                continue
-            self.connections += 1
-            conn.close()
-
-    def close(self) -> None:
-        self.running = False
-        self.thread.join()
-        self.sock.close()
 
 
 def sparql(site: Site, query: str, **kwargs: Any) -> requests.Response:
