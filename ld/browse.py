@@ -156,8 +156,7 @@ def search_page(store: Store, base: str, text: str, page: int = 1, size: int = 5
     offset = (max(1, page) - 1) * size
     index = _index(store, base)
     if index is not None:
-        found = search_index.search(index, text, size, offset)
-        total = search_index.count(index, text)
+        found, total = search_index.page(index, text, size, offset)
         return SearchPage([Row(r, t) for r, t in found], page, size, total,
                           offset + len(found) < total)
     rows = _scan(store, base, text, size + 1, offset)

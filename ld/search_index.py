@@ -86,26 +86,25 @@ def build(store: ox.Store, base: str, path: Path) -> int:
 
 def search(path: Path, text: str, limit: int, offset: int = 0) -> list[tuple[str, str]]:
     """(record IRI, title) of the best matches, best first, from ``offset`` on."""
-    return _read(path, text, "SELECT record, title FROM records WHERE records MATCH ? "
-                 "ORDER BY bm25(records, 0.0, 4.0, 1.0), record LIMIT ? OFFSET ?",
-                 limit, offset)
+    return page(path, text, limit, offset)[0]
 
 
-def count(path: Path, text: str) -> int:
-    """How many records match ``text``."""
-    rows = _read(path, text, "SELECT count(*) FROM records WHERE records MATCH ?")
-    return int(rows[0][0]) if rows else 0
-
-
-def _read(path: Path, text: str, sql: str, *params: int) -> list[tuple]:
+def page(path: Path, text: str, limit: int, offset: int = 0
+         ) -> tuple[list[tuple[str, str]], int]:
+    """One page of matches (as :func:`search`) and how many records match in all."""
     expression = match_expression(text)
     if expression is None:
-        return []
+        return [], 0
     db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     try:
-        return db.execute(sql, (expression, *params)).fetchall()
+        rows = db.execute("SELECT record, title FROM records WHERE records MATCH ? "
+                          "ORDER BY bm25(records, 0.0, 4.0, 1.0), record LIMIT ? OFFSET ?",
+                          (expression, limit, offset)).fetchall()
+        total = db.execute("SELECT count(*) FROM records WHERE records MATCH ?",
+                           (expression,)).fetchone()[0]
     finally:
         db.close()
+    return rows, int(total)
 
 
 def ready(root: Path, snapshot: str, store: ox.Store, base: str) -> Path | None:
