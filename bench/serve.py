@@ -13,7 +13,7 @@ Usage:
     python bench/serve.py N [--duration 20] [--warmup 5] [--connections 32]
                             [--store DIR] [--reuse] [--base URI] [--mapped] [--hot K]
                             [--json FILE] [--profile hit|miss --format ttl|jsonld|html]
-                            [--compact]
+                            [--compact] [--render]
 
 ``--reuse`` keeps an already loaded store at --store (``--base`` gives its
 base URI when it was loaded elsewhere). Every measured wrk run is preceded
@@ -24,6 +24,8 @@ drawn from all N records (mostly cache misses at large N: the cold path).
 ``--compact`` first publishes a compacted snapshot of the store
 (``EmbeddedStore.publish(compact=True)``): reading a record's graph from a
 snapshot of a bulk-loaded, uncompacted store costs ~7x more (docs/benchmarks.md).
+``--render`` runs ``ldpub render`` first (timed), so every record is served
+from what it made (``<store>/renders.sqlite``) instead of its graph.
 The report names the snapshot's number of SST files (a compacted 100,000-record
 snapshot has ~60, a freshly bulk-loaded one ~150).
 """
@@ -162,6 +164,16 @@ def compact(env: dict) -> None:
           file=sys.stderr)
 
 
+def render(env: dict) -> dict:
+    """`ldpub render`: every record's Turtle, JSON-LD and HTML made once (timed)."""
+    started = time.monotonic()
+    out = subprocess.run([str(BIN / "ldpub"), "render", "--json"], env=env, check=True,
+                         capture_output=True, text=True).stdout
+    summary = {**json.loads(out), "wall_seconds": round(time.monotonic() - started, 1)}
+    print(f"ldpub render: {summary}", file=sys.stderr)
+    return summary
+
+
 def record_ids(env: dict) -> tuple[list[str], str]:
     sys.path.insert(0, str(HERE.parent))
     from ld.config import load_settings
@@ -252,6 +264,8 @@ def main() -> None:
                         help="format for --profile")
     parser.add_argument("--compact", action="store_true",
                         help="publish a compacted snapshot of the store before measuring")
+    parser.add_argument("--render", action="store_true",
+                        help="run `ldpub render` before measuring (pre-rendered records)")
     parser.add_argument("--sort", default="cumulative", help="cProfile sort key for --profile")
     parser.add_argument("--mapped", action="store_true",
                         help="load with bench/sparql.py's builder (mapping only, no SHACL; "
@@ -268,6 +282,7 @@ def main() -> None:
         load(args, env, work)
         if args.compact:
             compact(env)
+        args.rendered = render(env) if args.render else None
         ids, snapshot = record_ids(env)
         args.sst = len(list(Path(snapshot).glob("*.sst"))) if snapshot else 0
         random.Random(1).shuffle(ids)
@@ -289,6 +304,7 @@ def report(args: argparse.Namespace, ours: dict, before: dict, after: dict) -> N
     rows += [("oxigraph DESCRIBE (before)", before), ("oxigraph DESCRIBE (after)", after)]
     print(f"N={args.n} duration={args.duration}s connections={args.connections} "
           f"cores={os.cpu_count()} hot={args.hot or 'all'} warmup={args.warmup}s "
+          f"rendered={'yes' if args.rendered else 'no'} "
           f"load average {os.getloadavg()[0]:.1f} snapshot SST files {args.sst}")
     print(f"{'':27} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7} {'vs oxigraph':>12}")
     for name, r in rows:
@@ -296,7 +312,7 @@ def report(args: argparse.Namespace, ours: dict, before: dict, after: dict) -> N
               f"{r['error_total']:7d} {r['rate'] / ox_rate:12.2f}")
     if args.json:
         Path(args.json).write_text(json.dumps({"n": args.n, "hot": args.hot, "sst": args.sst,
-                                               "ldpub": ours,
+                                               "render": args.rendered, "ldpub": ours,
                                                "oxigraph": [before, after]}, indent=1))
 
 

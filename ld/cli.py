@@ -2,7 +2,7 @@
 
 Commands
 --------
-``ldpub load PATH... [--format NAME] [--rejects FILE] [--jobs N] [--json]``
+``ldpub load PATH... [--format NAME] [--rejects FILE] [--jobs N] [--render] [--json]``
     Read any mix of supported files (``-`` is standard input; gzip is
     detected), map every record to RDF, validate it with the SHACL shapes and
     store the valid ones (one named graph per record; a re-load replaces a
@@ -12,7 +12,7 @@ Commands
     terminal, then a summary: read, loaded, replaced, rejected, deleted,
     warnings, triples, seconds (``--json``: the same as one JSON object).
     Publishes a new snapshot for ``ldpub serve`` at the end (and every
-    minute during a long load).
+    minute during a long load). ``--render`` then runs ``ldpub render``.
 ``ldpub validate PATH... [--format human|json|ttl] [--input-format NAME] [--jobs N]``
     Dry run: read, map and validate, store nothing. ``human`` names file,
     position, record, property and message of every problem; ``json`` is one
@@ -33,6 +33,9 @@ Commands
     Load the bundled sample records when the store is empty, then serve.
 ``ldpub harvest ...``
     Harvest an OAI-PMH repository (see ``ldpub harvest --help``).
+``ldpub render [--jobs N] [--json]``
+    Make every record's Turtle, JSON-LD and HTML once for the server (only
+    records changed since the last run); see ``ld/cli_render.py``.
 
 Settings: every command takes the settings flags (``--store``,
 ``--base-uri``, ...), which may also be given before the command; each can
@@ -105,6 +108,14 @@ def _publish(store: Any) -> None:
     store.publish(compact=True)
 
 
+def _render(settings: Settings, store: Any, jobs: int | None) -> None:
+    """`ldpub render` under the lock this command already holds (embedded stores only)."""
+    if not settings.store_is_remote:
+        from ld.web.prerender import render_store
+
+        render_store(settings, store=store, jobs=jobs)
+
+
 def _check_reader(_ctx: click.Context, _param: click.Parameter, value: str | None) -> Any:
     from ld.readers import reader_names
 
@@ -128,11 +139,14 @@ JOBS = click.option("--jobs", type=click.IntRange(min=0), default=None,
 @click.option("--format", "input_format", callback=_check_reader,
               help="Reader to use instead of detecting it from the content.")
 @JOBS
+@click.option("--render", "prerender", is_flag=True,
+              help="Then make the changed records' Turtle, JSON-LD and HTML for the server "
+                   "(as `ldpub render`).")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
 @with_settings
 @click.pass_context
 def load(ctx: click.Context, settings: Settings, paths: tuple[str, ...],
-         input_format: str | None, jobs: int | None,
+         input_format: str | None, jobs: int | None, prerender: bool,
          as_json: bool) -> None:
     """Load records from files (- for stdin) into the store."""
     from ld.ingest import ingest_paths
@@ -144,6 +158,8 @@ def load(ctx: click.Context, settings: Settings, paths: tuple[str, ...],
                                store=store, progress=bar, rejects=report, jobs=jobs,
                                publish_every=PUBLISH_EVERY)
         _publish(store)
+        if prerender:
+            _render(settings, store, jobs)
     summary.rejects_file = str(report.path)
     if as_json:
         click.echo(json.dumps(summary.to_dict()))
@@ -279,11 +295,14 @@ def demo(settings: Settings, debug: bool) -> None:
                                    rejects=settings.rejects_path, jobs=0)
             out.print_summary(summary, [])
             _publish(store)
+            _render(settings, store, 0)
     from ld.web.serve import run
 
     run(settings, debug=debug)
 
 
 from ld.cli_harvest import harvest  # noqa: E402 - registered after the core commands
+from ld.cli_render import render  # noqa: E402
 
 main.add_command(harvest)
+main.add_command(render)

@@ -20,8 +20,6 @@ with 5,000 records is never loaded whole.
 from __future__ import annotations
 
 import hashlib
-import threading
-from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -29,10 +27,11 @@ from functools import cached_property
 
 import pyoxigraph as ox
 
-from ld import citation, jsonld, uris
+from ld import citation, jsonld, renders, uris
 from ld.errors import NotFound
 from ld.facts import Facts, Index, read
 from ld.formats import Format
+from ld.lru import Cache
 from ld.namespaces import PREFIXES
 from ld.store.base import Store
 
@@ -110,33 +109,7 @@ class Document:
 _MODIFIED = ox.NamedNode("http://purl.org/dc/terms/modified")
 
 
-class Cache:
-    """A thread-safe LRU bounded by the bytes it holds (one per worker process)."""
-
-    def __init__(self, max_bytes: int = 256 * 2**20) -> None:
-        self.max_bytes = max_bytes
-        self.bytes = 0
-        self._data: OrderedDict[tuple, Representation] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get(self, key: tuple) -> Representation | None:
-        with self._lock:
-            value = self._data.get(key)
-            if value is not None:
-                self._data.move_to_end(key)
-            return value
-
-    def put(self, key: tuple, value: Representation) -> None:
-        with self._lock:
-            old = self._data.pop(key, None)
-            self.bytes += len(value.body) - (len(old.body) if old else 0)
-            self._data[key] = value
-            while self.bytes > self.max_bytes and self._data:
-                _, evicted = self._data.popitem(last=False)
-                self.bytes -= len(evicted.body)
-
-
-CACHE = Cache()
+CACHE = Cache()  # finished representations, per worker process
 
 
 def store_version(store: Store) -> str:
@@ -224,21 +197,58 @@ def cached(store: Store, kind: str, key: str, fmt: Format, page: int = 1
 
 
 def represent(store: Store, base: str, kind: str, key: str, fmt: Format, *,
-              page: int = 1, html: Callable[[Document], str] | None = None) -> Representation:
-    """The bytes of one representation, from the per-process cache when possible."""
+              page: int = 1, html: Callable[[Document], str] | None = None,
+              flavour: str | None = None, root: str = "") -> Representation:
+    """The bytes of one representation: per-process cache, else what ``ldpub render``
+    made (when ``flavour``, the serving app's, matches), else made now."""
     cache_key = (kind, key, fmt.key, page, store_version(store))
     found = CACHE.get(cache_key)
     if found is not None:
         return found
+    result = None
+    if kind == "record" and flavour is not None:
+        result = prerendered(store, base, key, fmt, flavour, root)
+    if result is None:
+        result = make(store, base, kind, key, fmt, page=page, html=html)
+    CACHE.put(cache_key, result)
+    return result
+
+
+def make(store: Store, base: str, kind: str, key: str, fmt: Format, *, page: int = 1,
+         html: Callable[[Document], str] | None = None) -> Representation:
+    """A representation made from the store now, bypassing every cache."""
     if kind == "record" and fmt.key in STORE_WRITES:
         body, modified = _from_store(store, base, key, fmt)
     else:
         document = load(store, base, kind, key, page)
         body, modified = _body(document, base, fmt, html), document.modified
+    return _finished(body, fmt, modified)
+
+
+def prerendered(store: Store, base: str, key: str, fmt: Format, flavour: str,
+                root: str) -> Representation | None:
+    """The record's representation as ``ldpub render`` kept it, if still current.
+
+    HTML was rendered with :data:`ld.renders.ROOT_MARK` for the site's root
+    path (the same pages serve under any proxy prefix); it is put back here.
+    """
+    if fmt.key not in renders.FORMATS:
+        return None
+    found = store.rendered(uris.doc_uri(base, "record", key), fmt.key, flavour)
+    if found is None:
+        return None
+    body, modified = found
+    if fmt.kind == "html":
+        body = body.replace(_ROOT_MARK, root.encode("utf-8"))
+    return _finished(body, fmt, _timestamp(modified))
+
+
+_ROOT_MARK = renders.ROOT_MARK.encode("ascii")
+
+
+def _finished(body: bytes, fmt: Format, modified: datetime | None) -> Representation:
     etag = hashlib.blake2b(body, digest_size=16).hexdigest()
-    result = Representation(body, fmt.content_type, etag, modified)
-    CACHE.put(cache_key, result)
-    return result
+    return Representation(body, fmt.content_type, etag, modified)
 
 
 def _from_store(store: Store, base: str, key: str, fmt: Format) -> tuple[bytes, datetime | None]:
@@ -275,8 +285,7 @@ def represent_triples(cache_key: tuple, triples: list[ox.Triple], base: str, fmt
     if found is not None:
         return found
     body = html().encode("utf-8") if fmt.kind == "html" else serialize(triples, base, fmt)
-    etag = hashlib.blake2b(body, digest_size=16).hexdigest()
-    result = Representation(body, fmt.content_type, etag)
+    result = _finished(body, fmt, None)
     CACHE.put(cache_key, result)
     return result
 

@@ -11,6 +11,7 @@ import pytest
 import requests
 from rdflib import Graph
 
+from ld.lru import Cache
 from ld.web import create_app
 
 RECORD = "/doc/record/test-article"
@@ -209,11 +210,11 @@ def test_fast_path_makes_an_html_miss_exactly_as_the_flask_view(site, monkeypatc
     path = "/doc/record/test-many-044"
     environ = EnvironBuilder(path=path, base_url=site.url,
                              headers={"Accept": "text/html"}).get_environ()
-    monkeypatch.setattr(describe, "CACHE", describe.Cache())  # a miss for both
+    monkeypatch.setattr(describe, "CACHE", Cache())  # a miss for both
     status, headers, body = fast.answer(environ)
     assert describe.CACHE.get(("record", "test-many-044", "html", 1,
                                site.reader().version)) is not None  # it was made, not found
-    monkeypatch.setattr(describe, "CACHE", describe.Cache())
+    monkeypatch.setattr(describe, "CACHE", Cache())
     by_flask = requests.get(site.url + path, params={"format": "html"}, timeout=10)
     assert status == "200 OK" and body == by_flask.content and b"<html" in body
     skip = {"Date", "Server", "Connection", "Keep-Alive"}

@@ -130,6 +130,12 @@ class Store(ABC):
                            f"<{predicate}> ?o }} }} LIMIT 1")
         return str(rows[0]["o"]) if rows else None
 
+    def rendered(self, graph_iri: str, fmt_key: str, flavour: str) -> tuple[bytes, str] | None:
+        """A finished representation made by ``ldpub render`` for the record as it is
+        now, with its ``dcterms:modified``; None when there is none (the caller
+        renders it). Only the embedded store keeps them (:mod:`ld.renders`)."""
+        return None
+
     @abstractmethod
     def select(self, query: str) -> list[dict[str, Node]]:
         """Run a SELECT over the union graph; rows map variable names to rdflib terms."""

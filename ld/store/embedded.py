@@ -31,6 +31,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from ld import renders
 from ld.errors import BadRequest, StoreError
 from ld.store import snapshots
 from ld.store.base import RecordGraph, WriteResult
@@ -65,6 +66,7 @@ class EmbeddedStore(OxigraphReads):
                              ) from exc
         self._mutex = threading.RLock()  # write_records -> _write_fresh
         self._id, self._writes = uuid.uuid4().hex[:8], 0
+        self._renders: renders.Renders | None = None
         try:
             self.journal = Journal(self.root / "journal")
             self.replayed = self._replay(self.journal.pending())
@@ -91,6 +93,7 @@ class EmbeddedStore(OxigraphReads):
             return WriteResult()
         by_graph = {r.graph_iri: r for r in batch}  # a record twice: the last one wins
         with self._mutex:
+            self._forget_renders(by_graph)
             store = self._ox()
             if all(r.nquads is not None for r in by_graph.values()) and not any(
                     store.contains_named_graph(named(g)) for g in by_graph):
@@ -225,6 +228,7 @@ class EmbeddedStore(OxigraphReads):
             existing = [g for g in dict.fromkeys(graph_iris)
                         if store.contains_named_graph(named(g))]
             if existing:
+                self._forget_renders(existing)
                 self._mark_unpublished()
                 store.update(";\n".join(f"DROP GRAPH <{g}>" for g in existing))
                 store.flush()
@@ -233,6 +237,7 @@ class EmbeddedStore(OxigraphReads):
 
     def update(self, update: str) -> None:
         with self._mutex:
+            self._forget_renders(None)
             self._mark_unpublished()
             try:
                 self._ox().update(update)
@@ -242,6 +247,23 @@ class EmbeddedStore(OxigraphReads):
                 raise StoreError(f"SPARQL Update failed: {exc}") from exc
             self._ox().flush()
             self._writes += 1
+
+    def _forget_renders(self, graphs: Iterable[str] | None) -> None:
+        """Drop the rendered representations of records about to change (all: None).
+
+        Before the store changes, so a crash in between costs a re-render,
+        never a stale page (:mod:`ld.renders`). Nothing to do until the first
+        ``ldpub render``.
+        """
+        path = renders.path_of(self.root)
+        if not path.exists():
+            return
+        if self._renders is None:
+            self._renders = renders.Renders(path, writable=True)
+        if graphs is None:
+            self._renders.clear()
+        else:
+            self._renders.forget(graphs)
 
     # --- snapshots and lifetime -----------------------------------------------
 
@@ -271,4 +293,6 @@ class EmbeddedStore(OxigraphReads):
         if self._store is not None:
             self._store.flush()
             self._store = None  # pyoxigraph closes the database when the object goes
+            if self._renders is not None:
+                self._renders.close()
             self._lock.release()

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from ld import renders
 from ld.errors import StoreError
 from ld.store import snapshots
 from ld.store.base import RecordGraph, WriteResult
@@ -53,6 +54,7 @@ class SnapshotReader(OxigraphReads):
         self._name: str | None = None
         self._store = ox.Store()  # empty until a snapshot is published
         self._checked = -CHECK_EVERY
+        self._renders = renders.ReaderRenders(self.root, CHECK_EVERY)
 
     @property
     def version(self) -> str:  # type: ignore[override]
@@ -100,11 +102,21 @@ class SnapshotReader(OxigraphReads):
         store, name = self._ox(), self._name
         return (str(snapshots.snapshots_dir(self.root) / name) if name else None), store
 
+    def rendered(self, graph_iri: str, fmt_key: str, flavour: str) -> tuple[bytes, str] | None:
+        """The row ``ldpub render`` made for this record as this snapshot holds it."""
+        modified = self.value(graph_iri, graph_iri, renders.MODIFIED)
+        if modified is None:
+            return None
+        body = self._renders.get(graph_iri, fmt_key, renders.version(flavour, modified),
+                                 time.monotonic())
+        return None if body is None else (body, modified)
+
     def pin(self) -> SnapshotReader:
         """This reader's current snapshot, never switched (for one request)."""
         store = self._ox()
         pinned = object.__new__(_Pinned)
         pinned.root, pinned._store, pinned._name = self.root, store, self._name
+        pinned._renders = self._renders
         return pinned
 
     # --- the reader never writes ---------------------------------------------

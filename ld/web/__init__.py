@@ -17,9 +17,11 @@ def create_app(settings: Settings, store: Store | None = None) -> Flask:
     from ld.web import dataset, errors, linkeddata, sparql
     from ld.web.context import attach_store
     from ld.web.fastpath import FastPath
+    from ld.web.prerender import flavour
 
     app = Flask(__name__)
     app.config["LDPUB"] = settings
+    app.config["LDPUB_FLAVOUR"] = flavour(settings)  # which `ldpub render` rows fit this app
     attach_store(app, settings, store)
     app.wsgi_app = FastPath(app, app.wsgi_app)  # type: ignore[method-assign]
     if settings.trust_proxy:

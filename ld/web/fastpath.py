@@ -44,6 +44,7 @@ class FastPath:
         self.app, self.wsgi = app, wsgi
         self.holder = app.extensions[EXTENSION]
         self.base = app.config["LDPUB"].base_uri
+        self.flavour = app.config["LDPUB_FLAVOUR"]
 
     def __call__(self, environ: dict[str, Any], start_response: Callable) -> Iterable[bytes]:
         answer = self.answer(environ)
@@ -85,9 +86,11 @@ class FastPath:
 
     def make(self, environ: dict[str, Any], store: Any, key: str,
              fmt: formats.Format) -> describe.Representation:
-        """A cache miss: RDF and citations need no Flask; HTML needs its request context."""
-        if fmt.kind != "html":
-            return describe.represent(store, self.base, "record", key, fmt)
-        with self.app.request_context(environ):
-            return describe.represent(store, self.base, "record", key, fmt,
-                                      html=render_document)
+        """A cache miss: what `ldpub render` made, else made now; only rendering HTML
+        needs Flask's request context (Jinja's context processor reads it)."""
+        def html(document: describe.Document) -> str:
+            with self.app.request_context(environ):
+                return render_document(document)
+
+        return describe.represent(store, self.base, "record", key, fmt, html=html,
+                                  flavour=self.flavour, root=environ.get("SCRIPT_NAME", ""))

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 
-from flask import Blueprint, Response, redirect, render_template, request
+from flask import Blueprint, Response, current_app, redirect, render_template, request
 
 from ld import browse, describe, formats, jsonld, uris, void
 from ld.errors import BadRequest, NotFound
@@ -58,7 +58,9 @@ def document(kind: str, name: str) -> Response:
     fmt = http.negotiate(offered, suffix)
     settings = get_settings()
     rep = describe.represent(get_store(), settings.base_uri, kind, key, fmt,
-                             page=_page_arg(), html=pages.render_document)
+                             page=_page_arg(), html=pages.render_document,
+                             flavour=current_app.config["LDPUB_FLAVOUR"],
+                             root=request.script_root)
     path = f"/doc/{kind}/{uris.encode_key(key)}"
     return http.respond(rep, fmt, path, offered, uris.doc_uri(settings.base_uri, kind, key),
                         negotiated=suffix is None)

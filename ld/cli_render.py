@@ -1,0 +1,61 @@
+"""``ldpub render``: make every record's Turtle, JSON-LD and HTML once, ahead of requests.
+
+Registered on the ``ldpub`` group by :mod:`ld.cli`. Worth running after a
+load when records are dereferenced at random across the whole catalogue
+(crawlers, harvesters, link checkers): each served record then costs one
+lookup instead of reading and serialising its graph (issue 3; see
+:mod:`ld.renders` and :mod:`ld.web.prerender`). Only records changed since
+the last run are rendered again. Exit codes: 0 done; 2 store error (a
+remote store, another writer holding the store).
+"""
+
+from __future__ import annotations
+
+import json
+
+import click
+from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+from ld import cli_output as out
+from ld.cli_settings import with_settings
+from ld.config import Settings
+
+
+@click.command()
+@click.option("--jobs", type=click.IntRange(min=0), default=None,
+              help="Worker processes (default: one per CPU; 0: none).")
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+@with_settings
+def render(settings: Settings, jobs: int | None, as_json: bool) -> None:
+    """Pre-render every record (Turtle, JSON-LD, HTML) for the server."""
+    from ld.web.prerender import render_store
+
+    with _progress(out.is_tty() and not as_json) as update:
+        summary = render_store(settings, jobs=jobs, progress=update)
+    if as_json:
+        click.echo(json.dumps(summary.to_dict()))
+    else:
+        click.echo(f"records {summary.records:,}: rendered {summary.rendered:,}, already "
+                   f"current {summary.current:,}; rows of {summary.removed:,} gone records "
+                   f"removed; {summary.seconds:.1f} s")
+
+
+class _progress:
+    """A live line on a terminal (rendered so far, records/s); nothing otherwise."""
+
+    def __init__(self, enabled: bool) -> None:
+        self.bar = Progress(SpinnerColumn(), TextColumn("{task.description}"),
+                            TimeElapsedColumn(), console=out.stderr, transient=True
+                            ) if enabled else None
+
+    def __enter__(self) -> object:
+        if self.bar is None:
+            return None
+        self.bar.start()
+        task = self.bar.add_task("reading the snapshot...", total=None)
+        return lambda s: self.bar.update(task, description=(
+            f"rendered {s.rendered:,} of {s.records - s.current:,} records"))
+
+    def __exit__(self, *_: object) -> None:
+        if self.bar is not None:
+            self.bar.stop()

@@ -1,0 +1,197 @@
+"""`ldpub render`: pre-rendered record representations, served only while current.
+
+Real store on disk, real HTTP server on 127.0.0.1, real SQLite file. The
+rows are proved to be *used* by tampering with one (the server then sends
+the tampered bytes) and proved never *stale* by re-loading, updating and
+deleting records after rendering.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import time
+import zlib
+from pathlib import Path
+
+import pytest
+import requests
+from click.testing import CliRunner
+from rdflib import Graph
+from rdflib.compare import isomorphic
+
+from ld import describe, renders, uris
+from ld.cli import main
+from ld.model import Agent, Record, Source
+from ld.store.reader import CHECK_EVERY
+from ld.web import create_app
+from ld.web.prerender import flavour, render_store
+from tests.conftest_web import load_records, serve_app, start_site
+
+ACCEPT = {"ttl": "text/turtle", "jsonld": "application/ld+json", "html": "text/html"}
+KEY = "render-1"
+
+
+def _record(title: str, key: str = KEY) -> Record:
+    return Record(id=key, source=Source("test", "record 1", "test"), formats=["Book"],
+                  title=title, creators=[Agent("Render, Ruth")], issued="2001")
+
+
+@pytest.fixture
+def site(tmp_path: Path):
+    the_site, server = start_site(tmp_path, [_record("First title"), _record("Other", "render-2")],
+                                  [])
+    yield the_site
+    server.shutdown()
+
+
+def _get(site, fmt: str, key: str = KEY) -> requests.Response:
+    describe.CACHE._data.clear()  # every request below must reach the store or the renders
+    describe.CACHE.bytes = 0
+    return requests.get(f"{site.url}/doc/record/{key}", headers={"Accept": ACCEPT[fmt]},
+                        timeout=10)
+
+
+def _rows(site) -> dict[tuple[str, str], tuple[str, bytes]]:
+    with sqlite3.connect(site.store_dir / renders.FILE) as db:
+        return {(g, f): (v, zlib.decompress(b))
+                for g, f, v, b in db.execute("SELECT graph, format, version, body FROM reps")}
+
+
+def _tamper(site, fmt: str, marker: bytes) -> None:
+    graph = uris.record_graph(site.settings.base_uri, KEY)
+    _, body = _rows(site)[(graph, fmt)]
+    with sqlite3.connect(site.store_dir / renders.FILE) as db:
+        db.execute("UPDATE reps SET body=? WHERE graph=? AND format=?",
+                   (zlib.compress(body + marker), graph, fmt))
+
+
+def test_rendered_bytes_are_what_the_server_makes_on_demand(site) -> None:
+    before = {fmt: _get(site, fmt) for fmt in ACCEPT}
+    summary = render_store(site.settings, jobs=0)
+    assert (summary.records, summary.rendered, summary.current) == (2, 2, 0)
+    for fmt, response in before.items():
+        after = _get(site, fmt)
+        assert after.status_code == 200
+        assert after.headers["Content-Type"] == response.headers["Content-Type"]
+        assert after.headers["Last-Modified"] == response.headers["Last-Modified"]
+        if fmt == "html":
+            assert after.content == response.content
+        else:
+            kind = "json-ld" if fmt == "jsonld" else "turtle"
+            assert isomorphic(Graph().parse(data=after.content, format=kind),
+                              Graph().parse(data=response.content, format=kind))
+
+
+@pytest.mark.parametrize("fmt", list(ACCEPT))
+def test_server_sends_the_rendered_row(site, fmt: str) -> None:
+    render_store(site.settings, jobs=0)
+    marker = b"\n# RENDERED-ROW\n" if fmt == "ttl" else b" "
+    plain = _get(site, fmt).content
+    _tamper(site, fmt, marker)
+    assert _get(site, fmt).content == plain + marker
+
+
+def test_another_flavour_ignores_the_rows(site) -> None:
+    render_store(site.settings, jobs=0)
+    _tamper(site, "html", b"<!-- RENDERED-ROW -->")
+    other = site.settings.__class__(**{**site.settings.__dict__, "dataset_title": "Renamed"})
+    assert flavour(other) != flavour(site.settings)
+    url, server = serve_app(create_app(other))
+    try:
+        describe.CACHE._data.clear()
+        page = requests.get(f"{url}/doc/record/{KEY}", headers={"Accept": "text/html"},
+                            timeout=10)
+    finally:
+        server.shutdown()
+    assert b"RENDERED-ROW" not in page.content and b"Renamed" in page.content
+
+
+def test_reloaded_record_is_never_served_stale_even_within_the_same_second(site) -> None:
+    render_store(site.settings, jobs=0)
+    assert b"First title" in _get(site, "html").content
+    load_records(site.settings, [_record("Second title")])  # same dcterms:modified second
+    graph = uris.record_graph(site.settings.base_uri, KEY)
+    assert not [k for k in _rows(site) if k[0] == graph]  # the load forgot them first
+    time.sleep(CHECK_EVERY + 0.2)  # the server's reader looks for a new snapshot once a second
+    for fmt in ACCEPT:
+        body = _get(site, fmt).content
+        assert b"Second title" in body and b"First title" not in body, fmt
+    summary = render_store(site.settings, jobs=0)
+    assert (summary.rendered, summary.current) == (1, 1)  # only the changed record
+    assert b"Second title" in _get(site, "html").content
+
+
+def test_sparql_update_and_delete_invalidate(site) -> None:
+    from ld.store import open_store
+
+    render_store(site.settings, jobs=0)
+    graph = uris.record_graph(site.settings.base_uri, KEY)
+    thing = uris.record_uri(site.settings.base_uri, KEY)
+    with open_store(site.settings) as store:
+        store.update(f'DELETE WHERE {{ GRAPH <{graph}> {{ <{thing}> '
+                     f'<http://purl.org/dc/terms/title> ?t }} }} ;\n'
+                     f'INSERT DATA {{ GRAPH <{graph}> {{ <{thing}> '
+                     f'<http://purl.org/dc/terms/title> "Updated title" }} }}')
+        store.publish()
+    assert _rows(site) == {}
+    time.sleep(CHECK_EVERY + 0.2)
+    assert b"Updated title" in _get(site, "html").content
+    render_store(site.settings, jobs=0)
+    result = CliRunner().invoke(main, ["--store", str(site.store_dir), "--base-uri",
+                                       site.settings.base_uri, "delete", KEY])
+    assert result.exit_code == 0, result.output
+    time.sleep(CHECK_EVERY + 0.2)
+    assert _get(site, "ttl").status_code == 404
+    summary = render_store(site.settings, jobs=0)
+    assert (summary.records, summary.removed) == (1, 0)  # delete already forgot its rows
+    assert {g for g, _ in _rows(site)} == {uris.record_graph(site.settings.base_uri, "render-2")}
+
+
+def test_html_rows_take_the_site_root_of_each_request(site) -> None:
+    render_store(site.settings, jobs=0)
+    app = create_app(site.settings)
+    describe.CACHE._data.clear()
+    page = app.test_client().get(f"/doc/record/{KEY}", headers={"Accept": "text/html"},
+                                 environ_overrides={"SCRIPT_NAME": "/catalogue"})
+    assert page.status_code == 200
+    assert renders.ROOT_MARK.encode() not in page.data
+    assert b'href="/catalogue/static/ldpub.css"' in page.data
+    assert b'href="/static/' not in page.data
+
+
+def test_render_in_worker_processes_matches_in_process(site) -> None:
+    render_store(site.settings, jobs=0)
+    alone = _rows(site)
+    (site.store_dir / renders.FILE).unlink()
+    summary = render_store(site.settings, jobs=2)
+    assert summary.rendered == 2
+    assert _rows(site) == alone
+
+
+def test_cli_render(site) -> None:
+    args = ["--store", str(site.store_dir), "--base-uri", site.settings.base_uri]
+    first = CliRunner().invoke(main, [*args, "render", "--jobs", "0", "--json"])
+    assert first.exit_code == 0, first.output
+    assert json.loads(first.output)["rendered"] == 2
+    again = CliRunner().invoke(main, [*args, "render", "--jobs", "0"])
+    assert again.exit_code == 0 and "already current 2" in again.output
+
+
+def test_cli_render_refuses_a_remote_store() -> None:
+    result = CliRunner().invoke(main, ["--store", "http://127.0.0.1:9/sparql", "render"])
+    assert result.exit_code == 2
+    assert "embedded store" in result.output
+
+
+def test_cli_load_render_renders_what_it_loaded(tmp_path: Path) -> None:
+    from tests.web_records import sample_paths
+
+    args = ["--store", str(tmp_path / "store"), "--base-uri", "http://example.org/"]
+    result = CliRunner().invoke(main, [*args, "load", "--jobs", "0", "--render", "--json",
+                                       *sample_paths()])
+    assert result.exit_code in (0, 1), result.output
+    loaded = json.loads(result.output)["loaded"]
+    with sqlite3.connect(tmp_path / "store" / renders.FILE) as db:
+        rows = db.execute("SELECT COUNT(DISTINCT graph), COUNT(*) FROM reps").fetchone()
+    assert rows == (loaded, loaded * len(renders.FORMATS))
