@@ -41,6 +41,7 @@ from typing import Any, TextIO
 
 from rdflib.namespace import OWL
 
+from ld import pipeline
 from ld.config import Settings
 from ld.dryrun import validate_paths
 from ld.errors import InputError, LdpubError, RecordError
@@ -332,9 +333,11 @@ def ingest_items(
     jobs = (os.cpu_count() or 1) if jobs is None else jobs
     report = rejects if isinstance(rejects, RejectsReport) else RejectsReport(rejects)
     load = _Load(settings, store, validator, jobs, progress, report, publish_every)
+    thresholds = pipeline.collect_less()
     try:
         return load.run(items)
     finally:
+        pipeline.collect_as_before(thresholds)
         load.close()
 
 

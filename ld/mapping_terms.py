@@ -17,9 +17,13 @@ from urllib.parse import quote
 
 import pycountry
 from rdflib import Literal, URIRef
-from rdflib.namespace import XSD
+from rdflib.namespace import XSD as _XSD
 
-from ld.namespaces import BIBO, DCMITYPE, ISO639_2, RELATORS
+from ld import namespaces as ns
+from ld.namespaces import ISO639_2, RELATORS
+
+# looked up once (ld.namespaces.Terms), not through rdflib's namespace machinery per call
+BIBO, DCMITYPE, XSD = ns.Terms(ns.BIBO), ns.Terms(ns.DCMITYPE), ns.Terms(_XSD)
 
 # --- formats -------------------------------------------------------------
 # label (lower case, as VuFind/MARC readers write it) -> (bibo class, DCMI type).

@@ -128,3 +128,26 @@ PREFIXES: dict[str, str] = {
     "ldsh": LDSH_NS,
     "relators": str(RELATORS),
 }
+
+
+class Terms:
+    """A namespace's terms as plain attributes, each looked up once.
+
+    rdflib resolves every ``DCTERMS.title`` in DefinedNamespace's metaclass
+    (checks, a new URIRef each time): 15-18% of a load's mapping CPU
+    (docs/benchmarks.md, "Ingest"). The first access still goes through the
+    real namespace, so an unknown term of a DefinedNamespace fails as before.
+    """
+
+    def __init__(self, namespace: object) -> None:
+        self._namespace = namespace
+
+    def __getattr__(self, name: str) -> URIRef:  # only reached before the term is cached
+        if name.startswith("__") or name.startswith("_mock"):
+            raise AttributeError(name)  # introspection (copy, pickle, pytest), not a term
+        term = getattr(self._namespace, name)
+        setattr(self, name, term)
+        return term
+
+    def __getitem__(self, name: str) -> URIRef:
+        return self._namespace[name]  # type: ignore[index]

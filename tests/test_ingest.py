@@ -396,3 +396,28 @@ def test_warnings_are_stored_on_the_document(settings: Settings, store) -> None:
     fine_messages = list(fine_doc.objects(fine, VOCAB.warning))
     assert int(fine_doc.value(fine, VOCAB.warningCount)) == len(fine_messages) < len(messages)
     assert not any("date" in str(m).lower() for m in fine_messages)
+
+
+def test_a_load_leaves_the_garbage_collector_as_it_found_it(settings: Settings, store) -> None:
+    """The load tunes gc for itself (pipeline.collect_less); a server or a harvest that
+    loads must not go on with frozen objects or the load's thresholds."""
+    import gc
+
+    before = gc.get_threshold(), gc.get_freeze_count()
+    records = [Record(id=f"gc-{i}", source=Source("t", str(i), "test"), formats=["Book"],
+                      title=f"Title {i}", issued="2001") for i in range(3)]
+    summary = ingest_items(records, settings=settings, store=store, jobs=0)
+    assert summary.loaded == 3
+    assert (gc.get_threshold(), gc.get_freeze_count()) == before
+
+
+def test_cached_namespace_terms_are_the_same_iris_and_still_checked() -> None:
+    from rdflib.namespace import DCTERMS as RDFLIB_DCTERMS
+
+    from ld.namespaces import Terms
+
+    terms = Terms(RDFLIB_DCTERMS)
+    assert terms.title == RDFLIB_DCTERMS.title and terms.title is terms.title
+    assert Terms(ISO639_2)["eng"] == ISO639_2["eng"]
+    with pytest.raises(AttributeError):
+        Terms(BIBO).notATerm  # noqa: B018 - the attribute access is the test
