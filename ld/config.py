@@ -64,7 +64,7 @@ SETTINGS: tuple[Setting, ...] = (
             "Concurrent SPARQL queries per worker before answering 503.", int),
     Setting("update_token", "",
             "Bearer token that enables SPARQL Update on /sparql; empty keeps it read-only."),
-    Setting("batch_size", 500, "Records per store transaction during a load.", int),
+    Setting("batch_size", 1000, "Records per store write during a load.", int),
     Setting("validator", "fast",
             "SHACL engine: fast (compiled shapes) or pyshacl (the reference; slower)."),
     Setting("rejects", "",
