@@ -17,7 +17,6 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from ld import search_index, uris
@@ -154,7 +153,7 @@ def search_page(store: Store, base: str, text: str, page: int = 1, size: int = 5
                 ) -> SearchPage:
     """Page ``page`` of the matches: from the index (with the total), else a scan."""
     offset = (max(1, page) - 1) * size
-    index = _index(store, base)
+    index = search_index.for_store(store, base)
     if index is not None:
         found, total = search_index.page(index, text, size, offset)
         return SearchPage([Row(r, t) for r, t in found], page, size, total,
@@ -165,16 +164,7 @@ def search_page(store: Store, base: str, text: str, page: int = 1, size: int = 5
 
 def search_ready(store: Store, base: str) -> bool:
     """Whether the full-text index is ready; starts building it when it is not."""
-    return _index(store, base) is not None
-
-
-def _index(store: Store, base: str) -> Path | None:
-    """The full-text index of the snapshot ``store`` reads, when it is ready."""
-    opened, root = getattr(store, "opened", None), getattr(store, "root", None)
-    if opened is None or root is None:
-        return None  # a remote store or a primary: no snapshot to index
-    path, ox_store = opened()
-    return None if path is None else search_index.ready(root, Path(path).name, ox_store, base)
+    return search_index.for_store(store, base) is not None
 
 
 def _scan(store: Store, base: str, text: str, limit: int, offset: int = 0) -> list[Row]:

@@ -27,7 +27,7 @@ from functools import cached_property
 
 import pyoxigraph as ox
 
-from ld import citation, jsonld, renders, uris
+from ld import citation, jsonld, links_index, renders, search_index, uris
 from ld.errors import NotFound
 from ld.facts import Facts, Index, read
 from ld.formats import Format
@@ -163,8 +163,21 @@ def _ox(term: object) -> ox.NamedNode | ox.Literal:
 
 def records_pointing_to(store: Store, base: str, thing: str, page: int = 1,
                         size: int = PAGE_SIZE) -> Listing:
-    """One page of records linking to ``thing``, newest first; never all of them."""
+    """One page of records linking to ``thing``, newest first; never all of them.
+
+    From the snapshot's links table once it is built (milliseconds), else by
+    SPARQL (0.2-1.5 s for a subject with 12,000 records at 100,000).
+    """
     page = max(1, page)
+    table = search_index.links_for_store(store, base)
+    if table is not None:
+        items, total = links_index.page(table, thing, size, (page - 1) * size)
+        return Listing(items, page, size, total)
+    return sparql_listing(store, base, thing, page, size)
+
+
+def sparql_listing(store: Store, base: str, thing: str, page: int, size: int) -> Listing:
+    """:func:`records_pointing_to` by SPARQL: for remote stores and until the index is built."""
     records = f"{base}id/record/"
     where = (f"GRAPH ?g {{ ?record ?via <{thing}> . "
              f"FILTER(STRSTARTS(STR(?record), {_lit(records)})) }}")

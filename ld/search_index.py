@@ -20,6 +20,7 @@ a build that fails (no write access, disk full) is retried after
 An ``O_EXCL`` lock file elects one builder among the gunicorn workers; a
 lock older than :data:`STALE_LOCK` seconds (its builder died) is taken over.
 Indexes of snapshots that no longer exist are removed when a new one is built.
+The same builder then makes the snapshot's links table (:mod:`ld.links_index`).
 A remote store has no snapshot, hence no index: it always uses the scan.
 """
 
@@ -35,6 +36,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from ld import links_index
 from ld.store.snapshots import snapshots_dir
 
 log = logging.getLogger("ldpub.search")
@@ -107,19 +109,38 @@ def page(path: Path, text: str, limit: int, offset: int = 0
     return rows, int(total)
 
 
+def for_store(store: object, base: str) -> Path | None:
+    """The full-text index of the snapshot ``store`` reads, when it is ready."""
+    opened, root = getattr(store, "opened", None), getattr(store, "root", None)
+    if opened is None or root is None:
+        return None  # a remote store or a primary: no snapshot to index
+    path, ox_store = opened()
+    return None if path is None else ready(root, Path(path).name, ox_store, base)
+
+
+def links_for_store(store: object, base: str) -> Path | None:
+    """The links table (:mod:`ld.links_index`) of that snapshot, when it is ready."""
+    index = for_store(store, base)
+    if index is None:
+        return None
+    path = links_index.links_path(index.parent.parent, index.name.split(".")[0])
+    return path if path.exists() else None
+
+
 def ready(root: Path, snapshot: str, store: ox.Store, base: str) -> Path | None:
-    """The snapshot's index if it exists; else start building it and return None."""
+    """The snapshot's index if it exists (starting the links table's build if that is
+    missing); else start building both and return None."""
     path = index_path(root, snapshot)
-    if path.exists():
+    if path.exists() and links_index.links_path(root, snapshot).exists():
         return path
     with _lock:
         failed = _failed.get(str(path))
         if str(path) in _building or (failed and time.monotonic() - failed < RETRY_AFTER):
-            return None
+            return path if path.exists() else None
         _building.add(str(path))
     threading.Thread(target=_build_once, args=(root, snapshot, store, base),
                      name="ldpub search index", daemon=True).start()
-    return None
+    return path if path.exists() else None
 
 
 def _build_once(root: Path, snapshot: str, store: ox.Store, base: str) -> None:
@@ -129,10 +150,7 @@ def _build_once(root: Path, snapshot: str, store: ox.Store, base: str) -> None:
     try:
         if _take(lock):
             try:
-                started = time.monotonic()
-                count = build(store, base, path)
-                log.info("search index of %s: %d records in %.1f s", snapshot, count,
-                         time.monotonic() - started)
+                _build_missing(root, snapshot, store, base)
                 prune(root)
             finally:
                 lock.unlink(missing_ok=True)
@@ -144,6 +162,18 @@ def _build_once(root: Path, snapshot: str, store: ox.Store, base: str) -> None:
     finally:
         with _lock:
             _building.discard(str(path))
+
+
+def _build_missing(root: Path, snapshot: str, store: ox.Store, base: str) -> None:
+    """The full-text index first (search waits for it), then the links table."""
+    for name, path, make in (
+            ("search index", index_path(root, snapshot), build),
+            ("links table", links_index.links_path(root, snapshot), links_index.build)):
+        if not path.exists():
+            started = time.monotonic()
+            count = make(store, base, path)
+            log.info("%s of %s: %d rows in %.1f s", name, snapshot, count,
+                     time.monotonic() - started)
 
 
 def _take(lock: Path) -> bool:
@@ -165,8 +195,8 @@ def prune(root: Path) -> list[str]:
     """Remove the indexes whose snapshot is gone; returns their file names."""
     folder, removed = Path(root) / "search", []
     snapshots = snapshots_dir(Path(root))
-    for index in folder.glob("*.sqlite"):
-        if not index.name.startswith(".") and not (snapshots / index.stem).exists():
+    for index in folder.glob("*.sqlite"):  # <snapshot>.sqlite and <snapshot>.links.sqlite
+        if not index.name.startswith(".") and not (snapshots / index.name.split(".")[0]).exists():
             index.unlink(missing_ok=True)
             removed.append(index.name)
     return removed

@@ -13,7 +13,7 @@ import pyoxigraph as ox
 import pytest
 import requests
 
-from ld import browse, search_index, uris
+from ld import browse, links_index, search_index, uris
 from ld.store import snapshots
 from tests.conftest_web import Site, start_site
 from tests.web_records import generated_records, sample_paths
@@ -92,13 +92,14 @@ def test_a_live_lock_means_someone_else_builds(tmp_path: Path) -> None:
     assert search_index._take(lock)  # its builder died: taken over
 
 
-def test_indexes_of_removed_snapshots_are_pruned(tmp_path: Path) -> None:
+@pytest.mark.parametrize("path_of", [search_index.index_path, links_index.links_path])
+def test_indexes_of_removed_snapshots_are_pruned(tmp_path: Path, path_of) -> None:
     (snapshots.snapshots_dir(tmp_path) / "keep").mkdir(parents=True)
     (tmp_path / "search").mkdir()
     for name in ("keep", "gone"):
-        search_index.index_path(tmp_path, name).write_bytes(b"")
-    assert search_index.prune(tmp_path) == ["gone.sqlite"]
-    assert search_index.index_path(tmp_path, "keep").exists()
+        path_of(tmp_path, name).write_bytes(b"")
+    assert search_index.prune(tmp_path) == [path_of(tmp_path, "gone").name]
+    assert path_of(tmp_path, "keep").exists()
 
 
 def test_unwritable_search_folder_means_scanning_not_failing(tmp_path: Path, caplog) -> None:
@@ -146,3 +147,28 @@ def test_scan_pages_without_a_total(indexed: Site) -> None:
     base = indexed.settings.base_uri
     pages = [browse._scan(reader, base, "collected works", 51, offset) for offset in (0, 50, 100)]
     assert [len(p) for p in pages] == [51, 51, 20]
+
+
+@pytest.mark.parametrize(("kind", "key"), [
+    ("person", "prolific-pat"),  # 120 records: three pages
+    ("person", "smith-ann"),
+    ("journal", "0028-0836"),
+    ("subject", "mesh-tea"),
+])
+def test_links_table_lists_what_the_sparql_listing_lists(indexed: Site, kind: str,
+                                                         key: str) -> None:
+    """A thing page's listing from the links table is the SPARQL listing, page for page."""
+    from ld import describe
+
+    base, reader = indexed.settings.base_uri, indexed.reader()
+    deadline = time.monotonic() + 30
+    while (table := search_index.links_for_store(reader, base)) is None:
+        assert time.monotonic() < deadline, "the links table was not built within 30 s"
+        time.sleep(0.05)
+    thing = uris.thing_uri(base, kind, key)
+    for page in (1, 2, 3):
+        expected = describe.sparql_listing(reader, base, thing, page, 50)
+        assert expected.total > 0, f"no records point to {thing}"
+        assert links_index.page(table, thing, 50, (page - 1) * 50) == (expected.items,
+                                                                        expected.total)
+        assert describe.records_pointing_to(reader, base, thing, page, 50) == expected
