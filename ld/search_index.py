@@ -11,7 +11,8 @@ Where and when: ``<store>/search/<snapshot>.sqlite``, built from the
 snapshot it is named after, so it is as immutable as that snapshot and needs
 no invalidation. The first serving process that needs it (at worker start,
 or on the first search after ``ldpub load`` published a new snapshot) builds
-it in a background thread with one streamed SPARQL query (~6 s per 100,000
+it from a background thread, in a child process (the serving worker keeps its
+GIL), with one streamed SPARQL query (~6 s per 100,000
 records; SQLite groups the rows on disk, so memory stays flat),
 writes it under a temporary name and renames it into place, so readers see a
 whole index or none. Until then search falls back to the ``CONTAINS`` scan;
@@ -27,6 +28,7 @@ A remote store has no snapshot, hence no index: it always uses the scan.
 from __future__ import annotations
 
 import logging
+import multiprocessing
 import os
 import re
 import sqlite3
@@ -114,8 +116,8 @@ def for_store(store: object, base: str) -> Path | None:
     opened, root = getattr(store, "opened", None), getattr(store, "root", None)
     if opened is None or root is None:
         return None  # a remote store or a primary: no snapshot to index
-    path, ox_store = opened()
-    return None if path is None else ready(root, Path(path).name, ox_store, base)
+    path, _ = opened()
+    return None if path is None else ready(root, Path(path).name, base)
 
 
 def links_for_store(store: object, base: str) -> Path | None:
@@ -127,7 +129,7 @@ def links_for_store(store: object, base: str) -> Path | None:
     return path if path.exists() else None
 
 
-def ready(root: Path, snapshot: str, store: ox.Store, base: str) -> Path | None:
+def ready(root: Path, snapshot: str, base: str) -> Path | None:
     """The snapshot's index if it exists (starting the links table's build if that is
     missing); else start building both and return None."""
     path = index_path(root, snapshot)
@@ -138,19 +140,22 @@ def ready(root: Path, snapshot: str, store: ox.Store, base: str) -> Path | None:
         if str(path) in _building or (failed and time.monotonic() - failed < RETRY_AFTER):
             return path if path.exists() else None
         _building.add(str(path))
-    threading.Thread(target=_build_once, args=(root, snapshot, store, base),
+    threading.Thread(target=_build_once, args=(root, snapshot, base),
                      name="ldpub search index", daemon=True).start()
     return path if path.exists() else None
 
 
-def _build_once(root: Path, snapshot: str, store: ox.Store, base: str) -> None:
+def _build_once(root: Path, snapshot: str, base: str) -> None:
     """Build unless another process is at it; never raises (search falls back)."""
     path = index_path(root, snapshot)
     lock = path.with_name(path.name + ".lock")
     try:
         if _take(lock):
             try:
-                _build_missing(root, snapshot, store, base)
+                started = time.monotonic()
+                _build_in_child(root, snapshot, base)
+                log.info("search index and links table of %s ready in %.1f s", snapshot,
+                         time.monotonic() - started)
                 prune(root)
             finally:
                 lock.unlink(missing_ok=True)
@@ -164,16 +169,29 @@ def _build_once(root: Path, snapshot: str, store: ox.Store, base: str) -> None:
             _building.discard(str(path))
 
 
-def _build_missing(root: Path, snapshot: str, store: ox.Store, base: str) -> None:
-    """The full-text index first (search waits for it), then the links table."""
-    for name, path, make in (
-            ("search index", index_path(root, snapshot), build),
-            ("links table", links_index.links_path(root, snapshot), links_index.build)):
+def _build_in_child(root: Path, snapshot: str, base: str) -> None:
+    """Build in a child process, so the serving worker that started it keeps its GIL.
+
+    The builds are ~33 s of Python per 100,000 records (docs/benchmarks.md,
+    "Search"); in a thread they slowed every request of that worker. The
+    child opens the same immutable snapshot read-only by path.
+    """
+    child = multiprocessing.get_context("spawn").Process(
+        target=_build_missing, args=(str(root), snapshot, base), name="ldpub index builder",
+        daemon=True)
+    child.start()
+    child.join()
+    if child.exitcode != 0:
+        raise RuntimeError(f"the index builder exited with code {child.exitcode}")
+
+
+def _build_missing(root: str, snapshot: str, base: str) -> None:
+    """In the child: the full-text index first (search waits for it), then the links."""
+    store = ox.Store.read_only(str(snapshots_dir(Path(root)) / snapshot))
+    for path, make in ((index_path(Path(root), snapshot), build),
+                       (links_index.links_path(Path(root), snapshot), links_index.build)):
         if not path.exists():
-            started = time.monotonic()
-            count = make(store, base, path)
-            log.info("%s of %s: %d rows in %.1f s", name, snapshot, count,
-                     time.monotonic() - started)
+            make(store, base, path)
 
 
 def _take(lock: Path) -> bool:
