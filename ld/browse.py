@@ -20,7 +20,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from ld import search_index, uris
-from ld.describe import _lit, store_version
+from ld.describe import store_version
+from ld.listing import literal as _lit
 from ld.store.base import Store
 
 PREFIX = ("PREFIX dcterms: <http://purl.org/dc/terms/>\n"

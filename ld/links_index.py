@@ -1,7 +1,7 @@
 """What points to each person, subject, organisation and journal: one table per snapshot.
 
 Why: the pages of those things list the records that point to them, newest
-first, paged. By SPARQL (:func:`ld.describe.sparql_listing`: COUNT
+first, paged. By SPARQL (:func:`ld.listing.sparql_listing`: COUNT
 DISTINCT, GROUP BY, ORDER BY over every pointing record) a page of a subject
 or journal with 7,000-12,000 records took 0.2-1.5 s at 100,000 records;
 from this table it takes a few milliseconds, whatever the page.
@@ -89,7 +89,7 @@ def page(path: Path, thing: str, limit: int, offset: int = 0
          ) -> tuple[list[dict[str, str]], int]:
     """One page of the records pointing to ``thing``, newest first, and how many in all.
 
-    Row for row what :func:`ld.describe.sparql_listing` answers on the
+    Row for row what :func:`ld.listing.sparql_listing` answers on the
     snapshot the table was built from.
     """
     db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)

@@ -16,8 +16,9 @@ import pyoxigraph as ox
 from ld import dumps
 from ld.browse import class_counts, recent
 from ld.config import Settings
-from ld.describe import _lit, store_version
+from ld.describe import store_version
 from ld.labels import expand
+from ld.listing import literal as _lit
 from ld.namespaces import PREFIXES
 from ld.store.base import Store
 

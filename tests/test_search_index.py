@@ -158,7 +158,7 @@ def test_scan_pages_without_a_total(indexed: Site) -> None:
 def test_links_table_lists_what_the_sparql_listing_lists(indexed: Site, kind: str,
                                                          key: str) -> None:
     """A thing page's listing from the links table is the SPARQL listing, page for page."""
-    from ld import describe
+    from ld import listing
 
     base, reader = indexed.settings.base_uri, indexed.reader()
     deadline = time.monotonic() + 30
@@ -167,8 +167,8 @@ def test_links_table_lists_what_the_sparql_listing_lists(indexed: Site, kind: st
         time.sleep(0.05)
     thing = uris.thing_uri(base, kind, key)
     for page in (1, 2, 3):
-        expected = describe.sparql_listing(reader, base, thing, page, 50)
+        expected = listing.sparql_listing(reader, base, thing, page, 50)
         assert expected.total > 0, f"no records point to {thing}"
         assert links_index.page(table, thing, 50, (page - 1) * 50) == (expected.items,
                                                                         expected.total)
-        assert describe.records_pointing_to(reader, base, thing, page, 50) == expected
+        assert listing.records_pointing_to(reader, base, thing, page, 50) == expected
