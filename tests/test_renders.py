@@ -195,3 +195,19 @@ def test_cli_load_render_renders_what_it_loaded(tmp_path: Path) -> None:
     with sqlite3.connect(tmp_path / "store" / renders.FILE) as db:
         rows = db.execute("SELECT COUNT(DISTINCT graph), COUNT(*) FROM reps").fetchone()
     assert rows == (loaded, loaded * len(renders.FORMATS))
+
+
+def test_a_damaged_renders_file_is_a_miss_for_the_server_and_a_clear_refusal_for_writers(
+        site) -> None:
+    render_store(site.settings, jobs=0)
+    plain = _get(site, "ttl").content
+    (site.store_dir / renders.FILE).write_bytes(b"this is not a database" * 100)
+    for suffix in ("-wal", "-shm"):
+        (site.store_dir / (renders.FILE + suffix)).unlink(missing_ok=True)
+    assert _get(site, "ttl").content == plain  # rendered on request instead
+    args = ["--store", str(site.store_dir), "--base-uri", site.settings.base_uri]
+    for command in (["render", "--jobs", "0"], ["delete", KEY]):
+        result = CliRunner().invoke(main, [*args, *command])
+        assert result.exit_code == 2, (command, result.output)
+        assert "pre-rendered records" in result.output and renders.FILE in result.output
+    assert _get(site, "ttl").status_code == 200  # the refused delete removed nothing

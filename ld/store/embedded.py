@@ -24,6 +24,7 @@ and removing and re-writing whole graphs is the slow part of pyoxigraph
 
 from __future__ import annotations
 
+import sqlite3
 import threading
 import uuid
 from collections.abc import Iterable, Sequence
@@ -258,12 +259,17 @@ class EmbeddedStore(OxigraphReads):
         path = renders.path_of(self.root)
         if not path.exists():
             return
-        if self._renders is None:
-            self._renders = renders.Renders(path, writable=True)
-        if graphs is None:
-            self._renders.clear()
-        else:
-            self._renders.forget(graphs)
+        try:
+            if self._renders is None:
+                self._renders = renders.Renders(path, writable=True)
+            if graphs is None:
+                self._renders.clear()
+            else:
+                self._renders.forget(graphs)
+        except sqlite3.Error as exc:  # nothing written yet: refuse rather than go stale
+            raise StoreError(f"cannot update the pre-rendered records in {path}: {exc}",
+                             hint="make it writable, or delete it (records are then rendered "
+                                  "on request until `ldpub render` runs again)") from exc
 
     # --- snapshots and lifetime -----------------------------------------------
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import os
+import sqlite3
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -110,7 +111,18 @@ def _bring_up_to_date(settings: Settings, root: Path, jobs: int | None,
                       progress: Callable[[RenderSummary], None] | None) -> RenderSummary:
     flav = flavour(settings)
     wanted = _record_versions(root, settings.base_uri, flav)
-    sidecar = renders.Renders(renders.path_of(root), writable=True)
+    try:
+        return _update(settings, wanted, renders.Renders(renders.path_of(root), writable=True),
+                       jobs, progress)
+    except sqlite3.Error as exc:
+        raise StoreError(f"cannot write the pre-rendered records in {renders.path_of(root)}: "
+                         f"{exc}", hint="make it writable, or delete it and run again") from exc
+
+
+def _update(settings: Settings, wanted: dict[str, str], sidecar: renders.Renders,
+            jobs: int | None, progress: Callable[[RenderSummary], None] | None
+            ) -> RenderSummary:
+    """Drop the rows of gone records, render what is missing or out of date."""
     try:
         have = sidecar.versions()
         gone = [g for g in have if g not in wanted]
