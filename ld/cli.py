@@ -2,7 +2,7 @@
 
 Commands
 --------
-``ldpub load PATH... [--format NAME] [--rejects FILE] [--jobs N] [--render] [--json]``
+``ldpub load PATH... [--format NAME] [--rejects FILE] [--jobs N] [--[no-]render] [--json]``
     Read any mix of supported files (``-`` is standard input; gzip is
     detected), map every record to RDF, validate it with the SHACL shapes and
     store the valid ones (one named graph per record; a re-load replaces a
@@ -12,7 +12,8 @@ Commands
     terminal, then a summary: read, loaded, replaced, rejected, deleted,
     warnings, triples, seconds (``--json``: the same as one JSON object).
     Publishes a new snapshot for ``ldpub serve`` at the end (and every
-    minute during a long load). ``--render`` then runs ``ldpub render``.
+    minute during a long load). Then brings ``ldpub render``'s records up to
+    date when the store has them (``--render``: always; ``--no-render``: never).
 ``ldpub validate PATH... [--format human|json|ttl] [--input-format NAME] [--jobs N]``
     Dry run: read, map and validate, store nothing. ``human`` names file,
     position, record, property and message of every problem; ``json`` is one
@@ -64,6 +65,7 @@ from typing import Any, BinaryIO
 import click
 
 from ld import cli_output as out
+from ld.cli_render import RENDER_OPTION, render, render_after_write
 from ld.cli_settings import OVERRIDES, settings_options, with_settings
 from ld.config import Settings, data_dir, load_settings
 from ld.errors import LdpubError, NotFound
@@ -108,14 +110,6 @@ def _publish(store: Any) -> None:
     store.publish(compact=True)
 
 
-def _render(settings: Settings, store: Any, jobs: int | None) -> None:
-    """`ldpub render` under the lock this command already holds (embedded stores only)."""
-    if not settings.store_is_remote:
-        from ld.web.prerender import render_store
-
-        render_store(settings, store=store, jobs=jobs)
-
-
 def _check_reader(_ctx: click.Context, _param: click.Parameter, value: str | None) -> Any:
     from ld.readers import reader_names
 
@@ -139,14 +133,12 @@ JOBS = click.option("--jobs", type=click.IntRange(min=0), default=None,
 @click.option("--format", "input_format", callback=_check_reader,
               help="Reader to use instead of detecting it from the content.")
 @JOBS
-@click.option("--render", "prerender", is_flag=True,
-              help="Then make the changed records' Turtle, JSON-LD and HTML for the server "
-                   "(as `ldpub render`).")
+@RENDER_OPTION
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
 @with_settings
 @click.pass_context
 def load(ctx: click.Context, settings: Settings, paths: tuple[str, ...],
-         input_format: str | None, jobs: int | None, prerender: bool,
+         input_format: str | None, jobs: int | None, prerender: bool | None,
          as_json: bool) -> None:
     """Load records from files (- for stdin) into the store."""
     from ld.ingest import ingest_paths
@@ -158,8 +150,7 @@ def load(ctx: click.Context, settings: Settings, paths: tuple[str, ...],
                                store=store, progress=bar, rejects=report, jobs=jobs,
                                publish_every=PUBLISH_EVERY)
         _publish(store)
-        if prerender:
-            _render(settings, store, jobs)
+        render_after_write(settings, store, jobs, prerender)
     summary.rejects_file = str(report.path)
     if as_json:
         click.echo(json.dumps(summary.to_dict()))
@@ -295,14 +286,13 @@ def demo(settings: Settings, debug: bool) -> None:
                                    rejects=settings.rejects_path, jobs=0)
             out.print_summary(summary, [])
             _publish(store)
-            _render(settings, store, 0)
+            render_after_write(settings, store, 0, True)
     from ld.web.serve import run
 
     run(settings, debug=debug)
 
 
 from ld.cli_harvest import harvest  # noqa: E402 - registered after the core commands
-from ld.cli_render import render  # noqa: E402
 
 main.add_command(harvest)
 main.add_command(render)

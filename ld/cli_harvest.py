@@ -16,6 +16,7 @@ from typing import Any
 import click
 
 from ld import cli_output as out
+from ld.cli_render import RENDER_OPTION, render_after_write
 from ld.cli_settings import with_settings
 from ld.config import Settings
 
@@ -58,6 +59,7 @@ _OPTIONS = (  # in --help order
                  help="Harvest state file (default: harvest-state.json in the store directory)."),
     click.option("--jobs", type=click.IntRange(min=0), default=None,
                  help="Worker processes for mapping and validation (default: one per CPU)."),
+    RENDER_OPTION,
     click.option("--json", "as_json", is_flag=True, help="Print the result as JSON."),
 )
 
@@ -65,7 +67,7 @@ _OPTIONS = (  # in --help order
 def _harvest(ctx: click.Context, settings: Settings, url: str, metadata_prefix: str,
              set_spec: str | None, from_: str | None, until: str | None, full: bool,
              timeout: float, max_retries: int, state_path: str | None, jobs: int | None,
-             as_json: bool) -> None:
+             prerender: bool | None, as_json: bool) -> None:
     """Harvest an OAI-PMH repository (ListRecords) into the store, incrementally."""
     from ld.harvest import harvest as run_harvest
     from ld.rejects import RejectsReport
@@ -80,6 +82,7 @@ def _harvest(ctx: click.Context, settings: Settings, url: str, metadata_prefix: 
             progress=bar, rejects=report, timeout=timeout, max_retries=max_retries, jobs=jobs)
         if result.summary.loaded or result.summary.deleted:
             store.publish(compact=True)
+            render_after_write(settings, store, jobs, prerender)
     result.summary.rejects_file = str(report.path)
     if as_json:
         click.echo(json.dumps(result.to_dict()))

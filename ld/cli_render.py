@@ -40,6 +40,30 @@ def render(settings: Settings, jobs: int | None, as_json: bool) -> None:
                    f"removed; {summary.seconds:.1f} s")
 
 
+RENDER_OPTION = click.option(
+    "--render/--no-render", "prerender", default=None,
+    help="Then bring the pre-rendered records up to date (as `ldpub render`); default: "
+         "when the store has pre-rendered records already.")
+
+
+def render_after_write(settings: Settings, store: object, jobs: int | None,
+                       choice: bool | None) -> None:
+    """After a load or a harvest: keep `ldpub render`'s records current, once opted in.
+
+    A load drops the rows of the records it changes; an operator who ran
+    `ldpub render` once expects them made again, not served slowly until
+    someone remembers. Runs under the lock the command already holds.
+    """
+    from ld import renders
+
+    if settings.store_is_remote or choice is False:
+        return
+    if choice or renders.path_of(settings.store).exists():
+        from ld.web.prerender import render_store
+
+        render_store(settings, store=store, jobs=jobs)  # type: ignore[arg-type]
+
+
 class _progress:
     """A live line on a terminal (rendered so far, records/s); nothing otherwise."""
 

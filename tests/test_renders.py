@@ -211,3 +211,23 @@ def test_a_damaged_renders_file_is_a_miss_for_the_server_and_a_clear_refusal_for
         assert result.exit_code == 2, (command, result.output)
         assert "pre-rendered records" in result.output and renders.FILE in result.output
     assert _get(site, "ttl").status_code == 200  # the refused delete removed nothing
+
+
+def _load_cli(site, tmp_path: Path, title: str, *flags: str) -> None:
+    path = tmp_path / f"{abs(hash(title))}.json"
+    path.write_text(json.dumps([{"id": KEY, "title": title, "format": ["Book"],
+                                 "author": ["Render, Ruth"], "publishDate": ["2001"]}]))
+    args = ["--store", str(site.store_dir), "--base-uri", site.settings.base_uri]
+    result = CliRunner().invoke(main, [*args, "load", "--jobs", "0", *flags, str(path)])
+    assert result.exit_code in (0, 1), result.output
+
+
+def test_loads_keep_rendered_records_current_once_opted_in(site, tmp_path: Path) -> None:
+    graph = uris.record_graph(site.settings.base_uri, KEY)
+    _load_cli(site, tmp_path, "Before any render")
+    assert not (site.store_dir / renders.FILE).exists()  # not opted in: nothing rendered
+    render_store(site.settings, jobs=0)
+    _load_cli(site, tmp_path, "Rendered by the load itself")
+    assert b"Rendered by the load itself" in _rows(site)[(graph, "html")][1]
+    _load_cli(site, tmp_path, "Not rendered", "--no-render")
+    assert not [k for k in _rows(site) if k[0] == graph]
