@@ -3,7 +3,8 @@
 Serving a record that ``ldpub render`` made costs one index lookup (its
 ``dcterms:modified``) and one SQLite read, against reading and serialising
 its graph (docs/benchmarks.md, "Serving"). The bytes are exactly what a
-serving worker would make (:func:`ld.describe.make`, the same templates),
+serving worker would make (:func:`ld.describe.body_of` on the record's graph,
+read once for the three formats; the same templates),
 with the site's root path left as :data:`ld.renders.ROOT_MARK`. It lives in
 ``ld.web`` because HTML needs the app's Jinja environment.
 
@@ -204,8 +205,8 @@ def _render_chunk(graphs: list[str]) -> list[renders.Row]:
             if modified is None or parts is None:
                 continue  # gone meanwhile: nothing to keep
             row_version = renders.version(_WORKER["flavour"], modified)
+            document = describe.load(store, base, "record", parts[2])  # one read, three formats
             for key in renders.FORMATS:
-                rep = describe.make(store, base, "record", parts[2], offered[key],
-                                    html=render_document)
-                rows.append((graph, key, row_version, renders.pack(rep.body)))
+                body = describe.body_of(document, base, offered[key], render_document)
+                rows.append((graph, key, row_version, renders.pack(body)))
     return rows
