@@ -10,8 +10,8 @@ from __future__ import annotations
 import json
 import re
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from typing import Any
 
 from rich.console import Console
@@ -36,21 +36,23 @@ def short(text: str | None) -> str:
 
 
 @contextmanager
-def load_progress(enabled: bool) -> Iterator[Any]:
-    """A live progress line on a terminal (records/s, rejected); nothing otherwise."""
+def live_line(enabled: bool, first: str, describe: Callable[[Any], str]) -> Iterator[Any]:
+    """A live progress line on a terminal, ``describe(state)`` at each update; nothing
+    (None) otherwise. What load, harvest and render show while they work."""
     if not enabled:
         yield None
         return
     columns = (SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn())
     with Progress(*columns, console=stderr, transient=True) as bar:
-        task = bar.add_task("starting...", total=None)
+        task = bar.add_task(first, total=None)
+        yield lambda state: bar.update(task, description=describe(state))
 
-        def update(summary: Summary) -> None:
-            bar.update(task, description=(
-                f"read {summary.read:,}  loaded {summary.loaded:,}  "
-                f"rejected {summary.rejected:,}  {summary.rate:,.0f} records/s"))
 
-        yield update
+def load_progress(enabled: bool) -> AbstractContextManager[Any]:
+    """records/s and rejected so far, for load and harvest."""
+    return live_line(enabled, "starting...", lambda summary: (
+        f"read {summary.read:,}  loaded {summary.loaded:,}  "
+        f"rejected {summary.rejected:,}  {summary.rate:,.0f} records/s"))
 
 
 def summary_table(summary: Summary) -> Table:

@@ -14,7 +14,6 @@ from __future__ import annotations
 import json
 
 import click
-from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from ld import cli_output as out
 from ld.cli_settings import with_settings
@@ -30,7 +29,9 @@ def render(settings: Settings, jobs: int | None, as_json: bool) -> None:
     """Pre-render every record (Turtle, JSON-LD, HTML) for the server."""
     from ld.web.prerender import render_store
 
-    with _progress(out.is_tty() and not as_json) as update:
+    with out.live_line(out.is_tty() and not as_json, "reading the snapshot...",
+                       lambda s: f"rendered {s.rendered:,} of {s.records - s.current:,} "
+                                 "records") as update:
         summary = render_store(settings, jobs=jobs, progress=update)
     if as_json:
         click.echo(json.dumps(summary.to_dict()))
@@ -62,24 +63,3 @@ def render_after_write(settings: Settings, store: object, jobs: int | None,
         from ld.web.prerender import render_store
 
         render_store(settings, store=store, jobs=jobs)  # type: ignore[arg-type]
-
-
-class _progress:
-    """A live line on a terminal (rendered so far, records/s); nothing otherwise."""
-
-    def __init__(self, enabled: bool) -> None:
-        self.bar = Progress(SpinnerColumn(), TextColumn("{task.description}"),
-                            TimeElapsedColumn(), console=out.stderr, transient=True
-                            ) if enabled else None
-
-    def __enter__(self) -> object:
-        if self.bar is None:
-            return None
-        self.bar.start()
-        task = self.bar.add_task("reading the snapshot...", total=None)
-        return lambda s: self.bar.update(task, description=(
-            f"rendered {s.rendered:,} of {s.records - s.current:,} records"))
-
-    def __exit__(self, *_: object) -> None:
-        if self.bar is not None:
-            self.bar.stop()

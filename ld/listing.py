@@ -31,7 +31,6 @@ class Listing:
         return max(1, -(-self.total // self.size))
 
 
-
 def records_pointing_to(store: Store, base: str, thing: str, page: int = 1,
                         size: int = PAGE_SIZE) -> Listing:
     """One page of records linking to ``thing``, newest first; never all of them.

@@ -25,9 +25,9 @@ record without touching it.
 
 from __future__ import annotations
 
-import os
 import sqlite3
 import threading
+import time
 import zlib
 from collections.abc import Iterable
 from pathlib import Path
@@ -67,38 +67,28 @@ def version(flavour: str, modified: str) -> str:
 
 
 class Renders:
-    """One connection to the renders file, per process, safe across threads."""
+    """One connection to the renders file, safe across threads (one per process:
+    the snapshot reader makes a new one after a fork)."""
 
     def __init__(self, path: str | Path, *, writable: bool = False) -> None:
-        self.path, self.writable = Path(path), writable
+        self.path = Path(path)
         self._lock = threading.Lock()
-        self._pid = os.getpid()
-        self._db = self._connect()
-
-    def _connect(self) -> sqlite3.Connection:
-        if self.writable:
-            db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
-            db.execute("PRAGMA page_size=16384")  # a new file only; see _SCHEMA
-            db.execute("PRAGMA journal_mode=WAL")
-            db.execute("PRAGMA synchronous=NORMAL")
-            db.execute(_SCHEMA)
+        if writable:  # sqlite3's own transactions: ``with db:`` commits or rolls back
+            self._db = sqlite3.connect(self.path, check_same_thread=False)
+            self._db.execute("PRAGMA page_size=16384")  # a new file only; see _SCHEMA
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA synchronous=NORMAL")
+            self._db.execute(_SCHEMA)
         else:
-            db = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True,
-                                 check_same_thread=False, isolation_level=None)
-        db.execute("PRAGMA busy_timeout=5000")
-        return db
-
-    def _conn(self) -> sqlite3.Connection:
-        """The connection of this process (a forked worker opens its own)."""
-        if os.getpid() != self._pid:
-            self._pid, self._db = os.getpid(), self._connect()
-        return self._db
+            self._db = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True,
+                                       check_same_thread=False)
+        self._db.execute("PRAGMA busy_timeout=5000")
 
     def get(self, graph: str, fmt: str, row_version: str) -> bytes | None:
         """The body made for exactly this version, or None."""
         with self._lock:
             try:
-                found = self._conn().execute(
+                found = self._db.execute(
                     "SELECT body FROM reps WHERE graph=? AND format=? AND version=?",
                     (graph, fmt, row_version)).fetchone()
             except sqlite3.Error:
@@ -107,52 +97,30 @@ class Renders:
 
     def put(self, rows: list[Row]) -> int:
         """Store packed rows (replacing older versions) in one transaction."""
-        with self._lock, self._transaction() as db:
-            db.executemany("INSERT OR REPLACE INTO reps VALUES (?, ?, ?, ?)", rows)
+        with self._lock, self._db:
+            self._db.executemany("INSERT OR REPLACE INTO reps VALUES (?, ?, ?, ?)", rows)
         return len(rows)
 
     def forget(self, graphs: Iterable[str]) -> None:
         """Drop every row of these records (they are about to change)."""
-        with self._lock, self._transaction() as db:
-            db.executemany("DELETE FROM reps WHERE graph=?", ((g,) for g in graphs))
+        with self._lock, self._db:
+            self._db.executemany("DELETE FROM reps WHERE graph=?", ((g,) for g in graphs))
 
     def clear(self) -> None:
-        with self._lock, self._transaction() as db:
-            db.execute("DELETE FROM reps")
+        with self._lock, self._db:
+            self._db.execute("DELETE FROM reps")
 
     def versions(self) -> dict[str, dict[str, str]]:
         """graph -> {format: version} of every row (what ``ldpub render`` may skip)."""
         found: dict[str, dict[str, str]] = {}
         with self._lock:
-            for graph, fmt, row_version in self._conn().execute(
+            for graph, fmt, row_version in self._db.execute(
                     "SELECT graph, format, version FROM reps"):
                 found.setdefault(graph, {})[fmt] = row_version
         return found
 
-    def count(self) -> int:
-        with self._lock:
-            return self._conn().execute("SELECT COUNT(*) FROM reps").fetchone()[0]
-
-    def _transaction(self) -> _Transaction:
-        return _Transaction(self._conn())
-
     def close(self) -> None:
-        if os.getpid() == self._pid:
-            self._db.close()
-
-
-class _Transaction:
-    """BEGIN IMMEDIATE ... COMMIT (ROLLBACK on error) on an autocommit connection."""
-
-    def __init__(self, db: sqlite3.Connection) -> None:
-        self.db = db
-
-    def __enter__(self) -> sqlite3.Connection:
-        self.db.execute("BEGIN IMMEDIATE")
-        return self.db
-
-    def __exit__(self, exc_type: object, *_: object) -> None:
-        self.db.execute("ROLLBACK" if exc_type else "COMMIT")
+        self._db.close()
 
 
 class ReaderRenders:
@@ -167,8 +135,9 @@ class ReaderRenders:
         self._renders: Renders | None = None
         self._looked = -every
 
-    def get(self, graph: str, fmt: str, row_version: str, now: float) -> bytes | None:
+    def get(self, graph: str, fmt: str, row_version: str) -> bytes | None:
         if self._renders is None:
+            now = time.monotonic()
             if now - self._looked < self.every:
                 return None
             self._looked = now

@@ -111,22 +111,31 @@ def page(path: Path, text: str, limit: int, offset: int = 0
     return rows, int(total)
 
 
-def for_store(store: object, base: str) -> Path | None:
-    """The full-text index of the snapshot ``store`` reads, when it is ready."""
+def _snapshot_of(store: object) -> tuple[Path, str] | None:
+    """(store root, snapshot name) of a snapshot reader; None for other stores."""
     opened, root = getattr(store, "opened", None), getattr(store, "root", None)
     if opened is None or root is None:
         return None  # a remote store or a primary: no snapshot to index
     path, _ = opened()
-    return None if path is None else ready(root, Path(path).name, base)
+    return None if path is None else (Path(root), Path(path).name)
+
+
+def for_store(store: object, base: str) -> Path | None:
+    """The full-text index of the snapshot ``store`` reads, when it is ready."""
+    found = _snapshot_of(store)
+    return None if found is None else ready(*found, base)
 
 
 def links_for_store(store: object, base: str) -> Path | None:
     """The links table (:mod:`ld.links_index`) of that snapshot, when it is ready."""
-    index = for_store(store, base)
-    if index is None:
+    found = _snapshot_of(store)
+    if found is None:
         return None
-    path = links_index.links_path(index.parent.parent, index.name.split(".")[0])
-    return path if path.exists() else None
+    path = links_index.links_path(*found)
+    if path.exists():
+        return path
+    ready(*found, base)  # starts the build
+    return None
 
 
 def ready(root: Path, snapshot: str, base: str) -> Path | None:

@@ -107,8 +107,7 @@ class SnapshotReader(OxigraphReads):
         modified = self.value(graph_iri, graph_iri, renders.MODIFIED)
         if modified is None:
             return None
-        body = self._renders.get(graph_iri, fmt_key, renders.version(flavour, modified),
-                                 time.monotonic())
+        body = self._renders.get(graph_iri, fmt_key, renders.version(flavour, modified))
         return None if body is None else (body, modified)
 
     def pin(self) -> SnapshotReader:

@@ -187,7 +187,8 @@ def _start_worker(settings: Settings) -> None:
     """One app (templates, settings) and one snapshot reader per worker process."""
     from ld.web import create_app
 
-    _WORKER.update(app=create_app(settings), flavour=flavour(settings), settings=settings,
+    app = create_app(settings)
+    _WORKER.update(app=app, flavour=app.config["LDPUB_FLAVOUR"], settings=settings,
                    store=SnapshotReader(settings.store))
 
 
