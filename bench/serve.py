@@ -1,7 +1,7 @@
 """Benchmark: dereferencing records over HTTP, ldpub vs Oxigraph's own server.
 
 Loads N generated records (bench/generate.py) with ``ldpub load``, starts
-``ldpub serve`` (gunicorn, one worker per core), and drives it with wrk from a
+``ldpub serve`` (Granian, one worker per core), and drives it with wrk from a
 separate process at concurrency 32 for a bounded time over random record
 document URIs, once per format (Turtle, JSON-LD, HTML). Then, in the same run
 and on the same published snapshot, it starts ``oxigraph serve-read-only``

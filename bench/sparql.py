@@ -5,7 +5,7 @@ One run builds (or reuses) an embedded store of N generated records
 then serves the SAME published snapshot twice, read-only:
 
 * ``oxigraph serve-read-only --union-default-graph`` (the bare server), and
-* ``ldpub serve`` (gunicorn, 1 worker, query worker processes) twice: with the
+* ``ldpub serve`` (Granian, 1 worker, query worker processes) twice: with the
   default row cap (10,000) and with none (``LDPUB_MAX_ROWS=0``),
 
 and runs a fixed query mix against both, one request at a time over a

@@ -88,7 +88,7 @@ def ensure(settings: Settings, store: Store, filename: str, wait: float = 20.0) 
     """The dump's path once written; None while it is still being written.
 
     A large dump takes longer than an HTTP request should (and than a
-    gunicorn worker's timeout), so it is written by a background thread;
+    proxy's read timeout), so it is written by a background thread;
     the request waits ``wait`` seconds and otherwise tells the client to
     come back (503 + Retry-After, see ld/web/dataset.py).
     """

@@ -18,7 +18,7 @@ writes it under a temporary name and renames it into place, so readers see a
 whole index or none. Until then search falls back to the ``CONTAINS`` scan;
 a build that fails (no write access, disk full) is retried after
 :data:`RETRY_AFTER` seconds, with one warning per try.
-An ``O_EXCL`` lock file elects one builder among the gunicorn workers; a
+An ``O_EXCL`` lock file elects one builder among the serving workers; a
 lock older than :data:`STALE_LOCK` seconds (its builder died) is taken over.
 Indexes of snapshots that no longer exist are removed when a new one is built.
 The same builder then makes the snapshot's links table (:mod:`ld.links_index`).

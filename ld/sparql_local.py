@@ -26,14 +26,13 @@ the work grows with the rows produced, and production stops at the cap.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import pyoxigraph as ox
 
 from ld.sparql import Analysis, Token
 from ld.sparql_pool import query_error
-from ld.sparql_worker import Worker
+from ld.sparql_worker import ERRORS, error_kind, execute
 
 MAX_LOCAL_ROWS = 10_000
 _WORDS = frozenset({"SELECT", "ASK", "WHERE", "LIMIT", "OFFSET", "PREFIX", "BASE", "A"})
@@ -71,29 +70,26 @@ def _one_pattern(inner: list[Token]) -> bool:
             and (predicate.kind in ("iri", "pname", "var") or predicate.text == "A"))
 
 
-class _Messages:
-    """Stands in for the worker's socket: keeps its messages in memory."""
+class _Body:
+    """The whole answer in memory: the lane's results are small by construction."""
 
-    def __init__(self) -> None:
-        self.messages: list[bytes] = []
+    def __init__(self, kind: str, truncated: bool) -> None:
+        self.header = {"kind": kind, "truncated": truncated, "complete": True}
+        self.parts: list[bytes] = []
 
-    def send_bytes(self, data: bytes | bytearray) -> None:
-        self.messages.append(bytes(data))
+    def write(self, data: bytes) -> int:
+        self.parts.append(bytes(data))
+        return len(data)
+
+    def flush(self) -> None:
+        """Serializers call flush(); everything is kept anyway."""
 
 
 def run(job: dict[str, Any], store: ox.Store) -> tuple[dict[str, Any], list[bytes]]:
-    """The worker's own code, run here on ``store``: its header and the whole body."""
-    conn = _Messages()
-    Worker(conn, store=store, path=job.get("store")).respond(job)  # type: ignore[arg-type]
-    header: dict[str, Any] | None = None
-    body = []
-    for message in conn.messages:
-        tag = message[:1]
-        if tag == b"E":
-            raise query_error(json.loads(message[1:]))
-        if tag == b"H":
-            header = json.loads(message[1:])
-        elif tag == b"D":
-            body.append(message[1:])
-    assert header is not None, "a worker answer always starts with a header or an error"
-    return header, [b"".join(body)]
+    """The worker's own evaluation (:func:`ld.sparql_worker.execute`), run here on
+    ``store``: its header and the whole body. Errors as the worker reports them."""
+    try:
+        out = execute(store, job, _Body)
+    except ERRORS as e:
+        raise query_error({"kind": error_kind(e), "message": str(e)}) from None
+    return out.header, [b"".join(out.parts)]

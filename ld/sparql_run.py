@@ -35,7 +35,7 @@ class Formats:
 
 
 class Pools:
-    """One QueryPool per process (gunicorn forks workers after the app is built)."""
+    """One QueryPool per process (a serving process may be forked after the app is built)."""
 
     def __init__(self) -> None:
         self._pool: QueryPool | None = None

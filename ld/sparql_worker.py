@@ -27,17 +27,27 @@ from __future__ import annotations
 import json
 import signal
 import sys
+from collections.abc import Callable
 from multiprocessing.connection import Connection
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 import pyoxigraph as ox
 
 from ld.capped import CappedTsv, capped
 
-__all__ = ["CappedTsv", "ChunkWriter", "Worker", "main"]
+__all__ = ["CappedTsv", "ChunkWriter", "Worker", "execute", "main"]
 
 CHUNK = 64 * 1024  # bytes per message: streams overlap serialising and sending (see bench)
 ALARM_GRACE = 10  # seconds past the job's timeout before SIGALRM ends this process
+
+
+class Sink(Protocol):
+    """What pyoxigraph's serializers write to."""
+
+    def write(self, data: bytes) -> int: ...
+
+
+W = TypeVar("W", bound=Sink)
 
 
 class ChunkWriter:
@@ -107,17 +117,16 @@ class Worker:
     def respond(self, job: dict[str, Any]) -> None:
         """Run ``job`` and send its messages; errors become ``E`` messages."""
         try:
-            self.run(job)
-        except SyntaxError as e:
-            self.conn.send_bytes(b"E" + json.dumps({"kind": "syntax", "message": str(e)}).encode())
+            out = execute(self.open(job.get("store")), job, self.writer)
+        except ERRORS as e:
+            message = {"kind": error_kind(e), "message": str(e)}
+            self.conn.send_bytes(b"E" + json.dumps(message).encode())
             return
-        except (ValueError, RuntimeError, TypeError) as e:  # evaluation errors
-            self.conn.send_bytes(b"E" + json.dumps({"kind": "query", "message": str(e)}).encode())
-            return
-        except OSError as e:
-            self.conn.send_bytes(b"E" + json.dumps({"kind": "store", "message": str(e)}).encode())
-            return
+        out.send(final=True)
         self.conn.send_bytes(b"Z")
+
+    def writer(self, kind: str, truncated: bool) -> ChunkWriter:
+        return ChunkWriter(self.conn, {"kind": kind, "truncated": truncated})
 
     def open(self, path: str | None) -> ox.Store:
         if path != self.path:
@@ -125,38 +134,54 @@ class Worker:
             self.path = path
         return self.store
 
-    def run(self, job: dict[str, Any]) -> None:
-        store = self.open(job.get("store"))
-        kwargs: dict[str, Any] = {"base_iri": job.get("base_iri")}
-        if job.get("default_graph") is not None or job.get("named_graphs") is not None:
-            kwargs["default_graph"] = [ox.NamedNode(g) for g in job.get("default_graph") or []]
-            kwargs["named_graphs"] = [ox.NamedNode(g) for g in job.get("named_graphs") or []]
-        else:
-            kwargs["use_default_graph_as_union"] = bool(job.get("union"))
-        result = store.query(job["query"], **kwargs)
-        if isinstance(result, ox.QuerySolutions):
-            self.send_solutions(result, job)
-        elif isinstance(result, ox.QueryBoolean):
-            out = ChunkWriter(self.conn, {"kind": "boolean", "truncated": False})
-            result.serialize(out, getattr(ox.QueryResultsFormat, job["results_format"]))
-            out.send(final=True)
-        else:
-            out = ChunkWriter(self.conn, {"kind": "graph", "truncated": False})
-            result.serialize(out, getattr(ox.RdfFormat, job["rdf_format"]))
-            out.send(final=True)
 
-    def send_solutions(self, result: ox.QuerySolutions, job: dict[str, Any]) -> None:
-        fmt = getattr(ox.QueryResultsFormat, job["results_format"])
-        max_rows = int(job.get("max_rows") or 0)
-        if max_rows <= 0:  # no cap: stream straight from the serializer
-            out = ChunkWriter(self.conn, {"kind": "bindings", "truncated": False})
-            result.serialize(out, fmt)
-            out.send(final=True)
-            return
-        body, truncated = capped(result, fmt, max_rows)
-        out = ChunkWriter(self.conn, {"kind": "bindings", "truncated": truncated})
-        out.write(body)
-        out.send(final=True)
+ERRORS = (SyntaxError, ValueError, RuntimeError, TypeError, OSError)
+
+
+def error_kind(err: BaseException) -> str:
+    """What went wrong, for the parent: "syntax", "query" (evaluation) or "store"."""
+    if isinstance(err, SyntaxError):
+        return "syntax"
+    return "store" if isinstance(err, OSError) else "query"
+
+
+def execute(store: ox.Store, job: dict[str, Any], open_writer: Callable[[str, bool], W]) -> W:
+    """Run ``job`` on ``store`` and write its serialised result.
+
+    ``open_writer(kind, truncated)`` gives the sink once both are known; it
+    is the worker's :class:`ChunkWriter`, or a plain buffer in the serving
+    process (:mod:`ld.sparql_local`): one evaluation code for both.
+    """
+    kwargs: dict[str, Any] = {"base_iri": job.get("base_iri")}
+    if job.get("default_graph") is not None or job.get("named_graphs") is not None:
+        kwargs["default_graph"] = [ox.NamedNode(g) for g in job.get("default_graph") or []]
+        kwargs["named_graphs"] = [ox.NamedNode(g) for g in job.get("named_graphs") or []]
+    else:
+        kwargs["use_default_graph_as_union"] = bool(job.get("union"))
+    result = store.query(job["query"], **kwargs)
+    if isinstance(result, ox.QuerySolutions):
+        return _solutions(result, job, open_writer)
+    if isinstance(result, ox.QueryBoolean):
+        out = open_writer("boolean", False)
+        result.serialize(out, getattr(ox.QueryResultsFormat, job["results_format"]))
+        return out
+    out = open_writer("graph", False)
+    result.serialize(out, getattr(ox.RdfFormat, job["rdf_format"]))
+    return out
+
+
+def _solutions(result: ox.QuerySolutions, job: dict[str, Any],
+               open_writer: Callable[[str, bool], W]) -> W:
+    fmt = getattr(ox.QueryResultsFormat, job["results_format"])
+    max_rows = int(job.get("max_rows") or 0)
+    if max_rows <= 0:  # no cap: stream straight from the serializer
+        out = open_writer("bindings", False)
+        result.serialize(out, fmt)
+        return out
+    body, truncated = capped(result, fmt, max_rows)
+    out = open_writer("bindings", truncated)
+    out.write(body)
+    return out
 
 
 def main(argv: list[str]) -> None:

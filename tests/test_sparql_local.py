@@ -110,3 +110,97 @@ def test_lane_ask(capped: Site, key: str, expected: bool) -> None:
 def test_lane_reports_errors_like_a_worker(capped: Site) -> None:
     r = post(capped, "SELECT ?p WHERE { undeclared:thing ?p ?o } LIMIT 3")
     assert r.status_code == 400 and "syntax error" in r.text
+
+
+def _environ(site: Site, method: str, query: str | None, accept: str, *,
+             as_body: bool = False, args: dict | None = None) -> dict:
+    from werkzeug.test import EnvironBuilder
+
+    params = dict(args or {})
+    kwargs: dict[str, Any] = {}
+    if query is not None and method == "GET":
+        params["query"] = query
+    elif query is not None and as_body:
+        kwargs = {"data": query.encode(), "content_type": "application/sparql-query"}
+    elif query is not None:
+        kwargs = {"data": {"query": query}}
+    return EnvironBuilder(path="/sparql", base_url=site.url, method=method, query_string=params,
+                          headers={"Accept": accept}, **kwargs).get_environ()
+
+
+def _by_flask(app: Any, environ: dict) -> tuple[str, dict, bytes]:
+    answer: dict[str, Any] = {}
+
+    def start_response(status: str, headers: list, exc_info: Any = None) -> None:
+        answer.update(status=status, headers=dict(headers))
+
+    body = b"".join(app.wsgi_app.wsgi(environ, start_response))
+    return answer["status"], answer["headers"], body
+
+
+LOOKUP = "SELECT ?p ?o WHERE {{ {r} ?p ?o }}"
+
+
+@pytest.mark.parametrize("method, query, accept, as_body, args", [
+    ("POST", LOOKUP, "application/sparql-results+json", False, None),  # truncated at 5
+    ("POST", LOOKUP, "application/sparql-results+xml", False, None),
+    ("GET", LOOKUP, "text/csv", False, None),
+    ("POST", LOOKUP, "text/tab-separated-values", True, None),
+    ("GET", LOOKUP, "*/*", False, {"format": "srx"}),
+    ("POST", "SELECT ?o WHERE {{ {r} ?p ?o }} LIMIT 2", "application/sparql-results+json",
+     False, None),
+    ("POST", "ASK {{ {r} ?p ?o }}", "application/sparql-results+xml", False, None),
+    # a relative IRI resolves against the endpoint's URL, as the view computes it
+    ("GET", "SELECT ?p WHERE {{ <id/record/pubmed-6839263> ?p ?o }} LIMIT 3",
+     "application/sparql-results+json", False, None),
+])
+def test_fast_path_answers_exactly_as_the_flask_view(capped: Site, method: str, query: str,
+                                                     accept: str, as_body: bool,
+                                                     args: dict | None) -> None:
+    from ld.web import create_app
+
+    app = create_app(capped.settings)
+    text = query.format(r=record(capped))
+    fast = app.wsgi_app.sparql.answer(_environ(capped, method, text, accept, as_body=as_body,
+                                               args=args))
+    assert fast is not None, "this query is the fast path's"
+    status, headers, body = _by_flask(app, _environ(capped, method, text, accept,
+                                                    as_body=as_body, args=args))
+    assert (fast[0], dict(fast[1]), fast[2]) == (status, headers, body)
+    assert status == "200 OK" and len(body) > 20
+
+
+@pytest.mark.parametrize("method, query, accept, expected", [
+    ("GET", None, "text/turtle", "200 OK"),  # the service description
+    ("GET", None, "text/html", "200 OK"),  # the editor
+    ("GET", LOOKUP, "text/html", "200 OK"),  # the editor, with the query in it
+    ("POST", "SELECT * WHERE {{ {r} ?p ?o FILTER(BOUND(?o)) }}", "*/*", "200 OK"),  # a worker's
+    ("POST", "SELECT * WHERE {{ SERVICE <http://127.0.0.1:9/> {{ {r} ?p ?o }} }}", "*/*",
+     "403 FORBIDDEN"),
+    ("POST", "SELECT ?p WHERE {{ undeclared:x ?p ?o }} LIMIT 3", "*/*", "400 BAD REQUEST"),
+    ("POST", LOOKUP, "image/png", "406 NOT ACCEPTABLE"),
+    ("POST", "INSERT DATA {{ {r} <http://x/p> 1 }}", "*/*", "400 BAD REQUEST"),
+])
+def test_fast_path_leaves_the_rest_to_flask(capped: Site, method: str, query: str | None,
+                                            accept: str, expected: str) -> None:
+    """None from the fast path, and Flask still reads the whole request (the body too)."""
+    from ld.web import create_app
+
+    app = create_app(capped.settings)
+    text = None if query is None else query.format(r=record(capped))
+    environ = _environ(capped, method, text, accept)
+    assert app.wsgi_app.sparql.answer(environ) is None
+    assert _by_flask(app, environ)[0] == expected
+
+
+def test_fast_path_takes_only_clean_requests(capped: Site) -> None:
+    from ld.web import create_app
+
+    app = create_app(capped.settings)
+    query = LOOKUP.format(r=record(capped))
+    bad_escape = _environ(capped, "GET", None, "*/*")
+    bad_escape["QUERY_STRING"] = "query=" + query.replace(" ", "%20") + "%FF"
+    assert app.wsgi_app.sparql.answer(bad_escape) is None
+    no_length = _environ(capped, "POST", query, "*/*")
+    del no_length["CONTENT_LENGTH"]
+    assert app.wsgi_app.sparql.answer(no_length) is None

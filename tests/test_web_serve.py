@@ -1,6 +1,6 @@
-"""``ldpub serve`` (gunicorn, several workers) while ``ldpub load`` writes.
+"""``ldpub serve`` (Granian, several workers) while ``ldpub load`` writes.
 
-Real processes: the CLI loads a store, gunicorn serves it with two worker
+Real processes: the CLI loads a store, Granian serves it with two worker
 processes, a second ``ldpub load`` runs while a client keeps reading, and the
 new records must appear in every worker without a single failed or corrupt
 response.
@@ -47,7 +47,8 @@ def served(tmp_path: Path) -> Iterator[tuple[str, dict[str, str]]]:
     port = _free_port()
     env = {**os.environ, "LDPUB_STORE": str(tmp_path / "store"), "LDPUB_PORT": str(port),
            "LDPUB_BASE_URI": f"http://127.0.0.1:{port}/", "LDPUB_WORKERS": "2",
-           "LDPUB_THREADS": "2", "LDPUB_LOG_LEVEL": "WARNING"}
+           "LDPUB_THREADS": "2", "LDPUB_LOG_LEVEL": "WARNING",
+           "HTTP_ACCEPT": "application/pdf"}  # must not read as a request header
     subprocess.run([*LDPUB, "load", *sample_paths()], env=env, check=True,
                    capture_output=True, timeout=120)
     server = subprocess.Popen([*LDPUB, "serve"], env=env, stdout=subprocess.PIPE,
@@ -108,3 +109,15 @@ def test_load_while_serving_shows_new_records_and_breaks_nothing(served, tmp_pat
     page = requests.get(url + "/doc/person/writer-wanda", headers={"Accept": "text/html"},
                         timeout=5)
     assert "40 records" in page.text
+
+
+def test_the_servers_environment_is_not_a_request_header(served) -> None:
+    """Granian copies os.environ into every WSGI environ; an HTTP_* variable of the
+    server's own environment (here HTTP_ACCEPT) must not act as a request header."""
+    url, _ = served
+    r = requests.get(url + "/doc/record/pubmed-6839263", headers={"Accept": None}, timeout=5)
+    assert r.status_code == 200, r.text[:200]
+    sparql = requests.get(url + "/sparql", params={"query": "ASK {}"}, headers={"Accept": None},
+                          timeout=5)
+    assert sparql.status_code == 200 and sparql.json()["boolean"] is True
+

@@ -1,6 +1,6 @@
 """The serving side of the embedded store: the current snapshot, read-only.
 
-Each serving process (gunicorn worker) opens the snapshot named by
+Each serving process (a Granian worker) opens the snapshot named by
 ``<store>/CURRENT`` with ``pyoxigraph.Store.read_only``. At most once per
 second, on use, it looks at CURRENT again and opens the newer snapshot when
 `ldpub load` published one; queries already running keep the store object
@@ -41,7 +41,7 @@ class SnapshotReader(OxigraphReads):
         self._ox()
 
     def _reset(self) -> None:
-        """Start from nothing; after a fork (gunicorn workers), start the child's own.
+        """Start from nothing; after a fork (serving workers), start the child's own.
 
         A RocksDB handle must not be used across fork(): its locks and
         background threads do not survive it. The parent's handle is kept

@@ -1,9 +1,10 @@
 """Where views find the settings and the store.
 
 The store is opened lazily, once per process, on the first request that
-needs it. That matters under gunicorn: the app is built in the master and the
-workers are forked from it; a pyoxigraph handle opened before the fork would
-be shared by every worker (undefined behaviour). Opening after the fork, keyed
+needs it. That matters whenever workers are forked from a process that
+built the app (tests, embedders; `ldpub serve` builds it in each worker): a
+pyoxigraph handle opened before the fork would be shared by every worker
+(undefined behaviour). Opening after the fork, keyed
 by the process id, gives each worker its own read-only snapshot reader
 (:func:`ld.store.open_reader`), which reopens itself when ``ldpub load``
 publishes a newer snapshot.

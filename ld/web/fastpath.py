@@ -1,4 +1,5 @@
-"""The hot path: record documents without Flask.
+"""The hot path: record documents (and, via :mod:`ld.web.sparql_fast`, small
+SPARQL queries) without Flask.
 
 Profiling (docs/benchmarks.md, "Serving") showed that once a representation
 is cached, most of a request's CPU goes to Flask itself (request context,
@@ -13,8 +14,9 @@ page (docs/benchmarks.md, "Serving"). It uses the same negotiation
 (:func:`ld.formats.negotiate`), the same renderer and headers
 (:func:`ld.web.pages.render_document`, :func:`ld.web.http.document_headers`)
 and werkzeug's own conditional-request test, so the answer is byte-for-byte
-what the Flask view would send. Everything else (``?format=``, an error,
-406, other URLs) goes to Flask.
+what the Flask view would send. ``/sparql`` goes to
+:class:`ld.web.sparql_fast.SparqlFastPath`. Everything else (``?format=``,
+an error, 406, other URLs) goes to Flask.
 """
 
 from __future__ import annotations
@@ -31,6 +33,8 @@ from ld.errors import LdpubError, NotAcceptable
 from ld.web.context import EXTENSION
 from ld.web.http import BROWSER_DEFAULT, EXPOSED, document_headers, split_suffix
 from ld.web.pages import RECORD_FORMATS, render_document
+from ld.web.sparql_fast import PATHS as SPARQL_PATHS
+from ld.web.sparql_fast import SparqlFastPath
 
 PREFIX = "/doc/record/"
 CORS = [("Access-Control-Allow-Origin", "*"), ("Access-Control-Expose-Headers", EXPOSED)]
@@ -45,9 +49,11 @@ class FastPath:
         self.holder = app.extensions[EXTENSION]
         self.base = app.config["LDPUB"].base_uri
         self.flavour = app.config["LDPUB_FLAVOUR"]
+        self.sparql = SparqlFastPath(app)
 
     def __call__(self, environ: dict[str, Any], start_response: Callable) -> Iterable[bytes]:
-        answer = self.answer(environ)
+        path = environ.get("PATH_INFO", "")
+        answer = self.sparql.answer(environ) if path in SPARQL_PATHS else self.answer(environ)
         if answer is None:
             return self.wsgi(environ, start_response)
         status, headers, body = answer

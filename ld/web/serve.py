@@ -1,25 +1,31 @@
-"""``ldpub serve``: gunicorn in production, Flask's server with ``--debug``.
+"""``ldpub serve``: Granian in production, Flask's server with ``--debug``.
+
+Why Granian (a Rust HTTP server that calls the WSGI app) and not gunicorn:
+with gunicorn the HTTP handling in Python cost more than the app itself on
+small answers, and kept a lookup by IRI at about 2x Oxigraph's own server;
+Granian's own cost is within 5% of Oxigraph's on an empty app
+(docs/benchmarks.md, "SPARQL", fourth session).
 
 Several workers, one store (see docs/architecture.md, "Serving: several
-workers, one store"): the app is built once in the gunicorn master
-(``preload_app``) but opens NO store there. Each worker, after the fork,
-opens its own read-only reader of the latest published snapshot
-(:func:`ld.store.open_reader`, via :mod:`ld.web.context`) in
-``post_worker_init``, so no pyoxigraph handle ever crosses a fork, and the
+workers, one store"): Granian starts ``workers`` processes, and each one
+builds the app and opens its own read-only reader of the latest published
+snapshot (:func:`ld.store.open_reader`, via :mod:`ld.web.context`) in
+:func:`worker_app`, so no pyoxigraph handle ever crosses a fork, and the
 primary store stays free for ``ldpub load``, which publishes a new snapshot
 that every worker's reader switches to by itself.
 """
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import threading
 from typing import Any
 
-from gunicorn.app.base import BaseApplication
-
 from ld.config import Settings
+
+LOG = logging.getLogger("ldpub.serve")
 
 
 def worker_count(settings: Settings) -> int:
@@ -32,40 +38,58 @@ def worker_count(settings: Settings) -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def gunicorn_options(settings: Settings) -> dict[str, Any]:
-    threads = max(1, settings.threads)
+def granian_options(settings: Settings) -> dict[str, Any]:
+    """Granian's constructor arguments for these settings."""
+    from granian.constants import HTTPModes, Interfaces
+    from granian.log import LogLevels
+
+    level = settings.log_level.lower()
     return {
-        "bind": f"{settings.host}:{settings.port}",
+        "target": "ldpub",  # a name only: the app comes from worker_app
+        "address": settings.host,
+        "port": settings.port,
+        "interface": Interfaces.WSGI,
+        "http": HTTPModes.http1,
         "workers": worker_count(settings),
-        "threads": threads,
-        "worker_class": "gthread" if threads > 1 else "sync",
-        "preload_app": True,
-        "timeout": 120,  # first request for a large dump writes it
-        "graceful_timeout": 10,
-        "keepalive": 5,
-        "loglevel": settings.log_level.lower(),
-        "accesslog": None,
-        "errorlog": "-",
-        "post_worker_init": _warm_worker,
+        "blocking_threads": max(1, settings.threads),
+        "respawn_failed_workers": True,  # a crashed worker comes back, as under gunicorn
+        "workers_kill_timeout": 10,  # graceful stop: requests get 10 s to finish
+        "websockets": False,
+        "log_level": LogLevels(level) if level in LogLevels.__members__ else LogLevels.info,
+        "log_access": False,
     }
 
 
-def _warm_worker(worker: Any) -> None:
-    """Open this worker's own snapshot reader now, after the fork (never before)."""
+def worker_app(settings: Settings) -> Any:
+    """Build the app inside a serving worker, after the fork, and warm it up.
+
+    Granian copies ``os.environ`` into every request's WSGI environ; an
+    ``HTTP_*`` variable of the server's environment (``HTTP_PROXY``, say)
+    would then read as a request header, so those are dropped here first.
+    """
+    from ld.web import create_app
+
+    for name in [n for n in os.environ if n.startswith("HTTP_")]:
+        del os.environ[name]
+    app = create_app(settings)
+    _warm(app)
+    return app
+
+
+def _warm(app: Any) -> None:
+    """Open this worker's own snapshot reader now, and prime the home page."""
     from ld import labels
     from ld.web.context import get_store
 
-    app = worker.wsgi
     with app.app_context():
         try:
             store = get_store()
         except Exception as err:  # the first request will report it properly
-            logging.getLogger("ldpub.serve").warning("store not ready yet: %s", err)
+            LOG.warning("store not ready yet: %s", err)
             return
     labels.preload()
-    settings = app.config["LDPUB"]
-    threading.Thread(target=_prime, args=(store, settings), name="prime home page",
-                     daemon=True).start()
+    threading.Thread(target=_prime, args=(store, app.config["LDPUB"]),
+                     name="prime home page", daemon=True).start()
 
 
 def _prime(store: Any, settings: Settings) -> None:
@@ -83,32 +107,18 @@ def _prime(store: Any, settings: Settings) -> None:
         browse.recent(store, settings.base_uri)
         void.describe(store, settings)
     except Exception as err:  # only a warm-up: the page computes it again if needed
-        logging.getLogger("ldpub.serve").warning("could not prime the home page: %s", err)
+        LOG.warning("could not prime the home page: %s", err)
 
 
 def run(settings: Settings, debug: bool = False) -> None:
-    """Serve until interrupted."""
-    from ld.web import create_app
-
-    app = create_app(settings)
+    """Serve until interrupted (SIGINT or SIGTERM: a graceful stop)."""
     if debug:
+        from ld.web import create_app
+
+        app = create_app(settings)
         app.run(host=settings.host, port=settings.port, debug=True, threaded=True)
         return
-    _Gunicorn(app, gunicorn_options(settings)).run()
+    from granian import Granian
 
-
-class _Gunicorn(BaseApplication):  # type: ignore[misc]
-    """gunicorn's documented way to run a WSGI app from Python (custom application)."""
-
-    def __init__(self, app: Any, options: dict[str, Any]) -> None:
-        self.application = app
-        self.options = options
-        super().__init__()
-
-    def load_config(self) -> None:
-        for key, value in self.options.items():
-            if key in self.cfg.settings and value is not None:
-                self.cfg.set(key, value)
-
-    def load(self) -> Any:
-        return self.application
+    server = Granian(**granian_options(settings))
+    server.serve(target_loader=functools.partial(worker_app, settings), wrap_loader=False)

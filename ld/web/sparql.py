@@ -9,6 +9,7 @@ refusal is an :mod:`ld.errors` exception turned into a response by
 
 from __future__ import annotations
 
+import functools
 import json
 
 from flask import Blueprint, Response, current_app, render_template, request, url_for
@@ -63,7 +64,7 @@ def endpoint() -> Response:
         run_update(operation, analysis, store=get_store(), settings=settings,
                    pools=current_app.extensions[EXTENSION], base_iri=_endpoint_url())
         return Response(status=204)
-    chosen = _negotiate(analysis.form)
+    chosen = negotiate(analysis.form, request.headers.get("Accept"), request.args.get("format"))
     if chosen is None:
         return _editor(operation)
     result = run_query(operation, analysis, chosen, store=get_store(), settings=settings,
@@ -77,9 +78,13 @@ def endpoint() -> Response:
     return response
 
 
-def _negotiate(form: str | None) -> Formats | None:
-    """Results and graph formats for the query; None when a browser wants the editor."""
-    accept, asked = request.headers.get("Accept"), request.args.get("format")
+@functools.lru_cache(maxsize=256)
+def negotiate(form: str | None, accept: str | None, asked: str | None) -> Formats | None:
+    """Results and graph formats for the query; None when a browser wants the editor.
+
+    ``accept`` is the Accept header, ``asked`` the ``?format=`` parameter.
+    Pure, and clients send few distinct Accept headers: answers are cached.
+    """
     graph_first = form in ("CONSTRUCT", "DESCRIBE")
     first = GRAPHS if graph_first else (ASK_RESULTS if form == "ASK" else RESULTS)
     fmt = formats.negotiate((*first, HTML), format_param=asked, accept=accept,
