@@ -9,6 +9,7 @@ deleting records after rendering.
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 import time
 import zlib
@@ -157,7 +158,9 @@ def test_html_rows_take_the_site_root_of_each_request(site) -> None:
     assert page.status_code == 200
     assert renders.ROOT_MARK.encode() not in page.data
     assert b'href="/catalogue/static/ldpub.css"' in page.data
-    assert b'href="/static/' not in page.data
+    links = re.findall(rb'(?:href|src|action)="(/[^"]*)"', page.data)
+    assert b"/catalogue/doc/record/" + KEY.encode() + b".ttl" in links  # the alternates too
+    assert [x for x in links if not x.startswith(b"/catalogue/")] == []
 
 
 def test_render_in_worker_processes_matches_in_process(site) -> None:

@@ -185,3 +185,22 @@ def test_record_page_lists_its_validation_warnings(site) -> None:
     html = requests.get(site.url + "/doc/record/test-xss", headers=HTML, timeout=10).text
     assert '<span class="badge warn">1 warning</span>' in html
     assert "<li>The record has no language (dcterms:language).</li>" in html
+
+
+@pytest.mark.parametrize("path", ["/", "/doc/record/pubmed-6839263", "/doc/person/prolific-pat",
+                                  "/dataset", "/vocab", "/shapes", "/sparql", "/browse"])
+def test_every_site_link_keeps_the_script_root(site, path: str) -> None:
+    """Regression: imported Jinja macros did not see the context's ``root``, so the
+    alternate and download links lost a proxy's path prefix (SCRIPT_NAME)."""
+    import re
+
+    from ld import describe
+    from ld.web import create_app
+
+    describe.CACHE._data.clear()
+    page = create_app(site.settings).test_client().get(
+        path, headers=HTML, environ_overrides={"SCRIPT_NAME": "/catalogue"})
+    assert page.status_code == 200
+    links = re.findall(rb'(?:href|src|action)="(/[^"]*)"', page.data)
+    assert links, "the page links somewhere on the site"
+    assert [x for x in links if not x.startswith(b"/catalogue/")] == []
