@@ -1,10 +1,11 @@
 """Benchmark: dereferencing records over HTTP, ldpub vs Oxigraph's own server.
 
 Loads N generated records (bench/generate.py) with ``ldpub load``, starts
-``ldpub serve`` (Granian, one worker per core), and drives it with wrk from a
-separate process at concurrency 32 for a bounded time over random record
-document URIs, once per format (Turtle, JSON-LD, HTML). Then, in the same run
-and on the same published snapshot, it starts ``oxigraph serve-read-only``
+``ldpub serve`` (gunicorn, or Granian with ``--server granian``; one worker
+per core), and drives it with wrk from a separate process at concurrency 32
+for a bounded time over random record document URIs, once per format
+(Turtle, JSON-LD, HTML). Then, in the same run and on the same published
+snapshot, it starts ``oxigraph serve-read-only``
 and drives ``DESCRIBE <record>`` (Accept: text/turtle) over the same URIs.
 Reports requests/s, p50/p99 latency and errors, and ldpub's rate as a ratio
 of Oxigraph's.
@@ -13,7 +14,7 @@ Usage:
     python bench/serve.py N [--duration 20] [--warmup 5] [--connections 32]
                             [--store DIR] [--reuse] [--base URI] [--mapped] [--hot K]
                             [--json FILE] [--profile hit|miss --format ttl|jsonld|html]
-                            [--compact] [--render]
+                            [--compact] [--render] [--server gunicorn|granian]
 
 ``--reuse`` keeps an already loaded store at --store (``--base`` gives its
 base URI when it was loaded elsewhere). Every measured wrk run is preceded
@@ -254,6 +255,8 @@ def main() -> None:
                         "store loaded elsewhere); default http://127.0.0.1:PORT/")
     parser.add_argument("--reuse", action="store_true")
     parser.add_argument("--warmup", type=int, default=5)
+    parser.add_argument("--server", choices=["gunicorn", "granian"], default="gunicorn",
+                        help="ldpub's HTTP server (LDPUB_SERVER)")
     parser.add_argument("--hot", type=int, default=0)
     parser.add_argument("--json", help="also write the results to this file")
     parser.add_argument("--profile", choices=["hit", "miss"],
@@ -276,7 +279,8 @@ def main() -> None:
         args.base, args.reuse = "http://localhost:5000/", True
     base = args.base or f"http://127.0.0.1:{args.port}/"
     env = {**os.environ, "LDPUB_STORE": args.store, "LDPUB_BASE_URI": base,
-           "LDPUB_PORT": str(args.port), "LDPUB_LOG_LEVEL": "WARNING"}
+           "LDPUB_PORT": str(args.port), "LDPUB_LOG_LEVEL": "WARNING",
+           "LDPUB_SERVER": args.server}
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         load(args, env, work)
@@ -304,7 +308,7 @@ def report(args: argparse.Namespace, ours: dict, before: dict, after: dict) -> N
     rows += [("oxigraph DESCRIBE (before)", before), ("oxigraph DESCRIBE (after)", after)]
     print(f"N={args.n} duration={args.duration}s connections={args.connections} "
           f"cores={os.cpu_count()} hot={args.hot or 'all'} warmup={args.warmup}s "
-          f"rendered={'yes' if args.rendered else 'no'} "
+          f"rendered={'yes' if args.rendered else 'no'} server={args.server} "
           f"load average {os.getloadavg()[0]:.1f} snapshot SST files {args.sst}")
     print(f"{'':27} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7} {'vs oxigraph':>12}")
     for name, r in rows:
@@ -312,7 +316,8 @@ def report(args: argparse.Namespace, ours: dict, before: dict, after: dict) -> N
               f"{r['error_total']:7d} {r['rate'] / ox_rate:12.2f}")
     if args.json:
         Path(args.json).write_text(json.dumps({"n": args.n, "hot": args.hot, "sst": args.sst,
-                                               "render": args.rendered, "ldpub": ours,
+                                               "render": args.rendered, "server": args.server,
+                                               "ldpub": ours,
                                                "oxigraph": [before, after]}, indent=1))
 
 

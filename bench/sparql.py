@@ -5,15 +5,16 @@ One run builds (or reuses) an embedded store of N generated records
 then serves the SAME published snapshot twice, read-only:
 
 * ``oxigraph serve-read-only --union-default-graph`` (the bare server), and
-* ``ldpub serve`` (Granian, 1 worker, query worker processes) twice: with the
-  default row cap (10,000) and with none (``LDPUB_MAX_ROWS=0``),
+* ``ldpub serve`` (gunicorn, or Granian with ``--server granian``; 1 worker,
+  query worker processes) twice: with the default row cap (10,000) and with
+  none (``LDPUB_MAX_ROWS=0``),
 
 and runs a fixed query mix against both, one request at a time over a
 keep-alive connection: median latency per query and the ratio ours/bare.
 Then it streams large SELECTs of growing size from ldpub and samples the
 resident memory of the whole ldpub process tree, to show it stays flat.
 
-    .venv/bin/python bench/sparql.py --records 100000
+    .venv/bin/python bench/sparql.py --records 100000 [--server granian]
 """
 
 from __future__ import annotations
@@ -106,7 +107,8 @@ def start_ldpub(store_dir: Path, **settings: str) -> tuple[str, subprocess.Popen
     return f"http://127.0.0.1:{port}/sparql", proc
 
 
-def start_servers(store_dir: Path) -> tuple[dict[str, str], dict[str, subprocess.Popen]]:
+def start_servers(store_dir: Path, server: str
+                  ) -> tuple[dict[str, str], dict[str, subprocess.Popen]]:
     """Oxigraph's server, ldpub as configured by default, and ldpub without row cap."""
     snapshot = store_dir / "snapshots" / (store_dir / "CURRENT").read_text().strip()
     ox_port = free_port()
@@ -114,8 +116,9 @@ def start_servers(store_dir: Path) -> tuple[dict[str, str], dict[str, subprocess
         [str(ROOT / ".venv/bin/oxigraph"), "serve-read-only", "--location", str(snapshot),
          "--bind", f"127.0.0.1:{ox_port}", "--union-default-graph"], stderr=subprocess.DEVNULL)}
     urls = {"oxigraph": f"http://127.0.0.1:{ox_port}/query"}
-    urls["ldpub"], procs["ldpub"] = start_ldpub(store_dir)
-    urls["ldpub-uncapped"], procs["ldpub-uncapped"] = start_ldpub(store_dir, max_rows="0")
+    urls["ldpub"], procs["ldpub"] = start_ldpub(store_dir, server=server)
+    urls["ldpub-uncapped"], procs["ldpub-uncapped"] = start_ldpub(store_dir, max_rows="0",
+                                                                  server=server)
     for url in urls.values():
         wait_for(url)
     for name in ("ldpub", "ldpub-uncapped"):  # its home page listings are primed first
@@ -301,11 +304,14 @@ def main() -> None:
     parser.add_argument("--records", type=int, default=100_000)
     parser.add_argument("--repeat", type=int, default=20)
     parser.add_argument("--out", type=Path, default=None)
+    parser.add_argument("--server", choices=["gunicorn", "granian"], default="gunicorn",
+                        help="ldpub's HTTP server (LDPUB_SERVER)")
     args = parser.parse_args()
     folder = args.out or ROOT / "bench" / "out" / f"sparql-{args.records}"
-    print(f"store of {args.records} records in {folder}", flush=True)
+    print(f"store of {args.records} records in {folder}; ldpub serves with {args.server}",
+          flush=True)
     store_dir = build(args.records, folder)
-    urls, procs = start_servers(store_dir)
+    urls, procs = start_servers(store_dir, args.server)
     try:
         queries = query_mix(urls["oxigraph"])
         rows = compare(urls, queries, args.repeat)
@@ -316,8 +322,8 @@ def main() -> None:
             print(f"  memory: {m}", flush=True)
     finally:
         stop(procs)
-    result = {"records": args.records, "load": os.getloadavg(), "queries": rows, "hop": hops,
-              "memory": mem}
+    result = {"records": args.records, "server": args.server, "load": os.getloadavg(),
+              "queries": rows, "hop": hops, "memory": mem}
     (folder / "result.json").write_text(json.dumps(result, indent=1))
     print(markdown(result))
     print(f"load average at the end: {result['load']}")

@@ -1,6 +1,6 @@
-"""``ldpub serve`` (Granian, several workers) while ``ldpub load`` writes.
+"""``ldpub serve`` (gunicorn and Granian, several workers) while ``ldpub load`` writes.
 
-Real processes: the CLI loads a store, Granian serves it with two worker
+Real processes: the CLI loads a store, each server in turn serves it with two worker
 processes, a second ``ldpub load`` runs while a client keeps reading, and the
 new records must appear in every worker without a single failed or corrupt
 response.
@@ -42,10 +42,12 @@ def _solr_file(path: Path, prefix: str, n: int) -> Path:
     return path
 
 
-@pytest.fixture
-def served(tmp_path: Path) -> Iterator[tuple[str, dict[str, str]]]:
+@pytest.fixture(params=["gunicorn", "granian"])
+def served(tmp_path: Path, request: pytest.FixtureRequest
+           ) -> Iterator[tuple[str, dict[str, str]]]:
     port = _free_port()
-    env = {**os.environ, "LDPUB_STORE": str(tmp_path / "store"), "LDPUB_PORT": str(port),
+    env = {**os.environ, "LDPUB_SERVER": request.param,
+           "LDPUB_STORE": str(tmp_path / "store"), "LDPUB_PORT": str(port),
            "LDPUB_BASE_URI": f"http://127.0.0.1:{port}/", "LDPUB_WORKERS": "2",
            "LDPUB_THREADS": "2", "LDPUB_LOG_LEVEL": "WARNING",
            "HTTP_ACCEPT": "application/pdf"}  # must not read as a request header
@@ -113,7 +115,8 @@ def test_load_while_serving_shows_new_records_and_breaks_nothing(served, tmp_pat
 
 def test_the_servers_environment_is_not_a_request_header(served) -> None:
     """Granian copies os.environ into every WSGI environ; an HTTP_* variable of the
-    server's own environment (here HTTP_ACCEPT) must not act as a request header."""
+    server's own environment (here HTTP_ACCEPT) must not act as a request header
+    (under either server)."""
     url, _ = served
     r = requests.get(url + "/doc/record/pubmed-6839263", headers={"Accept": None}, timeout=5)
     assert r.status_code == 200, r.text[:200]

@@ -1,18 +1,23 @@
-"""``ldpub serve``: Granian in production, Flask's server with ``--debug``.
+"""``ldpub serve``: gunicorn (default) or Granian in production, Flask's server with ``--debug``.
 
-Why Granian (a Rust HTTP server that calls the WSGI app) and not gunicorn:
-with gunicorn the HTTP handling in Python cost more than the app itself on
-small answers, and kept a lookup by IRI at about 2x Oxigraph's own server;
-Granian's own cost is within 5% of Oxigraph's on an empty app
-(docs/benchmarks.md, "SPARQL", fourth session).
+Two production servers, chosen by the ``server`` setting (``LDPUB_SERVER``):
+
+* **gunicorn** (the default): the app is built once in the master
+  (``preload_app``) and the workers are forked from it.
+* **granian**: a Rust HTTP server that calls the WSGI app in Python threads.
+  Its own cost per request is within 5% of Oxigraph's server, where
+  gunicorn's HTTP handling in Python costs about as much as the app on small
+  answers. It serves pre-rendered records at twice gunicorn's rate and a
+  SPARQL lookup by IRI in 1.47x Oxigraph's time against 1.93x
+  (docs/benchmarks.md, fourth session). Each worker builds its own app.
 
 Several workers, one store (see docs/architecture.md, "Serving: several
-workers, one store"): Granian starts ``workers`` processes, and each one
-builds the app and opens its own read-only reader of the latest published
-snapshot (:func:`ld.store.open_reader`, via :mod:`ld.web.context`) in
-:func:`worker_app`, so no pyoxigraph handle ever crosses a fork, and the
-primary store stays free for ``ldpub load``, which publishes a new snapshot
-that every worker's reader switches to by itself.
+workers, one store"): with either server, every worker opens its own
+read-only reader of the latest published snapshot after the fork
+(:func:`ld.store.open_reader`, via :mod:`ld.web.context`, in :func:`_warm`),
+so no pyoxigraph handle ever crosses a fork, and the primary store stays
+free for ``ldpub load``, which publishes a new snapshot that every worker's
+reader switches to by itself.
 """
 
 from __future__ import annotations
@@ -24,8 +29,10 @@ import threading
 from typing import Any
 
 from ld.config import Settings
+from ld.errors import LdpubError
 
 LOG = logging.getLogger("ldpub.serve")
+SERVERS = ("gunicorn", "granian")
 
 
 def worker_count(settings: Settings) -> int:
@@ -37,6 +44,64 @@ def worker_count(settings: Settings) -> int:
     except AttributeError:  # not on Linux
         return max(1, os.cpu_count() or 1)
 
+
+def run(settings: Settings, debug: bool = False) -> None:
+    """Serve until interrupted (SIGINT or SIGTERM: a graceful stop)."""
+    if settings.server not in SERVERS:
+        raise LdpubError(f"unknown server {settings.server!r}",
+                         hint=f"use one of {', '.join(SERVERS)} (--server, LDPUB_SERVER)")
+    if debug:
+        from ld.web import create_app
+
+        app = create_app(settings)
+        app.run(host=settings.host, port=settings.port, debug=True, threaded=True)
+    elif settings.server == "granian":
+        _run_granian(settings)
+    else:
+        _run_gunicorn(settings)
+
+
+# gunicorn ------------------------------------------------------------------
+
+def gunicorn_options(settings: Settings) -> dict[str, Any]:
+    threads = max(1, settings.threads)
+    return {
+        "bind": f"{settings.host}:{settings.port}",
+        "workers": worker_count(settings),
+        "threads": threads,
+        "worker_class": "gthread" if threads > 1 else "sync",
+        "preload_app": True,
+        "timeout": 120,  # first request for a large dump writes it
+        "graceful_timeout": 10,
+        "keepalive": 5,
+        "loglevel": settings.log_level.lower(),
+        "accesslog": None,
+        "errorlog": "-",
+        "post_worker_init": lambda worker: _warm(worker.wsgi),
+    }
+
+
+def _run_gunicorn(settings: Settings) -> None:
+    from gunicorn.app.base import BaseApplication
+
+    from ld.web import create_app
+
+    class Gunicorn(BaseApplication):  # type: ignore[misc]
+        """gunicorn's documented way to run a WSGI app from Python (custom application)."""
+
+        def load_config(self) -> None:
+            for key, value in gunicorn_options(settings).items():
+                if key in self.cfg.settings and value is not None:
+                    self.cfg.set(key, value)
+
+        def load(self) -> Any:
+            return app
+
+    app = create_app(settings)  # in the master: no store is opened here
+    Gunicorn().run()
+
+
+# Granian -------------------------------------------------------------------
 
 def granian_options(settings: Settings) -> dict[str, Any]:
     """Granian's constructor arguments for these settings."""
@@ -50,18 +115,25 @@ def granian_options(settings: Settings) -> dict[str, Any]:
         "port": settings.port,
         "interface": Interfaces.WSGI,
         "http": HTTPModes.http1,
+        "websockets": False,
         "workers": worker_count(settings),
         "blocking_threads": max(1, settings.threads),
         "respawn_failed_workers": True,  # a crashed worker comes back, as under gunicorn
         "workers_kill_timeout": 10,  # graceful stop: requests get 10 s to finish
-        "websockets": False,
         "log_level": LogLevels(level) if level in LogLevels.__members__ else LogLevels.info,
         "log_access": False,
     }
 
 
+def _run_granian(settings: Settings) -> None:
+    from granian import Granian
+
+    server = Granian(**granian_options(settings))
+    server.serve(target_loader=functools.partial(worker_app, settings), wrap_loader=False)
+
+
 def worker_app(settings: Settings) -> Any:
-    """Build the app inside a serving worker, after the fork, and warm it up.
+    """Build the app inside a Granian worker, after the fork, and warm it up.
 
     Granian copies ``os.environ`` into every request's WSGI environ; an
     ``HTTP_*`` variable of the server's environment (``HTTP_PROXY``, say)
@@ -76,8 +148,10 @@ def worker_app(settings: Settings) -> Any:
     return app
 
 
+# both ----------------------------------------------------------------------
+
 def _warm(app: Any) -> None:
-    """Open this worker's own snapshot reader now, and prime the home page."""
+    """In a fresh worker: open its own snapshot reader now, and prime the home page."""
     from ld import labels
     from ld.web.context import get_store
 
@@ -108,17 +182,3 @@ def _prime(store: Any, settings: Settings) -> None:
         void.describe(store, settings)
     except Exception as err:  # only a warm-up: the page computes it again if needed
         LOG.warning("could not prime the home page: %s", err)
-
-
-def run(settings: Settings, debug: bool = False) -> None:
-    """Serve until interrupted (SIGINT or SIGTERM: a graceful stop)."""
-    if debug:
-        from ld.web import create_app
-
-        app = create_app(settings)
-        app.run(host=settings.host, port=settings.port, debug=True, threaded=True)
-        return
-    from granian import Granian
-
-    server = Granian(**granian_options(settings))
-    server.serve(target_loader=functools.partial(worker_app, settings), wrap_loader=False)
