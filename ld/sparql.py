@@ -17,6 +17,7 @@ would execute (so ambiguous text is refused, never let through).
 
 from __future__ import annotations
 
+import functools
 import hmac
 import re
 from collections.abc import Mapping, Sequence
@@ -81,9 +82,9 @@ class Analysis:
         """FROM / FROM NAMED in the query: then the query's dataset is used as is."""
         return "FROM" in self.words
 
-    @property
+    @functools.cached_property
     def limit(self) -> int | None:
-        """The outermost LIMIT (brace depth 0), or None.
+        """The outermost LIMIT (brace depth 0), or None (computed once: asked thrice).
 
         Lets a query that cannot return more rows than the cap skip the
         cap's counting. Not trusted when codepoint escapes could make the

@@ -53,6 +53,7 @@ class SnapshotReader(OxigraphReads):
         self._reload = threading.Lock()
         self._name: str | None = None
         self._store = ox.Store()  # empty until a snapshot is published
+        self._opened: tuple[str | None, ox.Store] = (None, self._store)  # set in one step
         self._checked = -CHECK_EVERY
         self._renders = renders.ReaderRenders(self.root, CHECK_EVERY)
 
@@ -64,9 +65,7 @@ class SnapshotReader(OxigraphReads):
     @property
     def snapshot_path(self) -> str | None:
         self._ox()
-        if self._name is None:
-            return None
-        return str(snapshots.snapshots_dir(self.root) / self._name)
+        return self._opened[0]
 
     def _ox(self) -> ox.Store:
         if os.getpid() != self._pid:
@@ -92,6 +91,7 @@ class SnapshotReader(OxigraphReads):
                                  hint="run `ldpub load` again to publish a new one") from exc
             return  # keep serving the snapshot we have; try again in a second
         self._store, self._name = store, name
+        self._opened = (str(path), store)
 
     def opened(self) -> tuple[str | None, ox.Store]:
         """The open snapshot's path and its pyoxigraph Store, taken together.
@@ -99,8 +99,8 @@ class SnapshotReader(OxigraphReads):
         For :mod:`ld.sparql_local`, which runs bounded queries in this process
         on the same snapshot a worker process would open by path.
         """
-        store, name = self._ox(), self._name
-        return (str(snapshots.snapshots_dir(self.root) / name) if name else None), store
+        self._ox()
+        return self._opened
 
     def rendered(self, graph_iri: str, fmt_key: str, flavour: str) -> tuple[bytes, str] | None:
         """The row ``ldpub render`` made for this record as this snapshot holds it."""
@@ -115,6 +115,7 @@ class SnapshotReader(OxigraphReads):
         store = self._ox()
         pinned = object.__new__(_Pinned)
         pinned.root, pinned._store, pinned._name = self.root, store, self._name
+        pinned._opened = self._opened
         pinned._renders = self._renders
         return pinned
 
