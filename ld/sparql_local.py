@@ -89,7 +89,7 @@ def run(job: dict[str, Any], store: ox.Store) -> tuple[dict[str, Any], list[byte
     """The worker's own evaluation (:func:`ld.sparql_worker.execute`), run here on
     ``store``: its header and the whole body. Errors as the worker reports them."""
     try:
-        out = execute(store, job, _Body)
+        out = execute(store, {**job, "bounded": True}, _Body)
     except ERRORS as e:
         raise query_error({"kind": error_kind(e), "message": str(e)}) from None
     return out.header, [b"".join(out.parts)]

@@ -33,7 +33,7 @@ from typing import Any, Protocol, TypeVar
 
 import pyoxigraph as ox
 
-from ld.capped import CappedTsv, capped
+from ld.capped import CappedTsv, capped, within_cap
 
 __all__ = ["CappedTsv", "ChunkWriter", "Worker", "execute", "main"]
 
@@ -150,7 +150,9 @@ def execute(store: ox.Store, job: dict[str, Any], open_writer: Callable[[str, bo
 
     ``open_writer(kind, truncated)`` gives the sink once both are known; it
     is the worker's :class:`ChunkWriter`, or a plain buffer in the serving
-    process (:mod:`ld.sparql_local`): one evaluation code for both.
+    process (:mod:`ld.sparql_local`): one evaluation code for both. A job
+    marked ``bounded`` (its work grows with the rows it produces: the
+    in-process lane) first tries :func:`ld.capped.within_cap`.
     """
     kwargs: dict[str, Any] = {"base_iri": job.get("base_iri")}
     if job.get("default_graph") is not None or job.get("named_graphs") is not None:
@@ -159,6 +161,14 @@ def execute(store: ox.Store, job: dict[str, Any], open_writer: Callable[[str, bo
     else:
         kwargs["use_default_graph_as_union"] = bool(job.get("union"))
     result = store.query(job["query"], **kwargs)
+    if isinstance(result, ox.QuerySolutions) and job.get("bounded"):
+        body = within_cap(result, getattr(ox.QueryResultsFormat, job["results_format"]),
+                          int(job.get("max_rows") or 0))
+        if body is not None:
+            out = open_writer("bindings", False)
+            out.write(body)
+            return out
+        result = store.query(job["query"], **kwargs)  # too large to tell: evaluate again
     if isinstance(result, ox.QuerySolutions):
         return _solutions(result, job, open_writer)
     if isinstance(result, ox.QueryBoolean):

@@ -204,3 +204,70 @@ def test_fast_path_takes_only_clean_requests(capped: Site) -> None:
     no_length = _environ(capped, "POST", query, "*/*")
     del no_length["CONTENT_LENGTH"]
     assert app.wsgi_app.sparql.answer(no_length) is None
+
+
+@pytest.fixture(scope="module")
+def default_cap(tmp_path_factory: pytest.TempPathFactory, sparql_site: Any) -> Iterator[Site]:
+    """Sample records served with the default row cap (10,000)."""
+    site, server = sparql_site(tmp_path_factory.mktemp("sparql-local-cap"), [], sample_paths())
+    yield site
+    server.shutdown()
+
+
+@pytest.mark.parametrize("accept, parser", [("application/sparql-results+json", "json"),
+                                            ("application/sparql-results+xml", "xml")])
+def test_lane_writes_small_answers_at_once_as_a_worker_would(default_cap: Site, accept: str,
+                                                            parser: str) -> None:
+    """Under the cap, the lane writes JSON/XML directly (ld.capped.within_cap): same rows."""
+    lane = f"SELECT ?p ?o WHERE {{ {record(default_cap)} ?p ?o }}"
+    worker = f"SELECT ?p ?o WHERE {{ {record(default_cap)} ?p ?o FILTER(true) }}"
+    a, b = post(default_cap, lane, accept), post(default_cap, worker, accept)
+    assert a.status_code == b.status_code == 200
+    assert sorted(rows(a, parser)) == sorted(rows(b, parser)) and len(rows(a, parser)) > 20
+    assert "X-Ldpub-Truncated" not in a.headers
+
+
+def test_smallest_rows_are_what_within_cap_assumes() -> None:
+    """An empty solution is "{}" (and "," between rows) in JSON, "<result></result>" in XML."""
+    import pyoxigraph as ox
+
+    store = ox.Store()
+    three = "SELECT ?x WHERE { VALUES ?y { 1 2 3 } }"
+    assert b'"bindings":[{},{},{}]' in store.query(three).serialize(
+        format=ox.QueryResultsFormat.JSON)
+    assert b"<results>" + b"<result></result>" * 3 + b"</results>" in store.query(three).serialize(
+        format=ox.QueryResultsFormat.XML)
+
+
+@pytest.mark.parametrize("fmt", ["JSON", "XML"])
+@pytest.mark.parametrize("rows_made, cap", [(0, 1), (1, 1), (2, 1), (3, 3), (5, 3), (40, 30),
+                                            (40, 40), (41, 40), (3, 100), (30, 100),
+                                            (101, 100), (900, 1000), (1001, 1000)])
+def test_within_cap_never_answers_past_the_cap(fmt: str, rows_made: int, cap: int) -> None:
+    import pyoxigraph as ox
+
+    from ld.capped import within_cap
+
+    store = ox.Store()
+    values = " ".join(str(i) for i in range(rows_made))
+    for query in (f"SELECT ?x WHERE {{ VALUES ?y {{ {values} }} }}",  # the smallest rows
+                  f"SELECT ?y WHERE {{ VALUES ?y {{ {values} }} }}"):
+        results_format = getattr(ox.QueryResultsFormat, fmt)
+        body = within_cap(store.query(query), results_format, cap)
+        if body is not None:
+            assert rows_made <= cap
+            assert body == store.query(query).serialize(format=results_format)
+        if rows_made > cap:
+            assert body is None
+
+
+def test_within_cap_answers_what_is_well_under_the_cap() -> None:
+    import pyoxigraph as ox
+
+    from ld.capped import within_cap
+
+    store = ox.Store()
+    query = "SELECT ?y WHERE { VALUES ?y { 1 2 3 } }"
+    for fmt in (ox.QueryResultsFormat.JSON, ox.QueryResultsFormat.XML):
+        assert within_cap(store.query(query), fmt, 1000) == store.query(query).serialize(format=fmt)
+    assert within_cap(store.query(query), ox.QueryResultsFormat.CSV, 1000) is None  # not proven
