@@ -22,6 +22,7 @@ import hmac
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import NamedTuple
 from urllib.parse import parse_qs
 
 from ld.config import Settings
@@ -56,8 +57,9 @@ _ABSOLUTE_IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:[^<>\"{}|^`\\\x00-\x20]*")
 _ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 
 
-@dataclass(frozen=True)
-class Token:
+class Token(NamedTuple):
+    """One token; a tuple, because every request to /sparql makes a few dozen."""
+
     kind: str  # a group name of _TOKENS; "word" tokens are upper-cased keywords
     text: str
     start: int

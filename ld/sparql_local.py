@@ -78,7 +78,7 @@ class _Body:
         self.parts: list[bytes] = []
 
     def write(self, data: bytes) -> int:
-        self.parts.append(bytes(data))
+        self.parts.append(data if isinstance(data, bytes) else bytes(data))
         return len(data)
 
     def flush(self) -> None:

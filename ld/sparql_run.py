@@ -140,8 +140,13 @@ def _cap(analysis: Analysis, max_rows: int) -> int:
 
 
 def run_query(request: ProtocolRequest, analysis: Analysis, formats: Formats, *,
-              store: Store, settings: Settings, pools: Pools, base_iri: str) -> QueryResponse:
-    """Run the query with the timeout; the response streams its chunks."""
+              store: Store, settings: Settings, pools: Pools, base_iri: str,
+              bounded: bool | None = None) -> QueryResponse:
+    """Run the query with the timeout; the response streams its chunks.
+
+    ``bounded`` is :func:`ld.sparql_local.bounded` for this query when the
+    caller already knows it (the SPARQL fast path asks it first).
+    """
     if settings.store_is_remote:
         from ld.sparql_remote import forward
 
@@ -157,7 +162,9 @@ def run_query(request: ProtocolRequest, analysis: Analysis, formats: Formats, *,
     the_job = job(request, analysis, formats, snapshot=snapshot, settings=settings,
                   base_iri=base_iri)
     opened = getattr(store, "opened", None)
-    local = opened() if opened and sparql_local.bounded(analysis, settings.max_rows) else None
+    if bounded is None:
+        bounded = sparql_local.bounded(analysis, settings.max_rows)
+    local = opened() if opened and bounded else None
     if local is not None and local[0] == snapshot:  # the snapshot a worker would open
         header, chunks = sparql_local.run(the_job, local[1])
     else:

@@ -49,8 +49,9 @@ class SparqlFastPath:
         if method not in ("GET", "POST") or self.settings.store_is_remote:
             return None
         try:
-            args = parse_qs(environ.get("QUERY_STRING", ""), keep_blank_values=True,
-                            errors="strict")
+            query_string = environ.get("QUERY_STRING")
+            args = parse_qs(query_string, keep_blank_values=True,
+                            errors="strict") if query_string else {}
             body = _body(environ) if method == "POST" else b""
         except (UnicodeDecodeError, ValueError):
             return None
@@ -76,7 +77,7 @@ class SparqlFastPath:
             return None
         result = run_query(operation, analysis, chosen, store=self.holder.get(),
                            settings=self.settings, pools=self.extensions[EXTENSION],
-                           base_iri=endpoint_url(environ))
+                           base_iri=endpoint_url(environ), bounded=True)
         data = b"".join(result.chunks)
         fmt = chosen.graph if result.kind == "graph" else chosen.results
         return "200 OK", [
