@@ -29,6 +29,10 @@ ASK_RESULTS = tuple(f for f in RESULTS if f.key in ("srj", "srx"))
 GRAPHS = formats.formats_of("rdf")
 EXTENSION = "ldpub-sparql"
 EXPOSED = f"{TRUNCATED_HEADER}, Retry-After, Content-Type, Vary"
+# Every answer of the endpoint (CORS) and every query result (ANSWER); the
+# fast path (ld/web/sparql_fast.py) sends the same lists.
+CORS = (("Access-Control-Allow-Origin", "*"), ("Access-Control-Expose-Headers", EXPOSED))
+ANSWER = (("Vary", "Accept"), ("Cache-Control", "no-store"))
 
 
 @bp.record_once
@@ -39,8 +43,7 @@ def _setup(state) -> None:  # type: ignore[no-untyped-def]
 @bp.after_request
 def _cors(response: Response) -> Response:
     """CORS for browser clients on other origins, preflight included."""
-    response.headers["Access-Control-Allow-Origin"] = "*"
-    response.headers["Access-Control-Expose-Headers"] = EXPOSED
+    response.headers.update(CORS)
     if request.method == "OPTIONS":
         response.headers["Access-Control-Allow-Methods"] = "GET, POST, OPTIONS"
         response.headers["Access-Control-Allow-Headers"] = \
@@ -73,8 +76,7 @@ def endpoint() -> Response:
     chunks = result.chunks
     body = chunks[0] if isinstance(chunks, list) and len(chunks) == 1 else chunks
     response = Response(body, content_type=fmt.content_type, headers=result.headers)
-    response.headers["Vary"] = "Accept"
-    response.headers["Cache-Control"] = "no-store"
+    response.headers.update(ANSWER)
     return response
 
 

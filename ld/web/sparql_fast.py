@@ -29,7 +29,7 @@ from ld.errors import LdpubError
 from ld.sparql import MAX_BODY, check, parse_request
 from ld.sparql_run import run_query
 from ld.web.context import EXTENSION as STORE_EXTENSION
-from ld.web.sparql import EXPOSED, EXTENSION, negotiate
+from ld.web.sparql import ANSWER, CORS, EXTENSION, negotiate
 
 PATHS = ("/sparql", "/sparql/")
 Answer = tuple[str, list[tuple[str, str]], bytes]
@@ -80,11 +80,8 @@ class SparqlFastPath:
                            base_iri=endpoint_url(environ), bounded=True)
         data = b"".join(result.chunks)
         fmt = chosen.graph if result.kind == "graph" else chosen.results
-        return "200 OK", [
-            ("Content-Type", fmt.content_type), ("Content-Length", str(len(data))),
-            *result.headers.items(), ("Vary", "Accept"), ("Cache-Control", "no-store"),
-            ("Access-Control-Allow-Origin", "*"), ("Access-Control-Expose-Headers", EXPOSED),
-        ], data
+        return "200 OK", [("Content-Type", fmt.content_type), ("Content-Length", str(len(data))),
+                          *result.headers.items(), *ANSWER, *CORS], data
 
 
 def endpoint_url(environ: dict[str, Any]) -> str:
