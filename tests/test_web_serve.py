@@ -124,3 +124,39 @@ def test_the_servers_environment_is_not_a_request_header(served) -> None:
                           timeout=5)
     assert sparql.status_code == 200 and sparql.json()["boolean"] is True
 
+
+
+def test_streamed_answers_head_and_304_under_each_server(served) -> None:
+    """What differs between WSGI servers: streamed bodies, HEAD, conditional GET."""
+    url, _ = served
+    query = "SELECT ?s ?p ?o WHERE { ?s ?p ?o } ORDER BY ?s"  # a worker process; chunks
+    r = requests.get(url + "/sparql", params={"query": query}, timeout=30,
+                     headers={"Accept": "text/csv"})
+    assert r.status_code == 200 and r.text.startswith("s,p,o\r\n")
+    assert len(r.text.splitlines()) > 50
+    doc = url + "/doc/record/pubmed-6839263"
+    got = requests.get(doc, headers={"Accept": "text/turtle"}, timeout=5)
+    head = requests.head(doc, headers={"Accept": "text/turtle"}, timeout=5)
+    assert head.status_code == 200 and head.content == b""
+    assert head.headers["ETag"] == got.headers["ETag"]
+    again = requests.get(doc, headers={"Accept": "text/turtle",
+                                       "If-None-Match": got.headers["ETag"]}, timeout=5)
+    assert again.status_code == 304 and again.content == b""
+
+
+def test_a_dump_file_and_a_range_under_each_server(served) -> None:
+    """send_file's file wrapper and Range requests go through the WSGI server as they are."""
+    import gzip
+
+    url, _ = served
+    dump = url + "/dumps/dataset.nt.gz"
+    for _ in range(30):  # made on first request; 503 + Retry-After while it is written
+        r = requests.get(dump, timeout=30)
+        if r.status_code != 503:
+            break
+        time.sleep(1)
+    assert r.status_code == 200, r.text[:200]
+    lines = gzip.decompress(r.content).decode().splitlines()
+    assert len(lines) > 50 and all(line.endswith(" .") for line in lines)
+    part = requests.get(dump, headers={"Range": "bytes=0-9"}, timeout=30)
+    assert part.status_code == 206 and part.content == r.content[:10]
