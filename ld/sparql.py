@@ -39,9 +39,8 @@ QUERY_TYPE = "application/sparql-query"
 UPDATE_TYPE = "application/sparql-update"
 FORM_TYPE = "application/x-www-form-urlencoded"
 
-_TOKENS = re.compile(r"""
-  (?P<ws>\s+)
-| (?P<comment>\#[^\n\r]*)
+_TOKENS = re.compile(r"""\s*(?:
+  (?P<comment>\#[^\n\r]*)
 | (?P<string>'''(?:[^'\\]|\\.|'(?!''))*'''|\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"
             |'(?:[^'\\\n\r]|\\.)*'|"(?:[^"\\\n\r]|\\.)*")
 | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
@@ -51,8 +50,8 @@ _TOKENS = re.compile(r"""
 | (?P<pname>[^\W\d][\w.\-\u00B7]*:(?:[\w.\-:%\u00B7]|\\.)*|:(?:[\w.\-:%\u00B7]|\\.)*)
 | (?P<word>[^\W\d]\w*)
 | (?P<number>\d+(?:\.\d*)?(?:[eE][+-]?\d+)?)
-| (?P<punct>.)
-""", re.VERBOSE | re.DOTALL)
+| (?P<punct>\S)
+)""", re.VERBOSE | re.DOTALL)
 _ABSOLUTE_IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:[^<>\"{}|^`\\\x00-\x20]*")
 _ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 
@@ -111,13 +110,15 @@ def unescape_codepoints(text: str) -> str:
 def tokenize(text: str) -> tuple[Token, ...]:
     """Tokens of ``text`` with whitespace and comments dropped."""
     tokens, depth = [], 0
-    for m in _TOKENS.finditer(text):
-        kind, value = m.lastgroup or "punct", m.group()
-        if kind in ("ws", "comment"):
+    for m in _TOKENS.finditer(text):  # each match skips the whitespace before its token
+        kind = m.lastgroup or "punct"
+        if kind == "comment":
             continue
+        value = m.group(kind)
         if value == "}":
             depth = max(depth - 1, 0)
-        tokens.append(Token(kind, value.upper() if kind == "word" else value, m.start(), depth))
+        tokens.append(Token(kind, value.upper() if kind == "word" else value, m.start(kind),
+                            depth))
         if value == "{":
             depth += 1
     return tuple(tokens)

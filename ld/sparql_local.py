@@ -49,12 +49,15 @@ def bounded(analysis: Analysis, max_rows: int) -> bool:
         rows = [n for n in (analysis.limit, max_rows) if n]
         if not rows or min(rows) > MAX_LOCAL_ROWS:
             return False
-    outer = [t for t in analysis.tokens if t.depth == 0 and t.kind == "punct"]
-    if [t.text for t in outer if t.text != "*"] != ["{", "}"]:
-        return False  # one group, no expressions
-    if any(t.depth > 1 for t in analysis.tokens):
-        return False
-    return _one_pattern([t for t in analysis.tokens if t.depth == 1])
+    outer, inner = [], []
+    for token in analysis.tokens:
+        if token.depth > 1:
+            return False  # a nested group
+        if token.depth == 1:
+            inner.append(token)
+        elif token.kind == "punct" and token.text != "*":
+            outer.append(token.text)
+    return outer == ["{", "}"] and _one_pattern(inner)  # one group, no expressions
 
 
 def _one_pattern(inner: list[Token]) -> bool:
