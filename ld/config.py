@@ -82,6 +82,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("dump_dir", "",
             "Directory of downloadable dumps; empty means <store>/dumps or ./data/dumps."),
     Setting("log_level", "INFO", "Logging level (DEBUG, INFO, WARNING, ERROR)."),
+    Setting("access_log", False,
+            "`ldpub serve` logs every request to standard output (off: a proxy in front "
+            "usually logs them).", _bool),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}
@@ -111,6 +114,7 @@ class Settings:
     log_level: str
     validator: str = "fast"
     server: str = "gunicorn"
+    access_log: bool = False
 
     @property
     def store_is_remote(self) -> bool:

@@ -42,33 +42,44 @@ def _solr_file(path: Path, prefix: str, n: int) -> Path:
     return path
 
 
-@pytest.fixture(params=["gunicorn", "granian"])
-def served(tmp_path: Path, request: pytest.FixtureRequest
-           ) -> Iterator[tuple[str, dict[str, str]]]:
+def _start(tmp_path: Path, server: str, **extra: str
+           ) -> tuple[str, dict[str, str], subprocess.Popen]:
+    """Load the sample into a fresh store and start ``ldpub serve`` on it (2 workers)."""
     port = _free_port()
-    env = {**os.environ, "LDPUB_SERVER": request.param,
+    env = {**os.environ, "LDPUB_SERVER": server,
            "LDPUB_STORE": str(tmp_path / "store"), "LDPUB_PORT": str(port),
            "LDPUB_BASE_URI": f"http://127.0.0.1:{port}/", "LDPUB_WORKERS": "2",
            "LDPUB_THREADS": "2", "LDPUB_LOG_LEVEL": "WARNING",
-           "HTTP_ACCEPT": "application/pdf"}  # must not read as a request header
+           "HTTP_ACCEPT": "application/pdf", **extra}  # HTTP_*: must not read as a header
     subprocess.run([*LDPUB, "load", *sample_paths()], env=env, check=True,
                    capture_output=True, timeout=120)
-    server = subprocess.Popen([*LDPUB, "serve"], env=env, stdout=subprocess.PIPE,
-                              stderr=subprocess.STDOUT)
+    proc = subprocess.Popen([*LDPUB, "serve"], env=env, stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
+    for _ in range(100):
+        try:
+            if requests.get(url + "/", timeout=2).status_code == 200:
+                return url, env, proc
+        except requests.ConnectionError:
+            time.sleep(0.2)
+    proc.kill()
+    pytest.fail("ldpub serve did not start: " + proc.communicate()[0].decode())
+
+
+def _stop(proc: subprocess.Popen) -> str:
+    """SIGTERM (a graceful stop); what the server printed."""
+    proc.send_signal(signal.SIGTERM)
+    return proc.communicate(timeout=20)[0].decode(errors="replace")
+
+
+@pytest.fixture(params=["gunicorn", "granian"])
+def served(tmp_path: Path, request: pytest.FixtureRequest
+           ) -> Iterator[tuple[str, dict[str, str]]]:
+    url, env, proc = _start(tmp_path, request.param)
     try:
-        for _ in range(100):
-            try:
-                if requests.get(url + "/", timeout=2).status_code == 200:
-                    break
-            except requests.ConnectionError:
-                time.sleep(0.2)
-        else:
-            pytest.fail("ldpub serve did not start: " + server.stdout.read1().decode())
         yield url, env
     finally:
-        server.send_signal(signal.SIGTERM)
-        server.wait(timeout=20)
+        _stop(proc)
 
 
 @pytest.mark.slow
@@ -160,3 +171,14 @@ def test_a_dump_file_and_a_range_under_each_server(served) -> None:
     assert len(lines) > 50 and all(line.endswith(" .") for line in lines)
     part = requests.get(dump, headers={"Range": "bytes=0-9"}, timeout=30)
     assert part.status_code == 206 and part.content == r.content[:10]
+
+
+@pytest.mark.parametrize("server", ["gunicorn", "granian"])
+def test_access_log_is_opt_in(tmp_path: Path, server: str) -> None:
+    url, _, proc = _start(tmp_path / "on", server, LDPUB_ACCESS_LOG="true",
+                          LDPUB_LOG_LEVEL="INFO")
+    requests.get(url + "/doc/record/logged-yes", timeout=5)
+    assert "/doc/record/logged-yes" in _stop(proc)
+    url, _, proc = _start(tmp_path / "off", server)
+    requests.get(url + "/doc/record/logged-no", timeout=5)
+    assert "logged-no" not in _stop(proc)

@@ -75,7 +75,7 @@ def gunicorn_options(settings: Settings) -> dict[str, Any]:
         "graceful_timeout": 10,
         "keepalive": 5,
         "loglevel": settings.log_level.lower(),
-        "accesslog": None,
+        "accesslog": "-" if settings.access_log else None,
         "errorlog": "-",
         "post_worker_init": lambda worker: _warm(worker.wsgi),
     }
@@ -121,7 +121,7 @@ def granian_options(settings: Settings) -> dict[str, Any]:
         "respawn_failed_workers": True,  # a crashed worker comes back, as under gunicorn
         "workers_kill_timeout": 10,  # graceful stop: requests get 10 s to finish
         "log_level": LogLevels(level) if level in LogLevels.__members__ else LogLevels.info,
-        "log_access": False,
+        "log_access": settings.access_log,
     }
 
 
