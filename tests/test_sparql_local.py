@@ -204,6 +204,9 @@ def test_fast_path_takes_only_clean_requests(capped: Site) -> None:
     no_length = _environ(capped, "POST", query, "*/*")
     del no_length["CONTENT_LENGTH"]
     assert app.wsgi_app.sparql.answer(no_length) is None
+    short = _environ(capped, "POST", query, "*/*")  # the client sent less than it announced
+    short["CONTENT_LENGTH"] = str(int(short["CONTENT_LENGTH"]) + 10)
+    assert app.wsgi_app.sparql.answer(short) is None
 
 
 @pytest.fixture(scope="module")
