@@ -57,8 +57,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("workers", 0, "Serving worker processes; 0 means one per CPU core.", int),
     Setting("threads", 4, "Threads per serving worker.", int),
     Setting("server", "gunicorn",
-            "HTTP server of `ldpub serve`: gunicorn, or granian (a Rust server: about "
-            "twice the rate on small answers; see the README)."),
+            "HTTP server of `ldpub serve`: gunicorn, or granian (a Rust server: 2-3x "
+            "the rate on small answers; see the README)."),
     Setting("trust_proxy", False,
             "Honour X-Forwarded-Proto/Host from a reverse proxy in front of ldpub.", _bool),
     Setting("query_timeout", 30.0, "SPARQL query timeout in seconds.", float),
