@@ -24,7 +24,26 @@ class _Capped(Exception):
     """Raised from a writer to stop the serializer once the row cap is passed."""
 
 
-class CappedTsv:
+class _Collector:
+    """Gathers what a serializer writes and stops it, by raising, once ``full()``."""
+
+    def __init__(self) -> None:
+        self.buf = bytearray()
+
+    def full(self, data: bytes) -> bool:
+        raise NotImplementedError
+
+    def write(self, data: bytes) -> int:
+        self.buf += data
+        if self.full(data):
+            raise _Capped
+        return len(data)
+
+    def flush(self) -> None:
+        """Nothing buffered outside self.buf."""
+
+
+class CappedTsv(_Collector):
     """Collects TSV results until ``max_rows`` + 1 rows are seen, then stops.
 
     TSV has exactly one line per row (terms escape their newlines), so
@@ -33,19 +52,13 @@ class CappedTsv:
     """
 
     def __init__(self, max_rows: int) -> None:
+        super().__init__()
         self.limit = max_rows + 2  # header line + max_rows rows + one more
         self.lines = 0
-        self.buf = bytearray()
 
-    def write(self, data: bytes) -> int:
-        self.buf += data
+    def full(self, data: bytes) -> bool:
         self.lines += data.count(b"\n")
-        if self.lines >= self.limit:
-            raise _Capped
-        return len(data)
-
-    def flush(self) -> None:
-        """Nothing buffered outside self.buf."""
+        return self.lines >= self.limit
 
     def result(self, max_rows: int) -> tuple[bytes, bool]:
         """The TSV cut to ``max_rows`` rows, and whether anything was cut."""
@@ -75,20 +88,15 @@ def capped(solutions: ox.QuerySolutions, fmt: ox.QueryResultsFormat, max_rows: i
 _ROW_BYTES = ((ox.QueryResultsFormat.JSON, 3), (ox.QueryResultsFormat.XML, 17))
 
 
-class _Budget:
+class _Budget(_Collector):
     """Collects what a serializer writes; stops it past ``limit`` bytes."""
 
     def __init__(self, limit: int) -> None:
-        self.limit, self.buf = limit, bytearray()
+        super().__init__()
+        self.limit = limit
 
-    def write(self, data: bytes) -> int:
-        self.buf += data
-        if len(self.buf) > self.limit:
-            raise _Capped
-        return len(data)
-
-    def flush(self) -> None:
-        """Nothing buffered outside self.buf."""
+    def full(self, data: bytes) -> bool:
+        return len(self.buf) > self.limit
 
 
 def within_cap(solutions: ox.QuerySolutions, fmt: ox.QueryResultsFormat, max_rows: int

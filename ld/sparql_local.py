@@ -77,7 +77,7 @@ class _Body:
     """The whole answer in memory: the lane's results are small by construction."""
 
     def __init__(self, kind: str, truncated: bool) -> None:
-        self.header = {"kind": kind, "truncated": truncated, "complete": True}
+        self.header = {"kind": kind, "truncated": truncated}
         self.parts: list[bytes] = []
 
     def write(self, data: bytes) -> int:

@@ -33,9 +33,9 @@ from typing import Any, Protocol, TypeVar
 
 import pyoxigraph as ox
 
-from ld.capped import CappedTsv, capped, within_cap
+from ld.capped import capped, within_cap
 
-__all__ = ["CappedTsv", "ChunkWriter", "Worker", "execute", "main"]
+__all__ = ["ChunkWriter", "Worker", "execute", "main"]
 
 CHUNK = 64 * 1024  # bytes per message: streams overlap serialising and sending (see bench)
 ALARM_GRACE = 10  # seconds past the job's timeout before SIGALRM ends this process
@@ -161,16 +161,8 @@ def execute(store: ox.Store, job: dict[str, Any], open_writer: Callable[[str, bo
     else:
         kwargs["use_default_graph_as_union"] = bool(job.get("union"))
     result = store.query(job["query"], **kwargs)
-    if isinstance(result, ox.QuerySolutions) and job.get("bounded"):
-        body = within_cap(result, getattr(ox.QueryResultsFormat, job["results_format"]),
-                          int(job.get("max_rows") or 0))
-        if body is not None:
-            out = open_writer("bindings", False)
-            out.write(body)
-            return out
-        result = store.query(job["query"], **kwargs)  # too large to tell: evaluate again
     if isinstance(result, ox.QuerySolutions):
-        return _solutions(result, job, open_writer)
+        return _solutions(result, job, open_writer, lambda: store.query(job["query"], **kwargs))
     if isinstance(result, ox.QueryBoolean):
         out = open_writer("boolean", False)
         result.serialize(out, getattr(ox.QueryResultsFormat, job["results_format"]))
@@ -181,14 +173,23 @@ def execute(store: ox.Store, job: dict[str, Any], open_writer: Callable[[str, bo
 
 
 def _solutions(result: ox.QuerySolutions, job: dict[str, Any],
-               open_writer: Callable[[str, bool], W]) -> W:
+               open_writer: Callable[[str, bool], W],
+               again: Callable[[], ox.QuerySolutions]) -> W:
+    """Rows streamed (no cap), written at once (``bounded`` and provably under the
+    cap), else cut at the cap; ``again`` evaluates the query anew."""
     fmt = getattr(ox.QueryResultsFormat, job["results_format"])
     max_rows = int(job.get("max_rows") or 0)
     if max_rows <= 0:  # no cap: stream straight from the serializer
         out = open_writer("bindings", False)
         result.serialize(out, fmt)
         return out
-    body, truncated = capped(result, fmt, max_rows)
+    body, truncated = None, False
+    if job.get("bounded"):
+        body = within_cap(result, fmt, max_rows)
+        if body is None:
+            result = again()  # too large to tell: evaluate again, through the exact cap
+    if body is None:
+        body, truncated = capped(result, fmt, max_rows)
     out = open_writer("bindings", truncated)
     out.write(body)
     return out

@@ -13,10 +13,10 @@ import contextlib
 import pyoxigraph as ox
 import pytest
 
+from ld.capped import CappedTsv
 from ld.config import load_settings
 from ld.errors import BadRequest, Forbidden, UnsupportedMediaType
 from ld.sparql import ProtocolRequest, analyse, check, parse_request, with_using
-from ld.sparql_worker import CappedTsv
 
 SETTINGS = load_settings(env={})
 WITH_TOKEN = load_settings(env={}, update_token="s3cret")

@@ -47,15 +47,19 @@ class SnapshotReader(OxigraphReads):
         background threads do not survive it. The parent's handle is kept
         (never used, never closed: closing it in the child could hang).
         """
-        if getattr(self, "_store", None) is not None:
+        if getattr(self, "_opened", None) is not None:
             self._inherited.append(self._store)
         self._pid = os.getpid()
         self._reload = threading.Lock()
         self._name: str | None = None
-        self._store = ox.Store()  # empty until a snapshot is published
-        self._opened: tuple[str | None, ox.Store] = (None, self._store)  # set in one step
+        # (snapshot path, its Store), replaced in one step; empty until a snapshot is published
+        self._opened: tuple[str | None, ox.Store] = (None, ox.Store())
         self._checked = -CHECK_EVERY
         self._renders = renders.ReaderRenders(self.root, CHECK_EVERY)
+
+    @property
+    def _store(self) -> ox.Store:
+        return self._opened[1]
 
     @property
     def version(self) -> str:  # type: ignore[override]
@@ -90,8 +94,7 @@ class SnapshotReader(OxigraphReads):
                 raise StoreError(f"cannot open the snapshot {path}: {exc}",
                                  hint="run `ldpub load` again to publish a new one") from exc
             return  # keep serving the snapshot we have; try again in a second
-        self._store, self._name = store, name
-        self._opened = (str(path), store)
+        self._opened, self._name = (str(path), store), name
 
     def opened(self) -> tuple[str | None, ox.Store]:
         """The open snapshot's path and its pyoxigraph Store, taken together.
@@ -114,8 +117,8 @@ class SnapshotReader(OxigraphReads):
         """This reader's current snapshot, never switched (for one request)."""
         store = self._ox()
         pinned = object.__new__(_Pinned)
-        pinned.root, pinned._store, pinned._name = self.root, store, self._name
-        pinned._opened = self._opened
+        pinned.root, pinned._name = self.root, self._name
+        pinned._opened = (self._opened[0], store)
         pinned._renders = self._renders
         return pinned
 

@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import functools
 import json
+from typing import Any
 
 from flask import Blueprint, Response, current_app, render_template, request, url_for
+from werkzeug.wsgi import get_current_url, get_host
 
 from ld import formats, sparql_sd
 from ld.errors import NotAcceptable
@@ -65,13 +67,15 @@ def endpoint() -> Response:
     analysis = check(operation, settings, request.headers.get("Authorization"))
     if operation.operation == "update":
         run_update(operation, analysis, store=get_store(), settings=settings,
-                   pools=current_app.extensions[EXTENSION], base_iri=_endpoint_url())
+                   pools=current_app.extensions[EXTENSION],
+                       base_iri=endpoint_url(request.environ))
         return Response(status=204)
     chosen = negotiate(analysis.form, request.headers.get("Accept"), request.args.get("format"))
     if chosen is None:
         return _editor(operation)
     result = run_query(operation, analysis, chosen, store=get_store(), settings=settings,
-                       pools=current_app.extensions[EXTENSION], base_iri=_endpoint_url())
+                       pools=current_app.extensions[EXTENSION],
+                       base_iri=endpoint_url(request.environ))
     fmt = chosen.graph if result.kind == "graph" else chosen.results
     chunks = result.chunks
     body = chunks[0] if isinstance(chunks, list) and len(chunks) == 1 else chunks
@@ -108,7 +112,7 @@ def _describe_or_editor() -> Response:
     if fmt is HTML:
         return _editor(None)
     settings = get_settings()
-    body = sparql_sd.describe(settings, _endpoint_url(), fmt)
+    body = sparql_sd.describe(settings, endpoint_url(request.environ), fmt)
     response = Response(body, content_type=fmt.content_type)
     response.headers["Vary"] = "Accept"
     return response
@@ -134,6 +138,17 @@ def _editor(operation: ProtocolRequest | None) -> Response:
     return response
 
 
-def _endpoint_url() -> str:
-    return request.host_url.rstrip("/") + request.script_root + "/sparql"
+def endpoint_url(environ: dict[str, Any]) -> str:
+    """This endpoint's URL (base of a query's relative IRIs; the service description's
+    endpoint), from the WSGI environ: what the view and the fast path both use.
+
+    It is werkzeug's ``request.host_url`` + ``script_root`` + ``/sparql``.
+    werkzeug turns the host into an IRI (percent escapes, punycode); a plain
+    ASCII host is its own IRI, so only other hosts take werkzeug's longer way.
+    """
+    root = f"{environ['wsgi.url_scheme']}://{get_host(environ)}"
+    if not root.isascii() or "%" in root or "xn--" in root:
+        root = get_current_url(environ, host_only=True).rstrip("/")
+    script = environ.get("SCRIPT_NAME", "").encode("latin-1").decode("utf-8", "replace")
+    return root + script.rstrip("/") + "/sparql"
 

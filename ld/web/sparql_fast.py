@@ -22,14 +22,13 @@ from typing import Any
 from urllib.parse import parse_qs
 
 from flask import Flask
-from werkzeug.wsgi import get_current_url, get_host
 
 from ld import sparql_local
 from ld.errors import LdpubError
 from ld.sparql import MAX_BODY, check, parse_request
 from ld.sparql_run import run_query
 from ld.web.context import EXTENSION as STORE_EXTENSION
-from ld.web.sparql import ANSWER, CORS, EXTENSION, negotiate
+from ld.web.sparql import ANSWER, CORS, EXTENSION, endpoint_url, negotiate
 
 PATHS = ("/sparql", "/sparql/")
 Answer = tuple[str, list[tuple[str, str]], bytes]
@@ -82,18 +81,6 @@ class SparqlFastPath:
         fmt = chosen.graph if result.kind == "graph" else chosen.results
         return "200 OK", [("Content-Type", fmt.content_type), ("Content-Length", str(len(data))),
                           *result.headers.items(), *ANSWER, *CORS], data
-
-
-def endpoint_url(environ: dict[str, Any]) -> str:
-    """The view's ``request.host_url`` + script root + ``/sparql``, without a request.
-
-    werkzeug turns the host into an IRI (percent escapes, punycode); a plain
-    ASCII host is its own IRI, so only other hosts take werkzeug's longer way.
-    """
-    root = f"{environ['wsgi.url_scheme']}://{get_host(environ)}"
-    if not root.isascii() or "%" in root or "xn--" in root:
-        root = get_current_url(environ, host_only=True).rstrip("/")
-    return root + environ.get("SCRIPT_NAME", "").rstrip("/") + "/sparql"
 
 
 def _body(environ: dict[str, Any]) -> bytes | None:
