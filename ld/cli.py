@@ -276,20 +276,41 @@ def serve(settings: Settings, debug: bool) -> None:
 @click.option("--debug", is_flag=True, help="Flask debug mode (development only).")
 @with_settings
 def demo(settings: Settings, debug: bool) -> None:
-    """Load the bundled sample into an empty store, then serve it."""
-    from ld.ingest import ingest_paths
+    """Load the bundled sample into an empty store, then serve it.
 
-    with _open(settings) as store:
-        if store.record_count() == 0:
-            files = sorted(str(p) for p in data_dir("sample").iterdir() if p.is_file())
-            summary = ingest_paths(files, settings=settings, store=store,
-                                   rejects=settings.rejects_path, jobs=0)
-            out.print_summary(summary, [])
-            _publish(store)
-            render_after_write(settings, store, 0, True)
+    The load runs in a child process: a process that has used RocksDB must
+    not fork the serving workers (RocksDB's process-wide thread pool does
+    not survive a fork, and the workers then hung or crashed on exit), and
+    the server forks them from this one.
+    """
+    import multiprocessing
+
+    child = multiprocessing.get_context("spawn").Process(target=_load_sample, args=(settings,))
+    child.start()
+    child.join()
+    if child.exitcode:
+        raise click.exceptions.Exit(child.exitcode)
     from ld.web.serve import run
 
     run(settings, debug=debug)
+
+
+def _load_sample(settings: Settings) -> None:
+    """``ldpub demo``'s first step (in a child process): the sample, when the store is empty."""
+    from ld.ingest import ingest_paths
+
+    try:
+        with _open(settings) as store:
+            if store.record_count() == 0:
+                files = sorted(str(p) for p in data_dir("sample").iterdir() if p.is_file())
+                summary = ingest_paths(files, settings=settings, store=store,
+                                       rejects=settings.rejects_path, jobs=0)
+                out.print_summary(summary, [])
+                _publish(store)
+                render_after_write(settings, store, 0, True)
+    except LdpubError as err:
+        out.stderr.print(f"ldpub: error: {err}", markup=False, soft_wrap=True)
+        sys.exit(err.exit_code)
 
 
 from ld.cli_harvest import harvest  # noqa: E402 - registered after the core commands

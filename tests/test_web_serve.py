@@ -182,3 +182,29 @@ def test_access_log_is_opt_in(tmp_path: Path, server: str) -> None:
     url, _, proc = _start(tmp_path / "off", server)
     requests.get(url + "/doc/record/logged-no", timeout=5)
     assert "logged-no" not in _stop(proc)
+
+
+@pytest.mark.parametrize("server", ["gunicorn", "granian"])
+def test_demo_stops_every_worker_quickly_and_cleanly(tmp_path: Path, server: str) -> None:
+    """Regression: after ``ldpub demo`` loaded the sample in the serving process itself,
+    gunicorn's forked workers hung 10 s on exit (RocksDB's thread pool joined across
+    a fork) or crashed; the load now runs in a child process."""
+    port = _free_port()
+    env = {**os.environ, "LDPUB_SERVER": server, "LDPUB_STORE": str(tmp_path / "store"),
+           "LDPUB_PORT": str(port), "LDPUB_WORKERS": "2", "LDPUB_LOG_LEVEL": "INFO"}
+    proc = subprocess.Popen([*LDPUB, "demo"], env=env, stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    for _ in range(150):
+        try:
+            if requests.get(url + "/", timeout=2).status_code == 200:
+                break
+        except requests.ConnectionError:
+            time.sleep(0.2)
+    query = "SELECT ?s ?p ?o WHERE { ?s ?p ?o } ORDER BY ?s"  # starts query worker processes
+    assert requests.get(url + "/sparql", params={"query": query}, timeout=30).ok
+    started = time.monotonic()
+    output = _stop(proc)
+    assert time.monotonic() - started < 5, output
+    assert proc.returncode == 0, output
+    assert "SIGSEGV" not in output and "loaded" in output, output
