@@ -56,14 +56,20 @@ def _start(tmp_path: Path, server: str, **extra: str
     proc = subprocess.Popen([*LDPUB, "serve"], env=env, stdout=subprocess.PIPE,
                             stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
-    for _ in range(100):
+    _wait_up(url, proc)
+    return url, env, proc
+
+
+def _wait_up(url: str, proc: subprocess.Popen) -> None:
+    """Until the home page answers; fails with what the server printed if it never does."""
+    for _ in range(150):
         try:
             if requests.get(url + "/", timeout=2).status_code == 200:
-                return url, env, proc
+                return
         except requests.ConnectionError:
             time.sleep(0.2)
     proc.kill()
-    pytest.fail("ldpub serve did not start: " + proc.communicate()[0].decode())
+    pytest.fail("ldpub did not start: " + proc.communicate()[0].decode())
 
 
 def _stop(proc: subprocess.Popen) -> str:
@@ -195,12 +201,7 @@ def test_demo_stops_every_worker_quickly_and_cleanly(tmp_path: Path, server: str
     proc = subprocess.Popen([*LDPUB, "demo"], env=env, stdout=subprocess.PIPE,
                             stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
-    for _ in range(150):
-        try:
-            if requests.get(url + "/", timeout=2).status_code == 200:
-                break
-        except requests.ConnectionError:
-            time.sleep(0.2)
+    _wait_up(url, proc)
     query = "SELECT ?s ?p ?o WHERE { ?s ?p ?o } ORDER BY ?s"  # starts query worker processes
     assert requests.get(url + "/sparql", params={"query": query}, timeout=30).ok
     started = time.monotonic()
