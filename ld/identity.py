@@ -14,11 +14,12 @@ match) keeps the links a star around one stable node instead of a clique.
 "First" is the matching record whose document has the earliest
 ``dcterms:modified`` (records of one load share it: then the one that links
 to no other record); a re-load of that first record adds no link (it has
-nothing earlier to point to). The store is asked once per load for every
-stored identifier; records of the same run that are not in the store yet
-are added to that in-memory index as they are linked, so a batch that holds
-the same article twice links too. ``ldpub load`` links in its main process,
-after validation (see :mod:`ld.ingest`).
+nothing earlier to point to). The store is asked, batch by batch, about
+that batch's identifiers only; records of the same batch are matched among
+themselves too, so a batch that holds the same article twice links, and
+earlier batches of a load are in the store by the time the next one is
+linked. ``ldpub load`` links in its main process, after validation (see
+:mod:`ld.ingest`).
 
 Agents are not handled here: the mapper already gives people with an ORCID
 or an authority link one URI across records (their strongest identifier is
@@ -27,17 +28,21 @@ their key), which is the "share one URI" rule for people.
 
 from __future__ import annotations
 
+import json
 import re
-from collections.abc import Iterable
-from typing import Any
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Any, TypeVar
 
-from rdflib import Graph, Literal, URIRef
+from rdflib import Graph, URIRef
 from rdflib.namespace import OWL
 
+from ld.mapping_terms import doi_iri
 from ld.namespaces import BIBO, LDPUB
 from ld.store.base import Store
 
 Triple = tuple[URIRef, URIRef, URIRef]
+T = TypeVar("T")
+Key = tuple[str, str]  # (kind, normalised value): ("doi", "10.1186/s12913-019-4613-z")
 KEYS = (BIBO.doi, BIBO.pmid, LDPUB.pmcid, BIBO.isbn13, BIBO.isbn10, BIBO.isbn)
 _KEYSET = frozenset(KEYS)
 
@@ -94,93 +99,132 @@ def triple_keys(triples: Iterable[tuple[Any, Any, Any]]) -> tuple[tuple[str, str
 class IdentityLinker:
     """Finds the first record sharing an identifier; returns the owl:sameAs to add.
 
-    One linker per load run: ``link`` (or ``link_keys``) is called for each
-    mapped record in load order, before it is stored, and remembers it for
-    the rest of the run. The store is asked once, on first use: one SELECT
-    reads every stored record's identifiers and its document's
-    dcterms:modified into an index (identifier -> first record), so linking
-    costs a few dict look-ups per record instead of a query per record.
+    ``link_batch`` is called once per batch, in load order, before the batch
+    is stored. It asks the store about the batch's identifiers only (a few
+    SELECTs of at most :data:`QUERY_SIZE` identifiers each), so a load's cost
+    and memory do not grow with the store: a first version read every stored
+    identifier at the start of each load, which took 17.6 s and 590 MB for
+    a store of 100,000 records before the first record of even a one-record
+    load (docs/benchmarks.md, "Identity"). Records of the same batch are
+    matched among themselves; earlier batches of the run are in the store by
+    then.
     """
 
     def __init__(self, store: Store) -> None:
         self.store = store
-        self._first: dict[tuple[str, str], str] | None = None  # identifier -> first record
 
     def link(self, graph: Graph, record_iri: str) -> list[Triple]:
+        """The owl:sameAs for one mapped record (a batch of one)."""
         subject = URIRef(record_iri)
-        first = self.link_keys(identifiers(graph, subject), record_iri)
+        first = self.link_batch([(record_iri, identifiers(graph, subject))]).get(record_iri)
         return [(subject, OWL.sameAs, URIRef(first))] if first else []
 
-    def link_keys(self, keys: Iterable[tuple[str, str]], record_iri: str) -> str | None:
-        """The IRI of the first record sharing one of ``keys``, or None; remembers this one."""
-        index = self._index()
-        keys = list(keys)
-        first = next((index[k] for k in keys if index.get(k, record_iri) != record_iri), None)
-        for key in keys:
-            index.setdefault(key, first or record_iri)
+    def link_batch(self, records: Sequence[tuple[str, Iterable[Key]]]) -> dict[str, str]:
+        """record IRI -> the first record it shares an identifier with, for those that do.
+
+        ``records`` are (record IRI, identifiers) in load order; a record
+        matches the stored records and the ones before it in the batch.
+        """
+        batch = [(iri, tuple(keys)) for iri, keys in records]
+        first = self._stored_first({key for _, keys in batch for key in keys})
+        links: dict[str, str] = {}
+        for iri, keys in batch:
+            match = next((first[k] for k in keys if first.get(k, iri) != iri), None)
+            for key in keys:
+                first.setdefault(key, match or iri)
+            if match:
+                links[iri] = match
+        return links
+
+    def _stored_first(self, keys: set[Key]) -> dict[Key, str]:
+        """For each of ``keys`` held by a stored record, the first such record."""
+        holders = {(str(r["key"]), str(r["record"])) for chunk in _chunks(sorted(keys))
+                   for r in self.store.select(holders_query(chunk))}
+        modified, linked = self._order({record for _, record in holders})
+        first: dict[Key, str] = {}
+        # earliest dcterms:modified first; on a tie, a record that links to no other
+        for _, _, record, key in sorted((modified.get(record, "\uffff"), record in linked,
+                                         record, key) for key, record in holders):
+            kind, _, value = key.partition(" ")
+            first.setdefault((kind, value), record)
         return first
 
-    def _index(self) -> dict[tuple[str, str], str]:
-        if self._first is None:
-            self._first = {}
-            rows = self.store.select(INDEX_QUERY)
-            linked = {str(r["record"]) for r in rows if r.get("linked") is not None}
-            ordered = sorted(  # earliest first; on a tie, a record that links to none
-                {(str(r.get("modified") or "\uffff"), str(r["record"]) in linked,
-                  str(r["record"]), str(r["p"]), str(r["v"])) for r in rows})
-            for _, _, record, predicate, value in ordered:
-                key = normalise(URIRef(predicate), value)
-                if key:
-                    self._first.setdefault(key, record)
-        return self._first
+    def _order(self, records: set[str]) -> tuple[dict[str, str], set[str]]:
+        """Each record's dcterms:modified, and the records that link to another."""
+        modified: dict[str, str] = {}
+        linked: set[str] = set()
+        for chunk in _chunks(sorted(records)):
+            for row in self.store.select(order_query(chunk)):
+                record = str(row["record"])
+                if row.get("modified") is not None:
+                    modified[record] = min(str(row["modified"]), modified.get(record, "\uffff"))
+                if row.get("linked") is not None:
+                    linked.add(record)
+        return modified, linked
 
 
-# Every stored identifier with its record's dcterms:modified, and whether the
-# record already says owl:sameAs another stored record (then it was not first:
-# records loaded in one run share their modified time).
-INDEX_QUERY = (
-    "PREFIX foaf: <http://xmlns.com/foaf/0.1/>\n"
-    "PREFIX dcterms: <http://purl.org/dc/terms/>\n"
-    "PREFIX owl: <http://www.w3.org/2002/07/owl#>\n"
-    "SELECT ?record ?p ?v ?modified ?linked WHERE {\n"
-    f"  VALUES ?p {{ {' '.join(k.n3() for k in KEYS)} }}\n"
-    "  GRAPH ?g { ?record ?p ?v .\n"
-    "    OPTIONAL { ?doc foaf:primaryTopic ?record ; dcterms:modified ?modified }\n"
-    "    OPTIONAL { ?record owl:sameAs ?linked .\n"
-    "      GRAPH ?h { ?linked foaf:isPrimaryTopicOf ?other } } }\n"
-    "}"
-)
+QUERY_SIZE = 500  # identifiers or records per SELECT: well under servers' form limits
+_PREFIXES = ("PREFIX foaf: <http://xmlns.com/foaf/0.1/>\n"
+             "PREFIX dcterms: <http://purl.org/dc/terms/>\n"
+             "PREFIX owl: <http://www.w3.org/2002/07/owl#>\n")
 
 
-def first_match_query(keys: Iterable[tuple[str, str]]) -> str:
-    """SELECT the records (with their document's dcterms:modified) holding any of ``keys``."""
-    values = []
-    for kind, value in sorted(keys):
-        for predicate, literal in _patterns(kind, value):
-            values.append(f"({predicate.n3()} {Literal(literal).n3()})")
-    return (
-        "PREFIX foaf: <http://xmlns.com/foaf/0.1/>\n"
-        "PREFIX dcterms: <http://purl.org/dc/terms/>\n"
-        "SELECT DISTINCT ?other ?modified WHERE {\n"
-        f"  VALUES (?p ?v) {{ {' '.join(values)} }}\n"
-        "  GRAPH ?g { ?other ?p ?v .\n"
-        "    OPTIONAL { ?doc foaf:primaryTopic ?other ; dcterms:modified ?modified } }\n"
-        "}"
-    )
+def _chunks(items: list[T]) -> Iterator[list[T]]:
+    return (items[i:i + QUERY_SIZE] for i in range(0, len(items), QUERY_SIZE))
 
 
-def _patterns(kind: str, value: str) -> list[tuple[URIRef, str]]:
-    """The literal forms a stored record may use for one normalised identifier."""
+def holders_query(keys: Iterable[Key]) -> str:
+    """SELECT ?key ("kind value") ?record: the stored records holding any of ``keys``,
+    matched in every form a record may hold them (:func:`_patterns`), each by an
+    index look-up."""
+    values = " ".join(f"({predicate} {term} {_string(f'{kind} {value}')})"
+                      for kind, value in keys for predicate, term in _patterns(kind, value))
+    return (f"SELECT ?key ?record WHERE {{\n  VALUES (?p ?v ?key) {{ {values} }}\n"
+            "  GRAPH ?g { ?record ?p ?v }\n}")
+
+
+def order_query(records: Iterable[str]) -> str:
+    """SELECT what orders ``records``: their document's dcterms:modified, and ?linked
+    when a record says owl:sameAs another stored record (it was not first: records
+    of one load share their modified time).
+
+    Each branch starts from the records (VALUES inside it): with OPTIONALs
+    instead, Oxigraph evaluated the optional side over the whole store
+    (27 s at 100,000 records, against 44 ms for 1,000 records this way).
+    """
+    values = " ".join(f"<{record}>" for record in records)
+    return (_PREFIXES + "SELECT ?record ?modified ?linked WHERE {\n"
+            f"  {{ VALUES ?record {{ {values} }}\n"
+            "    GRAPH ?g { ?doc foaf:primaryTopic ?record ; dcterms:modified ?modified } }\n"
+            f"  UNION {{ VALUES ?record {{ {values} }}\n"
+            "    GRAPH ?g { ?record owl:sameAs ?linked }\n"
+            "    GRAPH ?h { ?linked foaf:isPrimaryTopicOf ?other } }\n}")
+
+
+def _patterns(kind: str, value: str) -> list[tuple[str, str]]:
+    """The (predicate, object) forms, in SPARQL syntax, in which the mapper writes one
+    normalised identifier: one index look-up each.
+
+    A DOI by its doi.org IRI, which the mapper mints from the lower-cased DOI
+    whatever case the source wrote it in (DOIs ignore case); an ISBN by
+    bibo:isbn, which the mapper writes for both ISBN-10 and ISBN-13.
+    """
     if kind == "doi":
-        return [(BIBO.doi, value), (BIBO.doi, value.upper())]
+        iri = doi_iri(value)
+        return [(f"<{OWL.sameAs}>", f"<{iri}>")] if iri is not None else []
     if kind == "pmid":
-        return [(BIBO.pmid, value)]
+        return [(f"<{BIBO.pmid}>", _string(value))]
     if kind == "pmcid":
-        return [(LDPUB.pmcid, value), (LDPUB.pmcid, value.removeprefix("PMC"))]
-    forms = [(BIBO.isbn13, value), (BIBO.isbn, value)]
+        return [(f"<{LDPUB.pmcid}>", _string(value))]
+    isbns = [value]
     if value.startswith("978"):  # the same book catalogued with its ISBN-10
         core = value[3:12]
         check = sum((10 - i) * int(d) for i, d in enumerate(core)) % 11
-        isbn10 = core + ("X" if (11 - check) % 11 == 10 else str((11 - check) % 11))
-        forms += [(BIBO.isbn10, isbn10), (BIBO.isbn, isbn10)]
-    return forms
+        isbns.append(core + ("X" if (11 - check) % 11 == 10 else str((11 - check) % 11)))
+    return [(f"<{BIBO.isbn}>", _string(isbn)) for isbn in isbns]
+
+
+def _string(text: str) -> str:
+    """A SPARQL string literal: JSON's escapes (quote, backslash, controls as \\u) are
+    SPARQL's too, and far cheaper than building an rdflib Literal per form."""
+    return json.dumps(text, ensure_ascii=False)

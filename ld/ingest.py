@@ -251,16 +251,14 @@ class _Load:
         No shape constrains owl:sameAs between records, so it cannot change a
         validation result.
         """
-        base = self.settings.base_uri
-        for o in outcomes:
-            if not o.keys or o.nquads is None:
-                continue
-            subject = record_uri(base, o.record_id)
-            first = self.linker.link_keys(o.keys, subject)
-            if first:
-                line = f"<{subject}> <{OWL.sameAs}> <{first}> <{o.graph_iri}> .\n"
-                o.nquads += line.encode()
-                o.triples += 1
+        keyed = {record_uri(self.settings.base_uri, o.record_id): o for o in outcomes
+                 if o.keys and o.nquads is not None}
+        links = self.linker.link_batch([(subject, o.keys) for subject, o in keyed.items()])
+        for subject, first in links.items():
+            o = keyed[subject]
+            o.nquads = (o.nquads or b"") + (
+                f"<{subject}> <{OWL.sameAs}> <{first}> <{o.graph_iri}> .\n".encode())
+            o.triples += 1
 
     def _drop_unstorable(self, err: RecordError, latest: dict[str | None, Outcome],
                          good: list[Outcome]) -> list[Outcome]:

@@ -282,10 +282,7 @@ class _Mapper:
             dois.append(t.doi_from_url(url))
             pmids.append(t.pmid_from_url(url))
             pmcids.append(t.pmcid_from_url(url))
-        for doi in dict.fromkeys(d for d in dois if d):
-            self.lit(BIBO.doi, doi)
-            if (iri := t.doi_iri(doi)) is not None:
-                self.add(self.s, OWL.sameAs, iri)
+        self.dois(dois)
         for pmid in dict.fromkeys(p.strip() for p in pmids if p and p.strip()):
             self.lit(BIBO.pmid, pmid)
             self.add(self.s, RDFS.seeAlso, self.iri(f"https://pubmed.ncbi.nlm.nih.gov/{pmid}/",
@@ -296,6 +293,21 @@ class _Mapper:
                      self.iri(f"https://pmc.ncbi.nlm.nih.gov/articles/{pmcid}/", "pmcid"))
         for same in r.same_as:
             self.add(self.s, OWL.sameAs, self.iri(same, "same_as"))
+
+    def dois(self, dois: list[str | None]) -> None:
+        """bibo:doi once per DOI, as first written, and owl:sameAs its doi.org IRI.
+
+        DOIs ignore case, so the IRI is minted from the lower-cased DOI:
+        records that write one DOI differently then name the same IRI, which
+        both a consumer's join and the identity look-up (:mod:`ld.identity`) use.
+        """
+        unique: dict[str, str] = {}
+        for doi in filter(None, dois):
+            unique.setdefault(doi.lower(), doi)
+        for doi in unique.values():
+            self.lit(BIBO.doi, doi)
+            if (iri := t.doi_iri(doi.lower())) is not None:
+                self.add(self.s, OWL.sameAs, iri)
 
     def container(self) -> None:
         """The journal an article is in; a periodical's own ISSN stays on the record."""

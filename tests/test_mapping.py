@@ -298,6 +298,17 @@ def test_link_without_scheme_is_a_located_record_error() -> None:
     assert "www.example.org/a b.pdf" in str(err.value)
 
 
+def test_a_doi_is_one_doi_whatever_its_case() -> None:
+    """bibo:doi as first written, once; owl:sameAs its doi.org IRI in lower case."""
+    g = map_record(_record(title="x", doi=["10.1103/PhysRevLett.116.061102"],
+                           urls=["https://doi.org/10.1103/physrevlett.116.061102"]),
+                   BASE, modified=WHEN)
+    rec = URIRef(f"{BASE}id/record/r1")
+    assert list(g.objects(rec, BIBO.doi)) == [Literal("10.1103/PhysRevLett.116.061102")]
+    assert list(g.objects(rec, OWL.sameAs)) == [
+        URIRef("https://doi.org/10.1103/physrevlett.116.061102")]
+
+
 def test_unsafe_characters_in_links_are_encoded() -> None:
     g = map_record(_record(title="x", urls=["http://example.org/a b\"c"]), BASE, modified=WHEN)
     assert g.value(URIRef(f"{BASE}id/record/r1"), FOAF.page) == URIRef(

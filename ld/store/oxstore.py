@@ -32,10 +32,13 @@ _NOT_CODE = re.compile(
 )
 _FROM = re.compile(r"(?<![?$\w:])FROM\s+(?:NAMED\s+)?(?:<>|[A-Za-z_][\w.-]*:|:)",
                    re.IGNORECASE)
+_FROM_ANYWHERE = re.compile("FROM", re.IGNORECASE)
 
 
 def has_dataset_clause(query: str) -> bool:
     """Does the query name its own dataset (FROM <iri>, FROM NAMED <iri>)?"""
+    if not _FROM_ANYWHERE.search(query):  # most queries: spares blanking a long text
+        return False
     blanked = _NOT_CODE.sub(lambda m: "<>" if m.group().startswith("<") else " ", query)
     return bool(_FROM.search(blanked))
 
