@@ -406,3 +406,30 @@ def test_an_unparsable_journal_entry_is_rolled_back_on_open(settings: Settings) 
     with open_store(settings) as s:
         assert [expected_version(s, i) for i in (1, 2, 3)] == [0, None, None]
     assert not list((root / "journal").iterdir())
+
+
+def _compaction(settings: Settings) -> dict:
+    import json
+
+    return json.loads((Path(settings.store) / "COMPACTION").read_text(encoding="utf-8"))
+
+
+def test_the_end_of_a_command_compacts_only_after_enough_changes(settings: Settings) -> None:
+    """A one-record load must not compact a large store (5 s at 100,000 records,
+    a minute at a million): changes are counted until they reach a tenth."""
+    with open_store(settings) as store:
+        store.write_records([make_record(i) for i in range(20)])
+        store.publish(compact=True)  # a new store: its first change compacts
+        assert _compaction(settings) == {"records": 20, "changed": 0}
+        store.write_records([make_record(20)])
+        store.publish(compact=True)  # 1 change of 20 records: not yet
+        assert _compaction(settings) == {"records": 20, "changed": 1}
+        store.delete_records([make_record(0).graph_iri])
+    assert _compaction(settings) == {"records": 20, "changed": 2}  # saved on close
+    with open_store(settings) as store:
+        store.write_records([make_record(1, version=1)])  # a replaced record counts too
+        store.publish(compact=True)  # 3 changes, 20 x 0.1 = 2: compact
+        assert _compaction(settings) == {"records": 20, "changed": 0}
+        store.update("INSERT DATA { GRAPH <urn:x:g> { <urn:x:a> <urn:x:b> <urn:x:c> } }")
+        store.publish(compact=True)  # an update's extent is unknown: compact
+        assert _compaction(settings) == {"records": 21, "changed": 0}

@@ -36,6 +36,7 @@ from ld import renders
 from ld.errors import BadRequest, StoreError
 from ld.store import snapshots
 from ld.store.base import RecordGraph, WriteResult
+from ld.store.compaction import EVERYTHING, CompactionLog
 from ld.store.convert import named, record_quads
 from ld.store.journal import Entry, Journal
 from ld.store.lock import StoreLock
@@ -68,6 +69,7 @@ class EmbeddedStore(OxigraphReads):
         self._mutex = threading.RLock()  # write_records -> _write_fresh
         self._id, self._writes = uuid.uuid4().hex[:8], 0
         self._renders: renders.Renders | None = None
+        self._compaction = CompactionLog(self.root)
         try:
             self.journal = Journal(self.root / "journal")
             self.replayed = self._replay(self.journal.pending())
@@ -112,7 +114,7 @@ class EmbeddedStore(OxigraphReads):
             except OSError as exc:
                 self._recover(entry, exc)
             self.journal.clear([entry])
-            self._writes += 1
+            self._written(len(quads))
         return WriteResult(written=len(quads), replaced=replaced, triples=len(every))
 
     def _write_fresh(self, by_graph: dict[str, RecordGraph]) -> WriteResult:
@@ -137,7 +139,7 @@ class EmbeddedStore(OxigraphReads):
                 self._roll_back(entry)
                 self._refuse(by_graph.values(), exc)
             self.journal.clear([entry])
-            self._writes += 1
+            self._written(len(by_graph))
         return WriteResult(written=len(by_graph), replaced=0,
                            triples=body.count(b"\n"))
 
@@ -221,6 +223,7 @@ class EmbeddedStore(OxigraphReads):
                 continue
             store.flush()
             self.journal.clear([entry])
+            self._compaction.note(len(entry.graphs))
         return len(entries)
 
     def delete_records(self, graph_iris: Iterable[str]) -> int:
@@ -233,7 +236,7 @@ class EmbeddedStore(OxigraphReads):
                 self._mark_unpublished()
                 store.update(";\n".join(f"DROP GRAPH <{g}>" for g in existing))
                 store.flush()
-                self._writes += 1
+                self._written(len(existing))
         return len(existing)
 
     def update(self, update: str) -> None:
@@ -247,7 +250,12 @@ class EmbeddedStore(OxigraphReads):
             except (OSError, RuntimeError) as exc:
                 raise StoreError(f"SPARQL Update failed: {exc}") from exc
             self._ox().flush()
-            self._writes += 1
+            self._written(EVERYTHING)
+
+    def _written(self, records: int) -> None:
+        """A write is done: a new version for caches, and a change towards compaction."""
+        self._writes += 1
+        self._compaction.note(records)
 
     def _forget_renders(self, graphs: Iterable[str] | None) -> None:
         """Drop the rendered representations of records about to change (all: None).
@@ -282,14 +290,17 @@ class EmbeddedStore(OxigraphReads):
         """Make a snapshot of the primary the one `ldpub serve` reads; returns its name.
 
         ``compact`` first merges the files many bulk writes left (pyoxigraph's
-        ``optimize``): reads from the snapshot get ~35% cheaper; it costs a few
-        seconds per million quads, so it suits the end of a load, not every
-        intermediate publish.
+        ``optimize``): reads from the snapshot get ~35% cheaper. Its cost
+        follows the size of the store, so it suits the end of a command, and
+        runs only when the changes since the last one are worth it
+        (:mod:`ld.store.compaction`).
         """
         with self._mutex:
             store = self._ox()
-            if compact:
+            if compact and self._compaction.due():
                 store.optimize()
+                self._compaction.compacted(self.record_count())
+            self._compaction.save()
             store.flush()
             name = snapshots.publish(store, self.root, grace)
             (self.root / UNPUBLISHED).unlink(missing_ok=True)
@@ -298,6 +309,7 @@ class EmbeddedStore(OxigraphReads):
     def close(self) -> None:
         if self._store is not None:
             self._store.flush()
+            self._compaction.save()
             self._store = None  # pyoxigraph closes the database when the object goes
             if self._renders is not None:
                 self._renders.close()
