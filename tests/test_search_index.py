@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import os
 import re
+import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -14,7 +16,8 @@ import pytest
 import requests
 
 from ld import browse, links_index, search_index, uris
-from ld.store import snapshots
+from ld.ingest import ingest_paths
+from ld.store import open_store, snapshots
 from tests.conftest_web import Site, start_site
 from tests.web_records import generated_records, sample_paths
 
@@ -84,12 +87,45 @@ def test_build_is_atomic_and_counts_records(tmp_path: Path, indexed: Site) -> No
 
 
 def test_a_live_lock_means_someone_else_builds(tmp_path: Path) -> None:
-    lock = tmp_path / "search" / "s.sqlite.lock"
+    lock = tmp_path / "search" / search_index.BUILD_LOCK
     assert search_index._take(lock)
-    assert not search_index._take(lock)  # held and fresh
+    assert not search_index._take(lock)  # held by a running process, and fresh
     old = time.time() - search_index.STALE_LOCK - 1
     os.utime(lock, (old, old))
-    assert search_index._take(lock)  # its builder died: taken over
+    assert search_index._take(lock)  # not touched for too long (a reused pid): taken over
+
+
+def test_the_lock_of_a_dead_builder_is_taken_over(tmp_path: Path) -> None:
+    lock = tmp_path / "search" / search_index.BUILD_LOCK
+    lock.parent.mkdir()
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                          capture_output=True, text=True, check=True).stdout.strip()
+    lock.write_text(gone)
+    assert search_index._take(lock)
+
+
+def test_one_build_at_a_time_for_the_whole_store(settings) -> None:
+    """Regression: each new snapshot started its own build, so during a long load
+    (a snapshot a minute, builds of minutes at a million records) builders piled up."""
+    with open_store(settings) as store:
+        ingest_paths(sample_paths(), settings=settings, store=store, jobs=0)
+        snapshot = store.publish()
+    root, base = Path(settings.store), settings.base_uri
+    lock = root / "search" / search_index.BUILD_LOCK
+    assert search_index._take(lock)  # a live builder (this process), of another snapshot
+    assert search_index.ready(root, snapshot, base) is None
+    _wait(lambda: str(search_index.index_path(root, snapshot)) not in search_index._building)
+    assert not search_index.index_path(root, snapshot).exists()  # it did not build
+    lock.unlink()
+    _wait(lambda: search_index.ready(root, snapshot, base) is not None)
+    assert links_index.links_path(root, snapshot).exists()
+
+
+def _wait(condition, seconds: float = 30) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, "not within the time allowed"
+        time.sleep(0.05)
 
 
 @pytest.mark.parametrize("path_of", [search_index.index_path, links_index.links_path])
