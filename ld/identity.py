@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections import OrderedDict
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any, TypeVar
 
@@ -45,6 +46,7 @@ T = TypeVar("T")
 Key = tuple[str, str]  # (kind, normalised value): ("doi", "10.1186/s12913-019-4613-z")
 KEYS = (BIBO.doi, BIBO.pmid, LDPUB.pmcid, BIBO.isbn13, BIBO.isbn10, BIBO.isbn)
 _KEYSET = frozenset(KEYS)
+REMEMBER = 100_000  # identifiers the linker keeps between batches (~20 MB)
 
 
 def identifiers(graph: Graph, subject: URIRef) -> set[tuple[str, str]]:
@@ -107,11 +109,19 @@ class IdentityLinker:
     a store of 100,000 records before the first record of even a one-record
     load (docs/benchmarks.md, "Identity"). Records of the same batch are
     matched among themselves; earlier batches of the run are in the store by
-    then.
+    then. The identifiers of the latest batches (at most ``remember``) are
+    kept with their first record: a recurring identifier would otherwise
+    make the store read all its holders for every batch.
     """
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, remember: int = REMEMBER) -> None:
         self.store = store
+        self.remember = remember
+        # identifier -> its first record, for the identifiers of the latest batches:
+        # the same identifier recurs across batches (an ISBN of many copies, a
+        # DOI from several sources), and asking the store again would read
+        # every record holding it, each time
+        self._known: OrderedDict[Key, str] = OrderedDict()
 
     def link(self, graph: Graph, record_iri: str) -> list[Triple]:
         """The owl:sameAs for one mapped record (a batch of one)."""
@@ -126,7 +136,9 @@ class IdentityLinker:
         matches the stored records and the ones before it in the batch.
         """
         batch = [(iri, tuple(keys)) for iri, keys in records]
-        first = self._stored_first({key for _, keys in batch for key in keys})
+        wanted = {key for _, keys in batch for key in keys}
+        first = {key: self._known[key] for key in wanted if key in self._known}
+        first.update(self._stored_first(wanted - first.keys()))
         links: dict[str, str] = {}
         for iri, keys in batch:
             match = next((first[k] for k in keys if first.get(k, iri) != iri), None)
@@ -134,7 +146,16 @@ class IdentityLinker:
                 first.setdefault(key, match or iri)
             if match:
                 links[iri] = match
+        self._keep(first)
         return links
+
+    def _keep(self, first: dict[Key, str]) -> None:
+        """Remember the batch's identifiers, most recent last, at most ``remember``."""
+        for key, record in first.items():
+            self._known[key] = record
+            self._known.move_to_end(key)
+        while len(self._known) > self.remember:
+            self._known.popitem(last=False)
 
     def _stored_first(self, keys: set[Key]) -> dict[Key, str]:
         """For each of ``keys`` held by a stored record, the first such record."""

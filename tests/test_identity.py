@@ -119,11 +119,12 @@ class CountingStore:
     """The real store, counting the rows its SELECTs return (regression test below)."""
 
     def __init__(self, store) -> None:
-        self.store, self.rows = store, 0
+        self.store, self.rows, self.calls = store, 0, 0
 
     def select(self, query: str) -> list:
         rows = self.store.select(query)
         self.rows += len(rows)
+        self.calls += 1
         return rows
 
 
@@ -160,3 +161,19 @@ def test_unrelated_records_do_not_link(settings, store) -> None:
 ])
 def test_isbn13(value: str, expected: str | None) -> None:
     assert isbn13(value) == expected
+
+
+def test_identifiers_of_recent_batches_are_remembered(settings, store) -> None:
+    """A recurring identifier (many copies of one ISBN, one DOI from several sources)
+    is answered from memory, not by reading all its holders again; memory is bounded."""
+    base = settings.base_uri
+    a, b, c, d = (record_uri(base, x) for x in "abcd")
+    counting = CountingStore(store)
+    linker = IdentityLinker(counting, remember=2)  # type: ignore[arg-type]
+    assert linker.link_batch([(a, [("doi", "10.1000/a")])]) == {}
+    asked = counting.calls
+    assert linker.link_batch([(b, [("doi", "10.1000/a")])]) == {b: a}  # a is not even stored
+    assert counting.calls == asked
+    linker.link_batch([(c, [("doi", "10.1000/c"), ("pmid", "3")])])  # a's DOI is forgotten
+    assert linker.link_batch([(d, [("doi", "10.1000/a")])]) == {}  # the store is asked: no a
+    assert counting.calls > asked
