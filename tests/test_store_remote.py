@@ -8,6 +8,7 @@ endpoint layouts, the atomic single-request batch, a server that is down.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 import requests
@@ -69,3 +70,28 @@ def test_many_records_in_one_request(store: RemoteStore) -> None:
     assert store.write_records(batch).written == 300
     assert store.record_count() == 300
     assert [expected_version(store, i) for i in (0, 1, 299)] == [0, 1, 2]
+
+
+def test_records_from_two_sources_are_linked_on_a_sparql_server(oxigraph_server: str,
+                                                                 store: RemoteStore,
+                                                                 tmp_path: Path) -> None:
+    """The identity look-up (per batch, VALUES over the server) works over HTTP too."""
+    from rdflib import URIRef
+    from rdflib.namespace import OWL
+
+    from ld.ingest import ingest_paths
+    from ld.uris import record_graph, record_uri
+    from tests.shared_helpers import PUBMED_SEED_ARTICLE
+
+    settings = load_settings(env={}, store=oxigraph_server, rejects=str(tmp_path / "r.jsonl"))
+    vufind = tmp_path / "vufind.json"
+    vufind.write_text('[{"id": "v1", "title": "Partnering with patients", '
+                      '"doi_str_mv": ["10.1186/S12913-019-4618-8"]}]')
+    pubmed = tmp_path / "pubmed.xml"
+    pubmed.write_bytes(PUBMED_SEED_ARTICLE.read_bytes())
+    for path in (vufind, pubmed):  # two loads: the second finds the first on the server
+        assert ingest_paths([str(path)], settings=settings, store=store, jobs=0).rejected == 0
+    base = settings.base_uri
+    later = URIRef(record_uri(base, "pmid-31703678"))
+    assert (later, OWL.sameAs, URIRef(record_uri(base, "v1"))) in store.graph(
+        record_graph(base, "pmid-31703678"))
