@@ -149,6 +149,11 @@ class IdentityLinker:
         self._keep(first)
         return links
 
+    def forget(self) -> None:
+        """Records were deleted (or not stored after all): what is remembered may
+        name them, so ask the store again from now on."""
+        self._known.clear()
+
     def _keep(self, first: dict[Key, str]) -> None:
         """Remember the batch's identifiers, most recent last, at most ``remember``."""
         for key, record in first.items():

@@ -267,6 +267,7 @@ class _Load:
         if bad is None:
             raise err  # cannot tell which record: do not guess, stop the load
         del latest[bad.graph_iri]
+        self.linker.forget()  # it was linked as if it would be stored
         src = bad.source
         self._reject_error(RecordError(err.message, replace(err.location, file=src.file,
                                                             position=src.position), err.hint))
@@ -275,6 +276,7 @@ class _Load:
     def _delete(self, deletions: list[Deletion]) -> None:
         base = self.settings.base_uri
         self.store.delete_records([record_graph(base, d.id) for d in deletions])
+        self.linker.forget()  # a deleted record may be someone's remembered first
         self.summary.deleted += len(deletions)
 
     def _reject(self, outcome: Outcome) -> None:

@@ -17,7 +17,7 @@ from rdflib import URIRef
 from rdflib.namespace import OWL
 
 from ld.identity import IdentityLinker, identifiers, isbn13
-from ld.ingest import ingest_paths
+from ld.ingest import ingest_items, ingest_paths
 from ld.mapping import map_record
 from ld.model import Record, Source
 from ld.readers import read_path, read_stream
@@ -177,3 +177,22 @@ def test_identifiers_of_recent_batches_are_remembered(settings, store) -> None:
     linker.link_batch([(c, [("doi", "10.1000/c"), ("pmid", "3")])])  # a's DOI is forgotten
     assert linker.link_batch([(d, [("doi", "10.1000/a")])]) == {}  # the store is asked: no a
     assert counting.calls > asked
+
+
+def test_no_link_to_a_record_deleted_earlier_in_the_load(settings, store) -> None:
+    """Regression: the linker's memory named a record that a deletion of the same
+    load (an OAI-PMH harvest) had removed: a dangling owl:sameAs."""
+    from ld.model import Deletion
+
+    def doi_record(record_id: str, n: int) -> Record:
+        return Record(id=record_id, source=Source("h.xml", f"record {n}", "oai"), title="T",
+                      doi=["10.1000/shared"])
+
+    items = [doi_record("gone", 1), Deletion("gone", Source("h.xml", "record 2", "oai")),
+             doi_record("kept", 3)]
+    settings = replace(settings, batch_size=1)
+    summary = ingest_items(items, settings=settings, store=store, jobs=0)
+    assert (summary.loaded, summary.deleted) == (2, 1)
+    kept = store.graph(record_graph(settings.base_uri, "kept"))
+    assert (URIRef(record_uri(settings.base_uri, "kept")), OWL.sameAs,
+            URIRef(record_uri(settings.base_uri, "gone"))) not in kept
