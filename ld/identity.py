@@ -201,7 +201,7 @@ def _chunks(items: list[T]) -> Iterator[list[T]]:
 
 def holders_query(keys: Iterable[Key]) -> str:
     """SELECT ?key ("kind value") ?record: the stored records holding any of ``keys``,
-    matched in every form a record may hold them (:func:`_patterns`), each by an
+    matched in the forms the mapper writes them (:func:`_patterns`), each by an
     index look-up."""
     values = " ".join(f"({predicate} {term} {_string(f'{kind} {value}')})"
                       for kind, value in keys for predicate, term in _patterns(kind, value))

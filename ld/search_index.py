@@ -24,8 +24,8 @@ for the whole store: a long load publishes a snapshot every minute, and at a
 million records a build takes minutes, so one build per new snapshot piled
 up builders that starved the load and the server. A snapshot that arrives
 during a build is built after it, on the next request that wants it. A lock
-whose process is gone (or, unreadable, older than :data:`STALE_LOCK`
-seconds) is taken over.
+whose process is gone, or that was not touched for :data:`STALE_LOCK`
+seconds (a live builder touches it every :data:`HEARTBEAT`), is taken over.
 Indexes of snapshots that no longer exist are removed when a new one is built.
 The same builder then makes the snapshot's links table (:mod:`ld.links_index`).
 A remote store has no snapshot, hence no index: it always uses the scan.
