@@ -2,9 +2,10 @@
 
 Every listing is one SPARQL query with LIMIT/OFFSET. The whole-dataset ones
 (counts per class, recent records, the most used subjects/people/journals)
-scan the store, so they are cached per process and per ``store.version``:
-the first request after a load pays (0.4-4 s each at 100,000 records on the
-embedded store, see docs/benchmarks.md "Serving"), later ones are free.
+scan the store, so they are cached per process and per ``store.version``
+(:mod:`ld.versioned`): the first request after a load pays (0.4-4 s each at
+100,000 records on the embedded store, see docs/benchmarks.md "Serving"),
+later ones are free; the home page shows the previous figures meanwhile.
 
 Search uses the snapshot's full-text index (:mod:`ld.search_index`) once it
 is built; before that, and on a remote store, it is ``CONTAINS`` over
@@ -14,15 +15,12 @@ per query at 100,000 records.
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
 from ld import search_index, uris
-from ld.describe import store_version
 from ld.listing import literal as _lit
 from ld.store.base import Store
+from ld.versioned import cached
 
 PREFIX = ("PREFIX dcterms: <http://purl.org/dc/terms/>\n"
           "PREFIX foaf: <http://xmlns.com/foaf/0.1/>\n"
@@ -30,23 +28,6 @@ PREFIX = ("PREFIX dcterms: <http://purl.org/dc/terms/>\n"
           "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n")
 LABEL_PATH = "foaf:name|skos:prefLabel|dcterms:title|rdfs:label"
 BROWSABLE = ("subject", "person", "journal", "organization")
-
-_cache: dict[tuple, Any] = {}
-_lock = threading.Lock()
-
-
-def _cached(store: Store, key: tuple, compute: Callable[[], Any]) -> Any:
-    full = (*key, store_version(store))
-    with _lock:
-        if full in _cache:
-            return _cache[full]
-    value = compute()
-    with _lock:
-        if len(_cache) > 512:
-            _cache.clear()
-        _cache[full] = value
-    return value
-
 
 @dataclass
 class Row:
@@ -56,17 +37,17 @@ class Row:
     date: str = ""
 
 
-def class_counts(store: Store) -> list[Row]:
-    """Entities per class, most frequent first."""
+def class_counts(store: Store, *, stale_ok: bool = False) -> list[Row]:
+    """Entities per class, most frequent first (``stale_ok``: see :mod:`ld.versioned`)."""
     def compute() -> list[Row]:
         rows = store.select("SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE { GRAPH ?g { ?s a ?c } }"
                             " GROUP BY ?c ORDER BY DESC(?n)")
         return [Row(str(r["c"]), "", int(r["n"])) for r in rows]
-    return list(_cached(store, ("classes",), compute))
+    return list(cached(store, ("classes",), compute, stale_ok=stale_ok))
 
 
-def recent(store: Store, base: str, limit: int = 10) -> list[Row]:
-    """The most recently loaded records."""
+def recent(store: Store, base: str, limit: int = 10, *, stale_ok: bool = False) -> list[Row]:
+    """The most recently loaded records (``stale_ok``: see :mod:`ld.versioned`)."""
     def compute() -> list[Row]:
         rows = store.select(
             PREFIX + "SELECT ?doc ?m WHERE { GRAPH ?doc { ?doc dcterms:modified ?m } "
@@ -79,7 +60,7 @@ def recent(store: Store, base: str, limit: int = 10) -> list[Row]:
                 thing = uris.record_uri(base, key[2])
                 out.append(Row(thing, _title(store, thing) or key[2], date=str(r["m"])))
         return out
-    return list(_cached(store, ("recent", base, limit), compute))
+    return list(cached(store, ("recent", base, limit), compute, stale_ok=stale_ok))
 
 
 def _title(store: Store, thing: str) -> str | None:
@@ -118,7 +99,7 @@ def top(store: Store, base: str, kind: str, page: int = 1, size: int = 50) -> li
         labels = _labels(store, [str(r["e"]) for r in rows])
         return [Row(str(r["e"]), labels.get(str(r["e"])) or _key(base, str(r["e"])),
                     int(r["n"])) for r in rows]
-    return list(_cached(store, ("top", base, kind, page, size), compute))
+    return list(cached(store, ("top", base, kind, page, size), compute))
 
 
 def _labels(store: Store, iris: list[str]) -> dict[str, str]:

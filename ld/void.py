@@ -4,26 +4,21 @@ Served at ``/.well-known/void`` (RFC 5785 / VoID section 7) and ``/dataset``.
 The dataset IRI is ``{base}dataset`` (what every record document is
 ``void:inDataset`` of, see :mod:`ld.mapping`). Statistics (triples,
 entities, class partitions, vocabularies) come from queries over the whole
-store, so the description is cached per ``store.version``.
+store, so the description is cached per ``store.version`` (:mod:`ld.versioned`).
 """
 
 from __future__ import annotations
-
-import threading
 
 import pyoxigraph as ox
 
 from ld import dumps
 from ld.browse import class_counts, recent
 from ld.config import Settings
-from ld.describe import store_version
 from ld.labels import expand
 from ld.listing import literal as _lit
 from ld.namespaces import PREFIXES
 from ld.store.base import Store
-
-_cache: dict[str, list[ox.Triple]] = {}
-_lock = threading.Lock()
+from ld.versioned import cached
 
 
 def _n(curie: str) -> ox.NamedNode:
@@ -65,17 +60,13 @@ def _namespace(iri: str, known: list[str]) -> str:
     return iri.rsplit("#", 1)[0] + "#" if "#" in iri else iri.rsplit("/", 1)[0] + "/"
 
 
-def describe(store: Store, settings: Settings) -> list[ox.Triple]:
-    """The VoID triples for the dataset (cached per store version)."""
-    key = f"{settings.base_uri}|{store_version(store)}"
-    with _lock:
-        if key in _cache:
-            return _cache[key]
-    triples = _compute(store, settings)
-    with _lock:
-        _cache.clear()
-        _cache[key] = triples
-    return triples
+def describe(store: Store, settings: Settings, *, stale_ok: bool = False) -> list[ox.Triple]:
+    """The VoID triples for the dataset (cached per store version; ``stale_ok``: the
+    home page may show the previous version's while this one's is computed,
+    see :mod:`ld.versioned`)."""
+    key = ("void", settings.base_uri, settings.dataset_title, settings.dataset_description,
+           settings.license)
+    return list(cached(store, key, lambda: _compute(store, settings), stale_ok=stale_ok))
 
 
 def _compute(store: Store, settings: Settings) -> list[ox.Triple]:

@@ -79,9 +79,11 @@ def context() -> Response:
 @bp.route("/")
 def home() -> str:
     store, settings = get_store(), get_settings()
-    return render_template("home.html", classes=browse.class_counts(store),
-                           recent=browse.recent(store, settings.base_uri),
-                           kinds=browse.BROWSABLE, triples=void.describe(store, settings),
+    # figures of the previous snapshot while a new one's are computed (ld.versioned)
+    return render_template("home.html", classes=browse.class_counts(store, stale_ok=True),
+                           recent=browse.recent(store, settings.base_uri, stale_ok=True),
+                           kinds=browse.BROWSABLE,
+                           triples=void.describe(store, settings, stale_ok=True),
                            downloads=pages.THING_FORMATS[1:])
 
 

@@ -1,0 +1,78 @@
+"""Values computed once per store version (ld.versioned): exact callers wait for their
+version's value; the home page's (stale_ok) get the previous one at once while the
+new one is computed in the background."""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass
+
+from ld import versioned
+
+
+@dataclass
+class Versioned:
+    """Stands for a store: all the cache reads of it is ``version``."""
+
+    version: str
+
+
+def _wait_for(condition, seconds: float = 10) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, "not within the time allowed"
+        time.sleep(0.01)
+
+
+def test_once_per_version() -> None:
+    calls: list[str] = []
+    store = Versioned("v1")
+
+    def compute() -> str:
+        calls.append(store.version)
+        return f"value of {store.version}"
+
+    key = ("test-once", object())
+    assert versioned.cached(store, key, compute) == "value of v1"
+    assert versioned.cached(store, key, compute) == "value of v1"
+    store.version = "v2"
+    assert versioned.cached(store, key, compute) == "value of v2"  # exact: computed now
+    assert calls == ["v1", "v2"]
+
+
+def test_stale_ok_gets_the_previous_value_while_the_new_one_is_computed() -> None:
+    store, release = Versioned("v1"), threading.Event()
+    key = ("test-stale", object())
+    assert versioned.cached(store, key, lambda: "old") == "old"
+    store.version = "v2"
+
+    def slow() -> str:
+        release.wait(10)
+        return "new"
+
+    assert versioned.cached(store, key, slow, stale_ok=True) == "old"  # at once
+    assert versioned.cached(store, key, slow, stale_ok=True) == "old"  # one refresh only
+    release.set()
+    _wait_for(lambda: versioned.cached(store, key, slow, stale_ok=True) == "new")
+    assert versioned.cached(store, key, lambda: "never") == "new"  # exact callers too
+
+
+def test_stale_ok_with_nothing_computed_yet_computes() -> None:
+    key = ("test-first", object())
+    assert versioned.cached(Versioned("v1"), key, lambda: 42, stale_ok=True) == 42
+
+
+def test_a_failed_refresh_keeps_the_stale_value_and_tries_again() -> None:
+    store = Versioned("v1")
+    key = ("test-fail", object())
+    versioned.cached(store, key, lambda: "old")
+    store.version = "v2"
+
+    def failing() -> str:
+        raise RuntimeError("store gone")
+
+    assert versioned.cached(store, key, failing, stale_ok=True) == "old"
+    _wait_for(lambda: (*key, "v2") not in versioned._running)
+    assert versioned.cached(store, key, lambda: "new", stale_ok=True) in ("old", "new")
+    _wait_for(lambda: versioned.cached(store, key, lambda: "new", stale_ok=True) == "new")
