@@ -8,6 +8,10 @@ while the new version's value is computed in a background thread, so after
 a load (a long load publishes a snapshot a minute) no visitor waits for the
 scan. Exact callers (the VoID document, whose representation is cached under
 the version and served with its ETag) always get the value of their version.
+One background computation per value at a time: at a million records a scan
+takes about as long as a long load takes to publish its next snapshot, and
+overlapping refreshes would pile up; a newer version is refreshed by the
+first request after the running refresh ends.
 """
 
 from __future__ import annotations
@@ -25,7 +29,7 @@ MAX_ENTRIES = 512
 
 _values: dict[tuple, Any] = {}  # (*key, version) -> value
 _latest: dict[tuple, Any] = {}  # key -> the value computed last, of any version
-_running: set[tuple] = set()  # (*key, version) being computed in the background
+_running: set[tuple] = set()  # keys being computed in the background (one at a time)
 _lock = threading.Lock()
 
 
@@ -37,9 +41,9 @@ def cached(store: Store, key: tuple, compute: Callable[[], Any], *,
         if full in _values:
             return _values[full]
         stale = _latest.get(key) if stale_ok else None
-        start = stale is not None and full not in _running
+        start = stale is not None and key not in _running
         if start:
-            _running.add(full)
+            _running.add(key)
     if stale is None:
         return _keep(key, full, compute())
     if start:
@@ -55,7 +59,7 @@ def _refresh(key: tuple, full: tuple, compute: Callable[[], Any]) -> None:
         log.warning("could not refresh %s: %s", key[0], err)
     finally:
         with _lock:
-            _running.discard(full)
+            _running.discard(key)
 
 
 def _keep(key: tuple, full: tuple, value: Any) -> Any:

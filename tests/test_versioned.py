@@ -73,6 +73,30 @@ def test_a_failed_refresh_keeps_the_stale_value_and_tries_again() -> None:
         raise RuntimeError("store gone")
 
     assert versioned.cached(store, key, failing, stale_ok=True) == "old"
-    _wait_for(lambda: (*key, "v2") not in versioned._running)
+    _wait_for(lambda: key not in versioned._running)
     assert versioned.cached(store, key, lambda: "new", stale_ok=True) in ("old", "new")
     _wait_for(lambda: versioned.cached(store, key, lambda: "new", stale_ok=True) == "new")
+
+
+def test_one_refresh_at_a_time_whatever_the_version() -> None:
+    """Snapshots may come faster than a refresh at a million records: no pile-up."""
+    store, release, started = Versioned("v1"), threading.Event(), []
+    key = ("test-one", object())
+    versioned.cached(store, key, lambda: "v1 value")
+
+    def slow() -> str:
+        started.append(store.version)
+        release.wait(10)
+        return "refreshed"
+
+    store.version = "v2"
+    assert versioned.cached(store, key, slow, stale_ok=True) == "v1 value"
+    store.version = "v3"  # a newer snapshot while v2's refresh runs
+    assert versioned.cached(store, key, slow, stale_ok=True) == "v1 value"
+    _wait_for(lambda: started == ["v2"])
+    time.sleep(0.05)
+    assert started == ["v2"]  # v3 waits for v2's refresh to end
+    release.set()
+    _wait_for(lambda: key not in versioned._running)
+    versioned.cached(store, key, slow, stale_ok=True)  # now v3's refresh starts
+    _wait_for(lambda: started == ["v2", "v3"])
