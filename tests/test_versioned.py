@@ -98,5 +98,28 @@ def test_one_refresh_at_a_time_whatever_the_version() -> None:
     assert started == ["v2"]  # v3 waits for v2's refresh to end
     release.set()
     _wait_for(lambda: key not in versioned._running)
-    versioned.cached(store, key, slow, stale_ok=True)  # now v3's refresh starts
+    # now v3's refresh starts (after the pause that follows every refresh)
+    _wait_for(lambda: versioned.cached(store, key, slow, stale_ok=True) is not None
+              and started == ["v2", "v3"])
+
+
+def test_refreshes_pause_for_ten_times_their_duration() -> None:
+    """A scan of a minute (a million records) runs at most every ten minutes."""
+    store, started = Versioned("v1"), []
+    key = ("test-pause", object())
+    versioned.cached(store, key, lambda: "v1 value")
+
+    def scan() -> str:
+        started.append(store.version)
+        time.sleep(0.1)
+        return f"{store.version} value"
+
+    store.version = "v2"
+    versioned.cached(store, key, scan, stale_ok=True)
+    _wait_for(lambda: key not in versioned._running)
+    store.version = "v3"
+    assert versioned.cached(store, key, scan, stale_ok=True) == "v2 value"
+    assert started == ["v2"]  # within 10 x 0.1 s of the last refresh: not yet
+    time.sleep(1.1)
+    versioned.cached(store, key, scan, stale_ok=True)
     _wait_for(lambda: started == ["v2", "v3"])
