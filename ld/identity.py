@@ -49,18 +49,12 @@ _KEYSET = frozenset(KEYS)
 REMEMBER = 100_000  # identifiers the linker keeps between batches (~20 MB)
 
 
-def identifiers(graph: Graph, subject: URIRef) -> set[tuple[str, str]]:
+def identifiers(graph: Graph, subject: URIRef) -> set[Key]:
     """Normalised (kind, value) pairs that identify the work: DOI lower-cased, ISBN-13."""
-    found: set[tuple[str, str]] = set()
-    for predicate in KEYS:
-        for value in graph.objects(subject, predicate):
-            key = normalise(predicate, str(value))
-            if key:
-                found.add(key)
-    return found
+    return set(triple_keys(graph.triples((subject, None, None))))
 
 
-def normalise(predicate: URIRef, value: str) -> tuple[str, str] | None:
+def normalise(predicate: URIRef, value: str) -> Key | None:
     text = value.strip()
     if not text:
         return None
@@ -87,7 +81,7 @@ def isbn13(value: str) -> str | None:
     return None
 
 
-def triple_keys(triples: Iterable[tuple[Any, Any, Any]]) -> tuple[tuple[str, str], ...]:
+def triple_keys(triples: Iterable[tuple[Any, Any, Any]]) -> tuple[Key, ...]:
     """The identifiers of the record a set of mapped triples describes (any subject).
 
     The load's workers call this on the triples they mapped and send the keys
