@@ -117,7 +117,9 @@ def test_one_build_at_a_time_for_the_whole_store(settings) -> None:
     _wait(lambda: str(search_index.index_path(root, snapshot)) not in search_index._building)
     assert not search_index.index_path(root, snapshot).exists()  # it did not build
     lock.unlink()
-    _wait(lambda: search_index.ready(root, snapshot, base) is not None)
+    index = str(search_index.index_path(root, snapshot))  # built first, then the links table:
+    _wait(lambda: search_index.ready(root, snapshot, base) is not None  # wait for both
+          and index not in search_index._building)
     assert links_index.links_path(root, snapshot).exists()
 
 
