@@ -1,6 +1,6 @@
 """The serving side of the embedded store: the current snapshot, read-only.
 
-Each serving process (a Granian worker) opens the snapshot named by
+Each serving process (a gunicorn or Granian worker) opens the snapshot named by
 ``<store>/CURRENT`` with ``pyoxigraph.Store.read_only``. At most once per
 second, on use, it looks at CURRENT again and opens the newer snapshot when
 `ldpub load` published one; queries already running keep the store object
@@ -51,7 +51,6 @@ class SnapshotReader(OxigraphReads):
             self._inherited.append(self._store)
         self._pid = os.getpid()
         self._reload = threading.Lock()
-        self._name: str | None = None
         # (snapshot path, its Store), replaced in one step; empty until a snapshot is published
         self._opened: tuple[str | None, ox.Store] = (None, ox.Store())
         self._checked = -CHECK_EVERY
@@ -60,6 +59,12 @@ class SnapshotReader(OxigraphReads):
     @property
     def _store(self) -> ox.Store:
         return self._opened[1]
+
+    @property
+    def _name(self) -> str | None:
+        """The open snapshot's name (its directory's), None before any."""
+        path = self._opened[0]
+        return None if path is None else Path(path).name
 
     @property
     def version(self) -> str:  # type: ignore[override]
@@ -94,7 +99,7 @@ class SnapshotReader(OxigraphReads):
                 raise StoreError(f"cannot open the snapshot {path}: {exc}",
                                  hint="run `ldpub load` again to publish a new one") from exc
             return  # keep serving the snapshot we have; try again in a second
-        self._opened, self._name = (str(path), store), name
+        self._opened = (str(path), store)
 
     def opened(self) -> tuple[str | None, ox.Store]:
         """The open snapshot's path and its pyoxigraph Store, taken together.
@@ -115,10 +120,8 @@ class SnapshotReader(OxigraphReads):
 
     def pin(self) -> SnapshotReader:
         """This reader's current snapshot, never switched (for one request)."""
-        store = self._ox()
         pinned = object.__new__(_Pinned)
-        pinned.root, pinned._name = self.root, self._name
-        pinned._opened = (self._opened[0], store)
+        pinned.root, pinned._opened = self.root, self.opened()  # path and Store in one read
         pinned._renders = self._renders
         return pinned
 
