@@ -7,9 +7,10 @@ Two production servers, chosen by the ``server`` setting (``LDPUB_SERVER``):
 * **granian**: a Rust HTTP server that calls the WSGI app in Python threads.
   Its own cost per request is within 5% of Oxigraph's server, where
   gunicorn's HTTP handling in Python costs about as much as the app on small
-  answers. It serves pre-rendered records at twice gunicorn's rate and a
-  SPARQL lookup by IRI in 1.47x Oxigraph's time against 1.93x
-  (docs/benchmarks.md, fourth session). Each worker builds its own app.
+  answers. It serves pre-rendered records at about 3x gunicorn's rate and a
+  SPARQL lookup by IRI in 1.32-1.36x Oxigraph's time against gunicorn's
+  1.45-1.55x (docs/benchmarks.md, fourth session). Each worker builds its
+  own app.
 
 Several workers, one store (see docs/architecture.md, "Serving: several
 workers, one store"): with either server, every worker opens its own

@@ -68,7 +68,7 @@ def endpoint() -> Response:
     if operation.operation == "update":
         run_update(operation, analysis, store=get_store(), settings=settings,
                    pools=current_app.extensions[EXTENSION],
-                       base_iri=endpoint_url(request.environ))
+                   base_iri=endpoint_url(request.environ))
         return Response(status=204)
     chosen = negotiate(analysis.form, request.headers.get("Accept"), request.args.get("format"))
     if chosen is None:
