@@ -1,6 +1,6 @@
 """Harvest benchmark: the OAI-PMH reader alone, and a harvest end to end.
 
-    python bench/harvest.py N [--page P] [--jobs J] [--skip-harvest]
+    python bench/harvest.py N [--page P] [--latency S] [--jobs J] [--skip-harvest]
 
 1. builds ListRecords responses of N records shaped like the real ones in
    ../shared/data/oai-pmh (the 16 DSpace oai_dc records, the 100 Alma MARCXML
@@ -12,6 +12,8 @@
    server rebuilds the whole list for every page) and times
    :func:`ld.harvest.harvest` into a fresh embedded store: HTTP, sickle, the
    reader, mapping, SHACL and the store, as ``ldpub harvest`` does;
+   ``--latency S`` makes the server wait S seconds before each page, as a
+   remote repository does (its database, the network);
 4. loads the same records from one saved response file with
    :func:`ld.ingest.ingest_paths` (``ldpub load``) for comparison.
 
@@ -84,8 +86,10 @@ def time_reader(prefix: str, n: int, workdir: Path) -> tuple[int, float, float]:
 
 class Pages(BaseHTTPRequestHandler):
     pages: ClassVar[list[bytes]] = []
+    latency: ClassVar[float] = 0.0
 
     def do_GET(self) -> None:
+        time.sleep(self.latency)
         query = parse_qs(urlsplit(self.path).query)
         number = int(query.get("resumptionToken", ["0"])[0])
         body = self.pages[number]
@@ -99,8 +103,10 @@ class Pages(BaseHTTPRequestHandler):
         pass
 
 
-def time_harvest(n: int, size: int, jobs: int | None, workdir: Path) -> tuple[object, float]:
+def time_harvest(n: int, size: int, jobs: int | None, workdir: Path,
+                 latency: float = 0.0) -> tuple[object, float]:
     body = records("oai_dc", n)
+    Pages.latency = latency
     chunks = [body[i:i + size] for i in range(0, n, size)]
     Pages.pages = [page(c, str(k + 1) if k + 1 < len(chunks) else None)
                    for k, c in enumerate(chunks)]
@@ -132,6 +138,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("n", type=int)
     parser.add_argument("--page", type=int, default=100)
+    parser.add_argument("--latency", type=float, default=0.0,
+                        help="seconds the page server waits before each page")
     parser.add_argument("--jobs", type=int, default=None)
     parser.add_argument("--skip-harvest", action="store_true")
     args = parser.parse_args()
@@ -143,9 +151,10 @@ def main() -> None:
             print(f"| reader alone, {prefix} | {count:,} | {seconds:.2f} | "
                   f"{count / seconds:,.0f} | {cpu:.2f} | {count / cpu:,.0f} |")
         if not args.skip_harvest:
-            result, seconds = time_harvest(args.n, args.page, args.jobs, Path(tmp))
+            result, seconds = time_harvest(args.n, args.page, args.jobs, Path(tmp), args.latency)
             s = result.summary  # type: ignore[attr-defined]
-            print(f"| harvest end to end, oai_dc, {result.pages} pages of {args.page} "  # type: ignore[attr-defined]
+            wait = f", {args.latency:g} s a page" if args.latency else ""
+            print(f"| harvest end to end, oai_dc, {result.pages} pages of {args.page}{wait} "  # type: ignore[attr-defined]
                   f"(loaded {s.loaded:,}, rejected {s.rejected:,}) | {s.read:,} | "
                   f"{seconds:.2f} | {s.read / seconds:,.0f} | | |")
             summary, seconds = time_load(args.n, args.jobs, Path(tmp))

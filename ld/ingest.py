@@ -1,9 +1,10 @@
 """The load pipeline: read -> map -> validate -> store, in batches.
 
-The main process reads items, links records across sources
-(:mod:`ld.identity`: owl:sameAs the first record sharing a DOI, PMID, PMCID
-or ISBN) and writes to the store; mapping, validation and serialising to
-N-Quads (the expensive part) run batch by batch in a pool of worker
+The main process reads items (in a read-ahead thread, :mod:`ld.readahead`,
+so that reading goes on while the store writes), links records across
+sources (:mod:`ld.identity`: owl:sameAs the first record sharing a DOI,
+PMID, PMCID or ISBN) and writes to the store; mapping, validation and
+serialising to N-Quads (the expensive part) run batch by batch in a pool of worker
 processes (:mod:`ld.pipeline`), which hand back each record as N-Quads
 bytes. At most ``2 * jobs + 1`` batches are in flight, so memory stays
 flat however long the input is, and batches are written in input order, so
@@ -48,6 +49,7 @@ from ld.errors import InputError, LdpubError, RecordError
 from ld.identity import IdentityLinker
 from ld.model import Deletion, Record
 from ld.pipeline import Item, Outcome, new_pool, new_validator, process_batch, read_paths, run_batch
+from ld.readahead import ReadAhead
 from ld.rejects import RejectsReport, error_entry, violation_entry
 from ld.store.base import RecordGraph, Store
 from ld.uris import record_graph, record_uri
@@ -70,7 +72,8 @@ class Summary:
     seconds: float = 0.0
     errors: list[str] = field(default_factory=list)  # files (or their rest) not readable
     rejects_file: str | None = None
-    # where the time went, in seconds: "read" (main process, reading and parsing),
+    # where the time went, in seconds: "read" (reading and parsing, in the
+    # read-ahead thread), "wait" (main, waiting for the next item),
     # "map", "validate" and "serialize" (CPU time, summed over the workers),
     # "receive" (main, waiting for and unpickling worker results), "link" (main,
     # identity across sources) and "store" (main, store writes)
@@ -115,25 +118,32 @@ class _Load:
         self.started = time.perf_counter()
 
     def run(self, items: Iterable[Item | InputError]) -> Summary:
+        with ReadAhead(items) as reader:
+            try:
+                self._consume(reader)
+            finally:
+                self.summary.stages["read"] = reader.busy
+        while self.inflight:
+            self._write_oldest()
+        return self._tick()
+
+    def _consume(self, reader: ReadAhead[Item | InputError]) -> None:
+        """Batch the items as they come; a thread reads them (:mod:`ld.readahead`)."""
         pending: list[Record] = []
-        iterator = iter(items)
         while True:
             started = time.perf_counter()
             try:
-                item = next(iterator)
+                item = next(reader)
             except StopIteration:
                 break
             except InputError as err:  # the stream broke: keep what came before
                 self._input_error(err)
                 break
             finally:
-                self._timed("read", started)
+                self._timed("wait", started)
             pending = self._take(item, pending)
         if pending:
             self._submit(pending, full=False)
-        while self.inflight:
-            self._write_oldest()
-        return self._tick()
 
     def _take(self, item: Item | InputError, pending: list[Record]) -> list[Record]:
         if isinstance(item, InputError):

@@ -131,6 +131,34 @@ def test_publishes_during_a_long_load(settings: Settings, store) -> None:
     assert snapshots.current(Path(settings.store)) is not None
 
 
+def test_an_interrupted_load_stops_its_reader_and_keeps_whole_batches(settings: Settings,
+                                                                     store) -> None:
+    """Ctrl-C at a progress tick: the read-ahead thread ends, the input is closed,
+    and what was stored is the batches written before it."""
+    import threading
+
+    closed = threading.Event()
+
+    def endless() -> Iterator[Record]:
+        try:
+            n = 0
+            while True:
+                n += 1
+                yield _record(n, f"i{n}")
+        finally:
+            closed.set()
+
+    def interrupt(summary: Summary) -> None:
+        raise KeyboardInterrupt
+
+    settings = replace(settings, batch_size=5)
+    with pytest.raises(KeyboardInterrupt):
+        ingest_items(endless(), settings=settings, store=store, jobs=0, progress=interrupt)
+    assert closed.wait(5)
+    assert not [t for t in threading.enumerate() if t.name == "ldpub-read-ahead"]
+    assert store.record_count() == 5
+
+
 def test_rejects_report_for_violations_and_record_errors(settings, store, tmp_path) -> None:
     rejects = tmp_path / "rejects.jsonl"
     bad = RecordError("not a year", Location("mem.jsonl", "record 2", "x", "publishDate"))
