@@ -39,16 +39,16 @@ class Row:
 
 def class_counts(store: Store, *, stale_ok: bool = False) -> list[Row]:
     """Entities per class, most frequent first (``stale_ok``: see :mod:`ld.versioned`)."""
-    def compute() -> list[Row]:
+    def compute(store: Store) -> list[tuple[str, int]]:
         rows = store.select("SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE { GRAPH ?g { ?s a ?c } }"
                             " GROUP BY ?c ORDER BY DESC(?n)")
-        return [Row(str(r["c"]), "", int(r["n"])) for r in rows]
-    return list(cached(store, ("classes",), compute, stale_ok=stale_ok))
+        return [(str(r["c"]), int(r["n"])) for r in rows]
+    return [Row(iri, "", n) for iri, n in cached(store, ("classes",), compute, stale_ok=stale_ok)]
 
 
 def recent(store: Store, base: str, limit: int = 10, *, stale_ok: bool = False) -> list[Row]:
     """The most recently loaded records (``stale_ok``: see :mod:`ld.versioned`)."""
-    def compute() -> list[Row]:
+    def compute(store: Store) -> list[tuple[str, str, str]]:
         rows = store.select(
             PREFIX + "SELECT ?doc ?m WHERE { GRAPH ?doc { ?doc dcterms:modified ?m } "
             f"FILTER(STRSTARTS(STR(?doc), {_lit(base + 'doc/record/')})) }}"
@@ -58,9 +58,10 @@ def recent(store: Store, base: str, limit: int = 10, *, stale_ok: bool = False) 
             key = uris.split(base, str(r["doc"]))
             if key:
                 thing = uris.record_uri(base, key[2])
-                out.append(Row(thing, _title(store, thing) or key[2], date=str(r["m"])))
+                out.append((thing, _title(store, thing) or key[2], str(r["m"])))
         return out
-    return list(cached(store, ("recent", base, limit), compute, stale_ok=stale_ok))
+    return [Row(iri, label, date=date) for iri, label, date
+            in cached(store, ("recent", base, limit), compute, stale_ok=stale_ok)]
 
 
 def _title(store: Store, thing: str) -> str | None:
@@ -91,15 +92,16 @@ def top(store: Store, base: str, kind: str, page: int = 1, size: int = 50) -> li
     prefix = f"{base}id/{kind}/"
     offset = (max(1, page) - 1) * size
 
-    def compute() -> list[Row]:
+    def compute(store: Store) -> list[tuple[str, str, int]]:
         rows = store.select(
             PREFIX + f"SELECT ?e (COUNT(DISTINCT ?r) AS ?n) WHERE {{ GRAPH ?g {{ "
             f"?r {LINKS[kind]} ?e }} FILTER(isIRI(?e) && STRSTARTS(STR(?e), {_lit(prefix)})) }}"
             f" GROUP BY ?e ORDER BY DESC(?n) ?e LIMIT {size} OFFSET {offset}")
         labels = _labels(store, [str(r["e"]) for r in rows])
-        return [Row(str(r["e"]), labels.get(str(r["e"])) or _key(base, str(r["e"])),
-                    int(r["n"])) for r in rows]
-    return list(cached(store, ("top", base, kind, page, size), compute))
+        return [(str(r["e"]), labels.get(str(r["e"])) or _key(base, str(r["e"])), int(r["n"]))
+                for r in rows]
+    return [Row(iri, label, n) for iri, label, n
+            in cached(store, ("top", base, kind, page, size), compute)]
 
 
 def _labels(store: Store, iris: list[str]) -> dict[str, str]:

@@ -37,6 +37,7 @@ import logging
 import multiprocessing
 import os
 import re
+import shutil
 import sqlite3
 import threading
 import time
@@ -253,11 +254,18 @@ def _running(pid: int) -> bool:
 
 
 def prune(root: Path) -> list[str]:
-    """Remove the indexes whose snapshot is gone; returns their file names."""
+    """Remove what was built for snapshots that are gone; returns the names removed.
+
+    <snapshot>.sqlite, <snapshot>.links.sqlite and <snapshot>.figures/
+    (:mod:`ld.versioned`).
+    """
     folder, removed = Path(root) / "search", []
     snapshots = snapshots_dir(Path(root))
-    for index in folder.glob("*.sqlite"):  # <snapshot>.sqlite and <snapshot>.links.sqlite
-        if not index.name.startswith(".") and not (snapshots / index.name.split(".")[0]).exists():
-            index.unlink(missing_ok=True)
-            removed.append(index.name)
+    for built in [*folder.glob("*.sqlite"), *folder.glob("*.figures")]:
+        if not built.name.startswith(".") and not (snapshots / built.name.split(".")[0]).exists():
+            if built.is_dir():
+                shutil.rmtree(built, ignore_errors=True)
+            else:
+                built.unlink(missing_ok=True)
+            removed.append(built.name)
     return removed

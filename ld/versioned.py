@@ -1,8 +1,8 @@
 """Values computed once per store version: the whole-dataset listings and VoID.
 
 They scan the store (7.6 s together at 100,000 records on a fresh snapshot,
-docs/benchmarks.md "Serving"), so each serving process computes each one
-once per snapshot. A caller that may show the previous snapshot's figures
+docs/benchmarks.md "Serving"), so each one is computed once per snapshot.
+A caller that may show the previous snapshot's figures
 (the home page) passes ``stale_ok``: it gets the last value computed at once
 while the new version's value is computed in a background thread, so after
 a load (a long load publishes a snapshot a minute) no visitor waits for the
@@ -15,14 +15,33 @@ first request after the running refresh ends, and no sooner than
 :data:`PAUSE` times the last refresh's duration after it: the figures of a
 busy catalogue may lag a few minutes, and their scans stay under a tenth of
 a core.
+
+Once per snapshot, not once per process: on the embedded store a value is
+also written beside the snapshot's search index, as JSON
+(``<store>/search/<snapshot>.figures/<digest of the key>.json``), so the
+other serving processes, and a restarted server, read it instead of scanning
+again (a server with 16 workers made 16 scans of each figure per snapshot).
+A background refresh first takes an OS lock on that file's name, so one
+process per store scans while the others keep their stale value and find
+the file when it is written. Values are therefore JSON data (lists, dicts,
+strings, numbers): callers build their objects from them. The files go when
+their snapshot does (:func:`ld.search_index.prune`).
+
+``compute`` is given the store pinned to the version it is computed for, so
+a value is never filed under a version it was not read from.
 """
 
 from __future__ import annotations
 
+import fcntl
+import hashlib
+import json
 import logging
+import os
 import threading
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from ld.describe import store_version
@@ -31,6 +50,7 @@ from ld.store.base import Store
 log = logging.getLogger("ldpub.versioned")
 MAX_ENTRIES = 512
 PAUSE = 10.0  # a background refresh waits this many times the last one's duration
+ELSEWHERE = 1.0  # seconds a refresh counts as having taken when another process has it
 
 _values: dict[tuple, Any] = {}  # (*key, version) -> value
 _latest: dict[tuple, Any] = {}  # key -> the value computed last, of any version
@@ -39,21 +59,27 @@ _last: dict[tuple, tuple[float, float]] = {}  # key -> (when its last refresh en
 _lock = threading.Lock()
 
 
-def cached(store: Store, key: tuple, compute: Callable[[], Any], *,
+def cached(store: Store, key: tuple, compute: Callable[[Store], Any], *,
            stale_ok: bool = False) -> Any:
-    """``compute()`` for this version of ``store``, once; see the module docstring."""
-    full = (*key, store_version(store))
+    """``compute(store)`` for this version of ``store``, once; see the module docstring."""
+    pinned = store.pin()
+    full = (*key, store_version(pinned))
     with _lock:
         if full in _values:
             return _values[full]
+    saved = _read(pinned, key)
+    if saved is not None:
+        return _keep(key, full, saved[0])
+    with _lock:
         stale = _latest.get(key) if stale_ok else None
         start = stale is not None and key not in _running and _due(key)
         if start:
             _running.add(key)
     if stale is None:
-        return _keep(key, full, compute())
+        with _claim(pinned, key, wait=True):  # another process computing it: wait for it
+            return _keep(key, full, _filed_or_computed(pinned, key, compute))
     if start:
-        threading.Thread(target=_refresh, args=(key, full, compute),
+        threading.Thread(target=_refresh, args=(key, full, pinned, compute),
                          name="ldpub refresh", daemon=True).start()
     return stale
 
@@ -63,17 +89,31 @@ def _due(key: tuple) -> bool:
     return time.monotonic() - ended >= PAUSE * took
 
 
-def _refresh(key: tuple, full: tuple, compute: Callable[[], Any]) -> None:
-    started = time.monotonic()
+def _refresh(key: tuple, full: tuple, store: Store, compute: Callable[[Store], Any]) -> None:
+    started, took = time.monotonic(), None
     try:
-        _keep(key, full, compute())
+        with _claim(store, key) as mine:
+            if mine:
+                _keep(key, full, _filed_or_computed(store, key, compute))
+            else:  # another process computes it; its file is read when it is there
+                took = ELSEWHERE
     except Exception as err:  # the stale value stays; a later request tries again
         log.warning("could not refresh %s: %s", key[0], err)
     finally:
         ended = time.monotonic()
         with _lock:
             _running.discard(key)
-            _last[key] = (ended, ended - started)
+            _last[key] = (ended, took if took is not None else ended - started)
+
+
+def _filed_or_computed(store: Store, key: tuple, compute: Callable[[Store], Any]) -> Any:
+    """Under the claim: the value another process filed meanwhile, or compute and file it."""
+    saved = _read(store, key)
+    if saved is not None:
+        return saved[0]
+    value = compute(store)
+    _write(store, key, value)
+    return value
 
 
 def _keep(key: tuple, full: tuple, value: Any) -> Any:
@@ -84,3 +124,83 @@ def _keep(key: tuple, full: tuple, value: Any) -> Any:
         _values[full] = value
         _latest[key] = value
     return value
+
+
+# -- the values on disk, beside the snapshot ----------------------------------
+
+
+def figures_dir(root: Path, snapshot: str) -> Path:
+    return Path(root) / "search" / f"{snapshot}.figures"
+
+
+def _path(store: Store, key: tuple) -> Path | None:
+    """Where this store's value for ``key`` is filed; None when it has no snapshot."""
+    opened, root = getattr(store, "opened", None), getattr(store, "root", None)
+    if opened is None or root is None:
+        return None
+    path, _ = opened()
+    if path is None:
+        return None
+    digest = hashlib.sha256(repr(key).encode()).hexdigest()[:32]
+    return figures_dir(root, Path(path).name) / f"{digest}.json"
+
+
+def _read(store: Store, key: tuple) -> tuple[Any] | None:
+    """(value,) when a process filed it for this snapshot; None otherwise."""
+    path = _path(store, key)
+    if path is None:
+        return None
+    try:
+        return (json.loads(path.read_bytes()),)
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError) as err:  # unreadable: compute it again
+        log.warning("ignoring %s: %s", path, err)
+        return None
+
+
+def _write(store: Store, key: tuple, value: Any) -> None:
+    """File the value (atomically); a store we cannot write to just keeps it in memory."""
+    path = _path(store, key)
+    if path is None:
+        return
+    tmp = path.with_name(f".tmp-{os.getpid()}-{threading.get_ident()}-{path.name}")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp.write_text(json.dumps(value), encoding="utf-8")
+        os.replace(tmp, path)
+    except OSError as err:
+        log.warning("cannot keep %s on disk (%s); it is computed again per process", path, err)
+        tmp.unlink(missing_ok=True)
+
+
+class _claim:
+    """An OS lock on the value's file name: True for the one process that computes it.
+
+    flock, so the lock goes with its process, even after SIGKILL. ``wait``
+    (an exact caller, which needs the value) waits for the process holding
+    it, then reads what that process filed; otherwise a held lock means
+    False at once. Where there is no file (no snapshot, or no write access),
+    every process may compute.
+    """
+
+    def __init__(self, store: Store, key: tuple, *, wait: bool = False) -> None:
+        self.path, self.wait = _path(store, key), wait
+        self.fd: int | None = None
+
+    def __enter__(self) -> bool:
+        if self.path is None:
+            return True
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self.fd = os.open(self.path.with_suffix(".lock"), os.O_RDWR | os.O_CREAT, 0o644)
+            fcntl.flock(self.fd, fcntl.LOCK_EX | (0 if self.wait else fcntl.LOCK_NB))
+        except BlockingIOError:
+            return False
+        except OSError:
+            return True
+        return True
+
+    def __exit__(self, *exc: object) -> None:
+        if self.fd is not None:
+            os.close(self.fd)

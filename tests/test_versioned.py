@@ -4,18 +4,33 @@ new one is computed in the background."""
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from pathlib import Path
 
-from ld import versioned
+import pytest
+
+from ld import search_index, versioned
+from ld.ingest import ingest_paths
+from ld.store import open_reader, open_store, snapshots
+from ld.uris import record_graph
+from tests.web_records import sample_paths
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 @dataclass
 class Versioned:
-    """Stands for a store: all the cache reads of it is ``version``."""
+    """Stands for a store: all the cache reads of it is ``version`` (and ``pin``)."""
 
     version: str
+
+    def pin(self) -> Versioned:
+        return replace(self)  # this version, whatever the store moves on to
 
 
 def _wait_for(condition, seconds: float = 10) -> None:
@@ -29,9 +44,9 @@ def test_once_per_version() -> None:
     calls: list[str] = []
     store = Versioned("v1")
 
-    def compute() -> str:
-        calls.append(store.version)
-        return f"value of {store.version}"
+    def compute(s) -> str:
+        calls.append(s.version)
+        return f"value of {s.version}"
 
     key = ("test-once", object())
     assert versioned.cached(store, key, compute) == "value of v1"
@@ -44,10 +59,10 @@ def test_once_per_version() -> None:
 def test_stale_ok_gets_the_previous_value_while_the_new_one_is_computed() -> None:
     store, release = Versioned("v1"), threading.Event()
     key = ("test-stale", object())
-    assert versioned.cached(store, key, lambda: "old") == "old"
+    assert versioned.cached(store, key, lambda s: "old") == "old"
     store.version = "v2"
 
-    def slow() -> str:
+    def slow(s) -> str:
         release.wait(10)
         return "new"
 
@@ -55,37 +70,37 @@ def test_stale_ok_gets_the_previous_value_while_the_new_one_is_computed() -> Non
     assert versioned.cached(store, key, slow, stale_ok=True) == "old"  # one refresh only
     release.set()
     _wait_for(lambda: versioned.cached(store, key, slow, stale_ok=True) == "new")
-    assert versioned.cached(store, key, lambda: "never") == "new"  # exact callers too
+    assert versioned.cached(store, key, lambda s: "never") == "new"  # exact callers too
 
 
 def test_stale_ok_with_nothing_computed_yet_computes() -> None:
     key = ("test-first", object())
-    assert versioned.cached(Versioned("v1"), key, lambda: 42, stale_ok=True) == 42
+    assert versioned.cached(Versioned("v1"), key, lambda s: 42, stale_ok=True) == 42
 
 
 def test_a_failed_refresh_keeps_the_stale_value_and_tries_again() -> None:
     store = Versioned("v1")
     key = ("test-fail", object())
-    versioned.cached(store, key, lambda: "old")
+    versioned.cached(store, key, lambda s: "old")
     store.version = "v2"
 
-    def failing() -> str:
+    def failing(s) -> str:
         raise RuntimeError("store gone")
 
     assert versioned.cached(store, key, failing, stale_ok=True) == "old"
     _wait_for(lambda: key not in versioned._running)
-    assert versioned.cached(store, key, lambda: "new", stale_ok=True) in ("old", "new")
-    _wait_for(lambda: versioned.cached(store, key, lambda: "new", stale_ok=True) == "new")
+    assert versioned.cached(store, key, lambda s: "new", stale_ok=True) in ("old", "new")
+    _wait_for(lambda: versioned.cached(store, key, lambda s: "new", stale_ok=True) == "new")
 
 
 def test_one_refresh_at_a_time_whatever_the_version() -> None:
     """Snapshots may come faster than a refresh at a million records: no pile-up."""
     store, release, started = Versioned("v1"), threading.Event(), []
     key = ("test-one", object())
-    versioned.cached(store, key, lambda: "v1 value")
+    versioned.cached(store, key, lambda s: "v1 value")
 
-    def slow() -> str:
-        started.append(store.version)
+    def slow(s) -> str:
+        started.append(s.version)
         release.wait(10)
         return "refreshed"
 
@@ -107,12 +122,12 @@ def test_refreshes_pause_for_ten_times_their_duration() -> None:
     """A scan of a minute (a million records) runs at most every ten minutes."""
     store, started = Versioned("v1"), []
     key = ("test-pause", object())
-    versioned.cached(store, key, lambda: "v1 value")
+    versioned.cached(store, key, lambda s: "v1 value")
 
-    def scan() -> str:
-        started.append(store.version)
+    def scan(s) -> str:
+        started.append(s.version)
         time.sleep(0.1)
-        return f"{store.version} value"
+        return f"{s.version} value"
 
     store.version = "v2"
     versioned.cached(store, key, scan, stale_ok=True)
@@ -123,3 +138,121 @@ def test_refreshes_pause_for_ten_times_their_duration() -> None:
     time.sleep(1.1)
     versioned.cached(store, key, scan, stale_ok=True)
     _wait_for(lambda: started == ["v2", "v3"])
+
+
+# -- on disk: once per snapshot for every serving process (a real embedded store) --
+
+SCRIPT = """
+import json, sys
+from ld import versioned
+from ld.config import load_settings
+from ld.store import open_reader
+
+def compute(store):
+    raise SystemExit("computed again in the second process")
+
+reader = open_reader(load_settings(env={}, store=sys.argv[1]))
+print(json.dumps(versioned.cached(reader, ("test-disk", "records"), compute)))
+"""
+
+
+@pytest.fixture
+def reader(settings):
+    with open_store(settings) as store:
+        ingest_paths(sample_paths(), settings=settings, store=store, jobs=0)
+        store.publish()
+    return open_reader(settings)
+
+
+def _records(store) -> dict:
+    return {"records": store.record_count(), "version": store.version}
+
+
+def test_a_value_is_computed_once_per_snapshot_for_every_process(settings, reader) -> None:
+    value = versioned.cached(reader, ("test-disk", "records"), _records)
+    assert value == {"records": reader.record_count(), "version": reader.version}
+    other = subprocess.run([sys.executable, "-c", SCRIPT, settings.store], cwd=ROOT,
+                           capture_output=True, text=True, timeout=60)
+    assert other.returncode == 0, other.stderr
+    assert json.loads(other.stdout) == value  # read from the file, not computed
+
+
+def test_an_unreadable_file_is_computed_again(reader) -> None:
+    key = ("test-unreadable",)
+    versioned.cached(reader, key, _records)
+    path = versioned._path(reader.pin(), key)
+    path.write_text("{not json")
+    versioned._values.clear()
+    versioned._latest.clear()
+    assert versioned.cached(reader, key, _records)["records"] == reader.record_count()
+
+
+HOLD = """
+import fcntl, sys
+fd = open(sys.argv[1], "a")
+fcntl.flock(fd, fcntl.LOCK_EX)
+print("held", flush=True)
+sys.stdin.read()
+if len(sys.argv) > 2:  # the value this process computed, filed before it lets go
+    open(sys.argv[2], "w").write(sys.argv[3])
+"""
+
+
+def test_an_exact_caller_waits_for_the_process_computing_it(reader) -> None:
+    key, computed = ("test-wait",), []
+    path = versioned._path(reader.pin(), key)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    holder = subprocess.Popen([sys.executable, "-c", HOLD, str(path.with_suffix(".lock")),
+                               str(path), '{"from": "the other process"}'],
+                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    assert holder.stdout.readline().strip() == "held"
+    got: list = []
+    waiting = threading.Thread(target=lambda: got.append(
+        versioned.cached(reader, key, lambda s: computed.append(1))))
+    waiting.start()
+    time.sleep(0.2)
+    assert waiting.is_alive() and not got  # waits rather than scanning a second time
+    holder.stdin.close()
+    holder.wait(10)
+    waiting.join(10)
+    assert got == [{"from": "the other process"}] and not computed
+
+
+def test_while_another_process_refreshes_the_others_keep_their_stale_value(
+        settings, reader, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(versioned, "ELSEWHERE", 0.01)
+    key, computed = ("test-claim",), []
+
+    def compute(store) -> dict:
+        computed.append(store.version)
+        return _records(store)
+
+    old = versioned.cached(reader, key, compute)
+    with open_store(settings) as store:  # a load publishes a new snapshot
+        store.delete_records([record_graph(settings.base_uri, "pubmed-6839263")])
+        store.publish()
+    _wait_for(lambda: reader.version != old["version"])
+    lock = versioned._path(reader.pin(), key).with_suffix(".lock")
+    lock.parent.mkdir(parents=True, exist_ok=True)
+    holder = subprocess.Popen([sys.executable, "-c", HOLD, str(lock)], stdin=subprocess.PIPE,
+                              stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        assert versioned.cached(reader, key, compute, stale_ok=True) == old
+        _wait_for(lambda: key not in versioned._running)
+        assert computed == [old["version"]]  # the other process has it: no scan here
+    finally:
+        holder.stdin.close()
+        holder.wait(10)
+    _wait_for(lambda: versioned.cached(reader, key, compute, stale_ok=True) != old)
+    assert computed == [old["version"], reader.version]
+
+
+def test_figures_of_removed_snapshots_are_pruned(tmp_path: Path) -> None:
+    (snapshots.snapshots_dir(tmp_path) / "keep").mkdir(parents=True)
+    for name in ("keep", "gone"):
+        versioned.figures_dir(tmp_path, name).mkdir(parents=True)
+        (versioned.figures_dir(tmp_path, name) / "x.json").write_text("1")
+    assert search_index.prune(tmp_path) == ["gone.figures"]
+    assert versioned.figures_dir(tmp_path, "keep").exists()
+    assert not versioned.figures_dir(tmp_path, "gone").exists()

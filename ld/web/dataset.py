@@ -15,7 +15,7 @@ OFFERED = pages.THING_FORMATS
 
 def _void(suffix: str | None, path: str) -> Response:
     fmt = http.negotiate(OFFERED, suffix)
-    store, settings = get_store(), get_settings()
+    store, settings = get_store().pin(), get_settings()  # figures and ETag of one snapshot
     triples = void.describe(store, settings)
 
     def html() -> str:
