@@ -25,7 +25,9 @@ A background refresh first takes an OS lock on that file's name, so one
 process per store scans while the others keep their stale value and find
 the file when it is written. Values are therefore JSON data (lists, dicts,
 strings, numbers): callers build their objects from them. The files go when
-their snapshot does (:func:`ld.search_index.prune`).
+their snapshot does (:func:`ld.search_index.prune`). A process with no value
+of its own yet (started after a load) takes the newest filed one, of an
+earlier snapshot, as its stale value.
 
 ``compute`` is given the store pinned to the version it is computed for, so
 a value is never filed under a version it was not read from.
@@ -70,6 +72,8 @@ def cached(store: Store, key: tuple, compute: Callable[[Store], Any], *,
     saved = _read(pinned, key)
     if saved is not None:
         return _keep(key, full, saved[0])
+    if stale_ok and key not in _latest:  # a process started after the last load
+        _remember_filed(pinned, key)
     with _lock:
         stale = _latest.get(key) if stale_ok else None
         start = stale is not None and key not in _running and _due(key)
@@ -104,6 +108,35 @@ def _refresh(key: tuple, full: tuple, store: Store, compute: Callable[[Store], A
         with _lock:
             _running.discard(key)
             _last[key] = (ended, took if took is not None else ended - started)
+
+
+def _remember_filed(store: Store, key: tuple) -> None:
+    """Take the value filed last for an earlier snapshot as this process's stale one.
+
+    A worker started after a load (a restart, gunicorn replacing a worker)
+    has no value of its own yet: without this, its first home page would
+    wait for the new snapshot's scan.
+    """
+    path = _path(store, key)
+    if path is None:
+        return
+    filed = sorted(path.parent.parent.glob(f"*.figures/{path.name}"),
+                   key=_mtime, reverse=True)
+    for candidate in filed:
+        try:
+            value = json.loads(candidate.read_bytes())
+        except (OSError, ValueError):
+            continue
+        with _lock:
+            _latest.setdefault(key, value)
+        return
+
+
+def _mtime(path: Path) -> float:
+    try:
+        return path.stat().st_mtime
+    except OSError:
+        return 0.0
 
 
 def _filed_or_computed(store: Store, key: tuple, compute: Callable[[Store], Any]) -> Any:

@@ -256,3 +256,25 @@ def test_figures_of_removed_snapshots_are_pruned(tmp_path: Path) -> None:
     assert search_index.prune(tmp_path) == ["gone.figures"]
     assert versioned.figures_dir(tmp_path, "keep").exists()
     assert not versioned.figures_dir(tmp_path, "gone").exists()
+
+
+def test_a_process_started_after_a_load_shows_the_filed_figures_at_once(settings,
+                                                                         reader) -> None:
+    """Regression: a new worker (restart, replaced worker) had no stale value of its own,
+    so its first home page after a load waited for the new snapshot's scan."""
+    key, release = ("test-new-process",), threading.Event()
+    old = versioned.cached(reader, key, _records)
+    with open_store(settings) as store:
+        store.delete_records([record_graph(settings.base_uri, "pubmed-6839263")])
+        store.publish()
+    _wait_for(lambda: reader.version != old["version"])
+    versioned._values.clear()  # a process that has computed nothing yet
+    versioned._latest.clear()
+
+    def slow(store) -> dict:
+        release.wait(10)
+        return _records(store)
+
+    assert versioned.cached(reader, key, slow, stale_ok=True) == old  # at once
+    release.set()
+    _wait_for(lambda: versioned.cached(reader, key, slow, stale_ok=True) != old)
