@@ -19,9 +19,9 @@ from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from ld.errors import LdpubError
-from ld.ingest import Summary
 from ld.labels import compact
 from ld.rejects import describe, error_entry
+from ld.summary import Summary
 
 stdout = Console(highlight=False)
 stderr = Console(stderr=True, highlight=False)

@@ -44,11 +44,12 @@ from sickle.iterator import OAIResponseIterator
 
 from ld.config import Settings
 from ld.errors import InputError, Location
-from ld.ingest import Item, Progress, Summary, ingest_items
+from ld.ingest import Item, ingest_items
 from ld.readers import xmlsafe
 from ld.readers.oai import OAIError, ResponseInfo, read_response
 from ld.readers.oai_metadata import Converter
 from ld.store.base import Store
+from ld.summary import Progress, Summary
 
 STATE_FILE = "harvest-state.json"
 RETRY_STATUS = (429, 502, 503, 504)  # "come back later" answers worth a bounded retry

@@ -32,10 +32,10 @@ from __future__ import annotations
 import os
 import time
 from collections import deque
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TextIO
@@ -52,52 +52,11 @@ from ld.pipeline import Item, Outcome, new_pool, new_validator, process_batch, r
 from ld.readahead import ReadAhead
 from ld.rejects import RejectsReport, error_entry, violation_entry
 from ld.store.base import RecordGraph, Store
+from ld.summary import Progress, Summary
 from ld.uris import record_graph, record_uri
 
 __all__ = ["Item", "Progress", "Summary", "ingest_items", "ingest_paths", "read_paths",
            "validate_paths"]
-
-
-@dataclass
-class Summary:
-    """What a load did; ``read == loaded + rejected + deleted``."""
-
-    read: int = 0
-    loaded: int = 0
-    replaced: int = 0
-    rejected: int = 0
-    deleted: int = 0
-    warnings: int = 0
-    triples: int = 0
-    seconds: float = 0.0
-    errors: list[str] = field(default_factory=list)  # files (or their rest) not readable
-    rejects_file: str | None = None
-    # where the time went, in seconds: "read" (reading and parsing, in the
-    # read-ahead thread), "wait" (main, waiting for the next item),
-    # "map", "validate" and "serialize" (CPU time, summed over the workers),
-    # "receive" (main, waiting for and unpickling worker results), "link" (main,
-    # identity across sources) and "store" (main, store writes)
-    stages: dict[str, float] = field(default_factory=dict)
-
-    @property
-    def rate(self) -> float:
-        """Records read per second so far."""
-        return self.read / self.seconds if self.seconds > 0 else 0.0
-
-    @property
-    def exit_code(self) -> int:
-        """2 unusable input, 1 some records rejected, 0 everything loaded."""
-        return 2 if self.errors else 1 if self.rejected else 0
-
-    def to_dict(self) -> dict[str, Any]:
-        data = asdict(self)
-        data["seconds"] = round(self.seconds, 3)
-        data["stages"] = {k: round(v, 3) for k, v in self.stages.items()}
-        data["records_per_second"] = round(self.rate, 1)
-        return data
-
-
-Progress = Callable[[Summary], None]
 
 
 class _Load:

@@ -1,0 +1,53 @@
+"""What a load did, as the CLI, the harvester and the benchmarks read it.
+
+Kept apart from :mod:`ld.ingest` (which fills it in) so that readers of the
+figures need not import the pipeline.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+
+@dataclass
+class Summary:
+    """What a load did; ``read == loaded + rejected + deleted``."""
+
+    read: int = 0
+    loaded: int = 0
+    replaced: int = 0
+    rejected: int = 0
+    deleted: int = 0
+    warnings: int = 0
+    triples: int = 0
+    seconds: float = 0.0
+    errors: list[str] = field(default_factory=list)  # files (or their rest) not readable
+    rejects_file: str | None = None
+    # where the time went, in seconds: "read" (reading and parsing, in the
+    # read-ahead thread), "wait" (main, waiting for the next item),
+    # "map", "validate" and "serialize" (CPU time, summed over the workers),
+    # "receive" (main, waiting for and unpickling worker results), "link" (main,
+    # identity across sources) and "store" (main, store writes)
+    stages: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def rate(self) -> float:
+        """Records read per second so far."""
+        return self.read / self.seconds if self.seconds > 0 else 0.0
+
+    @property
+    def exit_code(self) -> int:
+        """2 unusable input, 1 some records rejected, 0 everything loaded."""
+        return 2 if self.errors else 1 if self.rejected else 0
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["seconds"] = round(self.seconds, 3)
+        data["stages"] = {k: round(v, 3) for k, v in self.stages.items()}
+        data["records_per_second"] = round(self.rate, 1)
+        return data
+
+
+Progress = Callable[[Summary], None]
