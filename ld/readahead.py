@@ -27,7 +27,7 @@ from typing import Any, Generic, TypeVar
 T = TypeVar("T")
 
 CHUNK = 64  # items per queue hand-off
-DEPTH = 64  # chunks read ahead at most (4,096 items)
+DEPTH = 16  # chunks read ahead at most: 1,024 items, a default batch
 STOP_WAIT = 5.0  # seconds close() waits for a reader blocked in its input
 _END = object()
 
