@@ -59,7 +59,9 @@ def render_after_write(settings: Settings, store: object, jobs: int | None,
 
     if settings.store_is_remote or choice is False:
         return
-    if choice or renders.path_of(settings.store).exists():
+    opted_in = renders.path_of(settings.store).exists()
+    if choice or opted_in:
         from ld.web.prerender import render_store
 
-        render_store(settings, store=store, jobs=jobs)  # type: ignore[arg-type]
+        render_store(settings, store=store, jobs=jobs,  # type: ignore[arg-type]
+                     changed_only=opted_in)

@@ -42,6 +42,11 @@ CREATE TABLE IF NOT EXISTS reps (
     graph TEXT NOT NULL, format TEXT NOT NULL, version TEXT NOT NULL, body BLOB NOT NULL,
     PRIMARY KEY (graph, format))
 """
+# Records changed since the last render (forgotten rows), so that the render
+# after a load makes only those instead of comparing every record's version
+# (a scan of the whole store); EVERYTHING after a SPARQL Update.
+_PENDING = "CREATE TABLE IF NOT EXISTS pending (graph TEXT PRIMARY KEY)"
+EVERYTHING = "*"
 # A rowid table with 16 KB pages on purpose: WITHOUT ROWID stored the 1-3 KB
 # bodies in half-empty overflow pages (file 2.7x the bodies, 1.4 GB for 100,000
 # records); a rowid table with 4 KB pages still 1.5x (781 MB).
@@ -79,10 +84,20 @@ class Renders:
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=NORMAL")
             self._db.execute(_SCHEMA)
+            self._note_everything_if_new()
         else:
             self._db = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True,
                                        check_same_thread=False)
         self._db.execute("PRAGMA busy_timeout=5000")
+
+    def _note_everything_if_new(self) -> None:
+        """A file without the pending table (a new one, or made by an older ldpub, whose
+        loads did not note what they changed): the next render compares everything."""
+        if self._db.execute("SELECT 1 FROM sqlite_master WHERE name='pending'").fetchone():
+            return
+        with self._db:
+            self._db.execute(_PENDING)
+            self._db.execute("INSERT INTO pending VALUES (?)", (EVERYTHING,))
 
     def get(self, graph: str, fmt: str, row_version: str) -> bytes | None:
         """The body made for exactly this version, or None."""
@@ -102,13 +117,31 @@ class Renders:
         return len(rows)
 
     def forget(self, graphs: Iterable[str]) -> None:
-        """Drop every row of these records (they are about to change)."""
+        """Drop every row of these records (they are about to change): pending now."""
+        graphs = [(g,) for g in graphs]
         with self._lock, self._db:
-            self._db.executemany("DELETE FROM reps WHERE graph=?", ((g,) for g in graphs))
+            self._db.executemany("DELETE FROM reps WHERE graph=?", graphs)
+            self._db.executemany("INSERT OR IGNORE INTO pending VALUES (?)", graphs)
 
     def clear(self) -> None:
         with self._lock, self._db:
             self._db.execute("DELETE FROM reps")
+            self._db.execute("INSERT OR IGNORE INTO pending VALUES (?)", (EVERYTHING,))
+
+    def pending(self) -> list[str] | None:
+        """Records forgotten since the last render; None when that is everything."""
+        with self._lock:
+            graphs = [g for (g,) in self._db.execute("SELECT graph FROM pending")]
+        return None if EVERYTHING in graphs else graphs
+
+    def done(self, graphs: Iterable[str] | None) -> None:
+        """These records are rendered (or gone); None: all of them."""
+        with self._lock, self._db:
+            if graphs is None:
+                self._db.execute("DELETE FROM pending")
+            else:
+                self._db.executemany("DELETE FROM pending WHERE graph=?",
+                                     ((g,) for g in graphs))
 
     def versions(self) -> dict[str, dict[str, str]]:
         """graph -> {format: version} of every row (what ``ldpub render`` may skip)."""
@@ -134,6 +167,15 @@ class ReaderRenders:
         self.path, self.every = path_of(root), every
         self._renders: Renders | None = None
         self._looked = -every
+
+    def _note_everything_if_new(self) -> None:
+        """A file without the pending table (a new one, or made by an older ldpub, whose
+        loads did not note what they changed): the next render compares everything."""
+        if self._db.execute("SELECT 1 FROM sqlite_master WHERE name='pending'").fetchone():
+            return
+        with self._db:
+            self._db.execute(_PENDING)
+            self._db.execute("INSERT INTO pending VALUES (?)", (EVERYTHING,))
 
     def get(self, graph: str, fmt: str, row_version: str) -> bytes | None:
         if self._renders is None:

@@ -234,3 +234,42 @@ def test_loads_keep_rendered_records_current_once_opted_in(site, tmp_path: Path)
     assert b"Rendered by the load itself" in _rows(site)[(graph, "html")][1]
     _load_cli(site, tmp_path, "Not rendered", "--no-render")
     assert not [k for k in _rows(site) if k[0] == graph]
+
+
+def test_the_render_after_a_load_makes_only_what_the_load_changed(site, tmp_path: Path
+                                                                  ) -> None:
+    """Regression: every load with renders compared every record's version with its rows
+    (a scan of the whole store, ~1 s per 100,000 records) to find the one it changed."""
+    from ld.store import open_store
+
+    render_store(site.settings, jobs=0)
+    graph = uris.record_graph(site.settings.base_uri, KEY)
+    other = uris.record_graph(site.settings.base_uri, "render-2")
+    sidecar = renders.Renders(site.store_dir / renders.FILE, writable=True)
+    assert sidecar.pending() == []  # a full render leaves nothing pending
+    _load_cli(site, tmp_path, "Changed title", "--no-render")
+    assert sidecar.pending() == [graph]
+    with open_store(site.settings) as store:
+        summary = render_store(site.settings, store=store, jobs=0, changed_only=True)
+    assert (summary.records, summary.rendered) == (1, 1)
+    assert b"Changed title" in _rows(site)[(graph, "html")][1]
+    assert (other, "html") in _rows(site) and sidecar.pending() == []
+    with open_store(site.settings) as store:  # a SPARQL Update may change any record
+        store.update(f'INSERT DATA {{ GRAPH <{other}> {{ <{other}> '
+                     f'<http://purl.org/dc/terms/description> "x" }} }}')
+        store.publish()
+    assert sidecar.pending() is None
+    with open_store(site.settings) as store:
+        summary = render_store(site.settings, store=store, jobs=0, changed_only=True)
+    assert summary.records == 2 and sidecar.pending() == []  # compared everything
+    sidecar.close()
+
+
+def test_a_renders_file_of_an_older_ldpub_is_compared_in_full_once(site) -> None:
+    """Its loads did not note what they changed: the next render cannot trust 'pending'."""
+    render_store(site.settings, jobs=0)
+    with sqlite3.connect(site.store_dir / renders.FILE) as db:
+        db.execute("DROP TABLE pending")
+    sidecar = renders.Renders(site.store_dir / renders.FILE, writable=True)
+    assert sidecar.pending() is None
+    sidecar.close()
