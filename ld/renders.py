@@ -168,15 +168,6 @@ class ReaderRenders:
         self._renders: Renders | None = None
         self._looked = -every
 
-    def _note_everything_if_new(self) -> None:
-        """A file without the pending table (a new one, or made by an older ldpub, whose
-        loads did not note what they changed): the next render compares everything."""
-        if self._db.execute("SELECT 1 FROM sqlite_master WHERE name='pending'").fetchone():
-            return
-        with self._db:
-            self._db.execute(_PENDING)
-            self._db.execute("INSERT INTO pending VALUES (?)", (EVERYTHING,))
-
     def get(self, graph: str, fmt: str, row_version: str) -> bytes | None:
         if self._renders is None:
             now = time.monotonic()
