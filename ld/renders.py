@@ -47,6 +47,9 @@ CREATE TABLE IF NOT EXISTS reps (
 # (a scan of the whole store); EVERYTHING after a SPARQL Update.
 _PENDING = "CREATE TABLE IF NOT EXISTS pending (graph TEXT PRIMARY KEY)"
 EVERYTHING = "*"
+# The flavour of the last full render: pending alone is the whole story only
+# while the flavour (code, templates, base URI, title) stays the same.
+_META = "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)"
 # A rowid table with 16 KB pages on purpose: WITHOUT ROWID stored the 1-3 KB
 # bodies in half-empty overflow pages (file 2.7x the bodies, 1.4 GB for 100,000
 # records); a rowid table with 4 KB pages still 1.5x (781 MB).
@@ -84,6 +87,7 @@ class Renders:
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=NORMAL")
             self._db.execute(_SCHEMA)
+            self._db.execute(_META)
             self._note_everything_if_new()
         else:
             self._db = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True,
@@ -134,14 +138,22 @@ class Renders:
             graphs = [g for (g,) in self._db.execute("SELECT graph FROM pending")]
         return None if EVERYTHING in graphs else graphs
 
-    def done(self, graphs: Iterable[str] | None) -> None:
-        """These records are rendered (or gone); None: all of them."""
+    def done(self, graphs: Iterable[str] | None, flavour: str) -> None:
+        """These records are rendered (or gone); None: all of them, in ``flavour``."""
         with self._lock, self._db:
             if graphs is None:
                 self._db.execute("DELETE FROM pending")
+                self._db.execute("INSERT OR REPLACE INTO meta VALUES ('flavour', ?)",
+                                 (flavour,))
             else:
                 self._db.executemany("DELETE FROM pending WHERE graph=?",
                                      ((g,) for g in graphs))
+
+    def flavour(self) -> str | None:
+        """The flavour of the last full render (None: none yet, or an older file)."""
+        with self._lock:
+            found = self._db.execute("SELECT value FROM meta WHERE key='flavour'").fetchone()
+        return None if found is None else str(found[0])
 
     def versions(self) -> dict[str, dict[str, str]]:
         """graph -> {format: version} of every row (what ``ldpub render`` may skip)."""

@@ -273,3 +273,21 @@ def test_a_renders_file_of_an_older_ldpub_is_compared_in_full_once(site) -> None
     sidecar = renders.Renders(site.store_dir / renders.FILE, writable=True)
     assert sidecar.pending() is None
     sidecar.close()
+
+
+def test_after_a_flavour_change_the_render_after_a_load_compares_everything(site, tmp_path
+                                                                            ) -> None:
+    """A new title (or template, or ldpub version) makes every row unusable: the next
+    load's render must not make only its own record and leave the rest to on-demand."""
+    from dataclasses import replace
+
+    from ld.store import open_store
+
+    render_store(site.settings, jobs=0)
+    _load_cli(site, tmp_path, "Changed title", "--no-render")
+    retitled = replace(site.settings, dataset_title="Another catalogue")
+    with open_store(retitled) as store:
+        summary = render_store(retitled, store=store, jobs=0, changed_only=True)
+    assert (summary.records, summary.rendered) == (2, 2)
+    versions = {v for v, _ in _rows(site).values()}
+    assert {v.split(" ")[0] for v in versions} == {flavour(retitled)}

@@ -119,34 +119,28 @@ def render_store(settings: Settings, *, store: EmbeddedStore | None = None,
 def _bring_up_to_date(settings: Settings, root: Path, jobs: int | None,
                       progress: Callable[[RenderSummary], None] | None,
                       changed_only: bool) -> RenderSummary:
+    """Render the pending records, or compare every record when that is asked for,
+    or when the rows' flavour is not ours (an upgrade, a new template or title)."""
+    flav = flavour(settings)
     try:
         sidecar = renders.Renders(renders.path_of(root), writable=True)
-        pending = sidecar.pending() if changed_only else None
-        if pending is None:
-            wanted = _record_versions(root, settings.base_uri, flavour(settings))
-        return _update(settings, wanted if pending is None else None, pending, sidecar,
-                       jobs, progress)
+        try:
+            pending = sidecar.pending() if changed_only and sidecar.flavour() == flav else None
+            wanted = None if pending is not None else _record_versions(root, settings.base_uri,
+                                                                       flav)
+            summary, todo = _todo(wanted, pending, sidecar)
+            for rows, count in _rendered(settings, todo, jobs):
+                sidecar.put(rows)
+                summary.rendered += count
+                if progress is not None:
+                    progress(summary)
+            sidecar.done(pending, flav)  # everything, after a full render
+            return summary
+        finally:
+            sidecar.close()
     except sqlite3.Error as exc:
         raise StoreError(f"cannot write the pre-rendered records in {renders.path_of(root)}: "
                          f"{exc}", hint="make it writable, or delete it and run again") from exc
-
-
-def _update(settings: Settings, wanted: dict[str, str] | None, pending: list[str] | None,
-            sidecar: renders.Renders, jobs: int | None,
-            progress: Callable[[RenderSummary], None] | None) -> RenderSummary:
-    """Render the pending records, or (``wanted``: every record's version) drop the
-    rows of gone records and render what is missing or out of date."""
-    try:
-        summary, todo = _todo(wanted, pending, sidecar)
-        for rows, count in _rendered(settings, todo, jobs):
-            sidecar.put(rows)
-            summary.rendered += count
-            if progress is not None:
-                progress(summary)
-        sidecar.done(pending)  # everything, after a full render
-    finally:
-        sidecar.close()
-    return summary
 
 
 def _todo(wanted: dict[str, str] | None, pending: list[str] | None,
