@@ -66,8 +66,13 @@ def existing(settings: Settings, store: Store) -> dict[str, int]:
 
 
 def make(settings: Settings, store: Store, filename: str) -> Path:
-    """The path of dump ``filename`` for the current store version, written if missing."""
-    dump = BY_NAME[filename]
+    """The path of dump ``filename`` for the current store version, written if missing.
+
+    The store is pinned: a dump is filed under its version's directory, so it
+    must be written from that version, even if a load publishes a newer one
+    meanwhile (a large dump takes minutes).
+    """
+    dump, store = BY_NAME[filename], store.pin()
     folder = directory(settings, store)
     target = folder / filename
     if target.is_file():
@@ -92,6 +97,7 @@ def ensure(settings: Settings, store: Store, filename: str, wait: float = 20.0) 
     the request waits ``wait`` seconds and otherwise tells the client to
     come back (503 + Retry-After, see ld/web/dataset.py).
     """
+    store = store.pin()  # the version whose directory is checked is the one written
     target = directory(settings, store) / filename
     if target.is_file():
         return target

@@ -1,0 +1,44 @@
+"""Dumps (ld.dumps) on a real embedded store: what a dump holds is the snapshot it is
+filed under."""
+
+from __future__ import annotations
+
+import gzip
+
+import pytest
+
+from ld import dumps
+from ld.ingest import ingest_paths
+from ld.store import open_reader, open_store
+from ld.store import reader as reader_module
+from ld.uris import record_uri
+from tests.web_records import sample_paths
+
+SEED = "pubmed-6839263"
+
+
+def test_a_dump_is_written_from_the_snapshot_it_is_filed_under(
+        settings, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Regression: the dump's directory came from one snapshot and its triples from
+    whatever the reader had switched to by the time it wrote (a large dump takes
+    minutes; a long load publishes a snapshot a minute)."""
+    with open_store(settings) as store:
+        ingest_paths(sample_paths(), settings=settings, store=store, jobs=0)
+        store.publish()
+    reader = open_reader(settings)
+    monkeypatch.setattr(reader_module, "CHECK_EVERY", 0.0)  # it looks at CURRENT on every use
+    write = dumps._write_atomically
+
+    def after_a_load(target, body) -> None:  # a load publishes while the dump starts
+        with open_store(settings) as store:
+            store.delete_records([f"{settings.base_uri}doc/record/{SEED}"])
+            store.publish()
+        write(target, body)
+
+    monkeypatch.setattr(dumps, "_write_atomically", after_a_load)
+    old, folder = reader.version, dumps.directory(settings, reader)
+    path = dumps.make(settings, reader, "dataset.nt.gz")
+    assert reader.version != old  # the reader itself moved on to the new snapshot
+    assert path.parent == folder
+    assert f"<{record_uri(settings.base_uri, SEED)}>" in gzip.decompress(path.read_bytes()).decode()
+
