@@ -37,17 +37,21 @@ class Row:
     date: str = ""
 
 
-def class_counts(store: Store, *, stale_ok: bool = False) -> list[Row]:
-    """Entities per class, most frequent first (``stale_ok``: see :mod:`ld.versioned`)."""
+def class_counts(store: Store, *, stale_ok: bool = False) -> list[Row] | None:
+    """Entities per class, most frequent first (``stale_ok``: see :mod:`ld.versioned`;
+    None while a first computation runs)."""
     def compute(store: Store) -> list[tuple[str, int]]:
         rows = store.select("SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE { GRAPH ?g { ?s a ?c } }"
                             " GROUP BY ?c ORDER BY DESC(?n)")
         return [(str(r["c"]), int(r["n"])) for r in rows]
-    return [Row(iri, "", n) for iri, n in cached(store, ("classes",), compute, stale_ok=stale_ok)]
+    found = cached(store, ("classes",), compute, stale_ok=stale_ok)
+    return None if found is None else [Row(iri, "", n) for iri, n in found]
 
 
-def recent(store: Store, base: str, limit: int = 10, *, stale_ok: bool = False) -> list[Row]:
-    """The most recently loaded records (``stale_ok``: see :mod:`ld.versioned`)."""
+def recent(store: Store, base: str, limit: int = 10, *, stale_ok: bool = False
+           ) -> list[Row] | None:
+    """The most recently loaded records (``stale_ok``: see :mod:`ld.versioned`; None
+    while a first computation runs)."""
     def compute(store: Store) -> list[tuple[str, str, str]]:
         rows = store.select(
             PREFIX + "SELECT ?doc ?m WHERE { GRAPH ?doc { ?doc dcterms:modified ?m } "
@@ -60,8 +64,8 @@ def recent(store: Store, base: str, limit: int = 10, *, stale_ok: bool = False) 
                 thing = uris.record_uri(base, key[2])
                 out.append((thing, _title(store, thing) or key[2], str(r["m"])))
         return out
-    return [Row(iri, label, date=date) for iri, label, date
-            in cached(store, ("recent", base, limit), compute, stale_ok=stale_ok)]
+    found = cached(store, ("recent", base, limit), compute, stale_ok=stale_ok)
+    return None if found is None else [Row(iri, label, date=date) for iri, label, date in found]
 
 
 def _title(store: Store, thing: str) -> str | None:

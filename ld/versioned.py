@@ -8,6 +8,12 @@ while the new version's value is computed in a background thread, so after
 a load (a long load publishes a snapshot a minute) no visitor waits for the
 scan. Exact callers (the VoID document, whose representation is cached under
 the version and served with its ETag) always get the value of their version.
+With no earlier value at all (the first start on a new store), a
+``stale_ok`` caller waits :data:`FIRST_WAIT` seconds for the computation it
+started, and then gets None: a small store's figures are ready by then, and
+at a million records (a scan of a minute or more) the home page still
+answers at once, instead of every request holding a server thread until the
+scan ends (and a proxy's read timeout turning it into an error).
 One background computation per value at a time: at a million records a scan
 takes about as long as a long load takes to publish its next snapshot, and
 overlapping refreshes would pile up; a newer version is refreshed by the
@@ -53,10 +59,11 @@ log = logging.getLogger("ldpub.versioned")
 MAX_ENTRIES = 512
 PAUSE = 10.0  # a background refresh waits this many times the last one's duration
 ELSEWHERE = 1.0  # seconds a refresh counts as having taken when another process has it
+FIRST_WAIT = 1.0  # seconds a stale_ok caller waits when there is no earlier value at all
 
 _values: dict[tuple, Any] = {}  # (*key, version) -> value
 _latest: dict[tuple, Any] = {}  # key -> the value computed last, of any version
-_running: set[tuple] = set()  # keys being computed in the background (one at a time)
+_running: dict[tuple, threading.Event] = {}  # keys computed in the background -> set when done
 _last: dict[tuple, tuple[float, float]] = {}  # key -> (when its last refresh ended, seconds)
 _lock = threading.Lock()
 
@@ -74,17 +81,22 @@ def cached(store: Store, key: tuple, compute: Callable[[Store], Any], *,
         return _keep(key, full, saved[0])
     if stale_ok and key not in _latest:  # a process started after the last load
         _remember_filed(pinned, key)
-    with _lock:
-        stale = _latest.get(key) if stale_ok else None
-        start = stale is not None and key not in _running and _due(key)
-        if start:
-            _running.add(key)
-    if stale is None:
+    if not stale_ok:
         with _claim(pinned, key, wait=True):  # another process computing it: wait for it
             return _keep(key, full, _filed_or_computed(pinned, key, compute))
+    with _lock:
+        stale = _latest.get(key)
+        start = key not in _running and _due(key)
+        if start:
+            _running[key] = threading.Event()
+        done = _running.get(key)
     if start:
         threading.Thread(target=_refresh, args=(key, full, pinned, compute),
                          name="ldpub refresh", daemon=True).start()
+    if stale is None and done is not None:  # nothing to show yet: a small store is quick
+        done.wait(FIRST_WAIT)
+        with _lock:
+            return _values.get(full)
     return stale
 
 
@@ -106,7 +118,7 @@ def _refresh(key: tuple, full: tuple, store: Store, compute: Callable[[Store], A
     finally:
         ended = time.monotonic()
         with _lock:
-            _running.discard(key)
+            _running.pop(key).set()
             _last[key] = (ended, took if took is not None else ended - started)
 
 

@@ -63,27 +63,29 @@ def _namespace(iri: str, known: list[str]) -> str:
     return iri.rsplit("#", 1)[0] + "#" if "#" in iri else iri.rsplit("/", 1)[0] + "/"
 
 
-def statistics(store: Store, base: str, *, stale_ok: bool = False) -> dict[str, Any]:
+def statistics(store: Store, base: str, *, stale_ok: bool = False) -> dict[str, Any] | None:
     """The whole-store figures of VoID: triples, entities, documents, vocabularies
-    (cached per store version; ``stale_ok``: see :mod:`ld.versioned`)."""
+    (cached per store version; ``stale_ok``: see :mod:`ld.versioned`; None while a
+    first computation runs)."""
     def compute(store: Store) -> dict[str, Any]:
         return {"triples": store.count_triples(), "entities": entity_count(store, base),
                 "documents": store.record_count(), "vocabularies": vocabularies(store)}
-    return dict(cached(store, ("void", base), compute, stale_ok=stale_ok))
+    found = cached(store, ("void", base), compute, stale_ok=stale_ok)
+    return None if found is None else dict(found)
 
 
 def describe(store: Store, settings: Settings, *, stale_ok: bool = False) -> list[ox.Triple]:
     """The VoID triples for the dataset: the settings' description and the store's
     figures (``stale_ok``: the home page may show the previous version's while
-    this one's are computed, see :mod:`ld.versioned`)."""
+    this one's are computed, or none yet, see :mod:`ld.versioned`)."""
     base, store = settings.base_uri, store.pin()  # every figure from one snapshot
     stats = statistics(store, base, stale_ok=stale_ok)
     example = recent(store, base, stale_ok=stale_ok)  # the home page's listing: no second scan
     classes = class_counts(store, stale_ok=stale_ok)
-    return _triples(settings, stats, example[0].iri if example else None, classes)
+    return _triples(settings, stats, example[0].iri if example else None, classes or [])
 
 
-def _triples(settings: Settings, stats: dict[str, Any], example: str | None,
+def _triples(settings: Settings, stats: dict[str, Any] | None, example: str | None,
              classes: list[Row]) -> list[ox.Triple]:
     base = settings.base_uri
     ds = ox.NamedNode(dataset_iri(base))
@@ -95,13 +97,14 @@ def _triples(settings: Settings, stats: dict[str, Any], example: str | None,
         ox.Triple(ds, _n("dcterms:license"), ox.NamedNode(settings.license)),
         ox.Triple(ds, _n("void:sparqlEndpoint"), ox.NamedNode(f"{base}sparql")),
         ox.Triple(ds, _n("void:uriSpace"), ox.Literal(f"{base}id/")),
-        ox.Triple(ds, _n("void:triples"), _int(stats["triples"])),
-        ox.Triple(ds, _n("void:entities"), _int(stats["entities"])),
-        ox.Triple(ds, _n("void:documents"), _int(stats["documents"])),
     ]
     out += [ox.Triple(ds, _n("void:dataDump"), ox.NamedNode(f"{base}dumps/{d.filename}"))
             for d in dumps.DUMPS]
-    out += [ox.Triple(ds, _n("void:vocabulary"), ox.NamedNode(v)) for v in stats["vocabularies"]]
+    if stats is not None:  # None: the home page, while they are first computed
+        out += [ox.Triple(ds, _n(f"void:{name}"), _int(stats[name]))
+                for name in ("triples", "entities", "documents")]
+        out += [ox.Triple(ds, _n("void:vocabulary"), ox.NamedNode(v))
+                for v in stats["vocabularies"]]
     if example:
         out.append(ox.Triple(ds, _n("void:exampleResource"), ox.NamedNode(example)))
     for i, row in enumerate(classes):

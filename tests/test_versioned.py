@@ -278,3 +278,54 @@ def test_a_process_started_after_a_load_shows_the_filed_figures_at_once(settings
     assert versioned.cached(reader, key, slow, stale_ok=True) == old  # at once
     release.set()
     _wait_for(lambda: versioned.cached(reader, key, slow, stale_ok=True) != old)
+
+
+def test_with_nothing_to_show_a_slow_first_computation_is_not_waited_for(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """At a million records the first scan takes minutes: the home page must answer."""
+    monkeypatch.setattr(versioned, "FIRST_WAIT", 0.1)
+    store, release, calls = Versioned("v1"), threading.Event(), []
+    key = ("test-first-slow", object())
+
+    def slow(s) -> str:
+        calls.append(s.version)
+        release.wait(10)
+        return "value"
+
+    started = time.monotonic()
+    assert versioned.cached(store, key, slow, stale_ok=True) is None
+    assert versioned.cached(store, key, slow, stale_ok=True) is None
+    assert time.monotonic() - started < 2 and calls == ["v1"]  # one computation, not waited for
+    release.set()
+    _wait_for(lambda: versioned.cached(store, key, slow, stale_ok=True) == "value")
+
+
+def test_the_home_page_answers_while_another_process_computes_the_figures(
+        settings, reader, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Regression: every home page request waited for the first scan (each held a server
+    thread for as long as the scan took, a minute or more at a million records)."""
+    from ld import browse
+    from ld.web import create_app
+
+    monkeypatch.setattr(versioned, "ELSEWHERE", 0.01)
+
+    lock = versioned._path(reader.pin(), ("classes",)).with_suffix(".lock")
+    lock.parent.mkdir(parents=True, exist_ok=True)
+    holder = subprocess.Popen([sys.executable, "-c", HOLD, str(lock)], stdin=subprocess.PIPE,
+                              stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        versioned._values.clear()  # a serving process that has computed nothing yet
+        versioned._latest.clear()
+        client, pages = create_app(settings).test_client(), []
+        request = threading.Thread(target=lambda: pages.append(
+            client.get("/", headers={"Accept": "text/html"})), daemon=True)
+        request.start()
+        request.join(10)
+        assert pages, "the home page waited for the other process's scan"
+        assert pages[0].status_code == 200
+        assert "being computed" in pages[0].get_data(as_text=True)
+    finally:
+        holder.stdin.close()
+        holder.wait(10)
+    _wait_for(lambda: browse.class_counts(reader, stale_ok=True) is not None, 30)
