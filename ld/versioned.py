@@ -7,7 +7,9 @@ A caller that may show the previous snapshot's figures
 while the new version's value is computed in a background thread, so after
 a load (a long load publishes a snapshot a minute) no visitor waits for the
 scan. Exact callers (the VoID document, whose representation is cached under
-the version and served with its ETag) always get the value of their version.
+the version and served with its ETag) always get the value of their version,
+or, after :data:`EXACT_WAIT` seconds of a computation that goes on, a
+"try again" (503).
 With no earlier value at all (the first start on a new store), a
 ``stale_ok`` caller waits :data:`FIRST_WAIT` seconds for the computation it
 started, and then gets None: a small store's figures are ready by then, and
@@ -53,6 +55,7 @@ from pathlib import Path
 from typing import Any
 
 from ld.describe import store_version
+from ld.errors import Overloaded
 from ld.store.base import Store
 
 log = logging.getLogger("ldpub.versioned")
@@ -60,6 +63,7 @@ MAX_ENTRIES = 512
 PAUSE = 10.0  # a background refresh waits this many times the last one's duration
 ELSEWHERE = 1.0  # seconds a refresh counts as having taken when another process has it
 FIRST_WAIT = 1.0  # seconds a stale_ok caller waits when there is no earlier value at all
+EXACT_WAIT = 20.0  # seconds an exact caller waits for its value before "try again" (503)
 
 _values: dict[tuple, Any] = {}  # (*key, version) -> value
 _latest: dict[tuple, Any] = {}  # key -> the value computed last, of any version
@@ -82,8 +86,7 @@ def cached(store: Store, key: tuple, compute: Callable[[Store], Any], *,
     if stale_ok and key not in _latest:  # a process started after the last load
         _remember_filed(pinned, key)
     if not stale_ok:
-        with _claim(pinned, key, wait=True):  # another process computing it: wait for it
-            return _keep(key, full, _filed_or_computed(pinned, key, compute))
+        return _exact(pinned, key, full, compute)
     with _lock:
         stale = _latest.get(key)
         start = key not in _running and _due(key)
@@ -98,6 +101,35 @@ def cached(store: Store, key: tuple, compute: Callable[[Store], Any], *,
         with _lock:
             return _values.get(full)
     return stale
+
+
+def _exact(store: Store, key: tuple, full: tuple, compute: Callable[[Store], Any]) -> Any:
+    """This version's value, computed here or by the process that holds the claim.
+
+    In a thread, so that the caller waits at most :data:`EXACT_WAIT` seconds:
+    at a million records a scan takes minutes, longer than a proxy waits for
+    an answer. The computation goes on, and the caller is told to come back
+    (:class:`~ld.errors.Overloaded`, 503 with Retry-After), as for a dump.
+    """
+    outcome: list[Any] = []
+
+    def work() -> None:
+        try:
+            with _claim(store, key, wait=True):  # another process computing it: wait
+                outcome.append((True, _keep(key, full, _filed_or_computed(store, key, compute))))
+        except Exception as err:  # raised again in the caller
+            outcome.append((False, err))
+
+    thread = threading.Thread(target=work, name="ldpub figures", daemon=True)
+    thread.start()
+    thread.join(EXACT_WAIT)
+    if not outcome:
+        raise Overloaded(f"the dataset's figures ({key[0]}) are being computed; "
+                         "try again in a minute", retry_after=60)
+    ok, value = outcome[0]
+    if not ok:
+        raise value
+    return value
 
 
 def _due(key: tuple) -> bool:

@@ -329,3 +329,29 @@ def test_the_home_page_answers_while_another_process_computes_the_figures(
         holder.stdin.close()
         holder.wait(10)
     _wait_for(lambda: browse.class_counts(reader, stale_ok=True) is not None, 30)
+
+
+def test_dataset_says_try_again_while_its_figures_take_long(settings, reader,
+                                                           monkeypatch: pytest.MonkeyPatch
+                                                           ) -> None:
+    """A scan of minutes (a million records) must not hold /dataset past a proxy's
+    timeout: 503 with Retry-After, as for a dump still being written; the value is
+    computed meanwhile and served on a later request."""
+    from ld.web import create_app
+
+    monkeypatch.setattr(versioned, "EXACT_WAIT", 0.3)
+    lock = versioned._path(reader.pin(), ("void", settings.base_uri)).with_suffix(".lock")
+    lock.parent.mkdir(parents=True, exist_ok=True)
+    holder = subprocess.Popen([sys.executable, "-c", HOLD, str(lock)], stdin=subprocess.PIPE,
+                              stdout=subprocess.PIPE, text=True)
+    client = create_app(settings).test_client()
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        busy = client.get("/dataset", headers={"Accept": "text/turtle"})
+        assert busy.status_code == 503 and busy.headers["Retry-After"] == "60"
+        assert "being computed" in busy.get_data(as_text=True)
+    finally:
+        holder.stdin.close()
+        holder.wait(10)
+    _wait_for(lambda: client.get("/dataset", headers={"Accept": "text/turtle"}).status_code
+              == 200, 30)

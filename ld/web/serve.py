@@ -30,7 +30,7 @@ import threading
 from typing import Any
 
 from ld.config import Settings
-from ld.errors import LdpubError
+from ld.errors import LdpubError, Overloaded
 
 LOG = logging.getLogger("ldpub.serve")
 SERVERS = ("gunicorn", "granian")
@@ -181,5 +181,7 @@ def _prime(store: Any, settings: Settings) -> None:
         browse.class_counts(store)
         browse.recent(store, settings.base_uri)
         void.describe(store, settings)
+    except Overloaded:  # a large store: the scans go on in the background
+        pass
     except Exception as err:  # only a warm-up: the page computes it again if needed
         LOG.warning("could not prime the home page: %s", err)
