@@ -69,6 +69,7 @@ _values: dict[tuple, Any] = {}  # (*key, version) -> value
 _latest: dict[tuple, Any] = {}  # key -> the value computed last, of any version
 _running: dict[tuple, threading.Event] = {}  # keys computed in the background -> set when done
 _last: dict[tuple, tuple[float, float]] = {}  # key -> (when its last refresh ended, seconds)
+_exact_jobs: dict[tuple, tuple[threading.Thread, list]] = {}  # full key -> its computation
 _lock = threading.Lock()
 
 
@@ -111,17 +112,14 @@ def _exact(store: Store, key: tuple, full: tuple, compute: Callable[[Store], Any
     an answer. The computation goes on, and the caller is told to come back
     (:class:`~ld.errors.Overloaded`, 503 with Retry-After), as for a dump.
     """
-    outcome: list[Any] = []
-
-    def work() -> None:
-        try:
-            with _claim(store, key, wait=True):  # another process computing it: wait
-                outcome.append((True, _keep(key, full, _filed_or_computed(store, key, compute))))
-        except Exception as err:  # raised again in the caller
-            outcome.append((False, err))
-
-    thread = threading.Thread(target=work, name="ldpub figures", daemon=True)
-    thread.start()
+    with _lock:  # one computation per value in this process, however many ask
+        job = _exact_jobs.get(full)
+        if job is None or (job[1] and not job[1][0][0]):  # none yet, or the last one failed
+            job = _exact_jobs[full] = (threading.Thread(
+                target=_exact_work, args=(store, key, full, compute), name="ldpub figures",
+                daemon=True), [])
+            job[0].start()
+    thread, outcome = job
     thread.join(EXACT_WAIT)
     if not outcome:
         raise Overloaded(f"the dataset's figures ({key[0]}) are being computed; "
@@ -130,6 +128,18 @@ def _exact(store: Store, key: tuple, full: tuple, compute: Callable[[Store], Any
     if not ok:
         raise value
     return value
+
+
+def _exact_work(store: Store, key: tuple, full: tuple, compute: Callable[[Store], Any]) -> None:
+    outcome = _exact_jobs[full][1]
+    try:
+        with _claim(store, key, wait=True):  # another process computing it: wait
+            outcome.append((True, _keep(key, full, _filed_or_computed(store, key, compute))))
+    except Exception as err:  # raised again in the callers
+        outcome.append((False, err))
+    with _lock:
+        if outcome[0][0]:
+            _exact_jobs.pop(full, None)  # the value is in _values now
 
 
 def _due(key: tuple) -> bool:

@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from ld import search_index, versioned
+from ld.errors import Overloaded
 from ld.ingest import ingest_paths
 from ld.store import open_reader, open_store, snapshots
 from ld.uris import record_graph
@@ -355,3 +356,24 @@ def test_dataset_says_try_again_while_its_figures_take_long(settings, reader,
         holder.wait(10)
     _wait_for(lambda: client.get("/dataset", headers={"Accept": "text/turtle"}).status_code
               == 200, 30)
+
+
+def test_exact_callers_share_one_computation(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Without a file to lock (a remote store), callers told to come back must not each
+    leave a scan running behind them."""
+    monkeypatch.setattr(versioned, "EXACT_WAIT", 0.1)
+    store, release, calls = Versioned("v1"), threading.Event(), []
+    key = ("test-exact-shared", object())
+
+    def slow(s) -> str:
+        calls.append(s.version)
+        release.wait(10)
+        return "value"
+
+    for _ in range(3):
+        with pytest.raises(Overloaded):
+            versioned.cached(store, key, slow)
+    assert calls == ["v1"]
+    release.set()
+    _wait_for(lambda: versioned._values.get((*key, "v1")) == "value")
+    assert versioned.cached(store, key, slow) == "value" and calls == ["v1"]
