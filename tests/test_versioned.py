@@ -281,17 +281,21 @@ def test_a_process_started_after_a_load_shows_the_filed_figures_at_once(settings
     _wait_for(lambda: versioned.cached(reader, key, slow, stale_ok=True) != old)
 
 
+def _slow(calls: list, release: threading.Event):
+    """A computation that notes the version it reads and ends when released."""
+    def compute(s) -> str:
+        calls.append(s.version)
+        release.wait(10)
+        return "value"
+    return compute
+
+
 def test_with_nothing_to_show_a_slow_first_computation_is_not_waited_for(
         monkeypatch: pytest.MonkeyPatch) -> None:
     """At a million records the first scan takes minutes: the home page must answer."""
     monkeypatch.setattr(versioned, "FIRST_WAIT", 0.1)
     store, release, calls = Versioned("v1"), threading.Event(), []
-    key = ("test-first-slow", object())
-
-    def slow(s) -> str:
-        calls.append(s.version)
-        release.wait(10)
-        return "value"
+    key, slow = ("test-first-slow", object()), _slow(calls, release)
 
     started = time.monotonic()
     assert versioned.cached(store, key, slow, stale_ok=True) is None
@@ -363,12 +367,7 @@ def test_exact_callers_share_one_computation(monkeypatch: pytest.MonkeyPatch) ->
     leave a scan running behind them."""
     monkeypatch.setattr(versioned, "EXACT_WAIT", 0.1)
     store, release, calls = Versioned("v1"), threading.Event(), []
-    key = ("test-exact-shared", object())
-
-    def slow(s) -> str:
-        calls.append(s.version)
-        release.wait(10)
-        return "value"
+    key, slow = ("test-exact-shared", object()), _slow(calls, release)
 
     for _ in range(3):
         with pytest.raises(Overloaded):
