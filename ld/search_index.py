@@ -53,6 +53,7 @@ STALE_LOCK = 900.0  # seconds without a touch: its builder is gone
 BUILD_LOCK = "build.lock"
 HEARTBEAT = 60.0  # seconds between touches of the lock during a build
 RETRY_AFTER = 300.0  # seconds before a failed build is tried again (e.g. no write access)
+LOOK_AGAIN = 5.0  # seconds before asking again while another process builds
 WORD = re.compile(r"\w+")
 _EXTRACT = """PREFIX dcterms: <http://purl.org/dc/terms/>
 PREFIX foaf: <http://xmlns.com/foaf/0.1/>
@@ -61,7 +62,7 @@ WHERE { GRAPH ?g { ?r dcterms:title ?t
                    OPTIONAL { ?r dcterms:creator|dcterms:contributor ?a . ?a foaf:name ?n } }
         FILTER(STRSTARTS(STR(?r), RECORDS)) }"""
 _building: set[str] = set()
-_failed: dict[str, float] = {}  # index path -> when its build last failed
+_not_before: dict[str, float] = {}  # index path -> no build try before (failed, or elsewhere)
 _lock = threading.Lock()
 
 
@@ -154,8 +155,7 @@ def ready(root: Path, snapshot: str, base: str) -> Path | None:
     if path.exists() and links_index.links_path(root, snapshot).exists():
         return path
     with _lock:
-        failed = _failed.get(str(path))
-        if str(path) in _building or (failed and time.monotonic() - failed < RETRY_AFTER):
+        if str(path) in _building or time.monotonic() < _not_before.get(str(path), 0.0):
             return path if path.exists() else None
         _building.add(str(path))
     threading.Thread(target=_build_once, args=(root, snapshot, base),
@@ -168,7 +168,10 @@ def _build_once(root: Path, snapshot: str, base: str) -> None:
     path = index_path(root, snapshot)
     lock = Path(root) / "search" / BUILD_LOCK
     try:
-        if _take(lock):
+        if not _take(lock):  # another process builds: no thread per request meanwhile
+            with _lock:
+                _not_before[str(path)] = time.monotonic() + LOOK_AGAIN
+        else:
             try:
                 started = time.monotonic()
                 _build_in_child(root, snapshot, base, lock)
@@ -181,7 +184,7 @@ def _build_once(root: Path, snapshot: str, base: str) -> None:
         log.warning("cannot build the search index %s (search scans instead; next try in "
                     "%d s): %s", path, RETRY_AFTER, err)
         with _lock:
-            _failed[str(path)] = time.monotonic()
+            _not_before[str(path)] = time.monotonic() + RETRY_AFTER
     finally:
         with _lock:
             _building.discard(str(path))

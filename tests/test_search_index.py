@@ -104,9 +104,10 @@ def test_the_lock_of_a_dead_builder_is_taken_over(tmp_path: Path) -> None:
     assert search_index._take(lock)
 
 
-def test_one_build_at_a_time_for_the_whole_store(settings) -> None:
+def test_one_build_at_a_time_for_the_whole_store(settings, monkeypatch) -> None:
     """Regression: each new snapshot started its own build, so during a long load
     (a snapshot a minute, builds of minutes at a million records) builders piled up."""
+    monkeypatch.setattr(search_index, "LOOK_AGAIN", 0.0)  # ask again at once when it is free
     with open_store(settings) as store:
         ingest_paths(sample_paths(), settings=settings, store=store, jobs=0)
         snapshot = store.publish()
@@ -121,6 +122,27 @@ def test_one_build_at_a_time_for_the_whole_store(settings) -> None:
     _wait(lambda: search_index.ready(root, snapshot, base) is not None  # wait for both
           and index not in search_index._building)
     assert links_index.links_path(root, snapshot).exists()
+
+
+def test_while_another_process_builds_requests_do_not_each_start_a_thread(settings,
+                                                                         monkeypatch) -> None:
+    """Regression: every search during another process's build (minutes at a million
+    records) started a thread that found the lock taken."""
+    with open_store(settings) as store:
+        ingest_paths(sample_paths(), settings=settings, store=store, jobs=0)
+        snapshot = store.publish()
+    root, base = Path(settings.store), settings.base_uri
+    lock = root / "search" / search_index.BUILD_LOCK
+    assert search_index._take(lock)  # a live builder (this process)
+    tries: list[Path] = []
+    take = search_index._take
+    monkeypatch.setattr(search_index, "_take", lambda path: tries.append(path) or take(path))
+    index = str(search_index.index_path(root, snapshot))
+    for _ in range(10):
+        assert search_index.ready(root, snapshot, base) is None
+        _wait(lambda: index not in search_index._building)
+    assert len(tries) == 1  # asked once, then not again for LOOK_AGAIN seconds
+    lock.unlink()
 
 
 def _wait(condition, seconds: float = 30) -> None:
