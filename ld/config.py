@@ -130,11 +130,13 @@ class Settings:
 
     @property
     def dumps_path(self) -> Path:
+        """Absolute: Flask's send_file reads a relative path against the app's package
+        folder, not the working directory (the default store, ./data/store, is relative)."""
         if self.dump_dir:
-            return Path(self.dump_dir)
+            return Path(self.dump_dir).absolute()
         if self.store_is_remote:
-            return Path("data/dumps")
-        return Path(self.store) / "dumps"
+            return Path("data/dumps").absolute()
+        return (Path(self.store) / "dumps").absolute()
 
     def replace(self, **changes: Any) -> Settings:
         return dataclasses.replace(self, **changes)

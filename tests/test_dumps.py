@@ -42,3 +42,28 @@ def test_a_dump_is_written_from_the_snapshot_it_is_filed_under(
     assert path.parent == folder
     assert f"<{record_uri(settings.base_uri, SEED)}>" in gzip.decompress(path.read_bytes()).decode()
 
+
+
+def test_a_dump_downloads_with_the_default_relative_store_path(tmp_path, monkeypatch) -> None:
+    """Regression: with the default store (./data/store, relative) the dump was written
+    under the working directory but send_file looked for it under ld/web/: 500."""
+    import time
+
+    from ld.config import load_settings
+    from ld.web import create_app
+
+    monkeypatch.chdir(tmp_path)
+    settings = load_settings(env={})
+    assert not settings.store.startswith("/")
+    with open_store(settings) as store:
+        ingest_paths(sample_paths(), settings=settings, store=store, jobs=0)
+        store.publish()
+    client = create_app(settings).test_client()
+    for _ in range(60):  # written on first request; 503 + Retry-After meanwhile
+        response = client.get("/dumps/dataset.nt.gz")
+        if response.status_code != 503:
+            break
+        time.sleep(0.5)
+    assert response.status_code == 200
+    assert f"<{record_uri(settings.base_uri, SEED)}>" in gzip.decompress(
+        response.get_data()).decode()
