@@ -212,3 +212,49 @@ def test_demo_stops_every_worker_quickly_and_cleanly(tmp_path: Path, server: str
     assert time.monotonic() - started < 5, output
     assert proc.returncode == 0, output
     assert "SIGSEGV" not in output and "loaded" in output, output
+
+
+def test_every_link_of_the_demo_answers_with_the_default_relative_store(tmp_path: Path
+                                                                        ) -> None:
+    """What `make run` does: `ldpub demo` with the default ./data/store, relative to the
+    working directory. Regression: the dump downloads answered 500 there (send_file read
+    the relative path against ld/web/); the suite's stores were all absolute paths."""
+    import re
+    from urllib.parse import urljoin
+
+    port = _free_port()
+    env = {k: v for k, v in os.environ.items() if k != "LDPUB_STORE"}
+    env.update(LDPUB_PORT=str(port), LDPUB_BASE_URI=f"http://127.0.0.1:{port}/")
+    proc = subprocess.Popen([*LDPUB, "demo"], env=env, cwd=tmp_path, stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT)
+    home = f"http://127.0.0.1:{port}/"
+    try:
+        _wait_up(home.rstrip("/"), proc)
+        assert (tmp_path / "data" / "store").is_dir()
+        seen, todo, failed = set(), [home], []
+        while todo and len(seen) < 200:
+            url = todo.pop(0)
+            if url in seen:
+                continue
+            seen.add(url)
+            response = _get_when_ready(url)
+            if response.status_code >= 400:
+                failed.append((response.status_code, url))
+            elif "text/html" in response.headers.get("Content-Type", ""):
+                todo += [urljoin(url, href.replace("&amp;", "&"))
+                         for href in re.findall(r'href="([^"#]+)"', response.text)
+                         if urljoin(url, href).startswith(home)]
+        assert len(seen) > 50 and any("/dumps/dataset." in u for u in seen)
+        assert not failed, failed
+    finally:
+        _stop(proc)
+
+
+def _get_when_ready(url: str) -> requests.Response:
+    """GET, coming back while the server says so (a dump is written on first request)."""
+    for _ in range(60):
+        response = requests.get(url, timeout=60)
+        if response.status_code != 503:
+            break
+        time.sleep(0.5)
+    return response
