@@ -2,10 +2,11 @@
 
 Every listing is one SPARQL query with LIMIT/OFFSET. The whole-dataset ones
 (counts per class, recent records, the most used subjects/people/journals)
-scan the store, so they are cached per process and per ``store.version``
-(:mod:`ld.versioned`): the first request after a load pays (0.4-4 s each at
-100,000 records on the embedded store, see docs/benchmarks.md "Serving"),
-later ones are free; the home page shows the previous figures meanwhile.
+scan the store (0.4-4 s each at 100,000 records on the embedded store, see
+docs/benchmarks.md "Serving"), so they are computed once per
+``store.version`` and kept beside the snapshot for every serving process
+(:mod:`ld.versioned`); the home page shows the previous figures meanwhile,
+and the compute functions return JSON data, which is what is kept.
 
 Search uses the snapshot's full-text index (:mod:`ld.search_index`) once it
 is built; before that, and on a remote store, it is ``CONTAINS`` over
