@@ -121,8 +121,9 @@ def page(path: Path, text: str, limit: int, offset: int = 0
     return rows, int(total)
 
 
-def _snapshot_of(store: object) -> tuple[Path, str] | None:
-    """(store root, snapshot name) of a snapshot reader; None for other stores."""
+def snapshot_of(store: object) -> tuple[Path, str] | None:
+    """(store root, snapshot name) of a snapshot reader; None for other stores
+    (also where :mod:`ld.versioned` files its values)."""
     opened, root = getattr(store, "opened", None), getattr(store, "root", None)
     if opened is None or root is None:
         return None  # a remote store or a primary: no snapshot to index
@@ -132,13 +133,13 @@ def _snapshot_of(store: object) -> tuple[Path, str] | None:
 
 def for_store(store: object, base: str) -> Path | None:
     """The full-text index of the snapshot ``store`` reads, when it is ready."""
-    found = _snapshot_of(store)
+    found = snapshot_of(store)
     return None if found is None else ready(*found, base)
 
 
 def links_for_store(store: object, base: str) -> Path | None:
     """The links table (:mod:`ld.links_index`) of that snapshot, when it is ready."""
-    found = _snapshot_of(store)
+    found = snapshot_of(store)
     if found is None:
         return None
     path = links_index.links_path(*found)

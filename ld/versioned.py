@@ -56,6 +56,7 @@ from typing import Any
 
 from ld.describe import store_version
 from ld.errors import Overloaded
+from ld.search_index import snapshot_of
 from ld.store.base import Store
 
 log = logging.getLogger("ldpub.versioned")
@@ -222,14 +223,11 @@ def figures_dir(root: Path, snapshot: str) -> Path:
 
 def _path(store: Store, key: tuple) -> Path | None:
     """Where this store's value for ``key`` is filed; None when it has no snapshot."""
-    opened, root = getattr(store, "opened", None), getattr(store, "root", None)
-    if opened is None or root is None:
-        return None
-    path, _ = opened()
-    if path is None:
+    found = snapshot_of(store)
+    if found is None:
         return None
     digest = hashlib.sha256(repr(key).encode()).hexdigest()[:32]
-    return figures_dir(root, Path(path).name) / f"{digest}.json"
+    return figures_dir(*found) / f"{digest}.json"
 
 
 def _read(store: Store, key: tuple) -> tuple[Any] | None:
