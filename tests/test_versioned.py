@@ -9,6 +9,8 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -199,23 +201,39 @@ if len(sys.argv) > 2:  # the value this process computed, filed before it lets g
 """
 
 
-def test_an_exact_caller_waits_for_the_process_computing_it(reader) -> None:
-    key, computed = ("test-wait",), []
+@contextmanager
+def _held_elsewhere(reader, key: tuple, filed: str | None = None) -> Iterator[Callable]:
+    """Another process holds the claim on ``key``'s value (filing ``filed`` as it lets go);
+    yields the function that makes it let go (also done on leaving)."""
     path = versioned._path(reader.pin(), key)
     path.parent.mkdir(parents=True, exist_ok=True)
-    holder = subprocess.Popen([sys.executable, "-c", HOLD, str(path.with_suffix(".lock")),
-                               str(path), '{"from": "the other process"}'],
-                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
-    assert holder.stdout.readline().strip() == "held"
-    got: list = []
-    waiting = threading.Thread(target=lambda: got.append(
-        versioned.cached(reader, key, lambda s: computed.append(1))))
-    waiting.start()
-    time.sleep(0.2)
-    assert waiting.is_alive() and not got  # waits rather than scanning a second time
-    holder.stdin.close()
-    holder.wait(10)
-    waiting.join(10)
+    args = [str(path.with_suffix(".lock")), *([str(path), filed] if filed else [])]
+    holder = subprocess.Popen([sys.executable, "-c", HOLD, *args], stdin=subprocess.PIPE,
+                              stdout=subprocess.PIPE, text=True)
+
+    def let_go() -> None:
+        if not holder.stdin.closed:
+            holder.stdin.close()
+        holder.wait(10)
+
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        yield let_go
+    finally:
+        let_go()
+
+
+def test_an_exact_caller_waits_for_the_process_computing_it(reader) -> None:
+    key, computed = ("test-wait",), []
+    with _held_elsewhere(reader, key, '{"from": "the other process"}') as let_go:
+        got: list = []
+        waiting = threading.Thread(target=lambda: got.append(
+            versioned.cached(reader, key, lambda s: computed.append(1))))
+        waiting.start()
+        time.sleep(0.2)
+        assert waiting.is_alive() and not got  # waits rather than scanning a second time
+        let_go()
+        waiting.join(10)
     assert got == [{"from": "the other process"}] and not computed
 
 
@@ -233,18 +251,10 @@ def test_while_another_process_refreshes_the_others_keep_their_stale_value(
         store.delete_records([record_graph(settings.base_uri, "pubmed-6839263")])
         store.publish()
     _wait_for(lambda: reader.version != old["version"])
-    lock = versioned._path(reader.pin(), key).with_suffix(".lock")
-    lock.parent.mkdir(parents=True, exist_ok=True)
-    holder = subprocess.Popen([sys.executable, "-c", HOLD, str(lock)], stdin=subprocess.PIPE,
-                              stdout=subprocess.PIPE, text=True)
-    try:
-        assert holder.stdout.readline().strip() == "held"
+    with _held_elsewhere(reader, key):
         assert versioned.cached(reader, key, compute, stale_ok=True) == old
         _wait_for(lambda: key not in versioned._running)
         assert computed == [old["version"]]  # the other process has it: no scan here
-    finally:
-        holder.stdin.close()
-        holder.wait(10)
     _wait_for(lambda: versioned.cached(reader, key, compute, stale_ok=True) != old)
     assert computed == [old["version"], reader.version]
 
@@ -314,12 +324,7 @@ def test_the_home_page_answers_while_another_process_computes_the_figures(
 
     monkeypatch.setattr(versioned, "ELSEWHERE", 0.01)
 
-    lock = versioned._path(reader.pin(), ("classes",)).with_suffix(".lock")
-    lock.parent.mkdir(parents=True, exist_ok=True)
-    holder = subprocess.Popen([sys.executable, "-c", HOLD, str(lock)], stdin=subprocess.PIPE,
-                              stdout=subprocess.PIPE, text=True)
-    try:
-        assert holder.stdout.readline().strip() == "held"
+    with _held_elsewhere(reader, ("classes",)):
         versioned._values.clear()  # a serving process that has computed nothing yet
         versioned._latest.clear()
         client, pages = create_app(settings).test_client(), []
@@ -330,9 +335,6 @@ def test_the_home_page_answers_while_another_process_computes_the_figures(
         assert pages, "the home page waited for the other process's scan"
         assert pages[0].status_code == 200
         assert "being computed" in pages[0].get_data(as_text=True)
-    finally:
-        holder.stdin.close()
-        holder.wait(10)
     _wait_for(lambda: browse.class_counts(reader, stale_ok=True) is not None, 30)
 
 
@@ -345,19 +347,11 @@ def test_dataset_says_try_again_while_its_figures_take_long(settings, reader,
     from ld.web import create_app
 
     monkeypatch.setattr(versioned, "EXACT_WAIT", 0.3)
-    lock = versioned._path(reader.pin(), ("void", settings.base_uri)).with_suffix(".lock")
-    lock.parent.mkdir(parents=True, exist_ok=True)
-    holder = subprocess.Popen([sys.executable, "-c", HOLD, str(lock)], stdin=subprocess.PIPE,
-                              stdout=subprocess.PIPE, text=True)
     client = create_app(settings).test_client()
-    try:
-        assert holder.stdout.readline().strip() == "held"
+    with _held_elsewhere(reader, ("void", settings.base_uri)):
         busy = client.get("/dataset", headers={"Accept": "text/turtle"})
         assert busy.status_code == 503 and busy.headers["Retry-After"] == "60"
         assert "being computed" in busy.get_data(as_text=True)
-    finally:
-        holder.stdin.close()
-        holder.wait(10)
     _wait_for(lambda: client.get("/dataset", headers={"Accept": "text/turtle"}).status_code
               == 200, 30)
 
