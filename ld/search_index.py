@@ -18,14 +18,14 @@ writes it under a temporary name and renames it into place, so readers see a
 whole index or none. Until then search falls back to the ``CONTAINS`` scan;
 a build that fails (no write access, disk full) is retried after
 :data:`RETRY_AFTER` seconds, with one warning per try.
-An ``O_EXCL`` lock file (``<store>/search/build.lock``, holding the builder's
-pid) elects one builder among the serving workers, and one build at a time
+An OS lock (flock, :mod:`ld.oslock`) on ``<store>/search/build.lock``
+elects one builder among the serving workers, and one build at a time
 for the whole store: a long load publishes a snapshot every minute, and at a
 million records a build takes minutes, so one build per new snapshot piled
 up builders that starved the load and the server. A snapshot that arrives
-during a build is built after it, on the next request that wants it. A lock
-whose process is gone, or that was not touched for :data:`STALE_LOCK`
-seconds (a live builder touches it every :data:`HEARTBEAT`), is taken over.
+during a build is built after it, on the next request that wants it. The
+lock goes with its process, so a builder that died (even by SIGKILL) leaves
+nothing to take over.
 Indexes of snapshots that no longer exist are removed when a new one is built.
 The same builder then makes the snapshot's links table (:mod:`ld.links_index`).
 A remote store has no snapshot, hence no index: it always uses the scan.
@@ -45,13 +45,11 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from ld import links_index
+from ld import links_index, oslock
 from ld.store.snapshots import snapshots_dir
 
 log = logging.getLogger("ldpub.search")
-STALE_LOCK = 900.0  # seconds without a touch: its builder is gone
 BUILD_LOCK = "build.lock"
-HEARTBEAT = 60.0  # seconds between touches of the lock during a build
 RETRY_AFTER = 300.0  # seconds before a failed build is tried again (e.g. no write access)
 LOOK_AGAIN = 5.0  # seconds before asking again while another process builds
 WORD = re.compile(r"\w+")
@@ -167,20 +165,20 @@ def ready(root: Path, snapshot: str, base: str) -> Path | None:
 def _build_once(root: Path, snapshot: str, base: str) -> None:
     """Build unless another process is at it; never raises (search falls back)."""
     path = index_path(root, snapshot)
-    lock = Path(root) / "search" / BUILD_LOCK
     try:
-        if not _take(lock):  # another process builds: no thread per request meanwhile
+        held = oslock.acquire(Path(root) / "search" / BUILD_LOCK)
+        if held is None:  # another process builds: no thread per request meanwhile
             with _lock:
                 _not_before[str(path)] = time.monotonic() + LOOK_AGAIN
-        else:
-            try:
-                started = time.monotonic()
-                _build_in_child(root, snapshot, base, lock)
-                log.info("search index and links table of %s ready in %.1f s", snapshot,
-                         time.monotonic() - started)
-                prune(root)
-            finally:
-                lock.unlink(missing_ok=True)
+            return
+        try:
+            started = time.monotonic()
+            _build_in_child(root, snapshot, base)
+            log.info("search index and links table of %s ready in %.1f s", snapshot,
+                     time.monotonic() - started)
+            prune(root)
+        finally:
+            oslock.release(held)
     except (OSError, sqlite3.Error, RuntimeError, ValueError) as err:
         log.warning("cannot build the search index %s (search scans instead; next try in "
                     "%d s): %s", path, RETRY_AFTER, err)
@@ -191,24 +189,18 @@ def _build_once(root: Path, snapshot: str, base: str) -> None:
             _building.discard(str(path))
 
 
-def _build_in_child(root: Path, snapshot: str, base: str, lock: Path) -> None:
+def _build_in_child(root: Path, snapshot: str, base: str) -> None:
     """Build in a child process, so the serving worker that started it keeps its GIL.
 
     The builds are ~33 s of Python per 100,000 records (docs/benchmarks.md,
     "Search"); in a thread they slowed every request of that worker. The
-    child opens the same immutable snapshot read-only by path. The lock is
-    touched every :data:`HEARTBEAT` seconds meanwhile, so a long build's lock
-    stays fresh and a lock left by a dead builder goes stale even if its pid
-    is reused.
+    child opens the same immutable snapshot read-only by path.
     """
     child = multiprocessing.get_context("spawn").Process(
         target=_build_missing, args=(str(root), snapshot, base), name="ldpub index builder",
         daemon=True)
     child.start()
-    child.join(HEARTBEAT)
-    while child.exitcode is None:
-        os.utime(lock)
-        child.join(HEARTBEAT)
+    child.join()
     if child.exitcode != 0:
         raise RuntimeError(f"the index builder exited with code {child.exitcode}")
 
@@ -220,41 +212,6 @@ def _build_missing(root: str, snapshot: str, base: str) -> None:
                        (links_index.links_path(Path(root), snapshot), links_index.build)):
         if not path.exists():
             make(store, base, path)
-
-
-def _take(lock: Path) -> bool:
-    """Create the lock file with our pid, or take over a stale one; False when a
-    live process holds it."""
-    lock.parent.mkdir(parents=True, exist_ok=True)
-    if _stale(lock):
-        lock.unlink(missing_ok=True)
-    try:
-        fd = os.open(lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
-    except FileExistsError:
-        return False
-    with os.fdopen(fd, "w") as f:
-        f.write(str(os.getpid()))
-    return True
-
-
-def _stale(lock: Path) -> bool:
-    """Its builder is gone: not touched for STALE_LOCK seconds, or its pid is not running."""
-    try:
-        age = time.time() - lock.stat().st_mtime
-        pid = lock.read_text(encoding="ascii", errors="replace").strip()
-    except FileNotFoundError:
-        return False
-    return age > STALE_LOCK or (pid.isdigit() and not _running(int(pid)))
-
-
-def _running(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True  # another user's process
-    return True
 
 
 def prune(root: Path) -> list[str]:

@@ -43,7 +43,6 @@ a value is never filed under a version it was not read from.
 
 from __future__ import annotations
 
-import fcntl
 import hashlib
 import json
 import logging
@@ -54,6 +53,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from ld import oslock
 from ld.describe import store_version
 from ld.errors import Overloaded
 from ld.search_index import snapshot_of
@@ -277,15 +277,11 @@ class _claim:
         if self.path is None:
             return True
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            self.fd = os.open(self.path.with_suffix(".lock"), os.O_RDWR | os.O_CREAT, 0o644)
-            fcntl.flock(self.fd, fcntl.LOCK_EX | (0 if self.wait else fcntl.LOCK_NB))
-        except BlockingIOError:
-            return False
+            self.fd = oslock.acquire(self.path.with_suffix(".lock"), wait=self.wait)
         except OSError:
             return True
-        return True
+        return self.fd is not None
 
     def __exit__(self, *exc: object) -> None:
         if self.fd is not None:
-            os.close(self.fd)
+            oslock.release(self.fd)

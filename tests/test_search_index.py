@@ -3,7 +3,6 @@ with SQLite FTS5, used by the live /search page once ready, and pruned with its 
 
 from __future__ import annotations
 
-import os
 import re
 import subprocess
 import sys
@@ -15,7 +14,7 @@ import pyoxigraph as ox
 import pytest
 import requests
 
-from ld import browse, links_index, search_index, uris
+from ld import browse, links_index, oslock, search_index, uris
 from ld.ingest import ingest_paths
 from ld.store import open_store, snapshots
 from tests.conftest_web import Site, start_site
@@ -86,22 +85,33 @@ def test_build_is_atomic_and_counts_records(tmp_path: Path, indexed: Site) -> No
     assert path.exists() and not list(path.parent.glob(".tmp-*"))
 
 
-def test_a_live_lock_means_someone_else_builds(tmp_path: Path) -> None:
+def test_a_held_lock_means_someone_else_builds(tmp_path: Path) -> None:
     lock = tmp_path / "search" / search_index.BUILD_LOCK
-    assert search_index._take(lock)
-    assert not search_index._take(lock)  # held by a running process, and fresh
-    old = time.time() - search_index.STALE_LOCK - 1
-    os.utime(lock, (old, old))
-    assert search_index._take(lock)  # not touched for too long (a reused pid): taken over
+    held = oslock.acquire(lock)
+    assert held is not None
+    assert oslock.acquire(lock) is None  # held (by another descriptor: as another process)
+    oslock.release(held)
+    again = oslock.acquire(lock)
+    assert again is not None
+    oslock.release(again)
 
 
-def test_the_lock_of_a_dead_builder_is_taken_over(tmp_path: Path) -> None:
+def test_the_lock_of_a_killed_builder_is_free_at_once(tmp_path: Path) -> None:
+    """The builder's lock goes with its process, even after SIGKILL: nothing stale is left."""
     lock = tmp_path / "search" / search_index.BUILD_LOCK
-    lock.parent.mkdir()
-    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
-                          capture_output=True, text=True, check=True).stdout.strip()
-    lock.write_text(gone)
-    assert search_index._take(lock)
+    holder = subprocess.Popen(
+        [sys.executable, "-c", "import sys, time; from pathlib import Path; from ld import oslock;"
+         " assert oslock.acquire(Path(sys.argv[1])) is not None; print('held', flush=True);"
+         " time.sleep(60)", str(lock)], stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        assert oslock.acquire(lock) is None
+    finally:
+        holder.kill()
+        holder.wait()
+    held = oslock.acquire(lock)
+    assert held is not None
+    oslock.release(held)
 
 
 def test_one_build_at_a_time_for_the_whole_store(settings, monkeypatch) -> None:
@@ -112,12 +122,12 @@ def test_one_build_at_a_time_for_the_whole_store(settings, monkeypatch) -> None:
         ingest_paths(sample_paths(), settings=settings, store=store, jobs=0)
         snapshot = store.publish()
     root, base = Path(settings.store), settings.base_uri
-    lock = root / "search" / search_index.BUILD_LOCK
-    assert search_index._take(lock)  # a live builder (this process), of another snapshot
+    held = oslock.acquire(root / "search" / search_index.BUILD_LOCK)
+    assert held is not None  # a live builder (here: another descriptor), of another snapshot
     assert search_index.ready(root, snapshot, base) is None
     _wait(lambda: str(search_index.index_path(root, snapshot)) not in search_index._building)
     assert not search_index.index_path(root, snapshot).exists()  # it did not build
-    lock.unlink()
+    oslock.release(held)
     index = str(search_index.index_path(root, snapshot))  # built first, then the links table:
     _wait(lambda: search_index.ready(root, snapshot, base) is not None  # wait for both
           and index not in search_index._building)
@@ -132,17 +142,18 @@ def test_while_another_process_builds_requests_do_not_each_start_a_thread(settin
         ingest_paths(sample_paths(), settings=settings, store=store, jobs=0)
         snapshot = store.publish()
     root, base = Path(settings.store), settings.base_uri
-    lock = root / "search" / search_index.BUILD_LOCK
-    assert search_index._take(lock)  # a live builder (this process)
+    held = oslock.acquire(root / "search" / search_index.BUILD_LOCK)
+    assert held is not None  # a live builder (here: another descriptor)
     tries: list[Path] = []
-    take = search_index._take
-    monkeypatch.setattr(search_index, "_take", lambda path: tries.append(path) or take(path))
+    take = oslock.acquire
+    monkeypatch.setattr(search_index.oslock, "acquire",
+                        lambda path: tries.append(path) or take(path))
     index = str(search_index.index_path(root, snapshot))
     for _ in range(10):
         assert search_index.ready(root, snapshot, base) is None
         _wait(lambda: index not in search_index._building)
     assert len(tries) == 1  # asked once, then not again for LOOK_AGAIN seconds
-    lock.unlink()
+    oslock.release(held)
 
 
 def _wait(condition, seconds: float = 30) -> None:
