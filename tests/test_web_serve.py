@@ -193,6 +193,21 @@ def test_access_log_is_opt_in(tmp_path: Path, server: str) -> None:
     assert "logged-no" not in _stop(proc)
 
 
+@pytest.mark.parametrize("home", ["writable", "missing"])
+def test_serve_leaves_the_home_directory_alone(tmp_path: Path, home: str) -> None:
+    """Regression: gunicorn 24+ opened a control socket in $HOME, one path for every
+    instance (a second `ldpub serve` took over the first one's), and logged an ERROR
+    at each start where the home directory is missing (a service account)."""
+    folder = tmp_path / "home"
+    if home == "writable":
+        folder.mkdir()
+    url, _, proc = _start(tmp_path, "gunicorn", HOME=str(folder), LDPUB_LOG_LEVEL="INFO")
+    assert requests.get(url + "/", timeout=5).ok
+    output = _stop(proc)
+    assert "[ERROR]" not in output and "ontrol socket" not in output, output
+    assert not (folder / ".gunicorn").exists()
+
+
 @pytest.mark.parametrize("server", ["gunicorn", "granian"])
 def test_demo_stops_every_worker_quickly_and_cleanly(tmp_path: Path, server: str) -> None:
     """Regression: after ``ldpub demo`` loaded the sample in the serving process itself,

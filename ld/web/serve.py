@@ -78,6 +78,11 @@ def gunicorn_options(settings: Settings) -> dict[str, Any]:
         "loglevel": settings.log_level.lower(),
         "accesslog": "-" if settings.access_log else None,
         "errorlog": "-",
+        # gunicorn 24+ opens a control socket in $HOME, one path for every
+        # instance: a second `ldpub serve` took the first one's over, and
+        # without a writable home (a service account) each start logged an
+        # ERROR. ldpub does not use it; older gunicorns skip the key.
+        "control_socket_disable": True,
         "post_worker_init": lambda worker: _warm(worker.wsgi),
     }
 
