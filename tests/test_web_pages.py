@@ -204,3 +204,30 @@ def test_every_site_link_keeps_the_script_root(site, path: str) -> None:
     links = re.findall(rb'(?:href|src|action)="(/[^"]*)"', page.data)
     assert links, "the page links somewhere on the site"
     assert [x for x in links if not x.startswith(b"/catalogue/")] == []
+
+
+def test_a_structured_abstract_shows_a_paragraph_per_section(site) -> None:
+    """The seed record's abstract is NLM's labelled sections flattened into one string;
+    the page shows them as PubMed does, a labelled paragraph each."""
+    r = requests.get(site.url + "/doc/record/pubmed-6839263", headers=HTML, timeout=10)
+    paragraphs = r.text.split('<p class="abstract">')[1:]
+    labels = [p.split("</strong>")[0].removeprefix("<strong>") for p in paragraphs]
+    assert labels == ["BACKGROUND:", "METHODS:", "RESULTS:", "CONCLUSION:"]
+    assert "In-depth multi-level case studies" in paragraphs[1]
+    assert "BACKGROUND: Around" in requests.get(  # the data itself is unchanged
+        site.url + "/doc/record/pubmed-6839263.ttl", timeout=10).text
+
+
+@pytest.mark.parametrize(("text", "sections"), [
+    ("BACKGROUND: One. METHODS: Two, in the USA: three. RESULTS: Four.",
+     [("BACKGROUND", "One."), ("METHODS", "Two, in the USA: three."), ("RESULTS", "Four.")]),
+    ("MATERIALS AND METHODS: a. CONCLUSIONS AND RELEVANCE: b.",
+     [("MATERIALS AND METHODS", "a."), ("CONCLUSIONS AND RELEVANCE", "b.")]),
+    ("OBJECTIVE: a single label stays one paragraph.",
+     [("", "OBJECTIVE: a single label stays one paragraph.")]),
+    ("Plain prose. USA: not a section. UK: nor this.",
+     [("", "Plain prose. USA: not a section. UK: nor this.")]),
+])
+def test_abstract_sections(text: str, sections: list) -> None:
+    from ld.web.pages import abstract_sections
+    assert abstract_sections(text) == sections

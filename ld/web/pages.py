@@ -9,6 +9,7 @@ safe by escaping ``<``, ``>`` and ``&`` inside the JSON (so a title holding
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 import pyoxigraph as ox
@@ -31,6 +32,8 @@ SHOWN_ABOVE = {labels.expand(c) for c in (
     "dcterms:contributor", "dcterms:issued", "dcterms:subject", "bibo:doi", "bibo:pmid",
     "ldpub:pmcid", "bibo:isbn", "bibo:issn", "bibo:volume", "bibo:issue", "bibo:pageStart",
     "bibo:pageEnd", "dcterms:publisher", "dcterms:language", "foaf:page", "rdf:type")}
+# A section label of a structured abstract: capitals, at the start or after a sentence.
+SECTION = re.compile(r"(?:^|(?<=[.!?]\s))([A-Z][A-Z/&, -]*[A-Z]):\s+")
 
 
 @pass_context
@@ -50,6 +53,21 @@ def ld_json(triples: Any) -> Markup:
     return Markup(text)
 
 
+def abstract_sections(text: str) -> list[tuple[str, str]]:
+    """A structured abstract as (label, text) pairs, one paragraph each on the page.
+
+    PubMed and VuFind flatten NLM's labelled sections into one string
+    ("BACKGROUND: ... METHODS: ..."); PubMed's own pages show a paragraph per
+    section, which is how readers skim an abstract. Anything else, including
+    a single label, stays one paragraph: [("", text)].
+    """
+    cuts = list(SECTION.finditer(text))
+    if len(cuts) < 2 or cuts[0].start() != 0:
+        return [("", text)]
+    ends = [c.start() for c in cuts[1:]] + [len(text)]
+    return [(c.group(1), text[c.end():end].strip()) for c, end in zip(cuts, ends, strict=True)]
+
+
 def term_label(iri: str) -> str:
     return labels.label(iri)
 
@@ -60,6 +78,7 @@ def install(app: Flask) -> None:
     app.add_template_filter(href, "href")
     app.add_template_filter(ld_json, "ld_json")
     app.add_template_filter(term_label, "label")
+    app.add_template_filter(abstract_sections, "sections")
     app.add_template_global(formats.get, "format")
 
     @app.context_processor
