@@ -17,8 +17,12 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
+
+from ld.errors import ConfigError
 
 ENV_PREFIX = "LDPUB_"
+_KINDS = {int: "a whole number", float: "a number"}
 
 
 def _bool(value: str | bool) -> bool:
@@ -35,10 +39,35 @@ class Setting:
     default: Any
     help: str
     type: Callable[[Any], Any] = str
+    minimum: float | None = None
+    maximum: float | None = None
+    choices: tuple[str, ...] = ()
 
     @property
     def env(self) -> str:
         return ENV_PREFIX + self.name.upper()
+
+    def parse(self, raw: Any, origin: str) -> Any:
+        """The typed value, or a ConfigError that names ``origin`` (the flag or variable).
+
+        Checked here, once, so a wrong value stops the command with exit code 2
+        and says which setting to fix, instead of a traceback or a server that
+        starts and then misbehaves (a negative timeout, a typo in a server name).
+        """
+        try:
+            value = self.type(raw)
+        except (TypeError, ValueError):
+            raise ConfigError(f"{origin}: {raw!r} is not {_KINDS.get(self.type, 'valid')}",
+                              hint=self.help) from None
+        if self.choices and value not in self.choices:
+            raise ConfigError(f"{origin}: {raw!r} is not one of {', '.join(self.choices)}",
+                              hint=self.help)
+        low, high = self.minimum, self.maximum
+        if (low is not None and value < low) or (high is not None and value > high):
+            bounds = f"at least {low:g}" if high is None else f"from {low:g} to {high:g}"
+            raise ConfigError(f"{origin}: {raw!r} is out of range (give {bounds})",
+                              hint=self.help)
+        return value
 
     @property
     def flag(self) -> str:
@@ -53,23 +82,25 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("base_uri", "http://localhost:5000/",
             "Base URI of every minted URI; things are {base}id/{kind}/{key}."),
     Setting("host", "127.0.0.1", "Address `ldpub serve` listens on."),
-    Setting("port", 5000, "Port `ldpub serve` listens on.", int),
-    Setting("workers", 0, "Serving worker processes; 0 means one per CPU core.", int),
-    Setting("threads", 4, "Threads per serving worker.", int),
+    Setting("port", 5000, "Port `ldpub serve` listens on.", int, 0, 65535),
+    Setting("workers", 0, "Serving worker processes; 0 means one per CPU core.", int, 0),
+    Setting("threads", 4, "Threads per serving worker.", int, 1),
     Setting("server", "gunicorn",
             "HTTP server of `ldpub serve`: gunicorn, or granian (a Rust server: 2-3x "
-            "the rate on small answers; see the README)."),
+            "the rate on small answers; see the README).", choices=("gunicorn", "granian")),
     Setting("trust_proxy", False,
             "Honour X-Forwarded-Proto/Host from a reverse proxy in front of ldpub.", _bool),
-    Setting("query_timeout", 30.0, "SPARQL query timeout in seconds.", float),
-    Setting("max_rows", 10_000, "Most result rows a SPARQL SELECT returns (announced).", int),
+    Setting("query_timeout", 30.0, "SPARQL query timeout in seconds.", float, 0.1),
+    Setting("max_rows", 10_000,
+            "Most result rows a SPARQL SELECT returns (announced); 0 means no cap.", int, 0),
     Setting("max_concurrent_queries", 4,
-            "Concurrent SPARQL queries per worker before answering 503.", int),
+            "Concurrent SPARQL queries per worker before answering 503.", int, 1),
     Setting("update_token", "",
             "Bearer token that enables SPARQL Update on /sparql; empty keeps it read-only."),
-    Setting("batch_size", 1000, "Records per store write during a load.", int),
+    Setting("batch_size", 1000, "Records per store write during a load.", int, 1),
     Setting("validator", "fast",
-            "SHACL engine: fast (compiled shapes) or pyshacl (the reference; slower)."),
+            "SHACL engine: fast (compiled shapes) or pyshacl (the reference; slower).",
+            choices=("fast", "pyshacl")),
     Setting("rejects", "",
             "File (JSON Lines) where rejected records are reported; empty means "
             "<store>/rejects.jsonl for the embedded store, ./rejects.jsonl otherwise."),
@@ -81,7 +112,8 @@ SETTINGS: tuple[Setting, ...] = (
             "License IRI announced for the dataset's metadata."),
     Setting("dump_dir", "",
             "Directory of downloadable dumps; empty means <store>/dumps or ./data/dumps."),
-    Setting("log_level", "INFO", "Logging level (DEBUG, INFO, WARNING, ERROR)."),
+    Setting("log_level", "INFO", "Logging level (DEBUG, INFO, WARNING, ERROR).", str.upper,
+            choices=("DEBUG", "INFO", "WARNING", "ERROR")),
     Setting("access_log", False,
             "`ldpub serve` logs every request to standard output (off: a proxy in front "
             "usually logs them).", _bool),
@@ -149,18 +181,30 @@ def load_settings(env: Mapping[str, str] | None = None, **overrides: Any) -> Set
     not given fall through to the environment.
     """
     env = os.environ if env is None else env
-    values: dict[str, Any] = {}
-    for setting in SETTINGS:
-        raw = overrides.get(setting.name)
-        if raw is None:
-            raw = env.get(setting.env, setting.default)
-        values[setting.name] = setting.type(raw)
     unknown = set(overrides) - set(_BY_NAME)
     if unknown:
         raise TypeError(f"unknown settings: {', '.join(sorted(unknown))}")
-    base = values["base_uri"]
-    values["base_uri"] = base if base.endswith("/") else base + "/"
+    values: dict[str, Any] = {}
+    for setting in SETTINGS:
+        if overrides.get(setting.name) is not None:
+            raw, origin = overrides[setting.name], setting.flag
+        elif setting.env in env:
+            raw, origin = env[setting.env], setting.env
+        else:
+            raw, origin = setting.default, f"the default of {setting.flag}"
+        values[setting.name] = setting.parse(raw, origin)
+    values["base_uri"] = _base_uri(values["base_uri"])
     return Settings(**values)
+
+
+def _base_uri(base: str) -> str:
+    """An absolute http(s) URI ending in "/": every minted URI starts with it."""
+    parts = urlsplit(base)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ConfigError(f"base URI {base!r} is not an absolute http(s) URI",
+                          hint="give --base-uri / LDPUB_BASE_URI such as "
+                               "https://data.example.org/ (the address the records are served at)")
+    return base if base.endswith("/") else base + "/"
 
 
 def data_dir(name: str) -> Path:

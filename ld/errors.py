@@ -6,6 +6,7 @@
     │   └── ParseError              the file stops being readable (truncated, bad UTF-8, ...)
     ├── RecordError                 one record cannot be mapped; the file goes on (rejected)
     ├── StoreError                  the store cannot be opened, read or written (exit 2, HTTP 503)
+    ├── ConfigError                 a flag or LDPUB_* variable has an unusable value (exit 2)
     ├── NotFound                    no such record or resource (HTTP 404)
     ├── NotAcceptable               no representation fits the Accept header (HTTP 406)
     ├── UnsupportedMediaType        request body of a type we do not take (HTTP 415)
@@ -92,6 +93,10 @@ class StoreError(LdpubError):
     """The store cannot be opened, read or written."""
 
     http_status = 503
+
+
+class ConfigError(LdpubError):
+    """A setting's value cannot be used; the message names the flag or the variable."""
 
 
 class NotFound(LdpubError):

@@ -42,10 +42,11 @@ def graph(settings: Settings, endpoint: str) -> Graph:
     for fmt in formats.formats_of("results", "rdf"):
         if fmt.key in _FORMAT_IRIS:
             g.add((service, SD.resultFormat, W3C_FORMATS[_FORMAT_IRIS[fmt.key]]))
+    rows = (f"SELECT returns at most {settings.max_rows} rows (header X-Ldpub-Truncated "
+            "when cut)" if settings.max_rows else "SELECT returns every row")
     g.add((service, RDFS.comment, Literal(
         f"Read-only unless Update is listed. SERVICE and LOAD are refused. Queries stop "
-        f"after {settings.query_timeout:g} s; SELECT returns at most {settings.max_rows} rows "
-        f"(header X-Ldpub-Truncated when cut).", lang="en")))
+        f"after {settings.query_timeout:g} s; {rows}.", lang="en")))
     _dataset(g, service, settings)
     return g
 

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 
 from ld.config import SETTINGS, data_dir, load_settings
+from ld.errors import ConfigError
 
 
 def test_defaults_without_environment() -> None:
@@ -44,3 +49,45 @@ def test_every_setting_has_help_and_env_name() -> None:
 @pytest.mark.parametrize("name", ["shapes", "vocab", "sample"])
 def test_data_dirs_exist(name: str) -> None:
     assert data_dir(name).is_dir()
+
+
+@pytest.mark.parametrize(("env", "says"), [
+    ({"LDPUB_QUERY_TIMEOUT": "abc"}, "LDPUB_QUERY_TIMEOUT: 'abc' is not a number"),
+    ({"LDPUB_QUERY_TIMEOUT": "0"}, "LDPUB_QUERY_TIMEOUT: '0' is out of range (give at least 0.1)"),
+    ({"LDPUB_PORT": "http"}, "LDPUB_PORT: 'http' is not a whole number"),
+    ({"LDPUB_PORT": "70000"}, "LDPUB_PORT: '70000' is out of range (give from 0 to 65535)"),
+    ({"LDPUB_WORKERS": "-3"}, "LDPUB_WORKERS: '-3' is out of range"),
+    ({"LDPUB_MAX_CONCURRENT_QUERIES": "0"}, "LDPUB_MAX_CONCURRENT_QUERIES: '0' is out of range"),
+    ({"LDPUB_BATCH_SIZE": "0"}, "LDPUB_BATCH_SIZE: '0' is out of range"),
+    ({"LDPUB_SERVER": "uwsgi"}, "LDPUB_SERVER: 'uwsgi' is not one of gunicorn, granian"),
+    ({"LDPUB_VALIDATOR": "quick"}, "LDPUB_VALIDATOR: 'quick' is not one of fast, pyshacl"),
+    ({"LDPUB_LOG_LEVEL": "loud"}, "LDPUB_LOG_LEVEL: 'loud' is not one of DEBUG"),
+    ({"LDPUB_BASE_URI": "example.org"}, "base URI 'example.org' is not an absolute http(s) URI"),
+    ({"LDPUB_BASE_URI": "ftp://example.org/"}, "is not an absolute http(s) URI"),
+])
+def test_an_unusable_value_names_its_variable(env: dict[str, str], says: str) -> None:
+    with pytest.raises(ConfigError) as raised:
+        load_settings(env=env)
+    assert says in str(raised.value)
+
+
+def test_an_unusable_flag_is_named_as_the_flag() -> None:
+    with pytest.raises(ConfigError, match="--max-rows: -1 is out of range"):
+        load_settings(env={"LDPUB_MAX_ROWS": "5"}, max_rows=-1)
+
+
+def test_values_are_normalised_where_a_spelling_is_obvious() -> None:
+    assert load_settings(env={"LDPUB_LOG_LEVEL": "debug"}).log_level == "DEBUG"
+    assert load_settings(env={"LDPUB_MAX_ROWS": "0"}).max_rows == 0  # 0: no cap
+
+
+def test_the_command_reports_a_bad_variable_with_exit_code_2(tmp_path) -> None:
+    """Regression: LDPUB_QUERY_TIMEOUT=abc ended every command in a traceback with exit
+    code 1, which the CLI documents as "some records rejected"."""
+    ldpub = str(Path(sys.executable).with_name("ldpub"))
+    done = subprocess.run([ldpub, "--store", str(tmp_path), "stats"],
+                          env={"LDPUB_QUERY_TIMEOUT": "abc", "PATH": ""},
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2, done.stderr
+    assert "LDPUB_QUERY_TIMEOUT: 'abc' is not a number" in done.stderr
+    assert "Traceback" not in done.stderr

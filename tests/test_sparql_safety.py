@@ -192,3 +192,24 @@ def test_a_limit_above_the_cap_is_still_cut(limited: Site) -> None:
     r = sparql(limited, ROWS_QUERY + " LIMIT 100")
     assert r.headers["X-Ldpub-Truncated"] == "5"
     assert len(r.json()["results"]["bindings"]) == 5
+
+
+def test_the_editor_states_the_limits_as_configured(limited: Site) -> None:
+    """Regression: the limits note read "stops after 2.0 s" (Jinja's round kept the .0)."""
+    page = requests.get(limited.url + "/sparql", headers={"Accept": "text/html"}, timeout=10)
+    note = page.text.split('id="ldpub-sparql-limits">')[1].split("</p>")[0]
+    assert "stops after 2&nbsp;s" in note and "at most 5 rows" in note
+
+
+def test_an_uncapped_endpoint_does_not_announce_a_cap_of_zero(tmp_path: Path) -> None:
+    """LDPUB_MAX_ROWS=0 means no cap; the page and the service description said
+    "at most 0 rows"."""
+    from ld.config import load_settings
+    from ld.web import create_app
+
+    client = create_app(load_settings(env={}, store=str(tmp_path / "store"),
+                                      max_rows=0)).test_client()
+    page = client.get("/sparql", headers={"Accept": "text/html"}).get_data(as_text=True)
+    assert "a SELECT returns every row" in page and "at most 0" not in page
+    described = client.get("/sparql", headers={"Accept": "text/turtle"}).get_data(as_text=True)
+    assert "SELECT returns every row" in described and "at most 0" not in described
