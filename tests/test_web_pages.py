@@ -148,6 +148,14 @@ def test_search_titles_and_authors(site, query: str, found: str) -> None:
     assert found in dict(page.links)
 
 
+def test_search_results_show_first_author_and_year(site) -> None:
+    """Titles alone do not tell records apart: each result shows its first author (in
+    the record's order) and year, as a catalogue's result list does."""
+    page = get(site, "/search?q=kinetics")
+    at = page.text.index("Kinetics of tea {brewing}")
+    assert page.text[at + 1] == "Smith, Ann et al. · 2021"
+
+
 def test_browse_people_by_record_count(site) -> None:
     page = get(site, "/browse/person")
     first = next(t for t, href in page.links if href.startswith("/id/person/"))
