@@ -37,7 +37,7 @@ from typing import Any, TypeVar
 from rdflib import Graph, URIRef
 from rdflib.namespace import OWL
 
-from ld.mapping_terms import doi_iri
+from ld.mapping_identifiers import doi_iri
 from ld.namespaces import BIBO, LDPUB
 from ld.store.base import Store
 

@@ -1,0 +1,151 @@
+"""Identifier rules of the mapping: DOI, PubMed and PMC ids, ISBN, ISSN, links,
+and the ORCID or authority key that gives a person one URI.
+
+Apart from :mod:`ld.mapping_terms` (the vocabulary tables and date forms a
+new source extends) because identifiers follow fixed standards (DOI syntax,
+ISBN and ISSN check digits, ORCID) rather than a source's habits, and
+because they are what records and people meet on: the DOI IRI minted here is
+the one :mod:`ld.identity` looks records up by, and :func:`person_key` keys
+a person's URI across records. Like the other value rules, nothing here
+raises for odd data: a value that is no valid identifier comes back cleaned
+but unjudged, so the shapes can reject it showing what the source said.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import quote
+
+from rdflib import URIRef
+
+# --- identifiers -------------------------------------------------------------
+
+_DOI_PREFIX = re.compile(r"^(?:doi:\s*|info:doi/|https?://(?:dx\.)?doi\.org/)", re.I)
+DOI_SYNTAX = re.compile(r"10\.\d{4,9}/\S+")
+_PMID_URL = re.compile(r"(?:ncbi\.nlm\.nih\.gov/pubmed/|pubmed\.ncbi\.nlm\.nih\.gov/)(\d+)")
+_PMC_URL = re.compile(r"(?:/pmc/articles/|pmc\.ncbi\.nlm\.nih\.gov/articles/)(PMC\d+)", re.I)
+_ISBN = re.compile(r"[0-9][0-9\- ]{8,15}[0-9Xx]")
+_ISSN = re.compile(r"(\d{4})-?(\d{3}[\dXx])")
+_IRI_SAFE = ":/?#[]@!$&'()*+,;=%~-._"
+_DOI_SAFE = "/:;()@!$&'*+,=~-._"  # a DOI's "#", "?" and "%" are part of it: encode them
+
+
+def doi_from_url(url: str) -> str | None:
+    """The DOI in a doi.org link, or None for any other URL."""
+    if re.match(r"https?://(?:dx\.)?doi\.org/", url, re.I):
+        return clean_doi(url)
+    return None
+
+
+def clean_doi(value: str) -> str:
+    """DOI without "doi:" or resolver prefix; syntax is checked by the shapes."""
+    return _DOI_PREFIX.sub("", value.strip()).strip()
+
+
+def doi_iri(doi: str) -> URIRef | None:
+    """https://doi.org/ IRI of a syntactically valid DOI (percent-encoded)."""
+    if not DOI_SYNTAX.fullmatch(doi):
+        return None
+    return URIRef("https://doi.org/" + quote(doi, safe=_DOI_SAFE))
+
+
+def pmid_from_url(url: str) -> str | None:
+    """The PubMed id in a PubMed link (old or new address), or None."""
+    m = _PMID_URL.search(url)
+    return m[1] if m else None
+
+
+def pmcid_from_url(url: str) -> str | None:
+    """The PMC id ("PMC6839263", upper-cased) in a PubMed Central link, or None."""
+    m = _PMC_URL.search(url)
+    return m[1].upper() if m else None
+
+
+def clean_pmcid(value: str) -> str:
+    """"6839263" and "pmc6839263" both become "PMC6839263"."""
+    text = value.strip().upper()
+    return text if text.startswith("PMC") else f"PMC{text}"
+
+
+def clean_isbn(value: str) -> str:
+    """Digits (and final X) of the ISBN in a value such as "0-12-345678-9 (pbk.)".
+
+    A value without anything ISBN-like is returned stripped, so the shapes
+    can reject it showing what the source said.
+    """
+    m = _ISBN.search(value)
+    if not m:
+        return value.strip()
+    return re.sub(r"[\- ]", "", m[0]).upper()
+
+
+def clean_issn(value: str) -> str:
+    """ISSN as NNNN-NNNC (upper-case X); stripped value when not ISSN-like."""
+    m = _ISSN.search(value)
+    return f"{m[1]}-{m[2].upper()}" if m else value.strip()
+
+
+def isbn_valid(isbn: str) -> bool:
+    """Check digit of a cleaned ISBN-10 or ISBN-13 (see :func:`clean_isbn`)."""
+    if len(isbn) == 10 and isbn[:9].isdigit() and (isbn[9].isdigit() or isbn[9] == "X"):
+        digits = [int(c) for c in isbn[:9]] + [10 if isbn[9] == "X" else int(isbn[9])]
+        return sum((10 - i) * d for i, d in enumerate(digits)) % 11 == 0
+    if len(isbn) == 13 and isbn.isdigit() and isbn.startswith(("978", "979")):
+        return sum((3 if i % 2 else 1) * int(c) for i, c in enumerate(isbn)) % 10 == 0
+    return False
+
+
+def issn_valid(issn: str) -> bool:
+    """Check digit of an ISSN in NNNN-NNNC form (see :func:`clean_issn`)."""
+    if not _ISSN.fullmatch(issn) or len(issn) != 9:
+        return False
+    digits = [int(c) for c in issn[:4] + issn[5:8]]
+    check = 10 if issn[8] == "X" else int(issn[8])
+    return (sum((8 - i) * d for i, d in enumerate(digits)) + check) % 11 == 0
+
+
+def safe_iri(value: str) -> str | None:
+    """An absolute IRI with unsafe characters (spaces, quotes, braces) encoded.
+
+    None when the value has no scheme ("www.example.org"): the caller
+    reports it, because guessing "http://" would publish a link nobody gave.
+    """
+    text = value.strip()
+    if not re.match(r"[A-Za-z][A-Za-z0-9+.-]*:\S", text):
+        return None
+    return quote(text, safe=_IRI_SAFE)
+
+
+# --- people ------------------------------------------------------------------
+
+_ORCID = re.compile(r"\d{4}-\d{4}-\d{4}-\d{3}[\dX]")
+
+
+_AUTHORITIES = (  # (pattern of an authority IRI, key prefix): first match wins
+    (re.compile(r"^https?://orcid\.org/(\d{4}-\d{4}-\d{4}-\d{3}[\dX])/?$"), ""),
+    (re.compile(r"^https?://(?:www\.)?viaf\.org/viaf/(\d+)/?$"), "viaf-"),
+    (re.compile(r"^https?://d-nb\.info/gnd/([\w-]+)/?$"), "gnd-"),
+    (re.compile(r"^https?://id\.loc\.gov/authorities/names/(\w+?)(?:\.html)?/?$"), "lcnaf-"),
+    (re.compile(r"^https?://isni\.org/isni/(\d{15}[\dX])/?$"), "isni-"),
+    (re.compile(r"^https?://www\.wikidata\.org/entity/(Q\d+)/?$"), "wikidata-"),
+)
+
+
+def person_key(identifiers: list[str]) -> str | None:
+    """The URI key of a person from a strong identifier, or None.
+
+    An ORCID wins, then the first authority link (VIAF, GND, LCNAF, ISNI,
+    Wikidata) in source order, so the same person shares one URI across
+    records and sources even when the name is written differently.
+    """
+    for pattern, prefix in _AUTHORITIES:
+        for ident in identifiers:
+            if match := pattern.match(ident.strip()):
+                return prefix + match.group(1).lower()
+    return None
+
+
+def agent_identifier(value: str) -> str:
+    """A bare ORCID ("0000-0002-1825-0097") as its https://orcid.org/ IRI."""
+    text = value.strip()
+    return f"https://orcid.org/{text}" if _ORCID.fullmatch(text) else text

@@ -1,0 +1,177 @@
+"""The things a record points at and shares with other records: people,
+organisations, subject concepts, journals and collections.
+
+Apart from :mod:`ld.mapping` (the record's own description and document)
+because these nodes are not the record's: each is keyed by its values alone
+(an ORCID or authority link, a valid ISSN, else a slugged name; see
+:mod:`ld.uris`), so every record naming the same person or journal meets it
+on one URI and states the same triples about it. A change to a key here
+re-keys that thing across every record already loaded, which is why the keys
+are minted in this one place.
+
+Agents are typed foaf:Agent as well as foaf:Person / foaf:Organization, and
+journals and collections bibo:Collection as well as their own class: the
+superclass is entailed anyway, and stating it lets a shape check "an agent"
+or "a collection" with one cheap sh:class instead of a costly sh:or.
+
+The functions write through the record's mapper (:class:`Writer`), so the
+triples keep the mapping's one insertion order.
+"""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from rdflib import BNode, Literal, URIRef
+from rdflib import namespace as rdf_ns
+
+from ld import mapping_identifiers as ids
+from ld import mapping_terms as t
+from ld import namespaces as ns
+from ld.model import Agent, Container, Record, Subject
+from ld.uris import slug
+
+# looked up once (ld.namespaces.Terms), not through rdflib's namespace machinery per call
+RDF, DCTERMS, FOAF, OWL, SKOS = (ns.Terms(n) for n in (
+    rdf_ns.RDF, rdf_ns.DCTERMS, rdf_ns.FOAF, rdf_ns.OWL, rdf_ns.SKOS))
+BIBO, DCMITYPE, LDPUB = ns.Terms(ns.BIBO), ns.Terms(ns.DCMITYPE), ns.Terms(ns.LDPUB)
+SCHEMES = {  # thesaurus name -> skos:ConceptScheme IRI, when the scheme has one
+    "mesh": URIRef("http://id.nlm.nih.gov/mesh/"),
+    "lcsh": URIRef("http://id.loc.gov/authorities/subjects"),
+    "lcgft": URIRef("http://id.loc.gov/authorities/genreForms"),
+}
+
+
+class Writer(Protocol):
+    """What the things need of the record's mapper (``ld.mapping._Mapper``)."""
+
+    r: Record
+    s: URIRef
+
+    def add(self, s: URIRef | BNode, p: URIRef, o: URIRef | BNode | Literal) -> None: ...
+
+    def lit(self, p: URIRef, values: list[str] | str | None, s: URIRef | None = None
+            ) -> None: ...
+
+    def thing(self, kind: str, key: str) -> URIRef: ...
+
+    def iri(self, value: str, field: str) -> URIRef: ...
+
+
+def agents(m: Writer) -> None:
+    """Creators in order (bibo:authorList), then contributors; roles as relators."""
+    creators = [agent(m, a, DCTERMS.creator) for a in m.r.creators]
+    for a in m.r.contributors:
+        agent(m, a, DCTERMS.contributor)
+    if creators:  # an rdf:List, as rdflib.collection.Collection writes it
+        cells = [BNode() for _ in creators]
+        for cell, creator, rest in zip(cells, creators, [*cells[1:], RDF.nil], strict=True):
+            m.add(cell, RDF.first, creator)
+            m.add(cell, RDF.rest, rest)
+        m.add(m.s, BIBO.authorList, cells[0])
+
+
+def agent(m: Writer, who: Agent, prop: URIRef) -> URIRef:
+    """One creator or contributor, linked by ``prop`` and by the relators of its roles."""
+    name = who.name.strip().rstrip(",;:/ ")
+    identifiers = [ids.agent_identifier(i) for i in who.identifiers if i.strip()]
+    if who.kind == "organization":
+        node = organisation(m, name)
+    else:
+        node = person(m, who, name, identifiers)
+    m.add(m.s, prop, node)
+    for ident in identifiers:
+        m.add(node, OWL.sameAs, m.iri(ident, "author"))
+    m.lit(LDPUB.affiliation, who.affiliations, node)
+    for role in who.roles:
+        relator = t.relator_iri(role)
+        if relator is not None:
+            m.add(m.s, relator, node)
+    return node
+
+
+def person(m: Writer, agent: Agent, name: str, identifiers: list[str]) -> URIRef:
+    """One URI per person: an ORCID or authority link when known, else the slug of
+    "family given" (see :func:`ld.mapping_identifiers.person_key`)."""
+    family, given = agent.family, agent.given
+    if not family and ", " in name:
+        family, given = (part.strip() for part in name.split(", ", 1))
+    key = ids.person_key(identifiers)
+    node = m.thing("person", key or slug(f"{family} {given or ''}" if family else name))
+    m.add(node, RDF.type, FOAF.Person)
+    m.add(node, RDF.type, FOAF.Agent)
+    m.lit(FOAF.name, name, node)
+    m.lit(FOAF.familyName, family, node)
+    m.lit(FOAF.givenName, given, node)
+    return node
+
+
+def organisation(m: Writer, name: str) -> URIRef:
+    """An organisation keyed by the slug of its name (there is no identifier to prefer)."""
+    node = m.thing("organization", slug(name))
+    m.add(node, RDF.type, FOAF.Organization)
+    m.add(node, RDF.type, FOAF.Agent)
+    m.lit(FOAF.name, name, node)
+    return node
+
+
+def organisations(m: Writer) -> None:
+    """Publishers and holding institutions, with the places and buildings that go with them."""
+    for name in filter(str.strip, m.r.publishers):
+        m.add(m.s, DCTERMS.publisher, organisation(m, name.strip().rstrip(",;:")))
+    for name in filter(str.strip, m.r.institutions):
+        m.add(m.s, LDPUB.holdingInstitution, organisation(m, name.strip()))
+    m.lit(LDPUB.publicationPlace, m.r.publication_places)
+    m.lit(LDPUB.building, m.r.buildings)
+
+
+def subjects(m: Writer) -> None:
+    """dcterms:subject for every subject with a label."""
+    for subject in m.r.subjects:
+        if subject.label.strip():
+            m.add(m.s, DCTERMS.subject, concept(m, subject))
+
+
+def concept(m: Writer, subject: Subject) -> URIRef:
+    """A skos:Concept keyed by "scheme label", so one heading of one thesaurus meets."""
+    label = " ".join(subject.label.split())
+    scheme = (subject.scheme or "").lower()
+    node = m.thing("subject", slug(f"{scheme} {label}" if scheme else label))
+    m.add(node, RDF.type, SKOS.Concept)
+    m.add(node, SKOS.prefLabel, Literal(label))
+    if scheme in SCHEMES:
+        m.add(node, SKOS.inScheme, SCHEMES[scheme])
+    if subject.iri:
+        m.add(node, SKOS.exactMatch, m.iri(subject.iri, subject.kind))
+    return node
+
+
+def issns(m: Writer, node: URIRef, values: list[str]) -> None:
+    """Valid ISSNs as bibo:issn, the rest as ldpub:invalidIssn (the shapes reject it)."""
+    for issn in dict.fromkeys(ids.clean_issn(v) for v in values if v.strip()):
+        m.lit(BIBO.issn if ids.issn_valid(issn) else LDPUB.invalidIssn, issn, node)
+
+
+def journal(m: Writer, container: Container, values: list[str]) -> URIRef | None:
+    """The journal, keyed by its first valid ISSN, else by title; None without either."""
+    title = (container.title or "").strip()
+    if not title and not values:
+        return None
+    valid = [i for i in map(ids.clean_issn, values) if ids.issn_valid(i)]
+    node = m.thing("journal", valid[0] if valid else slug(title or values[0]))
+    m.add(node, RDF.type, BIBO.Journal)
+    m.add(node, RDF.type, BIBO.Collection)
+    m.lit(DCTERMS.title, title, node)
+    issns(m, node, values)
+    m.lit(LDPUB.isoAbbreviation, container.iso_abbreviation, node)
+    return node
+
+
+def collections(m: Writer) -> None:
+    """The collections a record belongs to, keyed by the slug of their name."""
+    for name in filter(str.strip, m.r.collections):
+        node = m.thing("collection", slug(name))
+        m.add(node, RDF.type, DCMITYPE.Collection)
+        m.add(node, RDF.type, BIBO.Collection)
+        m.lit(DCTERMS.title, name, node)
+        m.add(m.s, DCTERMS.isPartOf, node)
