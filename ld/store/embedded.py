@@ -35,6 +35,7 @@ import pyoxigraph as ox
 from ld import renders
 from ld.errors import BadRequest, StoreError
 from ld.store import snapshots
+from ld.store.apply import apply_batch
 from ld.store.base import RecordGraph, WriteResult
 from ld.store.compaction import EVERYTHING, CompactionLog
 from ld.store.convert import named, record_quads
@@ -110,7 +111,7 @@ class EmbeddedStore(OxigraphReads):
         with self._mutex:
             entry = self._journal(list(quads), every)
             try:
-                replaced = self._apply(quads)
+                replaced = apply_batch(self._ox(), quads)
             except OSError as exc:
                 self._recover(entry, exc)
             self.journal.clear([entry])
@@ -166,34 +167,6 @@ class EmbeddedStore(OxigraphReads):
         for record in records:
             record_quads(record)
         raise StoreError(f"the store refused a batch of records: {exc}")
-
-    def _apply(self, quads: dict[str, list[ox.Quad]]) -> int:
-        """Write the batch: new records by bulk write, replaced ones by their diff; flush.
-
-        A replaced record only loses the quads it no longer has and gains the
-        ones it did not have (a transaction of a few quads per record): a
-        re-loaded record rarely changes much, and pyoxigraph removes and
-        re-writes quads far slower than it compares them.
-        """
-        store, replaced = self._ox(), 0
-        fresh: list[ox.Quad] = []
-        added: list[ox.Quad] = []
-        for iri, new in quads.items():
-            g = named(iri)
-            if not store.contains_named_graph(g):
-                fresh.extend(new)
-                continue
-            replaced += 1
-            old, wanted = set(store.quads_for_pattern(None, None, None, g)), set(new)
-            for stale in old - wanted:
-                store.remove(stale)
-            added.extend(wanted - old)
-        if added:
-            store.extend(added)
-        if fresh:
-            store.bulk_extend(fresh)
-        store.flush()
-        return replaced
 
     def _recover(self, entry: Entry, exc: OSError) -> None:
         """A failed apply may have left half a batch: replay the entry now."""
