@@ -38,6 +38,11 @@ Commands
     Make every record's Turtle, JSON-LD and HTML once for the server (only
     records changed since the last run); see ``ld/cli_render.py``.
 
+Where they live: ``load``, ``validate``, ``serve`` and ``demo`` here;
+``stats``, ``dump`` and ``delete`` in ``ld/cli_store.py``; ``harvest`` and
+``render`` in ``ld/cli_harvest.py`` and ``ld/cli_render.py``. Those modules
+never import this group; it registers their commands at the end.
+
 Settings: every command takes the settings flags (``--store``,
 ``--base-uri``, ...), which may also be given before the command; each can
 also be set by its ``LDPUB_*`` environment variable. Flags win over the
@@ -56,24 +61,24 @@ Exit codes
 
 from __future__ import annotations
 
-import gzip
 import json
 import sys
-from contextlib import ExitStack
-from typing import Any, BinaryIO
+from typing import Any
 
 import click
 
 from ld import cli_output as out
 from ld.cli_render import RENDER_OPTION, render, render_after_write
 from ld.cli_settings import OVERRIDES, settings_options, with_settings
+from ld.cli_store import DUMP_FORMATS, delete, dump, open_for_command, publish_final, stats
 from ld.config import Settings, data_dir, load_settings
-from ld.errors import LdpubError, NotFound
-from ld.formats import get as get_format
-from ld.uris import record_graph
+from ld.errors import LdpubError
 
-DUMP_FORMATS = ("nt", "nt.gz", "ttl", "nq", "nq.gz", "jsonld")
+__all__ = ["DUMP_FORMATS", "PUBLISH_EVERY", "LdpubGroup", "main"]
+
 PUBLISH_EVERY = 60.0  # seconds: a long load shows up in `ldpub serve` as it goes
+
+
 class LdpubGroup(click.Group):
     """Turns LdpubError into its located message on stderr and its exit code."""
 
@@ -97,17 +102,6 @@ def main(ctx: click.Context, **overrides: Any) -> None:
     given = {k: v for k, v in overrides.items() if v is not None}
     ctx.meta[OVERRIDES] = given
     ctx.obj = load_settings(**given)
-
-
-def _open(settings: Settings) -> Any:
-    from ld.store import open_store
-
-    return open_store(settings)
-
-
-def _publish(store: Any) -> None:
-    """The final publish of a command: compacted, since the server reads it from now on."""
-    store.publish(compact=True)
 
 
 def _check_reader(_ctx: click.Context, _param: click.Parameter, value: str | None) -> Any:
@@ -145,11 +139,12 @@ def load(ctx: click.Context, settings: Settings, paths: tuple[str, ...],
     from ld.rejects import RejectsReport
 
     report = RejectsReport(settings.rejects_path)
-    with _open(settings) as store, out.load_progress(out.is_tty() and not as_json) as bar:
+    with open_for_command(settings) as store, \
+            out.load_progress(out.is_tty() and not as_json) as bar:
         summary = ingest_paths(list(paths), format=input_format, settings=settings,
                                store=store, progress=bar, rejects=report, jobs=jobs,
                                publish_every=PUBLISH_EVERY)
-        _publish(store)
+        publish_final(store)
         render_after_write(settings, store, jobs, prerender)
     summary.rejects_file = str(report.path)
     if as_json:
@@ -207,62 +202,6 @@ def _ttl_item(item: Any, reports: list[Any]) -> None:
 
 
 @main.command()
-@click.option("--json", "as_json", is_flag=True, help="Print the numbers as JSON.")
-@with_settings
-def stats(settings: Settings, as_json: bool) -> None:
-    """Records, triples and instances per class."""
-    query = ("SELECT ?class (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?class } "
-             "GROUP BY ?class ORDER BY DESC(?n) ?class")
-    with _open(settings) as store:
-        numbers = {
-            "records": store.record_count(),
-            "triples": store.count_triples(),
-            "classes": {str(row["class"]): int(row["n"]) for row in store.select(query)},
-        }
-    if as_json:
-        click.echo(json.dumps(numbers, indent=2))
-    else:
-        out.stdout.print(out.stats_table(numbers))
-
-
-@main.command()
-@click.option("--format", "fmt", type=click.Choice(DUMP_FORMATS), required=True,
-              help="Serialisation; .gz ones are gzip-compressed.")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, allow_dash=True), default="-",
-              help="File to write (default: standard output).")
-@with_settings
-def dump(settings: Settings, fmt: str, output: str) -> None:
-    """Stream the whole dataset."""
-    media_type = get_format(fmt.removesuffix(".gz")).media_type
-    with ExitStack() as stack:
-        sink: BinaryIO = (sys.stdout.buffer if output == "-"
-                          else stack.enter_context(open(output, "wb")))
-        if fmt.endswith(".gz"):
-            sink = stack.enter_context(gzip.GzipFile(fileobj=sink, mode="wb", mtime=0))
-        store = stack.enter_context(_open(settings))
-        store.dump(sink, media_type)
-    if output == "-":
-        sys.stdout.buffer.flush()
-
-
-@main.command()
-@click.argument("ids", nargs=-1, required=True)
-@with_settings
-def delete(settings: Settings, ids: tuple[str, ...]) -> None:
-    """Remove records by id (all that exist are removed; a missing id is an error)."""
-    graphs = {i: record_graph(settings.base_uri, i) for i in ids}
-    with _open(settings) as store:
-        missing = [i for i, g in graphs.items() if not store.has_graph(g)]
-        removed = store.delete_records([g for i, g in graphs.items() if i not in missing])
-        if removed:
-            _publish(store)
-    click.echo(f"deleted {removed} record(s)")
-    if missing:
-        raise NotFound("no such record in the store: " + ", ".join(missing),
-                       hint="ids are the source record ids, e.g. pubmed-6839263")
-
-
-@main.command()
 @click.option("--debug", is_flag=True, help="Flask debug mode (development only).")
 @with_settings
 def serve(settings: Settings, debug: bool) -> None:
@@ -300,13 +239,13 @@ def _load_sample(settings: Settings) -> None:
     from ld.ingest import ingest_paths
 
     try:
-        with _open(settings) as store:
+        with open_for_command(settings) as store:
             if store.record_count() == 0:
                 files = sorted(str(p) for p in data_dir("sample").iterdir() if p.is_file())
                 summary = ingest_paths(files, settings=settings, store=store,
                                        rejects=settings.rejects_path, jobs=0)
                 out.print_summary(summary, [])
-                _publish(store)
+                publish_final(store)
                 render_after_write(settings, store, 0, True)
     except LdpubError as err:
         out.stderr.print(f"ldpub: error: {err}", markup=False, soft_wrap=True)
@@ -315,5 +254,8 @@ def _load_sample(settings: Settings) -> None:
 
 from ld.cli_harvest import harvest  # noqa: E402 - registered after the core commands
 
+main.add_command(stats)
+main.add_command(dump)
+main.add_command(delete)
 main.add_command(harvest)
 main.add_command(render)

@@ -3,12 +3,13 @@
 The main process reads items (in a read-ahead thread, :mod:`ld.readahead`,
 so that reading goes on while the store writes), links records across
 sources (:mod:`ld.identity`: owl:sameAs the first record sharing a DOI,
-PMID, PMCID or ISBN) and writes to the store; mapping, validation and
-serialising to N-Quads (the expensive part) run batch by batch in a pool of worker
-processes (:mod:`ld.pipeline`), which hand back each record as N-Quads
-bytes. At most ``2 * jobs + 1`` batches are in flight, so memory stays
-flat however long the input is, and batches are written in input order, so
-a later version of a record (or a deletion) always wins over an earlier one.
+PMID, PMCID or ISBN) and writes to the store (both in :mod:`ld.ingest_write`);
+mapping, validation and serialising to N-Quads (the expensive part) run
+batch by batch in a pool of worker processes (:mod:`ld.pipeline`), which
+hand back each record as N-Quads bytes. At most ``2 * jobs + 1`` batches
+are in flight, so memory stays flat however long the input is, and batches
+are written in input order, so a later version of a record (or a deletion)
+always wins over an earlier one.
 
 Accounting: ``read == loaded + rejected + deleted`` for every load.
 
@@ -40,27 +41,27 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TextIO
 
-from rdflib.namespace import OWL
-
 from ld import pipeline
 from ld.config import Settings
 from ld.dryrun import validate_paths
 from ld.errors import InputError, LdpubError, RecordError
-from ld.identity import IdentityLinker
+from ld.ingest_write import BatchWriter, add_time
 from ld.model import Deletion, Record
-from ld.pipeline import Item, Outcome, new_pool, new_validator, process_batch, read_paths, run_batch
+from ld.pipeline import Item, new_pool, new_validator, process_batch, read_paths, run_batch
 from ld.readahead import ReadAhead
-from ld.rejects import RejectsReport, error_entry, violation_entry
-from ld.store.base import RecordGraph, Store
+from ld.rejects import RejectsReport, error_entry
+from ld.store.base import Store
 from ld.summary import Progress, Summary
-from ld.uris import record_graph, record_uri
 
 __all__ = ["Item", "Progress", "Summary", "ingest_items", "ingest_paths", "read_paths",
            "validate_paths"]
 
 
 class _Load:
-    """One load's state: counters, the worker pool, the batches in flight."""
+    """One load's state: counters, the worker pool, the batches in flight.
+
+    Each batch, once its turn comes, goes to the :class:`BatchWriter`.
+    """
 
     def __init__(self, settings: Settings, store: Store, validator: Any, jobs: int,
                  progress: Progress | None, rejects: RejectsReport,
@@ -73,7 +74,7 @@ class _Load:
         self.modified = datetime.now(UTC).replace(microsecond=0)
         self.inflight: deque[tuple[str, Future[Any]]] = deque()
         self.pool: ProcessPoolExecutor | None = None
-        self.linker = IdentityLinker(store)
+        self.writer = BatchWriter(settings, store, self.summary, rejects)
         self.started = time.perf_counter()
 
     def run(self, items: Iterable[Item | InputError]) -> Summary:
@@ -99,7 +100,7 @@ class _Load:
                 self._input_error(err)
                 break
             finally:
-                self._timed("wait", started)
+                add_time(self.summary, "wait", started)
             pending = self._take(item, pending)
         if pending:
             self._submit(pending, full=False)
@@ -120,7 +121,7 @@ class _Load:
                 pending = []
             self._enqueue("delete", _done([item]))
         elif isinstance(item, RecordError):
-            self._reject_error(item)
+            self.writer.reject_error(item)
         return pending
 
     def _submit(self, records: list[Record], *, full: bool) -> None:
@@ -154,14 +155,14 @@ class _Load:
         except BrokenProcessPool as err:
             raise LdpubError(f"a worker process died during the load ({err})",
                              hint="see the log above; memory may have run out") from err
-        self._timed("receive", started)
+        add_time(self.summary, "receive", started)
         if kind == "delete":
-            self._delete(result)
+            self.writer.delete(result)
             return self._report_progress()
         outcomes, cpu = result
         for stage, seconds in cpu.items():
             self.summary.stages[stage] = self.summary.stages.get(stage, 0.0) + seconds
-        self._write(outcomes)
+        self.writer.write(outcomes)
         self._maybe_publish()
         self._report_progress()
 
@@ -174,91 +175,9 @@ class _Load:
             publish()
             self.published = time.monotonic()
 
-    def _timed(self, stage: str, started: float) -> None:
-        elapsed = time.perf_counter() - started
-        self.summary.stages[stage] = self.summary.stages.get(stage, 0.0) + elapsed
-
     def _report_progress(self) -> None:
         if self.progress:
             self.progress(self._tick())
-
-    def _write(self, outcomes: Sequence[Outcome]) -> None:
-        good = [o for o in outcomes if o.ok]
-        for outcome in outcomes:
-            if not outcome.ok:
-                self._reject(outcome)
-            elif outcome.report is not None:
-                self.summary.warnings += sum(
-                    1 for r in outcome.report.results if r.severity == "Warning")
-        latest = {o.graph_iri: o for o in good}  # the later version of an id wins
-        started = time.perf_counter()
-        self._link(latest.values())
-        self._timed("link", started)
-        while latest:
-            started = time.perf_counter()
-            try:
-                result = self.store.write_records(
-                    [RecordGraph(o.record_id, o.graph_iri or "", nquads=o.nquads)
-                     for o in latest.values()])
-                break
-            except RecordError as err:  # the store refused one record before writing any
-                good = self._drop_unstorable(err, latest, good)
-            finally:
-                self._timed("store", started)
-        else:
-            return
-        self.summary.loaded += len(good)
-        self.summary.replaced += result.replaced + len(good) - len(latest)
-        self.summary.triples += result.triples or sum(o.triples for o in latest.values())
-
-    def _link(self, outcomes: Iterable[Outcome]) -> None:
-        """Identity across sources: a record sharing a DOI/PMID/PMCID/ISBN with an
-        earlier one says owl:sameAs that first record (see :mod:`ld.identity`).
-
-        Done here, after validation, because only this process sees every record
-        in load order; the link is one more N-Quads line in the record's graph.
-        No shape constrains owl:sameAs between records, so it cannot change a
-        validation result.
-        """
-        keyed = {record_uri(self.settings.base_uri, o.record_id): o for o in outcomes
-                 if o.keys and o.nquads is not None}
-        links = self.linker.link_batch([(subject, o.keys) for subject, o in keyed.items()])
-        for subject, first in links.items():
-            o = keyed[subject]
-            o.nquads = (o.nquads or b"") + (
-                f"<{subject}> <{OWL.sameAs}> <{first}> <{o.graph_iri}> .\n".encode())
-            o.triples += 1
-
-    def _drop_unstorable(self, err: RecordError, latest: dict[str | None, Outcome],
-                         good: list[Outcome]) -> list[Outcome]:
-        """Reject the record the store could not take; the rest of the batch is retried."""
-        bad = next((o for o in latest.values() if o.record_id == err.location.record_id), None)
-        if bad is None:
-            raise err  # cannot tell which record: do not guess, stop the load
-        del latest[bad.graph_iri]
-        self.linker.forget()  # it was linked as if it would be stored
-        src = bad.source
-        self._reject_error(RecordError(err.message, replace(err.location, file=src.file,
-                                                            position=src.position), err.hint))
-        return [o for o in good if o.graph_iri != bad.graph_iri]
-
-    def _delete(self, deletions: list[Deletion]) -> None:
-        base = self.settings.base_uri
-        self.store.delete_records([record_graph(base, d.id) for d in deletions])
-        self.linker.forget()  # a deleted record may be someone's remembered first
-        self.summary.deleted += len(deletions)
-
-    def _reject(self, outcome: Outcome) -> None:
-        error = outcome.record_error()
-        if error is not None:
-            self._reject_error(error)
-            return
-        self.summary.rejected += 1
-        self.rejects.add(violation_entry(outcome.source, outcome.record_id, outcome.report))
-
-    def _reject_error(self, error: RecordError) -> None:
-        self.summary.rejected += 1
-        self.rejects.add(error_entry(error))
 
     def _input_error(self, error: InputError) -> None:
         self.summary.errors.append(str(error))

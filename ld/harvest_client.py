@@ -1,0 +1,125 @@
+"""The OAI-PMH client of :mod:`ld.harvest`: sickle, with our page checks and retry policy.
+
+sickle speaks the protocol (requests, resumption tokens, retries of the
+statuses in ``RETRY_STATUS``). What it does not do for us, and why it is
+wrapped here: its XML parser recovers from anything, so an HTML page would
+be "zero records" (we parse each page strictly ourselves first); it sleeps
+for whatever Retry-After says (we cap the wait and back off exponentially
+without one); timeouts and connection errors surface as raw requests
+exceptions (we name the URL).
+
+Kept apart from :mod:`ld.harvest` because this is the HTTP side of a
+harvest (requests, retries, what an answer that is not OAI-PMH looks like),
+while the harvest itself is about records, batches and where the next run
+starts.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+from typing import Any
+
+import requests
+from sickle import Sickle
+from sickle.iterator import OAIResponseIterator
+
+from ld.errors import InputError, Location
+from ld.pipeline import Item
+from ld.readers import xmlsafe
+from ld.readers.oai import ResponseInfo, read_response
+from ld.readers.oai_metadata import Converter
+
+RETRY_STATUS = (429, 502, 503, 504)  # "come back later" answers worth a bounded retry
+
+
+class HarvestError(InputError):
+    """The repository cannot be harvested right now (HTTP, timeout, not OAI-PMH)."""
+
+
+class Client(Sickle):
+    """sickle, with strict page checks, a bounded Retry-After and errors that name the URL."""
+
+    def __init__(self, url: str, *, timeout: float, max_retries: int, max_wait: float,
+                 converters: Mapping[str, Converter] | None = None) -> None:
+        super().__init__(url, iterator=OAIResponseIterator, max_retries=max_retries,
+                         retry_status_codes=RETRY_STATUS, timeout=timeout,
+                         headers={"User-Agent": "ldpub-harvester"})
+        self.timeout, self.max_wait, self.converters = timeout, max_wait, converters
+        self.requests: list[str] = []
+        self.last_info = ResponseInfo()
+        self._attempt = 0
+
+    def harvest(self, **kwargs: str) -> Any:
+        """One OAI request; the page is parsed strictly and its items kept on the response."""
+        url = requests.Request("GET", self.endpoint, params=kwargs).prepare().url or self.endpoint
+        self.requests.append(url)
+        self._attempt = 0
+        try:
+            response = super().harvest(**kwargs)
+        except requests.Timeout as exc:
+            raise HarvestError(f"no answer within {self.timeout:g} s", Location(file=url),
+                               hint="the repository is slow or down; try later or raise --timeout"
+                               ) from exc
+        except requests.ConnectionError as exc:
+            raise HarvestError(f"cannot connect: {_reason(exc)}", Location(file=url),
+                               hint="check the URL and that the repository is up") from exc
+        except requests.HTTPError as exc:
+            raise _http_error(exc.response, url, self._attempt) from exc
+        response.info = self.last_info = ResponseInfo()
+        response.items = self._page_items(response, url)
+        return response
+
+    def _page_items(self, response: Any, url: str) -> list[Item]:
+        head = response.http_response.content[:4096]
+        if xmlsafe.root_name(head) != "OAI-PMH":
+            kind = response.http_response.headers.get("Content-Type", "no Content-Type")
+            start = head[:60].decode("utf-8", "replace").strip()
+            raise HarvestError(f"the answer is not an OAI-PMH response ({kind}: {start!r})",
+                               Location(file=url),
+                               hint="check that the URL is the repository's OAI-PMH base URL")
+        stream = io.BytesIO(response.http_response.content)
+        return list(read_response(stream, url, info=response.info, converters=self.converters))
+
+    def get_retry_after(self, http_response: requests.Response) -> float:
+        """Retry-After (seconds or HTTP date) if given, else 1, 2, 4 ... s; at most max_wait."""
+        self._attempt += 1
+        wait = _retry_after(http_response.headers.get("Retry-After"))
+        if wait is None:
+            wait = 2.0 ** (self._attempt - 1)
+        return max(0.0, min(wait, self.max_wait))
+
+
+def _retry_after(value: str | None) -> float | None:
+    """Retry-After is delay-seconds or an HTTP date (RFC 9110 10.2.3)."""
+    if not value:
+        return None
+    if value.strip().isdigit():
+        return float(value.strip())
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:  # "-0000": UTC with no zone information
+        when = when.replace(tzinfo=UTC)
+    return (when - datetime.now(UTC)).total_seconds()
+
+
+def _reason(exc: requests.ConnectionError) -> str:
+    """The OS-level reason ("[Errno 111] Connection refused") out of urllib3's long text."""
+    text = str(exc)
+    found = re.search(r"\[Errno -?\d+\] [^)'\"]+", text)
+    return found.group(0).strip() if found else text
+
+
+def _http_error(response: requests.Response | None, url: str, attempts: int) -> HarvestError:
+    """An HTTP failure as people read it: status, how often it was tried, what to do."""
+    status = response.status_code if response is not None else 0
+    reason = response.reason if response is not None else ""
+    tries = f" after {attempts + 1} attempts" if attempts else ""
+    hint = ("the repository is overloaded or down; try later" if status >= 500
+            else "check the URL and the harvest options")
+    return HarvestError(f"HTTP {status} {reason}{tries}", Location(file=url), hint=hint)
