@@ -57,6 +57,9 @@ Exit codes
 2
     Unusable input (unknown format, unreadable or truncated file), a usage
     error, or a store error. Records before the failure point are kept.
+141
+    ``dump`` to standard output stopped because its reader did
+    (``ldpub dump | head``), quietly, as ``cat`` does.
 """
 
 from __future__ import annotations
@@ -92,7 +95,8 @@ class LdpubGroup(click.Group):
 
 @click.group(cls=LdpubGroup, help=__doc__.split("\n\n")[0],
              epilog="Exit codes: 0 everything loaded/valid; 1 some records rejected (the rest "
-                    "loaded); 2 unusable input, usage error or store error. Every setting can "
+                    "loaded); 2 unusable input, usage error or store error; 141 dump's reader "
+                    "stopped early. Every setting can "
                     "also be given as its LDPUB_* environment variable.")
 @settings_options
 @click.version_option(package_name="ldpub")

@@ -6,13 +6,15 @@ the store already holds. Also here, because every command that touches the
 store needs them: opening it (``ld.store`` imported only then, so that
 ``ldpub --help`` does not load pyoxigraph) and the final publish of a
 command that changed it. Exit codes: 0 done; 2 a missing record id or a
-store error.
+store error; 141 when the reader of ``dump``'s standard output stopped early.
 """
 
 from __future__ import annotations
 
 import gzip
 import json
+import os
+import signal
 import sys
 from contextlib import ExitStack
 from typing import Any, BinaryIO
@@ -70,15 +72,28 @@ def stats(settings: Settings, as_json: bool) -> None:
 def dump(settings: Settings, fmt: str, output: str) -> None:
     """Stream the whole dataset."""
     media_type = get_format(fmt.removesuffix(".gz")).media_type
-    with ExitStack() as stack:
-        sink: BinaryIO = (sys.stdout.buffer if output == "-"
-                          else stack.enter_context(open(output, "wb")))
-        if fmt.endswith(".gz"):
-            sink = stack.enter_context(gzip.GzipFile(fileobj=sink, mode="wb", mtime=0))
-        store = stack.enter_context(open_for_command(settings))
-        store.dump(sink, media_type)
-    if output == "-":
-        sys.stdout.buffer.flush()
+    try:
+        with ExitStack() as stack:
+            sink: BinaryIO = (sys.stdout.buffer if output == "-"
+                              else stack.enter_context(open(output, "wb")))
+            if fmt.endswith(".gz"):
+                sink = stack.enter_context(gzip.GzipFile(fileobj=sink, mode="wb", mtime=0))
+            store = stack.enter_context(open_for_command(settings))
+            store.dump(sink, media_type)
+        if output == "-":
+            sys.stdout.buffer.flush()
+    except BrokenPipeError:
+        _reader_went_away()
+
+
+def _reader_went_away() -> None:
+    """``ldpub dump | head``: the reader stopped early. Exit as ``cat`` would (quietly,
+    with the status of SIGPIPE, 141), not with a store error: the store is fine.
+    Standard output goes to /dev/null first, so the interpreter's final flush does
+    not fail again (the way Python's documentation for SIGPIPE shows)."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    sys.exit(128 + signal.SIGPIPE)
 
 
 @click.command()

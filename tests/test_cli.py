@@ -179,6 +179,20 @@ def test_dump_to_stdout_streams_gzip(loaded: Path) -> None:
     assert len(graph) == len(union(store_dataset(loaded)))
 
 
+@pytest.mark.parametrize("fmt", ["nt", "nt.gz"])
+def test_dump_into_a_reader_that_stops_early_is_quiet(tmp_path: Path, fmt: str) -> None:
+    """Regression: `ldpub dump | head` said "error: dump failed: [Errno 32] Broken pipe"
+    and exited 2 (a store error); it now stops as cat does: quietly, status 141."""
+    store = tmp_path / "store"
+    assert ldpub(store, "load", str(generate(tmp_path / "g.jsonl", 300))).returncode == 0
+    proc = subprocess.Popen([LDPUB, "--store", str(store), "dump", "--format", fmt],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert len(proc.stdout.read(100)) == 100  # far less than the dump (~3 MB)
+    proc.stdout.close()
+    assert proc.wait(timeout=60) == 141
+    assert proc.stderr.read() == b""
+
+
 def test_exit_1_and_rejects_report(tmp_path: Path) -> None:
     data = generate(tmp_path / "bad.jsonl", 40, "--bad-every", "10")
     store, rejects = tmp_path / "store", tmp_path / "rejects.jsonl"

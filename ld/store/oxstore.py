@@ -151,6 +151,8 @@ class OxigraphReads(Store):
                 return
             triples = self._run("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }")
             ox.serialize(triples, out, fmt, prefixes=PREFIXES)
+        except BrokenPipeError:
+            raise  # the output's reader went away (`ldpub dump | head`): not the store's fault
         except OSError as exc:
             raise StoreError(f"dump failed: {exc}") from exc
 
