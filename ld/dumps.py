@@ -1,4 +1,4 @@
-"""Whole-dataset downloads: N-Triples (gzip), Turtle and JSON-LD.
+"""Whole-dataset downloads: N-Triples (gzip), Turtle, JSON-LD and N-Quads (gzip).
 
 Dumps are files under ``settings.dumps_path / <store version>/``, written
 once per store version (by :func:`make`, called on the first request for a
@@ -48,6 +48,10 @@ DUMPS = (
     Dump("dataset.nt.gz", "application/n-triples", "N-Triples (gzip)", "gzip"),
     Dump("dataset.ttl", "text/turtle", "Turtle"),
     Dump("dataset.jsonld", "application/ld+json", "JSON-LD"),
+    # the named graphs too: which record said what, and when (its document's
+    # dcterms:modified), for a harvester that keeps a mirror record by record
+    Dump("dataset.nq.gz", "application/n-quads", "N-Quads, one graph per record (gzip)",
+         "gzip"),
 )
 BY_NAME = {d.filename: d for d in DUMPS}
 

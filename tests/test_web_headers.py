@@ -9,7 +9,7 @@ from email.utils import format_datetime, parsedate_to_datetime
 
 import pytest
 import requests
-from rdflib import Graph
+from rdflib import Dataset, Graph
 
 from ld.lru import Cache
 from ld.web import create_app
@@ -149,6 +149,14 @@ def test_dumps_have_length_ranges_and_the_whole_dataset(site) -> None:
     assert nt.headers["Content-Type"] == "application/gzip"
     assert len(Graph().parse(data=gzip.decompress(nt.content).decode(), format="nt")) == len(
         expected)
+    quads = Dataset().parse(data=gzip.decompress(requests.get(
+        site.url + "/dumps/dataset.nq.gz", timeout=60).content).decode(), format="nquads")
+    union, graphs = Graph(), set()
+    for s_, p, o, g in quads.quads():
+        union.add((s_, p, o))
+        graphs.add(str(g))
+    assert len(union) == len(expected)  # the same statements, each in its record's graph
+    assert graphs and all(g.startswith(site.url + "/doc/record/") for g in graphs)
     doc = requests.get(site.url + "/dumps/dataset.jsonld", timeout=60).json()
     assert doc["@context"] == site.url + "/context.jsonld"
     from tests.web_rdf import pyld_graph, same
