@@ -14,7 +14,7 @@ from ld.store.base import Store
 
 def create_app(settings: Settings, store: Store | None = None) -> Flask:
     """Build the app for ``settings``; ``store`` overrides opening one (tests)."""
-    from ld.web import dataset, errors, linkeddata, sparql
+    from ld.web import dataset, errors, health, linkeddata, sparql
     from ld.web.context import attach_store
     from ld.web.fastpath import FastPath
     from ld.web.prerender import flavour
@@ -34,4 +34,5 @@ def create_app(settings: Settings, store: Store | None = None) -> Flask:
     app.register_blueprint(linkeddata.bp)
     app.register_blueprint(dataset.bp)
     app.register_blueprint(sparql.bp)
+    app.register_blueprint(health.bp)
     return app

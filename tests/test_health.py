@@ -1,0 +1,34 @@
+"""``/health``: what a load balancer or monitor probes."""
+
+from __future__ import annotations
+
+import socket
+from pathlib import Path
+
+import requests
+
+from ld.config import load_settings
+from ld.web import create_app
+
+
+def test_a_serving_site_is_healthy(site) -> None:
+    r = requests.get(site.url + "/health", timeout=10)
+    assert r.status_code == 200 and r.headers["Cache-Control"] == "no-store"
+    body = r.json()
+    assert body["status"] == "ok" and body["store"] == "embedded" and body["version"]
+
+
+def test_a_remote_store_that_is_down_is_503_naming_it() -> None:
+    with socket.socket() as s:  # a port nobody listens on: connections are refused
+        s.bind(("127.0.0.1", 0))
+        url = f"http://127.0.0.1:{s.getsockname()[1]}"
+    client = create_app(load_settings(env={}, store=url)).test_client()
+    r = client.get("/health")
+    assert r.status_code == 503 and r.headers["Cache-Control"] == "no-store"
+    assert url in r.get_data(as_text=True)
+
+
+def test_no_store_yet_is_503_saying_what_to_do(tmp_path: Path) -> None:
+    client = create_app(load_settings(env={}, store=str(tmp_path / "none"))).test_client()
+    r = client.get("/health")
+    assert r.status_code == 503 and "ldpub load" in r.get_data(as_text=True)
