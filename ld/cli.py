@@ -228,13 +228,14 @@ def demo(settings: Settings, debug: bool) -> None:
     """
     import multiprocessing
 
+    from ld.web.serve import check_address, run
+
+    check_address(settings.host, settings.port)  # before the load, not after it
     child = multiprocessing.get_context("spawn").Process(target=_load_sample, args=(settings,))
     child.start()
     child.join()
     if child.exitcode:
         raise click.exceptions.Exit(child.exitcode)
-    from ld.web.serve import run
-
     run(settings, debug=debug)
 
 

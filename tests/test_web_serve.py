@@ -193,6 +193,25 @@ def test_access_log_is_opt_in(tmp_path: Path, server: str) -> None:
     assert "logged-no" not in _stop(proc)
 
 
+@pytest.mark.parametrize("command", ["serve", "demo"])
+@pytest.mark.parametrize("server", ["gunicorn", "granian"])
+def test_a_port_in_use_is_one_clear_error(tmp_path: Path, server: str, command: str) -> None:
+    """Regression: gunicorn retried for 5 s and exited 1 (our code for rejected records);
+    Granian ended in a Rust panic's backtrace."""
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        env = {**os.environ, "LDPUB_SERVER": server, "LDPUB_STORE": str(tmp_path / "store"),
+               "LDPUB_PORT": str(port)}
+        done = subprocess.run([*LDPUB, command], env=env, capture_output=True, text=True,
+                              timeout=60)
+    assert done.returncode == 2, done.stderr
+    assert f"cannot listen on 127.0.0.1:{port}" in done.stderr
+    assert "Traceback" not in done.stderr and "panicked" not in done.stderr
+    assert not (tmp_path / "store").exists()  # demo checks before loading the sample
+
+
 @pytest.mark.parametrize("home", ["writable", "missing"])
 def test_serve_leaves_the_home_directory_alone(tmp_path: Path, home: str) -> None:
     """Regression: gunicorn 24+ opened a control socket in $HOME, one path for every

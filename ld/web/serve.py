@@ -26,6 +26,7 @@ from __future__ import annotations
 import functools
 import logging
 import os
+import socket
 import threading
 from typing import Any
 
@@ -51,6 +52,7 @@ def run(settings: Settings, debug: bool = False) -> None:
     if settings.server not in SERVERS:
         raise LdpubError(f"unknown server {settings.server!r}",
                          hint=f"use one of {', '.join(SERVERS)} (--server, LDPUB_SERVER)")
+    check_address(settings.host, settings.port)
     if debug:
         from ld.web import create_app
 
@@ -60,6 +62,24 @@ def run(settings: Settings, debug: bool = False) -> None:
         _run_granian(settings)
     else:
         _run_gunicorn(settings)
+
+
+def check_address(host: str, port: int) -> None:
+    """Fail at once, and clearly, when the address cannot be listened on.
+
+    Otherwise gunicorn retried for five seconds and exited 1 (which our exit
+    codes reserve for rejected records), and Granian ended in a Rust panic's
+    backtrace. The servers bind right after this check.
+    """
+    try:
+        family = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0][0]
+        with socket.create_server((host, port), family=family):
+            pass
+    except OSError as exc:
+        raise LdpubError(f"cannot listen on {host}:{port}: {exc.strerror or exc}",
+                         hint="another process (another ldpub serve?) may hold the port: "
+                              "stop it or choose --port / LDPUB_PORT; for --host give an "
+                              "address of this machine") from exc
 
 
 # gunicorn ------------------------------------------------------------------
