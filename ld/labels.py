@@ -53,7 +53,7 @@ _STANDARD: dict[str, str] = {
     "bibo:pmid": "PubMed ID", "bibo:shortTitle": "Short title", "bibo:uri": "URI",
     "bibo:volume": "Volume",
     # FOAF
-    "foaf:Person": "Person", "foaf:Organization": "Organisation", "foaf:Agent": "Agent",
+    "foaf:Person": "Person", "foaf:Organization": "Organization", "foaf:Agent": "Agent",
     "foaf:Document": "Document", "foaf:name": "Name", "foaf:familyName": "Family name",
     "foaf:givenName": "Given name", "foaf:page": "Web page", "foaf:homepage": "Home page",
     "foaf:primaryTopic": "About", "foaf:isPrimaryTopicOf": "Described by",
