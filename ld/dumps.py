@@ -23,7 +23,7 @@ import json
 import os
 import tempfile
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
@@ -77,15 +77,29 @@ def make(settings: Settings, store: Store, filename: str) -> Path:
     meanwhile (a large dump takes minutes).
     """
     dump, store = BY_NAME[filename], store.pin()
-    folder = directory(settings, store)
-    target = folder / filename
+    target = directory(settings, store) / filename
+    return made(target, lambda: write_atomically(
+        target, lambda out: _write(store, settings, dump, out)))
+
+
+def ensure(settings: Settings, store: Store, filename: str, wait: float = 20.0) -> Path | None:
+    """The dump's path once written; None while it is still being written (see
+    :func:`in_background`)."""
+    store = store.pin()  # the version whose directory is checked is the one written
+    return in_background(directory(settings, store) / filename,
+                         lambda: make(settings, store, filename), wait)
+
+
+def made(target: Path, write_all: Callable[[], object]) -> Path:
+    """``target``, after ``write_all()`` made it unless it exists: under an exclusive
+    lock on its folder, so several serving workers asking at once make it once."""
     if target.is_file():
         return target
-    folder.mkdir(parents=True, exist_ok=True)
-    with open(folder / ".lock", "a+b") as lock:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with open(target.parent / ".lock", "a+b") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         if not target.is_file():
-            _write_atomically(target, lambda out: _write(store, settings, dump, out))
+            write_all()
     return target
 
 
@@ -93,30 +107,29 @@ _jobs: dict[Path, threading.Thread] = {}
 _jobs_lock = threading.Lock()
 
 
-def ensure(settings: Settings, store: Store, filename: str, wait: float = 20.0) -> Path | None:
-    """The dump's path once written; None while it is still being written.
+def in_background(target: Path, make_it: Callable[[], object], wait: float) -> Path | None:
+    """``target`` once made; None while ``make_it`` is still at it.
 
     A large dump takes longer than an HTTP request should (and than a
-    proxy's read timeout), so it is written by a background thread;
-    the request waits ``wait`` seconds and otherwise tells the client to
-    come back (503 + Retry-After, see ld/web/dataset.py).
+    proxy's read timeout), so it is written by a background thread; the
+    request waits ``wait`` seconds and otherwise tells the client to come
+    back (503 + Retry-After, see ld/web/dataset.py).
     """
-    store = store.pin()  # the version whose directory is checked is the one written
-    target = directory(settings, store) / filename
     if target.is_file():
         return target
     with _jobs_lock:
         job = _jobs.get(target)
         if job is None or not job.is_alive():
-            job = threading.Thread(target=make, args=(settings, store, filename),
-                                   name=f"dump {filename}", daemon=True)
+            job = threading.Thread(target=make_it, name=f"make {target.name}", daemon=True)
             job.start()
             _jobs[target] = job
     job.join(wait)
     return target if target.is_file() else None
 
 
-def _write_atomically(target: Path, write) -> None:  # type: ignore[no-untyped-def]
+def write_atomically(target: Path, write) -> None:  # type: ignore[no-untyped-def]
+    """``write(out)`` into a temporary file beside ``target``, renamed into place when
+    whole: readers (and ld.sitemap's crawlers) see the whole file or none."""
     fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".partial-")
     try:
         with os.fdopen(fd, "wb") as out:

@@ -27,7 +27,7 @@ def test_a_dump_is_written_from_the_snapshot_it_is_filed_under(
         store.publish()
     reader = open_reader(settings)
     monkeypatch.setattr(reader_module, "CHECK_EVERY", 0.0)  # it looks at CURRENT on every use
-    write = dumps._write_atomically
+    write = dumps.write_atomically
 
     def after_a_load(target, body) -> None:  # a load publishes while the dump starts
         with open_store(settings) as store:
@@ -35,7 +35,7 @@ def test_a_dump_is_written_from_the_snapshot_it_is_filed_under(
             store.publish()
         write(target, body)
 
-    monkeypatch.setattr(dumps, "_write_atomically", after_a_load)
+    monkeypatch.setattr(dumps, "write_atomically", after_a_load)
     old, folder = reader.version, dumps.directory(settings, reader)
     path = dumps.make(settings, reader, "dataset.nt.gz")
     assert reader.version != old  # the reader itself moved on to the new snapshot

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, render_template, send_file
+import re
 
-from ld import describe, dumps, termdocs, void
+from flask import Blueprint, Response, render_template, request, send_file
+
+from ld import describe, dumps, sitemap, termdocs, void
 from ld.errors import NotFound, Overloaded
 from ld.web import http, pages
 from ld.web.context import get_settings, get_store
@@ -60,6 +62,41 @@ def dump_file(name: str) -> Response:
     response = send_file(path, mimetype=mimetype, conditional=True, as_attachment=True,
                          download_name=name, max_age=3600)
     return response
+
+
+@bp.route("/sitemap.xml")
+def sitemap_index() -> Response:
+    return _sitemap_file(sitemap.INDEX, "application/xml")
+
+
+@bp.route("/sitemaps/<name>")
+def sitemap_page(name: str) -> Response:
+    if not _SITEMAP_PAGE.fullmatch(name):
+        raise NotFound(f"no sitemap page called {name!r}", hint="start from /sitemap.xml")
+    return _sitemap_file(name, "application/gzip")
+
+
+_SITEMAP_PAGE = re.compile(r"sitemap-[1-9][0-9]*\.xml\.gz")
+
+
+def _sitemap_file(name: str, mimetype: str) -> Response:
+    folder = sitemap.ensure(get_settings(), get_store())
+    if folder is None:
+        raise Overloaded("the sitemap is being written now; try again in a minute",
+                         retry_after=30)
+    if not (folder / name).is_file():
+        raise NotFound(f"no sitemap page called {name!r}", hint="start from /sitemap.xml")
+    return send_file(folder / name, mimetype=mimetype, conditional=True, max_age=3600)
+
+
+@bp.route("/robots.txt")
+def robots() -> Response:
+    """Crawlers: every page, the sitemap of the records; not SPARQL queries or searches
+    (endless, costly, and each record is reachable by the sitemap)."""
+    root = request.script_root
+    text = (f"User-agent: *\nDisallow: {root}/sparql?\nDisallow: {root}/search\n"
+            f"Sitemap: {get_settings().base_uri}sitemap.xml\n")
+    return Response(text, content_type="text/plain; charset=utf-8")
 
 
 def _terms(folder: str, title: str, ext: str | None) -> Response:
