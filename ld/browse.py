@@ -29,6 +29,16 @@ PREFIX = ("PREFIX dcterms: <http://purl.org/dc/terms/>\n"
           "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n")
 LABEL_PATH = "foaf:name|skos:prefLabel|dcterms:title|rdfs:label"
 BROWSABLE = ("subject", "person", "journal", "organization")
+KIND_LABELS = {"subject": "Subjects", "person": "People", "journal": "Journals",
+               "organization": "Organizations"}
+_KIND_OF_CLASS = {"http://www.w3.org/2004/02/skos/core#Concept": "subject",
+                  "http://xmlns.com/foaf/0.1/Person": "person",
+                  "http://purl.org/ontology/bibo/Journal": "journal",
+                  "http://xmlns.com/foaf/0.1/Organization": "organization"}
+# Stated for the shapes' sake (superclasses) or once per record (its document):
+# counted in VoID, but on the home page they would only repeat other rows.
+_NOT_HOLDINGS = {"http://xmlns.com/foaf/0.1/Agent", "http://purl.org/ontology/bibo/Collection",
+                 "http://xmlns.com/foaf/0.1/Document"}
 
 @dataclass
 class Row:
@@ -42,12 +52,48 @@ class Row:
 def class_counts(store: Store, *, stale_ok: bool = False) -> list[Row] | None:
     """Entities per class, most frequent first (``stale_ok``: see :mod:`ld.versioned`;
     None while a first computation runs)."""
-    def compute(store: Store) -> list[tuple[str, int]]:
-        rows = store.select("SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE { GRAPH ?g { ?s a ?c } }"
-                            " GROUP BY ?c ORDER BY DESC(?n)")
-        return [(str(r["c"]), int(r["n"])) for r in rows]
-    found = cached(store, ("classes",), compute, stale_ok=stale_ok)
-    return None if found is None else [Row(iri, "", n) for iri, n in found]
+    found = _typed(store, stale_ok)
+    if found is None:
+        return None
+    totals: dict[str, int] = {}
+    for iri, _record, n in found:
+        totals[iri] = totals.get(iri, 0) + n
+    return [Row(iri, "", n) for iri, n in sorted(totals.items(), key=lambda kv: -kv[1])]
+
+
+def holdings(store: Store, *, stale_ok: bool = False) -> tuple[list[Row], list[Row]] | None:
+    """The class counts as a catalogue states its holdings: records by type, then the
+    things they link to (a row's ``label`` is its browse kind, when it has one).
+
+    The table of RDF classes listed "Agent", "Document" and "Collection (BIBO)"
+    beside "Person", "Organization" and "Journal", which count the same things
+    again, and "Journal" mixed journal records with the journals articles are
+    in; VoID (``/dataset``) keeps every class for programs.
+    """
+    found = _typed(store, stale_ok)
+    if found is None:
+        return None
+    kept = [(iri, record, n) for iri, record, n in found if iri not in _NOT_HOLDINGS]
+    return ([Row(iri, "", n) for iri, record, n in kept if record],
+            [Row(iri, _KIND_OF_CLASS.get(iri, ""), n) for iri, record, n in kept if not record])
+
+
+def _typed(store: Store, stale_ok: bool) -> list[tuple[str, bool, int]] | None:
+    """(class, of records?, subjects), most frequent first; kept per snapshot
+    (:mod:`ld.versioned`). Records are the primary topics of the documents: two
+    scans of 0.3 and 0.6-0.8 s at 100,000 records, where telling records apart by
+    their IRIs (STRSTARTS on every typed subject) took 1.6-1.8 s."""
+    def compute(store: Store) -> list[tuple[str, bool, int]]:
+        totals = {str(r["c"]): int(r["n"]) for r in store.select(
+            "SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE { GRAPH ?g { ?s a ?c } } GROUP BY ?c")}
+        records = {str(r["c"]): int(r["n"]) for r in store.select(
+            PREFIX + "SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE { GRAPH ?g { "
+            "?g foaf:primaryTopic ?s . ?s a ?c } } GROUP BY ?c")}
+        rows = [(iri, True, records[iri]) for iri in records if iri in totals]
+        rows += [(iri, False, n - records.get(iri, 0)) for iri, n in totals.items()
+                 if n > records.get(iri, 0)]
+        return sorted(rows, key=lambda row: -row[2])
+    return cached(store, ("classes", "by record"), compute, stale_ok=stale_ok)
 
 
 def recent(store: Store, base: str, limit: int = 10, *, stale_ok: bool = False

@@ -132,10 +132,24 @@ def test_home_shows_counts_recent_records_and_search(site) -> None:
     r = requests.get(site.url + "/", timeout=10)
     page = Page(r.text)
     visible = " ".join(page.text)
-    assert "Person" in visible and "Journal" in visible
+    assert "People" in visible and "Journals" in visible
     assert 'action="/search"' in r.text
     assert any(href.startswith("/id/record/") for _, href in page.links)
-    assert ("Persons", "/browse/person") in page.links
+    assert ("People", "/browse/person") in page.links
+
+
+def test_home_states_holdings_as_a_catalogue_does(site) -> None:
+    """Records by type, then what they link to (with browse links); not the superclasses
+    stated for the shapes ("Agent", "Collection (BIBO)") or the record documents, which
+    only counted the same things again (VoID keeps every class)."""
+    page = Page(requests.get(site.url + "/", timeout=10).text)
+    cells = page.text[page.text.index("Records by type"):page.text.index("Recent records")]
+    assert "Academic article" in cells and "Book" in cells
+    assert ("Subjects", "/browse/subject") in page.links
+    assert ("Journals", "/browse/journal") in page.links
+    assert not {"Agent", "Document", "Collection (BIBO)", "Concept"} & set(cells)
+    void = requests.get(site.url + "/dataset.ttl", timeout=10).text
+    assert "foaf:Agent" in void or "xmlns.com/foaf/0.1/Agent" in void
 
 
 @pytest.mark.parametrize(("query", "found"), [

@@ -80,7 +80,8 @@ def context() -> Response:
 def home() -> str:
     store, settings = get_store(), get_settings()
     # figures of the previous snapshot while a new one's are computed (ld.versioned)
-    return render_template("home.html", classes=browse.class_counts(store, stale_ok=True),
+    return render_template("home.html",
+                           holdings=browse.holdings(store, stale_ok=True),
                            recent=browse.recent(store, settings.base_uri, stale_ok=True),
                            kinds=browse.BROWSABLE,
                            triples=void.describe(store, settings, stale_ok=True),

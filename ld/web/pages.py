@@ -18,7 +18,7 @@ from jinja2 import pass_context
 from jinja2.runtime import Context
 from markupsafe import Markup
 
-from ld import formats, jsonld, labels
+from ld import browse, formats, jsonld, labels
 from ld.describe import CONTEXT_PATH, Document
 from ld.web.context import get_settings
 
@@ -85,7 +85,7 @@ def install(app: Flask) -> None:
     def _site() -> dict[str, Any]:
         settings = get_settings()
         return {"site_title": settings.dataset_title, "base_uri": settings.base_uri,
-                "root": request.script_root}
+                "root": request.script_root, "kind_labels": browse.KIND_LABELS}
 
 
 def statements(document: Document) -> list[tuple[str, list[tuple[str, str | None]]]]:
