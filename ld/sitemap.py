@@ -30,7 +30,6 @@ from xml.sax.saxutils import escape
 
 from ld import dumps
 from ld.config import Settings
-from ld.dumps import write_atomically
 from ld.listing import literal
 from ld.store.base import Store
 
@@ -115,7 +114,7 @@ def _atomically(target: Path, write: Callable[[TextIO], None], *, zipped: bool) 
         sink = gzip.GzipFile(fileobj=raw, mode="wb", mtime=0) if zipped else raw
         with io.TextIOWrapper(sink, encoding="utf-8", newline="\n") as out:
             write(out)
-    write_atomically(target, binary)
+    dumps.write_atomically(target, binary)
 
 
 def ensure(settings: Settings, store: Store, wait: float = 20.0) -> Path | None:
