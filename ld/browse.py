@@ -67,8 +67,8 @@ def holdings(store: Store, *, stale_ok: bool = False) -> tuple[list[Row], list[R
 
     The table of RDF classes listed "Agent", "Document" and "Collection (BIBO)"
     beside "Person", "Organization" and "Journal", which count the same things
-    again, and "Journal" mixed journal records with the journals articles are
-    in; VoID (``/dataset``) keeps every class for programs.
+    again, and its "Journal" mixed records of journals with the journals that
+    articles appear in; VoID (``/dataset``) keeps every class for programs.
     """
     found = _typed(store, stale_ok)
     if found is None:
