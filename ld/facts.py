@@ -41,7 +41,9 @@ class Index:
         return None
 
     def values(self, subject: str, *curies: str) -> list[str]:
-        return [o.value for c in curies for o in self.objects(subject, c)]
+        """The values of any of ``curies``, in order, each once: a MARC record states
+        one ISBN as bibo:isbn and as bibo:isbn10, and the page listed it twice."""
+        return list(dict.fromkeys(o.value for c in curies for o in self.objects(subject, c)))
 
     def label(self, node: str) -> str | None:
         return self.first(node, *NAME_PROPS)

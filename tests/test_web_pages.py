@@ -253,3 +253,14 @@ def test_a_structured_abstract_shows_a_paragraph_per_section(site) -> None:
 def test_abstract_sections(text: str, sections: list) -> None:
     from ld.web.pages import abstract_sections
     assert abstract_sections(text) == sections
+
+
+def test_an_isbn_is_listed_once_though_stated_twice(site) -> None:
+    """Regression: a record states each ISBN as bibo:isbn and as bibo:isbn10/13, and the
+    page, its citation_isbn tags and its RIS citation listed every ISBN twice."""
+    page = get(site, "/doc/record/ldpub-b001")
+    isbns = page.metas("citation_isbn")
+    assert isbns and len(isbns) == len(set(isbns))
+    ris = requests.get(site.url + "/doc/record/ldpub-b001.ris", timeout=10).text
+    numbers = [line for line in ris.splitlines() if line.startswith("SN  - ")]
+    assert numbers and len(numbers) == len(set(numbers))
