@@ -56,6 +56,8 @@ def bibtex(f: Facts, record_id: str) -> str:
         ("number", f.issue),
         ("pages", _pages(f)),
         ("publisher", ", ".join(f.publishers) or None),
+        ("address", f.places[0] if f.places else None),
+        ("edition", f.edition),
         ("doi", f.doi[0] if f.doi else None),
         ("isbn", f.isbn[0] if f.isbn else None),
         ("issn", f.issn[0] if f.issn else None),
@@ -74,7 +76,8 @@ def ris(f: Facts, record_id: str) -> str:
     lines += [("PY", f.year), ("DA", f.issued), ("T2", f.journal.label if f.journal else None),
               ("VL", f.volume), ("IS", f.issue), ("SP", f.page_start), ("EP", f.page_end)]
     lines += [("DO", d) for d in f.doi] + [("SN", s) for s in (f.issn or f.isbn)]
-    lines += [("PB", p) for p in f.publishers] + [("LA", x) for x in f.languages]
+    lines += [("PB", p) for p in f.publishers] + [("CY", c) for c in f.places[:1]]
+    lines += [("ET", f.edition)] + [("LA", x) for x in f.languages]
     lines += [("KW", s.label) for s in f.subjects]
     lines += [("AB", a) for a in f.abstracts] + [("UR", f.thing), ("ER", "")]
     out = [f"{tag}  - {' '.join(value.split())}" for tag, value in lines
@@ -106,7 +109,8 @@ def csl_json(f: Facts, record_id: str) -> str:
                 "DOI": f.doi[0] if f.doi else None, "PMID": f.pmid, "PMCID": f.pmcid,
                 "ISSN": f.issn[0] if f.issn else None, "ISBN": f.isbn[0] if f.isbn else None,
                 "abstract": f.abstracts[0] if f.abstracts else None,
-                "publisher": ", ".join(f.publishers) or None}
+                "publisher": ", ".join(f.publishers) or None,
+                "publisher-place": f.places[0] if f.places else None, "edition": f.edition}
     item.update({k: v for k, v in optional.items() if v})
     return json.dumps([item], ensure_ascii=False, indent=1) + "\n"
 

@@ -88,6 +88,8 @@ class Facts:
     abstracts: list[str] = field(default_factory=list)
     subjects: list[Link] = field(default_factory=list)
     publishers: list[str] = field(default_factory=list)
+    places: list[str] = field(default_factory=list)  # of publication
+    edition: str | None = None
     languages: list[str] = field(default_factory=list)
     types: list[str] = field(default_factory=list)
     doi: list[str] = field(default_factory=list)
@@ -134,6 +136,8 @@ def read(index: Index, thing: str, doc: str, base: str) -> Facts:
     f.abstracts = index.values(thing, "bibo:abstract", "dcterms:abstract")
     f.subjects = [link(index, s, base) for s in index.objects(thing, "dcterms:subject")]
     f.publishers = [_label_or_value(index, p) for p in index.objects(thing, "dcterms:publisher")]
+    f.places = index.values(thing, "ldpub:publicationPlace")
+    f.edition = index.first(thing, "bibo:edition")
     f.languages = [_label_or_value(index, x) for x in index.objects(thing, "dcterms:language")]
     f.types = index.values(thing, "rdf:type")
     f.doi = index.values(thing, "bibo:doi")

@@ -183,3 +183,19 @@ def test_vocabulary_and_shapes_dereference(site, folder: str, ext: str) -> None:
     assert html.headers["Content-Type"].startswith("text/html")
     anchor = "pmcid" if folder == "vocab" else "RecordShape"
     assert f'id="{anchor}"' in html.text
+
+
+def test_a_book_cites_its_place_and_edition(site) -> None:
+    """BibTeX address/edition, RIS CY/ET and CSL-JSON publisher-place/edition, as
+    reference managers expect of a book (the sample's ldpub-b001: Helsinki, 2nd ed.)."""
+    import bibtexparser
+
+    url = f"{site.url}/doc/record/ldpub-b001"
+    (entry,) = bibtexparser.parse_string(requests.get(url + ".bib", timeout=10).text).entries
+    fields = {f.key: f.value for f in entry.fields}
+    assert (entry.entry_type, fields["address"], fields["edition"]) == (
+        "book", "Helsinki", "2nd ed.")
+    ris = requests.get(url + ".ris", timeout=10).text.splitlines()
+    assert "CY  - Helsinki" in ris and "ET  - 2nd ed." in ris
+    (item,) = requests.get(url + ".csljson", timeout=10).json()
+    assert (item["publisher-place"], item["edition"]) == ("Helsinki", "2nd ed.")
