@@ -27,6 +27,8 @@ from ld.namespaces import PREFIXES
 
 RDF_TYPE = expand("rdf:type")
 XSD_STRING = expand("xsd:string")
+RDF_NIL = expand("rdf:nil")
+_FIRST, _REST = "rdf:first", "rdf:rest"  # the keys _key_and_value gives them
 
 # term -> (CURIE, coerced to IRI?)
 TERMS: dict[str, tuple[str, bool]] = {
@@ -137,11 +139,63 @@ def nodes(triples: Iterable[ox.Triple | ox.Quad]) -> list[dict[str, Any]]:
             continue
         key, value = _key_and_value(predicate, obj)
         node.setdefault(key, []).append(value)
+    _write_lists(by_subject)
     for node in by_subject.values():
         for key, values in node.items():
             if type(values) is list and len(values) == 1:
                 node[key] = values[0]
     return list(by_subject.values())
+
+
+def _write_lists(by_subject: dict[str, dict[str, Any]]) -> None:
+    """Well-formed RDF lists of blank nodes become ``{"@list": [...]}`` values, in place.
+
+    The author list is the one place order matters in a record, and a chain of
+    ``rdf:first``/``rdf:rest`` nodes is what every JSON-LD consumer has to
+    untangle by hand. A list is rewritten only when all of it is here: every
+    cell a blank node with exactly one ``rdf:first``, one ``rdf:rest`` and
+    nothing else, used once, ending in ``rdf:nil``; it expands to the same
+    triples (fresh blank nodes for the cells).
+    """
+    if not any(_FIRST in node for node in by_subject.values()):
+        return  # no list here (most things' documents): nothing to count
+    uses: dict[str, int] = {}
+    for node in by_subject.values():
+        for values in node.values():
+            for value in values if type(values) is list else ():
+                if type(value) is dict and value.get("@id", "").startswith("_:"):
+                    uses[value["@id"]] = uses.get(value["@id"], 0) + 1
+    cells: list[str] = []
+    for node in by_subject.values():
+        if set(node) == {"@id", _FIRST, _REST}:
+            continue  # a cell itself: its rest is the tail of a list, not a list of its own
+        for values in node.values():
+            for i, value in enumerate(values if type(values) is list else ()):
+                items = _list_items(by_subject, uses, value, cells)
+                if items is not None:
+                    values[i] = {"@list": items}
+    for cell in cells:
+        del by_subject[cell]
+
+
+def _list_items(by_subject: dict[str, dict[str, Any]], uses: dict[str, int], value: Any,
+                cells: list[str]) -> list[Any] | None:
+    """The members of the list ``value`` heads, noting its cells; None if it is not one."""
+    items: list[Any] = []
+    chain: list[str] = []
+    while type(value) is dict and value.get("@id") != RDF_NIL:
+        cell = by_subject.get(value.get("@id", ""))
+        if (cell is None or not cell["@id"].startswith("_:") or uses.get(cell["@id"]) != 1
+                or cell["@id"] in chain or set(cell) != {"@id", _FIRST, _REST}
+                or len(cell[_FIRST]) != 1 or len(cell[_REST]) != 1):
+            return None
+        chain.append(cell["@id"])
+        items.append(cell[_FIRST][0])
+        value = cell[_REST][0]
+    if type(value) is not dict or not chain:
+        return None
+    cells.extend(chain)
+    return items
 
 
 def document(triples: Iterable[ox.Triple | ox.Quad], context_url: str) -> bytes:

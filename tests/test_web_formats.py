@@ -63,6 +63,19 @@ def test_jsonld_expands_with_pyld_to_the_store_triples(site, record_id: str) -> 
     assert _same(_pyld_graph(doc, site), _store_graph(site, record_id))
 
 
+def test_jsonld_gives_the_author_list_as_a_list_in_order(site) -> None:
+    """A chain of rdf:first/rdf:rest blank nodes left every consumer to untangle the
+    authors' order by hand; a JSON-LD @list says it (and expands to the same triples,
+    checked above with pyld)."""
+    doc = requests.get(f"{site.url}/doc/record/test-article",
+                       headers={"Accept": "application/ld+json"}, timeout=10).json()
+    (record,) = [n for n in doc["@graph"] if n["@id"].endswith("/id/record/test-article")]
+    names = {n["@id"]: n.get("name") for n in doc["@graph"]}
+    listed = record["bibo:authorList"]["@list"]
+    assert [names[a["@id"]] for a in listed] == ["Smith, Ann", "Jones, Bob"]
+    assert not any("rdf:first" in n for n in doc["@graph"])
+
+
 class _Scripts(HTMLParser):
     def __init__(self) -> None:
         super().__init__()
