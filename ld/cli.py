@@ -188,7 +188,8 @@ def validate(ctx: click.Context, settings: Settings, paths: tuple[str, ...], out
         click.echo(report_graph(reports).serialize(format="turtle"))
     elif output == "human":
         verdict = {0: "all valid", 1: "some records rejected", 2: "input errors"}[worst]
-        out.stderr.print(f"{checked:,} records checked: {verdict}", markup=False)
+        noun = "record" if checked == 1 else "records"
+        out.stderr.print(f"{checked:,} {noun} checked: {verdict}", markup=False)
     ctx.exit(worst)
 
 
