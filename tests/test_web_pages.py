@@ -264,3 +264,13 @@ def test_an_isbn_is_listed_once_though_stated_twice(site) -> None:
     ris = requests.get(site.url + "/doc/record/ldpub-b001.ris", timeout=10).text
     numbers = [line for line in ris.splitlines() if line.startswith("SN  - ")]
     assert numbers and len(numbers) == len(set(numbers))
+
+
+def test_the_dataset_page_lists_its_classes_in_one_table(site) -> None:
+    """Each VoID class partition had a section of its own ("class-1", "class-2", ...)."""
+    r = requests.get(site.url + "/dataset", headers=HTML, timeout=10)
+    page = Page(r.text)
+    assert "Classes" in page.text and "class-1" not in page.text
+    at = page.text.index("Person")
+    assert page.text[at + 1] == "http://xmlns.com/foaf/0.1/Person" and page.text[at + 2].isdigit()
+    assert 'id="class-1"' in r.text  # the partitions' IRIs still resolve to a row

@@ -21,7 +21,11 @@ def _void(suffix: str | None, path: str) -> Response:
     triples = void.describe(store, settings)
 
     def html() -> str:
-        return render_template("void.html", triples=triples, groups=pages.grouped(triples),
+        dataset = void.dataset_iri(settings.base_uri)
+        about = [t for t in triples if t.subject.value == dataset
+                 and t.predicate.value != pages.VOID_PARTITION]
+        return render_template("void.html", triples=triples, groups=pages.grouped(about),
+                               partitions=pages.class_partitions(triples),
                                downloads=OFFERED[1:], path=path)
 
     rep = describe.represent_triples(("void", fmt.key, describe.store_version(store)),

@@ -140,6 +140,21 @@ def grouped(triples: list[ox.Triple]) -> list[tuple[str, list[tuple[str, Values]
     return [(s, list(props.items())) for s, props in by_s.items()]
 
 
+VOID_CLASS, VOID_ENTITIES = labels.expand("void:class"), labels.expand("void:entities")
+VOID_PARTITION = labels.expand("void:classPartition")
+
+
+def class_partitions(triples: list[ox.Triple]) -> list[tuple[str, str, str]]:
+    """(anchor, class IRI, entities) of each VoID class partition: one table on the page,
+    where the generic layout gave each partition a section of its own."""
+    by_s: dict[str, dict[str, str]] = {}
+    for t in triples:
+        if t.predicate.value in (VOID_CLASS, VOID_ENTITIES):
+            by_s.setdefault(t.subject.value, {})[t.predicate.value] = t.object.value
+    return [(s.rsplit("#", 1)[-1], p[VOID_CLASS], p.get(VOID_ENTITIES, ""))
+            for s, p in by_s.items() if VOID_CLASS in p]
+
+
 def row_triples(rows: list) -> list[ox.Triple]:
     """The data of a listing page (search results, browse) for its ld+json block."""
     label = ox.NamedNode(labels.expand("rdfs:label"))
