@@ -67,28 +67,52 @@ def map_article(article: etree._Element, source: Source) -> Record:
     ids = {e.get("pub-id-type"): (e.text or "").strip() for e in meta.iterfind("article-id")}
     record = Record(id=_record_id(ids, source), source=source, formats=["Article"],
                     record_format="PMC JATS", pmid=ids.get("pmid") or None)
+    _identifiers(record, ids)
+    _titles(record, meta)
+    _authors(record, meta)
+    _journal(record, article.find("front/journal-meta"), meta)
+    _abstracts(record, meta)
+    _subjects(record, meta)
+    record.languages = _language(article.get(XML_LANG))
+    _rights(record, meta)
+    return record
+
+
+def _identifiers(record: Record, ids: dict[str, str]) -> None:
+    """The PMC id (written "PMC123" or "123") and the DOI."""
     pmc = ids.get("pmc") or ids.get("pmcid") or ""
     record.pmcid = (pmc if pmc.startswith("PMC") else f"PMC{pmc}") if pmc else None
     if ids.get("doi"):
         record.doi.append(ids["doi"])
+
+
+def _titles(record: Record, meta: etree._Element) -> None:
     record.title = text_of(meta.find("title-group/article-title")) or None
     record.title_sub = text_of(meta.find("title-group/subtitle")) or None
-    _authors(record, meta)
-    _journal(record, article.find("front/journal-meta"), meta)
+
+
+def _rights(record: Record, meta: etree._Element) -> None:
+    """The article's license text, as extra["rights"] like the MARC and OAI readers."""
+    license_text = text_of(meta.find("permissions/license"))
+    if license_text:
+        record.extra["rights"] = [license_text]
+
+
+def _abstracts(record: Record, meta: etree._Element) -> None:
+    """The plain abstracts; graphical, teaser and other special ones are left out."""
     for abstract in meta.iterfind("abstract"):
         if abstract.get("abstract-type") in (None, "summary", "short"):
             text = _abstract(abstract)
             if text:
                 record.abstracts.append(text)
+
+
+def _subjects(record: Record, meta: etree._Element) -> None:
+    """Author keywords, then PMC's article categories as genres."""
     for kwd in meta.iterfind("kwd-group/kwd"):
         record.subjects.append(Subject(text_of(kwd), scheme="keyword"))
     for subject in meta.iterfind("article-categories/subj-group/subject"):
         record.subjects.append(Subject(text_of(subject), kind="genre", scheme="pmc-category"))
-    record.languages = _language(article.get(XML_LANG))
-    license_text = text_of(meta.find("permissions/license"))
-    if license_text:
-        record.extra["rights"] = [license_text]
-    return record
 
 
 def _record_id(ids: dict[str, str], source: Source) -> str:

@@ -53,33 +53,56 @@ def read(stream: BinaryIO, filename: str) -> Iterator[Record | RecordError]:
 def _objects(stream: BinaryIO, filename: str) -> Iterator[tuple[int, Any]]:
     """Top-level JSON objects, one at a time, with their character offset."""
     decoder = json.JSONDecoder(strict=False)
-    utf8 = codecs.getincrementaldecoder("utf-8")()
+    blocks = _text_blocks(stream, filename)
     buffer, consumed, eof = "", 0, False
     while True:
         stripped = buffer.lstrip(_SEPARATORS)
         consumed += len(buffer) - len(stripped)
         buffer = stripped
-        try:
-            obj, end = decoder.raw_decode(buffer) if buffer else (None, 0)
-        except json.JSONDecodeError as exc:
-            if eof:
-                where = Location(file=filename, position=f"character {consumed + exc.pos}")
-                raise ParseError(f"malformed JSON: {exc.msg}", where,
-                                 hint="records before this point were read") from exc
-            end = -1
-        if buffer and end > 0:
+        end, obj = _decode(decoder, buffer, eof, filename, consumed)
+        if end > 0:
             yield consumed, obj
             buffer, consumed = buffer[end:], consumed + end
-            continue
-        if eof:
+        elif eof:
             return
+        else:
+            text, eof = next(blocks)
+            buffer += text
+
+
+def _decode(decoder: json.JSONDecoder, buffer: str, eof: bool, filename: str,
+            consumed: int) -> tuple[int, Any]:
+    """(end, object) for the JSON value the buffer starts with; end <= 0: read more first.
+
+    Before the end of the file, invalid JSON is most likely an object cut at
+    the block boundary; at the end, it is malformed.
+    """
+    if not buffer:
+        return 0, None
+    try:
+        obj, end = decoder.raw_decode(buffer)
+    except json.JSONDecodeError as exc:
+        if eof:
+            where = Location(file=filename, position=f"character {consumed + exc.pos}")
+            raise ParseError(f"malformed JSON: {exc.msg}", where,
+                             hint="records before this point were read") from exc
+        return -1, None
+    return end, obj
+
+
+def _text_blocks(stream: BinaryIO, filename: str) -> Iterator[tuple[str, bool]]:
+    """(text, at end of file) per block read; a character cut between blocks waits."""
+    utf8 = codecs.getincrementaldecoder("utf-8")()
+    eof = False
+    while not eof:
         data = stream.read(BLOCK)
         eof = not data
         try:
-            buffer += utf8.decode(data, final=eof)
+            text = utf8.decode(data, final=eof)
         except UnicodeDecodeError as exc:
             raise ParseError(f"not UTF-8: {exc.reason}", Location(file=filename),
                              hint="MARC-in-JSON must be UTF-8") from exc
+        yield text, eof
 
 
 def to_pymarc(obj: dict[str, Any]) -> pymarc.Record:

@@ -69,37 +69,67 @@ def _records(lines: io.TextIOWrapper) -> Iterator[tuple[int, list[tuple[str, str
 
 
 def map_record(fields: list[tuple[str, str]], source: Source) -> Record:
-    values: dict[str, list[str]] = {}
-    for tag, value in fields:
-        values.setdefault(tag, []).append(value)
-    pmid = (values.get("PMID") or [""])[0]
-    if not pmid.isdigit():
-        raise RecordError(f"no usable PMID ({pmid!r})",
-                          Location(source.file, source.position, field="PMID"))
+    values = _by_tag(fields)
+    pmid = _pmid(values, source)
     first = {tag: vals[0] for tag, vals in values.items()}
     record = Record(id=ID_PREFIX + pmid, source=source, pmid=pmid, formats=["Article"],
                     record_format="MEDLINE/PubMed", title=first.get("TI"),
                     abstracts=values.get("AB", []), languages=values.get("LA", []))
     _authors(record, fields)
+    record.container = _journal(values, first)
+    record.issued = _issued(first.get("DP"))
+    _dois(record, values.get("AID", []) + values.get("LID", []))
+    record.pmcid = first.get("PMC")
+    record.grants = values.get("GR", [])
+    _subjects(record, values)
+    return record
+
+
+def _by_tag(fields: list[tuple[str, str]]) -> dict[str, list[str]]:
+    values: dict[str, list[str]] = {}
+    for tag, value in fields:
+        values.setdefault(tag, []).append(value)
+    return values
+
+
+def _pmid(values: dict[str, list[str]], source: Source) -> str:
+    pmid = (values.get("PMID") or [""])[0]
+    if not pmid.isdigit():
+        raise RecordError(f"no usable PMID ({pmid!r})",
+                          Location(source.file, source.position, field="PMID"))
+    return pmid
+
+
+def _journal(values: dict[str, list[str]], first: dict[str, str]) -> Container:
+    """JT/TA/VI/IP/PG; an IS line is "1234-5678 (Print)": the ISSN is its first word."""
     start, end = page_range(first.get("PG"))
-    record.container = Container(
+    return Container(
         title=first.get("JT"), iso_abbreviation=first.get("TA"), volume=first.get("VI"),
         issue=first.get("IP"), page_start=start, page_end=end,
         issn=[v.split(" ")[0] for v in values.get("IS", [])])
-    parts = (first.get("DP") or "").split()
-    record.issued = partial_date(*[*parts, None, None, None][:3]) or first.get("DP")
-    for value in values.get("AID", []) + values.get("LID", []):
+
+
+def _issued(written: str | None) -> str | None:
+    """DP ("1998 Dec 15", "2000 Spring") as an ISO date; as written if it cannot ("1975-1976")."""
+    parts = (written or "").split()
+    return partial_date(*[*parts, None, None, None][:3]) or written
+
+
+def _dois(record: Record, ids: list[str]) -> None:
+    """AID/LID values tagged "[doi]", each once."""
+    for value in ids:
         if value.endswith("[doi]") and value[:-5].strip() not in record.doi:
             record.doi.append(value[:-5].strip())
-    record.pmcid = first.get("PMC")
-    record.grants = values.get("GR", [])
+
+
+def _subjects(record: Record, values: dict[str, list[str]]) -> None:
+    """Publication types (genres), MeSH headings without their "*" major marks, keywords."""
     for value in values.get("PT", []):
         record.subjects.append(Subject(value, kind="genre", scheme="mesh"))
     for value in values.get("MH", []):
         record.subjects.append(Subject(value.replace("*", ""), scheme="mesh"))
     for value in values.get("OT", []):
         record.subjects.append(Subject(value, scheme="keyword"))
-    return record
 
 
 def _authors(record: Record, fields: list[tuple[str, str]]) -> None:

@@ -20,7 +20,7 @@ subject has a real IRI. Publication types are genre subjects (MeSH too).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import BinaryIO
 
 from lxml import etree
@@ -112,32 +112,66 @@ def map_article(citation: etree._Element | None, data: etree._Element | None,
     record = Record(id=ID_PREFIX + pmid, source=source, pmid=pmid,
                     record_format="MEDLINE/PubMed", formats=["Article"])
     cite = children(citation)
+    article = _article(cite, record.id, source)
+    art = children(article)
+    _titles(record, art)
+    _abstracts(record, art.get("Abstract"), citation.iterchildren("OtherAbstract"))
+    _authors(record, art.get("AuthorList"))
+    _journal(record, art, cite)
+    record.languages = _languages(article.iterchildren("Language"))
+    _subjects(record, art, cite, citation)
+    _grants(record, art.get("GrantList"))
+    _article_ids(record, article, data)
+    return record
+
+
+def _article(cite: dict[str, etree._Element], record_id: str, source: Source) -> etree._Element:
     article = cite.get("Article")
     if article is None:
         raise RecordError("no <Article> element",
-                          Location(source.file, source.position, record.id, "Article"))
-    art = children(article)
+                          Location(source.file, source.position, record_id, "Article"))
+    return article
+
+
+def _titles(record: Record, art: dict[str, etree._Element]) -> None:
+    """The ArticleTitle; the VernacularTitle replaces it when it is only a placeholder.
+
+    PubMed writes "[Not Available]." as the title of an article that has
+    only a non-English one; otherwise the vernacular title is an alternative.
+    """
     record.title = text_of(art.get("ArticleTitle")) or None
     vernacular = text_of(art.get("VernacularTitle"))
     if record.title in _PLACEHOLDER_TITLES and vernacular:
-        record.title = vernacular  # PubMed's placeholder when only a non-English title exists
+        record.title = vernacular
     else:
         _add_all(record.alternative_titles, [vernacular])
-    record.abstracts = [a for a in [abstract_text(art.get("Abstract"))] if a]
-    for other in citation.iterchildren("OtherAbstract"):
+
+
+def _abstracts(record: Record, abstract: etree._Element | None,
+               others: Iterable[etree._Element] = ()) -> None:
+    """The abstract, then each OtherAbstract (e.g. a translation) not already given."""
+    record.abstracts = [a for a in [abstract_text(abstract)] if a]
+    for other in others:
         _add_all(record.abstracts, [abstract_text(other)])
-    _authors(record, art.get("AuthorList"))
-    _journal(record, art, cite)
-    record.languages = [t.strip() for t in (e.text for e in article.iterchildren("Language"))
-                        if t]
+
+
+def _languages(elements: Iterable[etree._Element]) -> list[str]:
+    return [t.strip() for t in (e.text for e in elements) if t]
+
+
+def _subjects(record: Record, art: dict[str, etree._Element],
+              cite: dict[str, etree._Element], citation: etree._Element) -> None:
+    """Publication types (genres), MeSH headings and substances, then the other keywords."""
     _publication_types(record, art.get("PublicationTypeList"))
     _mesh(record, cite.get("MeshHeadingList"), cite.get("ChemicalList"))
     _keywords(record, citation)
-    _grants(record, art.get("GrantList"))
+
+
+def _article_ids(record: Record, article: etree._Element, data: etree._Element | None) -> None:
+    """The article's ELocationIDs, then PubmedData's ArticleIdList."""
     _ids(record, article.iterchildren("ELocationID"), "EIdType")
     if data is not None:
         _ids(record, data.iterfind("ArticleIdList/ArticleId"), "IdType")
-    return record
 
 
 def map_book_article(element: etree._Element, source: Source) -> Record:
@@ -147,26 +181,36 @@ def map_book_article(element: etree._Element, source: Source) -> Record:
     record = Record(id=ID_PREFIX + pmid, source=source, pmid=pmid,
                     record_format="MEDLINE/PubMed")
     book = document.find("Book")
+    _book_titles(record, document, book)
+    if book is not None:
+        _book(record, book)
+    _abstracts(record, document.find("Abstract"))
+    _authors(record, document.find("AuthorList"))
+    record.languages = _languages(document.iterfind("Language"))
+    _publication_types(record, document)  # BookDocument holds PublicationType directly
+    _keywords(record, document)
+    _ids(record, document.iterfind("ArticleIdList/ArticleId"), "IdType")
+    return record
+
+
+def _book_titles(record: Record, document: etree._Element, book: etree._Element | None) -> None:
+    """A chapter has its own ArticleTitle and its book as container; a whole book has neither."""
     book_title = text_of(book.find("BookTitle")) if book is not None else ""
     chapter = text_of(document.find("ArticleTitle"))
     record.title = chapter or book_title or None
     record.formats = ["Book Chapter"] if chapter else ["Book"]
     if chapter and book_title:
         record.container = Container(title=book_title)
-    if book is not None:
-        _add_all(record.publishers, [text_of(book.find("Publisher/PublisherName"))])
-        _add_all(record.publication_places, [text_of(book.find("Publisher/PublisherLocation"))])
-        record.issued = pub_date(book.find("PubDate"))[0]
-        record.edition = text_of(book.find("Edition")) or None
-        _add_all(record.isbn, [(i.text or "").replace("-", "") for i in book.iterfind("Isbn")])
-        _authors(record, book.find("AuthorList"))
-    record.abstracts = [a for a in [abstract_text(document.find("Abstract"))] if a]
-    _authors(record, document.find("AuthorList"))
-    record.languages = [t.strip() for t in (e.text for e in document.iterfind("Language")) if t]
-    _publication_types(record, document)  # BookDocument holds PublicationType directly
-    _keywords(record, document)
-    _ids(record, document.iterfind("ArticleIdList/ArticleId"), "IdType")
-    return record
+
+
+def _book(record: Record, book: etree._Element) -> None:
+    """The book's publication (publisher, place, date, edition, ISBNs) and its authors."""
+    _add_all(record.publishers, [text_of(book.find("Publisher/PublisherName"))])
+    _add_all(record.publication_places, [text_of(book.find("Publisher/PublisherLocation"))])
+    record.issued = pub_date(book.find("PubDate"))[0]
+    record.edition = text_of(book.find("Edition")) or None
+    _add_all(record.isbn, [(i.text or "").replace("-", "") for i in book.iterfind("Isbn")])
+    _authors(record, book.find("AuthorList"))
 
 
 def _add_all(target: list[str], values: list[str | None]) -> None:
@@ -194,6 +238,7 @@ def _authors(record: Record, author_list: etree._Element | None) -> None:
 
 def _journal(record: Record, art: dict[str, etree._Element],
              cite: dict[str, etree._Element]) -> None:
+    """The host journal and issue as the container; the issue's date is the record's."""
     journal = art.get("Journal")
     if journal is None:
         return
@@ -205,22 +250,41 @@ def _journal(record: Record, art: dict[str, etree._Element],
         volume=text_of(issue.get("Volume")) or None,
         issue=text_of(issue.get("Issue")) or None,
     )
+    _add_all(container.issn, _issns(journal, cite))
+    container.page_start, container.page_end = _pages(children(art.get("Pagination")))
+    _issued(record, issue.get("PubDate"), art.get("ArticleDate"))
+    record.container = container
+
+
+def _issns(journal: etree._Element, cite: dict[str, etree._Element]) -> list[str]:
+    """The journal's ISSNs (print, electronic), then the ISSN-L linking its media."""
     issns = [e.text for e in journal.iterchildren("ISSN")]
     linking = children(cite.get("MedlineJournalInfo")).get("ISSNLinking")
     issns.append(linking.text if linking is not None else None)
-    _add_all(container.issn, [i.strip() for i in issns if i and i.strip()])
-    pages = children(art.get("Pagination"))
+    return [i.strip() for i in issns if i and i.strip()]
+
+
+def _pages(pages: dict[str, etree._Element]) -> tuple[str | None, str | None]:
+    """StartPage/EndPage; without a StartPage, MedlinePgn with its end page spelled out."""
     start, end = text_of(pages.get("StartPage")), text_of(pages.get("EndPage"))
     if not start:
         start, end = page_range(text_of(pages.get("MedlinePgn")))
-    container.page_start, container.page_end = start or None, end or None
-    issued, written = pub_date(issue.get("PubDate"))
+    return start or None, end or None
+
+
+def _issued(record: Record, pub: etree._Element | None,
+            article_date: etree._Element | None) -> None:
+    """The issue's PubDate, else the ArticleDate (electronic publication).
+
+    The date as written ("1975 Sep", "1998 Dec-1999 Jan") is kept in extra
+    whenever it differs from the ISO date made of it.
+    """
+    issued, written = pub_date(pub)
     if issued is None:
-        issued, written = pub_date(art.get("ArticleDate"))
+        issued, written = pub_date(article_date)
     record.issued = issued or written
     if written and written != issued:
         record.extra["date_as_written"] = [written]
-    record.container = container
 
 
 def _publication_types(record: Record, type_list: etree._Element | None) -> None:

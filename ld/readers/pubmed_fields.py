@@ -115,6 +115,16 @@ def abstract_text(abstract: etree._Element | None) -> str | None:
 
 def agent_from_author(author: etree._Element) -> Agent | None:
     """One pass over the author's children (this runs for every author of every article)."""
+    parts, identifiers, affiliations = _author_parts(author)
+    agent = _author_name(parts)
+    if agent is None:
+        return None
+    agent.identifiers, agent.affiliations = identifiers, affiliations
+    return agent
+
+
+def _author_parts(author: etree._Element) -> tuple[dict[str, etree._Element], list[str], list[str]]:
+    """(name parts by tag, ORCID IRIs, affiliations): each IRI and affiliation once, in order."""
     parts: dict[str, etree._Element] = {}
     identifiers: list[str] = []
     affiliations: list[str] = []
@@ -130,16 +140,18 @@ def agent_from_author(author: etree._Element) -> Agent | None:
                 affiliations.append(text)
         elif isinstance(tag, str):
             parts[tag] = child
+    return parts, identifiers, affiliations
+
+
+def _author_name(parts: dict[str, etree._Element]) -> Agent | None:
+    """A CollectiveName is an organization; a person needs a LastName ("Smith, John, Jr")."""
     family = text_of(parts.get("LastName"))
     if "CollectiveName" in parts and text_of(parts["CollectiveName"]):
-        agent = Agent(name=text_of(parts["CollectiveName"]), kind="organization")
-    elif family:
-        given = text_of(parts.get("ForeName")) or text_of(parts.get("Initials"))
-        name = f"{family}, {given}" if given else family
-        suffix = text_of(parts["Suffix"]) if "Suffix" in parts else ""
-        agent = Agent(name=f"{name}, {suffix}" if suffix else name,
-                      family=family, given=given or None)
-    else:
+        return Agent(name=text_of(parts["CollectiveName"]), kind="organization")
+    if not family:
         return None
-    agent.identifiers, agent.affiliations = identifiers, affiliations
-    return agent
+    given = text_of(parts.get("ForeName")) or text_of(parts.get("Initials"))
+    name = f"{family}, {given}" if given else family
+    suffix = text_of(parts["Suffix"]) if "Suffix" in parts else ""
+    return Agent(name=f"{name}, {suffix}" if suffix else name,
+                 family=family, given=given or None)

@@ -215,49 +215,79 @@ def _subject(text: str, kind: str) -> Subject:
 
 
 def doc_to_record(doc: Mapping[str, Any], source: Source) -> Record:
-    """Map one VuFind document to a Record; RecordError (located) on a bad field."""
+    """Map one VuFind document to a Record; RecordError (located) on a bad field.
+
+    The helpers read the fields in a fixed order, so that of two bad fields
+    the same one is always reported.
+    """
     where = Location(file=source.file, position=source.position)
     rid = record_id(doc, where)
     where = Location(file=source.file, position=source.position, record_id=rid)
-
-    def v(name: str) -> list[str]:
-        return values(doc, name, where)
-
-    def one(name: str) -> str | None:
-        return first(doc, name, where)
-
     record = Record(id=rid, source=source)
-    record.formats = _unique(v("format"))
+    record.formats = _unique(values(doc, "format", where))
     _titles(record, doc, where)
+    _people(record, doc, where)
+    _publication(record, doc, where)
+    _contents(record, doc, where)
+    _identifiers(record, doc, where)
+    _container(record, doc, where)
+    _edition_and_series(record, doc, where)
+    _holdings(record, doc, where)
+    record.extra = _extra(doc, where)
+    return record
+
+
+def _people(record: Record, doc: Mapping[str, Any], where: Location) -> None:
+    """Main authors (persons, then corporate bodies) are creators; the rest contributors."""
     record.creators = _agents(doc, "author", "author_role", "person", where)
     record.creators += _agents(doc, "author_corporate", "author_corporate_role",
                                "organization", where)
     record.contributors = _agents(doc, "author2", "author2_role", "person", where)
-    record.contributors += [parse_agent(a) for a in v("author_additional")]
-    record.publishers = _unique(trim_isbd(p) for p in v("publisher"))
-    record.publication_places = _unique(trim_isbd(p) for p in v("publication_place"))
-    record.issued = one("publishDate")
-    record.languages = _unique(v("language"))
+    record.contributors += [parse_agent(a) for a in values(doc, "author_additional", where)]
+
+
+def _publication(record: Record, doc: Mapping[str, Any], where: Location) -> None:
+    record.publishers = _unique(trim_isbd(p) for p in values(doc, "publisher", where))
+    record.publication_places = _unique(
+        trim_isbd(p) for p in values(doc, "publication_place", where))
+    record.issued = first(doc, "publishDate", where)
+    record.languages = _unique(values(doc, "language", where))
+
+
+def _contents(record: Record, doc: Mapping[str, Any], where: Location) -> None:
+    """What the work is about: subjects (topic, place, period, then genre), abstract, contents."""
+    def v(name: str) -> list[str]:
+        return values(doc, name, where)
+
     record.subjects = [_subject(t, "topic") for t in v("topic") + v("geographic") + v("era")]
     record.subjects += [_subject(g, "genre") for g in v("genre")]
     record.abstracts = v("description")
     record.notes = v("contents")
-    record.urls = _unique(v("url"))
-    record.isbn = _unique(_isn(i) for i in v("isbn"))
-    record.doi = _unique(clean_doi(d) for d in v("doi_str_mv"))
-    record.oclc = _unique(v("oclc_num"))
-    record.lccn = _unique(v("lccn"))
+
+
+def _identifiers(record: Record, doc: Mapping[str, Any], where: Location) -> None:
+    """Links and identifier fields; a DOI, PMID or PMC id found only in a link counts too."""
+    record.urls = _unique(values(doc, "url", where))
+    record.isbn = _unique(_isn(i) for i in values(doc, "isbn", where))
+    record.doi = _unique(clean_doi(d) for d in values(doc, "doi_str_mv", where))
+    record.oclc = _unique(values(doc, "oclc_num", where))
+    record.lccn = _unique(values(doc, "lccn", where))
     _identifiers_from_urls(record)
-    _container(record, doc, where)
-    record.series = _unique(trim_isbd(s) for s in v("series") + v("series2"))
-    record.extent = v("physical")
-    record.edition = one("edition")
-    record.institutions = _unique(v("institution"))
-    record.buildings = _unique(v("building"))
-    record.collections = _unique(v("collection"))
-    record.record_format = one("record_format")
-    record.extra = _extra(doc, where)
-    return record
+
+
+def _edition_and_series(record: Record, doc: Mapping[str, Any], where: Location) -> None:
+    series = values(doc, "series", where) + values(doc, "series2", where)
+    record.series = _unique(trim_isbd(s) for s in series)
+    record.extent = values(doc, "physical", where)
+    record.edition = first(doc, "edition", where)
+
+
+def _holdings(record: Record, doc: Mapping[str, Any], where: Location) -> None:
+    """Who holds the record and where it came from (VuFind's source record format)."""
+    record.institutions = _unique(values(doc, "institution", where))
+    record.buildings = _unique(values(doc, "building", where))
+    record.collections = _unique(values(doc, "collection", where))
+    record.record_format = first(doc, "record_format", where)
 
 
 def _titles(record: Record, doc: Mapping[str, Any], where: Location) -> None:

@@ -90,6 +90,21 @@ class _Builder:
         assert self.last is not None
         self.fields[self.last].append(value)
 
+    def take(self, field: tuple[str, str] | None, line: str, line_no: int) -> None:
+        """A field line starts a field (rule 1); other lines continue the last one (rule 3)."""
+        if field:
+            self.add(*field, line_no)
+        elif self.fields:
+            self.extend(line.strip())
+
+    def ends_at(self, field: tuple[str, str] | None, after_blank: bool) -> bool:
+        """Rule 4: a field this record already has, or text after a blank line, ends it."""
+        if not self.fields:
+            return False
+        if field is None:
+            return after_blank
+        return field[0] in self.fields
+
     def doc(self) -> dict[str, str | list[str]]:
         return {
             name: "\n".join(vals) if name in SINGLE_VALUED else vals
@@ -99,35 +114,37 @@ class _Builder:
 
 def read(stream: BinaryIO, filename: str) -> Iterator[Record | RecordError]:
     """Yield one Record (or RecordError) per staff-view record, line by line."""
+    builders = _split(_lines(stream, filename), filename)
+    for count, builder in enumerate(builders, start=1):
+        yield _record(builder, filename, count)
+
+
+def _split(lines: Iterator[tuple[int, str]], filename: str) -> Iterator[_Builder]:
+    """The records' fields, each record yielded as soon as the next one starts."""
     current = _Builder()
-    count = 0
-    after_blank = seen_text = False
-    for line_no, line in _lines(stream, filename):
+    after_blank = seen_text = found = False
+    for line_no, line in lines:
         if not line.strip():
             after_blank = True
             continue
-        seen_text = True
         field = field_name(line)
-        ends = current.fields and (
-            (field and field[0] in current.fields) or (field is None and after_blank)
-        )
-        if ends:
-            count += 1
-            yield _record(current, filename, count)
-            current = _Builder()
-        after_blank = False
-        if field:
-            current.add(*field, line_no)
-        elif current.fields:
-            current.extend(line.strip())
+        if current.ends_at(field, after_blank):
+            yield current
+            current, found = _Builder(), True
+        current.take(field, line, line_no)
+        after_blank, seen_text = False, True
     if current.fields:
-        yield _record(current, filename, count + 1)
-    elif not count and seen_text:
-        raise ParseError(
-            "no 'fieldname value' line of VuFind's schema found",
-            Location(file=filename),
-            hint="is this the staff-view text layout? pass another --format if not",
-        )
+        yield current
+    elif seen_text and not found:
+        raise _no_field_line(filename)
+
+
+def _no_field_line(filename: str) -> ParseError:
+    return ParseError(
+        "no 'fieldname value' line of VuFind's schema found",
+        Location(file=filename),
+        hint="is this the staff-view text layout? pass another --format if not",
+    )
 
 
 def _lines(stream: BinaryIO, filename: str) -> Iterator[tuple[int, str]]:
