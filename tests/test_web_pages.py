@@ -274,3 +274,16 @@ def test_the_dataset_page_lists_its_classes_in_one_table(site) -> None:
     at = page.text.index("Person")
     assert page.text[at + 1] == "http://xmlns.com/foaf/0.1/Person" and page.text[at + 2].isdigit()
     assert 'id="class-1"' in r.text  # the partitions' IRIs still resolve to a row
+
+
+@pytest.mark.parametrize(("path", "shown", "hidden"), [
+    ("/doc/person/prolific-pat", "Person", "Agent"),
+    ("/doc/journal/0028-0836", "Journal", "Collection (BIBO)"),
+])
+def test_a_thing_page_shows_its_class_not_the_superclass_stated_for_the_shapes(
+        site, path: str, shown: str, hidden: str) -> None:
+    page = get(site, path)
+    links = [text for text, _ in page.links]
+    assert shown in links and hidden not in links
+    ttl = requests.get(site.url + path + ".ttl", timeout=10).text
+    assert ("foaf:Agent" if hidden == "Agent" else "bibo:Collection") in ttl  # data unchanged
