@@ -77,3 +77,17 @@ def test_page_is_readable_on_a_phone_without_javascript(site, browser: Any,
         pg.screenshot(path=str(tmp_path / "phone.png"), full_page=True)
     finally:
         context.close()
+
+
+@pytest.mark.parametrize("path", ["/", "/dataset", "/search?q=tea", "/browse/subject",
+                                  "/doc/person/prolific-pat", "/sparql"])
+def test_every_kind_of_page_fits_a_phone(site, browser: Any, path: str) -> None:
+    """Regression: the dataset page's table of classes (long class IRIs) scrolled sideways
+    on a phone."""
+    context = browser.new_context(viewport={"width": 375, "height": 740})
+    pg = context.new_page()
+    try:
+        pg.goto(site.url + path, wait_until="networkidle")
+        assert pg.evaluate("document.documentElement.scrollWidth") <= 375 + 1
+    finally:
+        context.close()
