@@ -120,19 +120,44 @@ def link(index: Index, node: object, base: str) -> Link:
 def read(index: Index, thing: str, doc: str, base: str) -> Facts:
     """The facts about ``thing`` (the record) and ``doc`` (its document)."""
     f = Facts(thing, doc, title=index.first(thing, "dcterms:title", "rdfs:label"))
+    _read_people(index, f, base)
+    _read_host(index, f, base)
+    _read_content(index, f, base)
+    _read_identifiers(index, f)
+    _read_doc(index, f)
+    return f
+
+
+def _read_people(index: Index, f: Facts, base: str) -> None:
+    """Authors (in bibo:authorList order when the record has one) and contributors."""
+    thing = f.thing
     ordered = [o for h in index.objects(thing, "bibo:authorList") for o in index.rdf_list(_key(h))]
     f.authors = [link(index, a, base) for a in ordered or index.objects(thing, "dcterms:creator")]
     f.contributors = [link(index, a, base) for a in index.objects(thing, "dcterms:contributor")]
+
+
+def _read_host(index: Index, f: Facts, base: str) -> None:
+    """Date, journal, volume, issue and pages: where and when the record was published."""
+    thing = f.thing
     f.issued = index.first(thing, "dcterms:issued", "dcterms:date", "dcterms:created")
-    hosts = index.objects(thing, "dcterms:isPartOf")
-    journals = [link(index, h, base) for h in hosts]
-    journals = [j for j in journals
-                if j.kind == "journal" or T("bibo:Journal") in index.values(j.iri, "rdf:type")]
-    f.journal = journals[0] if journals else None
+    f.journal = _journal(index, thing, base)
     f.volume = index.first(thing, "bibo:volume")
     f.issue = index.first(thing, "bibo:issue")
     f.page_start = index.first(thing, "bibo:pageStart")
     f.page_end = index.first(thing, "bibo:pageEnd")
+
+
+def _journal(index: Index, thing: str, base: str) -> Link | None:
+    """The first host of ``thing`` that is a journal (ours by kind, or typed bibo:Journal)."""
+    journals = [link(index, h, base) for h in index.objects(thing, "dcterms:isPartOf")]
+    journals = [j for j in journals
+                if j.kind == "journal" or T("bibo:Journal") in index.values(j.iri, "rdf:type")]
+    return journals[0] if journals else None
+
+
+def _read_content(index: Index, f: Facts, base: str) -> None:
+    """Abstracts, subjects, publishers, places, edition, languages and types."""
+    thing = f.thing
     f.abstracts = index.values(thing, "bibo:abstract", "dcterms:abstract")
     f.subjects = [link(index, s, base) for s in index.objects(thing, "dcterms:subject")]
     f.publishers = [_label_or_value(index, p) for p in index.objects(thing, "dcterms:publisher")]
@@ -140,6 +165,11 @@ def read(index: Index, thing: str, doc: str, base: str) -> Facts:
     f.edition = index.first(thing, "bibo:edition")
     f.languages = [_label_or_value(index, x) for x in index.objects(thing, "dcterms:language")]
     f.types = index.values(thing, "rdf:type")
+
+
+def _read_identifiers(index: Index, f: Facts) -> None:
+    """DOI, PubMed ids, ISBN, ISSN (the journal's when the record states none) and URLs."""
+    thing = f.thing
     f.doi = index.values(thing, "bibo:doi")
     f.pmid = index.first(thing, "bibo:pmid")
     f.pmcid = index.first(thing, "ldpub:pmcid")
@@ -147,8 +177,6 @@ def read(index: Index, thing: str, doc: str, base: str) -> Facts:
     f.issn = index.values(thing, "bibo:issn") or (
         index.values(f.journal.iri, "bibo:issn") if f.journal else [])
     f.urls = index.values(thing, "bibo:uri", "foaf:page")
-    _read_doc(index, f)
-    return f
 
 
 def _read_doc(index: Index, f: Facts) -> None:

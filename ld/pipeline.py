@@ -87,6 +87,24 @@ def process_batch(
 
     validator = validator or _WORKER["validator"]
     started = time.process_time()
+    outcomes, mapped = _map_batch(records, base, modified)
+    mapped_at = time.process_time()
+    reports = _validate(validator, [(o.record_id, _as_graph(validator, o, triples))
+                                    for o, triples in mapped])
+    validated_at = time.process_time()
+    for (outcome, triples), report in zip(mapped, reports, strict=True):
+        _settle(outcome, triples, report)
+    if cpu is not None:
+        _add_cpu(cpu, started, mapped_at, validated_at)
+    return outcomes
+
+
+def _map_batch(
+    records: Sequence[Record], base: str, modified: datetime,
+) -> tuple[list[Outcome], list[tuple[Outcome, Any]]]:
+    """An outcome per record, in order, and the mapped ones with their triples.
+
+    A record that cannot be mapped has its error in its outcome instead."""
     outcomes: list[Outcome] = []
     mapped: list[tuple[Outcome, Any]] = []
     for record in records:
@@ -97,20 +115,23 @@ def process_batch(
         except RecordError as err:
             outcome.error = (err.message, _located(err.location, record), err.hint)
         except Exception as err:  # a mapping bug must not sink the whole load
-            outcome.error = (f"cannot map this record ({type(err).__name__}: {err})",
-                             _located(Location(), record),
-                             "this is a bug in ldpub's mapping; please report it")
-    mapped_at = time.process_time()
-    reports = _validate(validator, [(o.record_id, _as_graph(validator, o, triples))
-                                    for o, triples in mapped])
-    validated_at = time.process_time()
-    for (outcome, triples), report in zip(mapped, reports, strict=True):
-        _settle(outcome, triples, report)
-    if cpu is not None:
-        cpu["map"] = cpu.get("map", 0.0) + mapped_at - started
-        cpu["validate"] = cpu.get("validate", 0.0) + validated_at - mapped_at
-        cpu["serialize"] = cpu.get("serialize", 0.0) + time.process_time() - validated_at
-    return outcomes
+            outcome.error = _mapping_bug(err, record)
+    return outcomes, mapped
+
+
+def _mapping_bug(err: Exception, record: Record) -> tuple[str, Location, str]:
+    """The error of a record the mapping failed on with an unexpected exception."""
+    return (f"cannot map this record ({type(err).__name__}: {err})",
+            _located(Location(), record),
+            "this is a bug in ldpub's mapping; please report it")
+
+
+def _add_cpu(cpu: dict[str, float], started: float, mapped_at: float,
+             validated_at: float) -> None:
+    """Add the batch's CPU seconds per step; serialising lasted until now."""
+    cpu["map"] = cpu.get("map", 0.0) + mapped_at - started
+    cpu["validate"] = cpu.get("validate", 0.0) + validated_at - mapped_at
+    cpu["serialize"] = cpu.get("serialize", 0.0) + time.process_time() - validated_at
 
 
 def _as_graph(validator: Any, outcome: Outcome, triples: Any) -> Any:

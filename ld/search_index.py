@@ -166,27 +166,41 @@ def _build_once(root: Path, snapshot: str, base: str) -> None:
     """Build unless another process is at it; never raises (search falls back)."""
     path = index_path(root, snapshot)
     try:
-        held = oslock.acquire(Path(root) / "search" / BUILD_LOCK)
-        if held is None:  # another process builds: no thread per request meanwhile
-            with _lock:
-                _not_before[str(path)] = time.monotonic() + LOOK_AGAIN
-            return
-        try:
-            started = time.monotonic()
-            _build_in_child(root, snapshot, base)
-            log.info("search index and links table of %s ready in %.1f s", snapshot,
-                     time.monotonic() - started)
-            prune(root)
-        finally:
-            oslock.release(held)
+        _build_locked(root, snapshot, base, path)
     except (OSError, sqlite3.Error, RuntimeError, ValueError) as err:
         log.warning("cannot build the search index %s (search scans instead; next try in "
                     "%d s): %s", path, RETRY_AFTER, err)
-        with _lock:
-            _not_before[str(path)] = time.monotonic() + RETRY_AFTER
+        _no_build_for(path, RETRY_AFTER)
     finally:
         with _lock:
             _building.discard(str(path))
+
+
+def _build_locked(root: Path, snapshot: str, base: str, path: Path) -> None:
+    """Build and prune under the build lock; when another process holds it, try later."""
+    held = oslock.acquire(Path(root) / "search" / BUILD_LOCK)
+    if held is None:  # another process builds: no thread per request meanwhile
+        _no_build_for(path, LOOK_AGAIN)
+        return
+    try:
+        _build_logged(root, snapshot, base)
+        prune(root)
+    finally:
+        oslock.release(held)
+
+
+def _build_logged(root: Path, snapshot: str, base: str) -> None:
+    """Build in a child process and log how long it took."""
+    started = time.monotonic()
+    _build_in_child(root, snapshot, base)
+    log.info("search index and links table of %s ready in %.1f s", snapshot,
+             time.monotonic() - started)
+
+
+def _no_build_for(path: Path, seconds: float) -> None:
+    """Start no build of ``path`` for the next ``seconds``."""
+    with _lock:
+        _not_before[str(path)] = time.monotonic() + seconds
 
 
 def _build_in_child(root: Path, snapshot: str, base: str) -> None:

@@ -90,27 +90,45 @@ def _post(request: ProtocolRequest, analysis: Analysis, formats: Any, store: Sto
     url = getattr(store, "query_url", None)
     if url is None:
         raise StoreError("the remote store has no query URL")
+    data = _form(request, analysis, store)
+    accept = f"{SRJ}, {formats.graph.media_type};q=0.9"
+    response = _send(url, data, accept, deadline)
+    _check_status(response)
+    return response
+
+
+def _form(request: ProtocolRequest, analysis: Analysis, store: Store) -> list[tuple[str, str]]:
+    """The query and its dataset as form fields (Oxigraph's union default graph when
+    neither the request nor the query names a dataset)."""
     data = [("query", request.text)]
     data += [("default-graph-uri", g) for g in request.default_graphs]
     data += [("named-graph-uri", g) for g in request.named_graphs]
     if (getattr(store, "union_param", False) and not request.names_dataset
             and not analysis.names_dataset):
         data.append(("union-default-graph", ""))
-    accept = f"{SRJ}, {formats.graph.media_type};q=0.9"
+    return data
+
+
+def _send(url: str, data: list[tuple[str, str]], accept: str,
+          deadline: _Deadline) -> requests.Response:
+    """POST the form, within what is left of the deadline; network failures as our errors."""
     try:
-        response = requests.post(url, data=data, stream=True, timeout=(5, deadline.remaining()),
-                                 headers={"Accept": accept, "Accept-Encoding": "identity"})
+        return requests.post(url, data=data, stream=True, timeout=(5, deadline.remaining()),
+                             headers={"Accept": accept, "Accept-Encoding": "identity"})
     except requests.Timeout:
         raise QueryTimeout(f"the SPARQL server did not answer within {deadline.seconds:g} s; "
                            "the request was given up") from None
     except requests.RequestException as e:
         raise StoreError(f"cannot reach the SPARQL server at {url}: {e}") from None
+
+
+def _check_status(response: requests.Response) -> None:
+    """A refused query is the client's (400); any other failure is the server's."""
     if response.status_code == 400:
         raise BadRequest(f"the SPARQL server refused the query: {response.text.strip()[:2000]}")
     if response.status_code >= 300:
         raise StoreError(f"the SPARQL server answered {response.status_code}: "
                          f"{response.text.strip()[:500]}")
-    return response
 
 
 def _capped(answer: ox.QuerySolutions, fmt: str, max_rows: int) -> tuple[bytes, bool]:

@@ -79,16 +79,43 @@ def cached(store: Store, key: tuple, compute: Callable[[Store], Any], *,
     """``compute(store)`` for this version of ``store``, once; see the module docstring."""
     pinned = store.pin()
     full = (*key, store_version(pinned))
-    with _lock:
-        if full in _values:
-            return _values[full]
-    saved = _read(pinned, key)
-    if saved is not None:
-        return _keep(key, full, saved[0])
-    if stale_ok and key not in _latest:  # a process started after the last load
-        _remember_filed(pinned, key)
+    found = _known(pinned, key, full)
+    if found is not None:
+        return found[0]
     if not stale_ok:
         return _exact(pinned, key, full, compute)
+    return _stale(pinned, key, full, compute)
+
+
+def _known(store: Store, key: tuple, full: tuple) -> tuple[Any] | None:
+    """(value,) when this process holds this version's value or a process filed it."""
+    with _lock:
+        if full in _values:
+            return (_values[full],)
+    saved = _read(store, key)
+    if saved is not None:
+        return (_keep(key, full, saved[0]),)
+    return None
+
+
+def _stale(store: Store, key: tuple, full: tuple, compute: Callable[[Store], Any]) -> Any:
+    """For a ``stale_ok`` caller: the last value of any version, refreshed in the background.
+
+    With no value at all yet, waits :data:`FIRST_WAIT` seconds for the refresh.
+    """
+    if key not in _latest:  # a process started after the last load
+        _remember_filed(store, key)
+    stale, done = _refresh_if_due(store, key, full, compute)
+    if stale is None and done is not None:  # nothing to show yet: a small store is quick
+        done.wait(FIRST_WAIT)
+        with _lock:
+            return _values.get(full)
+    return stale
+
+
+def _refresh_if_due(store: Store, key: tuple, full: tuple,
+                    compute: Callable[[Store], Any]) -> tuple[Any, threading.Event | None]:
+    """The latest value and the running refresh's event, starting a refresh when one is due."""
     with _lock:
         stale = _latest.get(key)
         start = key not in _running and _due(key)
@@ -96,13 +123,9 @@ def cached(store: Store, key: tuple, compute: Callable[[Store], Any], *,
             _running[key] = threading.Event()
         done = _running.get(key)
     if start:
-        threading.Thread(target=_refresh, args=(key, full, pinned, compute),
+        threading.Thread(target=_refresh, args=(key, full, store, compute),
                          name="ldpub refresh", daemon=True).start()
-    if stale is None and done is not None:  # nothing to show yet: a small store is quick
-        done.wait(FIRST_WAIT)
-        with _lock:
-            return _values.get(full)
-    return stale
+    return stale, done
 
 
 def _exact(store: Store, key: tuple, full: tuple, compute: Callable[[Store], Any]) -> Any:

@@ -87,8 +87,19 @@ def describe(store: Store, settings: Settings, *, stale_ok: bool = False) -> lis
 
 def _triples(settings: Settings, stats: dict[str, Any] | None, example: str | None,
              classes: list[Row]) -> list[ox.Triple]:
+    ds = ox.NamedNode(dataset_iri(settings.base_uri))
+    out = _described(settings, ds)
+    if stats is not None:  # None: the home page, while they are first computed
+        out += _figures(ds, stats)
+    if example:
+        out.append(ox.Triple(ds, _n("void:exampleResource"), ox.NamedNode(example)))
+    out += _partitions(settings.base_uri, ds, classes)
+    return out
+
+
+def _described(settings: Settings, ds: ox.NamedNode) -> list[ox.Triple]:
+    """What the settings say of the dataset: title, description, license, endpoints, dumps."""
     base = settings.base_uri
-    ds = ox.NamedNode(dataset_iri(base))
     out = [
         ox.Triple(ds, _n("rdf:type"), _n("void:Dataset")),
         ox.Triple(ds, _n("dcterms:title"), ox.Literal(settings.dataset_title, language="en")),
@@ -100,13 +111,21 @@ def _triples(settings: Settings, stats: dict[str, Any] | None, example: str | No
     ]
     out += [ox.Triple(ds, _n("void:dataDump"), ox.NamedNode(f"{base}dumps/{d.filename}"))
             for d in dumps.DUMPS]
-    if stats is not None:  # None: the home page, while they are first computed
-        out += [ox.Triple(ds, _n(f"void:{name}"), _int(stats[name]))
-                for name in ("triples", "entities", "documents")]
-        out += [ox.Triple(ds, _n("void:vocabulary"), ox.NamedNode(v))
-                for v in stats["vocabularies"]]
-    if example:
-        out.append(ox.Triple(ds, _n("void:exampleResource"), ox.NamedNode(example)))
+    return out
+
+
+def _figures(ds: ox.NamedNode, stats: dict[str, Any]) -> list[ox.Triple]:
+    """The store's statistics: triples, entities, documents and vocabularies."""
+    out = [ox.Triple(ds, _n(f"void:{name}"), _int(stats[name]))
+           for name in ("triples", "entities", "documents")]
+    out += [ox.Triple(ds, _n("void:vocabulary"), ox.NamedNode(v))
+            for v in stats["vocabularies"]]
+    return out
+
+
+def _partitions(base: str, ds: ox.NamedNode, classes: list[Row]) -> list[ox.Triple]:
+    """One void:classPartition per class, numbered in the order given, with its count."""
+    out: list[ox.Triple] = []
     for i, row in enumerate(classes):
         part = ox.NamedNode(f"{base}dataset#class-{i + 1}")
         out += [ox.Triple(ds, _n("void:classPartition"), part),

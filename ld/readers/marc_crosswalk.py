@@ -56,13 +56,8 @@ def clean(value: str | None, *, keep_dot: bool = False) -> str:
 
 def from_pymarc(rec: pymarc.Record, source: Source) -> Record:
     """Map one pymarc Record; raises RecordError when it has no usable id."""
-    tags: dict[str, list[pymarc.Field]] = defaultdict(list)
-    for fld in rec.fields:
-        if not fld.is_control_field():
-            _to_nfc(fld)
-        tags[fld.tag].append(fld)
+    tags = _by_tag(rec)
     record = Record(id=_record_id(tags, source), source=source, record_format="marc")
-    leader = str(rec.leader)
     f008 = tags["008"][0].data if tags.get("008") else ""
     _identifiers(record, tags)
     _titles(record, tags)
@@ -70,16 +65,36 @@ def from_pymarc(rec: pymarc.Record, source: Source) -> Record:
     _imprint(record, tags, f008)
     _description(record, tags)
     _subjects(record, tags)
+    _host(record, tags)
+    _languages(record, tags, f008)
+    record.formats = _formats(str(rec.leader), f008, tags)
+    return record
+
+
+def _by_tag(rec: pymarc.Record) -> dict[str, list[pymarc.Field]]:
+    """The record's fields by tag, in order, data fields' subfields in NFC."""
+    tags: dict[str, list[pymarc.Field]] = defaultdict(list)
+    for fld in rec.fields:
+        if not fld.is_control_field():
+            _to_nfc(fld)
+        tags[fld.tag].append(fld)
+    return tags
+
+
+def _host(record: Record, tags: dict[str, list[pymarc.Field]]) -> None:
+    """773 (host item entry): the container, its related parts ($g) kept in ``extra``."""
     host = tags.get("773", [])
     if host:
         record.container, related = host_item(host[0])
         if related:
             record.extra["773g"] = [related]
-    _languages(record, tags, f008)
-    record.formats = formats(leader, f008, has_thesis_note="502" in tags,
-                             has_conference="111" in tags or "711" in tags,
-                             gmd=" ".join(f.get("h", "") for f in tags.get("245", [])))
-    return record
+
+
+def _formats(leader: str, f008: str, tags: dict[str, list[pymarc.Field]]) -> list[str]:
+    """Format labels from the Leader and 008, told of thesis notes, conferences and 245 $h."""
+    return formats(leader, f008, has_thesis_note="502" in tags,
+                   has_conference="111" in tags or "711" in tags,
+                   gmd=" ".join(f.get("h", "") for f in tags.get("245", [])))
 
 
 def _to_nfc(fld: pymarc.Field) -> None:
@@ -196,15 +211,35 @@ def _agent(fld: pymarc.Field, record: Record) -> Agent | None:
 
 
 def _imprint(record: Record, tags: dict[str, list[pymarc.Field]], f008: str) -> None:
+    imprints = _imprint_fields(tags)
+    _places_and_publishers(record, imprints)
+    _issued(record, imprints, f008)
+    for value in _sub(tags.get("250", []), "a")[:1]:
+        record.edition = clean(value, keep_dot=True)
+    for fld in tags.get("300", []):
+        _add(record.extent, fld.value().strip())
+
+
+def _imprint_fields(tags: dict[str, list[pymarc.Field]]) -> list[pymarc.Field]:
+    """260s and the 264s of publication (2nd indicator 1); with neither, every 264."""
     imprints = tags.get("260", []) + [f for f in tags.get("264", []) if f.indicator2 == "1"]
     if not imprints:
         imprints = tags.get("264", [])
+    return imprints
+
+
+def _places_and_publishers(record: Record, imprints: list[pymarc.Field]) -> None:
+    """$a places and $b publishers, brackets dropped, "[s.l.]" and "[s.n.]" left out."""
     for value in _sub(imprints, "a"):
         if not _UNKNOWN_IMPRINT.match(clean(value)):
             _add(record.publication_places, clean(value).strip("[]") or None)
     for value in _sub(imprints, "b"):
         if not _UNKNOWN_IMPRINT.match(clean(value)):
             _add(record.publishers, clean(value).strip("[]") or None)
+
+
+def _issued(record: Record, imprints: list[pymarc.Field], f008: str) -> None:
+    """The year of 008/07-10 when it is one, else the year in the first $c as written."""
     written = _sub(imprints, "c")
     if written:
         record.extra["date_as_written"] = written
@@ -214,10 +249,6 @@ def _imprint(record: Record, tags: dict[str, list[pymarc.Field]], f008: str) -> 
     elif written:
         year = _YEAR.search(written[0])
         record.issued = year.group(0) if year else clean(written[0])
-    for value in _sub(tags.get("250", []), "a")[:1]:
-        record.edition = clean(value, keep_dot=True)
-    for fld in tags.get("300", []):
-        _add(record.extent, fld.value().strip())
 
 
 def _description(record: Record, tags: dict[str, list[pymarc.Field]]) -> None:

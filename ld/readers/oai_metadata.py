@@ -91,11 +91,27 @@ def _unique(values: list[str]) -> list[str]:
 
 def dc_record(elem: etree._Element, record_id: str, source: Source) -> Record:
     """Simple Dublin Core (``oai_dc:dc``): every element is optional and repeatable."""
+    values = _dc_values(elem)
+    rec = Record(id=record_id, source=source, record_format="oai_dc")
+    _dc_described(rec, values)
+    dates = _unique(values.get("date", []))
+    rec.issued = dates[0] if dates else None
+    _dc_sorted(rec, values)
+    _dc_extra(rec, values, dates[1:])
+    return rec
+
+
+def _dc_values(elem: etree._Element) -> dict[str, list[str]]:
+    """The non-empty values of each DC element, by local name, in document order."""
     values: dict[str, list[str]] = {}
     for child in elem.iterchildren(_DC_ANY):
         if text := clean(child.text):
             values.setdefault(child.tag[_DC_CUT:], []).append(text)  # tag minus "{ns}"
-    rec = Record(id=record_id, source=source, record_format="oai_dc")
+    return values
+
+
+def _dc_described(rec: Record, values: dict[str, list[str]]) -> None:
+    """Titles, creators, contributors, subjects, abstracts and publishers, as written."""
     titles = _unique(values.get("title", []))
     rec.title = titles[0] if titles else None
     rec.alternative_titles = titles[1:]
@@ -104,19 +120,24 @@ def dc_record(elem: etree._Element, record_id: str, source: Source) -> Record:
     rec.subjects = [Subject(label=s) for s in _unique(values.get("subject", []))]
     rec.abstracts = _unique(values.get("description", []))
     rec.publishers = _unique(values.get("publisher", []))
-    dates = _unique(values.get("date", []))
-    rec.issued = dates[0] if dates else None
+
+
+def _dc_sorted(rec: Record, values: dict[str, list[str]]) -> None:
+    """Types, languages, identifiers and formats: sorted into slots by their shape."""
     rec.formats = _types(rec, _unique(values.get("type", [])))
     rec.languages = _languages(rec, _unique(values.get("language", [])))
     for value in _unique(values.get("identifier", [])):
         classify_identifier(rec, value)
     _dc_format(rec, _unique(values.get("format", [])))
+
+
+def _dc_extra(rec: Record, values: dict[str, list[str]], more_dates: list[str]) -> None:
+    """What has no slot of its own (source, relation, coverage, rights, later dates)."""
     for name in ("source", "relation", "coverage", "rights"):
         if name in values:
             rec.extra[name] = _unique(values[name])
-    if dates[1:]:
-        rec.extra["date"] = dates[1:]
-    return rec
+    if more_dates:
+        rec.extra["date"] = more_dates
 
 
 _LOCALE = re.compile(r"^([A-Za-z]{2,3})[_-][A-Za-z]{2}$")
@@ -241,27 +262,37 @@ def marc_record(elem: etree._Element, record_id: str, source: Source) -> Record:
     nothing else to name the record by. For the same reason a record without
     a 001 is not refused here: the OAI identifier stands in for it.
     """
-    import pymarc
-
-    from ld.readers.marc import from_pymarc  # the MARC readers own the crosswalk
-    from ld.readers.marcxml import to_pymarc
-
-    where = Location(file=source.file, position=source.position, record_id=record_id)
-    try:
-        marc = to_pymarc(elem)
-        if not any((f.data or "").strip() for f in marc.get_fields("001")):
-            marc.add_field(pymarc.Field(tag="001", data=record_id))
-        rec = from_pymarc(marc, source)
-    except RecordError as exc:
-        raise RecordError(exc.message, Location(where.file, where.position, record_id,
-                                                exc.location.field), exc.hint) from exc
-    except (ValueError, IndexError, KeyError) as exc:
-        raise RecordError(f"MARCXML record cannot be read: {exc}", where) from exc
+    rec = _read_marcxml(elem, record_id, source)
     if rec.id != record_id:
         rec.extra.setdefault("marc_id", []).append(rec.id)
     rec.id = record_id
     rec.source = source
     return rec
+
+
+def _read_marcxml(elem: etree._Element, record_id: str, source: Source) -> Record:
+    """The MARC readers' Record, any error located at the OAI record."""
+    where = Location(file=source.file, position=source.position, record_id=record_id)
+    try:
+        return _marc_crosswalk(elem, record_id, source)
+    except RecordError as exc:
+        raise RecordError(exc.message, Location(where.file, where.position, record_id,
+                                                exc.location.field), exc.hint) from exc
+    except (ValueError, IndexError, KeyError) as exc:
+        raise RecordError(f"MARCXML record cannot be read: {exc}", where) from exc
+
+
+def _marc_crosswalk(elem: etree._Element, record_id: str, source: Source) -> Record:
+    """MARCXML to pymarc (the OAI identifier as 001 when it has none), then crosswalked."""
+    import pymarc
+
+    from ld.readers.marc import from_pymarc  # the MARC readers own the crosswalk
+    from ld.readers.marcxml import to_pymarc
+
+    marc = to_pymarc(elem)
+    if not any((f.data or "").strip() for f in marc.get_fields("001")):
+        marc.add_field(pymarc.Field(tag="001", data=record_id))
+    return from_pymarc(marc, source)
 
 
 CONVERTERS: dict[str, Converter] = {

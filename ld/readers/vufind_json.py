@@ -224,19 +224,31 @@ def _line_items(text: str, raw: bytes, filename: str, line_no: int,
     try:
         value = json.loads(text)
     except json.JSONDecodeError as exc:
-        at = start + len(text[: exc.pos].encode("utf-8"))
-        if not raw.endswith(b"\n"):
-            raise ParseError(
-                f"the last line is not complete JSON ({exc.msg}; truncated file?)",
-                Location(file=filename, position=f"byte {at} ({position})"),
-                hint="records before this point were read; fix the file and load it again",
-            ) from None
-        yield RecordError(
-            f"malformed JSON: {exc.msg} at column {exc.colno} (byte {at})",
-            Location(file=filename, position=position),
-            hint="fix this line and load the file again",
-        )
+        yield _malformed_line(exc, text, raw, filename, position, start)
         return
+    yield from _line_records(value, filename, position)
+
+
+def _malformed_line(exc: json.JSONDecodeError, text: str, raw: bytes, filename: str,
+                    position: str, start: int) -> RecordError:
+    """A line that is not JSON is one bad record; raises ParseError when it is the
+    last line, cut short (no newline): the file is truncated."""
+    at = start + len(text[: exc.pos].encode("utf-8"))
+    if not raw.endswith(b"\n"):
+        raise ParseError(
+            f"the last line is not complete JSON ({exc.msg}; truncated file?)",
+            Location(file=filename, position=f"byte {at} ({position})"),
+            hint="records before this point were read; fix the file and load it again",
+        ) from None
+    return RecordError(
+        f"malformed JSON: {exc.msg} at column {exc.colno} (byte {at})",
+        Location(file=filename, position=position),
+        hint="fix this line and load the file again",
+    )
+
+
+def _line_records(value: Any, filename: str, position: str) -> Iterator[Record | RecordError]:
+    """The records of one parsed line: a Solr response's docs, or the line's one document."""
     if isinstance(value, dict) and RESPONSE_KEYS.intersection(value):
         docs = [*value.get("match", {}).get("docs", []), *value.get("response", {}).get("docs", [])]
         for n, doc in enumerate(docs, start=1):

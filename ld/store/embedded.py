@@ -53,24 +53,36 @@ class EmbeddedStore(OxigraphReads):
 
     def __init__(self, root: str | Path, *, purpose: str | None = None) -> None:
         self.root = Path(root)
+        self._lock = self._claim(purpose)
+        self._store: ox.Store | None = self._open_primary()
+        self._mutex = threading.RLock()  # write_records -> _write_fresh
+        self._id, self._writes = uuid.uuid4().hex[:8], 0
+        self._renders: renders.Renders | None = None
+        self._compaction = CompactionLog(self.root)
+        self._open_journal()
+
+    def _claim(self, purpose: str | None) -> StoreLock:
+        """Create the store directory and take its writer's lock."""
         try:
             self.root.mkdir(parents=True, exist_ok=True)
-            self._lock = StoreLock(self.root, purpose)
+            return StoreLock(self.root, purpose)
         except OSError as exc:
             raise StoreError(f"cannot use {self.root} as a store: {exc}",
                              hint="give --store a writable directory (or an http(s) URL)"
                              ) from exc
+
+    def _open_primary(self) -> ox.Store:
+        """Open the primary database; on failure let go of the lock."""
         try:
-            self._store: ox.Store | None = ox.Store(str(self.root / "primary"))
+            return ox.Store(str(self.root / "primary"))
         except OSError as exc:
             self._lock.release()
             raise StoreError(f"cannot open the store at {self.root}: {exc}",
                              hint="is the directory an ldpub store, readable and writable?"
                              ) from exc
-        self._mutex = threading.RLock()  # write_records -> _write_fresh
-        self._id, self._writes = uuid.uuid4().hex[:8], 0
-        self._renders: renders.Renders | None = None
-        self._compaction = CompactionLog(self.root)
+
+    def _open_journal(self) -> None:
+        """Open the journal and replay what a crash left; on failure close and unlock."""
         try:
             self.journal = Journal(self.root / "journal")
             self.replayed = self._replay(self.journal.pending())

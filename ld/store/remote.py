@@ -201,29 +201,31 @@ class RemoteStore(Store):
         fmt = formats.by_media_type(media_type)
         if fmt is None:
             raise NotAcceptable(f"no format {media_type}", [f.media_type for f in formats.FORMATS])
-        is_results = fmt.kind == "results"
 
         def work(channel: results.Channel) -> None:
-            try:
-                response = self._query(query, SRJ if is_results else fmt.media_type,
-                                       stream=True, default=default_graph_uris,
-                                       named=named_graph_uris)
-            except NotAcceptable as exc:  # the query form wants the other kind of format
-                other = ("rdf",) if is_results else ("results",)
-                raise NotAcceptable(f"this query's results cannot be written as {media_type}",
-                                    [f.media_type for f in formats.formats_of(*other)]) from exc
+            response = self._send_query(query, fmt, media_type,
+                                        default_graph_uris, named_graph_uris)
             with response:
-                if is_results:
-                    answer = ox.parse_query_results(_Body(response), ox.QueryResultsFormat.JSON)
-                    write_answer(channel, answer, media_type, max_rows)
-                    return
-                channel.header(kind="graph", media_type=fmt.media_type, truncated=False)
-                for chunk in response.iter_content(results.CHUNK):
-                    channel.put(chunk)
+                _relay(channel, response, fmt, media_type, max_rows)
 
         head, chunks = results.produce(work)
         return QueryResponse(head["kind"], head["media_type"], chunks,
                              truncated=head["truncated"])
+
+    def _send_query(self, query: str, fmt: formats.Format, media_type: str,
+                    default: Sequence[str], named: Sequence[str]) -> requests.Response:
+        """Send the query for SPARQL JSON results, or for the graph format ``fmt``.
+
+        A query whose form gives the other kind of answer is NotAcceptable,
+        with the formats it can be written as."""
+        is_results = fmt.kind == "results"
+        try:
+            return self._query(query, SRJ if is_results else fmt.media_type,
+                               stream=True, default=default, named=named)
+        except NotAcceptable as exc:  # the query form wants the other kind of format
+            other = ("rdf",) if is_results else ("results",)
+            raise NotAcceptable(f"this query's results cannot be written as {media_type}",
+                                [f.media_type for f in formats.formats_of(*other)]) from exc
 
     def dump(self, out: BinaryIO, media_type: str) -> None:
         fmt = rdf_format(media_type)
@@ -251,6 +253,18 @@ class RemoteStore(Store):
 
     def close(self) -> None:
         self.http.close()
+
+
+def _relay(channel: results.Channel, response: requests.Response, fmt: formats.Format,
+           media_type: str, max_rows: int | None) -> None:
+    """The server's answer into ``channel``: results re-written, graphs as the server wrote them."""
+    if fmt.kind == "results":
+        answer = ox.parse_query_results(_Body(response), ox.QueryResultsFormat.JSON)
+        write_answer(channel, answer, media_type, max_rows)
+        return
+    channel.header(kind="graph", media_type=fmt.media_type, truncated=False)
+    for chunk in response.iter_content(results.CHUNK):
+        channel.put(chunk)
 
 
 def _statements(answer: ox.QuerySolutions, quads: bool) -> Iterator[ox.Quad | ox.Triple]:
