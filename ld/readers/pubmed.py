@@ -15,7 +15,8 @@ MeSH: each descriptor is a subject with its MeSH IRI
 (http://id.nlm.nih.gov/mesh/D000577); each descriptor/qualifier pair is one
 more subject "Amides/analysis" with the pair's own MeSH RDF IRI
 (http://id.nlm.nih.gov/mesh/D000577Q000032), so nothing is lost and every
-subject has a real IRI. Publication types are genre subjects (MeSH too).
+subject has a real IRI. Publication types are genre subjects (MeSH too). The
+subjects are read by :mod:`ld.readers.pubmed_subjects`.
 """
 
 from __future__ import annotations
@@ -26,7 +27,8 @@ from typing import BinaryIO
 from lxml import etree
 
 from ld.errors import Location, ParseError, RecordError
-from ld.model import Container, Deletion, Record, Source, Subject
+from ld.model import Container, Deletion, Record, Source
+from ld.readers import pubmed_subjects as subjects
 from ld.readers import xmlsafe
 from ld.readers.pubmed_fields import abstract_text, agent_from_author, page_range, pub_date
 from ld.readers.xmlsafe import children, text_of
@@ -35,7 +37,6 @@ NAME = "pubmed"
 DESCRIPTION = "MEDLINE/PubMed XML (PubmedArticleSet, MedlineCitationSet), gzip or not"
 
 ID_PREFIX = "pmid-"
-MESH = "http://id.nlm.nih.gov/mesh/"
 ROOTS = {
     "PubmedArticleSet": ("PubmedArticle", "PubmedBookArticle", "DeleteCitation"),
     "MedlineCitationSet": ("MedlineCitation", "DeleteCitation"),
@@ -162,9 +163,9 @@ def _languages(elements: Iterable[etree._Element]) -> list[str]:
 def _subjects(record: Record, art: dict[str, etree._Element],
               cite: dict[str, etree._Element], citation: etree._Element) -> None:
     """Publication types (genres), MeSH headings and substances, then the other keywords."""
-    _publication_types(record, art.get("PublicationTypeList"))
-    _mesh(record, cite.get("MeshHeadingList"), cite.get("ChemicalList"))
-    _keywords(record, citation)
+    subjects.publication_types(record, art.get("PublicationTypeList"))
+    subjects.mesh(record, cite.get("MeshHeadingList"), cite.get("ChemicalList"))
+    subjects.keywords(record, citation)
 
 
 def _article_ids(record: Record, article: etree._Element, data: etree._Element | None) -> None:
@@ -187,8 +188,8 @@ def map_book_article(element: etree._Element, source: Source) -> Record:
     _abstracts(record, document.find("Abstract"))
     _authors(record, document.find("AuthorList"))
     record.languages = _languages(document.iterfind("Language"))
-    _publication_types(record, document)  # BookDocument holds PublicationType directly
-    _keywords(record, document)
+    subjects.publication_types(record, document)  # BookDocument holds PublicationType directly
+    subjects.keywords(record, document)
     _ids(record, document.iterfind("ArticleIdList/ArticleId"), "IdType")
     return record
 
@@ -285,48 +286,6 @@ def _issued(record: Record, pub: etree._Element | None,
     record.issued = issued or written
     if written and written != issued:
         record.extra["date_as_written"] = [written]
-
-
-def _publication_types(record: Record, type_list: etree._Element | None) -> None:
-    if type_list is None:
-        return
-    for ptype in type_list.iterfind("PublicationType"):
-        label, ui = text_of(ptype), ptype.get("UI")
-        if label:
-            record.subjects.append(Subject(label=label, kind="genre", scheme="mesh",
-                                           iri=MESH + ui if ui else None))
-
-
-def _mesh(record: Record, headings: etree._Element | None,
-          chemicals: etree._Element | None) -> None:
-    seen: set[str] = set()
-    subjects = record.subjects
-    for heading in headings.iterchildren("MeshHeading") if headings is not None else ():
-        label = ui = ""
-        for child in heading:  # DescriptorName first, then its QualifierNames
-            if child.tag == "DescriptorName":
-                label, ui = text_of(child), child.get("UI") or ""
-                subjects.append(Subject(label, scheme="mesh", iri=MESH + ui if ui else None))
-                seen.add(ui)
-            elif child.tag == "QualifierName" and label:
-                qui = child.get("UI")
-                subjects.append(Subject(f"{label}/{text_of(child)}", scheme="mesh",
-                                        iri=MESH + ui + qui if ui and qui else None))
-    for chemical in chemicals.iterfind("Chemical/NameOfSubstance") if chemicals is not None else ():
-        ui = chemical.get("UI") or ""
-        if ui not in seen:
-            seen.add(ui)
-            subjects.append(Subject(text_of(chemical), scheme="mesh",
-                                    iri=MESH + ui if ui else None))
-
-
-def _keywords(record: Record, parent: etree._Element) -> None:
-    seen = {s.label for s in record.subjects}
-    for keyword in parent.iterfind("KeywordList/Keyword"):
-        label = text_of(keyword)
-        if label and label not in seen:
-            seen.add(label)
-            record.subjects.append(Subject(label, scheme="keyword"))
 
 
 def _grants(record: Record, grant_list: etree._Element | None) -> None:
