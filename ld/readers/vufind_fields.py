@@ -28,6 +28,7 @@ from urllib.parse import unquote
 
 from ld.errors import Location, RecordError
 from ld.model import Agent, Container, Record, Source, Subject
+from ld.readers.vufind_names import parse_agent, trim_heading, trim_isbd
 from ld.readers.vufind_schema import MAPPED, is_known_field, is_solr_only
 
 __all__ = ["doc_to_record", "is_known_field", "is_solr_only", "parse_agent"]
@@ -96,50 +97,6 @@ def record_id(doc: Mapping[str, Any], where: Location) -> str:
     if len(found) > 1:
         raise RecordError(f"the record has {len(found)} ids; expected one", _at(where, "id"))
     return found[0]
-
-
-# -- clean-up of catalogue punctuation -------------------------------------------------
-
-_ISBD_TAIL = re.compile(r"(?:\s+[/:;=]|\s*,)\s*$")
-_ISBD_ENDINGS = frozenset("/:;=, \t\n")
-_HEADING_DATES = re.compile(
-    r",\s*((?:b\.|d\.|fl\.|ca\.|active|born|died)?\s*\d{1,4}\??"
-    r"(?:\s*-\s*(?:\d{1,4}\??)?)?(?:\s*(?:B\.C\.|A\.D\.))?)\.?\s*$"
-)
-_ABBREVIATION_END = re.compile(r"(?:\b[A-Z]|\b(?:Jr|Sr|Ltd|Inc|Co|Bros|etc))\.$")
-
-
-def trim_isbd(text: str) -> str:
-    """Drop a trailing ISBD separator (" /", " :", " ;", " =", ",") left by MARC."""
-    if text[-1:] not in _ISBD_ENDINGS:
-        return text.strip()
-    return _ISBD_TAIL.sub("", text).strip()
-
-
-def trim_heading(text: str) -> str:
-    """Drop the period closing a MARC heading, but not one ending an initial ("J.")."""
-    text = trim_isbd(text)
-    if text.endswith(".") and not _ABBREVIATION_END.search(text):
-        text = text[:-1].rstrip()
-    return text
-
-
-def parse_agent(text: str, kind: str = "person", role: str | None = None) -> Agent:
-    """ "Vico, Giambattista, 1668-1744." -> Agent(family Vico, given Giambattista, dates)."""
-    name = text.strip()
-    dates = None
-    if kind == "person":
-        match = _HEADING_DATES.search(name)
-        if match:
-            dates = match.group(1).strip()
-            name = name[: match.start()]
-    name = trim_heading(name)
-    agent = Agent(name=name, kind=kind, dates=dates, roles=[role] if role else [])  # type: ignore[arg-type]
-    if kind == "person" and "," in name:
-        family, given = (part.strip() for part in name.split(",", 1))
-        if family and given:
-            agent.family, agent.given = family, given
-    return agent
 
 
 def _agents(doc: Mapping[str, Any], field: str, roles_field: str, kind: str,
