@@ -8,8 +8,8 @@ Two production servers, chosen by the ``server`` setting (``LDPUB_SERVER``):
   Its own cost per request is within 5% of Oxigraph's server, where
   gunicorn's HTTP handling in Python costs about as much as the app on small
   answers. It serves pre-rendered records at about 3x gunicorn's rate and a
-  SPARQL lookup by IRI in 1.32-1.36x Oxigraph's time against gunicorn's
-  1.45-1.55x (docs/benchmarks.md, fourth session). Each worker builds its
+  SPARQL lookup by IRI in 1.27-1.28x Oxigraph's time against gunicorn's
+  1.40x (docs/benchmarks.md, "SPARQL", seventh session). Each worker builds its
   own app.
 
 Several workers, one store (see docs/architecture.md, "Serving: several
