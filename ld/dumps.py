@@ -3,7 +3,9 @@
 Dumps are files under ``settings.dumps_path / <store version>/``, written
 once per store version (by :func:`make`, called on the first request for a
 dump, or ahead of time by whoever runs it after a load) and then served as
-static files (Content-Length, byte ranges, conditional GET). Writing goes to
+static files (Content-Length, byte ranges, conditional GET); a remote
+store's are remade once a day, and the folders of other versions are
+removed ten minutes after they were last written (:func:`prune`). Writing goes to
 a temporary name and is renamed into place under an exclusive file lock, so
 several serving workers asking at once produce the file once and nobody
 ever reads half a dump.
@@ -21,8 +23,11 @@ import gzip
 import hashlib
 import json
 import os
+import re
+import shutil
 import tempfile
 import threading
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -56,10 +61,46 @@ DUMPS = (
 BY_NAME = {d.filename: d for d in DUMPS}
 
 
+REMOTE_PERIOD = 86_400  # seconds: how long a remote store's dumps are served before remade
+PRUNE_AFTER = 600.0  # seconds untouched before another version's folder is removed
+_FOLDER = re.compile(r"[0-9a-f]{16}")
+
+
 def directory(settings: Settings, store: Store) -> Path:
-    version = store_version(store) or "current"
+    """The folder of this store version's dumps (and sitemaps, :mod:`ld.sitemap`).
+
+    An embedded store's version is its snapshot. A remote store's ``version``
+    changes every few seconds (it cannot see other writers of the server), so
+    a folder per version meant a full dump, and a folder kept forever, every
+    few seconds of requests: its dumps are made once a day instead.
+    """
+    version = (f"remote-{int(time.time() // REMOTE_PERIOD)}" if settings.store_is_remote
+               else store_version(store) or "current")
     safe = hashlib.sha1(version.encode()).hexdigest()[:16]
     return settings.dumps_path / safe
+
+
+def prune(settings: Settings, keep: Path) -> list[str]:
+    """Remove the folders of other versions untouched for :data:`PRUNE_AFTER` seconds.
+
+    Without this every load (or, on a remote store, every day) left a whole
+    set of dumps on disk for good. Only folders that are ours go: a name
+    :func:`directory` makes, holding nothing but dump files, so a dump
+    directory shared with other files is safe. A download in progress keeps
+    reading its open file after the removal.
+    """
+    root, removed, now = settings.dumps_path, [], time.time()
+    for folder in root.iterdir() if root.is_dir() else ():
+        if (folder != keep and folder.is_dir() and _FOLDER.fullmatch(folder.name)
+                and now - folder.stat().st_mtime > PRUNE_AFTER and _ours(folder)):
+            shutil.rmtree(folder, ignore_errors=True)
+            removed.append(folder.name)
+    return removed
+
+
+def _ours(folder: Path) -> bool:
+    names = {d.filename for d in DUMPS} | {".lock", "sitemaps"}
+    return all(p.name in names or p.name.startswith(".partial-") for p in folder.iterdir())
 
 
 def existing(settings: Settings, store: Store) -> dict[str, int]:
@@ -78,8 +119,9 @@ def make(settings: Settings, store: Store, filename: str) -> Path:
     """
     dump, store = BY_NAME[filename], store.pin()
     target = directory(settings, store) / filename
-    return made(target, lambda: write_atomically(
-        target, lambda out: _write(store, settings, dump, out)))
+    made(target, lambda: write_atomically(target, lambda out: _write(store, settings, dump, out)))
+    prune(settings, target.parent)
+    return target
 
 
 def ensure(settings: Settings, store: Store, filename: str, wait: float = 20.0) -> Path | None:

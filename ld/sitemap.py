@@ -123,6 +123,10 @@ def ensure(settings: Settings, store: Store, wait: float = 20.0) -> Path | None:
     store = store.pin()  # the version whose folder is checked is the one written
     folder = dumps.directory(settings, store) / "sitemaps"
     index = folder / INDEX
-    made = dumps.in_background(
-        index, lambda: dumps.made(index, lambda: write(store, settings.base_uri, folder)), wait)
+    made = dumps.in_background(index, lambda: _make(settings, store, folder), wait)
     return None if made is None else folder
+
+
+def _make(settings: Settings, store: Store, folder: Path) -> None:
+    dumps.made(folder / INDEX, lambda: write(store, settings.base_uri, folder))
+    dumps.prune(settings, folder.parent)

@@ -67,3 +67,42 @@ def test_a_dump_downloads_with_the_default_relative_store_path(tmp_path, monkeyp
     assert response.status_code == 200
     assert f"<{record_uri(settings.base_uri, SEED)}>" in gzip.decompress(
         response.get_data()).decode()
+
+
+def test_a_remote_store_gets_one_dump_folder_a_day(settings) -> None:
+    """Regression: a remote store's version changes every 10 s (it cannot see the
+    server's other writers), and each version got a folder: a full dump of the dataset,
+    kept for good, every 10 s of requests."""
+    from ld.store.remote import RemoteStore
+
+    remote = settings.replace(store="http://127.0.0.1:9")
+    store = RemoteStore(remote.store)
+    before = dumps.directory(remote, store)
+    store._writes += 1  # what any write, or the clock every 10 s, does to its version
+    assert dumps.directory(remote, store) == before
+
+
+def test_folders_of_other_versions_are_pruned_but_nothing_else(
+        settings, tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Regression: every load left a whole set of dumps on disk for good."""
+    import os
+    import time
+
+    settings = settings.replace(dump_dir=str(tmp_path / "dumps"))
+    root, old = tmp_path / "dumps", time.time() - dumps.PRUNE_AFTER - 60
+    folders = {"stale": ("0123456789abcdef", "dataset.ttl", old),
+               "recent": ("fedcba9876543210", "dataset.ttl", time.time()),
+               "foreign": ("00000000000000aa", "notes.txt", old),
+               "not-a-version": ("backups", "dataset.ttl", old)}
+    for name, file, mtime in folders.values():
+        (root / name).mkdir(parents=True)
+        (root / name / file).write_text("x")
+        os.utime(root / name, (mtime, mtime))
+    with open_store(settings) as store:
+        ingest_paths(sample_paths(), settings=settings, store=store, jobs=0)
+        store.publish()
+    with open_reader(settings) as reader:
+        made = dumps.make(settings, reader, "dataset.ttl")
+    left = {p.name for p in root.iterdir()}
+    assert made.parent.name in left and "0123456789abcdef" not in left
+    assert {"fedcba9876543210", "00000000000000aa", "backups"} <= left
