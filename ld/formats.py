@@ -57,8 +57,10 @@ FORMATS: tuple[Format, ...] = (
     # RDF graphs
     Format("ttl", "text/turtle", "rdf", "Turtle", ("turtle",),
            ("application/x-turtle",), "turtle", "TURTLE"),
+    # application/json: what fetch(), jq pipelines and many HTTP libraries ask for;
+    # compact JSON-LD is plain JSON (SPARQL SELECT answers it with SPARQL JSON)
     Format("jsonld", "application/ld+json", "rdf", "JSON-LD", ("json-ld",),
-           (), "json-ld", "JSON_LD"),
+           ("application/json",), "json-ld", "JSON_LD"),
     Format("rdf", "application/rdf+xml", "rdf", "RDF/XML", ("xml", "owl", "rdfxml"),
            (), "xml", "RDF_XML"),
     Format("nt", "application/n-triples", "rdf", "N-Triples", ("ntriples",),

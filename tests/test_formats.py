@@ -45,11 +45,17 @@ def test_accept(accept: str | None, expected: str) -> None:
     assert formats.negotiate(DOC, accept=accept, default=TTL).key == expected
 
 
-@pytest.mark.parametrize("accept", ["image/png", "text/turtle;q=0", "application/json", "*/*;q=0"])
+@pytest.mark.parametrize("accept", ["image/png", "text/turtle;q=0", "application/pdf", "*/*;q=0"])
 def test_not_acceptable_lists_offered(accept: str) -> None:
     with pytest.raises(NotAcceptable) as err:
         formats.negotiate(DOC, accept=accept, default=TTL)
     assert "text/turtle" in err.value.offered and "text/html" in err.value.offered
+
+
+def test_plain_json_clients_get_json_ld() -> None:
+    """Was a 406: fetch(), jq pipelines and many HTTP libraries send Accept:
+    application/json; compact JSON-LD is plain JSON (lobid and Wikidata answer so too)."""
+    assert formats.negotiate(DOC, accept="application/json", default=TTL).key == "jsonld"
 
 
 def test_suffix_beats_format_param_beats_accept() -> None:

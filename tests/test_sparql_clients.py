@@ -156,6 +156,7 @@ ASK = "ASK {}"
     (CONSTRUCT, "*/*", "text/turtle"),
     (CONSTRUCT, "application/n-triples", "application/n-triples"),
     (CONSTRUCT, "application/ld+json", "application/ld+json"),
+    (CONSTRUCT, "application/json", "application/ld+json"),
     (CONSTRUCT, "application/rdf+xml", "application/rdf+xml"),
     (CONSTRUCT, "application/sparql-results+json", 406),
     (CONSTRUCT, BROWSER, "text/html"),

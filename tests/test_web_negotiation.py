@@ -19,6 +19,7 @@ TABLE = [
     ("", None, "text/turtle", 200, "text/turtle"),
     ("", None, "application/x-turtle", 200, "text/turtle"),  # alias
     ("", None, "application/ld+json", 200, "application/ld+json"),
+    ("", None, "application/json", 200, "application/ld+json"),  # plain JSON clients
     ("", None, "application/rdf+xml", 200, "application/rdf+xml"),
     ("", None, "application/n-triples", 200, "application/n-triples"),
     ("", None, "text/plain", 200, "application/n-triples"),  # N-Triples' old type
