@@ -102,6 +102,15 @@ def store_version(store: Store) -> str:
     return str(getattr(store, "version", ""))
 
 
+def exists(store: Store, base: str, kind: str, key: str) -> bool:
+    """Whether the dataset knows ``{base}id/{kind}/{key}``: one index lookup, so that an
+    unknown thing is a 404 at once instead of a 303 to a document that is a 404."""
+    if kind == "record":
+        return store.has_graph(uris.doc_uri(base, kind, key))
+    thing = uris.thing_uri(base, kind, key)
+    return store.ask(f"ASK {{ {{ <{thing}> ?p ?o }} UNION {{ ?s ?p <{thing}> }} }}")
+
+
 def load(store: Store, base: str, kind: str, key: str, page: int = 1,
          size: int = PAGE_SIZE) -> Document:
     """Read the document about ``{base}id/{kind}/{key}``; NotFound when we know nothing."""

@@ -118,3 +118,19 @@ def test_other_kinds_do_not_offer_citations(site) -> None:
     r = requests.get(site.url + "/doc/person/prolific-pat.bib", timeout=10)
     assert r.status_code == 406
     assert "text/turtle" in r.text
+
+
+@pytest.mark.parametrize(("path", "status"), [
+    ("/id/record/pubmed-6839263", 303), ("/id/person/prolific-pat", 303),
+    ("/id/subject/mesh-tea", 303), ("/id/journal/0028-0836", 303),
+    ("/id/record/no-such-record", 404), ("/id/person/nobody-at-all", 404),
+    ("/id/subject/no-such-subject", 404), ("/id/thing/x", 404),
+])
+def test_an_unknown_thing_is_404_at_once(site, path: str, status: int) -> None:
+    """Was a 303 to a document that then answered 404: a wasted round trip for every
+    client, and a crawler saw a redirect for a URI nobody minted."""
+    r = requests.get(site.url + path, allow_redirects=False, timeout=10)
+    assert r.status_code == status
+    if status == 404:
+        assert "Location" not in r.headers
+        assert "in this dataset" in r.text or "no such kind of thing" in r.text

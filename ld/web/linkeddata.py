@@ -34,8 +34,12 @@ def _kind(kind: str) -> str:
 
 @bp.route("/id/<kind>/<path:key>")  # keys may hold "/" (sent as %2F)
 def thing(kind: str, key: str) -> Response:
-    """303 See Other from the thing to the document about it."""
-    target = f"{request.script_root}/doc/{_kind(kind)}/{uris.encode_key(key)}"
+    """303 See Other from the thing to the document about it (404 for a thing we do not
+    know, as Pubby and LodView answer: no round trip to a document that is not there)."""
+    if not describe.exists(get_store(), get_settings().base_uri, _kind(kind), key):
+        raise NotFound(f"no {kind} {key!r} in this dataset",
+                       hint="check the identifier, or search from the home page")
+    target = f"{request.script_root}/doc/{kind}/{uris.encode_key(key)}"
     if request.query_string:
         target += "?" + request.query_string.decode("latin-1")
     response = redirect(target, code=303)
