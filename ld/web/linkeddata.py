@@ -35,7 +35,7 @@ def _kind(kind: str) -> str:
 @bp.route("/id/<kind>/<path:key>")  # keys may hold "/" (sent as %2F)
 def thing(kind: str, key: str) -> Response:
     """303 See Other from the thing to the document about it (404 for a thing we do not
-    know, as Pubby and LodView answer: no round trip to a document that is not there)."""
+    know: no round trip to a document that is not there)."""
     if not describe.exists(get_store(), get_settings().base_uri, _kind(kind), key):
         raise NotFound(f"no {kind} {key!r} in this dataset",
                        hint="check the identifier, or search from the home page")
