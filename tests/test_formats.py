@@ -54,7 +54,7 @@ def test_not_acceptable_lists_offered(accept: str) -> None:
 
 def test_plain_json_clients_get_json_ld() -> None:
     """Was a 406: fetch(), jq pipelines and many HTTP libraries send Accept:
-    application/json; compact JSON-LD is plain JSON (lobid and Wikidata answer so too)."""
+    application/json; compact JSON-LD is plain JSON."""
     assert formats.negotiate(DOC, accept="application/json", default=TTL).key == "jsonld"
 
 
