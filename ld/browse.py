@@ -78,6 +78,12 @@ def holdings(store: Store, *, stale_ok: bool = False) -> tuple[list[Row], list[R
             [Row(iri, _KIND_OF_CLASS.get(iri, ""), n) for iri, record, n in kept if not record])
 
 
+def kind_counts(store: Store, *, stale_ok: bool = False) -> dict[str, int] | None:
+    """How many things of each browsable kind there are (from :func:`holdings`)."""
+    found = holdings(store, stale_ok=stale_ok)
+    return None if found is None else {row.label: row.count for row in found[1] if row.label}
+
+
 def _typed(store: Store, stale_ok: bool) -> list[tuple[str, bool, int]] | None:
     """(class, of records?, subjects), most frequent first; kept per snapshot
     (:mod:`ld.versioned`). Records are the primary topics of the documents: two

@@ -287,3 +287,12 @@ def test_a_thing_page_shows_its_class_not_the_superclass_stated_for_the_shapes(
     assert shown in links and hidden not in links
     ttl = requests.get(site.url + path + ".ttl", timeout=10).text
     assert ("foaf:Agent" if hidden == "Agent" else "bibo:Collection") in ttl  # data unchanged
+
+
+def test_browse_says_how_many_of_each_kind(site) -> None:
+    """The browse page was four bare links."""
+    page = get(site, "/browse")
+    for label in ("Subjects", "People", "Journals", "Organizations"):
+        at = page.text.index(label)
+        assert page.text[at + 1].startswith("(") and page.text[at + 1][1:-1].replace(
+            ",", "").isdigit()

@@ -108,6 +108,8 @@ def browse_kind(kind: str | None = None) -> str:
     if kind is not None and kind not in browse.BROWSABLE:
         raise NotFound(f"cannot browse {kind!r}", hint="try " + ", ".join(browse.BROWSABLE))
     page = _page_arg()
-    rows = browse.top(get_store(), get_settings().base_uri, kind, page) if kind else []
+    store = get_store()
+    rows = browse.top(store, get_settings().base_uri, kind, page) if kind else []
     return render_template("browse.html", kind=kind, kinds=browse.BROWSABLE, rows=rows,
+                           counts=browse.kind_counts(store, stale_ok=True) or {},
                            page=page, size=50, triples=pages.row_triples(rows))
