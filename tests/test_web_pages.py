@@ -296,3 +296,15 @@ def test_browse_says_how_many_of_each_kind(site) -> None:
         at = page.text.index(label)
         assert page.text[at + 1].startswith("(") and page.text[at + 1][1:-1].replace(
             ",", "").isdigit()
+
+
+@pytest.mark.parametrize(("record", "starts"), [
+    ("pubmed-6839263", "BACKGROUND: Around the world"),  # the abstract's start
+    ("test-article", "Tea & biscuits: 50% better."),
+    ("test-many-042", "Prolific, Pat, 1942"),  # no abstract: who and when
+    ("test-xss", "</script><script>alert(3)</script>"),  # an attribute value, escaped
+])
+def test_a_record_page_describes_itself_for_search_engines(site, record: str,
+                                                           starts: str) -> None:
+    (description,) = get(site, f"/doc/record/{record}").metas("description")
+    assert description.startswith(starts) and len(description) <= 201
