@@ -308,3 +308,8 @@ def test_a_record_page_describes_itself_for_search_engines(site, record: str,
                                                            starts: str) -> None:
     (description,) = get(site, f"/doc/record/{record}").metas("description")
     assert description.startswith(starts) and len(description) <= 201
+
+
+def test_the_home_page_describes_the_dataset_for_search_engines(site) -> None:
+    page = get(site, "/")
+    assert page.metas("description") == [site.settings.dataset_description]

@@ -85,6 +85,7 @@ def install(app: Flask) -> None:
     def _site() -> dict[str, Any]:
         settings = get_settings()
         return {"site_title": settings.dataset_title, "base_uri": settings.base_uri,
+                "site_description": settings.dataset_description,
                 "root": request.script_root, "kind_labels": browse.KIND_LABELS}
 
 
