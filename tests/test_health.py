@@ -32,3 +32,27 @@ def test_no_store_yet_is_503_saying_what_to_do(tmp_path: Path) -> None:
     client = create_app(load_settings(env={}, store=str(tmp_path / "none"))).test_client()
     r = client.get("/health")
     assert r.status_code == 503 and "ldpub load" in r.get_data(as_text=True)
+
+
+def test_a_store_removed_under_the_server_is_503(tmp_path: Path, monkeypatch) -> None:
+    """Was 200: a reader whose snapshot was removed from disk still answers ASK {},
+    while record pages answer 404 (RocksDB opens its files lazily)."""
+    import shutil
+
+    from ld.ingest import ingest_paths
+    from ld.store import open_store
+    from ld.store import reader as reader_module
+    from tests.web_records import sample_paths
+
+    monkeypatch.setattr(reader_module, "CHECK_EVERY", 0.0)  # looks at CURRENT on every use
+    settings = load_settings(env={}, store=str(tmp_path / "store"))
+    with open_store(settings) as store:
+        ingest_paths(sample_paths(), settings=settings, store=store, jobs=0)
+        snapshot = store.publish()
+    client = create_app(settings).test_client()
+    healthy = client.get("/health")
+    assert healthy.status_code == 200 and healthy.get_json()["snapshot"] == snapshot
+    shutil.rmtree(tmp_path / "store")
+    gone = client.get("/health")
+    assert gone.status_code == 503
+    assert "no published snapshot to serve" in gone.get_data(as_text=True)
