@@ -34,7 +34,7 @@ from typing import Any
 
 from ld.errors import BadRequest, Overloaded, QueryTimeout, StoreError
 
-log = logging.getLogger(__name__)
+log = logging.getLogger("ldpub.sparql")
 _PACKAGE_ROOT = str(Path(__file__).resolve().parent.parent)
 
 

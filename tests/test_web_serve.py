@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -210,6 +211,26 @@ def test_a_port_in_use_is_one_clear_error(tmp_path: Path, server: str, command: 
     assert f"cannot listen on 127.0.0.1:{port}" in done.stderr
     assert "Traceback" not in done.stderr and "panicked" not in done.stderr
     assert not (tmp_path / "store").exists()  # demo checks before loading the sample
+
+
+@pytest.mark.parametrize("server", ["gunicorn", "granian"])
+def test_ldpub_logs_its_own_lines_at_the_configured_level(tmp_path: Path, server: str) -> None:
+    """Regression: ldpub's own loggers had no handler, so their INFO lines (what is
+    served as which base URI; a search index built) never showed, and warnings came
+    without time or process, whatever LDPUB_LOG_LEVEL said."""
+    url, env, proc = _start(tmp_path / "info", server, LDPUB_LOG_LEVEL="INFO")
+    requests.get(url + "/search", params={"q": "patients"}, timeout=10)  # builds the index
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline and not any(
+            (tmp_path / "info" / "store" / "search").glob("*.links.sqlite")):
+        time.sleep(0.2)
+    time.sleep(0.5)
+    output = _stop(proc)
+    assert re.search(r"\[INFO\] ldpub\.serve: serving .* as " + re.escape(env["LDPUB_BASE_URI"]),
+                     output), output
+    assert "ldpub.search: search index and links table of" in output, output
+    url, _, proc = _start(tmp_path / "quiet", server)  # LDPUB_LOG_LEVEL=WARNING
+    assert "ldpub.serve: serving" not in _stop(proc)
 
 
 @pytest.mark.parametrize("home", ["writable", "missing"])

@@ -53,6 +53,10 @@ def run(settings: Settings, debug: bool = False) -> None:
         raise LdpubError(f"unknown server {settings.server!r}",
                          hint=f"use one of {', '.join(SERVERS)} (--server, LDPUB_SERVER)")
     check_address(settings.host, settings.port)
+    configure_logging(settings)
+    LOG.info("serving %s (%s store) as %s on http://%s:%d with %s", settings.store,
+             "a remote" if settings.store_is_remote else "the embedded", settings.base_uri,
+             settings.host, settings.port, "Flask's debug server" if debug else settings.server)
     if debug:
         from ld.web import create_app
 
@@ -62,6 +66,26 @@ def run(settings: Settings, debug: bool = False) -> None:
         _run_granian(settings)
     else:
         _run_gunicorn(settings)
+
+
+def configure_logging(settings: Settings) -> None:
+    """ldpub's own log lines on standard error, at ``LDPUB_LOG_LEVEL``, as the servers
+    write theirs (time, process, level).
+
+    Without it they went to Python's last-resort handler: warnings only, with
+    no time or process, whatever the setting (a search index built, or not,
+    said nothing). A host application that configured the "ldpub" logger
+    itself keeps its handlers.
+    """
+    logger = logging.getLogger("ldpub")
+    if not logger.handlers:
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter(
+            "[%(asctime)s] [%(process)d] [%(levelname)s] %(name)s: %(message)s",
+            "%Y-%m-%d %H:%M:%S %z"))
+        logger.addHandler(handler)
+        logger.propagate = False  # once, even where a server configured the root logger
+    logger.setLevel(settings.log_level)
 
 
 def check_address(host: str, port: int) -> None:
@@ -169,6 +193,7 @@ def worker_app(settings: Settings) -> Any:
 
     for name in [n for n in os.environ if n.startswith("HTTP_")]:
         del os.environ[name]
+    configure_logging(settings)  # a spawned worker does not inherit the master's
     app = create_app(settings)
     _warm(app)
     return app
