@@ -18,11 +18,9 @@ objects, which JSON-LD merges).
 
 from __future__ import annotations
 
-import fcntl
 import gzip
 import hashlib
 import json
-import os
 import re
 import shutil
 import tempfile
@@ -35,7 +33,8 @@ from typing import BinaryIO
 
 import pyoxigraph as ox
 
-from ld import jsonld
+from ld import jsonld, oslock
+from ld.atomic import write_atomically
 from ld.config import Settings
 from ld.describe import CONTEXT_PATH, store_version
 from ld.store.base import Store
@@ -137,11 +136,13 @@ def made(target: Path, write_all: Callable[[], object]) -> Path:
     lock on its folder, so several serving workers asking at once make it once."""
     if target.is_file():
         return target
-    target.parent.mkdir(parents=True, exist_ok=True)
-    with open(target.parent / ".lock", "a+b") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
+    held = oslock.acquire(target.parent / ".lock", wait=True)
+    try:
         if not target.is_file():
             write_all()
+    finally:
+        if held is not None:  # always, when waiting
+            oslock.release(held)
     return target
 
 
@@ -167,19 +168,6 @@ def in_background(target: Path, make_it: Callable[[], object], wait: float) -> P
             _jobs[target] = job
     job.join(wait)
     return target if target.is_file() else None
-
-
-def write_atomically(target: Path, write) -> None:  # type: ignore[no-untyped-def]
-    """``write(out)`` into a temporary file beside ``target``, renamed into place when
-    whole: readers (and ld.sitemap's crawlers) see the whole file or none."""
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".partial-")
-    try:
-        with os.fdopen(fd, "wb") as out:
-            write(out)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def _write(store: Store, settings: Settings, dump: Dump, out: BinaryIO) -> None:

@@ -5,9 +5,10 @@ loss, so there is no stale lock file to detect, no pid to check (pids are
 reused) and nothing to clean up by hand. The file itself stays; only the
 lock on it matters, so it is never removed (removing it would let a second
 process lock a new file of the same name while the first still holds the
-old one). Used by the search-index builder (:mod:`ld.search_index`) and the
-per-snapshot figures (:mod:`ld.versioned`); the store's own writer lock
-(:mod:`ld.store.lock`) also records who holds it, for its error message.
+old one). Used by the search-index builder (:mod:`ld.search_index`), the
+dumps and sitemaps (:func:`ld.dumps.made`) and the per-snapshot figures
+(:mod:`ld.versioned`); the store's own writer lock (:mod:`ld.store.lock`)
+also records who holds it, for its error message.
 """
 
 from __future__ import annotations

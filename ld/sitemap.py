@@ -29,6 +29,7 @@ from typing import BinaryIO, TextIO
 from xml.sax.saxutils import escape
 
 from ld import dumps
+from ld.atomic import write_atomically
 from ld.config import Settings
 from ld.listing import literal
 from ld.store.base import Store
@@ -114,7 +115,7 @@ def _atomically(target: Path, write: Callable[[TextIO], None], *, zipped: bool) 
         sink = gzip.GzipFile(fileobj=raw, mode="wb", mtime=0) if zipped else raw
         with io.TextIOWrapper(sink, encoding="utf-8", newline="\n") as out:
             write(out)
-    dumps.write_atomically(target, binary)
+    write_atomically(target, binary)
 
 
 def ensure(settings: Settings, store: Store, wait: float = 20.0) -> Path | None:

@@ -46,7 +46,6 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import os
 import threading
 import time
 from collections.abc import Callable
@@ -54,6 +53,7 @@ from pathlib import Path
 from typing import Any
 
 from ld import oslock
+from ld.atomic import write_atomically
 from ld.describe import store_version
 from ld.errors import Overloaded
 from ld.search_index import snapshot_of
@@ -272,14 +272,11 @@ def _write(store: Store, key: tuple, value: Any) -> None:
     path = _path(store, key)
     if path is None:
         return
-    tmp = path.with_name(f".tmp-{os.getpid()}-{threading.get_ident()}-{path.name}")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        tmp.write_text(json.dumps(value), encoding="utf-8")
-        os.replace(tmp, path)
+        write_atomically(path, lambda out: out.write(json.dumps(value).encode("utf-8")))
     except OSError as err:
         log.warning("cannot keep %s on disk (%s); it is computed again per process", path, err)
-        tmp.unlink(missing_ok=True)
 
 
 class _claim:
