@@ -67,7 +67,7 @@ FIRST_WAIT = 1.0  # seconds a stale_ok caller waits when there is no earlier val
 EXACT_WAIT = 20.0  # seconds an exact caller waits for its value before "try again" (503)
 
 _values: dict[tuple, Any] = {}  # (*key, version) -> value
-_latest: dict[tuple, Any] = {}  # key -> the value computed last, of any version
+_latest: dict[tuple, Any] = {}  # (store, *key) -> the value computed last, of any version
 _running: dict[tuple, threading.Event] = {}  # keys computed in the background -> set when done
 _last: dict[tuple, tuple[float, float]] = {}  # key -> (when its last refresh ended, seconds)
 _exact_jobs: dict[tuple, tuple[threading.Thread, list]] = {}  # full key -> its computation
@@ -94,7 +94,7 @@ def _known(store: Store, key: tuple, full: tuple) -> tuple[Any] | None:
             return (_values[full],)
     saved = _read(store, key)
     if saved is not None:
-        return (_keep(key, full, saved[0]),)
+        return (_keep(store, key, full, saved[0]),)
     return None
 
 
@@ -103,7 +103,7 @@ def _stale(store: Store, key: tuple, full: tuple, compute: Callable[[Store], Any
 
     With no value at all yet, waits :data:`FIRST_WAIT` seconds for the refresh.
     """
-    if key not in _latest:  # a process started after the last load
+    if _latest_key(store, key) not in _latest:  # a process started after the last load
         _remember_filed(store, key)
     stale, done = _refresh_if_due(store, key, full, compute)
     if stale is None and done is not None:  # nothing to show yet: a small store is quick
@@ -117,7 +117,7 @@ def _refresh_if_due(store: Store, key: tuple, full: tuple,
                     compute: Callable[[Store], Any]) -> tuple[Any, threading.Event | None]:
     """The latest value and the running refresh's event, starting a refresh when one is due."""
     with _lock:
-        stale = _latest.get(key)
+        stale = _latest.get(_latest_key(store, key))
         start = key not in _running and _due(key)
         if start:
             _running[key] = threading.Event()
@@ -158,7 +158,7 @@ def _exact_work(store: Store, key: tuple, full: tuple, compute: Callable[[Store]
     outcome = _exact_jobs[full][1]
     try:
         with _claim(store, key, wait=True):  # another process computing it: wait
-            outcome.append((True, _keep(key, full, _filed_or_computed(store, key, compute))))
+            outcome.append((True, _keep(store, key, full, _filed_or_computed(store, key, compute))))
     except Exception as err:  # raised again in the callers
         outcome.append((False, err))
     with _lock:
@@ -176,7 +176,7 @@ def _refresh(key: tuple, full: tuple, store: Store, compute: Callable[[Store], A
     try:
         with _claim(store, key) as mine:
             if mine:
-                _keep(key, full, _filed_or_computed(store, key, compute))
+                _keep(store, key, full, _filed_or_computed(store, key, compute))
             else:  # another process computes it; its file is read when it is there
                 took = ELSEWHERE
     except Exception as err:  # the stale value stays; a later request tries again
@@ -206,7 +206,7 @@ def _remember_filed(store: Store, key: tuple) -> None:
         except (OSError, ValueError):
             continue
         with _lock:
-            _latest.setdefault(key, value)
+            _latest.setdefault(_latest_key(store, key), value)
         return
 
 
@@ -227,14 +227,21 @@ def _filed_or_computed(store: Store, key: tuple, compute: Callable[[Store], Any]
     return value
 
 
-def _keep(key: tuple, full: tuple, value: Any) -> Any:
+def _keep(store: Store, key: tuple, full: tuple, value: Any) -> Any:
     with _lock:
         if len(_values) > MAX_ENTRIES:
             _values.clear()
             _latest.clear()
         _values[full] = value
-        _latest[key] = value
+        _latest[_latest_key(store, key)] = value
     return value
+
+
+def _latest_key(store: Store, key: tuple) -> tuple:
+    """``key`` of this store: a stale value is only ever another version of the same
+    store's (a process holding two stores, as the test suite does, showed one's
+    figures on the other's home page while they were computed)."""
+    return (str(getattr(store, "root", None) or getattr(store, "url", "")), *key)
 
 
 # -- the values on disk, beside the snapshot ----------------------------------

@@ -43,6 +43,31 @@ def _wait_for(condition, seconds: float = 10) -> None:
         time.sleep(0.01)
 
 
+@dataclass
+class Rooted(Versioned):
+    """A stand-in store with a location, as the embedded stores have."""
+
+    root: str = ""
+
+
+def test_a_stale_value_is_only_ever_the_same_stores(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Regression: in a process holding two stores (the test suite's sites), one store's
+    home page showed the other's figures while its own were computed."""
+    monkeypatch.setattr(versioned, "FIRST_WAIT", 0.1)
+    key, release = ("test-two-stores", object()), threading.Event()
+
+    def slowly(s) -> str:
+        release.wait(5)
+        return "of b"
+
+    assert versioned.cached(Rooted("v1", "/stores/a"), key, lambda s: "of a",
+                            stale_ok=True) == "of a"
+    other = Rooted("v7", "/stores/b")
+    assert versioned.cached(other, key, slowly, stale_ok=True) is None  # not "of a"
+    release.set()
+    _wait_for(lambda: versioned.cached(other, key, slowly, stale_ok=True) == "of b")
+
+
 def test_once_per_version() -> None:
     calls: list[str] = []
     store = Versioned("v1")
