@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 from ld import facts, search_index, uris
 from ld.listing import literal as _lit
+from ld.namespaces import STATED_SUPERCLASSES
 from ld.store.base import Store
 from ld.versioned import cached
 
@@ -37,8 +38,7 @@ _KIND_OF_CLASS = {"http://www.w3.org/2004/02/skos/core#Concept": "subject",
                   "http://xmlns.com/foaf/0.1/Organization": "organization"}
 # Stated for the shapes' sake (superclasses) or once per record (its document):
 # counted in VoID, but on the home page they would only repeat other rows.
-_NOT_HOLDINGS = {"http://xmlns.com/foaf/0.1/Agent", "http://purl.org/ontology/bibo/Collection",
-                 "http://xmlns.com/foaf/0.1/Document"}
+_NOT_HOLDINGS = STATED_SUPERCLASSES | {"http://xmlns.com/foaf/0.1/Document"}
 
 @dataclass
 class Row:

@@ -129,6 +129,13 @@ PREFIXES: dict[str, str] = {
     "relators": str(RELATORS),
 }
 
+# Superclasses the mapping states beside a thing's own class (ld.mapping_things:
+# a person or organization is also a foaf:Agent, a journal or collection also a
+# bibo:Collection), so that a shape checks "an agent" with one cheap sh:class.
+# Pages show the thing's own class and leave these out.
+STATED_SUPERCLASSES = frozenset({PREFIXES["foaf"] + "Agent", str(BIBO._NS) + "Collection"})
+
+
 
 class Terms:
     """A namespace's terms as plain attributes, each looked up once.

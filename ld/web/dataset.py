@@ -75,8 +75,8 @@ def sitemap_index() -> Response:
 
 @bp.route("/sitemaps/<name>")
 def sitemap_page(name: str) -> Response:
-    if not _SITEMAP_PAGE.fullmatch(name):
-        raise NotFound(f"no sitemap page called {name!r}", hint="start from /sitemap.xml")
+    if not _SITEMAP_PAGE.fullmatch(name):  # the folder also holds the index and a lock
+        raise _no_sitemap_page(name)
     return _sitemap_file(name, "application/gzip")
 
 
@@ -89,8 +89,12 @@ def _sitemap_file(name: str, mimetype: str) -> Response:
         raise Overloaded("the sitemap is being written now; try again in a minute",
                          retry_after=30)
     if not (folder / name).is_file():
-        raise NotFound(f"no sitemap page called {name!r}", hint="start from /sitemap.xml")
+        raise _no_sitemap_page(name)
     return send_file(folder / name, mimetype=mimetype, conditional=True, max_age=3600)
+
+
+def _no_sitemap_page(name: str) -> NotFound:
+    return NotFound(f"no sitemap page called {name!r}", hint="start from /sitemap.xml")
 
 
 @bp.route("/robots.txt")

@@ -20,6 +20,7 @@ from markupsafe import Markup
 
 from ld import browse, formats, jsonld, labels
 from ld.describe import CONTEXT_PATH, Document
+from ld.namespaces import STATED_SUPERCLASSES
 from ld.web.context import get_settings
 
 RDF_FORMATS = formats.formats_of("rdf")
@@ -89,9 +90,6 @@ def install(app: Flask) -> None:
                 "root": request.script_root, "kind_labels": browse.KIND_LABELS}
 
 
-# Superclasses the mapping states for the shapes' sake (a person is also a
-# foaf:Agent, a journal also a bibo:Collection): a page shows the class itself.
-IMPLIED = {labels.expand("foaf:Agent"), labels.expand("bibo:Collection")}
 
 
 def statements(document: Document) -> list[tuple[str, list[tuple[str, str | None]]]]:
@@ -101,8 +99,8 @@ def statements(document: Document) -> list[tuple[str, list[tuple[str, str | None
     for pred, objs in document.index.by_s.get(document.thing, {}).items():
         if pred in skip:
             continue
-        if pred == RDF_TYPE and any(o.value not in IMPLIED for o in objs):
-            objs = [o for o in objs if o.value not in IMPLIED]
+        if pred == RDF_TYPE and any(o.value not in STATED_SUPERCLASSES for o in objs):
+            objs = [o for o in objs if o.value not in STATED_SUPERCLASSES]
         values = rows.setdefault(labels.label(pred), [])
         for o in objs:
             if isinstance(o, ox.Literal):
