@@ -161,7 +161,7 @@ class _Load:
             return self._report_progress()
         outcomes, cpu = result
         for stage, seconds in cpu.items():
-            self.summary.stages[stage] = self.summary.stages.get(stage, 0.0) + seconds
+            self.summary.add_time(stage, seconds)
         self.writer.write(outcomes)
         self._maybe_publish()
         self._report_progress()

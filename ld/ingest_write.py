@@ -32,8 +32,7 @@ from ld.uris import record_graph, record_uri
 
 def add_time(summary: Summary, stage: str, started: float) -> None:
     """Add the time since ``started`` (``perf_counter``) to the stage's total."""
-    elapsed = time.perf_counter() - started
-    summary.stages[stage] = summary.stages.get(stage, 0.0) + elapsed
+    summary.add_time(stage, time.perf_counter() - started)
 
 
 class BatchWriter:

@@ -32,6 +32,10 @@ class Summary:
     # identity across sources) and "store" (main, store writes)
     stages: dict[str, float] = field(default_factory=dict)
 
+    def add_time(self, stage: str, seconds: float) -> None:
+        """Count ``seconds`` more for ``stage`` (see ``stages``)."""
+        self.stages[stage] = self.stages.get(stage, 0.0) + seconds
+
     @property
     def rate(self) -> float:
         """Records read per second so far."""
