@@ -34,7 +34,6 @@ from ld.config import Settings
 from ld.errors import LdpubError, Overloaded
 
 LOG = logging.getLogger("ldpub.serve")
-SERVERS = ("gunicorn", "granian")
 
 
 def worker_count(settings: Settings) -> int:
@@ -49,9 +48,6 @@ def worker_count(settings: Settings) -> int:
 
 def run(settings: Settings, debug: bool = False) -> None:
     """Serve until interrupted (SIGINT or SIGTERM: a graceful stop)."""
-    if settings.server not in SERVERS:
-        raise LdpubError(f"unknown server {settings.server!r}",
-                         hint=f"use one of {', '.join(SERVERS)} (--server, LDPUB_SERVER)")
     check_address(settings.host, settings.port)
     configure_logging(settings)
     LOG.info("serving %s (%s store) as %s on http://%s:%d with %s", settings.store,
