@@ -29,7 +29,10 @@ class RecordGraph:
     Either ``graph`` (rdflib) or ``nquads`` (the record's triples as N-Quads
     lines in the named graph ``graph_iri``, as the load pipeline's workers
     write them: cheaper to pass between processes and to store than a graph).
-    When both are given, ``nquads`` is what is stored.
+    When both are given, ``nquads`` is what is stored. ``nquads`` must come
+    from :func:`ld.nquads.serialize`, which checks every IRI and language
+    tag: the embedded store bulk-loads new records' bytes without checking
+    them again.
     """
 
     record_id: str
