@@ -21,11 +21,13 @@ OVERRIDES = "ldpub.overrides"  # ctx.meta key of flags given before the command
 def _option(setting: Setting) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """A click option for one row of the settings table (None when not given)."""
     help_text = f"{setting.help} [env: {setting.env}; default: {setting.default!r}]"
-    if setting.type not in (str, int, float):  # booleans
+    if setting.is_switch:
         return click.option(f"{setting.flag}/--no-{setting.flag[2:]}", setting.name,
                             default=None, help=help_text)
-    types = {str: click.STRING, int: click.INT, float: click.FLOAT}
-    return click.option(setting.flag, setting.name, type=types[setting.type], default=None,
+    # a value's type and range are checked by the settings table (Setting.parse), which
+    # names the flag; a type click does not know (str.upper for the log level) is text
+    kind = {int: click.INT, float: click.FLOAT}.get(setting.type, click.STRING)
+    return click.option(setting.flag, setting.name, type=kind, default=None,
                         metavar=setting.name.upper(), help=help_text)
 
 

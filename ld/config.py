@@ -73,6 +73,11 @@ class Setting:
     def flag(self) -> str:
         return "--" + self.name.replace("_", "-")
 
+    @property
+    def is_switch(self) -> bool:
+        """An on/off setting (``--flag/--no-flag``); every other one takes a value."""
+        return self.type is _bool
+
 
 SETTINGS: tuple[Setting, ...] = (
     Setting("store", "./data/store",

@@ -91,3 +91,20 @@ def test_the_command_reports_a_bad_variable_with_exit_code_2(tmp_path) -> None:
     assert done.returncode == 2, done.stderr
     assert "LDPUB_QUERY_TIMEOUT: 'abc' is not a number" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+
+@pytest.mark.parametrize("setting", [s for s in SETTINGS if not s.is_switch],
+                         ids=lambda s: s.name)
+def test_every_valued_setting_takes_its_value_as_a_flag(setting, tmp_path) -> None:
+    """Regression: ``--log-level`` was made an on/off switch (its type, str.upper, was
+    not one the flag builder knew), so ``ldpub --log-level DEBUG stats`` failed with
+    "No such command 'DEBUG'"."""
+    from click.testing import CliRunner
+
+    from ld.cli import main
+
+    value = str(tmp_path / "s") if setting.name == "store" else str(setting.default)
+    result = CliRunner().invoke(main, [setting.flag, value, "stats", "--help"])
+    assert result.exit_code == 0, result.output
+
