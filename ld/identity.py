@@ -11,6 +11,13 @@ stay, each under its source's control, and a reasoner or a SPARQL property
 path (``owl:sameAs*``) joins them. Linking to the first (not to every
 match) keeps the links a star around one stable node instead of a clique.
 
+An ISBN links records only when it is the one ISBN of both: a record with
+several ISBNs names related manifestations (the hardback and the ebook, the
+volume and the set, as 020 fields do), and owl:sameAs between two volumes
+sharing their set's ISBN, or between a print and an ebook record, would
+merge different things for a reasoner. DOIs, PMIDs and PMC ids still link
+such records.
+
 "First" is the matching record whose document has the earliest
 ``dcterms:modified`` (records of one load share it: then the one that links
 to no other record); a re-load of that first record adds no link (it has
@@ -89,6 +96,9 @@ def triple_keys(triples: Iterable[tuple[Any, Any, Any]]) -> tuple[Key, ...]:
     the record itself carries these predicates in a mapped graph.
     """
     keys = {key for _, p, o in triples if p in _KEYSET and (key := normalise(p, str(o)))}
+    isbns = {key for key in keys if key[0] == "isbn"}
+    if len(isbns) > 1:  # several ISBNs: related manifestations, not one identity
+        keys -= isbns
     return tuple(sorted(keys))
 
 
@@ -160,6 +170,8 @@ class IdentityLinker:
         """For each of ``keys`` held by a stored record, the first such record."""
         holders = {(str(r["key"]), str(r["record"])) for chunk in _chunks(sorted(keys))
                    for r in self.store.select(holders_query(chunk))}
+        several = self._several_isbns({r for k, r in holders if k.startswith("isbn ")})
+        holders = {(k, r) for k, r in holders if not (k.startswith("isbn ") and r in several)}
         modified, linked = self._order({record for _, record in holders})
         first: dict[Key, str] = {}
         # earliest dcterms:modified first; on a tie, a record that links to no other
@@ -168,6 +180,16 @@ class IdentityLinker:
             kind, _, value = key.partition(" ")
             first.setdefault((kind, value), record)
         return first
+
+    def _several_isbns(self, records: set[str]) -> set[str]:
+        """Those of ``records`` that hold more than one ISBN (an ISBN-10 and its ISBN-13
+        are one): their ISBNs do not link them (see the module docstring)."""
+        isbns: dict[str, set[str]] = {}
+        for chunk in _chunks(sorted(records)):
+            for row in self.store.select(isbns_query(chunk)):
+                isbns.setdefault(str(row["record"]), set()).add(
+                    isbn13(str(row["isbn"])) or str(row["isbn"]))
+        return {record for record, values in isbns.items() if len(values) > 1}
 
     def _order(self, records: set[str]) -> tuple[dict[str, str], set[str]]:
         """Each record's dcterms:modified, and the records that link to another."""
@@ -201,6 +223,13 @@ def holders_query(keys: Iterable[Key]) -> str:
                       for kind, value in keys for predicate, term in _patterns(kind, value))
     return (f"SELECT ?key ?record WHERE {{\n  VALUES (?p ?v ?key) {{ {values} }}\n"
             "  GRAPH ?g { ?record ?p ?v }\n}")
+
+
+def isbns_query(records: Iterable[str]) -> str:
+    """SELECT ?record ?isbn: every ISBN of ``records``, one index look-up per record."""
+    values = " ".join(f"<{record}>" for record in records)
+    return (f"SELECT ?record ?isbn WHERE {{ VALUES ?record {{ {values} }}\n"
+            f"  GRAPH ?g {{ ?record <{BIBO.isbn}> ?isbn }} }}")
 
 
 def order_query(records: Iterable[str]) -> str:

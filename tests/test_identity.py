@@ -196,3 +196,24 @@ def test_no_link_to_a_record_deleted_earlier_in_the_load(settings, store) -> Non
     kept = store.graph(record_graph(settings.base_uri, "kept"))
     assert (URIRef(record_uri(settings.base_uri, "kept")), OWL.sameAs,
             URIRef(record_uri(settings.base_uri, "gone"))) not in kept
+
+
+def test_records_sharing_one_of_several_isbns_do_not_link(settings, store) -> None:
+    """Regression: two volumes that both list their set's ISBN (020 $a ... (set)) were
+    declared the same (owl:sameAs); so were a print record listing its ebook's ISBN and
+    that ebook's own record. Only a record's one ISBN identifies it."""
+    def record(rid: str, *isbns: str) -> Record:
+        return Record(id=rid, source=Source("a.mrc", "record 1", "marc"), title=rid,
+                      isbn=list(isbns))
+
+    vol1 = record("vol1", "9780415782654 (v. 1)", "9780203112021 (set)")
+    vol2 = record("vol2", "9780415782661 (v. 2)", "9780203112021 (set)")
+    ebook = record("ebook", "9780203112021")  # one ISBN, held by stored multi-ISBN records
+    assert load(store, settings, IdentityLinker(store), vol1, 0) == []
+    assert load(store, settings, IdentityLinker(store), vol2, 1) == []
+    assert load(store, settings, IdentityLinker(store), ebook, 2) == []
+    base = settings.base_uri
+    batch = [(record_uri(base, r.id), identifiers(map_record(r, base, modified=T0),
+                                                  URIRef(record_uri(base, r.id))))
+             for r in (vol1, vol2)]
+    assert IdentityLinker(store).link_batch(batch) == {}  # nor within one batch
