@@ -41,6 +41,8 @@ def read(stream: BinaryIO, filename: str) -> Iterator[Record | RecordError]:
     root, stream = xmlsafe.open_document(stream, filename)
     if root not in ("collection", "record"):
         raise _wrong_root(root, filename)
+    head, stream = xmlsafe.peek_head(stream)
+    _check_namespace(head, filename)
     number = 0
     for _event, element in xmlsafe.iterparse(stream, filename, tags=RECORD_TAGS):
         parent = element.getparent()
@@ -58,6 +60,46 @@ def _wrong_root(root: str | None, filename: str) -> ParseError:
         Location(file=filename, position="line 1"),
         hint="pass the right --format, or check the file",
     )
+
+
+def _check_namespace(head: bytes, filename: str) -> None:
+    """Refuse a root outside the MARC 21 slim namespace (or none).
+
+    Records are matched by their namespaced tag, so a collection in another
+    namespace ("slimX", a typo) or with an undeclared prefix would otherwise
+    read as zero records and "all valid": a file error says what is wrong.
+    """
+    tag, line = _root_tag(head)
+    problem = _namespace_problem(tag) if tag else None
+    if problem:
+        raise ParseError(
+            f"not MARCXML: {problem}; MARCXML is in the namespace {MARC_NS!r} (or in none)",
+            Location(file=filename, position=f"line {line}"),
+            hint=f'declare xmlns="{MARC_NS}" on the root element, or pass the right --format',
+        )
+
+
+def _namespace_problem(tag: str) -> str | None:
+    """What is wrong with the root's Clark-notation tag, or None when it is MARCXML's."""
+    namespace, _, local = tag[1:].partition("}") if tag.startswith("{") else ("", "", tag)
+    if namespace == MARC_NS or (not namespace and ":" not in local):
+        return None
+    if not namespace:  # lxml keeps an undeclared "prefix:name" as the name
+        prefix = local.partition(":")[0]
+        return f"the root element <{local}> uses the prefix {prefix!r} without declaring it"
+    return f"the root element <{local}> is in the namespace {namespace!r}"
+
+
+def _root_tag(head: bytes) -> tuple[str | None, int]:
+    """(Clark-notation tag, line) of the root element, from the file's first bytes."""
+    parser = etree.XMLPullParser(events=("start",), **xmlsafe.PARSER_OPTIONS)
+    try:
+        parser.feed(head)
+    except etree.XMLSyntaxError:
+        return None, 0  # the streaming parse reports it, located
+    for _event, element in parser.read_events():
+        return str(element.tag), element.sourceline or 1
+    return None, 0
 
 
 def _map(element: etree._Element, source: Source) -> Record | RecordError:

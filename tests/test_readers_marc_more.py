@@ -1,0 +1,77 @@
+"""MARC ingestion defects a cataloguer found, one regression test each.
+
+Each test writes a small MARC record (pymarc) or MARCXML text into tmp_path,
+reads it through the registry's reader and maps it with ld.mapping, and
+checks the triples of the record's graph.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pymarc
+import pytest
+from rdflib import Graph, URIRef
+
+from ld.errors import ParseError
+from ld.mapping import map_record
+from ld.model import Record
+from ld.readers import read_path
+
+BASE = "http://example.org/"
+WHEN = datetime(2024, 5, 6, tzinfo=UTC)
+BOOK_008 = "150101s2015    xx            000 0 eng d"
+MARCXML_RECORD = (
+    "<record><leader>00000cam a2200000 a 4500</leader>"
+    "<controlfield tag='001'>x1</controlfield>"
+    "<datafield tag='245' ind1='0' ind2='0'><subfield code='a'>A title</subfield></datafield>"
+    "</record>")
+
+
+def field(tag: str, ind: str, *subfields: tuple[str, str]) -> pymarc.Field:
+    """A data field: field("245", "00", ("a", "Title"))."""
+    return pymarc.Field(tag=tag, indicators=list(ind),
+                        subfields=[pymarc.Subfield(c, v) for c, v in subfields])
+
+
+def marc_file(tmp_path: Path, *fields: pymarc.Field, f008: str = BOOK_008,
+              control: str = "t1") -> Path:
+    """One UTF-8 MARC record with 001, 008 and ``fields``, written to tmp_path."""
+    record = pymarc.Record(leader="00000cam a2200000 a 4500", force_utf8=True)
+    record.add_field(pymarc.Field(tag="001", data=control), pymarc.Field(tag="008", data=f008))
+    record.add_field(*fields)
+    path = tmp_path / f"{control}.mrc"
+    path.write_bytes(record.as_marc())
+    return path
+
+
+def mapped(path: Path) -> tuple[Record, Graph]:
+    """The file's one record and its mapped graph."""
+    [record] = list(read_path(str(path)))
+    assert isinstance(record, Record), record
+    return record, map_record(record, BASE, modified=WHEN)
+
+
+def thing(kind: str, key: str) -> URIRef:
+    return URIRef(f"{BASE}id/{kind}/{key}")
+
+
+# --- 4: MARCXML in a foreign namespace -----------------------------------------
+
+@pytest.mark.parametrize(("root", "says"), [
+    ('<collection xmlns="http://www.loc.gov/MARC21/slimX">',
+     "namespace 'http://www.loc.gov/MARC21/slimX'"),
+    ("<marc:collection>", "prefix 'marc' without declaring it"),
+])
+def test_marcxml_in_a_foreign_namespace_is_a_file_error(tmp_path: Path, root: str,
+                                                        says: str) -> None:
+    """Records in another namespace matched nothing: 0 records, "all valid", exit 0."""
+    end = "</marc:collection>" if root.startswith("<marc:") else "</collection>"
+    path = tmp_path / "foreign.xml"
+    path.write_text(f"<?xml version='1.0'?>\n{root}{MARCXML_RECORD * 3}{end}")
+    with pytest.raises(ParseError) as caught:
+        list(read_path(str(path)))
+    assert says in caught.value.message and caught.value.exit_code == 2
+    assert caught.value.location.file == str(path)
+    assert caught.value.location.position == "line 2"
