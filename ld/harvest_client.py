@@ -6,7 +6,10 @@ wrapped here: its XML parser recovers from anything, so an HTML page would
 be "zero records" (we parse each page strictly ourselves first); it sleeps
 for whatever Retry-After says (we cap the wait and back off exponentially
 without one); timeouts and connection errors surface as raw requests
-exceptions (we name the URL).
+exceptions (we name the URL); and requests' timeout only bounds each wait
+for bytes, so a server sending a byte a second would hold the harvest (and
+the store's writer lock) for as long as the page takes: the body is
+streamed here against one deadline per request (:func:`_read_body`).
 
 Kept apart from :mod:`ld.harvest` because this is the HTTP side of a
 harvest (requests, retries, what an answer that is not OAI-PMH looks like),
@@ -18,6 +21,7 @@ from __future__ import annotations
 
 import io
 import re
+import time
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
@@ -26,6 +30,7 @@ from typing import Any
 import requests
 from sickle import Sickle
 from sickle.iterator import OAIResponseIterator
+from urllib3.exceptions import ProtocolError, ReadTimeoutError
 
 from ld.errors import InputError, Location
 from ld.pipeline import Item
@@ -34,6 +39,7 @@ from ld.readers.oai import ResponseInfo, read_response
 from ld.readers.oai_metadata import Converter
 
 RETRY_STATUS = (429, 502, 503, 504)  # "come back later" answers worth a bounded retry
+_CHUNK = 64 * 1024
 
 
 class HarvestError(InputError):
@@ -46,7 +52,7 @@ class Client(Sickle):
     def __init__(self, url: str, *, timeout: float, max_retries: int, max_wait: float,
                  converters: Mapping[str, Converter] | None = None) -> None:
         super().__init__(url, iterator=OAIResponseIterator, max_retries=max_retries,
-                         retry_status_codes=RETRY_STATUS, timeout=timeout,
+                         retry_status_codes=RETRY_STATUS, timeout=timeout, stream=True,
                          headers={"User-Agent": "ldpub-harvester"})
         self.timeout, self.max_wait, self.converters = timeout, max_wait, converters
         self.requests: list[str] = []
@@ -84,6 +90,13 @@ class Client(Sickle):
         stream = io.BytesIO(response.http_response.content)
         return list(read_response(stream, url, info=response.info, converters=self.converters))
 
+    def _request(self, kwargs: dict[str, str]) -> requests.Response:
+        """sickle's request (streamed), whose whole answer must arrive within ``timeout``."""
+        deadline = time.monotonic() + self.timeout
+        response = super()._request(kwargs)
+        _read_body(response, deadline, self.timeout)
+        return response
+
     def get_retry_after(self, http_response: requests.Response) -> float:
         """Retry-After (seconds or HTTP date) if given, else 1, 2, 4 ... s; at most max_wait."""
         self._attempt += 1
@@ -91,6 +104,49 @@ class Client(Sickle):
         if wait is None:
             wait = 2.0 ** (self._attempt - 1)
         return max(0.0, min(wait, self.max_wait))
+
+
+def _read_body(response: requests.Response, deadline: float, timeout: float) -> None:
+    """Read the streamed body by chunks, each read waiting at most the time left.
+
+    The body becomes ``response.content`` (requests keeps it in ``_content``,
+    which is what its own ``content`` property fills). A late or cut answer is
+    a HarvestError naming the URL the answer came from (after redirects).
+    """
+    chunks: list[bytes] = []
+    try:
+        while chunk := _read_chunk(response, deadline):
+            chunks.append(chunk)
+    except (ReadTimeoutError, TimeoutError) as exc:
+        raise _too_slow(response, timeout, chunks) from exc
+    except ProtocolError as exc:
+        raise HarvestError(f"the connection closed after {_size(chunks)} of the answer",
+                           Location(file=response.url),
+                           hint="the repository or the network failed; try again") from exc
+    finally:
+        response.close()
+    response._content = b"".join(chunks)
+
+
+def _read_chunk(response: requests.Response, deadline: float) -> bytes:
+    """The next bytes of the body, or TimeoutError once the deadline has passed."""
+    left = deadline - time.monotonic()
+    if left <= 0:
+        raise TimeoutError
+    sock = getattr(response.raw.connection, "sock", None)
+    if sock is not None:
+        sock.settimeout(left)  # never longer than requests' own per-read timeout
+    return response.raw.read1(_CHUNK)
+
+
+def _too_slow(response: requests.Response, timeout: float, chunks: list[bytes]) -> HarvestError:
+    return HarvestError(f"the answer did not arrive within {timeout:g} s "
+                        f"({_size(chunks)} received)", Location(file=response.url),
+                        hint="the repository is sending very slowly; try later or raise --timeout")
+
+
+def _size(chunks: list[bytes]) -> str:
+    return f"{sum(map(len, chunks)):,} bytes"
 
 
 def _retry_after(value: str | None) -> float | None:
