@@ -1,7 +1,9 @@
-"""Small parsers for PubMed XML values: dates, pages, ORCIDs, abstracts.
+"""Small parsers for PubMed XML values (dates, pages, ORCIDs, abstracts, authors), and
+the record fields journal articles and book chapters fill alike.
 
-Kept apart from the element walk in :mod:`ld.readers.pubmed` so they can be
-tested on their own and reused by the JATS reader.
+Kept apart from the element walks (:mod:`ld.readers.pubmed_article`,
+:mod:`ld.readers.pubmed_book`) so they can be tested on their own and
+reused by the JATS reader.
 """
 
 from __future__ import annotations
@@ -9,10 +11,11 @@ from __future__ import annotations
 import calendar
 import datetime
 import re
+from collections.abc import Iterable
 
 from lxml import etree
 
-from ld.model import Agent
+from ld.model import Agent, Record
 from ld.readers.xmlsafe import children, text_of
 
 
@@ -155,3 +158,43 @@ def _author_name(parts: dict[str, etree._Element]) -> Agent | None:
     suffix = text_of(parts["Suffix"]) if "Suffix" in parts else ""
     return Agent(name=f"{name}, {suffix}" if suffix else name,
                  family=family, given=given or None)
+
+
+# --- record fields shared by articles and books -------------------------------
+
+def add_all(target: list[str], values: list[str | None]) -> None:
+    """Append each non-empty value not already there (sources repeat themselves)."""
+    for value in values:
+        if value and value not in target:
+            target.append(value)
+
+
+def authors(record: Record, author_list: etree._Element | None) -> None:
+    """Authors as creators; an editors' list as contributors with the role "editor".
+
+    NLM keeps a misspelt author with ValidYN="N" beside the corrected one: skipped.
+    """
+    if author_list is None:
+        return
+    editors = author_list.get("Type") == "editors"
+    for author in author_list.iterfind("Author"):
+        agent = agent_from_author(author) if author.get("ValidYN") != "N" else None
+        if agent is None:
+            continue
+        if editors:
+            agent.roles.append("editor")
+            record.contributors.append(agent)
+        else:
+            record.creators.append(agent)
+
+
+def abstracts(record: Record, abstract: etree._Element | None,
+              others: Iterable[etree._Element] = ()) -> None:
+    """The abstract, then each OtherAbstract (e.g. a translation) not already given."""
+    record.abstracts = [a for a in [abstract_text(abstract)] if a]
+    for other in others:
+        add_all(record.abstracts, [abstract_text(other)])
+
+
+def languages(elements: Iterable[etree._Element]) -> list[str]:
+    return [t.strip() for t in (e.text for e in elements) if t]

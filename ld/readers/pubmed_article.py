@@ -1,0 +1,140 @@
+"""A PubMed journal article: <MedlineCitation> (+ <PubmedData>) -> Record.
+
+Apart from the reader (:mod:`ld.readers.pubmed`: the file, its roots and
+its errors) and from book chapters (:mod:`ld.readers.pubmed_book`) because
+this is the element walk of one kind of record: title, journal and issue,
+dates, pages, grants. Subjects are read by :mod:`ld.readers.pubmed_subjects`,
+identifiers by :mod:`ld.readers.pubmed_ids`.
+"""
+
+from __future__ import annotations
+
+from lxml import etree
+
+from ld.errors import Location, RecordError
+from ld.model import Container, Record, Source
+from ld.readers import pubmed_subjects as subjects
+from ld.readers.pubmed_fields import abstracts, add_all, authors, languages, page_range, pub_date
+from ld.readers.pubmed_ids import ID_PREFIX, identifiers, pmid
+from ld.readers.xmlsafe import children, text_of
+
+_PLACEHOLDER_TITLES = ("[Not Available].", "[Not Available]", "[In Process Citation]")
+
+
+def map_article(citation: etree._Element | None, data: etree._Element | None,
+                source: Source) -> Record:
+    """A journal article: MedlineCitation (+ PubmedData) -> Record."""
+    number = pmid(citation, source)
+    record = Record(id=ID_PREFIX + number, source=source, pmid=number,
+                    record_format="MEDLINE/PubMed", formats=["Article"])
+    cite = children(citation)
+    article = _article(cite, record.id, source)
+    art = children(article)
+    _titles(record, art)
+    abstracts(record, art.get("Abstract"), citation.iterchildren("OtherAbstract"))
+    authors(record, art.get("AuthorList"))
+    _journal(record, art, cite)
+    record.languages = languages(article.iterchildren("Language"))
+    _subjects(record, art, cite, citation)
+    _grants(record, art.get("GrantList"))
+    _article_ids(record, article, data)
+    return record
+
+
+def _article(cite: dict[str, etree._Element], record_id: str, source: Source) -> etree._Element:
+    article = cite.get("Article")
+    if article is None:
+        raise RecordError("no <Article> element",
+                          Location(source.file, source.position, record_id, "Article"))
+    return article
+
+
+def _titles(record: Record, art: dict[str, etree._Element]) -> None:
+    """The ArticleTitle; the VernacularTitle replaces it when it is only a placeholder.
+
+    PubMed writes "[Not Available]." as the title of an article that has
+    only a non-English one; otherwise the vernacular title is an alternative.
+    """
+    record.title = text_of(art.get("ArticleTitle")) or None
+    vernacular = text_of(art.get("VernacularTitle"))
+    if record.title in _PLACEHOLDER_TITLES and vernacular:
+        record.title = vernacular
+    else:
+        add_all(record.alternative_titles, [vernacular])
+
+
+def _subjects(record: Record, art: dict[str, etree._Element],
+              cite: dict[str, etree._Element], citation: etree._Element) -> None:
+    """Publication types (genres), MeSH headings and substances, then the other keywords."""
+    subjects.publication_types(record, art.get("PublicationTypeList"))
+    subjects.mesh(record, cite.get("MeshHeadingList"), cite.get("ChemicalList"))
+    subjects.keywords(record, citation)
+
+
+def _article_ids(record: Record, article: etree._Element, data: etree._Element | None) -> None:
+    """The article's ELocationIDs, then PubmedData's ArticleIdList."""
+    identifiers(record, article.iterchildren("ELocationID"), "EIdType")
+    if data is not None:
+        identifiers(record, data.iterfind("ArticleIdList/ArticleId"), "IdType")
+
+
+def _journal(record: Record, art: dict[str, etree._Element],
+             cite: dict[str, etree._Element]) -> None:
+    """The host journal and issue as the container; the issue's date is the record's."""
+    journal = art.get("Journal")
+    if journal is None:
+        return
+    jour = children(journal)
+    issue = children(jour.get("JournalIssue"))
+    container = Container(
+        title=text_of(jour.get("Title")) or None,
+        iso_abbreviation=text_of(jour.get("ISOAbbreviation")) or None,
+        volume=text_of(issue.get("Volume")) or None,
+        issue=text_of(issue.get("Issue")) or None,
+    )
+    add_all(container.issn, _issns(journal, cite))
+    container.page_start, container.page_end = _pages(children(art.get("Pagination")))
+    _issued(record, issue.get("PubDate"), art.get("ArticleDate"))
+    record.container = container
+
+
+def _issns(journal: etree._Element, cite: dict[str, etree._Element]) -> list[str]:
+    """The journal's ISSNs (print, electronic), then the ISSN-L linking its media."""
+    issns = [e.text for e in journal.iterchildren("ISSN")]
+    linking = children(cite.get("MedlineJournalInfo")).get("ISSNLinking")
+    issns.append(linking.text if linking is not None else None)
+    return [i.strip() for i in issns if i and i.strip()]
+
+
+def _pages(pages: dict[str, etree._Element]) -> tuple[str | None, str | None]:
+    """StartPage/EndPage; without a StartPage, MedlinePgn with its end page spelled out."""
+    start, end = text_of(pages.get("StartPage")), text_of(pages.get("EndPage"))
+    if not start:
+        start, end = page_range(text_of(pages.get("MedlinePgn")))
+    return start or None, end or None
+
+
+def _issued(record: Record, pub: etree._Element | None,
+            article_date: etree._Element | None) -> None:
+    """The issue's PubDate, else the ArticleDate (electronic publication).
+
+    The date as written ("1975 Sep", "1998 Dec-1999 Jan") is kept in extra
+    whenever it differs from the ISO date made of it.
+    """
+    issued, written = pub_date(pub)
+    if issued is None:
+        issued, written = pub_date(article_date)
+    record.issued = issued or written
+    if written and written != issued:
+        record.extra["date_as_written"] = [written]
+
+
+def _grants(record: Record, grant_list: etree._Element | None) -> None:
+    if grant_list is None:
+        return
+    for grant in grant_list.iterfind("Grant"):
+        parts = [text_of(grant.find(t)) for t in ("GrantID", "Agency", "Country")]
+        grant_id, agency, country = parts
+        label = ", ".join(p for p in (agency, country) if p)
+        add_all(record.grants, [f"{grant_id} ({label})" if grant_id and label else
+                                grant_id or label])
