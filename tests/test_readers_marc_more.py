@@ -12,11 +12,13 @@ from pathlib import Path
 
 import pymarc
 import pytest
-from rdflib import Graph, URIRef
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, FOAF
 
 from ld.errors import ParseError
 from ld.mapping import map_record
 from ld.model import Record
+from ld.namespaces import LDPUB
 from ld.readers import read_path
 
 BASE = "http://example.org/"
@@ -75,3 +77,29 @@ def test_marcxml_in_a_foreign_namespace_is_a_file_error(tmp_path: Path, root: st
     assert says in caught.value.message and caught.value.exit_code == 2
     assert caught.value.location.file == str(path)
     assert caught.value.location.position == "line 2"
+
+
+# --- 5: imprint brackets and placeholders ----------------------------------------
+
+def test_imprint_brackets_balanced_and_placeholders_dropped(tmp_path: Path) -> None:
+    """Brackets opened in one subfield and closed in the next were cut in half
+    ("Cambridge [England"), and "s.n." became one publisher shared by every record."""
+    aacr2 = marc_file(tmp_path, field(
+        "260", "  ", ("a", "Cambridge [England] ;"), ("a", "[S.l. :"), ("b", "s.n.,"),
+        ("b", "Bernan Associates [distributor],"), ("b", "G. Dielh [sic],"), ("c", "19--?]")),
+        f008="150101q19uu    xx            000 0 eng d", control="aacr2")
+    rda = marc_file(tmp_path, field(
+        "264", " 1", ("a", "[Place of publication not identified] :"),
+        ("b", "[publisher not identified],"), ("c", "[17--?]")),
+        f008="150101q17uu    xx            000 0 eng d", control="rda")
+    _, graph = mapped(aacr2)
+    record = thing("record", "aacr2")
+    assert set(graph.objects(record, LDPUB.publicationPlace)) == {Literal("Cambridge [England]")}
+    publishers = [graph.value(p, FOAF.name) for p in graph.objects(record, DCTERMS.publisher)]
+    assert publishers == [Literal("G. Dielh [sic]")]
+    assert list(graph.objects(record, DCTERMS.date)) == [Literal("19--?")]
+    _, graph = mapped(rda)
+    record = thing("record", "rda")
+    assert (record, LDPUB.publicationPlace, None) not in graph
+    assert (record, DCTERMS.publisher, None) not in graph
+    assert list(graph.objects(record, DCTERMS.date)) == [Literal("17--?")]

@@ -29,29 +29,16 @@ from ld.readers.marc_codes import (
     ids_from_url,
     subject_scheme,
 )
+from ld.readers.marc_imprint import imprint
+from ld.readers.marc_text import clean
 
-_TRAILING = re.compile(r"[\s/:;=,]+$")
-_TRAILING_DOT = re.compile(r"(?<![.\s][A-Z])(?<!\.\.)\.$")
+__all__ = ["clean", "from_pymarc"]
+
 _ISBN = re.compile(r"[0-9][0-9Xx\-]{8,16}[0-9Xx]")
 _ISSN = re.compile(r"\b\d{4}-?\d{3}[\dXx]\b")
-_YEAR = re.compile(r"\d{4}")
-_UNKNOWN_IMPRINT = re.compile(
-    r"^\[?(s\.\s*l\.|s\.\s*n\.|n\.\s*d\.|sine loco|sine nomine)\]?$", re.I
-)
 _NOTE_TAGS = {"500", "501", "502", "504", "505", "508", "511", "515", "518", "525", "530",
               "533", "534", "536", "538", "546", "550", "580", "586"}
 _CREATOR_ROLES = {"aut", "author", "cre", "creator", "kirjoittaja", "verfasser", "auteur"}
-
-
-def clean(value: str | None, *, keep_dot: bool = False) -> str:
-    """Strip ISBD punctuation (" /", " :", " ;", " =", ",", a final ".") and extra spaces.
-
-    ``keep_dot`` keeps a final period where it ends an abbreviation ("2nd ed.").
-    """
-    if not value:
-        return ""
-    text = _TRAILING.sub("", " ".join(value.split()))
-    return text if keep_dot else _TRAILING_DOT.sub("", text).strip()
 
 
 def from_pymarc(rec: pymarc.Record, source: Source) -> Record:
@@ -211,44 +198,11 @@ def _agent(fld: pymarc.Field, record: Record) -> Agent | None:
 
 
 def _imprint(record: Record, tags: dict[str, list[pymarc.Field]], f008: str) -> None:
-    imprints = _imprint_fields(tags)
-    _places_and_publishers(record, imprints)
-    _issued(record, imprints, f008)
+    imprint(record, tags, f008)
     for value in _sub(tags.get("250", []), "a")[:1]:
         record.edition = clean(value, keep_dot=True)
     for fld in tags.get("300", []):
         _add(record.extent, fld.value().strip())
-
-
-def _imprint_fields(tags: dict[str, list[pymarc.Field]]) -> list[pymarc.Field]:
-    """260s and the 264s of publication (2nd indicator 1); with neither, every 264."""
-    imprints = tags.get("260", []) + [f for f in tags.get("264", []) if f.indicator2 == "1"]
-    if not imprints:
-        imprints = tags.get("264", [])
-    return imprints
-
-
-def _places_and_publishers(record: Record, imprints: list[pymarc.Field]) -> None:
-    """$a places and $b publishers, brackets dropped, "[s.l.]" and "[s.n.]" left out."""
-    for value in _sub(imprints, "a"):
-        if not _UNKNOWN_IMPRINT.match(clean(value)):
-            _add(record.publication_places, clean(value).strip("[]") or None)
-    for value in _sub(imprints, "b"):
-        if not _UNKNOWN_IMPRINT.match(clean(value)):
-            _add(record.publishers, clean(value).strip("[]") or None)
-
-
-def _issued(record: Record, imprints: list[pymarc.Field], f008: str) -> None:
-    """The year of 008/07-10 when it is one, else the year in the first $c as written."""
-    written = _sub(imprints, "c")
-    if written:
-        record.extra["date_as_written"] = written
-    date1 = f008[7:11] if len(f008) >= 11 else ""
-    if _YEAR.fullmatch(date1) and f008[6:7] not in ("b", "n", "|"):
-        record.issued = date1
-    elif written:
-        year = _YEAR.search(written[0])
-        record.issued = year.group(0) if year else clean(written[0])
 
 
 def _description(record: Record, tags: dict[str, list[pymarc.Field]]) -> None:

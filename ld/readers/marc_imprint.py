@@ -1,0 +1,79 @@
+"""MARC imprint (260/264) and dates (008) -> places, publishers, date of issue.
+
+Apart from the crosswalk because the imprint is where catalogue punctuation
+is hardest: brackets that open in one subfield and close in the next,
+placeholders for "unknown" ("[S.l. : s.n.]", "[publisher not identified]"),
+distributors written in the publisher's subfield, and dates as written
+("[19--?]", "c1999.") beside the coded dates of the 008. The value rules
+themselves are in :mod:`ld.readers.marc_text`.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pymarc
+
+from ld.model import Record
+from ld.readers.marc_text import clean, is_no_value, unbracket
+
+__all__ = ["imprint"]
+
+_YEAR = re.compile(r"\d{4}")
+# "Bernan Associates [distributor]", "[U.S. G.P.O., distributor]", "distributed by ..."
+_DISTRIBUTOR = re.compile(r"(?:\[|,\s*)[\w\s]*distributors?\]?$|^distributed by\b", re.I)
+_NOT_PUBLISHING = ("2", "3")  # 264 second indicator: distribution, manufacture
+
+
+def imprint(record: Record, tags: dict[str, list[pymarc.Field]], f008: str) -> None:
+    """Places, publishers and the date of issue of one record."""
+    imprints = imprint_fields(tags)
+    for value in _values(imprints, "a"):
+        _add(record.publication_places, value)
+    for fld in imprints:
+        if fld.tag != "264" or fld.indicator2 not in _NOT_PUBLISHING:
+            for value in _values([fld], "b"):
+                _add(record.publishers, None if _DISTRIBUTOR.search(value) else value)
+    written = [v.strip() for fld in imprints for v in fld.get_subfields("c") if v.strip()]
+    if written:
+        record.extra["date_as_written"] = written
+    record.issued = issued(f008, written)
+
+
+def imprint_fields(tags: dict[str, list[pymarc.Field]]) -> list[pymarc.Field]:
+    """260s and the 264s of publication (2nd indicator 1); with neither, every 264."""
+    imprints = tags.get("260", []) + [f for f in tags.get("264", []) if f.indicator2 == "1"]
+    if not imprints:
+        imprints = tags.get("264", [])
+    return imprints
+
+
+def issued(f008: str, written: list[str]) -> str | None:
+    """The year of 008/07-10 when it is one, else the year in the first $c, else
+    the first $c without brackets ("[19--?]" -> "19--?"); None for "[n.d.]"."""
+    date1 = f008[7:11] if len(f008) >= 11 else ""
+    if _YEAR.fullmatch(date1) and f008[6:7] not in ("b", "n", "|"):
+        return date1
+    if not written:
+        return None
+    if year := _YEAR.search(written[0]):
+        return year.group(0)
+    text = clean(unbracket(clean(written[0])))
+    return None if not text or is_no_value(text) else text
+
+
+def _values(fields: list[pymarc.Field], code: str) -> list[str]:
+    """The fields' ``code`` subfields as plain names: ISBD marks and unbalanced or
+    enclosing brackets dropped, placeholders ("s.n.", "S.l.") left out.
+
+    The final period goes before the brackets do: inside "[Emmaus, Pa.]" it
+    ends an abbreviation, not the area.
+    """
+    values = [clean(unbracket(clean(raw)), keep_dot=True)
+              for fld in fields for raw in fld.get_subfields(code)]
+    return [v for v in values if v and not is_no_value(v)]
+
+
+def _add(target: list[str], value: str | None) -> None:
+    if value and value not in target:
+        target.append(value)

@@ -1,0 +1,84 @@
+"""Catalogue punctuation in MARC values: ISBD marks, brackets, placeholders.
+
+MARC subfields carry the punctuation of the card they replaced: " /", " :",
+" ;" and "," between elements, a final period, and square brackets around
+what the cataloguer supplied ("[Paris]", "[s.n.]"). A bracket often opens in
+one subfield and closes in the next ("$a [S.l. : $b s.n., $c 1999]"), so a
+value read alone may hold half a pair. These rules turn such values into
+plain text without ever leaving a dangling bracket, and recognise the
+placeholders that say "unknown" (AACR2 "s.n.", RDA "publisher not
+identified"): published as names, they would make one bogus publisher shared
+by every record that does not know its own.
+"""
+
+from __future__ import annotations
+
+import re
+
+__all__ = ["clean", "is_no_value", "unbracket"]
+
+_TRAILING = re.compile(r"[\s/:;=,]+$")
+_TRAILING_DOT = re.compile(r"(?<![.\s][A-Z])(?<!\.\.)\.$")
+# s.l. (sine loco), s.n. (sine nomine), s.d./s.a., n.p., n.d., German o.O., o.V., o.J.,
+# alone or in a row ("S.l. : s.n.", "s.l.n.d."); the full Latin; the RDA phrases
+_ABBREVIATION = r"(?:s\.\s?[lnda]|n\.\s?[pd]|o\.\s?[ovj])\.?"
+_NO_VALUE = re.compile(
+    rf"^(?:{_ABBREVIATION}[\s:;,]*)+$"
+    r"|^sine (?:loco|nomine|anno)(?:\s+et\s+sine\s+(?:loco|nomine|anno))*$"
+    r"|(?:not identified|nicht ermittelt|non identifiée?|no identificad[oa])$",
+    re.I,
+)
+
+
+def clean(value: str | None, *, keep_dot: bool = False) -> str:
+    """Strip ISBD punctuation (" /", " :", " ;", " =", ",", a final ".") and extra spaces.
+
+    ``keep_dot`` keeps a final period where it ends an abbreviation ("2nd ed.").
+    """
+    if not value:
+        return ""
+    text = _TRAILING.sub("", " ".join(value.split()))
+    return text if keep_dot else _TRAILING_DOT.sub("", text).strip()
+
+
+def unbracket(value: str) -> str:
+    """``value`` without unmatched brackets, nor a pair around all of it.
+
+    "[Paris]" -> "Paris", "[S.l." -> "S.l.", "1999]" -> "1999", while
+    "Cambridge [England]" and "G. Dielh [sic]" keep their balanced pair.
+    """
+    text = _drop_unmatched(value).strip()
+    while text.startswith("[") and _closing(text) == len(text) - 1:
+        text = text[1:-1].strip()
+    return text
+
+
+def is_no_value(value: str) -> bool:
+    """True for a placeholder that says the value is unknown ("[s.n.]", "S.l.",
+    "[n.p.]", "sine nomine", "[Place of publication not identified]")."""
+    return bool(_NO_VALUE.search(unbracket(value).strip(" ?")))
+
+
+def _drop_unmatched(text: str) -> str:
+    """Remove every "[" that never closes and every "]" that never opened."""
+    opened: list[int] = []
+    unmatched: set[int] = set()
+    for i, char in enumerate(text):
+        if char == "[":
+            opened.append(i)
+        elif char == "]" and opened:
+            opened.pop()
+        elif char == "]":
+            unmatched.add(i)
+    unmatched.update(opened)
+    return "".join(c for i, c in enumerate(text) if i not in unmatched) if unmatched else text
+
+
+def _closing(text: str) -> int:
+    """Index of the "]" that closes the "[" at the start of a balanced ``text``."""
+    depth = 0
+    for i, char in enumerate(text):
+        depth += {"[": 1, "]": -1}.get(char, 0)
+        if depth == 0:
+            return i
+    return -1
