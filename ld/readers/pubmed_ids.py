@@ -33,15 +33,28 @@ def pmid(container: etree._Element | None, source: Source) -> str:
 
 
 def identifiers(record: Record, elements: Iterator[etree._Element], attr: str) -> None:
-    """DOIs and the PMC id into their fields; other ids kept (unpublished) in ``extra``."""
+    """DOIs and the PMC id into their fields; other ids kept (unpublished) in ``extra``.
+
+    An id NLM marks ValidYN="N" (an ELocationID it found to be wrong, e.g.
+    a DOI that does not resolve) is kept in ``extra`` only, and so is every
+    other mention of that DOI: published, it would say owl:sameAs a DOI
+    that is not this article's and link it to whatever record holds it.
+    """
     for element in elements:
         kind, value = element.get(attr), (element.text or "").strip()
-        if not value:
-            continue
-        if kind == "doi":
-            if value not in record.doi:
-                record.doi.append(value)
-        elif kind == "pmc":
-            record.pmcid = record.pmcid or (value if value.startswith("PMC") else f"PMC{value}")
-        elif kind not in ("pubmed", None):
-            record.extra.setdefault(f"id:{kind}", []).append(value)
+        if value and kind not in ("pubmed", None):
+            _identifier(record, kind, value, element.get("ValidYN") != "N")
+    invalid = {doi.lower() for doi in record.extra.get("invalid_id:doi", [])}
+    record.doi = [doi for doi in record.doi if doi.lower() not in invalid]
+
+
+def _identifier(record: Record, kind: str, value: str, valid: bool) -> None:
+    if not valid:
+        record.extra.setdefault(f"invalid_id:{kind}", []).append(value)
+    elif kind == "doi":
+        if value not in record.doi:
+            record.doi.append(value)
+    elif kind == "pmc":
+        record.pmcid = record.pmcid or (value if value.startswith("PMC") else f"PMC{value}")
+    else:
+        record.extra.setdefault(f"id:{kind}", []).append(value)

@@ -1,0 +1,59 @@
+"""PubMed XML read and mapped end to end: crafted articles written to tmp_path, read by
+the reader the registry picks, mapped by ld.mapping and checked as graphs."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, OWL
+
+from ld.errors import RecordError
+from ld.mapping import map_record
+from ld.model import Record
+from ld.namespaces import BIBO
+from ld.readers import read_path
+
+BASE = "http://example.org/"
+WHEN = datetime(2024, 1, 1, tzinfo=UTC)
+
+
+def article(pmid: str = "1", *, title: str = "A title.", article_extra: str = "",
+            citation_extra: str = "", ids: str = "", pub_date: str = "<Year>2001</Year>",
+            pages: str = "") -> str:
+    """One <PubmedArticle> with the parts a test needs; the rest is a plain journal article."""
+    return (
+        f'<PubmedArticle><MedlineCitation Status="MEDLINE" Owner="NLM"><PMID Version="1">{pmid}'
+        '</PMID><Article PubModel="Print"><Journal><ISSN IssnType="Print">0028-0836</ISSN>'
+        f'<JournalIssue CitedMedium="Print"><Volume>5</Volume><PubDate>{pub_date}</PubDate>'
+        "</JournalIssue><Title>Nature</Title></Journal>"
+        f"<ArticleTitle>{title}</ArticleTitle><Pagination><MedlinePgn>{pages}</MedlinePgn>"
+        f"</Pagination>{article_extra}<Language>eng</Language></Article>{citation_extra}"
+        f'</MedlineCitation><PubmedData><ArticleIdList><ArticleId IdType="pubmed">{pmid}'
+        f"</ArticleId>{ids}</ArticleIdList></PubmedData></PubmedArticle>")
+
+
+def read(tmp_path: Path, *articles: str) -> list[Record | RecordError]:
+    path = tmp_path / "pubmed.xml"
+    path.write_text('<?xml version="1.0"?>\n<PubmedArticleSet>'
+                    + "".join(articles) + "</PubmedArticleSet>", encoding="utf-8")
+    return list(read_path(str(path)))
+
+
+def graph_of(tmp_path: Path, *articles: str) -> tuple[Graph, URIRef]:
+    """The graph of the first article, and its record IRI."""
+    record = read(tmp_path, *articles)[0]
+    assert isinstance(record, Record), record
+    return map_record(record, BASE, modified=WHEN), URIRef(f"{BASE}id/record/{record.id}")
+
+
+def test_a_doi_nlm_flagged_invalid_is_neither_published_nor_linked(tmp_path: Path) -> None:
+    bad = ('<ELocationID EIdType="doi" ValidYN="N">10.9999/INVALID</ELocationID>'
+           '<ELocationID EIdType="doi" ValidYN="Y">10.1000/good</ELocationID>')
+    graph, rec = graph_of(tmp_path, article(
+        article_extra=bad, ids='<ArticleId IdType="doi">10.9999/invalid</ArticleId>'))
+    assert set(graph.objects(rec, BIBO.doi)) == {Literal("10.1000/good")}
+    assert set(graph.objects(rec, OWL.sameAs)) == {URIRef("https://doi.org/10.1000/good")}
+    assert not any("INVALID" in str(o).upper() for o in graph.objects(rec, None))
+    assert (rec, DCTERMS.title, None) in graph
