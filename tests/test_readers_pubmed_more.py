@@ -57,3 +57,16 @@ def test_a_doi_nlm_flagged_invalid_is_neither_published_nor_linked(tmp_path: Pat
     assert set(graph.objects(rec, OWL.sameAs)) == {URIRef("https://doi.org/10.1000/good")}
     assert not any("INVALID" in str(o).upper() for o in graph.objects(rec, None))
     assert (rec, DCTERMS.title, None) in graph
+
+
+def test_superscripts_and_subscripts_keep_their_meaning(tmp_path: Path) -> None:
+    abstract = ('<Abstract><AbstractText Label="RESULTS">We have 10<sup>6</sup> cells, '
+                "Ca<sup>2+</sup>, an IC<sub>50</sub>, a P<sub>trend</sub> and "
+                "10<sup>-6.5</sup> M.</AbstractText></Abstract>")
+    graph, rec = graph_of(tmp_path, article(
+        title="<i>In vivo</i> study of H<sub>2</sub>O and 10<sup>6</sup> cells",
+        article_extra=abstract))
+    assert set(graph.objects(rec, DCTERMS.title)) == {
+        Literal("In vivo study of H₂O and 10⁶ cells")}
+    assert set(graph.objects(rec, DCTERMS.abstract)) == {Literal(
+        "RESULTS: We have 10⁶ cells, Ca²⁺, an IC₅₀, a P_(trend) and 10^(-6.5) M.")}

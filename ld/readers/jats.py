@@ -20,6 +20,7 @@ from ld.errors import Location, ParseError, RecordError
 from ld.model import Agent, Container, Record, Source, Subject
 from ld.readers import xmlsafe
 from ld.readers.pubmed_fields import orcid_iri, partial_date
+from ld.readers.pubmed_text import marked_text
 from ld.readers.xmlsafe import text_of
 
 NAME = "jats"
@@ -87,8 +88,8 @@ def _identifiers(record: Record, ids: dict[str, str]) -> None:
 
 
 def _titles(record: Record, meta: etree._Element) -> None:
-    record.title = text_of(meta.find("title-group/article-title")) or None
-    record.title_sub = text_of(meta.find("title-group/subtitle")) or None
+    record.title = marked_text(meta.find("title-group/article-title")) or None
+    record.title_sub = marked_text(meta.find("title-group/subtitle")) or None
 
 
 def _rights(record: Record, meta: etree._Element) -> None:
@@ -198,11 +199,11 @@ def _journal(record: Record, journal: etree._Element | None, meta: etree._Elemen
 def _abstract(abstract: etree._Element) -> str | None:
     sections = abstract.findall("sec")
     if not sections:
-        return text_of(abstract) or None
+        return marked_text(abstract) or None
     parts = []
     for sec in sections:
         title = text_of(sec.find("title"))
-        body = " ".join(text_of(p) for p in sec if p.tag != "title")
+        body = " ".join(marked_text(p) for p in sec if p.tag != "title")
         parts.append(f"{title.upper()}: {body}" if title else body)
     return " ".join(p for p in parts if p.strip()) or None
 

@@ -16,6 +16,7 @@ from ld.model import Container, Record, Source
 from ld.readers import pubmed_subjects as subjects
 from ld.readers.pubmed_fields import abstracts, add_all, authors, languages, page_range, pub_date
 from ld.readers.pubmed_ids import ID_PREFIX, identifiers, pmid
+from ld.readers.pubmed_text import marked_text
 from ld.readers.xmlsafe import children, text_of
 
 _PLACEHOLDER_TITLES = ("[Not Available].", "[Not Available]", "[In Process Citation]")
@@ -55,8 +56,8 @@ def _titles(record: Record, art: dict[str, etree._Element]) -> None:
     PubMed writes "[Not Available]." as the title of an article that has
     only a non-English one; otherwise the vernacular title is an alternative.
     """
-    record.title = text_of(art.get("ArticleTitle")) or None
-    vernacular = text_of(art.get("VernacularTitle"))
+    record.title = marked_text(art.get("ArticleTitle")) or None
+    vernacular = marked_text(art.get("VernacularTitle"))
     if record.title in _PLACEHOLDER_TITLES and vernacular:
         record.title = vernacular
     else:

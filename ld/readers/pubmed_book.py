@@ -13,6 +13,7 @@ from ld.model import Container, Record, Source
 from ld.readers import pubmed_subjects as subjects
 from ld.readers.pubmed_fields import abstracts, add_all, authors, languages, pub_date
 from ld.readers.pubmed_ids import ID_PREFIX, identifiers, pmid
+from ld.readers.pubmed_text import marked_text
 from ld.readers.xmlsafe import text_of
 
 
@@ -37,8 +38,8 @@ def map_book_article(element: etree._Element, source: Source) -> Record:
 
 def _book_titles(record: Record, document: etree._Element, book: etree._Element | None) -> None:
     """A chapter has its own ArticleTitle and its book as container; a whole book has neither."""
-    book_title = text_of(book.find("BookTitle")) if book is not None else ""
-    chapter = text_of(document.find("ArticleTitle"))
+    book_title = marked_text(book.find("BookTitle")) if book is not None else ""
+    chapter = marked_text(document.find("ArticleTitle"))
     record.title = chapter or book_title or None
     record.formats = ["Book Chapter"] if chapter else ["Book"]
     if chapter and book_title:

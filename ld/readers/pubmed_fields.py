@@ -16,6 +16,7 @@ from collections.abc import Iterable
 from lxml import etree
 
 from ld.model import Agent, Record
+from ld.readers.pubmed_text import marked_text
 from ld.readers.xmlsafe import children, text_of
 
 
@@ -107,7 +108,7 @@ def abstract_text(abstract: etree._Element | None) -> str | None:
         return None
     parts = []
     for section in abstract.iterchildren("AbstractText"):
-        text = text_of(section)
+        text = marked_text(section)
         label = (section.get("Label") or "").strip()
         if label and text:
             parts.append(f"{label}: {text}")
