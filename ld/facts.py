@@ -98,6 +98,7 @@ class Facts:
     isbn: list[str] = field(default_factory=list)
     issn: list[str] = field(default_factory=list)
     urls: list[str] = field(default_factory=list)
+    invalid: list[tuple[str, str]] = field(default_factory=list)  # (what, value as given)
     modified: datetime | None = None
     conforms_to: list[str] = field(default_factory=list)
     warning_count: int | None = None
@@ -177,6 +178,13 @@ def _read_identifiers(index: Index, f: Facts) -> None:
     f.issn = index.values(thing, "bibo:issn") or (
         index.values(f.journal.iri, "bibo:issn") if f.journal else [])
     f.urls = index.values(thing, "bibo:uri", "foaf:page")
+    f.invalid = [(what, value) for what, prop in _INVALID
+                 for value in index.values(thing, prop)]
+
+
+# identifiers and links the record gives that fail their check (see ld.mapping)
+_INVALID = (("ISBN", "ldpub:invalidIsbn"), ("ISSN", "ldpub:invalidIssn"),
+            ("DOI", "ldpub:invalidDoi"), ("Link", "ldpub:invalidLink"))
 
 
 def _read_doc(index: Index, f: Facts) -> None:

@@ -12,9 +12,12 @@ document; those shared things are minted and described in
 (DOI, PubMed, ISBN, ISSN, links).
 
 The mapper publishes what the source says and leaves judging it to the
-shapes: an odd DOI is published as written and the DOI shape rejects the
-record, naming the value. It raises :class:`RecordError` only for what it
-cannot turn into RDF at all (no id, a link without a scheme).
+shapes. An identifier that fails its check (an ISBN or ISSN check digit, a
+DOI that is not one) or a link without a scheme is published apart
+(``ldpub:invalidIsbn``, ``invalidIssn``, ``invalidDoi``, ``invalidLink``, as
+MARC keeps a wrong ISBN in 020 $z), never as an identifier or a link, and
+the shapes warn: the record is published without it. It raises
+:class:`RecordError` only for what it cannot turn into RDF at all (no id).
 """
 
 from __future__ import annotations
@@ -183,7 +186,7 @@ class _Mapper:
         self.lit(BIBO.oclcnum, r.oclc)
         self.lit(BIBO.lccn, r.lccn)
         for isbn in map(ids.clean_isbn, filter(str.strip, r.isbn)):
-            if not ids.isbn_valid(isbn):  # kept so the shapes can reject it by value
+            if not ids.isbn_valid(isbn):  # set apart; the shapes warn about it by value
                 self.lit(LDPUB.invalidIsbn, isbn)
                 continue
             self.lit(BIBO.isbn, isbn)
@@ -194,6 +197,9 @@ class _Mapper:
         r = self.r
         dois, pmids, pmcids = list(map(ids.clean_doi, r.doi)), [r.pmid], [r.pmcid]
         for url in filter(str.strip, r.urls):
+            if ids.safe_iri(url) is None:  # no scheme: text, and the shapes warn
+                self.lit(LDPUB.invalidLink, url)
+                continue
             self.add(self.s, FOAF.page, self.iri(url, "url"))
             dois.append(ids.doi_from_url(url))
             pmids.append(ids.pmid_from_url(url))
@@ -221,9 +227,12 @@ class _Mapper:
         for doi in filter(None, dois):
             unique.setdefault(doi.lower(), doi)
         for doi in unique.values():
+            iri = ids.doi_iri(doi.lower())
+            if iri is None:  # not a DOI: set apart (not linked), and the shapes warn
+                self.lit(LDPUB.invalidDoi, doi)
+                continue
             self.lit(BIBO.doi, doi)
-            if (iri := ids.doi_iri(doi.lower())) is not None:
-                self.add(self.s, OWL.sameAs, iri)
+            self.add(self.s, OWL.sameAs, iri)
 
     def container(self) -> None:
         """The journal an article is in; a periodical's own ISSN stays on the record."""

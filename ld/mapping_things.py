@@ -92,18 +92,30 @@ def agent(m: Writer, who: Agent, prop: URIRef) -> URIRef:
 
 def person(m: Writer, agent: Agent, name: str, identifiers: list[str]) -> URIRef:
     """One URI per person: an ORCID or authority link when known, else the slug of
-    "family given" (see :func:`ld.mapping_identifiers.person_key`)."""
+    "family given" (see :func:`ld.mapping_identifiers.person_key`) and its dates.
+
+    A source that gave only a given name (a MARC forename heading, "John Paul
+    II, Pope") is not split at its comma.
+    """
     family, given = agent.family, agent.given
-    if not family and ", " in name:
+    if not family and not given and ", " in name:
         family, given = (part.strip() for part in name.split(", ", 1))
-    key = ids.person_key(identifiers)
-    node = m.thing("person", key or slug(f"{family} {given or ''}" if family else name))
+    key = ids.person_key(identifiers) or _name_key(
+        f"{family} {given or ''}" if family else name, agent.dates)
+    node = m.thing("person", key)
     m.add(node, RDF.type, FOAF.Person)
     m.add(node, RDF.type, FOAF.Agent)
     m.lit(FOAF.name, name, node)
     m.lit(FOAF.familyName, family, node)
     m.lit(FOAF.givenName, given, node)
     return node
+
+
+def _name_key(name: str, dates: str | None) -> str:
+    """A person's key without an identifier: the name's slug, with the heading's dates
+    when it has them ("smith-john-1950"), so namesakes of other centuries stay apart;
+    names without dates (PubMed, most VuFind authors) keep their key."""
+    return slug(f"{name} {dates}" if dates and dates.strip() else name)
 
 
 def organisation(m: Writer, name: str) -> URIRef:
@@ -147,7 +159,7 @@ def concept(m: Writer, subject: Subject) -> URIRef:
 
 
 def issns(m: Writer, node: URIRef, values: list[str]) -> None:
-    """Valid ISSNs as bibo:issn, the rest as ldpub:invalidIssn (the shapes reject it)."""
+    """Valid ISSNs as bibo:issn, the rest as ldpub:invalidIssn (the shapes warn)."""
     for issn in dict.fromkeys(ids.clean_issn(v) for v in values if v.strip()):
         m.lit(BIBO.issn if ids.issn_valid(issn) else LDPUB.invalidIssn, issn, node)
 

@@ -102,6 +102,8 @@ class LDPUB(DefinedNamespace):
     publicationPlace: URIRef
     invalidIsbn: URIRef
     invalidIssn: URIRef
+    invalidDoi: URIRef
+    invalidLink: URIRef
 
 
 DCMITYPE = Namespace("http://purl.org/dc/dcmitype/")

@@ -291,11 +291,21 @@ def test_record_without_id_is_a_record_error() -> None:
     assert err.value.location.field == "id" and err.value.location.file == "t.json"
 
 
-def test_link_without_scheme_is_a_located_record_error() -> None:
-    with pytest.raises(RecordError) as err:
-        map_record(_record(title="x", urls=["www.example.org/a b.pdf"]), BASE)
-    assert err.value.location.field == "url" and err.value.location.record_id == "r1"
-    assert "www.example.org/a b.pdf" in str(err.value)
+def test_a_link_without_scheme_is_set_apart_not_the_record_refused() -> None:
+    """Regression: one 856 $u without a scheme made the whole record a RecordError."""
+    record = _record(title="x", urls=["www.example.org/a b.pdf", "https://example.org/ok"])
+    g = map_record(record, BASE)
+    assert list(g.objects(_rec(record), FOAF.page)) == [URIRef("https://example.org/ok")]
+    assert list(g.objects(_rec(record), LDPUB.invalidLink)) == [
+        Literal("www.example.org/a b.pdf")]
+
+
+def test_a_doi_that_is_not_one_is_set_apart_and_not_linked() -> None:
+    record = _record(title="x", doi=["doi:3", "10.1000/ok"])
+    g = map_record(record, BASE)
+    assert list(g.objects(_rec(record), BIBO.doi)) == [Literal("10.1000/ok")]
+    assert list(g.objects(_rec(record), LDPUB.invalidDoi)) == [Literal("3")]
+    assert list(g.objects(_rec(record), OWL.sameAs)) == [URIRef("https://doi.org/10.1000/ok")]
 
 
 def test_a_doi_is_one_doi_whatever_its_case() -> None:

@@ -313,3 +313,17 @@ def test_a_record_page_describes_itself_for_search_engines(site, record: str,
 def test_the_home_page_describes_the_dataset_for_search_engines(site) -> None:
     page = get(site, "/")
     assert page.metas("description") == [site.settings.dataset_description]
+
+
+def test_an_invalid_isbn_and_link_are_shown_as_given_and_marked(site) -> None:
+    """Such a record was rejected whole; it is published, the values set apart and
+    shown for what they are (not as an ISBN, not as a link)."""
+    from ld.uris import encode_key
+    from tests.web_records import BAD_ISBN, BAD_LINK
+
+    page = get(site, "/doc/record/" + encode_key("test/odd key é"))
+    text = " ".join(page.text)
+    assert f"ISBN as given invalid {BAD_ISBN}" in text
+    assert f"Link as given invalid {BAD_LINK}" in text
+    assert BAD_ISBN not in page.metas("citation_isbn")
+    assert BAD_LINK not in [href for _, href in page.links]
