@@ -70,3 +70,26 @@ def test_superscripts_and_subscripts_keep_their_meaning(tmp_path: Path) -> None:
         Literal("In vivo study of H₂O and 10⁶ cells")}
     assert set(graph.objects(rec, DCTERMS.abstract)) == {Literal(
         "RESULTS: We have 10⁶ cells, Ca²⁺, an IC₅₀, a P_(trend) and 10^(-6.5) M.")}
+
+
+def test_nlm_title_brackets_and_final_period_are_undone(tmp_path: Path) -> None:
+    vernacular = "<VernacularTitle>Pronóstico de la miocardiopatía de Takotsubo.</VernacularTitle>"
+    titles = {"1": ("[Takotsubo cardiomyopathy: short and long-term prognosis].", vernacular),
+              "2": ("Results of the trial by Smith et al.", ""),
+              "3": ("A new Streptomyces sp.", ""), "4": ("Vaccines against hepatitis B.", ""),
+              "5": ("[Heart] versus [brain].", ""), "6": ("Is it over?", "")}
+    records = read(tmp_path, *(article(pmid, title=title, article_extra=extra)
+                               for pmid, (title, extra) in titles.items()))
+    graphs = {r.pmid: map_record(r, BASE, modified=WHEN) for r in records}
+
+    def title(pmid: str, prop: URIRef = DCTERMS.title) -> set[str]:
+        return {str(o) for o in graphs[pmid].objects(
+            URIRef(f"{BASE}id/record/pmid-{pmid}"), prop)}
+
+    assert title("1") == {"Takotsubo cardiomyopathy: short and long-term prognosis"}
+    assert title("1", DCTERMS.alternative) == {"Pronóstico de la miocardiopatía de Takotsubo"}
+    assert title("2") == {"Results of the trial by Smith et al."}
+    assert title("3") == {"A new Streptomyces sp."}
+    assert title("4") == {"Vaccines against hepatitis B"}
+    assert title("5") == {"[Heart] versus [brain]"}
+    assert title("6") == {"Is it over?"}

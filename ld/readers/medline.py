@@ -17,6 +17,7 @@ from ld.errors import Location, ParseError, RecordError
 from ld.model import Agent, Container, Record, Source, Subject
 from ld.readers.pubmed import ID_PREFIX
 from ld.readers.pubmed_fields import orcid_iri, page_range, partial_date
+from ld.readers.pubmed_text import nlm_title
 
 NAME = "medline"
 DESCRIPTION = "MEDLINE/PubMed tagged text (PMID- ..., TI  - ...)"
@@ -73,7 +74,7 @@ def map_record(fields: list[tuple[str, str]], source: Source) -> Record:
     pmid = _pmid(values, source)
     first = {tag: vals[0] for tag, vals in values.items()}
     record = Record(id=ID_PREFIX + pmid, source=source, pmid=pmid, formats=["Article"],
-                    record_format="MEDLINE/PubMed", title=first.get("TI"),
+                    record_format="MEDLINE/PubMed", title=_title(first),
                     abstracts=values.get("AB", []), languages=values.get("LA", []))
     _authors(record, fields)
     record.container = _journal(values, first)
@@ -83,6 +84,11 @@ def map_record(fields: list[tuple[str, str]], source: Source) -> Record:
     record.grants = values.get("GR", [])
     _subjects(record, values)
     return record
+
+
+def _title(first: dict[str, str]) -> str | None:
+    """TI without NLM's final period and translation brackets, as the XML reader gives it."""
+    return nlm_title(first.get("TI") or "") or None
 
 
 def _by_tag(fields: list[tuple[str, str]]) -> dict[str, list[str]]:

@@ -16,10 +16,8 @@ from ld.model import Container, Record, Source
 from ld.readers import pubmed_subjects as subjects
 from ld.readers.pubmed_fields import abstracts, add_all, authors, languages, page_range, pub_date
 from ld.readers.pubmed_ids import ID_PREFIX, identifiers, pmid
-from ld.readers.pubmed_text import marked_text
+from ld.readers.pubmed_text import PLACEHOLDER_TITLES, marked_text, nlm_title
 from ld.readers.xmlsafe import children, text_of
-
-_PLACEHOLDER_TITLES = ("[Not Available].", "[Not Available]", "[In Process Citation]")
 
 
 def map_article(citation: etree._Element | None, data: etree._Element | None,
@@ -55,12 +53,14 @@ def _titles(record: Record, art: dict[str, etree._Element]) -> None:
 
     PubMed writes "[Not Available]." as the title of an article that has
     only a non-English one; otherwise the vernacular title is an alternative.
+    Both without NLM's final period and translation brackets (:func:`nlm_title`).
     """
-    record.title = marked_text(art.get("ArticleTitle")) or None
-    vernacular = marked_text(art.get("VernacularTitle"))
-    if record.title in _PLACEHOLDER_TITLES and vernacular:
-        record.title = vernacular
+    title = marked_text(art.get("ArticleTitle"))
+    vernacular = nlm_title(marked_text(art.get("VernacularTitle")))
+    if title in PLACEHOLDER_TITLES:
+        record.title = vernacular or title
     else:
+        record.title = nlm_title(title) or None
         add_all(record.alternative_titles, [vernacular])
 
 

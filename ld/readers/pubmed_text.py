@@ -6,10 +6,14 @@ and <b> but not for <sup> and <sub>: "10<sup>6</sup> cells" flattened is
 Unicode superscript/subscript characters when every character has one
 (10⁶, H₂O, Ca²⁺) and otherwise as "^(...)" / "_(...)" (P_(trend),
 10^(-6.5)), so the literal stays plain text that reads right anywhere.
+
+:func:`nlm_title` undoes what NLM adds to an article title (a final period,
+brackets around a translated title), which the article itself never had.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from lxml import etree
@@ -50,3 +54,56 @@ def script(text: str, tag: str) -> str:
     if all(c in table for c in text):
         return "".join(table[c] for c in text)
     return f"{mark}({text})"
+
+
+# --- NLM's title conventions ---------------------------------------------------------
+
+# words whose period is their own, not the one NLM adds: "... by Smith et al.",
+# "Streptomyces sp.", "... Ltd."; a final word holding a period itself ("e.g.", "U.S.")
+# keeps it too. A single capital is NOT taken for an initial: "Hepatitis B." ends so.
+_ABBREVIATIONS = {"al", "etc", "ltd", "inc", "corp", "co", "jr", "sr", "vs", "spp", "sp",
+                  "subsp", "ssp", "var", "cf"}
+_LAST_WORD = re.compile(r"(\S+)\.$")
+PLACEHOLDER_TITLES = ("[Not Available].", "[Not Available]", "[In Process Citation]")
+
+
+def nlm_title(title: str) -> str:
+    """An ArticleTitle as the article has it, without what NLM adds to it.
+
+    NLM ends every title with a period (unless it ends with ? or !) and
+    encloses a title it translated into English in square brackets:
+    "[Takotsubo cardiomyopathy: prognosis]." -> "Takotsubo cardiomyopathy:
+    prognosis". The final period is kept when it belongs to an abbreviation
+    (see ``_ABBREVIATIONS``) or an ellipsis; the brackets are removed only
+    when they enclose the whole title ("[A] versus [B]." keeps its own).
+    NLM's placeholders ("[Not Available].") are left as they are.
+    """
+    text = title.strip()
+    if text in PLACEHOLDER_TITLES:
+        return text
+    if text.endswith(".") and not _own_period(text):
+        text = text[:-1].rstrip()
+    if _enclosed(text):
+        text = text[1:-1].strip()
+    return text
+
+
+def _own_period(text: str) -> bool:
+    """True when the final period is part of the last word (an abbreviation, "...")."""
+    if text.endswith(".."):
+        return True
+    match = _LAST_WORD.search(text)
+    word = match.group(1).lstrip("([\"'") if match else ""
+    return "." in word or word.lower() in _ABBREVIATIONS
+
+
+def _enclosed(text: str) -> bool:
+    """True when the "[" opening ``text`` is closed by the "]" ending it."""
+    if not (text.startswith("[") and text.endswith("]")):
+        return False
+    depth = 0
+    for position, char in enumerate(text):
+        depth += {"[": 1, "]": -1}.get(char, 0)
+        if depth == 0:
+            return position == len(text) - 1
+    return False
