@@ -28,10 +28,12 @@ class Agent:
     """A person or an organisation named by a record.
 
     ``name`` is as written ("Clavel, Nathalie"); ``family``/``given`` are
-    filled when the source splits them or the name is "Family, Given".
+    filled when the source splits them or the name is "Family, Given"; a
+    name entered under a forename ("John Paul II, Pope") has ``given`` only.
     ``identifiers`` holds IRIs that identify the agent elsewhere (ORCID,
     VIAF, id.loc.gov, ...): the mapper links them with owl:sameAs and uses the
-    strongest one for the agent's key.
+    strongest one for the agent's key. Without one, the key is the name and
+    the heading's ``dates``, so two John Smiths of other centuries stay apart.
     """
 
     name: str

@@ -103,3 +103,29 @@ def test_imprint_brackets_balanced_and_placeholders_dropped(tmp_path: Path) -> N
     assert (record, LDPUB.publicationPlace, None) not in graph
     assert (record, DCTERMS.publisher, None) not in graph
     assert list(graph.objects(record, DCTERMS.date)) == [Literal("17--?")]
+
+
+# --- 6: person headings: numeration, titles, dates -------------------------------
+
+def test_person_heading_keeps_numeration_titles_and_dates(tmp_path: Path) -> None:
+    """Two John Smiths centuries apart shared one URI, and "John Paul $b II, $c Pope"
+    was published as "John Paul" (John Paul I and II merged)."""
+    def person(*subfields: tuple[str, str], ind: str = "1 ") -> tuple[URIRef, Graph]:
+        control = f"p{len(list(tmp_path.iterdir()))}"
+        _, graph = mapped(marc_file(tmp_path, field("700", ind, *subfields), control=control))
+        [node] = graph.objects(thing("record", control), DCTERMS.contributor)
+        return node, graph
+
+    assert person(("a", "Smith, John,"), ("d", "1950-"))[0] == thing("person", "smith-john-1950")
+    assert person(("a", "Smith, John,"), ("d", "1600-1650."))[0] == thing(
+        "person", "smith-john-1600-1650")
+    assert person(("a", "Smith, John,"), ("d", "1950-"), ("0", "(DLC)n 79021164"))[0] == thing(
+        "person", "lcnaf-n79021164")  # an authority link keeps its key
+    assert person(("a", "Clavel, Nathalie"))[0] == thing("person", "clavel-nathalie")
+    pope, graph = person(("a", "John Paul"), ("b", "II,"), ("c", "Pope,"), ("d", "1920-2005"))
+    assert pope == thing("person", "john-paul-ii-pope-1920-2005")
+    assert list(graph.objects(pope, FOAF.name)) == [Literal("John Paul II, Pope")]
+    assert (pope, FOAF.familyName, None) not in graph  # a forename, not "Family, Given"
+    monk, graph = person(("a", "Shengyan,"), ("d", "1930-2009"), ind="0 ")
+    assert list(graph.objects(monk, FOAF.givenName)) == [Literal("Shengyan")]
+    assert (monk, FOAF.familyName, None) not in graph

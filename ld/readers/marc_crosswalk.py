@@ -175,16 +175,13 @@ def _agents(record: Record, tags: dict[str, list[pymarc.Field]]) -> None:
 
 def _agent(fld: pymarc.Field, record: Record) -> Agent | None:
     person = fld.tag in ("100", "700") or (fld.tag == "720" and fld.indicator1 == "1")
-    codes = ("a", "q") if person else ("a", "b", "c", "d", "n")
+    codes = ("a", "b", "c", "q") if person else ("a", "b", "c", "d", "n")
     name = clean(" ".join(v.strip() for v in fld.get_subfields(*codes) if v.strip()))
     if not name:
         return None
     agent = Agent(name=name, kind="person" if person else "organization")
-    if person and fld.indicator1 == "1" and "," in name:
-        family, _, given = name.partition(",")
-        agent.family, agent.given = family.strip(), clean(given) or None
     if person:
-        agent.dates = clean(fld.get("d")) or None
+        _name_parts(agent, fld)
     for role in fld.get_subfields("e", "4"):
         for part in re.split(r"\s*,\s*(?:and\s+)?|\s+and\s+", role):
             _add(agent.roles, clean(part))
@@ -195,6 +192,25 @@ def _agent(fld: pymarc.Field, record: Record) -> Agent | None:
         elif link.strip():
             record.extra.setdefault("authority", []).append(f"{name}: {link.strip()}")
     return agent
+
+
+def _name_parts(agent: Agent, fld: pymarc.Field) -> None:
+    """Family and given name, and dates, of a personal name heading.
+
+    Indicator 1 says how the heading is entered: 1 a surname, "Family, Given"
+    (split at the comma of $a/$q; $b numeration and $c titles stay in the name
+    only) or a surname alone ("Perejaume"); 0 a forename ("John Paul II,
+    Pope": $a is a given name, never split; $b numeration only occurs in
+    forename headings, whatever the indicator says). A 720 is uncontrolled:
+    without a comma its name is kept whole.
+    """
+    heading = clean(" ".join(v.strip() for v in fld.get_subfields("a", "q") if v.strip()))
+    if fld.indicator1 == "0" or fld.get("b"):
+        agent.given = clean(fld.get("a")) or None
+    elif fld.indicator1 == "1" and ("," in heading or fld.tag != "720"):
+        family, _, given = heading.partition(",")
+        agent.family, agent.given = family.strip() or None, clean(given) or None
+    agent.dates = clean(fld.get("d")) or None
 
 
 def _imprint(record: Record, tags: dict[str, list[pymarc.Field]], f008: str) -> None:
