@@ -142,7 +142,9 @@ def test_book_article() -> None:
     [record] = list(read_path(str(DATA / "pubmed_book.xml")))
     assert (record.id, record.title, record.formats) == (
         "pmid-20301295", "Test Syndrome", ["Book Chapter"])
-    assert record.container.title == "GeneReviews®" and record.issued == "1993"
+    assert record.collections == ["GeneReviews®"] and record.container is None
+    assert record.issued == "1993"  # no ContributionDate: the book's date
+    assert record.urls == ["https://www.ncbi.nlm.nih.gov/books/NBK1116/"]
     assert record.publishers == ["University of Washington, Seattle"]
     assert [a.name for a in record.creators] == ["Roe, Richard"]
     assert [(a.name, a.roles) for a in record.contributors] == [("Adam, Margaret P", ["editor"])]

@@ -6,8 +6,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
-from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, OWL
+from rdflib import Graph, Literal, Namespace, URIRef
+from rdflib.namespace import DCTERMS, FOAF, OWL, RDF
 
 from ld.errors import RecordError
 from ld.mapping import map_record
@@ -17,6 +17,7 @@ from ld.readers import read_path
 
 BASE = "http://example.org/"
 WHEN = datetime(2024, 1, 1, tzinfo=UTC)
+XSD = Namespace("http://www.w3.org/2001/XMLSchema#")  # not rdflib's XSD: pytest trips on it
 
 
 def article(pmid: str = "1", *, title: str = "A title.", article_extra: str = "",
@@ -93,3 +94,17 @@ def test_nlm_title_brackets_and_final_period_are_undone(tmp_path: Path) -> None:
     assert title("4") == {"Vaccines against hepatitis B"}
     assert title("5") == {"[Heart] versus [brain]"}
     assert title("6") == {"Is it over?"}
+
+
+def test_a_bookshelf_chapter_is_dated_and_linked_as_a_chapter(shared_data: Path) -> None:
+    path = shared_data / "pubmed/metapub-efetch/20301546.xml"
+    [record] = list(read_path(str(path)))
+    graph = map_record(record, BASE, modified=WHEN)
+    rec = URIRef(f"{BASE}id/record/pmid-20301546")
+    assert (rec, RDF.type, BIBO.Chapter) in graph
+    assert not list(graph.subjects(RDF.type, BIBO.Journal))
+    [book] = graph.objects(rec, DCTERMS.isPartOf)
+    assert set(graph.objects(book, DCTERMS.title)) == {Literal("GeneReviews®")}
+    assert (book, RDF.type, BIBO.Collection) in graph
+    assert set(graph.objects(rec, DCTERMS.issued)) == {Literal("2006-02-02", datatype=XSD.date)}
+    assert (rec, FOAF.page, URIRef("https://www.ncbi.nlm.nih.gov/books/NBK1372/")) in graph

@@ -16,8 +16,10 @@ from lxml import etree
 
 from ld.errors import Location, RecordError
 from ld.model import Record, Source
+from ld.readers.pubmed_fields import add_all
 
 ID_PREFIX = "pmid-"
+BOOKSHELF = "https://www.ncbi.nlm.nih.gov/books/"  # + the book accession (NBK1372)
 
 
 def pmid(container: etree._Element | None, source: Source) -> str:
@@ -33,7 +35,8 @@ def pmid(container: etree._Element | None, source: Source) -> str:
 
 
 def identifiers(record: Record, elements: Iterator[etree._Element], attr: str) -> None:
-    """DOIs and the PMC id into their fields; other ids kept (unpublished) in ``extra``.
+    """DOIs and the PMC id into their fields, a Bookshelf accession as the record's page;
+    other ids kept (unpublished) in ``extra``.
 
     An id NLM marks ValidYN="N" (an ELocationID it found to be wrong, e.g.
     a DOI that does not resolve) is kept in ``extra`` only, and so is every
@@ -54,6 +57,8 @@ def _identifier(record: Record, kind: str, value: str, valid: bool) -> None:
     elif kind == "doi":
         if value not in record.doi:
             record.doi.append(value)
+    elif kind == "bookaccession":
+        add_all(record.urls, [f"{BOOKSHELF}{value}/"])
     elif kind == "pmc":
         record.pmcid = record.pmcid or (value if value.startswith("PMC") else f"PMC{value}")
     else:
