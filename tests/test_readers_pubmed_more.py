@@ -108,3 +108,18 @@ def test_a_bookshelf_chapter_is_dated_and_linked_as_a_chapter(shared_data: Path)
     assert (book, RDF.type, BIBO.Collection) in graph
     assert set(graph.objects(rec, DCTERMS.issued)) == {Literal("2006-02-02", datatype=XSD.date)}
     assert (rec, FOAF.page, URIRef("https://www.ncbi.nlm.nih.gov/books/NBK1372/")) in graph
+
+
+def test_medline_dates_name_a_month_only_with_a_month_word(tmp_path: Path) -> None:
+    written = {"1": ("2010 1st Quarter", Literal("2010", datatype=XSD.gYear)),
+               "2": ("2010 4th Qtr", Literal("2010", datatype=XSD.gYear)),
+               "3": ("2000 Fall-Winter", Literal("2000", datatype=XSD.gYear)),
+               "4": ("2001 Mar 5th", Literal("2001-03", datatype=XSD.gYearMonth)),
+               "5": ("2001 Jul-Aug", Literal("2001-07", datatype=XSD.gYearMonth)),
+               "6": ("1999 Dec 15-2000 Jan 15", Literal("1999-12-15", datatype=XSD.date))}
+    records = read(tmp_path, *(article(pmid, pub_date=f"<MedlineDate>{date}</MedlineDate>")
+                               for pmid, (date, _) in written.items()))
+    for record in records:
+        graph = map_record(record, BASE, modified=WHEN)
+        issued = set(graph.objects(URIRef(f"{BASE}id/record/{record.id}"), DCTERMS.issued))
+        assert issued == {written[record.pmid][1]}, written[record.pmid][0]

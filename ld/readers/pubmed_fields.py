@@ -25,7 +25,9 @@ def _text(element: etree._Element | None) -> str | None:
 
 _MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_abbr) if name}
 _MONTHS.update({name.lower(): i for i, name in enumerate(calendar.month_name) if name})
-_MEDLINE_DATE = re.compile(r"(\d{4})(?:\s+([A-Za-z]{3,9}|\d{1,2})(?:\s+(\d{1,2}))?)?")
+# year, then a month (name or number) and a day, each a whole word: "2010 1st Quarter" has
+# no month (the "1" of "1st" is no January), "2001 Mar 5th" no day
+_MEDLINE_DATE = re.compile(r"(\d{4})(?:\s+([A-Za-z]{3,9}|\d{1,2})\b(?:\s+(\d{1,2})\b)?)?")
 _PAGES = re.compile(r"^\s*([A-Za-z]*)(\d+)([A-Za-z]*)\s*(?:[-–]\s*([A-Za-z]*)(\d+)([A-Za-z]*))?")
 _ORCID = re.compile(r"(\d{4})-?(\d{4})-?(\d{4})-?(\d{3}[\dXx])")
 
