@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from rdflib import Graph, Literal, Namespace, URIRef
-from rdflib.namespace import DCTERMS, FOAF, OWL, RDF
+from rdflib.namespace import DCTERMS, FOAF, OWL, RDF, SKOS
 
 from ld.errors import RecordError
 from ld.mapping import map_record
@@ -123,3 +123,19 @@ def test_medline_dates_name_a_month_only_with_a_month_word(tmp_path: Path) -> No
         graph = map_record(record, BASE, modified=WHEN)
         issued = set(graph.objects(URIRef(f"{BASE}id/record/{record.id}"), DCTERMS.issued))
         assert issued == {written[record.pmid][1]}, written[record.pmid][0]
+
+
+def test_keywords_supplementary_concepts_and_roman_pages(tmp_path: Path) -> None:
+    citation = ('<SupplMeshList><SupplMeshName Type="Disease" UI="C536409">Rare syndrome'
+                '</SupplMeshName></SupplMeshList><MeshHeadingList><MeshHeading>'
+                '<DescriptorName UI="D006801">Humans</DescriptorName></MeshHeading>'
+                '</MeshHeadingList><KeywordList Owner="NOTNLM"><Keyword>humans</Keyword>'
+                "<Keyword>Humans</Keyword><Keyword>rare disease</Keyword></KeywordList>")
+    graph, rec = graph_of(tmp_path, article(citation_extra=citation, pages="iii-v"))
+    labels = sorted(str(graph.value(s, SKOS.prefLabel))
+                    for s in graph.objects(rec, DCTERMS.subject))
+    assert labels == ["Humans", "Rare syndrome", "rare disease"]
+    [rare] = graph.subjects(SKOS.prefLabel, Literal("Rare syndrome"))
+    assert (rare, SKOS.exactMatch, URIRef("http://id.nlm.nih.gov/mesh/C536409")) in graph
+    assert (graph.value(rec, BIBO.pageStart), graph.value(rec, BIBO.pageEnd)) == (
+        Literal("iii"), Literal("v"))

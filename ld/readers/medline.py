@@ -129,13 +129,17 @@ def _dois(record: Record, ids: list[str]) -> None:
 
 
 def _subjects(record: Record, values: dict[str, list[str]]) -> None:
-    """Publication types (genres), MeSH headings without their "*" major marks, keywords."""
+    """Publication types (genres), MeSH headings without their "*" major marks, then the
+    keywords that are not already a subject (whatever their case)."""
     for value in values.get("PT", []):
         record.subjects.append(Subject(value, kind="genre", scheme="mesh"))
     for value in values.get("MH", []):
         record.subjects.append(Subject(value.replace("*", ""), scheme="mesh"))
+    seen = {s.label.casefold() for s in record.subjects}
     for value in values.get("OT", []):
-        record.subjects.append(Subject(value, scheme="keyword"))
+        if value.casefold() not in seen:  # "humans" beside MeSH's "Humans"
+            seen.add(value.casefold())
+            record.subjects.append(Subject(value, scheme="keyword"))
 
 
 def _authors(record: Record, fields: list[tuple[str, str]]) -> None:

@@ -68,7 +68,8 @@ def _subjects(record: Record, art: dict[str, etree._Element],
               cite: dict[str, etree._Element], citation: etree._Element) -> None:
     """Publication types (genres), MeSH headings and substances, then the other keywords."""
     subjects.publication_types(record, art.get("PublicationTypeList"))
-    subjects.mesh(record, cite.get("MeshHeadingList"), cite.get("ChemicalList"))
+    subjects.mesh(record, cite.get("MeshHeadingList"), cite.get("ChemicalList"),
+                  cite.get("SupplMeshList"))
     subjects.keywords(record, citation)
 
 

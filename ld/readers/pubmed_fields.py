@@ -29,6 +29,7 @@ _MONTHS.update({name.lower(): i for i, name in enumerate(calendar.month_name) if
 # no month (the "1" of "1st" is no January), "2001 Mar 5th" no day
 _MEDLINE_DATE = re.compile(r"(\d{4})(?:\s+([A-Za-z]{3,9}|\d{1,2})\b(?:\s+(\d{1,2})\b)?)?")
 _PAGES = re.compile(r"^\s*([A-Za-z]*)(\d+)([A-Za-z]*)\s*(?:[-–]\s*([A-Za-z]*)(\d+)([A-Za-z]*))?")
+_ROMAN_PAGES = re.compile(r"([ivxlcdm]+)\s*[-–]\s*([ivxlcdm]+)", re.I)
 _ORCID = re.compile(r"(\d{4})-?(\d{4})-?(\d{4})-?(\d{3}[\dXx])")
 
 
@@ -79,12 +80,16 @@ def pub_date(element: etree._Element | None) -> tuple[str | None, str | None]:
 
 
 def page_range(medline_pgn: str | None) -> tuple[str | None, str | None]:
-    """"739-48" -> ("739", "748"); "S12-5" -> ("S12", "S15"); "e2308706120" -> (it, None).
+    """"739-48" -> ("739", "748"); "S12-5" -> ("S12", "S15"); "e2308706120" -> (it, None);
+    "iii-v" -> ("iii", "v").
 
     MEDLINE abbreviates the end page to the digits that change; they are
     restored from the start page.
     """
     text = (medline_pgn or "").split(",")[0].split(";")[0].strip()
+    roman = _ROMAN_PAGES.fullmatch(text)
+    if roman:  # front matter: "iii-v"
+        return roman.group(1), roman.group(2)
     match = _PAGES.match(text)
     if not match:
         return (text or None), None
