@@ -32,7 +32,9 @@ SHOWN_ABOVE = {labels.expand(c) for c in (
     "dcterms:abstract", "bibo:abstract", "dcterms:title", "dcterms:creator", "bibo:authorList",
     "dcterms:contributor", "dcterms:issued", "dcterms:subject", "bibo:doi", "bibo:pmid",
     "ldpub:pmcid", "bibo:isbn", "bibo:issn", "bibo:volume", "bibo:issue", "bibo:pageStart",
-    "bibo:pageEnd", "dcterms:publisher", "dcterms:language", "foaf:page", "rdf:type")}
+    "bibo:pageEnd", "dcterms:publisher", "dcterms:language", "foaf:page", "rdf:type",
+    "bibo:isbn10", "bibo:isbn13", "ldpub:invalidIsbn", "ldpub:invalidIssn", "ldpub:invalidDoi",
+    "ldpub:invalidLink")}
 # A section label of a structured abstract: capitals, at the start or after a sentence.
 SECTION = re.compile(r"(?:^|(?<=[.!?]\s))([A-Z][A-Z/&, -]*[A-Z]):\s+")
 
