@@ -30,7 +30,9 @@ READERS = {".mrc": "marc", ".dat": "marc", ".xml": "marcxml", ".json": "marc-jso
 
 MARC_FILES = sources_table(SHARED_MARC)
 # well-formed records rejected on purpose, per file: (count, reason they must carry)
-REJECTED_WELLFORMED = {"pymarc-test/bad_records.mrc": (2, "no record id")}
+REJECTED_WELLFORMED = {"pymarc-test/bad_records.mrc": (2, "no record id"),
+                       "pymarc-test/1251.dat": (6, "does not decode as MARC-8"),
+                       "pymarc-test/bad_eacc_encoding.dat": (1, "does not decode as MARC-8")}
 BROKEN_CHUNKS = {"pymarc-test/bad_records.mrc": 7}
 
 

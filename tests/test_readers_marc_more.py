@@ -15,7 +15,7 @@ import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, FOAF
 
-from ld.errors import ParseError
+from ld.errors import ParseError, RecordError
 from ld.mapping import map_record
 from ld.model import Record
 from ld.namespaces import LDPUB
@@ -129,3 +129,35 @@ def test_person_heading_keeps_numeration_titles_and_dates(tmp_path: Path) -> Non
     monk, graph = person(("a", "Shengyan,"), ("d", "1930-2009"), ind="0 ")
     assert list(graph.objects(monk, FOAF.givenName)) == [Literal("Shengyan")]
     assert (monk, FOAF.familyName, None) not in graph
+
+
+# --- 7: bytes of another encoding read as MARC-8 --------------------------------
+
+def marc8_file(tmp_path: Path, name: str, title: bytes) -> Path:
+    """A MARC-8 record (leader/09 blank) whose 245 $a is the raw bytes ``title``."""
+    record = pymarc.Record()
+    record.add_field(pymarc.Field(tag="001", data=name), pymarc.RawField(
+        tag="245", indicators=["0", "0"], subfields=[pymarc.Subfield("a", title)]))  # type: ignore[arg-type]
+    data = record.as_marc()  # pymarc writes leader/09 "a" (UTF-8): make it blank
+    path = tmp_path / f"{name}.mrc"
+    path.write_bytes(data[:9] + b" " + data[10:])
+    return path
+
+
+def test_marc8_garbage_and_pymarc_notes_reject_the_record(tmp_path: Path,
+                                                          capsys: pytest.CaptureFixture) -> None:
+    """A diacritic with no letter under it ("Sermon\\xe2 /" -> "Sermon ́") was published,
+    and a CJK character cut short made pymarc print a line naming no file or record."""
+    lone = marc8_file(tmp_path, "lone", b"Sermon\xe2 /")
+    cut = marc8_file(tmp_path, "cut", b"\x1b$1!PV!P")  # ESC $ 1: 3-byte CJK; 2 bytes left
+    fine = marc8_file(tmp_path, "fine", b"Caf\xe2e")  # acute before its base letter: "Café"
+    _, graph = mapped(fine)
+    assert list(graph.objects(thing("record", "fine"), DCTERMS.title)) == [Literal("Café")]
+    for path, says in ((lone, "combining marks without a base letter"),
+                       (cut, "Multi-byte position")):
+        [error] = list(read_path(str(path)))
+        assert isinstance(error, RecordError) and says in error.message
+        assert "does not decode as MARC-8" in error.message
+        assert (error.location.file, error.location.field) == (str(path), "245")
+        assert error.location.position.startswith("record 1")
+    assert capsys.readouterr().err == ""

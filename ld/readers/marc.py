@@ -6,24 +6,24 @@ trusting the five-digit length in the leader, which is what
 costs only itself: the next record starts after the next 0x1D, so reading
 goes on (``MARCReader`` loses its place after a bad length), and records
 longer than the 99,999 bytes the leader can express still read. Each chunk
-is decoded by ``pymarc.Record`` (MARC-8 -> Unicode included) and mapped by
-the shared crosswalk :func:`from_pymarc`.
+is decoded by ``pymarc.Record`` (MARC-8 -> Unicode included, checked by
+:mod:`ld.readers.marc_decode`) and mapped by the shared crosswalk
+:func:`from_pymarc`.
 """
 
 from __future__ import annotations
 
 import logging
 import re
-import warnings
 from collections.abc import Iterator
 from typing import BinaryIO
 
-import pymarc
 from pymarc.exceptions import PymarcException
 
 from ld.errors import Location, RecordError
 from ld.model import Record, Source
 from ld.readers.marc_crosswalk import from_pymarc
+from ld.readers.marc_decode import DecodeProblem, decode
 
 __all__ = ["DESCRIPTION", "NAME", "from_pymarc", "parse_chunk", "read", "sniff"]
 
@@ -77,9 +77,11 @@ def parse_chunk(chunk: bytes, filename: str, number: int, offset: int) -> Record
     problem, field = _framing_problem(chunk)
     if problem is None:
         try:
-            return from_pymarc(_decode(chunk), source)
+            return from_pymarc(decode(chunk), source)
         except RecordError as exc:
             return exc
+        except DecodeProblem as exc:
+            problem, field = exc.message, exc.field
         except UnicodeDecodeError as exc:
             problem = (f"the leader says UTF-8 (leader/09 = 'a') but a field has invalid "
                        f"UTF-8 ({exc.reason} at byte {exc.start} of the field)")
@@ -109,12 +111,6 @@ def _quiet_pymarc() -> None:
     logger = logging.getLogger("pymarc")
     if _NOISE_FILTER not in logger.filters:
         logger.addFilter(_NOISE_FILTER)
-
-
-def _decode(chunk: bytes) -> pymarc.Record:
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # pymarc warns per odd subfield code; we keep the data
-        return pymarc.Record(chunk, hide_utf8_warnings=True)
 
 
 def _framing_problem(chunk: bytes) -> tuple[str | None, str | None]:
