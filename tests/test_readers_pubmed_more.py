@@ -139,3 +139,37 @@ def test_keywords_supplementary_concepts_and_roman_pages(tmp_path: Path) -> None
     assert (rare, SKOS.exactMatch, URIRef("http://id.nlm.nih.gov/mesh/C536409")) in graph
     assert (graph.value(rec, BIBO.pageStart), graph.value(rec, BIBO.pageEnd)) == (
         Literal("iii"), Literal("v"))
+
+
+def test_incomplete_articles_are_named_and_explained(tmp_path: Path) -> None:
+    no_citation = ('<PubmedArticle><PubmedData><ArticleIdList><ArticleId IdType="pubmed">123'
+                   "</ArticleId></ArticleIdList></PubmedData></PubmedArticle>")
+    no_article = ("<PubmedArticle><MedlineCitation><PMID>124</PMID></MedlineCitation>"
+                  "</PubmedArticle>")
+    first, second = read(tmp_path, no_citation, no_article)
+    assert isinstance(first, RecordError) and isinstance(second, RecordError)
+    assert first.location.record_id == "pmid-123" and "PMID" not in first.message
+    assert first.message == "<PubmedArticle> has no <MedlineCitation>" and first.hint
+    assert second.location.record_id == "pmid-124" and "<Article>" in second.message
+    assert "title, journal and authors" in second.hint
+
+
+def test_entities_utf16_and_long_prologues(tmp_path: Path) -> None:
+    body = "<PubmedArticleSet>" + article("7", title="Caf&#233; &leak; study") + \
+        "</PubmedArticleSet>"
+    dtd = '<!DOCTYPE PubmedArticleSet SYSTEM "pubmed.dtd">\n'
+    leaky = tmp_path / "leaky.xml"
+    leaky.write_text(f'<?xml version="1.0"?>\n{dtd}{body}', encoding="utf-8")
+    [error] = read_path(str(leaky))
+    assert isinstance(error, RecordError) and "&leak;" in error.message
+    assert error.location.record_id == "pmid-7"
+    fine = article("8", title="Caf&#233; study.")
+    utf16 = tmp_path / "utf16.xml"
+    utf16.write_bytes(f'<?xml version="1.0" encoding="UTF-16"?>\n<PubmedArticleSet>{fine}'
+                      "</PubmedArticleSet>".encode("utf-16"))
+    long = tmp_path / "long.xml"
+    long.write_text(f'<?xml version="1.0"?>\n<!--{"x" * 70_000}-->\n{dtd}<PubmedArticleSet>'
+                    f"{fine}</PubmedArticleSet>", encoding="utf-8")
+    for path, fmt in ((utf16, None), (utf16, "pubmed"), (long, "pubmed")):
+        [record] = read_path(str(path), format=fmt)
+        assert isinstance(record, Record) and record.title == "Café study", (path, fmt)

@@ -35,7 +35,7 @@ from ld.model import Deletion, Record, Source
 from ld.readers import xmlsafe
 from ld.readers.pubmed_article import map_article
 from ld.readers.pubmed_book import map_book_article
-from ld.readers.pubmed_ids import ID_PREFIX
+from ld.readers.pubmed_ids import ID_PREFIX, listed_id, missing_part
 
 NAME = "pubmed"
 DESCRIPTION = "MEDLINE/PubMed XML (PubmedArticleSet, MedlineCitationSet), gzip or not"
@@ -60,23 +60,43 @@ def sniff(head: bytes, filename: str) -> int:
 
 
 def read(stream: BinaryIO, filename: str) -> Iterator[Item]:
-    """Records (and Deletions) in file order; a bad article is a RecordError."""
+    """Records (and Deletions) in file order; a bad article is a RecordError.
+
+    The root is read from the file's first 64 KB; when a longer prolog (a
+    long comment, a DTD) hides it there, the parser finds it, and the first
+    article is checked to be in a PubMed root.
+    """
     root, stream = xmlsafe.open_document(stream, filename)
-    tags = ROOTS.get(root or "")
-    if tags is None:
+    if root is not None and root not in ROOTS:
         raise _wrong_root(root, filename)
     number = 0
-    for _event, element in xmlsafe.iterparse(stream, filename, tags=tags):
+    for _event, element in xmlsafe.iterparse(stream, filename, tags=ROOTS.get(root, _ITEMS)):
         if element.tag == "MedlineCitation" and element.getparent().tag != "MedlineCitationSet":
             continue  # the citation inside a PubmedArticle: handled with its article
         number += 1
-        source = Source(filename, f"article {number} (line {element.sourceline})", NAME)
-        if element.tag == "DeleteCitation":
-            yield from (Deletion(ID_PREFIX + p.strip(), source)
-                        for p in element.itertext() if p.strip())
-        else:
-            yield _safe_map(element, source)
+        if number == 1 and root is None:
+            _check_root(element.getroottree().getroot().tag, filename)
+        yield from _items(element, Source(
+            filename, f"article {number} (line {element.sourceline})", NAME))
         xmlsafe.release(element)
+    if number == 0 and root is None:
+        raise _wrong_root(None, filename)
+
+
+_ITEMS = tuple(dict.fromkeys(tag for tags in ROOTS.values() for tag in tags))
+
+
+def _items(element: etree._Element, source: Source) -> Iterator[Item]:
+    if element.tag == "DeleteCitation":
+        yield from (Deletion(ID_PREFIX + p.strip(), source)
+                    for p in element.itertext() if p.strip())
+    else:
+        yield _safe_map(element, source)
+
+
+def _check_root(root: object, filename: str) -> None:
+    if root not in ROOTS:
+        raise _wrong_root(str(root), filename)
 
 
 def _wrong_root(root: str | None, filename: str) -> ParseError:
@@ -84,16 +104,44 @@ def _wrong_root(root: str | None, filename: str) -> ParseError:
         message = (f"this is PMC JATS (<{root}>), not PubMed XML (<PubmedArticleSet>)")
         hint = "load it without --format pubmed so the JATS reader takes it"
     else:
-        message = f"not PubMed XML: the root element is <{root}>, expected <PubmedArticleSet>"
+        found = f"the root element is <{root}>" if root else "no PubMed article was found"
+        message = f"not PubMed XML: {found}, expected <PubmedArticleSet>"
         hint = "check the file, or pass the right --format"
     return ParseError(message, Location(file=filename, position="line 1"), hint=hint)
 
 
 def _safe_map(element: etree._Element, source: Source) -> Record | RecordError:
     try:
-        if element.tag == "PubmedBookArticle":
-            return map_book_article(element, source)
-        citation = element if element.tag == "MedlineCitation" else element.find("MedlineCitation")
-        return map_article(citation, element.find("PubmedData"), source)
+        _no_entity_left(element, source)
+        return _map(element, source)
     except RecordError as exc:
         return exc
+
+
+def _map(element: etree._Element, source: Source) -> Record:
+    """The article, book chapter or (MedlineCitationSet) citation; one without its main part
+    is refused naming the part and the PMID that PubmedData lists."""
+    if element.tag == "MedlineCitation":
+        return map_article(element, None, source)
+    part = "BookDocument" if element.tag == "PubmedBookArticle" else "MedlineCitation"
+    if element.find(part) is None:
+        raise missing_part(element, part, source)
+    if part == "BookDocument":
+        return map_book_article(element, source)
+    return map_article(element.find(part), element.find("PubmedData"), source)
+
+
+def _no_entity_left(element: etree._Element, source: Source) -> None:
+    """Refuse an article holding an entity reference the parser could not resolve.
+
+    A document naming an external DTD may use the entities that DTD would
+    define (``&leak;``); DTDs are never loaded, so the reference stays in the
+    tree and would be published as the text "&leak;".
+    """
+    names = xmlsafe.entity_references(element)
+    if names:
+        listed = ", ".join(f"&{name};" for name in names[:5])
+        raise RecordError(
+            f"undefined entity {listed}: its DTD is not loaded, so it cannot be resolved",
+            Location(source.file, source.position, record_id=listed_id(element)),
+            hint="write the character itself or as a numeric reference (&#233;)")

@@ -43,8 +43,10 @@ def map_article(citation: etree._Element | None, data: etree._Element | None,
 def _article(cite: dict[str, etree._Element], record_id: str, source: Source) -> etree._Element:
     article = cite.get("Article")
     if article is None:
-        raise RecordError("no <Article> element",
-                          Location(source.file, source.position, record_id, "Article"))
+        raise RecordError("the MedlineCitation has no <Article> element",
+                          Location(source.file, source.position, record_id, "Article"),
+                          hint="the <Article> holds the title, journal and authors; the file "
+                               "is incomplete: fetch the record from PubMed again")
     return article
 
 

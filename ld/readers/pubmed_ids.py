@@ -34,6 +34,24 @@ def pmid(container: etree._Element | None, source: Source) -> str:
     return value.strip()
 
 
+def listed_id(element: etree._Element) -> str | None:
+    """The record id by the first PMID anywhere in ``element`` (its citation's, else the one
+    PubmedData lists), for naming a record that cannot be read."""
+    for found in element.iterfind(".//PMID"):
+        if (found.text or "").strip().isdigit():
+            return ID_PREFIX + found.text.strip()
+    listed = element.findtext(".//ArticleIdList/ArticleId[@IdType='pubmed']") or ""
+    return ID_PREFIX + listed.strip() if listed.strip().isdigit() else None
+
+
+def missing_part(element: etree._Element, part: str, source: Source) -> RecordError:
+    """A <PubmedArticle> without its <MedlineCitation> (or a book without <BookDocument>)."""
+    return RecordError(f"<{element.tag}> has no <{part}>",
+                       Location(source.file, source.position, listed_id(element), part),
+                       hint=f"the <{part}> holds the record itself (title, authors, PMID); "
+                            "the file is incomplete: fetch the record from PubMed again")
+
+
 def identifiers(record: Record, elements: Iterator[etree._Element], attr: str) -> None:
     """DOIs and the PMC id into their fields, a Bookshelf accession as the record's page;
     other ids kept (unpublished) in ``extra``.

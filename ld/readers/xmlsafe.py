@@ -41,8 +41,9 @@ def root_name(head: bytes) -> str | None:
 
     Used to sniff formats and to dispatch on the root before parsing, so a
     reader can reject a document of the wrong kind without building it.
+    None when the prolog (comments, a DOCTYPE) runs past ``head``.
     """
-    text = head.lstrip(b"\xef\xbb\xbf")
+    text = as_utf8(head).lstrip(b"\xef\xbb\xbf")
     pos = 0
     while True:
         junk = _PROLOG_JUNK.match(text, pos)
@@ -51,6 +52,21 @@ def root_name(head: bytes) -> str | None:
         pos = junk.end()
     tag = _START_TAG.match(text, pos)
     return tag.group(2).decode("ascii", "replace") if tag else None
+
+
+def as_utf8(head: bytes) -> bytes:
+    """The first bytes of a UTF-16 document (by its byte order mark, or by a "<" followed
+    or preceded by a zero byte) in UTF-8, so the prolog and root can be looked at; other
+    documents as they are. libxml2 itself reads UTF-16 documents."""
+    codec = _UTF16.get(head[:2])
+    if codec is None:
+        return head
+    body = head[2:] if head[:2] in (b"\xff\xfe", b"\xfe\xff") else head
+    return body[: len(body) // 2 * 2].decode(codec, "replace").encode("utf-8")
+
+
+_UTF16 = {b"\xff\xfe": "utf-16-le", b"<\x00": "utf-16-le",
+          b"\xfe\xff": "utf-16-be", b"\x00<": "utf-16-be"}
 
 
 def _prolog_end(head: bytes) -> int:
@@ -65,6 +81,7 @@ def _prolog_end(head: bytes) -> int:
 
 def declares_entities(head: bytes) -> bool:
     """True when the prolog (before the root element) holds an <!ENTITY declaration."""
+    head = as_utf8(head)
     end = _prolog_end(head)
     return bool(_ENTITY_DECL.search(head, 0, end if end > 0 else len(head)))
 
@@ -164,6 +181,16 @@ def iterparse(
             Location(file=filename, position=f"line {line}, column {column}"),
             hint="records before this point were read; fix the XML and load the file again",
         ) from exc
+
+
+def entity_references(element: etree._Element) -> list[str]:
+    """Names of the entity references left unresolved inside ``element``, once each.
+
+    The parser neither loads DTDs nor substitutes entities, so in a document
+    naming an external DTD a reference such as ``&leak;`` stays in the tree
+    as it is (without a DTD it is a syntax error instead).
+    """
+    return list(dict.fromkeys(str(e.name) for e in element.iter(etree.Entity)))
 
 
 def release(element: etree._Element) -> None:
