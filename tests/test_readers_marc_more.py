@@ -161,3 +161,39 @@ def test_marc8_garbage_and_pymarc_notes_reject_the_record(tmp_path: Path,
         assert (error.location.file, error.location.field) == (str(path), "245")
         assert error.location.position.startswith("record 1")
     assert capsys.readouterr().err == ""
+
+
+# --- 12: directory entries that do not point at a field ---------------------------
+
+def _entry(data: bytes, tag: bytes) -> int:
+    """Byte index of ``tag``'s entry in a record's directory."""
+    base = int(data[12:17])
+    return next(i for i in range(24, base - 1, 12) if data[i:i + 3] == tag)
+
+
+@pytest.mark.parametrize(("tag", "offset", "into", "blamed", "says"), [
+    (b"245", 3, b"0999", "directory", "broken directory entry for 245: its 999 bytes"),
+    (b"008", 0, b"X#!", "directory", "the tag is not 3 letters or digits"),
+    (b"001", 7, b"99999", "directory",
+     "broken directory entry for 001: its 4 bytes from byte 99999 run past"),
+    (None, 0, b"99999", "leader/00-04", "record length (leader/00-04) is 99999 bytes"),
+])
+def test_broken_directory_entry_rejects_the_record(tmp_path: Path, tag: bytes | None,
+                                                   offset: int, into: bytes, blamed: str,
+                                                   says: str) -> None:
+    """A 245 entry claiming 999 bytes read "A study of things.0"; a tag "X#!" lost the
+    008; a 001 offset past the end said "no record id"; a leader length too long
+    blamed the directory."""
+    good = marc_file(tmp_path, field("245", "00", ("a", "A study of things.")),
+                     control="ok1").read_bytes()
+    start = (_entry(good, tag) if tag else 0) + offset
+    broken = good[:start] + into + good[start + len(into):]
+    path = tmp_path / "broken.mrc"
+    path.write_bytes(broken + good)
+    error, record = list(read_path(str(path)))
+    assert isinstance(error, RecordError) and says in error.message
+    assert (error.location.file, error.location.field) == (str(path), blamed)
+    assert error.location.position == "record 1 (byte 0)"
+    graph = map_record(record, BASE, modified=WHEN)  # the next record reads as it should
+    assert list(graph.objects(thing("record", "ok1"), DCTERMS.title)) == [
+        Literal("A study of things")]

@@ -127,7 +127,48 @@ def _framing_problem(chunk: bytes) -> tuple[str | None, str | None]:
     if (base - 25) % 12:
         return (f"broken directory: {base - 25} bytes is not a whole number of "
                 "12-byte entries", "directory")
-    return None, None
+    if int(chunk[:5]) > len(chunk):
+        return (f"broken leader: the record length (leader/00-04) is {int(chunk[:5])} bytes but "
+                f"the record ends (0x1D) after {len(chunk)}", "leader/00-04")
+    entry = _broken_entry(chunk, base)
+    return (entry, "directory") if entry else (None, None)
+
+
+def _broken_entry(chunk: bytes, base: int) -> str | None:
+    """What is wrong with the first directory entry that does not point at a field.
+
+    pymarc reads whatever an entry points at: a length too long took the
+    next field's first bytes into the title ("A study of things.0"), an
+    offset past the end gave an empty 001 ("no record id"), a tag "X#!"
+    pushed the 008 out. Each entry must name a 3-character tag (letters or
+    digits) and a field inside the data that ends with 0x1E. In a record
+    longer than 99,999 bytes, a start of 99999 is one the five digits cannot
+    hold: such entries are left to pymarc, as before.
+    """
+    for i in range(24, base - 1, 12):
+        problem = _entry_problem(chunk, base, chunk[i:i + 12])
+        if problem:
+            return problem
+    return None
+
+
+def _entry_problem(chunk: bytes, base: int, entry: bytes) -> str | None:
+    text = entry.decode("ascii", "replace")
+    if not entry[:3].isalnum():
+        return f"broken directory entry {text!r}: the tag is not 3 letters or digits"
+    name = f"broken directory entry for {text[:3]}"
+    if not entry[3:].isdigit():
+        return f"{name}: its length {text[3:7]!r} and start {text[7:]!r} are not numbers"
+    length, start = int(entry[3:7]), int(entry[7:])
+    if start == 99999 and len(chunk) > 99999:
+        return None
+    end = base + start + length  # just after the field's 0x1E
+    if not length or end > len(chunk) - 1:
+        return (f"{name}: its {length} bytes from byte {start} run past the end of the "
+                f"data ({len(chunk) - 1 - base} bytes)")
+    if chunk[end - 1:end] != b"\x1e":
+        return f"{name}: its field does not end with a field terminator (0x1E)"
+    return None
 
 
 def _describe(exc: Exception) -> str:
