@@ -197,3 +197,13 @@ def test_broken_directory_entry_rejects_the_record(tmp_path: Path, tag: bytes | 
     graph = map_record(record, BASE, modified=WHEN)  # the next record reads as it should
     assert list(graph.objects(thing("record", "ok1"), DCTERMS.title)) == [
         Literal("A study of things")]
+
+
+# --- 13: archival titles ------------------------------------------------------------
+
+def test_archival_title_from_form_and_dates(tmp_path: Path) -> None:
+    """245 $k Papers, $f 1900-1950 (no $a) gave no title and the record was rejected."""
+    _, graph = mapped(marc_file(
+        tmp_path, field("245", "00", ("k", "Papers,"), ("f", "1900-1950.")), control="arch"))
+    assert list(graph.objects(thing("record", "arch"), DCTERMS.title)) == [
+        Literal("Papers, 1900-1950")]

@@ -140,16 +140,7 @@ def _identifiers(record: Record, tags: dict[str, list[pymarc.Field]]) -> None:
 
 def _titles(record: Record, tags: dict[str, list[pymarc.Field]]) -> None:
     for fld in tags.get("245", [])[:1]:
-        raw_a, raw_b = fld.get("a") or "", fld.get("b") or ""
-        short, sub = clean(raw_a), clean(raw_b)
-        parts = [clean(v) for v in fld.get_subfields("n", "p") if clean(v)]
-        record.title_short = short or None
-        record.title_sub = sub or None
-        sep = {"=": " = ", ";": "; "}.get(raw_a.rstrip()[-1:], ": ")
-        title = f"{short}{sep}{sub}" if short and sub else short or sub
-        record.title = ". ".join([title, *parts]) if parts else (title or None)
-        full = " ".join(v.strip() for v in fld.get_subfields("a", "b", "n", "p", "c") if v.strip())
-        record.title_full = clean(full) or None
+        _title(record, fld)
     for tag in ("130", "240", "242", "246", "730", "740"):
         for fld in tags.get(tag, []):
             _add(record.alternative_titles, clean(" ".join(fld.get_subfields("a", "b", "n", "p"))))
@@ -157,6 +148,22 @@ def _titles(record: Record, tags: dict[str, list[pymarc.Field]]) -> None:
         link = fld.get("6") or ""
         if link.startswith("245") or link.startswith("246"):
             _add(record.alternative_titles, clean(" ".join(fld.get_subfields("a", "b"))))
+
+
+def _title(record: Record, fld: pymarc.Field) -> None:
+    """245: title $a (else an archival form $k with its dates $f/$g: "Papers,
+    1900-1950"), remainder $b, part number and name $n/$p; the full statement."""
+    raw_a = fld.get("a") or " ".join(v.strip() for v in fld.get_subfields("k", "f", "g"))
+    raw_b = fld.get("b") or ""
+    short, sub = clean(raw_a), clean(raw_b)
+    parts = [clean(v) for v in fld.get_subfields("n", "p") if clean(v)]
+    record.title_short = short or None
+    record.title_sub = sub or None
+    sep = {"=": " = ", ";": "; "}.get(raw_a.rstrip()[-1:], ": ")
+    title = f"{short}{sep}{sub}" if short and sub else short or sub
+    record.title = ". ".join([title, *parts]) if parts else (title or None)
+    full = " ".join(v.strip() for v in fld.get_subfields(*"abkfgnpc") if v.strip())
+    record.title_full = clean(full) or None
 
 
 def _agents(record: Record, tags: dict[str, list[pymarc.Field]]) -> None:
