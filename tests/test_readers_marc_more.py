@@ -13,7 +13,7 @@ from pathlib import Path
 import pymarc
 import pytest
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, FOAF
+from rdflib.namespace import DCTERMS, FOAF, SKOS
 
 from ld.errors import ParseError, RecordError
 from ld.mapping import map_record
@@ -207,3 +207,15 @@ def test_archival_title_from_form_and_dates(tmp_path: Path) -> None:
         tmp_path, field("245", "00", ("k", "Papers,"), ("f", "1900-1950.")), control="arch"))
     assert list(graph.objects(thing("record", "arch"), DCTERMS.title)) == [
         Literal("Papers, 1900-1950")]
+
+
+# --- 14: control subfields in notes ---------------------------------------------------
+
+def test_notes_leave_out_control_subfields(tmp_path: Path) -> None:
+    """500 $a LC copy wormed ... $5 DLC was published as "... of text. DLC"."""
+    _, graph = mapped(marc_file(
+        tmp_path, field("500", "  ", ("a", "LC copy wormed, with loss of text."), ("5", "DLC")),
+        field("500", "  ", ("6", "880-01"), ("3", "v. 2:"), ("a", "Signed by the author."),
+              ("8", "1\\c"), ("5", "DLC")), control="notes"))
+    assert set(graph.objects(thing("record", "notes"), SKOS.note)) == {
+        Literal("LC copy wormed, with loss of text."), Literal("v. 2: Signed by the author.")}

@@ -30,14 +30,13 @@ from ld.readers.marc_codes import (
     subject_scheme,
 )
 from ld.readers.marc_imprint import imprint
-from ld.readers.marc_text import clean
+from ld.readers.marc_notes import notes, series
+from ld.readers.marc_text import add_new, clean
 
 __all__ = ["clean", "from_pymarc"]
 
 _ISBN = re.compile(r"[0-9][0-9Xx\-]{8,16}[0-9Xx]")
 _ISSN = re.compile(r"\b\d{4}-?\d{3}[\dXx]\b")
-_NOTE_TAGS = {"500", "501", "502", "504", "505", "508", "511", "515", "518", "525", "530",
-              "533", "534", "536", "538", "546", "550", "580", "586"}
 _CREATOR_ROLES = {"aut", "author", "cre", "creator", "kirjoittaja", "verfasser", "auteur"}
 
 
@@ -112,30 +111,25 @@ def _sub(fields: list[pymarc.Field], code: str) -> list[str]:
     return [v.strip() for fld in fields for v in fld.get_subfields(code) if v and v.strip()]
 
 
-def _add(target: list[str], value: str | None) -> None:
-    if value and value not in target:
-        target.append(value)
-
-
 def _identifiers(record: Record, tags: dict[str, list[pymarc.Field]]) -> None:
     for value in _sub(tags.get("020", []), "a"):
         match = _ISBN.search(value)
-        _add(record.isbn, match.group(0).replace("-", "") if match else None)
+        add_new(record.isbn, match.group(0).replace("-", "") if match else None)
     for value in _sub(tags.get("022", []), "a"):
         match = _ISSN.search(value)
-        _add(record.issn, match.group(0) if match else None)
+        add_new(record.issn, match.group(0) if match else None)
     for fld in tags.get("024", []):
         scheme = (fld.get("2") or "").strip().lower()
         value = (fld.get("a") or "").strip()
         if fld.indicator1 == "7" and scheme == "doi" and value:
-            _add(record.doi, value.removeprefix("https://doi.org/").removeprefix("doi:"))
+            add_new(record.doi, value.removeprefix("https://doi.org/").removeprefix("doi:"))
         elif value:
             record.extra.setdefault(f"024:{scheme or fld.indicator1}", []).append(value)
     for value in _sub(tags.get("010", []), "a"):
-        _add(record.lccn, value.replace(" ", ""))
+        add_new(record.lccn, value.replace(" ", ""))
     for value in _sub(tags.get("035", []), "a"):
         if value.startswith("(OCoLC)"):
-            _add(record.oclc, re.sub(r"^\(OCoLC\)(ocm|ocn|on)?", "", value).strip())
+            add_new(record.oclc, re.sub(r"^\(OCoLC\)(ocm|ocn|on)?", "", value).strip())
 
 
 def _titles(record: Record, tags: dict[str, list[pymarc.Field]]) -> None:
@@ -143,11 +137,12 @@ def _titles(record: Record, tags: dict[str, list[pymarc.Field]]) -> None:
         _title(record, fld)
     for tag in ("130", "240", "242", "246", "730", "740"):
         for fld in tags.get(tag, []):
-            _add(record.alternative_titles, clean(" ".join(fld.get_subfields("a", "b", "n", "p"))))
+            title = clean(" ".join(fld.get_subfields("a", "b", "n", "p")))
+            add_new(record.alternative_titles, title)
     for fld in tags.get("880", []):
         link = fld.get("6") or ""
         if link.startswith("245") or link.startswith("246"):
-            _add(record.alternative_titles, clean(" ".join(fld.get_subfields("a", "b"))))
+            add_new(record.alternative_titles, clean(" ".join(fld.get_subfields("a", "b"))))
 
 
 def _title(record: Record, fld: pymarc.Field) -> None:
@@ -191,11 +186,11 @@ def _agent(fld: pymarc.Field, record: Record) -> Agent | None:
         _name_parts(agent, fld)
     for role in fld.get_subfields("e", "4"):
         for part in re.split(r"\s*,\s*(?:and\s+)?|\s+and\s+", role):
-            _add(agent.roles, clean(part))
+            add_new(agent.roles, clean(part))
     for link in fld.get_subfields("0", "1"):
         iri = authority_iri(link)
         if iri:
-            _add(agent.identifiers, iri)
+            add_new(agent.identifiers, iri)
         elif link.strip():
             record.extra.setdefault("authority", []).append(f"{name}: {link.strip()}")
     return agent
@@ -225,27 +220,17 @@ def _imprint(record: Record, tags: dict[str, list[pymarc.Field]], f008: str) -> 
     for value in _sub(tags.get("250", []), "a")[:1]:
         record.edition = clean(value, keep_dot=True)
     for fld in tags.get("300", []):
-        _add(record.extent, fld.value().strip())
+        add_new(record.extent, fld.value().strip())
 
 
 def _description(record: Record, tags: dict[str, list[pymarc.Field]]) -> None:
-    for fld in tags.get("520", []):
-        _add(record.abstracts, " ".join(fld.get_subfields("a", "b")).strip())
-    for tag in sorted(_NOTE_TAGS & tags.keys()):
-        for fld in tags[tag]:
-            _add(record.notes, fld.value().strip())
-    for tag in ("506", "540"):
-        for fld in tags.get(tag, []):
-            record.extra.setdefault("rights", []).append(fld.value().strip())
-    for tag in ("440", "490", "800", "810", "811", "830"):
-        for fld in tags.get(tag, []):
-            codes = ("a", "t", "p") if tag.startswith("8") and tag != "830" else ("a", "p")
-            _add(record.series, clean(" ".join(v.strip() for v in fld.get_subfields(*codes))))
+    notes(record, tags)
+    series(record, tags)
     for fld in tags.get("856", []):
         for url in fld.get_subfields("u"):
-            _add(record.urls, url.strip())
+            add_new(record.urls, url.strip())
             doi, pmcid, pmid = ids_from_url(url.strip())
-            _add(record.doi, doi)
+            add_new(record.doi, doi)
             record.pmcid, record.pmid = record.pmcid or pmcid, record.pmid or pmid
     for value in _sub(tags.get("856", []), "x"):
         record.extra.setdefault("856x", []).append(value)
@@ -291,4 +276,4 @@ def _languages(record: Record, tags: dict[str, list[pymarc.Field]], f008: str) -
         if re.fullmatch(r"[a-z]{3}", code):
             if code in OBSOLETE_LANGUAGES:
                 record.extra.setdefault("language_as_written", []).append(code)
-            _add(record.languages, OBSOLETE_LANGUAGES.get(code, code))
+            add_new(record.languages, OBSOLETE_LANGUAGES.get(code, code))

@@ -15,7 +15,7 @@ import re
 import pymarc
 
 from ld.model import Record
-from ld.readers.marc_text import clean, is_no_value, unbracket
+from ld.readers.marc_text import add_new, clean, is_no_value, unbracket
 
 __all__ = ["imprint"]
 
@@ -29,11 +29,11 @@ def imprint(record: Record, tags: dict[str, list[pymarc.Field]], f008: str) -> N
     """Places, publishers and the date of issue of one record."""
     imprints = imprint_fields(tags)
     for value in _values(imprints, "a"):
-        _add(record.publication_places, value)
+        add_new(record.publication_places, value)
     for fld in imprints:
         if fld.tag != "264" or fld.indicator2 not in _NOT_PUBLISHING:
             for value in _values([fld], "b"):
-                _add(record.publishers, None if _DISTRIBUTOR.search(value) else value)
+                add_new(record.publishers, None if _DISTRIBUTOR.search(value) else value)
     written = [v.strip() for fld in imprints for v in fld.get_subfields("c") if v.strip()]
     if written:
         record.extra["date_as_written"] = written
@@ -72,8 +72,3 @@ def _values(fields: list[pymarc.Field], code: str) -> list[str]:
     values = [clean(unbracket(clean(raw)), keep_dot=True)
               for fld in fields for raw in fld.get_subfields(code)]
     return [v for v in values if v and not is_no_value(v)]
-
-
-def _add(target: list[str], value: str | None) -> None:
-    if value and value not in target:
-        target.append(value)

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["clean", "is_no_value", "unbracket"]
+__all__ = ["add_new", "clean", "is_no_value", "unbracket"]
 
 _TRAILING = re.compile(r"[\s/:;=,]+$")
 _TRAILING_DOT = re.compile(r"(?<![.\s][A-Z])(?<!\.\.)\.$")
@@ -39,6 +39,13 @@ def clean(value: str | None, *, keep_dot: bool = False) -> str:
         return ""
     text = _TRAILING.sub("", " ".join(value.split()))
     return text if keep_dot else _TRAILING_DOT.sub("", text).strip()
+
+
+def add_new(target: list[str], value: str | None) -> None:
+    """Append a non-empty value the list does not hold yet: MARC repeats values
+    across fields (a 260 and a 264 naming one publisher, 490 and 830 one series)."""
+    if value and value not in target:
+        target.append(value)
 
 
 def unbracket(value: str) -> str:
