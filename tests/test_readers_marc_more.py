@@ -18,7 +18,7 @@ from rdflib.namespace import DCTERMS, FOAF, SKOS
 from ld.errors import ParseError, RecordError
 from ld.mapping import map_record
 from ld.model import Record
-from ld.namespaces import LDPUB
+from ld.namespaces import LDPUB, RELATORS
 from ld.readers import read_path
 
 BASE = "http://example.org/"
@@ -219,3 +219,19 @@ def test_notes_leave_out_control_subfields(tmp_path: Path) -> None:
               ("8", "1\\c"), ("5", "DLC")), control="notes"))
     assert set(graph.objects(thing("record", "notes"), SKOS.note)) == {
         Literal("LC copy wormed, with loss of text."), Literal("v. 2: Signed by the author.")}
+
+
+# --- 15: one person, two roles ------------------------------------------------------
+
+def test_same_person_in_100_and_700_keeps_both_roles(tmp_path: Path) -> None:
+    """The 700 naming the 100's person again was dropped with its role (no relators:ill);
+    a $4 relator URI was not recognised."""
+    _, graph = mapped(marc_file(
+        tmp_path, field("100", "1 ", ("a", "Doe, Jane,"), ("e", "author.")),
+        field("700", "1 ", ("a", "Doe, Jane,"), ("e", "illustrator.")),
+        field("700", "1 ", ("a", "Beethoven, Ludwig van,"), ("d", "1770-1827,"),
+              ("4", "http://id.loc.gov/vocabulary/relators/cmp")), control="roles"))
+    record, jane = thing("record", "roles"), thing("person", "doe-jane")
+    assert {p for p, o in graph.predicate_objects(record) if o == jane} == {
+        DCTERMS.creator, RELATORS.aut, RELATORS.ill}
+    assert (record, RELATORS.cmp, thing("person", "beethoven-ludwig-van-1770-1827")) in graph

@@ -20,7 +20,8 @@ from collections import defaultdict
 import pymarc
 
 from ld.errors import Location, RecordError
-from ld.model import Agent, Record, Source, Subject
+from ld.model import Record, Source, Subject
+from ld.readers.marc_agents import agents
 from ld.readers.marc_codes import (
     OBSOLETE_LANGUAGES,
     authority_iri,
@@ -37,7 +38,6 @@ __all__ = ["clean", "from_pymarc"]
 
 _ISBN = re.compile(r"[0-9][0-9Xx\-]{8,16}[0-9Xx]")
 _ISSN = re.compile(r"\b\d{4}-?\d{3}[\dXx]\b")
-_CREATOR_ROLES = {"aut", "author", "cre", "creator", "kirjoittaja", "verfasser", "auteur"}
 
 
 def from_pymarc(rec: pymarc.Record, source: Source) -> Record:
@@ -47,7 +47,7 @@ def from_pymarc(rec: pymarc.Record, source: Source) -> Record:
     f008 = tags["008"][0].data if tags.get("008") else ""
     _identifiers(record, tags)
     _titles(record, tags)
-    _agents(record, tags)
+    agents(record, tags)
     _imprint(record, tags, f008)
     _description(record, tags)
     _subjects(record, tags)
@@ -159,60 +159,6 @@ def _title(record: Record, fld: pymarc.Field) -> None:
     record.title = ". ".join([title, *parts]) if parts else (title or None)
     full = " ".join(v.strip() for v in fld.get_subfields(*"abkfgnpc") if v.strip())
     record.title_full = clean(full) or None
-
-
-def _agents(record: Record, tags: dict[str, list[pymarc.Field]]) -> None:
-    for tag in ("100", "110", "111", "700", "710", "711", "720"):
-        for fld in tags.get(tag, []):
-            if fld.get("t"):  # a name-title entry names a related work, not an agent
-                record.extra.setdefault("related_work", []).append(clean(fld.value()))
-                continue
-            agent = _agent(fld, record)
-            if agent is None or any(a.name == agent.name for a in record.creators):
-                continue
-            main_entry = tag.startswith("1")
-            is_creator = main_entry or bool(_CREATOR_ROLES & {r.lower() for r in agent.roles})
-            (record.creators if is_creator else record.contributors).append(agent)
-
-
-def _agent(fld: pymarc.Field, record: Record) -> Agent | None:
-    person = fld.tag in ("100", "700") or (fld.tag == "720" and fld.indicator1 == "1")
-    codes = ("a", "b", "c", "q") if person else ("a", "b", "c", "d", "n")
-    name = clean(" ".join(v.strip() for v in fld.get_subfields(*codes) if v.strip()))
-    if not name:
-        return None
-    agent = Agent(name=name, kind="person" if person else "organization")
-    if person:
-        _name_parts(agent, fld)
-    for role in fld.get_subfields("e", "4"):
-        for part in re.split(r"\s*,\s*(?:and\s+)?|\s+and\s+", role):
-            add_new(agent.roles, clean(part))
-    for link in fld.get_subfields("0", "1"):
-        iri = authority_iri(link)
-        if iri:
-            add_new(agent.identifiers, iri)
-        elif link.strip():
-            record.extra.setdefault("authority", []).append(f"{name}: {link.strip()}")
-    return agent
-
-
-def _name_parts(agent: Agent, fld: pymarc.Field) -> None:
-    """Family and given name, and dates, of a personal name heading.
-
-    Indicator 1 says how the heading is entered: 1 a surname, "Family, Given"
-    (split at the comma of $a/$q; $b numeration and $c titles stay in the name
-    only) or a surname alone ("Perejaume"); 0 a forename ("John Paul II,
-    Pope": $a is a given name, never split; $b numeration only occurs in
-    forename headings, whatever the indicator says). A 720 is uncontrolled:
-    without a comma its name is kept whole.
-    """
-    heading = clean(" ".join(v.strip() for v in fld.get_subfields("a", "q") if v.strip()))
-    if fld.indicator1 == "0" or fld.get("b"):
-        agent.given = clean(fld.get("a")) or None
-    elif fld.indicator1 == "1" and ("," in heading or fld.tag != "720"):
-        family, _, given = heading.partition(",")
-        agent.family, agent.given = family.strip() or None, clean(given) or None
-    agent.dates = clean(fld.get("d")) or None
 
 
 def _imprint(record: Record, tags: dict[str, list[pymarc.Field]], f008: str) -> None:

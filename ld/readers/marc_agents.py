@@ -1,0 +1,102 @@
+"""MARC name entries (1XX, 7XX) -> the record's creators and contributors.
+
+Apart from the crosswalk because a name heading carries more than a name:
+how it is entered (indicator 1: surname or forename), numeration and titles
+($b, $c) and dates ($d) that tell namesakes apart, roles ($e terms, $4 codes
+or relator URIs) and authority links ($0, $1). One person may be named
+twice, as author in the 100 and as illustrator in a 700: that is one agent
+with both roles, not a second agent, nor a dropped role.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pymarc
+
+from ld.model import Agent, Record
+from ld.readers.marc_codes import authority_iri
+from ld.readers.marc_text import add_new, clean
+
+__all__ = ["agents"]
+
+_CREATOR_ROLES = {"aut", "author", "cre", "creator", "kirjoittaja", "verfasser", "auteur"}
+_ROLE_SEPARATOR = re.compile(r"\s*,\s*(?:and\s+)?|\s+and\s+")
+_RELATOR_URI = re.compile(r"^https?://id\.loc\.gov/vocabulary/relators/([a-z]{3})(?:\.\w+)?/?$")
+
+
+def agents(record: Record, tags: dict[str, list[pymarc.Field]]) -> None:
+    """Main entries are creators, added entries contributors unless their role is
+    authorship; a name-title entry ($t) names a related work instead."""
+    for tag in ("100", "110", "111", "700", "710", "711", "720"):
+        for fld in tags.get(tag, []):
+            if fld.get("t"):
+                record.extra.setdefault("related_work", []).append(clean(fld.value()))
+                continue
+            agent = _agent(fld, record)
+            if agent is not None and not _merged(record, agent):
+                is_creator = tag.startswith("1") or bool(
+                    _CREATOR_ROLES & {r.lower() for r in agent.roles})
+                (record.creators if is_creator else record.contributors).append(agent)
+
+
+def _merged(record: Record, agent: Agent) -> bool:
+    """Give ``agent``'s roles and links to an agent of the record with the same
+    heading (same name, kind and no other dates); False when there is none."""
+    for known in record.creators + record.contributors:
+        if (known.name, known.kind) == (agent.name, agent.kind) and (
+                not known.dates or not agent.dates or known.dates == agent.dates):
+            for role in agent.roles:
+                add_new(known.roles, role)
+            for iri in agent.identifiers:
+                add_new(known.identifiers, iri)
+            known.dates = known.dates or agent.dates
+            return True
+    return False
+
+
+def _agent(fld: pymarc.Field, record: Record) -> Agent | None:
+    person = fld.tag in ("100", "700") or (fld.tag == "720" and fld.indicator1 == "1")
+    codes = ("a", "b", "c", "q") if person else ("a", "b", "c", "d", "n")
+    name = clean(" ".join(v.strip() for v in fld.get_subfields(*codes) if v.strip()))
+    if not name:
+        return None
+    agent = Agent(name=name, kind="person" if person else "organization")
+    if person:
+        _name_parts(agent, fld)
+    for role in fld.get_subfields("e", "4"):
+        for part in _ROLE_SEPARATOR.split(role):
+            add_new(agent.roles, _role(part))
+    for link in fld.get_subfields("0", "1"):
+        iri = authority_iri(link)
+        if iri:
+            add_new(agent.identifiers, iri)
+        elif link.strip():
+            record.extra.setdefault("authority", []).append(f"{name}: {link.strip()}")
+    return agent
+
+
+def _role(value: str) -> str:
+    """A relator term or code as written; a relator URI
+    (http://id.loc.gov/vocabulary/relators/cmp) as its code."""
+    match = _RELATOR_URI.match(value.strip())
+    return match.group(1) if match else clean(value)
+
+
+def _name_parts(agent: Agent, fld: pymarc.Field) -> None:
+    """Family and given name, and dates, of a personal name heading.
+
+    Indicator 1 says how the heading is entered: 1 a surname, "Family, Given"
+    (split at the comma of $a/$q; $b numeration and $c titles stay in the name
+    only) or a surname alone ("Perejaume"); 0 a forename ("John Paul II,
+    Pope": $a is a given name, never split; $b numeration only occurs in
+    forename headings, whatever the indicator says). A 720 is uncontrolled:
+    without a comma its name is kept whole.
+    """
+    heading = clean(" ".join(v.strip() for v in fld.get_subfields("a", "q") if v.strip()))
+    if fld.indicator1 == "0" or fld.get("b"):
+        agent.given = clean(fld.get("a")) or None
+    elif fld.indicator1 == "1" and ("," in heading or fld.tag != "720"):
+        family, _, given = heading.partition(",")
+        agent.family, agent.given = family.strip() or None, clean(given) or None
+    agent.dates = clean(fld.get("d")) or None
