@@ -27,6 +27,16 @@ def _url(_ctx: click.Context, _param: click.Parameter, value: str) -> str:
     return value
 
 
+def _date(_ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """--from/--until: a real date or moment, checked before the store is opened."""
+    from ld.harvest import DATE_HINT, date_problem
+
+    problem = date_problem(value) if value else None
+    if problem:
+        raise click.BadParameter(f"{problem}; {DATE_HINT}", param=param)
+    return value
+
+
 def _apply(options: tuple[Any, ...]) -> Any:
     """Apply click decorators in --help order."""
 
@@ -44,10 +54,11 @@ _OPTIONS = (  # in --help order
                  help="Metadata format to ask for: oai_dc, marc21 (or the repository's name for "
                       "MARCXML), oai_doaj."),
     click.option("--set", "set_spec", metavar="SPEC", help="Harvest only this set."),
-    click.option("--from", "from_", metavar="DATE",
+    click.option("--from", "from_", metavar="DATE", callback=_date,
                  help="Records changed on or after DATE (YYYY-MM-DD or YYYY-MM-DDThh:mm:ssZ); "
                       "default: where the last complete harvest of URL+set+prefix started."),
-    click.option("--until", metavar="DATE", help="Records changed on or before DATE."),
+    click.option("--until", metavar="DATE", callback=_date,
+                 help="Records changed on or before DATE."),
     click.option("--full", is_flag=True,
                  help="Ignore the saved harvest state: harvest everything."),
     click.option("--timeout", type=click.FloatRange(min=0.1), default=60.0, show_default=True,
@@ -106,6 +117,8 @@ def _describe(result: Any) -> str:
     asked = f"from {result.from_}" if result.from_ else "everything"
     nothing_new = result.complete and not result.pages
     fetched = "nothing new (noRecordsMatch)" if nothing_new else f"{result.pages} page(s)"
+    if result.deletions_received:  # the table's "deleted" counts them, held here or not
+        fetched += f", {result.deletions_received} deletion(s) received"
     line = (f"harvest of {result.url} ({result.metadata_prefix}"
             f"{', set ' + result.set_spec if result.set_spec else ''}): {asked}, {fetched}")
     if result.complete:

@@ -37,6 +37,7 @@ from ld.config import Settings
 from ld.errors import InputError, Location
 from ld.harvest_client import RETRY_STATUS, Client, HarvestError
 from ld.ingest import Item, ingest_items
+from ld.model import Deletion
 from ld.readers.oai import OAIError, ResponseInfo
 from ld.readers.oai_metadata import Converter
 from ld.store.base import Store
@@ -46,7 +47,7 @@ __all__ = ["RETRY_STATUS", "STATE_FILE", "Client", "HarvestError", "HarvestResul
            "state_file", "state_key"]
 
 STATE_FILE = "harvest-state.json"
-_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}:\d{2}Z)?$")
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}:\d{2}Z)?$")  # the shape of one
 
 
 @dataclass
@@ -64,6 +65,7 @@ class HarvestResult:
     next_from: str | None = None
     state_path: str | None = None
     requests: int = 0  # HTTP requests made, retries included
+    deletions_received: int = 0  # records the repository says are deleted, held here or not
 
     @property
     def exit_code(self) -> int:
@@ -126,7 +128,7 @@ def harvest(
                            progress=progress, rejects=rejects, jobs=jobs)
     result = HarvestResult(url, metadata_prefix, set_spec, sent_from, until, summary,
                            pages=run.pages, complete=run.complete, state_path=str(path),
-                           requests=len(client.requests))
+                           requests=len(client.requests), deletions_received=run.deletions)
     if run.complete:
         result.next_from = _save_state(path, key, run, previous, until)
     return result
@@ -142,11 +144,13 @@ class _Run:
         self.first_response_date: str | None = None
         self.max_datestamp: str | None = None
         self.tokens: set[str] = set()
+        self.deletions = 0
 
     def items(self) -> Iterator[Item | InputError]:
         try:
             for response in self.client.ListRecords(**dict(self.params)):
                 self._account(response.info)
+                self.deletions += sum(isinstance(i, Deletion) for i in response.items)
                 yield from response.items
         except OAIError as err:
             if err.code == "noRecordsMatch" and self.pages == 0:
@@ -223,7 +227,25 @@ def _granularity(datestamp: str | None) -> str | None:
 
 # --- helpers -----------------------------------------------------------------
 
+def date_problem(value: str) -> str | None:
+    """Why ``value`` is no OAI-PMH date (a real UTC day or moment), or None when it is one.
+
+    Checked before any request: a repository answers "2003-13-45" with a
+    badArgument only after the store is locked and the harvest has begun.
+    """
+    if not _DATE.match(value):
+        return f"{value!r} is not an OAI-PMH date"
+    try:
+        datetime.strptime(value, "%Y-%m-%dT%H:%M:%SZ" if "T" in value else "%Y-%m-%d")
+    except ValueError:
+        return f"{value!r} is no calendar date or time"
+    return None
+
+
 def _check_date(name: str, value: str | None) -> None:
-    if value and not _DATE.match(value):
-        raise InputError(f"--{name} {value!r} is not an OAI-PMH date",
-                         hint="use YYYY-MM-DD or YYYY-MM-DDThh:mm:ssZ (UTC)")
+    problem = date_problem(value) if value else None
+    if problem:
+        raise InputError(f"--{name} {problem}", hint=DATE_HINT)
+
+
+DATE_HINT = "use YYYY-MM-DD or YYYY-MM-DDThh:mm:ssZ (UTC)"

@@ -32,7 +32,7 @@ from sickle import Sickle
 from sickle.iterator import OAIResponseIterator
 from urllib3.exceptions import ProtocolError, ReadTimeoutError
 
-from ld.errors import InputError, Location
+from ld.errors import InputError, Location, ParseError
 from ld.pipeline import Item
 from ld.readers import xmlsafe
 from ld.readers.oai import ResponseInfo, read_response
@@ -66,29 +66,35 @@ class Client(Sickle):
         self._attempt = 0
         try:
             response = super().harvest(**kwargs)
-        except requests.Timeout as exc:
-            raise HarvestError(f"no answer within {self.timeout:g} s", Location(file=url),
-                               hint="the repository is slow or down; try later or raise --timeout"
-                               ) from exc
-        except requests.ConnectionError as exc:
-            raise HarvestError(f"cannot connect: {_reason(exc)}", Location(file=url),
-                               hint="check the URL and that the repository is up") from exc
-        except requests.HTTPError as exc:
-            raise _http_error(exc.response, url, self._attempt) from exc
+        except requests.RequestException as exc:
+            raise _request_error(exc, url, self.timeout, self._attempt) from exc
         response.info = self.last_info = ResponseInfo()
-        response.items = self._page_items(response, url)
+        response.items = self._page_items(response.http_response, response.info)
         return response
 
-    def _page_items(self, response: Any, url: str) -> list[Item]:
-        head = response.http_response.content[:4096]
-        if xmlsafe.root_name(head) != "OAI-PMH":
-            kind = response.http_response.headers.get("Content-Type", "no Content-Type")
-            start = head[:60].decode("utf-8", "replace").strip()
-            raise HarvestError(f"the answer is not an OAI-PMH response ({kind}: {start!r})",
-                               Location(file=url),
-                               hint="check that the URL is the repository's OAI-PMH base URL")
-        stream = io.BytesIO(response.http_response.content)
-        return list(read_response(stream, url, info=response.info, converters=self.converters))
+    def _page_items(self, http: requests.Response, info: ResponseInfo) -> list[Item]:
+        """The page's items, all or none, named by the URL that answered (after redirects)."""
+        self._check_oai(http)
+        try:
+            return list(read_response(io.BytesIO(http.content), http.url, info=info,
+                                      converters=self.converters))
+        except ParseError as exc:  # its hint is a file's: "records before this point were read"
+            raise HarvestError(exc.message, exc.location,
+                               hint="none of this page's records were stored (those of earlier "
+                                    "pages were); run the same command again") from exc
+
+    def _check_oai(self, http: requests.Response) -> None:
+        """An answer that is not OAI-PMH (an HTML page, a login form) is an error saying so."""
+        head = http.content[:4096]
+        if xmlsafe.root_name(head) == "OAI-PMH":
+            return
+        kind = http.headers.get("Content-Type", "no Content-Type")
+        start = head[:60].decode("utf-8", "replace").strip()
+        hint = ("check that the URL is the repository's OAI-PMH base URL" if len(self.requests) < 2
+                else f"the repository answered this instead of page {len(self.requests)}, in the "
+                     "middle of the harvest: it may be failing or limiting requests; try later")
+        raise HarvestError(f"the answer is not an OAI-PMH response ({kind}: {start!r})",
+                           Location(file=http.url), hint=hint)
 
     def _request(self, kwargs: dict[str, str]) -> requests.Response:
         """sickle's request (streamed), whose whole answer must arrive within ``timeout``."""
@@ -171,11 +177,32 @@ def _reason(exc: requests.ConnectionError) -> str:
     return found.group(0).strip() if found else text
 
 
-def _http_error(response: requests.Response | None, url: str, attempts: int) -> HarvestError:
+def _request_error(exc: requests.RequestException, url: str, timeout: float,
+                   attempts: int) -> HarvestError:
+    """A failed request, named by the URL it failed at (a redirect's target, if any)."""
+    final = exc.request.url if exc.request is not None and exc.request.url else url
+    moved = f" (redirected from {url})" if final != url else ""
+    if isinstance(exc, requests.HTTPError) and exc.response is not None:
+        return _http_error(exc.response, final, attempts, moved)
+    message, hint = _failure(exc, timeout)
+    return HarvestError(message + moved, Location(file=final), hint=hint)
+
+
+def _failure(exc: requests.RequestException, timeout: float) -> tuple[str, str]:
+    """(message, hint) for a request that got no usable answer."""
+    if isinstance(exc, requests.Timeout):
+        return (f"no answer within {timeout:g} s",
+                "the repository is slow or down; try later or raise --timeout")
+    if isinstance(exc, requests.ConnectionError):
+        return f"cannot connect: {_reason(exc)}", "check the URL and that the repository is up"
+    return f"the request failed: {exc}", "check the URL and the harvest options"
+
+
+def _http_error(response: requests.Response, url: str, attempts: int,
+                moved: str = "") -> HarvestError:
     """An HTTP failure as people read it: status, how often it was tried, what to do."""
-    status = response.status_code if response is not None else 0
-    reason = response.reason if response is not None else ""
     tries = f" after {attempts + 1} attempts" if attempts else ""
-    hint = ("the repository is overloaded or down; try later" if status >= 500
+    hint = ("the repository is overloaded or down; try later" if response.status_code >= 500
             else "check the URL and the harvest options")
-    return HarvestError(f"HTTP {status} {reason}{tries}", Location(file=url), hint=hint)
+    return HarvestError(f"HTTP {response.status_code} {response.reason}{tries}{moved}",
+                        Location(file=url), hint=hint)

@@ -103,3 +103,90 @@ def test_a_server_that_drips_is_given_up_after_the_timeout(settings: Settings, s
     assert error.startswith(server.url) and "did not arrive within 1.5 s" in error
     assert not result.complete and result.exit_code == 2
     assert not state_file(settings).exists()
+
+
+def _cli(*args: str) -> Any:
+    from click.testing import CliRunner
+
+    from ld.cli import main
+
+    return CliRunner().invoke(main, list(args), catch_exceptions=False)
+
+
+def test_dates_must_be_real_calendar_dates(tmp_path: Path) -> None:
+    asked: list[str] = []
+    with Odd(lambda handler: asked.append(handler.path)) as server:
+        for flag, value in (("--from", "2003-13-45"), ("--until", "2003-02-29T10:00:00Z")):
+            result = _cli("--store", str(tmp_path / "s"), "harvest", server.url, flag, value)
+            assert result.exit_code == 2 and f"'{flag}'" in result.output, result.output
+            assert "no calendar date" in result.output
+    assert asked == []
+
+
+def _pages(second: Callable[[BaseHTTPRequestHandler], None]) -> Answer:
+    """A first page with a resumption token, then ``second`` for the page it asks for."""
+    first = OAI_PAGE.replace(b"</ListRecords>", b"<resumptionToken>t1</resumptionToken>"
+                                                b"</ListRecords>")
+
+    def answer(handler: BaseHTTPRequestHandler) -> None:
+        if "resumptionToken" not in handler.path:
+            _headers(handler, 200, first)
+            handler.wfile.write(first)
+        else:
+            second(handler)
+    return answer
+
+
+def _html(handler: BaseHTTPRequestHandler) -> None:
+    page = b"<!DOCTYPE html><html><body>Too many requests, slow down</body></html>"
+    _headers(handler, 200, page, "text/html")
+    handler.wfile.write(page)
+
+
+def _cut(handler: BaseHTTPRequestHandler) -> None:
+    page = OAI_PAGE[: len(OAI_PAGE) // 2]
+    _headers(handler, 200, page)
+    handler.wfile.write(page)
+
+
+def test_what_goes_wrong_mid_harvest_is_told_as_such(settings: Settings, store: object) -> None:
+    for second, expected in ((_html, "middle of the harvest"),
+                             (_cut, "none of this page's records were stored")):
+        with Odd(_pages(second)) as server:
+            result = harvest(server.url, settings=settings, store=store, timeout=5, jobs=0,
+                             full=True)
+        (error,) = result.summary.errors
+        assert "resumptionToken=t1" in error and expected in error, error
+        assert "base URL" not in error and "records before this point" not in error
+        assert result.summary.loaded == 1 and not result.complete
+
+
+def test_a_redirect_is_reported_under_its_target(settings: Settings, store: object) -> None:
+    def answer(handler: BaseHTTPRequestHandler) -> None:
+        if handler.path.startswith("/login"):
+            _html(handler)
+        else:
+            handler.send_response(302)
+            handler.send_header("Location", "/login?from=oai")
+            handler.send_header("Content-Length", "0")
+            handler.end_headers()
+
+    with Odd(answer) as server:
+        result = harvest(server.url, settings=settings, store=store, timeout=5, jobs=0)
+    (error,) = result.summary.errors
+    assert error.startswith(server.url.replace("/oai", "/login?from=oai")), error
+
+
+def test_deletions_are_told_as_received(tmp_path: Path) -> None:
+    page = OAI_PAGE.replace(b"<record><header>", b'<record><header status="deleted">'
+                            b"<identifier>oai:odd:gone</identifier><datestamp>2024-01-01"
+                            b"</datestamp></header></record><record><header>")
+
+    def answer(handler: BaseHTTPRequestHandler) -> None:
+        _headers(handler, 200, page)
+        handler.wfile.write(page)
+
+    with Odd(answer) as server:
+        result = _cli("--store", str(tmp_path / "s"), "harvest", server.url, "--jobs", "0")
+    assert result.exit_code == 0, result.output
+    assert "1 page(s), 1 deletion(s) received" in result.output
