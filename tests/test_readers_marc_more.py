@@ -235,3 +235,17 @@ def test_same_person_in_100_and_700_keeps_both_roles(tmp_path: Path) -> None:
     assert {p for p, o in graph.predicate_objects(record) if o == jane} == {
         DCTERMS.creator, RELATORS.aut, RELATORS.ill}
     assert (record, RELATORS.cmp, thing("person", "beethoven-ludwig-van-1770-1827")) in graph
+
+
+# --- 16: series numbering and ISSN ----------------------------------------------------
+
+def test_series_statement_keeps_numbering_and_issn(tmp_path: Path) -> None:
+    """490 $a LNCS, $x 0302-9743 ; $v v. 1234 and 830 $v 1234. gave the bare series name."""
+    _, graph = mapped(marc_file(
+        tmp_path, field("490", "1 ", ("a", "Lecture notes in computer science,"),
+                        ("x", "0302-9743 ;"), ("v", "v. 1234")),
+        field("830", " 0", ("a", "Lecture notes in computer science ;"), ("v", "1234.")),
+        field("830", " 0", ("a", "Other series ;"), ("v", "no. 5.")), control="ser"))
+    assert set(graph.objects(thing("record", "ser"), LDPUB.series)) == {
+        Literal("Lecture notes in computer science, ISSN 0302-9743 ; v. 1234"),
+        Literal("Other series ; no. 5")}

@@ -16,6 +16,7 @@ from ld.readers.marc_text import add_new, clean
 
 __all__ = ["notes", "series"]
 
+_TITLE_CODES = {"800": "atp", "810": "atp", "811": "atp"}  # name-title entries: $a is a name
 NOTE_TAGS = {"500", "501", "502", "504", "505", "508", "511", "515", "518", "525", "530",
              "533", "534", "536", "538", "546", "550", "580", "586"}
 
@@ -40,8 +41,31 @@ def note_text(fld: pymarc.Field) -> str:
 
 
 def series(record: Record, tags: dict[str, list[pymarc.Field]]) -> None:
-    """Series statements (440/490) and added entries (800-830) by their title."""
+    """Series statements in ISBD form, "Title, ISSN 0302-9743 ; v. 1234": the
+    statements transcribed from the item (440, 490), then the added entries
+    (800-830) of series they do not name already."""
+    transcribed: set[str] = set()
     for tag in ("440", "490", "800", "810", "811", "830"):
         for fld in tags.get(tag, []):
-            codes = ("a", "t", "p") if tag.startswith("8") and tag != "830" else ("a", "p")
-            add_new(record.series, clean(" ".join(v.strip() for v in fld.get_subfields(*codes))))
+            codes = _TITLE_CODES.get(tag, "ap")
+            title = clean(" ".join(v.strip() for v in fld.get_subfields(*codes)))
+            if tag.startswith("8") and title.casefold() in transcribed:
+                continue
+            transcribed.add(title.casefold())
+            add_new(record.series, _statement(fld, codes))
+
+
+def _statement(fld: pymarc.Field, codes: str) -> str:
+    """The title subfields in order, with the series' ISSN ($x) and the item's
+    numbering ($v) where they stand, each after its ISBD mark; a subseries
+    after a numbering follows a period ("... ; 1810. Lecture notes in AI")."""
+    text, numbered = "", False
+    for sub in fld.subfields:
+        value = " ".join(sub.value.split())
+        if value and text and sub.code in "xv":
+            mark = ", ISSN " if sub.code == "x" else " ; "
+            text, numbered = f"{clean(text)}{mark}{clean(value)}", True
+        elif value and sub.code in codes:
+            text = f"{text}. {value}" if numbered else f"{text} {value}".strip()
+            numbered = False
+    return clean(text)
