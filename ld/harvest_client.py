@@ -79,9 +79,10 @@ class Client(Sickle):
             return list(read_response(io.BytesIO(http.content), http.url, info=info,
                                       converters=self.converters))
         except ParseError as exc:  # its hint is a file's: "records before this point were read"
+            earlier = " (those of earlier pages were)" if len(self.requests) > 1 else ""
             raise HarvestError(exc.message, exc.location,
-                               hint="none of this page's records were stored (those of earlier "
-                                    "pages were); run the same command again") from exc
+                               hint=f"none of this page's records were stored{earlier}; "
+                                    "run the same command again") from exc
 
     def _check_oai(self, http: requests.Response) -> None:
         """An answer that is not OAI-PMH (an HTML page, a login form) is an error saying so."""
