@@ -249,3 +249,20 @@ def test_series_statement_keeps_numbering_and_issn(tmp_path: Path) -> None:
     assert set(graph.objects(thing("record", "ser"), LDPUB.series)) == {
         Literal("Lecture notes in computer science, ISSN 0302-9743 ; v. 1234"),
         Literal("Other series ; no. 5")}
+
+
+# --- 17: detailed dates ----------------------------------------------------------------
+
+@pytest.mark.parametrize(("dates", "literal", "datatype"), [
+    ("e20150312", "2015-03-12", "date"),
+    ("e201503uu", "2015-03", "gYearMonth"),
+    ("e20150230", "2015-02", "gYearMonth"),  # no such day: the month is still known
+])
+def test_detailed_date_in_008(tmp_path: Path, dates: str, literal: str, datatype: str) -> None:
+    """008/06 "e" with 008/07-14 "20150312" gave only the year 2015."""
+    f008 = BOOK_008[:6] + dates + BOOK_008[15:]
+    _, graph = mapped(marc_file(tmp_path, field("245", "00", ("a", "Dated.")), f008=f008,
+                                control="dated"))
+    xsd = "http://www.w3.org/2001/XMLSchema#"
+    assert list(graph.objects(thing("record", "dated"), DCTERMS.issued)) == [
+        Literal(literal, datatype=URIRef(xsd + datatype))]

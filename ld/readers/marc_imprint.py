@@ -11,6 +11,7 @@ themselves are in :mod:`ld.readers.marc_text`.
 from __future__ import annotations
 
 import re
+from datetime import date
 
 import pymarc
 
@@ -49,8 +50,11 @@ def imprint_fields(tags: dict[str, list[pymarc.Field]]) -> list[pymarc.Field]:
 
 
 def issued(f008: str, written: list[str]) -> str | None:
-    """The year of 008/07-10 when it is one, else the year in the first $c, else
-    the first $c without brackets ("[19--?]" -> "19--?"); None for "[n.d.]"."""
+    """The detailed date of 008/06 "e" ("2015-03-12"), else the year of 008/07-10
+    when it is one, else the year in the first $c, else the first $c without
+    brackets ("[19--?]" -> "19--?"); None for "[n.d.]"."""
+    if f008[6:7] == "e" and (detailed := _detailed_date(f008[7:15])):
+        return detailed
     date1 = f008[7:11] if len(f008) >= 11 else ""
     if _YEAR.fullmatch(date1) and f008[6:7] not in ("b", "n", "|"):
         return date1
@@ -60,6 +64,20 @@ def issued(f008: str, written: list[str]) -> str | None:
         return year.group(0)
     text = clean(unbracket(clean(written[0])))
     return None if not text or is_no_value(text) else text
+
+
+def _detailed_date(coded: str) -> str | None:
+    """008/07-14 of a detailed date, yyyymmdd, as "yyyy-mm-dd" when it is a real day,
+    "yyyy-mm" when only the month is known ("201503uu"), else None."""
+    year, month, day = coded[:4], coded[4:6], coded[6:8]
+    if not (_YEAR.fullmatch(year) and month.isdigit() and 1 <= int(month) <= 12):
+        return None
+    if not (len(day) == 2 and day.isdigit()):
+        return f"{year}-{month}"
+    try:
+        return date(int(year), int(month), int(day)).isoformat()
+    except ValueError:  # no such day ("20150230")
+        return f"{year}-{month}"
 
 
 def _values(fields: list[pymarc.Field], code: str) -> list[str]:
