@@ -143,7 +143,7 @@ def _read_chunk(response: requests.Response, deadline: float) -> bytes:
     sock = getattr(response.raw.connection, "sock", None)
     if sock is not None:
         sock.settimeout(left)  # never longer than requests' own per-read timeout
-    return response.raw.read1(_CHUNK)
+    return response.raw.read1(_CHUNK, decode_content=True)  # gzip undone, as requests does
 
 
 def _too_slow(response: requests.Response, timeout: float, chunks: list[bytes]) -> HarvestError:

@@ -4,6 +4,7 @@ each test starts its own small HTTP server on 127.0.0.1 (``Odd``) that answers a
 from __future__ import annotations
 
 import contextlib
+import gzip
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -190,3 +191,20 @@ def test_deletions_are_told_as_received(tmp_path: Path) -> None:
         result = _cli("--store", str(tmp_path / "s"), "harvest", server.url, "--jobs", "0")
     assert result.exit_code == 0, result.output
     assert "1 page(s), 1 deletion(s) received" in result.output
+
+
+def test_a_gzipped_answer_is_read_within_the_deadline(settings: Settings, store: object) -> None:
+    """The body is read by the harvester itself (for its deadline), so it undoes gzip too."""
+    packed = gzip.compress(OAI_PAGE)
+
+    def answer(handler: BaseHTTPRequestHandler) -> None:
+        handler.send_response(200)
+        handler.send_header("Content-Type", "text/xml")
+        handler.send_header("Content-Encoding", "gzip")
+        handler.send_header("Content-Length", str(len(packed)))
+        handler.end_headers()
+        handler.wfile.write(packed)
+
+    with Odd(answer) as server:
+        result = harvest(server.url, settings=settings, store=store, timeout=5, jobs=0)
+    assert result.complete and result.summary.loaded == 1, result.summary.errors
