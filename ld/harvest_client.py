@@ -82,7 +82,7 @@ class Client(Sickle):
             earlier = " (those of earlier pages were)" if len(self.requests) > 1 else ""
             raise HarvestError(exc.message, exc.location,
                                hint=f"none of this page's records were stored{earlier}; "
-                                    "run the same command again") from exc
+                                    "if it was cut short, run the same command again") from exc
 
     def _check_oai(self, http: requests.Response) -> None:
         """An answer that is not OAI-PMH (an HTML page, a login form) is an error saying so."""
