@@ -18,8 +18,6 @@ import re
 from collections.abc import Iterator
 from typing import BinaryIO
 
-from pymarc.exceptions import PymarcException
-
 from ld.errors import Location, RecordError
 from ld.model import Record, Source
 from ld.readers.marc_crosswalk import from_pymarc
@@ -82,12 +80,6 @@ def parse_chunk(chunk: bytes, filename: str, number: int, offset: int) -> Record
             return exc
         except DecodeProblem as exc:
             problem, field = exc.message, exc.field
-        except UnicodeDecodeError as exc:
-            problem = (f"the leader says UTF-8 (leader/09 = 'a') but a field has invalid "
-                       f"UTF-8 ({exc.reason} at byte {exc.start} of the field)")
-            field = "leader/09"
-        except (PymarcException, ValueError, IndexError) as exc:
-            problem, field = f"broken leader or directory: {_describe(exc)}", "directory"
     return RecordError(
         problem,
         Location(file=filename, position=source.position, record_id=_control_number(chunk),
@@ -113,25 +105,38 @@ def _quiet_pymarc() -> None:
         logger.addFilter(_NOISE_FILTER)
 
 
+Problem = tuple[str, str]  # (message, the field it is in)
+
+
 def _framing_problem(chunk: bytes) -> tuple[str | None, str | None]:
+    """What makes the record's bytes unreadable as ISO 2709, before pymarc reads them."""
     if not chunk.endswith(END_OF_RECORD):
         return ("truncated record: the file ends before the end-of-record mark (0x1D)",
                 "leader")
     if len(chunk) < 25 or not _LEADER.match(chunk):
         return (f"broken leader: expected 24 characters with a numeric record length and "
                 f"base address, got {chunk[:24]!r}", "leader")
+    return _leader_problem(chunk) or _directory_problem(chunk) or (None, None)
+
+
+def _leader_problem(chunk: bytes) -> Problem | None:
     base = int(chunk[12:17])
     if base < 25 or base >= len(chunk) or chunk[base - 1:base] != b"\x1e":
         return (f"broken leader: base address of data {base} does not point just after "
                 f"the directory (record is {len(chunk)} bytes)", "leader/12-16")
-    if (base - 25) % 12:
-        return (f"broken directory: {base - 25} bytes is not a whole number of "
-                "12-byte entries", "directory")
     if int(chunk[:5]) > len(chunk):
         return (f"broken leader: the record length (leader/00-04) is {int(chunk[:5])} bytes but "
                 f"the record ends (0x1D) after {len(chunk)}", "leader/00-04")
+    return None
+
+
+def _directory_problem(chunk: bytes) -> Problem | None:
+    base = int(chunk[12:17])
+    if (base - 25) % 12:
+        return (f"broken directory: {base - 25} bytes is not a whole number of "
+                "12-byte entries", "directory")
     entry = _broken_entry(chunk, base)
-    return (entry, "directory") if entry else (None, None)
+    return (entry, "directory") if entry else None
 
 
 def _broken_entry(chunk: bytes, base: int) -> str | None:
@@ -169,11 +174,6 @@ def _entry_problem(chunk: bytes, base: int, entry: bytes) -> str | None:
     if chunk[end - 1:end] != b"\x1e":
         return f"{name}: its field does not end with a field terminator (0x1E)"
     return None
-
-
-def _describe(exc: Exception) -> str:
-    text = str(exc) or type(exc).__name__
-    return f"{type(exc).__name__}: {text}" if text != type(exc).__name__ else text
 
 
 def _control_number(chunk: bytes) -> str | None:

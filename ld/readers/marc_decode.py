@@ -6,7 +6,8 @@ with no letter to sit on, and a multi-byte (CJK) character cut short is
 written to standard error ("Multi-byte position 39 exceeds length of marc8
 string 38"), naming neither file nor record, and replaced by a space.
 Both would publish garbage, so both become a :class:`DecodeProblem` naming
-the field, which the reader turns into a located, rejected record.
+the field, which the reader turns into a located, rejected record; so does
+what pymarc refuses outright (invalid UTF-8, a directory it cannot read).
 
 The message on standard error is caught by standing in for ``sys`` inside
 ``pymarc.marc8`` (its only use of ``sys`` is that write): per thread, so
@@ -25,6 +26,7 @@ from typing import Any
 
 import pymarc
 from pymarc import marc8, marc8_mapping
+from pymarc.exceptions import PymarcException
 
 __all__ = ["DecodeProblem", "decode"]
 
@@ -35,7 +37,8 @@ _BASELESS = re.compile(rf"(?:^|[^\w{_MARKS}])[{_MARKS}]|[{_MARKS}]{{4}}")
 
 
 class DecodeProblem(Exception):
-    """A field that does not decode to text; ``field`` is its tag."""
+    """Bytes pymarc cannot read, or a field that does not decode to text; ``field``
+    is where ("leader/09", "directory", a field's tag)."""
 
     def __init__(self, message: str, field: str | None) -> None:
         super().__init__(message)
@@ -43,11 +46,10 @@ class DecodeProblem(Exception):
 
 
 def decode(chunk: bytes) -> pymarc.Record:
-    """The pymarc Record of one record's bytes; raises DecodeProblem for MARC-8
-    that decodes to garbage or that pymarc could only partly decode."""
-    with _captured() as notes, warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # pymarc warns per odd subfield code; we keep the data
-        record = pymarc.Record(chunk, hide_utf8_warnings=True)
+    """The pymarc Record of one record's bytes; raises DecodeProblem for what
+    pymarc refuses, and for MARC-8 that decodes to garbage or only in part."""
+    with _captured() as notes:
+        record = _pymarc_record(chunk)
     if notes:
         tag = _noted_field(chunk)
         raise DecodeProblem(f"{_field_name(tag)} does not decode as MARC-8 ({notes[0]})", tag)
@@ -55,6 +57,24 @@ def decode(chunk: bytes) -> pymarc.Record:
         raise DecodeProblem(f"field {tag} does not decode as MARC-8 (combining marks without "
                             "a base letter): is the file in another encoding?", tag)
     return record
+
+
+def _pymarc_record(chunk: bytes) -> pymarc.Record:
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # pymarc warns per odd subfield code; we keep it
+            return pymarc.Record(chunk, hide_utf8_warnings=True)
+    except UnicodeDecodeError as exc:
+        raise DecodeProblem(f"the leader says UTF-8 (leader/09 = 'a') but a field has invalid "
+                            f"UTF-8 ({exc.reason} at byte {exc.start} of the field)",
+                            "leader/09") from exc
+    except (PymarcException, ValueError, IndexError) as exc:
+        raise DecodeProblem(f"broken leader or directory: {_describe(exc)}", "directory") from exc
+
+
+def _describe(exc: Exception) -> str:
+    text = str(exc) or type(exc).__name__
+    return f"{type(exc).__name__}: {text}" if text != type(exc).__name__ else text
 
 
 def _baseless_field(record: pymarc.Record) -> str | None:
