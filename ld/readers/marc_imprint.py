@@ -28,7 +28,7 @@ _NOT_PUBLISHING = ("2", "3")  # 264 second indicator: distribution, manufacture
 
 def imprint(record: Record, tags: dict[str, list[pymarc.Field]], f008: str) -> None:
     """Places, publishers and the date of issue of one record."""
-    imprints = imprint_fields(tags)
+    imprints = _imprint_fields(tags)
     for value in _values(imprints, "a"):
         add_new(record.publication_places, value)
     for fld in imprints:
@@ -38,10 +38,10 @@ def imprint(record: Record, tags: dict[str, list[pymarc.Field]], f008: str) -> N
     written = [v.strip() for fld in imprints for v in fld.get_subfields("c") if v.strip()]
     if written:
         record.extra["date_as_written"] = written
-    record.issued = issued(f008, written)
+    record.issued = _issued(f008, written)
 
 
-def imprint_fields(tags: dict[str, list[pymarc.Field]]) -> list[pymarc.Field]:
+def _imprint_fields(tags: dict[str, list[pymarc.Field]]) -> list[pymarc.Field]:
     """260s and the 264s of publication (2nd indicator 1); with neither, every 264."""
     imprints = tags.get("260", []) + [f for f in tags.get("264", []) if f.indicator2 == "1"]
     if not imprints:
@@ -49,7 +49,7 @@ def imprint_fields(tags: dict[str, list[pymarc.Field]]) -> list[pymarc.Field]:
     return imprints
 
 
-def issued(f008: str, written: list[str]) -> str | None:
+def _issued(f008: str, written: list[str]) -> str | None:
     """The detailed date of 008/06 "e" ("2015-03-12"), else the year of 008/07-10
     when it is one, else the year in the first $c, else the first $c without
     brackets ("[19--?]" -> "19--?"); None for "[n.d.]"."""

@@ -4,7 +4,9 @@ Apart from the crosswalk because these fields mix text with control
 subfields that are not text: $5 (the institution a note applies to, "DLC"),
 $6 and $8 (links between fields), $0-$2 and $7 (sources and identifiers).
 Published as they were, "LC copy wormed, with loss of text. DLC" read as if
-the institution code were part of the note.
+the institution code were part of the note. A series statement, in turn,
+keeps what tells this item apart in the series: its numbering ($v) and the
+series' ISSN ($x), in ISBD order.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from ld.readers.marc_text import add_new, clean
 __all__ = ["notes", "series"]
 
 _TITLE_CODES = {"800": "atp", "810": "atp", "811": "atp"}  # name-title entries: $a is a name
-NOTE_TAGS = {"500", "501", "502", "504", "505", "508", "511", "515", "518", "525", "530",
+_NOTE_TAGS = {"500", "501", "502", "504", "505", "508", "511", "515", "518", "525", "530",
              "533", "534", "536", "538", "546", "550", "580", "586"}
 
 
@@ -25,7 +27,7 @@ def notes(record: Record, tags: dict[str, list[pymarc.Field]]) -> None:
     """520 summaries as abstracts, the other notes as notes, 506/540 rights kept aside."""
     for fld in tags.get("520", []):
         add_new(record.abstracts, " ".join(fld.get_subfields("a", "b")).strip())
-    for tag in sorted(NOTE_TAGS & tags.keys()):
+    for tag in sorted(_NOTE_TAGS & tags.keys()):
         for fld in tags[tag]:
             add_new(record.notes, note_text(fld))
     for tag in ("506", "540"):
