@@ -22,13 +22,22 @@ from urllib.parse import urlsplit
 from ld.errors import ConfigError
 
 ENV_PREFIX = "LDPUB_"
-_KINDS = {int: "a whole number", float: "a number"}
+_TRUE, _FALSE = frozenset({"1", "true", "yes", "on"}), frozenset({"0", "false", "no", "off"})
 
 
 def _bool(value: str | bool) -> bool:
+    """On or off; any other word is refused (ValueError), so that a typo such as
+    ``LDPUB_TRUST_PROXY=yes-please`` stops the command instead of meaning off."""
     if isinstance(value, bool):
         return value
-    return value.strip().lower() in {"1", "true", "yes", "on"}
+    word = value.strip().lower()
+    if word not in _TRUE | _FALSE:
+        raise ValueError(value)
+    return word in _TRUE
+
+
+_KINDS = {int: "a whole number", float: "a number", _bool: "on or off (1/0, true/false, "
+          "yes/no, on/off)"}
 
 
 @dataclass(frozen=True)

@@ -108,3 +108,14 @@ def test_every_valued_setting_takes_its_value_as_a_flag(setting, tmp_path) -> No
     result = CliRunner().invoke(main, [setting.flag, value, "stats", "--help"])
     assert result.exit_code == 0, result.output
 
+
+
+@pytest.mark.parametrize("word", ["yes-please", "maybe", "2", ""])
+def test_an_on_off_setting_refuses_other_words(word: str) -> None:
+    """Regression (D9): any word but 1/true/yes/on silently meant off, so
+    LDPUB_TRUST_PROXY=yes-please turned the proxy headers off without a word."""
+    with pytest.raises(ConfigError, match=f"LDPUB_TRUST_PROXY: '{word}' is not on or off"):
+        load_settings(env={"LDPUB_TRUST_PROXY": word})
+    for on, off in [("1", "0"), ("TRUE", "False"), (" yes ", "no"), ("On", "OFF")]:
+        assert load_settings(env={"LDPUB_ACCESS_LOG": on}).access_log is True
+        assert load_settings(env={"LDPUB_ACCESS_LOG": off}).access_log is False
