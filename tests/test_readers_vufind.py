@@ -351,6 +351,18 @@ def test_unreadable_input_raises_parse_error_after_the_good_records(
     assert words in str(raised.value) and path in str(raised.value)
 
 
+def test_a_json_line_that_is_not_utf8_is_one_rejected_record(tmp_path: Path) -> None:
+    """Regression (D11): a JSON Lines line with invalid UTF-8 ended the whole file (a
+    ParseError: read 0, exit 2), whereas a malformed JSON line is rejected alone."""
+    path = tmp_path / "badutf8.jsonl"
+    path.write_bytes(b'{"id":"u1","title":"Bad \xff\xfe utf8"}\n{"id":"u2","title":"Good"}\n')
+    items = list(read_path(str(path)))
+    assert [r.id for r in records(items)] == ["u2"]
+    (error,) = errors(items)
+    assert error.location.position == "line 1"
+    assert "invalid UTF-8 at byte 24" in str(error) and str(path) in str(error)
+
+
 def test_malformed_json_position_points_at_the_offending_byte() -> None:
     data = (DATA / "malformed.json").read_bytes()
     assert data[444:445] == b"{"  # the doc that should have been preceded by a comma

@@ -100,8 +100,8 @@ def _is_json_lines(body: bytes) -> bool:
     rest = body[newline:].lstrip()
     if not rest.startswith(b"{"):
         return False
-    try:
-        return isinstance(json.loads(body[:newline]), dict)
+    try:  # a bad byte in the first line must not turn a JSON Lines file into one document
+        return isinstance(json.loads(body[:newline].decode("utf-8", "replace")), dict)
     except ValueError:
         return False
 
@@ -199,7 +199,7 @@ def _walk(events: Iterator[tuple[str, str, Any]]) -> Iterator[Any]:
 def _read_lines(
     stream: BinaryIO, filename: str, offset: int, lines: int
 ) -> Iterator[Record | RecordError]:
-    """JSON Lines: one document per line; a bad line is one bad record."""
+    """JSON Lines: one document per line; a bad line (not JSON, not UTF-8) is one bad record."""
     line_no = lines
     for raw in stream:
         line_no += 1
@@ -207,14 +207,30 @@ def _read_lines(
         try:
             text = raw.decode("utf-8")
         except UnicodeDecodeError as exc:
-            raise ParseError(
-                f"invalid UTF-8 ({exc.reason})",
-                Location(file=filename, position=f"byte {start + exc.start} (line {line_no})"),
-                hint="the file must be UTF-8; convert it (e.g. iconv) and load again",
-            ) from None
+            yield _bad_utf8_line(exc, raw, filename, line_no, start)
+            continue
         if not text.strip():
             continue
         yield from _line_items(text, raw, filename, line_no, start)
+
+
+def _bad_utf8_line(exc: UnicodeDecodeError, raw: bytes, filename: str, line_no: int,
+                   start: int) -> RecordError:
+    """A line that is not UTF-8 is one bad record, as a line that is not JSON is; raises
+    ParseError when the file ends inside a character (cut short: truncated)."""
+    at = start + exc.start
+    if exc.end == len(raw) and not raw.endswith(b"\n"):
+        raise ParseError(
+            f"the file ends inside a UTF-8 character ({exc.reason}; truncated file?)",
+            Location(file=filename, position=f"byte {at} (line {line_no})"),
+            hint="records before this point were read; fix the file and load it again",
+        )
+    return RecordError(
+        f"invalid UTF-8 at byte {at} ({exc.reason})",
+        Location(file=filename, position=f"line {line_no}"),
+        hint="the file must be UTF-8: fix this line, or convert the file (e.g. iconv), "
+             "and load it again",
+    )
 
 
 def _line_items(text: str, raw: bytes, filename: str, line_no: int,
