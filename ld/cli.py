@@ -14,19 +14,24 @@ Commands
     Publishes a new snapshot for ``ldpub serve`` at the end (and every
     minute during a long load). Then brings ``ldpub render``'s records up to
     date when the store has them (``--render``: always; ``--no-render``: never).
+    Ctrl-C stops it: the batches stored so far are kept, the summary so far
+    is shown with a line saying where it stopped, and the exit code is 130.
 ``ldpub validate PATH... [--format human|json|ttl] [--input-format NAME] [--jobs N]``
     Dry run: read, map and validate, store nothing. ``human`` names file,
-    position, record, property and message of every problem; ``json`` is one
-    JSON line per record; ``ttl`` is a ``sh:ValidationReport`` in Turtle.
+    position, record, property and message of every problem; ``json`` is
+    JSON Lines (one object per record or error); ``ttl`` is a
+    ``sh:ValidationReport`` in Turtle, records and files that cannot be read
+    included. ``--input-format`` forces a reader, as ``load --format`` does.
 ``ldpub stats [--json]``
     Records, triples and instances per class in the store.
 ``ldpub dump --format nt|nt.gz|ttl|nq|nq.gz|jsonld [-o FILE]``
-    The whole dataset, streamed to standard output (or FILE); ``.gz``
-    formats are gzip-compressed as they stream. ``nq`` and ``jsonld``
-    keep the named graphs (one per record); ``nt`` and ``ttl`` give the
-    union graph.
+    The whole dataset, streamed to standard output (or FILE, written beside
+    it and renamed into place when whole); ``.gz`` formats are
+    gzip-compressed as they stream. ``nq`` and ``jsonld`` keep the named
+    graphs (one per record); ``nt`` and ``ttl`` give the union graph.
+    ``stats`` and ``dump`` only read: during a load, its last published snapshot.
 ``ldpub delete ID...``
-    Remove records by id.
+    Remove records by id (trimmed, as a load trims them).
 ``ldpub serve [--debug]``
     Serve Linked Data pages and the SPARQL endpoint from the store's latest
     published snapshot.
@@ -57,6 +62,9 @@ Exit codes
 2
     Unusable input (unknown format, unreadable or truncated file), a usage
     error, or a store error. Records before the failure point are kept.
+130
+    Interrupted (Ctrl-C, SIGINT; 128 + 2, the shell's convention). A load
+    keeps the batches it stored and shows its summary so far.
 141
     ``dump`` to standard output stopped because its reader did
     (``ldpub dump | head``), quietly, as ``cat`` does.
@@ -71,19 +79,24 @@ from typing import Any
 import click
 
 from ld import cli_output as out
+from ld import cli_store
 from ld.cli_render import RENDER_OPTION, render, render_after_write
 from ld.cli_settings import OVERRIDES, settings_options, with_settings
-from ld.cli_store import DUMP_FORMATS, delete, dump, open_for_command, publish_final, stats
+from ld.cli_store import DUMP_FORMATS, LoadInterrupts, open_for_command, publish_final
 from ld.config import Settings, data_dir, load_settings
 from ld.errors import LdpubError
+from ld.rejects import RejectsReport
+from ld.summary import Summary
 
-__all__ = ["DUMP_FORMATS", "PUBLISH_EVERY", "LdpubGroup", "main"]
+__all__ = ["DUMP_FORMATS", "EXIT_INTERRUPTED", "PUBLISH_EVERY", "LdpubGroup", "main"]
 
 PUBLISH_EVERY = 60.0  # seconds: a long load shows up in `ldpub serve` as it goes
+EXIT_INTERRUPTED = 130  # 128 + SIGINT: what a shell reports for a command stopped by Ctrl-C
 
 
 class LdpubGroup(click.Group):
-    """Turns LdpubError into its located message on stderr and its exit code."""
+    """Turns LdpubError into its located message on stderr and its exit code, and
+    Ctrl-C into exit code 130 (click's own "Aborted!" exits 1, "some records rejected")."""
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -91,13 +104,17 @@ class LdpubGroup(click.Group):
         except LdpubError as err:
             out.stderr.print(f"ldpub: error: {err}", markup=False, soft_wrap=True)
             ctx.exit(err.exit_code)
+        except KeyboardInterrupt:
+            out.stderr.print("ldpub: interrupted (Ctrl-C)", markup=False)
+            ctx.exit(EXIT_INTERRUPTED)
 
 
-@click.group(cls=LdpubGroup, help=__doc__.split("\n\n")[0],
+@click.group(cls=LdpubGroup,
+             help="ldpub: load, check, inspect, dump and serve library records as Linked Data.",
              epilog="Exit codes: 0 everything loaded/valid; 1 some records rejected (the rest "
-                    "loaded); 2 unusable input, usage error or store error; 141 dump's reader "
-                    "stopped early. Every setting can "
-                    "also be given as its LDPUB_* environment variable.")
+                    "loaded); 2 unusable input, usage error or store error; 130 interrupted "
+                    "(Ctrl-C; a load keeps what it stored); 141 dump's reader stopped early. "
+                    "Every setting can also be given as its LDPUB_* environment variable.")
 @settings_options
 @click.version_option(package_name="ldpub")
 @click.pass_context
@@ -138,30 +155,44 @@ JOBS = click.option("--jobs", type=click.IntRange(min=0), default=None,
 def load(ctx: click.Context, settings: Settings, paths: tuple[str, ...],
          input_format: str | None, jobs: int | None, prerender: bool | None,
          as_json: bool) -> None:
-    """Load records from files (- for stdin) into the store."""
+    """Load records from files (- for stdin) into the store (Ctrl-C: keep what is stored)."""
     from ld.ingest import ingest_paths
-    from ld.rejects import RejectsReport
 
-    report = RejectsReport(settings.rejects_path)
-    with open_for_command(settings) as store, \
-            out.load_progress(out.is_tty() and not as_json) as bar:
-        summary = ingest_paths(list(paths), format=input_format, settings=settings,
-                               store=store, progress=bar, rejects=report, jobs=jobs,
-                               publish_every=PUBLISH_EVERY)
-        publish_final(store)
-        render_after_write(settings, store, jobs, prerender)
+    with open_for_command(settings) as store:  # first: a refused load keeps the last report
+        report = RejectsReport(settings.rejects_path)
+        interrupts = LoadInterrupts()
+        try:
+            with interrupts, out.load_progress(out.is_tty() and not as_json) as bar:
+                interrupts.bar = bar
+                interrupts.last = ingest_paths(
+                    list(paths), format=input_format, settings=settings, jobs=jobs,
+                    store=interrupts.wrap(store), progress=interrupts, rejects=report,
+                    publish_every=PUBLISH_EVERY)
+                publish_final(store)
+                render_after_write(settings, store, jobs, prerender)
+        except KeyboardInterrupt:
+            interrupts.last = interrupts.last.stopped(report.rejected)
+    _finish_load(ctx, interrupts.last, report, as_json)
+
+
+def _finish_load(ctx: click.Context, summary: Summary, report: RejectsReport,
+                 as_json: bool) -> None:
+    """The summary (JSON or for people) and the exit code (130 after Ctrl-C)."""
     summary.rejects_file = str(report.path)
     if as_json:
         click.echo(json.dumps(summary.to_dict()))
     else:
         out.print_summary(summary, report.samples)
-    ctx.exit(summary.exit_code)
+    out.print_interrupted(summary)
+    ctx.exit(EXIT_INTERRUPTED if summary.interrupted else summary.exit_code)
 
 
 @main.command()
 @PATHS
 @click.option("--format", "output", type=click.Choice(["human", "json", "ttl"]),
-              default="human", show_default=True, help="Report format.")
+              default="human", show_default=True,
+              help="Report format: human (readable), json (JSON Lines: one object per record "
+                   "or error), ttl (a SHACL sh:ValidationReport in Turtle).")
 @click.option("--input-format", callback=_check_reader,
               help="Reader to use instead of detecting it from the content.")
 @JOBS
@@ -172,20 +203,20 @@ def validate(ctx: click.Context, settings: Settings, paths: tuple[str, ...], out
     """Dry run: map and validate, print the SHACL report, store nothing."""
     from ld.dryrun import validate_paths
 
-    worst, checked, reports = 0, 0, []
+    worst, checked, reports, errors = 0, 0, [], []
     for item in validate_paths(list(paths), format=input_format, settings=settings, jobs=jobs):
         checked += 0 if isinstance(item, LdpubError) and item.exit_code == 2 else 1
         worst = max(worst, _severity(item))
         if output == "ttl":
-            _ttl_item(item, reports)
+            _ttl_item(item, reports, errors)
         elif output == "json":
             click.echo(out.report_json(item))
         elif (text := out.human_report(item)) is not None:
             click.echo(text)
     if output == "ttl":
-        from ld.validation import report_graph
+        from ld.validation import dry_run_report
 
-        click.echo(report_graph(reports).serialize(format="turtle"))
+        click.echo(dry_run_report(reports, errors, settings.base_uri).serialize(format="turtle"))
     elif output == "human":
         verdict = {0: "all valid", 1: "some records rejected", 2: "input errors"}[worst]
         noun = "record" if checked == 1 else "records"
@@ -199,9 +230,11 @@ def _severity(item: Any) -> int:
     return 0 if item.conforms else 1
 
 
-def _ttl_item(item: Any, reports: list[Any]) -> None:
+def _ttl_item(item: Any, reports: list[Any], errors: list[LdpubError]) -> None:
+    """Reports and errors both go into the Turtle report; errors are also told on stderr."""
     if isinstance(item, LdpubError):
         out.stderr.print(out.human_report(item), markup=False, soft_wrap=True)
+        errors.append(item)
     else:
         reports.append(item)
 
@@ -260,8 +293,8 @@ def _load_sample(settings: Settings) -> None:
 
 from ld.cli_harvest import harvest  # noqa: E402 - registered after the core commands
 
-main.add_command(stats)
-main.add_command(dump)
-main.add_command(delete)
+main.add_command(cli_store.stats)
+main.add_command(cli_store.dump)
+main.add_command(cli_store.delete)
 main.add_command(harvest)
 main.add_command(render)

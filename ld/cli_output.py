@@ -2,7 +2,10 @@
 
 Kept apart from the commands (ld/cli.py) so that those read as what they
 do. Everything for people goes through rich; output for programs (JSON, RDF)
-is written plainly by the commands.
+is written plainly by the commands. Text that comes from outside (file
+names, records, a repository's error messages) is never read as rich markup
+or emoji codes: a file named ``a[/b].json`` must be shown, not crash the
+command (:func:`escape`).
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from contextlib import AbstractContextManager, contextmanager
 from typing import Any
 
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -23,8 +27,9 @@ from ld.labels import compact
 from ld.rejects import describe, error_entry
 from ld.summary import Summary
 
-stdout = Console(highlight=False)
-stderr = Console(stderr=True, highlight=False)
+stdout = Console(highlight=False, emoji=False)
+stderr = Console(stderr=True, highlight=False, emoji=False)
+SHOWN_REJECTS = 10  # rejected records listed under a summary
 
 
 _IRI = re.compile(r"https?://[^\s|()<>]+")
@@ -42,7 +47,8 @@ def live_line(enabled: bool, first: str, describe: Callable[[Any], str]) -> Iter
     if not enabled:
         yield None
         return
-    columns = (SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn())
+    columns = (SpinnerColumn(), TextColumn("{task.description}", markup=False),
+               TimeElapsedColumn())
     with Progress(*columns, console=stderr, transient=True) as bar:
         task = bar.add_task(first, total=None)
         yield lambda state: bar.update(task, description=describe(state))
@@ -74,14 +80,24 @@ def print_summary(summary: Summary, samples: list[dict[str, Any]]) -> None:
     """Summary table on stdout; errors and the first rejects on stderr."""
     stdout.print(summary_table(summary))
     for error in summary.errors:
-        stderr.print(f"[red]error:[/red] {error}", markup=True, soft_wrap=True)
-    for entry in samples[:10]:
-        if entry["kind"] != "input-error":
-            stderr.print(f"rejected: {describe(entry)}", markup=False, soft_wrap=True)
-    if summary.rejected > 10:
-        stderr.print(f"... and {summary.rejected - 10:,} more rejected", markup=False)
+        stderr.print(f"[red]error:[/red] {escape(error)}", soft_wrap=True)
+    rejected = [e for e in samples if e["kind"] != "input-error"][:SHOWN_REJECTS]
+    for entry in rejected:
+        stderr.print(f"rejected: {describe(entry)}", markup=False, soft_wrap=True)
+    if summary.rejected > len(rejected):
+        stderr.print(f"... and {summary.rejected - len(rejected):,} more rejected",
+                     markup=False)
     if (summary.rejected or summary.errors) and summary.rejects_file:
         stderr.print(f"rejects report: {summary.rejects_file}", markup=False, soft_wrap=True)
+
+
+def print_interrupted(summary: Summary) -> None:
+    """For a load stopped by Ctrl-C (nothing otherwise): what it kept, and what to do."""
+    if summary.interrupted:
+        stderr.print(f"load interrupted (Ctrl-C) after {summary.read:,} records were stored "
+                     "or rejected; whole batches are kept and the store is consistent; the "
+                     "records after them were not loaded: run the same load again to finish",
+                     markup=False, soft_wrap=True)
 
 
 def stats_table(stats: dict[str, Any]) -> Table:
@@ -91,7 +107,7 @@ def stats_table(stats: dict[str, Any]) -> Table:
     table.add_row("records", f"{stats['records']:,}")
     table.add_row("triples", f"{stats['triples']:,}")
     for cls, count in stats["classes"].items():
-        table.add_row(short(cls), f"{count:,}")
+        table.add_row(escape(short(cls)), f"{count:,}")
     return table
 
 

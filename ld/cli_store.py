@@ -2,11 +2,16 @@
 
 Registered on the ``ldpub`` group by :mod:`ld.cli`. Unlike ``load`` and
 ``validate`` they read no input records: they count, stream or remove what
-the store already holds. Also here, because every command that touches the
-store needs them: opening it (``ld.store`` imported only then, so that
-``ldpub --help`` does not load pyoxigraph) and the final publish of a
-command that changed it. Exit codes: 0 done; 2 a missing record id or a
-store error; 141 when the reader of ``dump``'s standard output stopped early.
+the store already holds, so they refuse a store that does not exist (a
+mistyped ``--store`` must not create an empty one and report nothing).
+``stats`` and ``dump`` only read: while another process writes (a load),
+they read the latest published snapshot, as ``ldpub serve`` does, and say
+so. Also here, because every command that touches the store needs them:
+opening it (``ld.store`` imported only then, so that ``ldpub --help`` does
+not load pyoxigraph) and the final publish of a command that changed it.
+Exit codes: 0 done; 2 a missing record id, no store, an unwritable output
+or a store error; 141 when the reader of ``dump``'s standard output stopped
+early.
 """
 
 from __future__ import annotations
@@ -16,16 +21,19 @@ import json
 import os
 import signal
 import sys
-from contextlib import ExitStack
+from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any, BinaryIO
 
 import click
 
 from ld import cli_output as out
+from ld.atomic import write_atomically
 from ld.cli_settings import with_settings
 from ld.config import Settings
-from ld.errors import NotFound
+from ld.errors import LdpubError, NotFound, StoreError
 from ld.formats import get as get_format
+from ld.summary import Summary
 from ld.uris import record_graph
 
 DUMP_FORMATS = ("nt", "nt.gz", "ttl", "nq", "nq.gz", "jsonld")
@@ -34,10 +42,121 @@ _CLASS_COUNTS = ("SELECT ?class (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?class }
 
 
 def open_for_command(settings: Settings) -> Any:
-    """The configured store, importing the store modules only when a command needs them."""
-    from ld.store import open_store
+    """The store to write, importing the store modules only when a command needs them.
 
-    return open_store(settings)
+    The embedded store's lock is taken in the command's name ("ldpub load"),
+    which is what another command refused meanwhile tells its user.
+    """
+    if settings.store_is_remote:
+        from ld.store import open_store
+
+        return open_store(settings)
+    from ld.store.embedded import EmbeddedStore
+
+    ctx = click.get_current_context(silent=True)
+    return EmbeddedStore(settings.store, purpose=ctx.command_path if ctx else None)
+
+
+def require_store(settings: Settings) -> None:
+    """Refuse an embedded store that does not exist, before anything creates it."""
+    if settings.store_is_remote or (Path(settings.store) / "primary").is_dir():
+        return
+    raise StoreError(f"no store at {settings.store}",
+                     hint="load records first, or check --store / LDPUB_STORE")
+
+
+def open_for_reading(settings: Settings) -> Any:
+    """The store for a command that only reads: the primary, as a writer would open
+    it, or, while another process holds it (a load), its latest published snapshot.
+
+    Reading the snapshot is what ``ldpub serve`` does during a load; the
+    command says so on standard error, since it may lag the running load.
+    """
+    from ld.store import lock
+
+    require_store(settings)
+    try:
+        return open_for_command(settings)
+    except StoreError as busy:
+        if settings.store_is_remote or not lock.is_locked(Path(settings.store)):
+            raise
+        return _latest_snapshot(settings, busy)
+
+
+def _latest_snapshot(settings: Settings, busy: StoreError) -> Any:
+    """The published snapshot of a store another process writes; an error without one."""
+    from ld.store import open_reader
+
+    reader = open_reader(settings)
+    path = reader.snapshot_path
+    if path is None:
+        reader.close()
+        raise StoreError(f"{busy.message}, and no snapshot of it is published yet",
+                         hint="a load publishes one every minute: try again then, "
+                              "or when it is done")
+    when = datetime.fromtimestamp(os.stat(path).st_mtime, UTC).strftime("%Y-%m-%d %H:%M:%S")
+    out.stderr.print(f"ldpub: {busy.message}; reading its latest published snapshot "
+                     f"({Path(path).name}, published {when} UTC)",
+                     markup=False, soft_wrap=True)
+    return reader
+
+
+class LoadInterrupts:
+    """Ctrl-C during a load, and the load's progress callback.
+
+    A Ctrl-C that comes while a batch is being written takes effect once that
+    batch is stored and counted (at the load's next progress report), so the
+    summary shown then says exactly what the store holds; anywhere else
+    (reading, waiting for the workers) it stops the load at once, and so does
+    a second Ctrl-C. The callback keeps the last summary and moves the bar.
+    """
+
+    def __init__(self) -> None:
+        self.last, self.bar = Summary(), None
+        self.writing = self.pending = False
+        self._previous: Any = None
+
+    def __enter__(self) -> LoadInterrupts:
+        self._previous = signal.signal(signal.SIGINT, self._on_sigint)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        signal.signal(signal.SIGINT, self._previous)
+
+    def _on_sigint(self, _signum: int, _frame: Any) -> None:
+        if not self.writing or self.pending:
+            raise KeyboardInterrupt
+        self.pending = True
+
+    def __call__(self, summary: Summary) -> None:
+        """A batch is stored and counted: keep its summary, then stop if asked to."""
+        self.last, self.writing = summary, False
+        if self.bar is not None:
+            self.bar(summary)
+        if self.pending:
+            raise KeyboardInterrupt
+
+    def wrap(self, store: Any) -> Any:
+        """``store``, whose writes say that a batch is being written."""
+        return _MarkedWrites(store, self)
+
+
+class _MarkedWrites:
+    """A store whose record writes and deletions mark the load's batch as being written."""
+
+    def __init__(self, store: Any, interrupts: LoadInterrupts) -> None:
+        self._store, self._interrupts = store, interrupts
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._store, name)
+
+    def write_records(self, batch: Any) -> Any:
+        self._interrupts.writing = True
+        return self._store.write_records(batch)
+
+    def delete_records(self, graph_iris: Any) -> int:
+        self._interrupts.writing = True
+        return self._store.delete_records(graph_iris)
 
 
 def publish_final(store: Any) -> None:
@@ -49,8 +168,8 @@ def publish_final(store: Any) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print the numbers as JSON.")
 @with_settings
 def stats(settings: Settings, as_json: bool) -> None:
-    """Records, triples and instances per class."""
-    with open_for_command(settings) as store:
+    """Records, triples and instances per class (during a load: of its last snapshot)."""
+    with open_for_reading(settings) as store:
         numbers = {
             "records": store.record_count(),
             "triples": store.count_triples(),
@@ -67,23 +186,62 @@ def stats(settings: Settings, as_json: bool) -> None:
 @click.option("--format", "fmt", type=click.Choice(DUMP_FORMATS), required=True,
               help="Serialisation; .gz ones are gzip-compressed.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, allow_dash=True), default="-",
-              help="File to write (default: standard output).")
+              help="File to write (default: standard output); written beside it and "
+                   "renamed into place when whole, so a failed dump leaves it as it was.")
 @with_settings
 def dump(settings: Settings, fmt: str, output: str) -> None:
-    """Stream the whole dataset."""
-    media_type = get_format(fmt.removesuffix(".gz")).media_type
-    try:
-        with ExitStack() as stack:
-            sink: BinaryIO = (sys.stdout.buffer if output == "-"
-                              else stack.enter_context(open(output, "wb")))
-            if fmt.endswith(".gz"):
-                sink = stack.enter_context(gzip.GzipFile(fileobj=sink, mode="wb", mtime=0))
-            store = stack.enter_context(open_for_command(settings))
-            store.dump(sink, media_type)
+    """Stream the whole dataset (during a load: its last published snapshot)."""
+    with open_for_reading(settings) as store:
         if output == "-":
-            sys.stdout.buffer.flush()
+            _dump_to_stdout(store, fmt)
+        else:
+            _dump_to_file(store, fmt, Path(output))
+
+
+def _write_dump(store: Any, sink: BinaryIO, fmt: str) -> None:
+    """The dataset in ``fmt`` into ``sink``, gzip-compressed as it streams for .gz."""
+    media_type = get_format(fmt.removesuffix(".gz")).media_type
+    if not fmt.endswith(".gz"):
+        store.dump(sink, media_type)
+        return
+    with gzip.GzipFile(fileobj=sink, mode="wb", mtime=0) as zipped:
+        store.dump(zipped, media_type)
+
+
+def _dump_to_stdout(store: Any, fmt: str) -> None:
+    try:
+        _write_dump(store, sys.stdout.buffer, fmt)
+        sys.stdout.buffer.flush()
     except BrokenPipeError:
         _reader_went_away()
+
+
+def _dump_to_file(store: Any, fmt: str, target: Path) -> None:
+    """Beside ``target``, renamed into place when whole: a dump that fails (disk
+    full, a store error) leaves the previous file as it was, never empty or half."""
+    mode = _new_file_mode(target)
+
+    def write(sink: BinaryIO) -> None:
+        os.fchmod(sink.fileno(), mode)
+        _write_dump(store, sink, fmt)
+
+    try:
+        write_atomically(target, write)
+    except OSError as exc:
+        raise LdpubError(f"-o/--output {target}: cannot write the dump: {exc.strerror or exc}",
+                         hint="give -o a file in an existing directory you can write to, "
+                              "with free space; a file already there is unchanged") from exc
+
+
+def _new_file_mode(target: Path) -> int:
+    """The mode ``open(target, "w")`` would give: the old file's, else 0o666 less the umask
+    (the temporary file beside it is created 0o600)."""
+    try:
+        return target.stat().st_mode & 0o7777
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
 
 
 def _reader_went_away() -> None:
@@ -96,11 +254,21 @@ def _reader_went_away() -> None:
     sys.exit(128 + signal.SIGPIPE)
 
 
+def _record_ids(_ctx: click.Context, _param: click.Parameter, ids: tuple[str, ...]) -> list[str]:
+    """Ids trimmed as the readers trim them (a load stores ' x ' as 'x'); none empty."""
+    trimmed = [i.strip() for i in ids]
+    if not all(trimmed):
+        raise click.BadParameter("an id is empty; give the ids of stored records, "
+                                 "e.g. pubmed-6839263")
+    return trimmed
+
+
 @click.command()
-@click.argument("ids", nargs=-1, required=True)
+@click.argument("ids", nargs=-1, required=True, callback=_record_ids)
 @with_settings
-def delete(settings: Settings, ids: tuple[str, ...]) -> None:
+def delete(settings: Settings, ids: list[str]) -> None:
     """Remove records by id (all that exist are removed; a missing id is an error)."""
+    require_store(settings)
     graphs = {i: record_graph(settings.base_uri, i) for i in ids}
     with open_for_command(settings) as store:
         missing = [i for i, g in graphs.items() if not store.has_graph(g)]

@@ -21,7 +21,7 @@ import json
 from pathlib import Path
 from typing import Any, TextIO
 
-from ld.errors import LdpubError, RecordError
+from ld.errors import ConfigError, LdpubError, RecordError
 from ld.model import Source
 
 
@@ -67,22 +67,22 @@ class RejectsReport:
 
     The file is truncated when the load starts: a report never mixes loads.
     ``samples`` keeps the first few entries for the summary shown to people.
+    ``rejected`` counts the records (not files) in it as they come, so that a
+    load stopped by Ctrl-C between two progress reports still counts them all.
     """
 
     def __init__(self, target: str | Path | TextIO | None, keep: int = 20) -> None:
         self._own = isinstance(target, str | Path)
-        if isinstance(target, str | Path):
-            Path(target).parent.mkdir(parents=True, exist_ok=True)
-            self._out: TextIO | None = open(target, "w", encoding="utf-8")  # noqa: SIM115
-        else:
-            self._out = target
+        self._out: TextIO | None = (_open(Path(target)) if isinstance(target, str | Path)
+                                    else target)
         self.path = Path(target) if isinstance(target, str | Path) else None
         self.samples: list[dict[str, Any]] = []
         self._keep = keep
-        self.count = 0
+        self.count = self.rejected = 0
 
     def add(self, entry: dict[str, Any]) -> None:
         self.count += 1
+        self.rejected += entry["kind"] != "input-error"
         if len(self.samples) < self._keep:
             self.samples.append(entry)
         if self._out is not None:
@@ -93,6 +93,20 @@ class RejectsReport:
         if self._own and self._out is not None:
             self._out.close()
         self._out = None
+
+
+def _open(path: Path) -> TextIO:
+    """The report file, opened before anything is loaded; a path that cannot be
+    written (a directory, no permission) stops the command with a message that
+    names the setting, instead of a traceback."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return open(path, "w", encoding="utf-8")  # closed by RejectsReport.close
+    except OSError as exc:
+        raise ConfigError(f"--rejects / LDPUB_REJECTS {path}: cannot write the rejects report: "
+                          f"{exc.strerror or exc}",
+                          hint="give --rejects a file in a directory you can write to; "
+                               "without it the report is <store>/rejects.jsonl") from exc
 
 
 def describe(entry: dict[str, Any]) -> str:

@@ -7,7 +7,7 @@ figures need not import the pipeline.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 
@@ -25,6 +25,9 @@ class Summary:
     seconds: float = 0.0
     errors: list[str] = field(default_factory=list)  # files (or their rest) not readable
     rejects_file: str | None = None
+    # stopped by Ctrl-C: the figures are those of the records stored or rejected
+    # before it (see :meth:`stopped`); the CLI exits 130
+    interrupted: bool = False
     # where the time went, in seconds: "read" (reading and parsing, in the
     # read-ahead thread), "wait" (main, waiting for the next item),
     # "map", "validate" and "serialize" (CPU time, summed over the workers),
@@ -45,6 +48,13 @@ class Summary:
     def exit_code(self) -> int:
         """2 unusable input, 1 some records rejected, 0 everything loaded."""
         return 2 if self.errors else 1 if self.rejected else 0
+
+    def stopped(self, rejected: int) -> Summary:
+        """This summary (the last progress report of a load stopped by Ctrl-C) with every
+        record ``rejected`` so far; records read into a batch that was not stored are left
+        out, so that ``read == loaded + rejected + deleted`` still holds."""
+        read = self.loaded + rejected + self.deleted
+        return replace(self, read=read, rejected=rejected, interrupted=True)
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)

@@ -35,19 +35,19 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from pyshacl import Validator as ShaclRun
 from pyshacl.graph_abstraction import DataGraph
 from pyshacl.shapes_graph import ShapesGraph
-from rdflib import BNode, Graph, URIRef
+from rdflib import RDF, BNode, Graph, URIRef
 from rdflib import Literal as RdfLiteral
 from rdflib.namespace import SH
 from rdflib.term import Node
 
 from ld.config import data_dir
-from ld.errors import LdpubError
+from ld.errors import LdpubError, Location, RecordError
 from ld.shacl_fast import FastValidator
 from ld.shacl_report import (
     ALIAS,
@@ -59,9 +59,10 @@ from ld.shacl_report import (
     path_text,
     report_graph,
 )
+from ld.uris import record_uri
 
-__all__ = ["ENGINES", "RecordReport", "Result", "Severity", "Validator", "load_shapes",
-           "report_graph"]
+__all__ = ["ENGINES", "RecordReport", "Result", "Severity", "Validator", "dry_run_report",
+           "load_shapes", "report_graph"]
 ENGINES = ("fast", "pyshacl")
 
 BATCH_SIZE = 500  # records per pySHACL run: see docs/benchmarks.md "Validation"
@@ -195,3 +196,48 @@ def _result(report: Graph, node: Node, original: dict[Node, Node]) -> Result:
     )
 
 
+# --- the Turtle report of `ldpub validate`, input errors included ---------------
+
+# constraint components of our own: "a record the readers and the mapper can make
+# sense of" and "a file that can be read"; to be described in vocab/ldpub.ttl
+READABLE_RECORD = URIRef("https://w3id.org/ldpub/vocab#ReadableRecordConstraintComponent")
+READABLE_INPUT = URIRef("https://w3id.org/ldpub/vocab#ReadableInputConstraintComponent")
+
+
+def dry_run_report(reports: Iterable[RecordReport], errors: Iterable[LdpubError],
+                   base_uri: str) -> Graph:
+    """``ldpub validate --format ttl``: the SHACL report of the mapped records plus one
+    sh:Violation per record or file that could not be read or mapped. Such input is not
+    valid either: a report that said sh:conforms true about it would tell a program
+    reading it (not the exit code) that everything may be published."""
+    graph = report_graph(reports)
+    root = graph.value(predicate=RDF.type, object=SH.ValidationReport)
+    failed = False
+    for error in errors:
+        graph.add((root, SH.result, _error_result(graph, error, base_uri)))
+        failed = True
+    if failed:
+        graph.set((root, SH.conforms, RdfLiteral(False)))
+    return graph
+
+
+def _error_result(graph: Graph, error: LdpubError, base_uri: str) -> BNode:
+    """A sh:ValidationResult for a record error (or a file error): where and what."""
+    node = BNode()
+    component = READABLE_RECORD if isinstance(error, RecordError) else READABLE_INPUT
+    graph.add((node, RDF.type, SH.ValidationResult))
+    graph.add((node, SH.resultSeverity, SH.Violation))
+    graph.add((node, SH.focusNode, _error_focus(error.location, base_uri)))
+    graph.add((node, SH.sourceConstraintComponent, component))
+    graph.add((node, SH.resultMessage, RdfLiteral(str(error))))
+    return node
+
+
+def _error_focus(location: Location, base_uri: str) -> Node:
+    """The record's would-be IRI; without an id, its file (a file: URI); stdin: a blank
+    node. The message says the position within the file."""
+    if location.record_id:
+        return URIRef(record_uri(base_uri, location.record_id))
+    if location.file and location.file != "-":
+        return URIRef(Path(location.file).absolute().as_uri())
+    return BNode()
