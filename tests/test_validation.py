@@ -277,3 +277,12 @@ def test_turtle_report_keeps_complex_paths(validator: Validator, seed: Record) -
     assert list(graph.items(graph.value(alt, SH.alternativePath))) == [DCTERMS.creator,
                                                                        DCTERMS.contributor]
     assert DCTERMS.abstract in paths
+
+
+def test_a_forename_heading_is_a_properly_split_name(validator: Validator, seed: Record) -> None:
+    """Regression: a MARC forename heading (100 0_ John Paul II, Pope) was told to write
+    itself as "Family, Given" (43 warnings on the LoC sample); a given name alone is
+    a split name."""
+    (report,) = _check(validator, dataclasses.replace(
+        seed, creators=[Agent("John Paul II, Pope", given="John Paul II, Pope")]))
+    assert report.conforms and report.results == [], [r.to_json() for r in report.results]
