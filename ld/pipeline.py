@@ -24,6 +24,7 @@ from __future__ import annotations
 import gc
 import multiprocessing
 import os
+import signal
 import threading
 import time
 from collections.abc import Iterator, Sequence
@@ -251,6 +252,10 @@ def init_worker(shapes_dir: str | None, engine: str = "fast") -> None:
     """
     from ld.validation import Validator
 
+    # Ctrl-C on a terminal reaches the whole process group: the loading process
+    # handles it (it stops after the batch being written); a worker that died of it
+    # printed a traceback and could hang the pool's shutdown
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     _WORKER["validator"] = Validator(Path(shapes_dir) if shapes_dir else None, engine=engine)
     collect_less()  # for the worker's whole life, which is one load
     parent = multiprocessing.parent_process()

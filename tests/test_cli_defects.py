@@ -213,3 +213,37 @@ def test_help_is_plain_text_and_names_the_validate_formats() -> None:
     assert "130 interrupted" in group.output
     validate = runner.invoke(main, ["validate", "--help"], terminal_width=200)
     assert "JSON Lines" in validate.output and "--input-format" in validate.output
+
+
+def test_ctrl_c_on_a_terminal_leaves_the_workers_quiet(tmp_path: Path) -> None:
+    """Regression: Ctrl-C on a terminal reaches the whole process group; the load's
+    worker processes died of it with KeyboardInterrupt tracebacks, and the load could
+    hang in the pool's shutdown. Only the loading process handles it now."""
+    store, data = tmp_path / "store", generate(tmp_path / "g.jsonl", 20_000)
+    proc = subprocess.Popen([LDPUB, "--store", str(store), "load", "--json", "--jobs", "2",
+                             str(data)], env=_env(LDPUB_BATCH_SIZE="50"),
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            start_new_session=True)  # its own group, as a terminal's job
+    deadline = time.monotonic() + 120
+    while len(_group(proc.pid)) < 5:  # ldpub, forkserver, resource tracker, 2 workers
+        assert proc.poll() is None and time.monotonic() < deadline, proc.stderr.read()
+        time.sleep(0.05)
+    time.sleep(0.5)  # the workers at work
+    os.killpg(proc.pid, signal.SIGINT)  # what the terminal sends: to every process
+    out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130, err
+    assert b"Traceback" not in err and b"KeyboardInterrupt" not in err, err.decode()
+    assert json.loads(out)["interrupted"] is True
+
+
+def _group(pgid: int) -> list[int]:
+    """The processes of a process group (Linux /proc)."""
+    members = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[2]) == pgid:  # field 5 of stat, the process group
+            members.append(int(stat.parent.name))
+    return members

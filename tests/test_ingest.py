@@ -196,8 +196,9 @@ BAD_INPUTS = {  # name -> (bytes, what the message must name, ids stored, exit c
                        b'"title": }]', "byte", {"a1"}, 2),
     "truncated": (b'{"response": {"docs": [{"id": "t1", "title": "ok", "format": ["Book"]},'
                   b' {"id": "t2", "ti', "byte", {"t1"}, 2),
+    # a JSON line that is not UTF-8 is one rejected record; the file goes on past it
     "bad-utf8": (b'{"id": "u1", "title": "caf\xe9 \xff"}\n{"id": "u2", "title": "ok"}\n',
-                 "byte", set(), 2),
+                 "byte", {"u2"}, 1),
     "missing-id": (b'{"title": "no id here"}\n{"id": "m2", "title": "ok", "format": ["Book"]}'
                    b'\n', "field 'id'", {"m2"}, 1),
     "wrong-shape": (b'{"id": "w1", "title": {"nested": 1}}\n{"id": "w2", "title": "ok", '
