@@ -104,6 +104,8 @@ class LDPUB(DefinedNamespace):
     invalidIssn: URIRef
     invalidDoi: URIRef
     invalidLink: URIRef
+    ReadableRecordConstraintComponent: URIRef
+    ReadableInputConstraintComponent: URIRef
 
 
 DCMITYPE = Namespace("http://purl.org/dc/dcmitype/")

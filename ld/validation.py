@@ -48,6 +48,7 @@ from rdflib.term import Node
 
 from ld.config import data_dir
 from ld.errors import LdpubError, Location, RecordError
+from ld.namespaces import LDPUB
 from ld.shacl_fast import FastValidator
 from ld.shacl_report import (
     ALIAS,
@@ -198,10 +199,10 @@ def _result(report: Graph, node: Node, original: dict[Node, Node]) -> Result:
 
 # --- the Turtle report of `ldpub validate`, input errors included ---------------
 
-# constraint components of our own: "a record the readers and the mapper can make
-# sense of" and "a file that can be read"; to be described in vocab/ldpub.ttl
-READABLE_RECORD = URIRef("https://w3id.org/ldpub/vocab#ReadableRecordConstraintComponent")
-READABLE_INPUT = URIRef("https://w3id.org/ldpub/vocab#ReadableInputConstraintComponent")
+# constraint components of our own (vocab/ldpub.ttl): "a record the readers and the
+# mapper can make sense of" and "a file that can be read"
+READABLE_RECORD = LDPUB.ReadableRecordConstraintComponent
+READABLE_INPUT = LDPUB.ReadableInputConstraintComponent
 
 
 def dry_run_report(reports: Iterable[RecordReport], errors: Iterable[LdpubError],
