@@ -23,6 +23,10 @@ class Format:
     ``key`` is the short name used in ``?format=`` and as file suffix
     (``ext`` lists more suffixes); ``kind`` is "rdf" (triples), "dataset"
     (quads), "results" (SPARQL SELECT/ASK), "citation" or "html".
+    ``names`` are more ``?format=`` values that mean this format where it is
+    offered: SPARQL clients send ``format=xml`` or ``format=json`` whatever
+    the query form, so "xml" is RDF/XML for a graph and SPARQL XML for
+    results (a suffix names one format only: ``.xml`` is RDF/XML).
     ``rdflib`` is rdflib's serializer/parser plugin name, ``oxigraph`` the
     pyoxigraph RdfFormat / QueryResultsFormat attribute name.
     """
@@ -37,6 +41,7 @@ class Format:
     oxigraph: str | None = None
     charset: bool = True
     extras: dict[str, str] = field(default_factory=dict)
+    names: tuple[str, ...] = ()
 
     @property
     def suffixes(self) -> tuple[str, ...]:
@@ -56,13 +61,13 @@ class Format:
 FORMATS: tuple[Format, ...] = (
     # RDF graphs
     Format("ttl", "text/turtle", "rdf", "Turtle", ("turtle",),
-           ("application/x-turtle",), "turtle", "TURTLE"),
+           ("application/x-turtle",), "turtle", "TURTLE", names=("n3",)),  # N3 is a superset
     # application/json: what fetch(), jq pipelines and many HTTP libraries ask for;
     # compact JSON-LD is plain JSON (SPARQL SELECT answers it with SPARQL JSON)
     Format("jsonld", "application/ld+json", "rdf", "JSON-LD", ("json-ld",),
-           ("application/json",), "json-ld", "JSON_LD"),
+           ("application/json",), "json-ld", "JSON_LD", names=("json",)),
     Format("rdf", "application/rdf+xml", "rdf", "RDF/XML", ("xml", "owl", "rdfxml"),
-           (), "xml", "RDF_XML"),
+           (), "xml", "RDF_XML", names=("rdf+xml",)),
     Format("nt", "application/n-triples", "rdf", "N-Triples", ("ntriples",),
            ("text/plain",), "nt", "N_TRIPLES"),
     # RDF datasets
@@ -73,7 +78,7 @@ FORMATS: tuple[Format, ...] = (
     Format("srj", "application/sparql-results+json", "results", "SPARQL JSON",
            ("json",), ("application/json",), None, "JSON"),
     Format("srx", "application/sparql-results+xml", "results", "SPARQL XML",
-           (), ("application/xml", "text/xml"), None, "XML"),
+           (), ("application/xml", "text/xml"), None, "XML", names=("xml",)),
     Format("csv", "text/csv", "results", "CSV", (), (), None, "CSV"),
     Format("tsv", "text/tab-separated-values", "results", "TSV", (), (), None, "TSV"),
     # citations
@@ -105,6 +110,17 @@ def formats_of(*kinds: str) -> tuple[Format, ...]:
 def by_media_type(media_type: str, offered: Sequence[Format] = FORMATS) -> Format | None:
     media_type = media_type.split(";")[0].strip().lower()
     return next((f for f in offered if f.matches(media_type)), None)
+
+
+def by_name(name: str, offered: Sequence[Format]) -> Format | None:
+    """The offered format that ``?format=name`` means: a key, suffix, name or media type.
+
+    Looked up among ``offered`` only, so a name shared by formats of
+    different kinds ("xml", "json") picks the one this resource has.
+    """
+    low = name.strip().lower()
+    return (next((f for f in offered if low in f.suffixes or low in f.names), None)
+            or by_media_type(name, offered))
 
 
 @dataclass(frozen=True)
@@ -177,12 +193,16 @@ def negotiate(
     Raises :class:`NotAcceptable` listing what is offered.
     """
     default = default or offered[0]
-    for asked in (suffix, format_param):
-        if asked:
-            fmt = BY_SUFFIX.get(asked.lower()) or by_media_type(asked, offered)
-            if fmt is None or fmt not in offered:
-                raise _not_acceptable(offered, f"format {asked!r} is not offered here")
-            return fmt
+    if suffix:
+        fmt = BY_SUFFIX.get(suffix.lower())
+        if fmt is None or fmt not in offered:
+            raise _not_acceptable(offered, f"format {suffix!r} is not offered here")
+        return fmt
+    if format_param:
+        fmt = by_name(format_param, offered)
+        if fmt is None:
+            raise _not_acceptable(offered, f"format {format_param!r} is not offered here")
+        return fmt
     fmt = _by_accept(tuple(offered), accept or "", default)
     if fmt is None:
         raise _not_acceptable(offered, f"nothing offered here matches Accept: {accept}")

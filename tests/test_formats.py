@@ -78,3 +78,19 @@ def test_malformed_q_counts_as_zero() -> None:
 def test_every_key_and_suffix_is_unique() -> None:
     suffixes = [s for f in formats.FORMATS for s in f.suffixes]
     assert len(suffixes) == len(set(suffixes))
+
+
+def test_format_names_mean_what_the_resource_offers() -> None:
+    """SPARQL clients send format=xml / json whatever the query form (SPARQLWrapper
+    always does): "xml" was the .xml suffix (RDF/XML) and a SELECT got 406."""
+    results, graphs = formats.formats_of("results"), formats.formats_of("rdf")
+    pick = formats.negotiate
+    assert pick(results, format_param="xml").key == "srx"
+    assert pick(graphs, format_param="xml").key == "rdf"
+    assert pick(results, format_param="json").key == "srj"
+    assert pick(graphs, format_param="json").key == "jsonld"
+    assert pick(graphs, format_param="n3").key == "ttl"
+    assert pick(graphs, format_param="rdf+xml").key == "rdf"
+    assert pick(DOC, suffix="xml").key == "rdf"
+    with pytest.raises(NotAcceptable):
+        pick(DOC, suffix="n3")  # a file suffix still names one format only
