@@ -6,31 +6,24 @@ public endpoint may run it at all. Execution lives in :mod:`ld.sparql_pool`
 (embedded store, worker processes with a hard timeout) and
 :mod:`ld.sparql_remote` (a remote store).
 
-Safety checks work on tokens, not on raw text: strings, IRIs and comments are
-skipped, so ``"SERVICE"`` in a literal or ``<http://x/load>`` does not trip
-them, while ``service`` in any case, after any comment or codepoint escape,
-does. The authoritative syntax check (message with line and column) is
-Oxigraph's own parser, which runs in the worker; this module never needs to
-agree with it on a *valid* query, only never to miss a SERVICE or LOAD it
-would execute (so ambiguous text is refused, never let through).
+The checks read the operation's tokens (:mod:`ld.sparql_tokens`: strings,
+IRIs and comments skipped, codepoint escapes undone), never its raw text.
 """
 
 from __future__ import annotations
 
-import functools
+import codecs
 import hmac
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import NamedTuple
-from urllib.parse import parse_qs
+from urllib.parse import unquote_to_bytes
 
 from ld.config import Settings
-from ld.errors import BadRequest, Forbidden, UnsupportedMediaType
+from ld.errors import BadRequest, Forbidden, LdpubError, UnsupportedMediaType
+from ld.namespaces import PREFIXES
+from ld.sparql_tokens import Analysis, analyse, undeclared_prefix
 
-QUERY_FORMS = ("SELECT", "CONSTRUCT", "DESCRIBE", "ASK")
-UPDATE_WORDS = frozenset(
-    {"INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH"})
 OUTBOUND_WORDS = frozenset({"SERVICE", "LOAD"})  # would make the server fetch a URL
 TRUNCATED_HEADER = "X-Ldpub-Truncated"  # announces a SELECT cut at max_rows (value: max_rows)
 MAX_BODY = 1 << 20  # bytes; a longer query is refused before it is read into the parser
@@ -39,103 +32,17 @@ QUERY_TYPE = "application/sparql-query"
 UPDATE_TYPE = "application/sparql-update"
 FORM_TYPE = "application/x-www-form-urlencoded"
 
-_TOKENS = re.compile(r"""\s*(?:
-  (?P<comment>\#[^\n\r]*)
-| (?P<string>'''(?:[^'\\]|\\.|'(?!''))*'''|\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"
-            |'(?:[^'\\\n\r]|\\.)*'|"(?:[^"\\\n\r]|\\.)*")
-| (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
-| (?P<var>[?$][\w\u00B7\u0300-\u036F\u203F-\u2040]+)
-| (?P<bnode>_:[\w.\-\u00B7]*)
-| (?P<lang>@[A-Za-z]+(?:-[A-Za-z0-9]+)*)
-| (?P<pname>[^\W\d][\w.\-\u00B7]*:(?:[\w.\-:%\u00B7]|\\.)*|:(?:[\w.\-:%\u00B7]|\\.)*)
-| (?P<word>[^\W\d]\w*)
-| (?P<number>\d+(?:\.\d*)?(?:[eE][+-]?\d+)?)
-| (?P<punct>\S)
-)""", re.VERBOSE | re.DOTALL)
 _ABSOLUTE_IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:[^<>\"{}|^`\\\x00-\x20]*")
-_ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 
 
-class Token(NamedTuple):
-    """One token; a tuple, because every request to /sparql makes a few dozen."""
+class ContentTooLarge(LdpubError):
+    """413 Content Too Large (RFC 9110 15.5.14): a body over MAX_BODY is refused unread.
 
-    kind: str  # a group name of _TOKENS; "word" tokens are upper-cased keywords
-    text: str
-    start: int
-    depth: int  # brace depth at the token (0 = top level)
+    Here rather than in :mod:`ld.errors` only because that module is not
+    this endpoint's to change; it belongs there.
+    """
 
-
-@dataclass(frozen=True)
-class Analysis:
-    """What the tokens say about an operation, before any parser runs it."""
-
-    form: str | None  # SELECT/CONSTRUCT/DESCRIBE/ASK, "UPDATE", or None (let the parser say)
-    words: frozenset[str]  # every bare keyword, upper-cased
-    tokens: tuple[Token, ...]
-    escaped: bool = False  # the text has \\u / \\U codepoint escapes
-
-    @property
-    def is_update(self) -> bool:
-        return self.form == "UPDATE"
-
-    @property
-    def names_dataset(self) -> bool:
-        """FROM / FROM NAMED in the query: then the query's dataset is used as is."""
-        return "FROM" in self.words
-
-    @functools.cached_property
-    def limit(self) -> int | None:
-        """The outermost LIMIT (brace depth 0), or None (computed once: asked thrice).
-
-        Lets a query that cannot return more rows than the cap skip the
-        cap's counting. Not trusted when codepoint escapes could make the
-        parser read the text differently from the tokens.
-        """
-        if self.escaped:
-            return None
-        for token, after in zip(self.tokens, self.tokens[1:], strict=False):
-            if token.depth == 0 and token.text == "LIMIT" and after.kind == "number":
-                return int(after.text) if after.text.isdigit() else None
-        return None
-
-
-def unescape_codepoints(text: str) -> str:
-    """Apply SPARQL's \\u/\\U codepoint escapes, which the grammar undoes first."""
-    def char(m: re.Match[str]) -> str:
-        code = int(m.group(1) or m.group(2), 16)
-        return chr(code) if code < 0x110000 and not 0xD800 <= code < 0xE000 else "\ufffd"
-    return _ESCAPE.sub(char, text)
-
-
-def tokenize(text: str) -> tuple[Token, ...]:
-    """Tokens of ``text`` with whitespace and comments dropped."""
-    tokens, depth = [], 0
-    for m in _TOKENS.finditer(text):  # each match skips the whitespace before its token
-        kind = m.lastgroup or "punct"
-        if kind == "comment":
-            continue
-        value = m.group(kind)
-        if value == "}":
-            depth = max(depth - 1, 0)
-        tokens.append(Token(kind, value.upper() if kind == "word" else value, m.start(kind),
-                            depth))
-        if value == "{":
-            depth += 1
-    return tuple(tokens)
-
-
-def analyse(text: str) -> Analysis:
-    """Tokenise ``text`` (also after undoing codepoint escapes) and find its form."""
-    tokens = tokenize(text)
-    words = {t.text for t in tokens if t.kind == "word"}
-    escaped = "\\u" in text or "\\U" in text
-    if escaped:  # read it both ways; refuse what either way shows
-        words |= {t.text for t in tokenize(unescape_codepoints(text)) if t.kind == "word"}
-    form = next((t.text for t in tokens if t.kind == "word"
-                 and (t.text in QUERY_FORMS or t.text in UPDATE_WORDS)), None)
-    if form in UPDATE_WORDS:
-        form = "UPDATE"
-    return Analysis(form, frozenset(words), tokens, escaped)
+    http_status = 413
 
 
 @dataclass
@@ -146,6 +53,7 @@ class ProtocolRequest:
     text: str
     default_graphs: list[str] = field(default_factory=list)  # default-graph-uri / using-graph-uri
     named_graphs: list[str] = field(default_factory=list)  # named-graph-uri / using-named-...
+    format: str | None = None  # ?format= from the URL or the form body (clients send both)
 
     @property
     def names_dataset(self) -> bool:
@@ -157,12 +65,13 @@ def parse_request(method: str, args: Mapping[str, Sequence[str]], content_type: 
     """The operation of a GET or POST (SPARQL 1.1 Protocol sections 2.1 and 2.2).
 
     Returns None for a GET without ``query`` (the service description or the
-    editor). Raises BadRequest for a query or update given twice, given both
-    ways, or via GET as an update; UnsupportedMediaType for a POST body that
-    is not one of the three protocol types or not UTF-8.
+    editor). HEAD is a GET whose body the server drops. Raises BadRequest for
+    a query or update given twice, given both ways, or via GET as an update,
+    or a body that is not UTF-8; UnsupportedMediaType for a POST body that
+    is not one of the three protocol types; ContentTooLarge past MAX_BODY.
     """
     params: dict[str, list[str]] = {k: list(v) for k, v in args.items()}
-    if method == "GET":
+    if method in ("GET", "HEAD"):
         if "update" in params:
             raise BadRequest("SPARQL Update must be sent with POST, never GET "
                              "(SPARQL 1.1 Protocol, section 2.2)")
@@ -171,12 +80,14 @@ def parse_request(method: str, args: Mapping[str, Sequence[str]], content_type: 
         return _build("query", params, None)
     media_type, charset = _media_type(content_type)
     if len(body) > MAX_BODY:
-        raise BadRequest(f"request body is larger than {MAX_BODY} bytes")
-    text = _decode(body)
+        raise ContentTooLarge(f"the request body is larger than {MAX_BODY} bytes",
+                              hint="a SPARQL request of that size is refused unread")
+    body = body.removeprefix(codecs.BOM_UTF8)  # Windows editors start files with one
     if media_type == FORM_TYPE:
-        for key, values in parse_qs(text, keep_blank_values=True).items():
+        for key, values in _pairs(body, "the form body").items():
             params.setdefault(key, []).extend(values)
         return _build(_which(params), params, None)
+    text = _decode(body)
     if media_type in (QUERY_TYPE, UPDATE_TYPE):
         operation = "query" if media_type == QUERY_TYPE else "update"
         if charset not in (None, "utf-8", "utf8"):
@@ -187,6 +98,34 @@ def parse_request(method: str, args: Mapping[str, Sequence[str]], content_type: 
     raise UnsupportedMediaType(
         f"POST /sparql takes {QUERY_TYPE}, {UPDATE_TYPE} or {FORM_TYPE}, "
         f"not {content_type or 'a body without Content-Type'}")
+
+
+def query_args(query_string: str) -> dict[str, list[str]]:
+    """The URL's parameters (WSGI's QUERY_STRING), decoded as strictly as a body.
+
+    werkzeug keeps "%E9" as written, or puts U+FFFD in its place: the query
+    would run, silently changed. The Protocol says UTF-8, so that is a 400.
+    """
+    return _pairs(query_string.encode("latin-1"), "the query string")  # PEP 3333's str
+
+
+def _pairs(raw: bytes, where: str) -> dict[str, list[str]]:
+    """Percent-decoded name=value pairs; BadRequest when one is not UTF-8."""
+    params: dict[str, list[str]] = {}
+    for pair in raw.split(b"&"):
+        if pair:
+            name, _, value = pair.partition(b"=")
+            params.setdefault(_utf8(name, where), []).append(_utf8(value, where))
+    return params
+
+
+def _utf8(part: bytes, where: str) -> str:
+    decoded = unquote_to_bytes(part.replace(b"+", b" "))
+    try:
+        return decoded.decode("utf-8")
+    except UnicodeDecodeError as e:
+        raise BadRequest(f"{where} is not percent-encoded UTF-8 (byte %{decoded[e.start]:02X} "
+                         "is not UTF-8 there); the SPARQL Protocol requires UTF-8") from None
 
 
 def _media_type(content_type: str | None) -> tuple[str, str | None]:
@@ -236,7 +175,7 @@ def _build(operation: str, params: Mapping[str, list[str]], text: str | None) ->
         if bad:
             raise BadRequest(f"{name} must be an absolute IRI, not {bad[0]!r}")
     return ProtocolRequest(operation, text, list(params.get(graphs[0], [])),
-                           list(params.get(graphs[1], [])))
+                           list(params.get(graphs[1], [])), (params.get("format") or [None])[0])
 
 
 def check(request: ProtocolRequest, settings: Settings, authorization: str | None) -> Analysis:
@@ -246,6 +185,8 @@ def check(request: ProtocolRequest, settings: Settings, authorization: str | Non
       (server-side request forgery): always refused.
     * Updates need the update token as ``Authorization: Bearer <token>``.
     * A query that is really an update (and the reverse) is a 400.
+    * An undeclared prefix, or a query that is only its prologue, is a 400
+      in plain words (Oxigraph's own messages list character classes).
     """
     analysis = analyse(request.text)
     outbound = sorted(analysis.words & OUTBOUND_WORDS)
@@ -259,7 +200,27 @@ def check(request: ProtocolRequest, settings: Settings, authorization: str | Non
                          f"{UPDATE_TYPE}")
     if request.operation == "update":
         _check_update(request, analysis, settings, authorization)
+    else:
+        _check_form(analysis)
+    if not settings.store_is_remote:  # a remote store may predefine prefixes (Virtuoso does)
+        _check_prefixes(analysis)
     return analysis
+
+
+def _check_prefixes(analysis: Analysis) -> None:
+    """An undeclared prefix, in plain words: Oxigraph lists ~600 characters of classes."""
+    prefix = None if analysis.escaped else undeclared_prefix(analysis.tokens)
+    if prefix is not None:
+        iri = PREFIXES.get(prefix, "...")
+        raise BadRequest(f"SPARQL syntax error: the prefix {prefix}: is not declared: "
+                         f"add PREFIX {prefix}: <{iri}>")
+
+
+def _check_form(analysis: Analysis) -> None:
+    """A query that is only its prologue (Oxigraph says "expected [_]")."""
+    if analysis.form is None and analysis.words and analysis.words <= {"PREFIX", "BASE"}:
+        raise BadRequest("SPARQL syntax error: the query has no SELECT, ASK, CONSTRUCT or "
+                         "DESCRIBE after its prefixes")
 
 
 def _check_update(request: ProtocolRequest, analysis: Analysis, settings: Settings,
@@ -275,26 +236,3 @@ def _check_update(request: ProtocolRequest, analysis: Analysis, settings: Settin
     if request.names_dataset and analysis.words & {"USING", "WITH"}:
         raise BadRequest("using-graph-uri/using-named-graph-uri cannot be combined with "
                          "USING or WITH in the update (SPARQL 1.1 Protocol, section 2.2.3)")
-
-
-def with_using(request: ProtocolRequest, analysis: Analysis) -> str:
-    """The update text with the protocol's using-(named-)graph-uri as USING clauses.
-
-    The protocol parameters mean exactly what USING / USING NAMED in each
-    DELETE/INSERT ... WHERE operation mean; the store's update engine takes
-    no dataset argument, so they are written into the text in front of each
-    top-level WHERE (not the short form ``DELETE WHERE``, which takes none).
-    """
-    if not request.names_dataset:
-        return request.text
-    clause = "".join(f" USING <{g}>" for g in request.default_graphs)
-    clause += "".join(f" USING NAMED <{g}>" for g in request.named_graphs)
-    text, previous, offset = request.text, None, 0
-    for token in analysis.tokens:
-        if token.kind == "word" and token.text == "WHERE" and token.depth == 0 \
-                and previous != "DELETE":
-            at = token.start + offset
-            text = text[:at] + clause + " " + text[at:]
-            offset += len(clause) + 1
-        previous = token.text if token.kind == "word" else None
-    return text

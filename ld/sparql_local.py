@@ -7,7 +7,7 @@ commonest query a program sends: "everything about <this IRI>"
 (docs/benchmarks.md, "SPARQL"). Such a query cannot run away, so it runs
 right here, in the serving thread, on the snapshot this process has open.
 
-What may take this lane is decided on the tokens (:class:`ld.sparql.Analysis`),
+What may take this lane is decided on the tokens (:class:`ld.sparql_tokens.Analysis`),
 conservatively; anything else goes to a worker:
 
 * ``SELECT`` or ``ASK``, with no keyword beyond SELECT / ASK / WHERE / LIMIT /
@@ -30,8 +30,8 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from ld.sparql import Analysis, Token
 from ld.sparql_pool import query_error
+from ld.sparql_tokens import Analysis, Token
 from ld.sparql_worker import ERRORS, error_kind, execute
 
 MAX_LOCAL_ROWS = 10_000

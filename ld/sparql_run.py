@@ -10,20 +10,24 @@ reachable with the token, see :func:`ld.sparql.check`) go to the store's own
 from __future__ import annotations
 
 import os
+import re
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from ld import sparql_local
 from ld.config import Settings
-from ld.errors import Overloaded
+from ld.errors import BadRequest, Overloaded
 from ld.formats import Format
-from ld.sparql import TRUNCATED_HEADER, Analysis, ProtocolRequest, with_using
+from ld.sparql import TRUNCATED_HEADER, Analysis, ProtocolRequest
 from ld.sparql_pool import QueryPool
 from ld.store.base import QueryResponse, Store
 
-__all__ = ["TRUNCATED_HEADER", "Formats", "Pools", "run_query", "run_update"]
+__all__ = ["TRUNCATED_HEADER", "Formats", "Pools", "run_query", "run_update", "with_using"]
+
+_POSITION = re.compile(r"error at (\d+):(\d+)")  # Oxigraph's syntax errors: line:column
+Inserted = Sequence[tuple[int, int]]  # (offset in the text sent, length) of what we wrote in
 
 
 @dataclass(frozen=True)
@@ -179,12 +183,24 @@ def run_update(request: ProtocolRequest, analysis: Analysis, *, store: Store,
                settings: Settings, pools: Pools, base_iri: str) -> None:
     """Apply an update (the caller has checked the token) and publish it.
 
-    The serving store of an embedded setup is a read-only snapshot, so the
-    update goes to the primary (taken exclusively: a running ``ldpub load``
-    makes this a 503) and a new snapshot is published at once. Relative IRIs
-    resolve against the endpoint URL (SPARQL 1.1 Protocol 2.2.3).
+    Relative IRIs resolve against the endpoint URL (SPARQL 1.1 Protocol
+    2.2.3): the store's ``update`` takes no base IRI, so a BASE is written in
+    front, and a syntax error's position is moved back into the client's text.
     """
-    text = f"BASE <{base_iri}> " + with_using(request, analysis)
+    base = f"BASE <{base_iri}> "
+    text, inserted = with_using(request, analysis)
+    inserted = [(0, len(base)), *((at + len(base), n) for at, n in inserted)]
+    try:
+        _apply(base + text, store, settings, pools)
+    except BadRequest as e:
+        message = in_user_text(e.message, base + text, inserted, request.text)
+        raise BadRequest(message, e.location, e.hint) from None
+
+
+def _apply(text: str, store: Store, settings: Settings, pools: Pools) -> None:
+    """The serving store of an embedded setup is a read-only snapshot, so the
+    update goes to the primary (taken exclusively: a running ``ldpub load``
+    makes this a 503) and a new snapshot is published at once."""
     if settings.store_is_remote:
         store.update(text)
         return
@@ -198,3 +214,40 @@ def run_update(request: ProtocolRequest, analysis: Analysis, *, store: Store,
     finally:
         primary.close()
     pools.published = str(snapshots_dir(Path(settings.store)) / name)
+
+
+def with_using(request: ProtocolRequest, analysis: Analysis) -> tuple[str, Inserted]:
+    """The update text with the protocol's using-(named-)graph-uri as USING clauses,
+    and where they went.
+
+    The protocol parameters mean exactly what USING / USING NAMED in each
+    DELETE/INSERT ... WHERE operation mean; the store's update engine takes
+    no dataset argument, so they are written into the text in front of each
+    top-level WHERE (not the short form ``DELETE WHERE``, which takes none).
+    """
+    clause = "".join(f" USING <{g}>" for g in request.default_graphs)
+    clause += "".join(f" USING NAMED <{g}>" for g in request.named_graphs) + " "
+    text, inserted, previous = request.text, [], None
+    for token in analysis.tokens if request.names_dataset else ():
+        if token.kind == "word" and token.text == "WHERE" and token.depth == 0 \
+                and previous != "DELETE":
+            at = token.start + sum(n for _, n in inserted)
+            text = text[:at] + clause + text[at:]
+            inserted.append((at, len(clause)))
+        previous = token.text if token.kind == "word" else None
+    return text, inserted
+
+
+def in_user_text(message: str, sent: str, inserted: Inserted, user: str) -> str:
+    """``message`` with Oxigraph's "error at line:column" in ``sent`` moved to ``user``.
+
+    Columns count characters; ``inserted`` says what ``sent`` has that
+    ``user`` has not (an error inside an insertion points at its place).
+    """
+    m = _POSITION.search(message)
+    if m is None:
+        return message
+    at = sum(len(line) + 1 for line in sent.split("\n")[:int(m[1]) - 1]) + int(m[2]) - 1
+    at -= sum(min(n, at - start) for start, n in inserted if at > start)
+    line, column = user.count("\n", 0, at) + 1, at - user.rfind("\n", 0, at)
+    return f"{message[:m.start(1)]}{line}:{column}{message[m.end(2):]}"

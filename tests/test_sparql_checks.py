@@ -16,7 +16,8 @@ import pytest
 from ld.capped import CappedTsv
 from ld.config import load_settings
 from ld.errors import BadRequest, Forbidden, UnsupportedMediaType
-from ld.sparql import ProtocolRequest, analyse, check, parse_request, with_using
+from ld.sparql import ProtocolRequest, analyse, check, parse_request
+from ld.sparql_run import with_using
 
 SETTINGS = load_settings(env={})
 WITH_TOKEN = load_settings(env={}, update_token="s3cret")
@@ -61,7 +62,18 @@ def test_refused_queries_are_valid_sparql(query: str) -> None:
         pass  # it tried to fetch http://127.0.0.1:1/, where nothing listens
 
 
-@pytest.mark.parametrize("query", HARMLESS)
+DECLARED = [  # the plain "prefix not declared" message must never stop these
+    "PREFIX ex: <http://x/> SELECT * { ?s ex:p ?o }",
+    "PREFIX : <http://x/> SELECT * { :a :b :c }",
+    "PREFIX ex:<http://x/> SELECT * { ?s ex:p 'no:prefix' } # nor:here",
+    'PREFIX xsd: <http://www.w3.org/2001/XMLSchema#> SELECT * { ?s ?p "1"^^xsd:int }',
+    "PREFIX ex: <http://x/> SELECT * { ?s <http://y/p:q> ex:a:b }",
+    "BASE <http://x/> PREFIX ex: <y/> SELECT * { ?s ex:p ?o }",
+    "SELECT * { ?s ?p <urn:isbn:123> FILTER(?p != <mailto:a@b>) }",
+]
+
+
+@pytest.mark.parametrize("query", [*HARMLESS, *DECLARED])
 def test_look_alikes_pass(query: str) -> None:
     list(ox.Store().query(query))  # valid, and no request goes out
     assert check(ProtocolRequest("query", query), SETTINGS, None).form == "SELECT"
@@ -162,7 +174,8 @@ def test_using_parameters_become_using_clauses() -> None:
     text = ("DELETE { ?s ?p ?o } WHERE { ?s ?p ?o } ; DELETE WHERE { ?a ?b ?c } ;\n"
             "INSERT { ?s a <http://t> } WHERE { { SELECT ?s WHERE { ?s ?p ?o } } }")
     request = ProtocolRequest("update", text, ["http://d"], ["http://n"])
-    rewritten = with_using(request, analyse(text))
+    rewritten, inserted = with_using(request, analyse(text))
+    assert len(inserted) == 2
     assert rewritten.count("USING <http://d> USING NAMED <http://n> WHERE") == 2
     assert "DELETE WHERE { ?a" in rewritten  # the short form takes no USING
     ox.Store().update(rewritten)  # and the result is valid SPARQL Update

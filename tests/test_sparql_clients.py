@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
+import warnings
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -21,7 +22,7 @@ import requests
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import RDFS
-from SPARQLWrapper import JSON, XML, SPARQLWrapper
+from SPARQLWrapper import CSV, JSON, JSONLD, N3, POST, RDFXML, TSV, TURTLE, XML, SPARQLWrapper
 
 from ld.sparql_examples import EXAMPLES
 from tests.conftest_web import Site, generated_records, sample_paths
@@ -151,7 +152,8 @@ ASK = "ASK {}"
     (SELECT, "text/turtle", 406),
     (ASK, None, "application/sparql-results+json"),
     (ASK, "application/sparql-results+xml", "application/sparql-results+xml"),
-    (ASK, "text/csv", 406),
+    (ASK, "text/csv", "text/csv"),  # was 406; the Protocol allows CSV/TSV for ASK
+    (ASK, "text/tab-separated-values", "text/tab-separated-values"),
     (CONSTRUCT, None, "text/turtle"),
     (CONSTRUCT, "*/*", "text/turtle"),
     (CONSTRUCT, "application/n-triples", "application/n-triples"),
@@ -170,6 +172,82 @@ def test_negotiation(site: Site, query: str, accept: str | None, expected: str |
     assert r.status_code == 200, r.text
     assert r.headers["Content-Type"].split(";")[0] == expected
     assert "Accept" in r.headers["Vary"]
+
+
+JOURNALS = "SELECT ?s WHERE { ?s a <http://purl.org/ontology/bibo/Journal> }"
+DESCRIBE = "DESCRIBE <{url}/id/record/pubmed-6839263>"
+SPARQL_XML, SPARQL_JSON = "application/sparql-results+xml", "application/sparql-results+json"
+
+
+@pytest.mark.parametrize("query, return_format, method, expected", [
+    (JOURNALS, None, None, SPARQL_XML),  # SPARQLWrapper's defaults: GET, format=xml
+    ("ASK {}", None, None, SPARQL_XML),
+    (JOURNALS, JSON, POST, SPARQL_JSON),
+    (JOURNALS, CSV, None, "text/csv"),
+    (JOURNALS, TSV, POST, "text/tab-separated-values"),
+    ("ASK {}", JSON, None, SPARQL_JSON),
+    (PEOPLE, None, None, "application/rdf+xml"),
+    (PEOPLE, RDFXML, None, "application/rdf+xml"),
+    (PEOPLE, TURTLE, POST, "text/turtle"),
+    (PEOPLE, N3, None, "text/turtle"),  # N3 is a superset of Turtle
+    (PEOPLE, JSONLD, None, "application/ld+json"),
+    (PEOPLE, JSON, None, "application/ld+json"),
+    (DESCRIBE, XML, POST, "application/rdf+xml"),
+    (DESCRIBE, TURTLE, None, "text/turtle"),
+])
+def test_sparqlwrapper_gets_each_return_format(site: Site, query: str, return_format: str | None,
+                                               method: str | None, expected: str) -> None:
+    """Regression: SPARQLWrapper's default (GET, XML) sends format=xml, which was
+    read as the .xml suffix (RDF/XML): every SELECT and ASK was a 406."""
+    client = SPARQLWrapper(site.url + "/sparql")
+    client.setQuery(query.replace("{url}", site.url))
+    if return_format:
+        client.setReturnFormat(return_format)
+    if method:
+        client.setMethod(method)
+    with warnings.catch_warnings():  # JSON for a CONSTRUCT: it warns, and sends Accept */*
+        warnings.simplefilter("ignore", RuntimeWarning)
+        response = client.query()
+    assert response.response.headers["Content-Type"].split(";")[0] == expected
+    converted = response.convert()
+    if expected.startswith("application/sparql-results"):
+        assert converted  # a parsed result (minidom Document or dict)
+    elif expected.startswith("text/csv") or expected.startswith("text/tab"):
+        assert converted.startswith(b"s\r\n" if expected == "text/csv" else b"?s\n")
+    elif expected == "text/turtle":
+        assert len(Graph().parse(data=converted, format="turtle")) > 0
+    else:
+        assert isinstance(converted, Graph) and len(converted) > 0
+
+
+@pytest.mark.parametrize("query, fmt, expected", [
+    (SELECT, "xml", SPARQL_XML),
+    (SELECT, "csv", "text/csv"),
+    (ASK, "xml", SPARQL_XML),
+    (CONSTRUCT, "xml", "application/rdf+xml"),
+    (CONSTRUCT, "json", "application/ld+json"),
+    (CONSTRUCT, "nt", "application/n-triples"),
+])
+def test_format_in_a_post_form_body_counts(site: Site, query: str, fmt: str,
+                                           expected: str) -> None:
+    """Regression: format= in a form body was ignored (only the URL's was read)."""
+    r = requests.post(site.url + "/sparql", data={"query": query, "format": fmt}, timeout=30,
+                      headers={"Accept": "*/*"})
+    assert r.status_code == 200, r.text
+    assert r.headers["Content-Type"].split(";")[0] == expected
+
+
+@pytest.mark.parametrize("params, expected", [
+    ({"query": ASK}, SPARQL_JSON),
+    ({"query": CONSTRUCT, "format": "nt"}, "application/n-triples"),
+    ({}, "text/turtle"),  # the service description
+])
+def test_head_answers_as_get_without_a_body(site: Site, params: dict[str, str],
+                                            expected: str) -> None:
+    """Regression: HEAD was read as a POST without Content-Type: 415, though Allow lists it."""
+    r = requests.head(site.url + "/sparql", params=params, timeout=30)
+    assert r.status_code == 200
+    assert r.headers["Content-Type"].split(";")[0] == expected and r.content == b""
 
 
 @pytest.mark.parametrize("accept, fmt", [("text/turtle", "turtle"),

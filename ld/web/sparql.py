@@ -1,10 +1,11 @@
 """The SPARQL 1.1 endpoint at /sparql: thin views over ld.sparql and ld.sparql_run.
 
-GET/POST as the SPARQL 1.1 Protocol says; without a query, GET answers the
-Service Description (RDF Accept) or the query editor (browsers). Every
-refusal is an :mod:`ld.errors` exception turned into a response by
-:mod:`ld.web.errors` (403 SERVICE/LOAD/update, 400 syntax, 415 content type,
-503 timeout or overload with Retry-After).
+GET/POST as the SPARQL 1.1 Protocol says (HEAD as GET); without a query, GET
+answers the Service Description (RDF Accept) or the query editor (browsers).
+Every refusal is an :mod:`ld.errors` exception turned into a response by
+:mod:`ld.web.errors` (403 SERVICE/LOAD/update, 400 syntax or encoding, 413
+body too large, 415 content type, 503 timeout or overload with Retry-After);
+a browser whose query is refused gets the editor with it instead.
 """
 
 from __future__ import annotations
@@ -17,17 +18,16 @@ from flask import Blueprint, Response, current_app, render_template, request, ur
 from werkzeug.wsgi import get_current_url, get_host
 
 from ld import formats, sparql_sd
-from ld.errors import NotAcceptable
+from ld.errors import BadRequest, Forbidden, NotAcceptable
 from ld.namespaces import PREFIXES
-from ld.sparql import MAX_BODY, ProtocolRequest, check, parse_request
+from ld.sparql import MAX_BODY, Analysis, ProtocolRequest, analyse, check, parse_request, query_args
 from ld.sparql_examples import EXAMPLES
 from ld.sparql_run import TRUNCATED_HEADER, Formats, Pools, run_query, run_update
 from ld.web.context import get_settings, get_store
 
 bp = Blueprint("sparql", __name__)
 HTML = formats.get("html")
-RESULTS = formats.formats_of("results")
-ASK_RESULTS = tuple(f for f in RESULTS if f.key in ("srj", "srx"))
+RESULTS = formats.formats_of("results")  # ASK too: CSV/TSV are the word true or false
 GRAPHS = formats.formats_of("rdf")
 EXTENSION = "ldpub-sparql"
 EXPOSED = f"{TRUNCATED_HEADER}, Retry-After, Content-Type, Vary"
@@ -60,17 +60,19 @@ def endpoint() -> Response:
     settings = get_settings()
     # read at most one byte more than allowed: a huge body is refused, not buffered
     body = request.stream.read(MAX_BODY + 1) if request.method == "POST" else b""
-    operation = parse_request(request.method, request.args.to_dict(flat=False),
+    operation = parse_request(request.method, query_args(request.environ.get("QUERY_STRING", "")),
                               request.headers.get("Content-Type"), body)
     if operation is None:
         return _describe_or_editor()
-    analysis = check(operation, settings, request.headers.get("Authorization"))
+    analysis = _checked(operation)
+    if isinstance(analysis, Response):
+        return analysis
     if operation.operation == "update":
         run_update(operation, analysis, store=get_store(), settings=settings,
                    pools=current_app.extensions[EXTENSION],
                    base_iri=endpoint_url(request.environ))
         return Response(status=204)
-    chosen = negotiate(analysis.form, request.headers.get("Accept"), request.args.get("format"))
+    chosen = negotiate(analysis.form, request.headers.get("Accept"), operation.format)
     if chosen is None:
         return _editor(operation)
     result = run_query(operation, analysis, chosen, store=get_store(), settings=settings,
@@ -84,6 +86,28 @@ def endpoint() -> Response:
     return response
 
 
+def _checked(operation: ProtocolRequest) -> Analysis | Response:
+    """:func:`ld.sparql.check`; a browser whose query is refused gets the editor.
+
+    There it can change the query: the editor runs it and shows the refusal,
+    as it shows a syntax error. The status stays the refusal's.
+    """
+    try:
+        return check(operation, get_settings(), request.headers.get("Authorization"))
+    except (BadRequest, Forbidden) as refused:
+        if operation.operation == "query" and _wants_editor(operation):
+            return _editor(operation, refused.http_status)
+        raise
+
+
+def _wants_editor(operation: ProtocolRequest) -> bool:
+    try:
+        return negotiate(analyse(operation.text).form, request.headers.get("Accept"),
+                         operation.format) is None
+    except NotAcceptable:
+        return False
+
+
 @functools.lru_cache(maxsize=256)
 def negotiate(form: str | None, accept: str | None, asked: str | None) -> Formats | None:
     """Results and graph formats for the query; None when a browser wants the editor.
@@ -92,7 +116,7 @@ def negotiate(form: str | None, accept: str | None, asked: str | None) -> Format
     Pure, and clients send few distinct Accept headers: answers are cached.
     """
     graph_first = form in ("CONSTRUCT", "DESCRIBE")
-    first = GRAPHS if graph_first else (ASK_RESULTS if form == "ASK" else RESULTS)
+    first = GRAPHS if graph_first else RESULTS
     fmt = formats.negotiate((*first, HTML), format_param=asked, accept=accept,
                             default=first[0])
     if fmt is HTML:
@@ -118,8 +142,10 @@ def _describe_or_editor() -> Response:
     return response
 
 
-def _editor(operation: ProtocolRequest | None) -> Response:
+def _editor(operation: ProtocolRequest | None, status: int = 200) -> Response:
+    """The query editor; with the request's query and dataset, if it has them."""
     settings = get_settings()
+    dataset = _dataset(operation)
     config = {
         "endpoint": url_for("sparql.endpoint"),
         "base": settings.base_uri,
@@ -128,14 +154,23 @@ def _editor(operation: ProtocolRequest | None) -> Response:
         "query": operation.text if operation else None,
         "maxRows": settings.max_rows,
         "truncatedHeader": TRUNCATED_HEADER,
+        "dataset": dataset,
     }
     # the JSON sits in a <script> element: no "</script>" may appear in it
     safe = json.dumps(config).replace("<", "\\u003c").replace(">", "\\u003e")
     html = render_template("sparql.html", config=safe.replace("&", "\\u0026"), settings=settings,
-                           examples=EXAMPLES)
-    response = Response(html, content_type=HTML.content_type)
+                           examples=EXAMPLES, dataset=dataset)
+    response = Response(html, status=status, content_type=HTML.content_type)
     response.headers["Vary"] = "Accept"
     return response
+
+
+def _dataset(operation: ProtocolRequest | None) -> dict[str, list[str]]:
+    """The protocol dataset the editor's queries must keep (the page's own URL's)."""
+    if operation is not None:
+        return {"default-graph-uri": operation.default_graphs,
+                "named-graph-uri": operation.named_graphs}
+    return {name: request.args.getlist(name) for name in ("default-graph-uri", "named-graph-uri")}
 
 
 def endpoint_url(environ: dict[str, Any]) -> str:

@@ -19,13 +19,12 @@ from __future__ import annotations
 
 import io
 from typing import Any
-from urllib.parse import parse_qs
 
 from flask import Flask
 
 from ld import sparql_local
 from ld.errors import LdpubError
-from ld.sparql import MAX_BODY, check, parse_request
+from ld.sparql import MAX_BODY, check, parse_request, query_args
 from ld.sparql_run import run_query
 from ld.web.context import EXTENSION as STORE_EXTENSION
 from ld.web.sparql import ANSWER, CORS, EXTENSION, endpoint_url, negotiate
@@ -47,17 +46,11 @@ class SparqlFastPath:
         method = environ["REQUEST_METHOD"]
         if method not in ("GET", "POST") or self.settings.store_is_remote:
             return None
-        try:
-            query_string = environ.get("QUERY_STRING")
-            args = parse_qs(query_string, keep_blank_values=True,
-                            errors="strict") if query_string else {}
-            body = _body(environ) if method == "POST" else b""
-        except (UnicodeDecodeError, ValueError):
-            return None
+        body = _body(environ) if method == "POST" else b""
         if body is None:
             return None
         try:
-            return self.run(environ, method, args, body)
+            return self.run(environ, method, query_args(environ.get("QUERY_STRING", "")), body)
         except LdpubError:
             return None  # Flask answers the refusal or the error
 
@@ -70,8 +63,7 @@ class SparqlFastPath:
         analysis = check(operation, self.settings, environ.get("HTTP_AUTHORIZATION"))
         if not sparql_local.bounded(analysis, self.settings.max_rows):
             return None
-        chosen = negotiate(analysis.form, environ.get("HTTP_ACCEPT"),
-                           (args.get("format") or [None])[0])
+        chosen = negotiate(analysis.form, environ.get("HTTP_ACCEPT"), operation.format)
         if chosen is None:
             return None
         result = run_query(operation, analysis, chosen, store=self.holder.get(),

@@ -1,0 +1,139 @@
+"""SPARQL text as tokens: what the endpoint's checks read before any parser runs.
+
+Safety checks work on tokens, not on raw text: strings, IRIs and comments are
+skipped, so ``"SERVICE"`` in a literal or ``<http://x/load>`` does not trip
+them, while ``service`` in any case, after any comment or codepoint escape,
+does. The authoritative syntax check (message with line and column) is
+Oxigraph's own parser, which runs in the worker; the tokens never need to
+agree with it on a *valid* query, only never to miss a SERVICE or LOAD it
+would execute (so ambiguous text is refused, never let through). Apart from
+:mod:`ld.sparql` (the Protocol and the refusals) so each stays one concern.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import NamedTuple
+
+QUERY_FORMS = ("SELECT", "CONSTRUCT", "DESCRIBE", "ASK")
+UPDATE_WORDS = frozenset(
+    {"INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH"})
+
+_TOKENS = re.compile(r"""\s*(?:
+  (?P<comment>\#[^\n\r]*)
+| (?P<string>'''(?:[^'\\]|\\.|'(?!''))*'''|\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"
+            |'(?:[^'\\\n\r]|\\.)*'|"(?:[^"\\\n\r]|\\.)*")
+| (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
+| (?P<var>[?$][\w\u00B7\u0300-\u036F\u203F-\u2040]+)
+| (?P<bnode>_:[\w.\-\u00B7]*)
+| (?P<lang>@[A-Za-z]+(?:-[A-Za-z0-9]+)*)
+| (?P<pname>[^\W\d][\w.\-\u00B7]*:(?:[\w.\-:%\u00B7]|\\.)*|:(?:[\w.\-:%\u00B7]|\\.)*)
+| (?P<word>[^\W\d]\w*)
+| (?P<number>\d+(?:\.\d*)?(?:[eE][+-]?\d+)?)
+| (?P<punct>\S)
+)""", re.VERBOSE | re.DOTALL)
+_ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
+
+
+class Token(NamedTuple):
+    """One token; a tuple, because every request to /sparql makes a few dozen."""
+
+    kind: str  # a group name of _TOKENS; "word" tokens are upper-cased keywords
+    text: str
+    start: int
+    depth: int  # brace depth at the token (0 = top level)
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """What the tokens say about an operation, before any parser runs it."""
+
+    form: str | None  # SELECT/CONSTRUCT/DESCRIBE/ASK, "UPDATE", or None (let the parser say)
+    words: frozenset[str]  # every bare keyword, upper-cased
+    tokens: tuple[Token, ...]
+    escaped: bool = False  # the text has \\u / \\U codepoint escapes
+
+    @property
+    def is_update(self) -> bool:
+        return self.form == "UPDATE"
+
+    @property
+    def names_dataset(self) -> bool:
+        """FROM / FROM NAMED in the query: then the query's dataset is used as is."""
+        return "FROM" in self.words
+
+    @functools.cached_property
+    def limit(self) -> int | None:
+        """The outermost LIMIT (brace depth 0), or None (computed once: asked thrice).
+
+        Lets a query that cannot return more rows than the cap skip the
+        cap's counting. Not trusted when codepoint escapes could make the
+        parser read the text differently from the tokens.
+        """
+        if self.escaped:
+            return None
+        for token, after in zip(self.tokens, self.tokens[1:], strict=False):
+            if token.depth == 0 and token.text == "LIMIT" and after.kind == "number":
+                return int(after.text) if after.text.isdigit() else None
+        return None
+
+
+def unescape_codepoints(text: str) -> str:
+    """Apply SPARQL's \\u/\\U codepoint escapes, which the grammar undoes first."""
+    def char(m: re.Match[str]) -> str:
+        code = int(m.group(1) or m.group(2), 16)
+        return chr(code) if code < 0x110000 and not 0xD800 <= code < 0xE000 else "\ufffd"
+    return _ESCAPE.sub(char, text)
+
+
+def tokenize(text: str) -> tuple[Token, ...]:
+    """Tokens of ``text`` with whitespace and comments dropped."""
+    tokens, depth = [], 0
+    for m in _TOKENS.finditer(text):  # each match skips the whitespace before its token
+        kind = m.lastgroup or "punct"
+        if kind == "comment":
+            continue
+        value = m.group(kind)
+        if value == "}":
+            depth = max(depth - 1, 0)
+        tokens.append(Token(kind, value.upper() if kind == "word" else value, m.start(kind),
+                            depth))
+        if value == "{":
+            depth += 1
+    return tuple(tokens)
+
+
+def analyse(text: str) -> Analysis:
+    """Tokenise ``text`` (also after undoing codepoint escapes) and find its form."""
+    tokens = tokenize(text)
+    words = {t.text for t in tokens if t.kind == "word"}
+    escaped = "\\u" in text or "\\U" in text
+    if escaped:  # read it both ways; refuse what either way shows
+        words |= {t.text for t in tokenize(unescape_codepoints(text)) if t.kind == "word"}
+    form = next((t.text for t in tokens if t.kind == "word"
+                 and (t.text in QUERY_FORMS or t.text in UPDATE_WORDS)), None)
+    if form in UPDATE_WORDS:
+        form = "UPDATE"
+    return Analysis(form, frozenset(words), tokens, escaped)
+
+
+def undeclared_prefix(tokens: Sequence[Token]) -> str | None:
+    """The first prefix a name uses before a PREFIX declares it (None: none).
+
+    A "name" whose local part starts with "//" is the rest of an IRI the
+    tokens could not read (a space or brace in it): the parser speaks there.
+    """
+    declared: set[str] = set()
+    previous = None
+    for token in tokens:
+        if token.kind == "pname":
+            prefix, _, local = token.text.partition(":")
+            if previous == "PREFIX":
+                declared.add(prefix)
+            elif prefix not in declared:
+                return None if local.startswith("//") else prefix
+        previous = token.text if token.kind == "word" else None
+    return None
