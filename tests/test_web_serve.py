@@ -162,6 +162,15 @@ def test_streamed_answers_head_and_304_under_each_server(served) -> None:
     assert again.status_code == 304 and again.content == b""
 
 
+def test_a_long_get_query_under_each_server(served) -> None:
+    """Regression: gunicorn's default request line (4094 bytes) answered a GET
+    /sparql?query= of ~4 KB with its bare 414; its maximum, 8190, is set."""
+    url, _ = served
+    query = "ASK { ?s ?p ?o } # " + "x" * 7000
+    r = requests.get(url + "/sparql", params={"query": query}, timeout=30)
+    assert r.status_code == 200 and r.json()["boolean"] is True
+
+
 def test_a_dump_file_and_a_range_under_each_server(served) -> None:
     """send_file's file wrapper and Range requests go through the WSGI server as they are."""
     import gzip

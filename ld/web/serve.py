@@ -115,6 +115,10 @@ def gunicorn_options(settings: Settings) -> dict[str, Any]:
         "timeout": 120,  # first request for a large dump writes it
         "graceful_timeout": 10,
         "keepalive": 5,
+        # a GET /sparql?query=... URL is the request line: gunicorn's default of
+        # 4094 bytes answered long queries with its bare 414 (no CORS, no hint);
+        # 8190 is its maximum (README, "SPARQL endpoint safety": POST longer ones)
+        "limit_request_line": 8190,
         "loglevel": settings.log_level.lower(),
         "accesslog": "-" if settings.access_log else None,
         "errorlog": "-",
