@@ -9,12 +9,16 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from typing import Any
+from urllib.parse import parse_qs, urlencode
 
 import pytest
+import requests
 
 from tests.conftest_web import Site, generated_records, sample_paths
 
 pytestmark = pytest.mark.browser
+
+
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory, sparql_site: Any) -> Iterator[Site]:
     """Sample + generated records; a row cap of 200 so a cut result is easy to make."""
@@ -24,7 +28,10 @@ def site(tmp_path_factory: pytest.TempPathFactory, sparql_site: Any) -> Iterator
     server.shutdown()
 
 
-def open_editor(browser: Any, site: Site) -> tuple[Any, list[str]]:
+def open_editor(browser: Any, site: Site, path: str = "/sparql", status: int = 200
+                ) -> tuple[Any, list[str]]:
+    """A page of the editor (``browser``: a browser or a context); requests elsewhere
+    are recorded and aborted."""
     page = browser.new_page()
     elsewhere: list[str] = []
 
@@ -36,7 +43,8 @@ def open_editor(browser: Any, site: Site) -> tuple[Any, list[str]]:
             route.abort()
 
     page.route("**/*", only_ours)
-    page.goto(site.url + "/sparql", wait_until="networkidle")
+    response = page.goto(site.url + path, wait_until="networkidle")
+    assert response.status == status
     page.wait_for_selector(".yasqe .CodeMirror")
     return page, elsewhere
 
@@ -70,5 +78,93 @@ def test_cut_results_are_announced(browser: Any, site: Site) -> None:
     note = page.wait_for_selector("#ldpub-sparql-truncated:not([hidden])", timeout=20_000)
     assert "cut after 200 rows" in note.inner_text()
     assert page.locator(".yasr").inner_text().count("200") >= 1  # "Showing ... of 200 entries"
+    assert elsewhere == []
+    page.close()
+
+
+def test_a_shared_link_opens_its_query_and_a_reload_keeps_it(browser: Any, site: Site) -> None:
+    """Regression: the editor ignored YASGUI's Share link (/sparql#query=...&endpoint=...)
+    and a reload went back to the starter query."""
+    page, elsewhere = open_editor(browser, site)
+    query = 'SELECT (COUNT(*) AS ?n) WHERE { ?s ?p "a+b c" }'
+    page.evaluate("q => { window.ldpubYasgui.getTab().setQuery(q); }", query)
+    page.click(".yasqe_share")
+    link = page.locator(".yasqe_sharePopup input").input_value()
+    assert link.startswith(site.url + "/sparql#query=")
+    shared, _ = open_editor(browser, site, link.replace(site.url, "")
+                            + "&endpoint=http%3A%2F%2Felsewhere.example%2Fsparql")
+    assert shared.evaluate("() => window.ldpubYasgui.getTab().getQuery()") == query
+    shared.wait_for_selector(".yasr .dataTable", timeout=20_000)  # it ran, here
+    shared.reload(wait_until="networkidle")
+    assert shared.evaluate("() => window.ldpubYasgui.getTab().getQuery()") == query
+    assert elsewhere == []
+    page.close()
+    shared.close()
+
+
+def test_the_dataset_in_the_pages_url_goes_with_every_query(browser: Any, site: Site) -> None:
+    """Regression: /sparql?query=...&default-graph-uri=G ran on the whole dataset:
+    the editor's POST carried only query=."""
+    graph = site.url + "/doc/record/pubmed-6839263"
+    query = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+    direct = requests.post(site.url + "/sparql", timeout=30,
+                           data={"query": query, "default-graph-uri": graph}).json()
+    expected = direct["results"]["bindings"][0]["n"]["value"]
+    page, elsewhere = open_editor(browser, site, "/sparql?" + urlencode(
+        {"query": query, "default-graph-uri": graph}))
+    with page.expect_request(lambda r: r.method == "POST") as sent:
+        page.click(".yasqe_queryButton")
+    assert parse_qs(sent.value.post_data)["default-graph-uri"] == [graph]
+    page.wait_for_selector(".yasr .dataTable", timeout=20_000)
+    assert f'"{expected}"' in page.locator(".yasr tbody").inner_text()
+    note = page.locator("#ldpub-sparql-dataset")
+    assert note.is_visible() and graph in note.inner_text()
+    assert elsewhere == []
+    page.close()
+
+
+def test_the_editor_on_a_phone(browser: Any, site: Site) -> None:
+    """Regression: on a 390 px phone the share and run buttons covered the query
+    text, the row-cap note sat ~450 px above the results, a result IRI needed two
+    taps (YASR's Ellipse mode), and /favicon.ico was a 404 (a console error)."""
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True,
+                                  has_touch=True)
+    page, elsewhere = open_editor(context, site)
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.evaluate("""() => {
+        const tab = window.ldpubYasgui.getTab();
+        tab.setQuery('SELECT ?s ?p ?o WHERE { ?s ?p ?o } # ' + 'long words '.repeat(20));
+        tab.query();
+    }""")
+    page.wait_for_selector("#ldpub-sparql-truncated:not([hidden])", timeout=20_000)
+    link = page.wait_for_selector(f"a.iri[href^='{site.url}/']", timeout=20_000)
+    buttons = page.locator(".yasqe_buttons").bounding_box()
+    for text in page.locator(".CodeMirror-line > span").all():
+        assert not _overlap(text.bounding_box(), buttons)
+    note = page.locator("#ldpub-sparql-truncated").bounding_box()
+    results = page.locator(".yasr").bounding_box()
+    assert 0 <= results["y"] - (note["y"] + note["height"]) < 40  # right above the results
+    with page.expect_popup() as opened:
+        link.click()  # one tap
+    assert opened.value.url.startswith(site.url + "/doc/")
+    assert page.locator("link[rel=icon]").count() == 1
+    assert errors == [] and elsewhere == []
+    context.close()
+
+
+def _overlap(a: dict[str, float], b: dict[str, float]) -> bool:
+    return (a["x"] < b["x"] + b["width"] and b["x"] < a["x"] + a["width"]
+            and a["y"] < b["y"] + b["height"] and b["y"] < a["y"] + a["height"])
+
+
+def test_a_refused_query_opens_in_the_editor(browser: Any, site: Site) -> None:
+    """Regression: a link to a refused query (SERVICE) gave a 403 error page, where
+    a syntax error opens the editor with the query and shows the error there."""
+    query = "SELECT * WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }"
+    page, elsewhere = open_editor(browser, site, "/sparql?" + urlencode({"query": query}),
+                                  status=403)
+    assert page.evaluate("() => window.ldpubYasgui.getTab().getQuery()") == query
+    page.wait_for_selector(".yasr :text('SERVICE is not allowed')", timeout=20_000)
     assert elsewhere == []
     page.close()

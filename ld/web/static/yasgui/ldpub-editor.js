@@ -1,9 +1,11 @@
 /* ldpub: the SPARQL query editor (YASGUI, served from our own static files).
  *
  * Configuration comes from the page (<script id="ldpub-sparql-config">):
- * endpoint, base URI, prefixes, example queries, the row cap and the name
- * of the header that announces a cut result. Nothing here talks to any
- * other host: the autocompleters that call LOV / prefix.cc are off.
+ * endpoint, base URI, prefixes, example queries, the row cap, the name
+ * of the header that announces a cut result and the protocol dataset of
+ * the page's URL. Nothing here talks to any other host: the autocompleters
+ * that call LOV / prefix.cc are off, and YASGUI's populateFromUrl too (a
+ * link could set another endpoint with it).
  */
 (function () {
   "use strict";
@@ -15,13 +17,28 @@
   var starter = prefixLines + "\n\nSELECT ?record ?title WHERE {\n" +
     "  ?doc foaf:primaryTopic ?record .\n  OPTIONAL { ?record dcterms:title ?title }\n}\nLIMIT 25\n";
 
-  // Results announce the row cap in a header: show it, never cut silently.
+  // YASGUI's Share link is this page + "#query=...&endpoint=...", and the
+  // query run last is kept there too, so a reload keeps it: that query wins
+  // over the server's ?query= prefill. Only "query" is read from it.
+  var kept = new URLSearchParams(window.location.hash.slice(1)).get("query");
+  var query = kept || config.query;
+
+  // default-graph-uri / named-graph-uri of the page's URL go with every query
+  var datasetArgs = [];
+  Object.keys(config.dataset).forEach(function (name) {
+    config.dataset[name].forEach(function (iri) { datasetArgs.push({ name: name, value: iri }); });
+  });
+
+  // Results announce the row cap in a header: show it, never cut silently,
+  // right above the results it is about.
   var note = document.getElementById("ldpub-sparql-truncated");
   var plainFetch = window.fetch.bind(window);
   window.fetch = function () {
     return plainFetch.apply(null, arguments).then(function (response) {
       if (response.url && response.url.split("?")[0] === endpoint) {
         var cap = response.headers.get(config.truncatedHeader);
+        var results = yasgui.getTab().getYasr().rootEl;
+        results.parentNode.insertBefore(note, results);
         note.hidden = !cap;
         note.textContent = cap ? "The result was cut after " + Number(cap).toLocaleString() +
           " rows (the server's row cap). Add LIMIT/OFFSET or narrow the query to see the rest." : "";
@@ -42,15 +59,22 @@
     }
   }, true);
 
+  // The table's "Ellipse" mode spends the first click on a cut IRI on
+  // showing it whole; off by default, so one click follows the link.
+  Yasgui.Yasr.defaults.plugins.table.dynamicConfig = { isEllipsed: false };
+
   var yasgui = new Yasgui(document.getElementById("yasgui"), {
-    requestConfig: { endpoint: endpoint, method: "POST" },
+    requestConfig: { endpoint: endpoint, method: "POST", args: datasetArgs },
     copyEndpointOnNewTab: false,
     endpointCatalogueOptions: { getData: function () { return [{ endpoint: endpoint }]; }, keys: [] },
     persistenceId: null,
     populateFromUrl: false,
-    yasqe: { value: config.query || starter, autocompleters: ["variables", "prefixes"] },
+    yasqe: { value: query || starter, autocompleters: ["variables", "prefixes"] },
   });
   window.ldpubYasgui = yasgui;
+  yasgui.on("query", function (instance, tab) {
+    window.history.replaceState(null, "", "#query=" + encodeURIComponent(tab.getQuery()));
+  });
 
   var examples = {};
   config.examples.forEach(function (e) { examples[e.key] = e; });
@@ -61,5 +85,5 @@
       tab.query();
     });
   });
-  if (config.query) { yasgui.getTab().query(); }
+  if (query) { yasgui.getTab().query(); }
 })();
