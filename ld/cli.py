@@ -82,7 +82,13 @@ from ld import cli_output as out
 from ld import cli_store
 from ld.cli_render import RENDER_OPTION, render, render_after_write
 from ld.cli_settings import OVERRIDES, settings_options, with_settings
-from ld.cli_store import DUMP_FORMATS, LoadInterrupts, open_for_command, publish_final
+from ld.cli_store import (
+    DUMP_FORMATS,
+    EXIT_INTERRUPTED,
+    LoadInterrupts,
+    open_for_command,
+    publish_final,
+)
 from ld.config import Settings, data_dir, load_settings
 from ld.errors import LdpubError
 from ld.rejects import RejectsReport
@@ -91,7 +97,6 @@ from ld.summary import Summary
 __all__ = ["DUMP_FORMATS", "EXIT_INTERRUPTED", "PUBLISH_EVERY", "LdpubGroup", "main"]
 
 PUBLISH_EVERY = 60.0  # seconds: a long load shows up in `ldpub serve` as it goes
-EXIT_INTERRUPTED = 130  # 128 + SIGINT: what a shell reports for a command stopped by Ctrl-C
 
 
 class LdpubGroup(click.Group):

@@ -18,6 +18,7 @@ import click
 from ld import cli_output as out
 from ld.cli_render import RENDER_OPTION, render_after_write
 from ld.cli_settings import with_settings
+from ld.cli_store import EXIT_INTERRUPTED, LoadInterrupts, open_for_command
 from ld.config import Settings
 
 
@@ -82,25 +83,42 @@ def _harvest(ctx: click.Context, settings: Settings, url: str, metadata_prefix: 
     """Harvest an OAI-PMH repository (ListRecords) into the store, incrementally."""
     from ld.harvest import harvest as run_harvest
     from ld.rejects import RejectsReport
-    from ld.store import open_store
 
-    report = RejectsReport(settings.rejects_path)
-    with open_store(settings) as store, \
-            out.load_progress(out.is_tty() and not as_json) as bar:
-        result = run_harvest(
-            url, settings=settings, store=store, metadata_prefix=metadata_prefix,
-            set_spec=set_spec, from_=from_, until=until, full=full, state_path=state_path,
-            progress=bar, rejects=report, timeout=timeout, max_retries=max_retries, jobs=jobs)
-        if result.summary.loaded or result.summary.deleted:
-            store.publish(compact=True)
-            render_after_write(settings, store, jobs, prerender)
+    with open_for_command(settings) as store:  # first: a refused harvest keeps the report
+        report = RejectsReport(settings.rejects_path)
+        interrupts = LoadInterrupts()
+        try:
+            with interrupts, out.load_progress(out.is_tty() and not as_json) as bar:
+                interrupts.bar = bar
+                result = run_harvest(
+                    url, settings=settings, store=interrupts.wrap(store),
+                    metadata_prefix=metadata_prefix, set_spec=set_spec, from_=from_,
+                    until=until, full=full, state_path=state_path, progress=interrupts,
+                    rejects=report, timeout=timeout, max_retries=max_retries, jobs=jobs)
+                if result.summary.loaded or result.summary.deleted:
+                    store.publish(compact=True)
+                    render_after_write(settings, store, jobs, prerender)
+        except KeyboardInterrupt:  # the state file is not moved: the next run resumes
+            _interrupted(ctx, url, interrupts.last.stopped(report.rejected), report, as_json)
     result.summary.rejects_file = str(report.path)
     if as_json:
         click.echo(json.dumps(result.to_dict()))
     else:
-        out.print_summary(result.summary, report.samples)
+        out.print_summary(result.summary, report.samples, "harvest")
         out.stderr.print(_describe(result), markup=False, soft_wrap=True)
     ctx.exit(result.exit_code)
+
+
+def _interrupted(ctx: click.Context, url: str, summary: Any, report: Any,
+                 as_json: bool) -> None:
+    """Ctrl-C: the summary so far and exit code 130, as ``ldpub load`` does."""
+    summary.rejects_file = str(report.path)
+    if as_json:
+        click.echo(json.dumps({"url": url, "complete": False, "summary": summary.to_dict()}))
+    else:
+        out.print_summary(summary, report.samples, "harvest")
+    out.print_interrupted(summary, "harvest")
+    ctx.exit(EXIT_INTERRUPTED)
 
 
 @click.command("harvest")

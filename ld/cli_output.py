@@ -61,8 +61,8 @@ def load_progress(enabled: bool) -> AbstractContextManager[Any]:
         f"rejected {summary.rejected:,}  {summary.rate:,.0f} records/s"))
 
 
-def summary_table(summary: Summary) -> Table:
-    table = Table(title="ldpub load", show_header=False)
+def summary_table(summary: Summary, command: str = "load") -> Table:
+    table = Table(title=f"ldpub {command}", show_header=False)
     table.add_column("", style="bold")
     table.add_column("", justify="right")
     rows = [("read", summary.read), ("loaded", summary.loaded),
@@ -76,9 +76,10 @@ def summary_table(summary: Summary) -> Table:
     return table
 
 
-def print_summary(summary: Summary, samples: list[dict[str, Any]]) -> None:
+def print_summary(summary: Summary, samples: list[dict[str, Any]],
+                  command: str = "load") -> None:
     """Summary table on stdout; errors and the first rejects on stderr."""
-    stdout.print(summary_table(summary))
+    stdout.print(summary_table(summary, command))
     for error in summary.errors:
         stderr.print(f"[red]error:[/red] {escape(error)}", soft_wrap=True)
     rejected = [e for e in samples if e["kind"] != "input-error"][:SHOWN_REJECTS]
@@ -91,13 +92,14 @@ def print_summary(summary: Summary, samples: list[dict[str, Any]]) -> None:
         stderr.print(f"rejects report: {summary.rejects_file}", markup=False, soft_wrap=True)
 
 
-def print_interrupted(summary: Summary) -> None:
-    """For a load stopped by Ctrl-C (nothing otherwise): what it kept, and what to do."""
+def print_interrupted(summary: Summary, command: str = "load") -> None:
+    """For a load (or harvest) stopped by Ctrl-C (nothing otherwise): what it kept, and
+    what to do. A harvest's saved state is not moved, so running it again resumes."""
     if summary.interrupted:
-        stderr.print(f"load interrupted (Ctrl-C) after {summary.read:,} records were stored "
-                     "or rejected; whole batches are kept and the store is consistent; the "
-                     "records after them were not loaded: run the same load again to finish",
-                     markup=False, soft_wrap=True)
+        stderr.print(f"{command} interrupted (Ctrl-C) after {summary.read:,} records were "
+                     "stored or rejected; whole batches are kept and the store is consistent; "
+                     f"the records after them were not loaded: run the same {command} again "
+                     "to finish", markup=False, soft_wrap=True)
 
 
 def stats_table(stats: dict[str, Any]) -> Table:

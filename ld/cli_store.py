@@ -36,6 +36,7 @@ from ld.formats import get as get_format
 from ld.summary import Summary
 from ld.uris import record_graph
 
+EXIT_INTERRUPTED = 130  # 128 + SIGINT: what a shell reports for a command stopped by Ctrl-C
 DUMP_FORMATS = ("nt", "nt.gz", "ttl", "nq", "nq.gz", "jsonld")
 _CLASS_COUNTS = ("SELECT ?class (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?class } "
                  "GROUP BY ?class ORDER BY DESC(?n) ?class")

@@ -208,3 +208,36 @@ def test_a_gzipped_answer_is_read_within_the_deadline(settings: Settings, store:
     with Odd(answer) as server:
         result = harvest(server.url, settings=settings, store=store, timeout=5, jobs=0)
     assert result.complete and result.summary.loaded == 1, result.summary.errors
+
+
+def test_a_harvest_holds_the_store_in_its_name_and_stops_on_ctrl_c(tmp_path: Path) -> None:
+    """Regressions: a load refused during a harvest was told the store was held by
+    "ldpub --store"; Ctrl-C during a harvest printed no summary; the summary table of a
+    harvest was titled "ldpub load"."""
+    import signal
+    import subprocess
+    import sys
+
+    ldpub, store = str(Path(sys.executable).with_name("ldpub")), tmp_path / "s"
+    record = tmp_path / "r.json"
+    record.write_text('{"id": "r1", "title": "T"}')
+    asked = threading.Event()
+
+    def answer(handler: BaseHTTPRequestHandler) -> None:
+        asked.set()  # the harvest has the store by now: it opens it before asking
+        _drip(handler)
+
+    with Odd(answer) as server:
+        harvesting = subprocess.Popen([ldpub, "--store", str(store), "harvest", server.url,
+                                       "--jobs", "0", "--timeout", "60"],
+                                      stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        assert asked.wait(60)
+        refused = subprocess.run([ldpub, "--store", str(store), "load", str(record)],
+                                 capture_output=True, text=True, timeout=60)
+        assert refused.returncode == 2 and "(ldpub harvest)" in refused.stderr, refused.stderr
+        harvesting.send_signal(signal.SIGINT)
+        out, err = harvesting.communicate(timeout=60)
+    assert harvesting.returncode == 130, err
+    assert "ldpub harvest" in out.decode() and "Traceback" not in err.decode()
+    assert "harvest interrupted (Ctrl-C)" in err.decode()
+    assert not (store / "harvest-state.json").exists()  # the next run starts where this did
