@@ -9,6 +9,7 @@
     ├── ConfigError                 a flag or LDPUB_* variable has an unusable value (exit 2)
     ├── NotFound                    no such record or resource (HTTP 404)
     ├── NotAcceptable               no representation fits the Accept header (HTTP 406)
+    ├── ContentTooLarge             request body over the limit, refused unread (HTTP 413)
     ├── UnsupportedMediaType        request body of a type we do not take (HTTP 415)
     ├── BadRequest                  malformed request, e.g. a SPARQL syntax error (HTTP 400)
     ├── Forbidden                   e.g. SPARQL Update on the public endpoint, SERVICE (HTTP 403)
@@ -112,6 +113,13 @@ class NotAcceptable(LdpubError):
     def __init__(self, message: str, offered: list[str] | None = None) -> None:
         super().__init__(message)
         self.offered = offered or []
+
+
+class ContentTooLarge(LdpubError):
+    """413 Content Too Large (RFC 9110 15.5.14): a request body over the limit, refused
+    unread."""
+
+    http_status = 413
 
 
 class UnsupportedMediaType(LdpubError):

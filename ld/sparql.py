@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from urllib.parse import unquote_to_bytes
 
 from ld.config import Settings
-from ld.errors import BadRequest, Forbidden, LdpubError, UnsupportedMediaType
+from ld.errors import BadRequest, ContentTooLarge, Forbidden, UnsupportedMediaType
 from ld.namespaces import PREFIXES
 from ld.sparql_tokens import Analysis, analyse, undeclared_prefix
 
@@ -33,16 +33,6 @@ UPDATE_TYPE = "application/sparql-update"
 FORM_TYPE = "application/x-www-form-urlencoded"
 
 _ABSOLUTE_IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:[^<>\"{}|^`\\\x00-\x20]*")
-
-
-class ContentTooLarge(LdpubError):
-    """413 Content Too Large (RFC 9110 15.5.14): a body over MAX_BODY is refused unread.
-
-    Here rather than in :mod:`ld.errors` only because that module is not
-    this endpoint's to change; it belongs there.
-    """
-
-    http_status = 413
 
 
 @dataclass

@@ -3,6 +3,9 @@
 They use only the vocabulary :mod:`ld.mapping` writes (DCTerms, BIBO, FOAF,
 SKOS), so they answer on any ldpub store; the tests run each of them.
 Each declares just the prefixes it uses; the editor adds nothing hidden.
+Each asks for DISTINCT rows or counts: Oxigraph 0.5 repeats a triple that several
+record graphs state (a subject's label, a journal's title) once per graph in the
+union default graph (oxigraph#1919, fixed upstream after 0.5.13).
 """
 
 from __future__ import annotations
@@ -56,7 +59,7 @@ ORDER BY DESC(?together) ?name
     Example("subject", "Records on a subject",
             "Records whose subject heading contains a word (change it to try another).",
             ("dcterms", "skos"), """
-SELECT ?record ?title ?subject WHERE {
+SELECT DISTINCT ?record ?title ?subject WHERE {
   ?record dcterms:subject ?concept ;
           dcterms:title ?title .
   ?concept skos:prefLabel ?subject .
