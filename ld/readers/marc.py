@@ -150,11 +150,21 @@ def _broken_entry(chunk: bytes, base: int) -> str | None:
     longer than 99,999 bytes, a start of 99999 is one the five digits cannot
     hold: such entries are left to pymarc, as before.
     """
+    last = len(chunk) - 1
     for i in range(24, base - 1, 12):
-        problem = _entry_problem(chunk, base, chunk[i:i + 12])
+        entry = _ENTRY.fullmatch(chunk, i, i + 12)  # the common, sound case: no slicing
+        if entry is not None:
+            length, start = int(entry[2]), int(entry[3])
+            end = base + start + length
+            if length and end <= last and chunk[end - 1] == 0x1E:
+                continue
+        problem = _entry_problem(chunk, base, chunk[i:i + 12])  # says what is wrong
         if problem:
             return problem
     return None
+
+
+_ENTRY = re.compile(rb"([0-9A-Za-z]{3})([0-9]{4})([0-9]{5})")
 
 
 def _entry_problem(chunk: bytes, base: int, entry: bytes) -> str | None:
