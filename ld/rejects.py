@@ -18,6 +18,7 @@ naming its source file, position and id, and why. Three kinds of line:
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -65,7 +66,11 @@ def error_entry(err: LdpubError) -> dict[str, Any]:
 class RejectsReport:
     """Writes the report as the load goes, so a killed load still leaves it.
 
-    The file is truncated when the load starts: a report never mixes loads.
+    Each load starts a new report: a report never mixes loads. The previous
+    one, when it lists anything, is kept beside it first, named by the time it
+    was last written (``rejects-20261127T020501Z.jsonl``): a scheduled harvest
+    must not erase the only note of yesterday's rejected record (the harvest
+    state has moved past it, so nothing would bring it back).
     ``samples`` keeps the first few entries for the summary shown to people.
     ``rejected`` counts the records (not files) in it as they come, so that a
     load stopped by Ctrl-C between two progress reports still counts them all.
@@ -101,12 +106,26 @@ def _open(path: Path) -> TextIO:
     names the setting, instead of a traceback."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
+        _keep_previous(path)
         return open(path, "w", encoding="utf-8")  # closed by RejectsReport.close
     except OSError as exc:
         raise ConfigError(f"--rejects / LDPUB_REJECTS {path}: cannot write the rejects report: "
                           f"{exc.strerror or exc}",
                           hint="give --rejects a file in a directory you can write to; "
                                "without it the report is <store>/rejects.jsonl") from exc
+
+
+def _keep_previous(path: Path) -> None:
+    """Rename a non-empty earlier report to ``<stem>-<its time, UTC><suffix>``."""
+    if not path.is_file() or path.stat().st_size == 0:
+        return
+    written = datetime.fromtimestamp(path.stat().st_mtime, UTC).strftime("%Y%m%dT%H%M%SZ")
+    kept = path.with_name(f"{path.stem}-{written}{path.suffix}")
+    n = 1
+    while kept.exists():  # two loads within one second
+        n += 1
+        kept = path.with_name(f"{path.stem}-{written}-{n}{path.suffix}")
+    path.rename(kept)
 
 
 def describe(entry: dict[str, Any]) -> str:

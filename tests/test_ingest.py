@@ -450,3 +450,20 @@ def test_cached_namespace_terms_are_the_same_iris_and_still_checked() -> None:
     assert Terms(ISO639_2)["eng"] == ISO639_2["eng"]
     with pytest.raises(AttributeError):
         Terms(BIBO).notATerm  # noqa: B018 - the attribute access is the test
+
+
+def test_a_new_load_keeps_the_previous_rejects_report(settings, store, tmp_path) -> None:
+    """Regression: every load emptied the report, so a scheduled harvest erased the only
+    note of the record rejected the day before (its harvest state had moved on)."""
+    from ld.rejects import RejectsReport
+
+    path = tmp_path / "rejects.jsonl"
+    bad = [_record(1, "klingon", language="Klingonese")]
+    for records in (bad, [_record(2, "ok")], [_record(3, "ok")]):
+        report = RejectsReport(path)
+        check(ingest_items(records, settings=settings, store=store, jobs=0, rejects=report))
+        report.close()
+    kept = sorted(tmp_path.glob("rejects-*.jsonl"))
+    assert len(kept) == 1, kept  # the first load's; the second's listed nothing
+    assert "klingon" in kept[0].read_text()
+    assert path.read_text() == ""
