@@ -54,19 +54,20 @@ class Shape:
     path_node: Node | None
     path_label: str | None
     path_triples: tuple
-    checks: list[Check] = field(default_factory=list)
+    checks: list[tuple[URIRef, Check]] = field(default_factory=list)  # (component, check)
     properties: list[Shape] = field(default_factory=list)
     deactivated: bool = False
 
     def values(self, data: Data, focus: Node) -> Collection[Node]:
         return (focus,) if self.path is None else self.path(data, focus)
 
-    def result(self, focus: Node, value: Node | None) -> Result:
+    def result(self, focus: Node, value: Node | None, component: URIRef) -> Result:
         return Result(
             severity=self.severity, focus=str(focus), path=self.path_label,  # type: ignore[arg-type]
             value=None if value is None else str(value), message=self.message or "",
             shape=str(self.node) if isinstance(self.node, URIRef) else None,
-            nodes=(focus, self.path_node, value), path_triples=self.path_triples)
+            nodes=(focus, self.path_node, value), path_triples=self.path_triples,
+            component=component)
 
 
 Targets = Callable[[Data], set[Node]]
@@ -111,7 +112,8 @@ class FastValidator:
             if parameter in SHAPE_PARAMETERS:
                 for member in _members(sg, node, parameter):
                     _require_violation(self._compile(member))
-            shape.checks.append(BUILDERS[parameter](sg, node, self._conforms_node))
+            shape.checks.append((component(parameter),
+                                 BUILDERS[parameter](sg, node, self._conforms_node)))
         shape.properties = [self._compile(p)
                             for p in sorted(sg.objects(node, SH.property), key=str)]
         self._compiling.discard(node)
@@ -124,9 +126,9 @@ class FastValidator:
 
 def _evaluate(shape: Shape, data: Data, focus: Node, out: list[Result]) -> None:
     values = shape.values(data, focus)
-    for check in shape.checks:
+    for source, check in shape.checks:
         for value in check(data, focus, values):
-            out.append(shape.result(focus, value))
+            out.append(shape.result(focus, value, source))
     for prop in shape.properties:
         if not prop.deactivated:
             for value in values:
@@ -138,9 +140,17 @@ def _conforms(shape: Shape, data: Data, focus: Node) -> bool:
     if shape.deactivated:
         return True
     values = shape.values(data, focus)
-    if any(any(True for _ in check(data, focus, values)) for check in shape.checks):
+    if any(any(True for _ in check(data, focus, values)) for _, check in shape.checks):
         return False
     return all(_conforms(prop, data, v) for prop in shape.properties for v in values)
+
+
+def component(parameter: URIRef) -> URIRef:
+    """The SHACL Core constraint component of a parameter: sh:minCount ->
+    sh:MinCountConstraintComponent (every component this engine supports is named
+    so), which a validation result must give as its sh:sourceConstraintComponent."""
+    name = str(parameter).rsplit("#", 1)[-1]
+    return SH[name[0].upper() + name[1:] + "ConstraintComponent"]
 
 
 def _header(sg: Graph, node: Node) -> Shape:

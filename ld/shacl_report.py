@@ -40,6 +40,9 @@ class Result:
         default=None, repr=False, compare=False)
     path_triples: tuple[tuple[Node, Node, Node], ...] = field(
         default=(), repr=False, compare=False)
+    # the sh:sourceConstraintComponent (sh:MinCountConstraintComponent, ...) SHACL requires
+    # of every result in a report
+    component: Node | None = field(default=None, repr=False, compare=False)
 
     def to_json(self) -> dict[str, Any]:
         return {"severity": self.severity, "focus": self.focus, "path": self.path,
@@ -69,8 +72,15 @@ class RecordReport:
 
 def finish_report(record_id: str, results: list[Result]) -> RecordReport:
     """Sorted, without repeats: a shape with two constraints (nodeKind and pattern,
-    say) that a value breaks both of gives one result with its one message."""
-    unique = {(r.severity, r.focus, r.path, r.value, r.message, r.shape): r for r in results}
+    say) that a value breaks both of gives one result with its one message. Its
+    constraint component is the first by name of those broken, so that both engines,
+    which find them in different orders, report the same one."""
+    unique: dict[tuple, Result] = {}
+    for r in results:
+        key = (r.severity, r.focus, r.path, r.value, r.message, r.shape)
+        kept = unique.get(key)
+        if kept is None or str(r.component) < str(kept.component):
+            unique[key] = r
     ordered = sorted(unique.values(), key=_result_order)
     return RecordReport(record_id, not any(r.severity == "Violation" for r in ordered), ordered)
 
@@ -149,4 +159,6 @@ def _result_node(graph: Graph, result: Result) -> BNode:
     graph.add((node, SH.resultMessage, RdfLiteral(result.message)))
     if result.shape:
         graph.add((node, SH.sourceShape, URIRef(result.shape)))
+    if result.component is not None:
+        graph.add((node, SH.sourceConstraintComponent, result.component))
     return node

@@ -194,6 +194,7 @@ def _result(report: Graph, node: Node, original: dict[Node, Node]) -> Result:
         shape=str(shape) if isinstance(shape, URIRef) else None,
         nodes=(focus, path, value),
         path_triples=tuple(described(report, path)) if isinstance(path, BNode) else (),
+        component=report.value(node, SH.sourceConstraintComponent),
     )
 
 

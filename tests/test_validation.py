@@ -135,6 +135,8 @@ def test_report_json_and_turtle(validator: Validator, seed: Record) -> None:
     assert graph.value(result, SH.resultPath) == DCTERMS.language
     assert graph.value(result, SH.focusNode) == URIRef(f"{BASE}id/record/x")
     assert graph.value(result, SH.resultSeverity) == SH.Violation
+    # SHACL requires it of every result; the compiled engine gave none
+    assert str(graph.value(result, SH.sourceConstraintComponent)).startswith(str(SH))
 
 
 def test_every_ldpub_term_is_described_in_the_vocabulary() -> None:

@@ -51,11 +51,22 @@ def reference() -> Validator:
 
 
 def _same(fast: Validator, reference: Validator, graphs: list[tuple[str, Graph]]) -> list:
-    got = [r.to_json() for r in fast.validate(graphs)]
-    want = [r.to_json() for r in reference.validate(graphs)]
+    got_reports, want_reports = fast.validate(graphs), reference.validate(graphs)
+    got = [r.to_json() for r in got_reports]
+    want = [r.to_json() for r in want_reports]
     for g, w in zip(got, want, strict=True):
         assert g == w, f"record {w['record_id']}: fast {g} != pySHACL {w}"
+    assert _components(got_reports) == _components(want_reports)  # sh:sourceConstraintComponent
     return want
+
+
+def _components(reports: list) -> list:
+    """Each result's constraint component (regression: the fast engine gave none, so
+    its Turtle reports lacked the sh:sourceConstraintComponent SHACL requires)."""
+    found = sorted((r.record_id, x.focus, x.path or "", x.shape or "", str(x.component))
+                   for r in reports for x in r.results)
+    assert all(c[-1].startswith(str(SH)) for c in found), found
+    return found
 
 
 # -- real records -------------------------------------------------------------------
