@@ -1,8 +1,10 @@
 """Citations of a record: BibTeX, RIS and CSL-JSON, as doi.org serves them.
 
 Built from :class:`ld.facts.Facts`, the same reading of the record the page
-and its Highwire tags use. Names in ``Family, Given`` form are split for
-CSL-JSON; BibTeX special characters are escaped so that a title with
+and its Highwire tags use. Authors are split as the data splits them
+(foaf:familyName, foaf:givenName); a name with a given part only (a MARC
+forename heading, "John Paul II, Pope") is one literal name, never split at
+its comma. BibTeX special characters are escaped so that a title with
 ``{``, ``%`` or ``&`` still parses.
 """
 
@@ -11,7 +13,7 @@ from __future__ import annotations
 import json
 import re
 
-from ld.facts import Facts
+from ld.facts import Facts, Link
 from ld.labels import expand
 
 _BOOKISH = {expand("bibo:Book"), expand("bibo:EditedBook"), expand("bibo:Proceedings")}
@@ -31,10 +33,26 @@ def kind(f: Facts) -> str:
     return "misc"
 
 
-def _pages(f: Facts) -> str | None:
+def _pages(f: Facts, dash: str = "-") -> str | None:
     if f.page_start and f.page_end:
-        return f"{f.page_start}-{f.page_end}"
+        return f"{f.page_start}{dash}{f.page_end}"
     return f.page_start
+
+
+def _bib_name(a: Link) -> str:
+    """"Family, Given" as BibTeX reads it; a name of one part braced so BibTeX does not
+    take its last word (or the part after a comma) for a family name."""
+    if a.family:
+        return _bib(f"{a.family}, {a.given}" if a.given else a.family)
+    if a.given or "," not in a.label:
+        return "{" + _bib(a.label) + "}"
+    return _bib(a.label)
+
+
+def _ris_name(a: Link) -> str:
+    if a.family:
+        return f"{a.family}, {a.given}" if a.given else a.family
+    return a.label
 
 
 def _bib(text: str) -> str:
@@ -49,12 +67,12 @@ def bibtex(f: Facts, record_id: str) -> str:
     entry = {"article": "article", "book": "book", "thesis": "phdthesis"}.get(kind(f), "misc")
     fields = [
         ("title", f.title),
-        ("author", " and ".join(a.label for a in f.authors) or None),
+        ("author", " and ".join(_bib_name(a) for a in f.authors) or None),
         ("journal", f.journal.label if f.journal else None),
         ("year", f.year),
         ("volume", f.volume),
         ("number", f.issue),
-        ("pages", _pages(f)),
+        ("pages", _pages(f, "--")),  # BibTeX's range dash
         ("publisher", ", ".join(f.publishers) or None),
         ("address", f.places[0] if f.places else None),
         ("edition", f.edition),
@@ -65,14 +83,15 @@ def bibtex(f: Facts, record_id: str) -> str:
         ("abstract", f.abstracts[0] if f.abstracts else None),
         ("url", f.thing),
     ]
-    body = ",\n".join(f"  {name} = {{{_bib(value)}}}" for name, value in fields if value)
+    body = ",\n".join(f"  {name} = {{{value if name == 'author' else _bib(value)}}}"
+                      for name, value in fields if value)  # author: escaped name by name
     return f"@{entry}{{{cite_key(f, record_id)},\n{body}\n}}\n"
 
 
 def ris(f: Facts, record_id: str) -> str:
     ty = {"article": "JOUR", "book": "BOOK", "thesis": "THES"}.get(kind(f), "GEN")
     lines = [("TY", ty), ("ID", record_id), ("TI", f.title)]
-    lines += [("AU", a.label) for a in f.authors]
+    lines += [("AU", _ris_name(a)) for a in f.authors]
     lines += [("PY", f.year), ("DA", f.issued), ("T2", f.journal.label if f.journal else None),
               ("VL", f.volume), ("IS", f.issue), ("SP", f.page_start), ("EP", f.page_end)]
     lines += [("DO", d) for d in f.doi] + [("SN", s) for s in (f.issn or f.isbn)]
@@ -85,11 +104,15 @@ def ris(f: Facts, record_id: str) -> str:
     return "\r\n".join(out) + "\r\n"
 
 
-def _csl_name(name: str) -> dict[str, str]:
-    family, sep, given = name.partition(",")
+def _csl_name(a: Link) -> dict[str, str]:
+    if a.family:
+        return {"family": a.family, **({"given": a.given} if a.given else {})}
+    if a.given:  # a forename heading: one name
+        return {"literal": a.label}
+    family, sep, given = a.label.partition(",")
     if sep:
         return {"family": family.strip(), "given": given.strip()}
-    return {"literal": name}
+    return {"literal": a.label}
 
 
 def csl_json(f: Facts, record_id: str) -> str:
@@ -99,7 +122,7 @@ def csl_json(f: Facts, record_id: str) -> str:
     if f.title:
         item["title"] = f.title
     if f.authors:
-        item["author"] = [_csl_name(a.label) for a in f.authors]
+        item["author"] = [_csl_name(a) for a in f.authors]
     if f.issued:
         parts = [int(p) for p in re.findall(r"\d+", f.issued)[:3]]
         if parts and parts[0] > 999:

@@ -70,6 +70,8 @@ class Link:
     iri: str
     label: str
     kind: str = ""  # "person", "organization", ... when the IRI is ours
+    family: str | None = None  # a person's foaf:familyName / givenName, for citations
+    given: str | None = None
 
 
 @dataclass
@@ -133,8 +135,18 @@ def _read_people(index: Index, f: Facts, base: str) -> None:
     """Authors (in bibo:authorList order when the record has one) and contributors."""
     thing = f.thing
     ordered = [o for h in index.objects(thing, "bibo:authorList") for o in index.rdf_list(_key(h))]
-    f.authors = [link(index, a, base) for a in ordered or index.objects(thing, "dcterms:creator")]
+    f.authors = [_person(index, a, base)
+                 for a in ordered or index.objects(thing, "dcterms:creator")]
     f.contributors = [link(index, a, base) for a in index.objects(thing, "dcterms:contributor")]
+
+
+def _person(index: Index, node: object, base: str) -> Link:
+    """An author's link with the name split as the data splits it: a citation must not
+    split "John Paul II, Pope" (a forename heading) at its comma."""
+    found = link(index, node, base)
+    found.family = index.first(found.iri, "foaf:familyName")
+    found.given = index.first(found.iri, "foaf:givenName")
+    return found
 
 
 def _read_host(index: Index, f: Facts, base: str) -> None:

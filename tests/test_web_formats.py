@@ -118,8 +118,30 @@ def test_bibtex_parses_with_bibtexparser(site) -> None:
     assert fields["author"] == "Smith, Ann and Jones, Bob"
     assert fields["journal"] == "Journal of Beverages"
     assert (fields["year"], fields["volume"], fields["number"]) == ("2021", "7", "2")
-    assert fields["pages"] == "101-110"
+    assert fields["pages"] == "101--110"  # BibTeX's range dash
     assert fields["doi"] == "10.1234/tea.5678"
+
+
+def test_a_forename_heading_is_one_name_in_every_citation(site) -> None:
+    """Regression: citations split every author at the comma, so "John Paul II, Pope"
+    (a MARC forename heading, a given name alone) became family "John Paul II", given
+    "Pope"."""
+    import bibtexparser
+    from bibtexparser.middlewares import SeparateCoAuthors, SplitNameParts
+
+    from ld.uris import encode_key
+    from tests.web_records import FORENAME
+
+    url = f"{site.url}/doc/record/{encode_key('test/odd key é')}"
+    bib = bibtexparser.parse_string(requests.get(url + ".bib", timeout=10).text,
+                                    append_middleware=[SeparateCoAuthors(), SplitNameParts()])
+    names = bib.entries[0].fields_dict["author"].value
+    braced = "{" + FORENAME + "}"  # one name part, which BibTeX does not split
+    assert [(n.first, n.last) for n in names] == [(["Ann"], ["Smith"]), ([], [braced])]
+    csl = requests.get(url + ".csljson", timeout=10).json()[0]["author"]
+    assert csl == [{"family": "Smith", "given": "Ann"}, {"literal": FORENAME}]
+    ris = requests.get(url + ".ris", timeout=10).text
+    assert f"AU  - {FORENAME}\r\n" in ris and "AU  - Smith, Ann\r\n" in ris
 
 
 def test_bibtex_of_a_hostile_title_still_parses(site) -> None:

@@ -8,6 +8,7 @@ from ld.model import Agent, Container, Record, Source, Subject
 XSS_TITLE = "<script>alert(1)</script> & </script><b>bold</b>"
 PROLIFIC = "Prolific, Pat"
 MANY = 120
+FORENAME = "John Paul II, Pope"  # a MARC forename heading: a given name alone
 BAD_ISBN, BAD_LINK = "9800787064", "www.example.org/a b.pdf"  # as LoC/856 records give them
 
 
@@ -28,7 +29,8 @@ def generated_records() -> list[Record]:
                    title=f"Collected works, volume {i}", creators=[Agent(PROLIFIC)],
                    issued=str(1900 + i)) for i in range(MANY)]
     odd = Record(id="test/odd key é", source=src, formats=["Book"], title="An odd identifier",
-                 creators=[Agent("Smith, Ann")], issued="1999", isbn=[BAD_ISBN],
+                 creators=[Agent("Smith, Ann"), Agent(FORENAME, given=FORENAME)],
+                 issued="1999", isbn=[BAD_ISBN],
                  urls=[BAD_LINK])
     return [article, xss, odd, *many]
 
