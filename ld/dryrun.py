@@ -1,7 +1,7 @@
 """``ldpub validate``: map and validate like a load, store nothing, report everything.
 
 The same batches as :mod:`ld.ingest` and the same worker processes
-(:func:`ld.pipeline.init_worker`, :func:`ld.pipeline.run_batch`), so a dry
+(:func:`ld.workers.init_worker`, :func:`ld.workers.run_batch`), so a dry
 run of a large file uses every core, as the load it rehearses does: mapping
 and validation are most of a load's CPU. At most ``2 * jobs + 1`` batches
 are in flight and results come back in input order, so memory stays flat
@@ -21,7 +21,8 @@ from typing import Any
 from ld.config import Settings
 from ld.errors import LdpubError
 from ld.model import Record
-from ld.pipeline import Outcome, new_pool, new_validator, process_batch, read_paths, run_batch
+from ld.pipeline import Outcome, new_validator, process_batch, read_paths
+from ld.workers import new_pool, run_batch
 
 
 def validate_paths(

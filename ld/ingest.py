@@ -41,17 +41,18 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TextIO
 
-from ld import pipeline
+from ld import workers
 from ld.config import Settings
 from ld.dryrun import validate_paths
 from ld.errors import InputError, LdpubError, RecordError
 from ld.ingest_write import BatchWriter, add_time
 from ld.model import Deletion, Record
-from ld.pipeline import Item, new_pool, new_validator, process_batch, read_paths, run_batch
+from ld.pipeline import Item, new_validator, process_batch, read_paths
 from ld.readahead import ReadAhead
 from ld.rejects import RejectsReport, error_entry
 from ld.store.base import Store
 from ld.summary import Progress, Summary
+from ld.workers import new_pool, run_batch
 
 __all__ = ["Item", "Progress", "Summary", "ingest_items", "ingest_paths", "read_paths",
            "validate_paths"]
@@ -221,11 +222,11 @@ def ingest_items(
     jobs = (os.cpu_count() or 1) if jobs is None else jobs
     report = rejects if isinstance(rejects, RejectsReport) else RejectsReport(rejects)
     load = _Load(settings, store, validator, jobs, progress, report, publish_every)
-    thresholds = pipeline.collect_less()
+    thresholds = workers.collect_less()
     try:
         return load.run(items)
     finally:
-        pipeline.collect_as_before(thresholds)
+        workers.collect_as_before(thresholds)
         load.close()
 
 

@@ -2,10 +2,10 @@
 
 Mapping (rdflib graph building) and validation (pySHACL) cost a few
 milliseconds per record, far more than reading or storing, so they run in a
-pool of worker processes while the main process reads and writes. Each worker
-builds its :class:`~ld.validation.Validator` once (loading the shapes is
-slow) and then handles whole batches, because pySHACL is much faster on one
-batch than on many single records.
+pool of worker processes (:mod:`ld.workers`) while the main process reads and
+writes. Each worker builds its :class:`~ld.validation.Validator` once
+(loading the shapes is slow) and then handles whole batches, because
+validation is much faster on one batch than on many single records.
 
 Everything that crosses the process boundary is plain data: records go in,
 :class:`Outcome` objects come out. Errors travel as their message and
@@ -21,17 +21,10 @@ parsing anything.
 
 from __future__ import annotations
 
-import gc
-import multiprocessing
-import os
-import signal
-import threading
 import time
 from collections.abc import Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
-from pathlib import Path
 from typing import Any
 
 from rdflib import Graph, Literal, URIRef
@@ -45,9 +38,6 @@ from ld.nquads import serialize
 from ld.uris import record_graph
 
 Item = Record | Deletion | RecordError
-
-_WORKER: dict[str, Any] = {}
-
 
 @dataclass
 class Outcome:
@@ -74,7 +64,7 @@ class Outcome:
 
 
 def process_batch(
-    records: Sequence[Record], base: str, modified: datetime, validator: Any = None,
+    records: Sequence[Record], base: str, modified: datetime, validator: Any,
     cpu: dict[str, float] | None = None,
 ) -> list[Outcome]:
     """Map every record, validate the mapped ones in one run, serialise the valid ones.
@@ -86,7 +76,6 @@ def process_batch(
     (this is how a load knows where its time goes without a profiler).
     """
 
-    validator = validator or _WORKER["validator"]
     started = time.process_time()
     outcomes, mapped = _map_batch(records, base, modified)
     mapped_at = time.process_time()
@@ -238,90 +227,3 @@ def new_validator(engine: str = "fast") -> Any:
     from ld.validation import Validator
 
     return Validator(engine=engine)
-
-
-# -- worker processes ---------------------------------------------------------
-
-
-def init_worker(shapes_dir: str | None, engine: str = "fast") -> None:
-    """Pool initializer: build this worker's Validator once, watch the parent.
-
-    If the loading process is killed (SIGKILL), nobody tells the workers;
-    the watchdog thread ends the worker when its parent's sentinel closes so
-    that no orphan is left behind.
-    """
-    from ld.validation import Validator
-
-    # Ctrl-C on a terminal reaches the whole process group: the loading process
-    # handles it (it stops after the batch being written); a worker that died of it
-    # printed a traceback and could hang the pool's shutdown
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    _WORKER["validator"] = Validator(Path(shapes_dir) if shapes_dir else None, engine=engine)
-    collect_less()  # for the worker's whole life, which is one load
-    parent = multiprocessing.parent_process()
-    if parent is not None:
-        threading.Thread(target=_watch_parent, args=(parent.sentinel,), daemon=True).start()
-
-
-GC_THRESHOLD = (50_000, 20, 100)  # Python's default is (700, 10, 10)
-
-
-def collect_less() -> tuple[int, int, int]:
-    """Tune Python's cyclic garbage collector for a load; returns the old thresholds.
-
-    A load allocates millions of short-lived objects and keeps growing
-    caches; with the default thresholds the collector ran every 700
-    allocations and rescanned those caches, ~12% of the loading process's
-    CPU (docs/benchmarks.md, "Ingest"). Freezing what exists (the shapes,
-    the modules) and collecting the youngest generation every 50,000
-    allocations keeps cycles collected while scanning far less.
-    """
-    old = gc.get_threshold()
-    gc.freeze()
-    gc.set_threshold(*GC_THRESHOLD)
-    return old  # type: ignore[return-value]
-
-
-def collect_as_before(old: tuple[int, int, int]) -> None:
-    gc.set_threshold(*old)
-    gc.unfreeze()
-
-
-def _watch_parent(sentinel: int) -> None:
-    from multiprocessing.connection import wait
-
-    wait([sentinel])
-    os._exit(3)
-
-
-def run_batch(records: Sequence[Record], base: str, modified: datetime, *,
-              keep_reports: bool = False) -> tuple[list[Outcome], dict[str, float]]:
-    """Entry point in a worker process: the outcomes and the CPU seconds they took.
-
-    A load drops the empty reports of conforming records (they tell it
-    nothing, and cost pickling); a dry run (``keep_reports``) prints them.
-    """
-    cpu: dict[str, float] = {}
-    outcomes = process_batch(records, base, modified, cpu=cpu)
-    for outcome in outcomes:
-        if (not keep_reports and outcome.ok and outcome.report is not None
-                and not outcome.report.results):
-            outcome.report = None
-    return outcomes, cpu
-
-
-def new_pool(jobs: int, validator: Any, engine: str) -> ProcessPoolExecutor:
-    """The worker processes of a load or a dry run, each with its own Validator."""
-    shapes = getattr(validator, "shapes_dir", None)
-    return ProcessPoolExecutor(jobs, mp_context=pool_context(), initializer=init_worker,
-                               initargs=(str(shapes) if shapes else None,
-                                         getattr(validator, "engine", engine)))
-
-
-def pool_context() -> multiprocessing.context.BaseContext:
-    """'forkserver' where available (cheap starts, no inherited threads/locks)."""
-    methods = multiprocessing.get_all_start_methods()
-    ctx = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
-    if "forkserver" in methods:
-        ctx.set_forkserver_preload(["ld.pipeline", "ld.mapping", "ld.validation"])
-    return ctx

@@ -428,7 +428,7 @@ def test_warnings_are_stored_on_the_document(settings: Settings, store) -> None:
 
 
 def test_a_load_leaves_the_garbage_collector_as_it_found_it(settings: Settings, store) -> None:
-    """The load tunes gc for itself (pipeline.collect_less); a server or a harvest that
+    """The load tunes gc for itself (workers.collect_less); a server or a harvest that
     loads must not go on with frozen objects or the load's thresholds."""
     import gc
 

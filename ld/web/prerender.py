@@ -179,7 +179,7 @@ def _rendered(settings: Settings, graphs: list[str],
         for chunk in chunks:
             yield _render_chunk(chunk), len(chunk)
         return
-    from ld.pipeline import pool_context
+    from ld.workers import pool_context
 
     with ProcessPoolExecutor(jobs, mp_context=pool_context(), initializer=_start_worker,
                              initargs=(settings,)) as pool:
