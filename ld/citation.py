@@ -2,9 +2,9 @@
 
 Built from :class:`ld.facts.Facts`, the same reading of the record the page
 and its Highwire tags use. Authors are split as the data splits them
-(foaf:familyName, foaf:givenName); a name with a given part only (a MARC
-forename heading, "John Paul II, Pope") is one literal name, never split at
-its comma. BibTeX special characters are escaped so that a title with
+(foaf:familyName, foaf:givenName); any other name (an organisation, a MARC
+forename heading such as "John Paul II, Pope") is one literal name, never
+split at its comma. BibTeX special characters are escaped so that a title with
 ``{``, ``%`` or ``&`` still parses.
 """
 
@@ -40,13 +40,12 @@ def _pages(f: Facts, dash: str = "-") -> str | None:
 
 
 def _bib_name(a: Link) -> str:
-    """"Family, Given" as BibTeX reads it; a name of one part braced so BibTeX does not
-    take its last word (or the part after a comma) for a family name."""
-    if a.family:
+    """"Family, Given" as BibTeX reads it, when the data splits the name. Any other name
+    (an organisation, a forename heading, a name given whole) is braced: BibTeX would
+    take its last word, or the part before a comma, for a family name."""
+    if a.family and a.kind != "organization":
         return _bib(f"{a.family}, {a.given}" if a.given else a.family)
-    if a.given or "," not in a.label:
-        return "{" + _bib(a.label) + "}"
-    return _bib(a.label)
+    return "{" + _bib(a.label) + "}"
 
 
 def _ris_name(a: Link) -> str:
@@ -105,13 +104,9 @@ def ris(f: Facts, record_id: str) -> str:
 
 
 def _csl_name(a: Link) -> dict[str, str]:
-    if a.family:
+    """Family and given as the data splits them; any other name is one literal."""
+    if a.family and a.kind != "organization":
         return {"family": a.family, **({"given": a.given} if a.given else {})}
-    if a.given:  # a forename heading: one name
-        return {"literal": a.label}
-    family, sep, given = a.label.partition(",")
-    if sep:
-        return {"family": family.strip(), "given": given.strip()}
     return {"literal": a.label}
 
 

@@ -144,6 +144,8 @@ def _person(index: Index, node: object, base: str) -> Link:
     """An author's link with the name split as the data splits it: a citation must not
     split "John Paul II, Pope" (a forename heading) at its comma."""
     found = link(index, node, base)
+    if T("foaf:Organization") in index.values(found.iri, "rdf:type"):
+        found.kind = "organization"  # one name, never split (also when not ours)
     found.family = index.first(found.iri, "foaf:familyName")
     found.given = index.first(found.iri, "foaf:givenName")
     return found

@@ -10,6 +10,7 @@ PROLIFIC = "Prolific, Pat"
 MANY = 120
 FORENAME = "John Paul II, Pope"  # a MARC forename heading: a given name alone
 BAD_ISBN, BAD_LINK = "9800787064", "www.example.org/a b.pdf"  # as LoC/856 records give them
+COUNCIL, UNIVERSITY = "Nordic Library Data Council", "University of Washington, Seattle"
 
 
 def generated_records() -> list[Record]:
@@ -32,7 +33,11 @@ def generated_records() -> list[Record]:
                  creators=[Agent("Smith, Ann"), Agent(FORENAME, given=FORENAME)],
                  issued="1999", isbn=[BAD_ISBN],
                  urls=[BAD_LINK])
-    return [article, xss, odd, *many]
+    corporate = Record(id="test-corporate", source=src, formats=["Book"],
+                       title="Shared cataloguing", issued="2020", languages=["eng"],
+                       creators=[Agent(COUNCIL, kind="organization"),
+                                 Agent(UNIVERSITY, kind="organization")])
+    return [article, xss, odd, corporate, *many]
 
 
 def sample_paths() -> list[str]:

@@ -1,0 +1,39 @@
+"""Citations of the less common records, read back by bibtexparser and by the JSON and
+RIS they are: corporate authors, entry types, editors, page ranges and dates.
+
+Every request goes to the live server of tests/conftest_web.py.
+"""
+
+from __future__ import annotations
+
+import requests
+
+from tests.web_records import COUNCIL, UNIVERSITY
+
+
+def _get(site, record_id: str, ext: str) -> str:
+    r = requests.get(f"{site.url}/doc/record/{record_id}.{ext}", timeout=10)
+    assert r.status_code == 200, r.text[:300]
+    return r.text
+
+
+def _bibtex_names(site, record_id: str, field: str = "author") -> list:
+    import bibtexparser
+    from bibtexparser.middlewares import SeparateCoAuthors, SplitNameParts
+
+    library = bibtexparser.parse_string(
+        _get(site, record_id, "bib"), append_middleware=[SeparateCoAuthors(), SplitNameParts()])
+    assert not library.failed_blocks
+    return library.entries[0].fields_dict[field].value
+
+
+def test_an_organisation_is_one_name_in_every_citation(site) -> None:
+    """Regression (D5): "University of Washington, Seattle" was split by BibTeX at its
+    comma (last name "University of Washington", first "Seattle") and by CSL-JSON into
+    family and given; an organisation is one braced name, a CSL literal."""
+    names = _bibtex_names(site, "test-corporate")
+    assert [(n.first, n.von, n.last) for n in names] == [
+        ([], [], ["{" + COUNCIL + "}"]), ([], [], ["{" + UNIVERSITY + "}"])]
+    import json
+    (item,) = json.loads(_get(site, "test-corporate", "csljson"))
+    assert item["author"] == [{"literal": COUNCIL}, {"literal": UNIVERSITY}]
