@@ -46,16 +46,25 @@ def open_for_command(settings: Settings) -> Any:
     """The store to write, importing the store modules only when a command needs them.
 
     The embedded store's lock is taken in the command's name ("ldpub load"),
-    which is what another command refused meanwhile tells its user.
+    which is what another command refused meanwhile tells its user. A base URI
+    other than the one the store's records were minted under is refused
+    (:mod:`ld.store.minted`).
     """
     if settings.store_is_remote:
         from ld.store import open_store
 
         return open_store(settings)
+    from ld.store import minted
     from ld.store.embedded import EmbeddedStore
 
     ctx = click.get_current_context(silent=True)
-    return EmbeddedStore(settings.store, purpose=ctx.command_path if ctx else None)
+    store = EmbeddedStore(settings.store, purpose=ctx.command_path if ctx else None)
+    try:
+        minted.note(store, settings.store, settings.base_uri)  # the base it was loaded under
+    except LdpubError:
+        store.close()
+        raise
+    return store
 
 
 def require_store(settings: Settings) -> None:

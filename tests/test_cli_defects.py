@@ -247,3 +247,31 @@ def _group(pgid: int) -> list[int]:
         if int(fields[2]) == pgid:  # field 5 of stat, the process group
             members.append(int(stat.parent.name))
     return members
+
+
+def test_a_store_is_used_only_under_the_base_it_was_loaded_with(tmp_path: Path) -> None:
+    """Regression: loaded under one base URI and served (or rendered, or loaded again)
+    under another, the store looked empty: every URI answered 404, search found
+    nothing, render removed every rendered record, a load mixed two URI spaces; no
+    command said a word."""
+    store, data = tmp_path / "store", generate(tmp_path / "g.jsonl", 3)
+    assert load_json(store, str(data))[0] == 0
+    assert (store / "base-uri").read_text().strip() == "http://localhost:5000/"
+    other = ["--base-uri", "http://127.0.0.1:5277/"]
+    for command in (["load", str(data)], ["delete", "x"], ["render"], ["serve"]):
+        done = ldpub(store, *other, *command)
+        assert done.returncode == 2, (command, done.stderr)
+        assert "minted under the base URI http://localhost:5000/" in done.stderr, done.stderr
+    assert json.loads(ldpub(store, "stats", "--json").stdout)["records"] == 3
+    same = ldpub(store, "--base-uri", "http://localhost:5000/", "render")
+    assert same.returncode == 0, same.stderr
+
+
+def test_a_store_from_before_the_base_file_gets_it_from_its_records(tmp_path: Path) -> None:
+    store, data = tmp_path / "store", generate(tmp_path / "g.jsonl", 2)
+    loaded = ldpub(store, "--base-uri", "http://example.org/cat/", "load", str(data))
+    assert loaded.returncode == 0, loaded.stderr
+    (store / "base-uri").unlink()  # a store made before the file existed
+    done = ldpub(store, "load", str(data))  # under the default base
+    assert done.returncode == 2 and "minted under the base URI http://example.org/cat/" \
+        in done.stderr, done.stderr
