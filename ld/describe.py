@@ -46,6 +46,7 @@ class Representation:
     content_type: str
     etag: str  # strong, without quotes
     last_modified: datetime | None = None
+    pages: tuple[int, int] | None = None  # (this page, last page) of a thing's record list
 
 
 @dataclass
@@ -185,10 +186,13 @@ def make(store: Store, base: str, kind: str, key: str, fmt: Format, *, page: int
     """A representation made from the store now, bypassing every cache."""
     if kind == "record" and fmt.key in STORE_WRITES:
         body, modified = _from_store(store, base, key, fmt)
-    else:
-        document = load(store, base, kind, key, page)
-        body, modified = body_of(document, base, fmt, html), document.modified
-    return _finished(body, fmt, modified)
+        return _finished(body, fmt, modified)
+    document = load(store, base, kind, key, page)
+    rep = _finished(body_of(document, base, fmt, html), fmt, document.modified)
+    listing = document.listing
+    if listing is not None and listing.pages > 1:  # the RDF holds one page of record links
+        rep.pages = (listing.page, listing.pages)
+    return rep
 
 
 def prerendered(store: Store, base: str, key: str, fmt: Format, flavour: str,

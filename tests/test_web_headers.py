@@ -227,3 +227,20 @@ def test_fast_path_makes_an_html_miss_exactly_as_the_flask_view(site, monkeypatc
     assert status == "200 OK" and body == by_flask.content and b"<html" in body
     skip = {"Date", "Server", "Connection", "Keep-Alive"}
     assert dict(headers) == {k: v for k, v in by_flask.headers.items() if k not in skip}
+
+
+def test_a_paged_thing_document_links_its_other_pages(site) -> None:
+    """Regression: the RDF of a thing with more records than a page listed the first 50
+    and nothing said there were more; RFC 8288 links now name the other pages."""
+    url = f"{site.url}/doc/person/prolific-pat"
+    first = requests.get(url, headers={"Accept": "text/turtle"}, timeout=10)
+    links = requests.utils.parse_header_links(first.headers["Link"])
+    by_rel = {link["rel"]: link["url"] for link in links if link["rel"] in
+              ("first", "prev", "next", "last")}
+    assert by_rel == {"first": url + "?page=1", "next": url + "?page=2",
+                      "last": url + "?page=3"}, first.headers["Link"]
+    last = requests.get(by_rel["last"], headers={"Accept": "text/turtle"}, timeout=10)
+    rels = {link["rel"] for link in requests.utils.parse_header_links(last.headers["Link"])}
+    assert "prev" in rels and "next" not in rels
+    one = requests.get(f"{site.url}/doc/record/pubmed-6839263.ttl", timeout=10)
+    assert 'rel="next"' not in one.headers["Link"]

@@ -72,7 +72,17 @@ def document_headers(rep: Representation, fmt: Format, root: str, path: str,
         headers.append(("Last-Modified", http_date(rep.last_modified)))
     if negotiated:
         headers.append(("Vary", "Accept"))
+    if rep.pages is not None:
+        headers.append(("Link", page_links(f"{root}{path}", *rep.pages)))
     return headers
+
+
+def page_links(url: str, page: int, last: int) -> str:
+    """RFC 8288 first/prev/next/last links of a thing's paged record list: its RDF holds
+    one page of links, and a program must be able to find the others."""
+    links = {"first": 1, "prev": page - 1 if page > 1 else None,
+             "next": page + 1 if page < last else None, "last": last}
+    return ", ".join(f'<{url}?page={n}>; rel="{rel}"' for rel, n in links.items() if n)
 
 
 def respond(rep: Representation, fmt: Format, path: str, offered: Sequence[Format],
