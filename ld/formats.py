@@ -61,13 +61,15 @@ class Format:
 FORMATS: tuple[Format, ...] = (
     # RDF graphs
     Format("ttl", "text/turtle", "rdf", "Turtle", ("turtle",),
-           ("application/x-turtle",), "turtle", "TURTLE", names=("n3",)),  # N3 is a superset
+           ("application/x-turtle", "text/n3"), "turtle", "TURTLE",
+           names=("n3",)),  # N3 is a superset of Turtle: an N3 reader reads it
     # application/json: what fetch(), jq pipelines and many HTTP libraries ask for;
     # compact JSON-LD is plain JSON (SPARQL SELECT answers it with SPARQL JSON)
     Format("jsonld", "application/ld+json", "rdf", "JSON-LD", ("json-ld",),
            ("application/json",), "json-ld", "JSON_LD", names=("json",)),
+    # plain XML types: what XML tool chains ask for (SPARQL SELECT answers SPARQL XML)
     Format("rdf", "application/rdf+xml", "rdf", "RDF/XML", ("xml", "owl", "rdfxml"),
-           (), "xml", "RDF_XML", names=("rdf+xml",)),
+           ("application/xml", "text/xml"), "xml", "RDF_XML", names=("rdf+xml",)),
     Format("nt", "application/n-triples", "rdf", "N-Triples", ("ntriples",),
            ("text/plain",), "nt", "N_TRIPLES"),
     # RDF datasets

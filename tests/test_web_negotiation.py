@@ -23,6 +23,10 @@ TABLE = [
     ("", None, "application/rdf+xml", 200, "application/rdf+xml"),
     ("", None, "application/n-triples", 200, "application/n-triples"),
     ("", None, "text/plain", 200, "application/n-triples"),  # N-Triples' old type
+    # regression: these were 406 although the suffix/format= names served them
+    ("", None, "text/n3", 200, "text/turtle"),  # N3 is a superset of Turtle
+    ("", None, "application/xml", 200, "application/rdf+xml"),
+    ("", None, "text/xml", 200, "application/rdf+xml"),
     ("", None, "application/x-bibtex", 200, "application/x-bibtex"),
     ("", None, "application/x-research-info-systems", 200,
      "application/x-research-info-systems"),
