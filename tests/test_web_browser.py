@@ -91,3 +91,26 @@ def test_every_kind_of_page_fits_a_phone(site, browser: Any, path: str) -> None:
         assert pg.evaluate("document.documentElement.scrollWidth") <= 375 + 1
     finally:
         context.close()
+
+
+def test_a_long_unbroken_value_wraps_on_a_phone(site, browser: Any) -> None:
+    """Regression: a record whose subject or link text is one long word (a mojibake title
+    of a broken MARC file) made its page 336,722 px wide on a phone."""
+    context = browser.new_context(viewport={"width": 375, "height": 740})
+    pg = context.new_page()
+    try:
+        pg.goto(site.url + "/doc/record/test-article", wait_until="networkidle")
+        pg.evaluate("""() => {
+            const word = 'x'.repeat(3000);
+            const list = document.querySelector('main ul') || document.createElement('ul');
+            const item = document.createElement('li');
+            item.innerHTML = '<a href="#">' + word + '</a>';
+            list.appendChild(item);
+            document.querySelector('main').appendChild(list);
+            const para = document.createElement('p');
+            para.textContent = word;
+            document.querySelector('main').appendChild(para);
+        }""")
+        assert pg.evaluate("document.documentElement.scrollWidth") <= 375 + 1
+    finally:
+        context.close()
