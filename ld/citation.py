@@ -58,6 +58,15 @@ def _bib(text: str) -> str:
     return _BIBTEX_SPECIAL.sub(r"\\\1", " ".join(text.split()))
 
 
+def _bib_value(name: str, value: str) -> str:
+    """A field's text: url and doi are verbatim in biblatex (a "%" escaped there is a
+    backslash in the link), so only the braces that would unbalance the entry are
+    percent-encoded; author and editor are escaped name by name; the rest escaped."""
+    if name in ("url", "doi"):
+        return value.replace("{", "%7B").replace("}", "%7D")
+    return value if name in ("author", "editor") else _bib(value)
+
+
 def cite_key(f: Facts, record_id: str) -> str:
     return re.sub(r"[^A-Za-z0-9_:-]", "_", record_id) or "record"
 
@@ -82,8 +91,8 @@ def bibtex(f: Facts, record_id: str) -> str:
         ("abstract", f.abstracts[0] if f.abstracts else None),
         ("url", f.thing),
     ]
-    body = ",\n".join(f"  {name} = {{{value if name == 'author' else _bib(value)}}}"
-                      for name, value in fields if value)  # author: escaped name by name
+    body = ",\n".join(f"  {name} = {{{_bib_value(name, value)}}}" for name, value in fields
+                      if value)
     return f"@{entry}{{{cite_key(f, record_id)},\n{body}\n}}\n"
 
 
@@ -91,8 +100,9 @@ def ris(f: Facts, record_id: str) -> str:
     ty = {"article": "JOUR", "book": "BOOK", "thesis": "THES"}.get(kind(f), "GEN")
     lines = [("TY", ty), ("ID", record_id), ("TI", f.title)]
     lines += [("AU", _ris_name(a)) for a in f.authors]
-    lines += [("PY", f.year), ("DA", f.issued), ("T2", f.journal.label if f.journal else None),
-              ("VL", f.volume), ("IS", f.issue), ("SP", f.page_start), ("EP", f.page_end)]
+    lines += [("PY", f.year), ("DA", _ris_date(f.issued)),
+              ("T2", f.journal.label if f.journal else None), ("VL", f.volume),
+              ("IS", f.issue), ("SP", f.page_start), ("EP", f.page_end)]
     lines += [("DO", d) for d in f.doi] + [("SN", s) for s in (f.issn or f.isbn)]
     lines += [("PB", p) for p in f.publishers] + [("CY", c) for c in f.places[:1]]
     lines += [("ET", f.edition)] + [("LA", x) for x in f.languages]
@@ -101,6 +111,12 @@ def ris(f: Facts, record_id: str) -> str:
     out = [f"{tag}  - {' '.join(value.split())}" for tag, value in lines
            if value is not None and (value or tag == "ER")]  # "ER  - " keeps its space
     return "\r\n".join(out) + "\r\n"
+
+
+def _ris_date(issued: str | None) -> str | None:
+    """RIS's date form, YYYY/MM/DD/ with empty parts left empty ("2022/12//")."""
+    match = re.fullmatch(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?", issued or "")
+    return f"{match[1]}/{match[2] or ''}/{match[3] or ''}/" if match else None
 
 
 def _csl_name(a: Link) -> dict[str, str]:

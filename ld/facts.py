@@ -9,6 +9,7 @@ never disagree.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -158,8 +159,19 @@ def _read_host(index: Index, f: Facts, base: str) -> None:
     f.journal = _journal(index, thing, base)
     f.volume = index.first(thing, "bibo:volume")
     f.issue = index.first(thing, "bibo:issue")
-    f.page_start = index.first(thing, "bibo:pageStart")
-    f.page_end = index.first(thing, "bibo:pageEnd")
+    f.page_start, f.page_end = _page_range(index.first(thing, "bibo:pageStart"),
+                                           index.first(thing, "bibo:pageEnd"))
+
+
+# a first page that holds the whole range ("1730-1753", "S12–S19"), as some sources store it
+_RANGE = re.compile(r"\s*([^\s\-–—]*\d[^\s\-–—]*)\s*[-–—]+\s*([^\s\-–—]*\d[^\s\-–—]*)\s*")
+
+
+def _page_range(start: str | None, end: str | None) -> tuple[str | None, str | None]:
+    """(first, last) page: a range stored whole as the first page is split, so every
+    output writes its own dash between them (BibTeX "--", RIS SP/EP, the page "–")."""
+    match = _RANGE.fullmatch(start or "") if not end else None
+    return (match[1], match[2]) if match else (start, end)
 
 
 def _journal(index: Index, thing: str, base: str) -> Link | None:

@@ -37,3 +37,26 @@ def test_an_organisation_is_one_name_in_every_citation(site) -> None:
     import json
     (item,) = json.loads(_get(site, "test-corporate", "csljson"))
     assert item["author"] == [{"literal": COUNCIL}, {"literal": UNIVERSITY}]
+
+
+def test_page_ranges_urls_and_dates_as_each_format_wants_them(site) -> None:
+    """Regression (D12): a range stored whole ("1730-1753" as the first page) stayed
+    `pages = {1730-1753}` (BibTeX wants "--"); the url and doi fields, verbatim in
+    biblatex, had their "%" and "_" escaped (`hdl:1765\\%2F317`); RIS DA was "2022-12"
+    where the form is YYYY/MM/DD/."""
+    import bibtexparser
+
+    from ld.uris import encode_key
+    from tests.web_records import HANDLE, ODD_DOI
+
+    key = encode_key(HANDLE)
+    (entry,) = bibtexparser.parse_string(_get(site, key, "bib")).entries
+    fields = entry.fields_dict
+    assert fields["pages"].value == "1730--1753"
+    assert fields["url"].value == f"{site.url}/id/record/{key}" and "%2F" in key
+    assert fields["doi"].value == ODD_DOI
+    ris = _get(site, key, "ris").split("\r\n")
+    assert {"DA  - 2022/12//", "SP  - 1730", "EP  - 1753"} <= set(ris)
+    import json
+    (item,) = json.loads(_get(site, key, "csljson"))
+    assert item["page"] == "1730-1753"

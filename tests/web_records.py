@@ -10,6 +10,7 @@ PROLIFIC = "Prolific, Pat"
 MANY = 120
 FORENAME = "John Paul II, Pope"  # a MARC forename heading: a given name alone
 BAD_ISBN, BAD_LINK = "9800787064", "www.example.org/a b.pdf"  # as LoC/856 records give them
+HANDLE, ODD_DOI = "hdl:1765/317", "10.1000/ab_c%d"  # a key with "/", a DOI with "_" and "%"
 COUNCIL, UNIVERSITY = "Nordic Library Data Council", "University of Washington, Seattle"
 
 
@@ -37,7 +38,11 @@ def generated_records() -> list[Record]:
                        title="Shared cataloguing", issued="2020", languages=["eng"],
                        creators=[Agent(COUNCIL, kind="organization"),
                                  Agent(UNIVERSITY, kind="organization")])
-    return [article, xss, odd, corporate, *many]
+    ranged = Record(id=HANDLE, source=src, formats=["Article"], title="Pages as one range",
+                    creators=[Agent("Smith, Ann")], issued="2022-12", languages=["eng"],
+                    doi=[ODD_DOI], container=Container(title="Journal of Beverages",
+                                                       page_start="1730-1753"))
+    return [article, xss, odd, corporate, ranged, *many]
 
 
 def sample_paths() -> list[str]:
