@@ -12,25 +12,71 @@ from __future__ import annotations
 
 import json
 import re
+from typing import NamedTuple
 
 from ld.facts import Facts, Link
 from ld.labels import expand
 
-_BOOKISH = {expand("bibo:Book"), expand("bibo:EditedBook"), expand("bibo:Proceedings")}
-_THESIS = expand("bibo:Thesis")
-_ARTICLES = {expand("bibo:AcademicArticle"), expand("bibo:Article")}
 _BIBTEX_SPECIAL = re.compile(r"([{}%&$#_\\])")
 
 
-def kind(f: Facts) -> str:
-    """"article", "book", "thesis" or "misc", from the record's classes."""
-    if f.journal is not None or _ARTICLES & set(f.types):
-        return "article"
-    if _THESIS in f.types:
-        return "thesis"
-    if _BOOKISH & set(f.types) or f.isbn:
-        return "book"
-    return "misc"
+class Entry(NamedTuple):
+    """How one kind of record is cited: its BibTeX, RIS and CSL types, the BibTeX field
+    that names what it is part of (a journal, a book; "" when the type has none) and the
+    one that names its publisher (a thesis names its school, a report its institution)."""
+
+    bibtex: str
+    ris: str
+    csl: str
+    host: str = ""
+    publisher: str = "publisher"
+
+
+ARTICLE = Entry("article", "JOUR", "article-journal", "journal")
+BOOK = Entry("book", "BOOK", "book")
+OTHER = Entry("misc", "GEN", "document")
+PERIODICAL = Entry("misc", "JFULL", "periodical")
+_CHAPTER = Entry("incollection", "CHAP", "chapter", "booktitle")
+_VIDEO = Entry("misc", "VIDEO", "motion_picture")
+# The one table of entry types: the first class here that the record has decides, so a
+# chapter or a report is never taken for the article or book it is also typed as.
+ENTRIES: dict[str, Entry] = {expand(curie): entry for curie, entry in (
+    ("bibo:Chapter", _CHAPTER), ("bibo:BookSection", _CHAPTER),
+    ("bibo:Thesis", Entry("phdthesis", "THES", "thesis", publisher="school")),
+    ("bibo:Report", Entry("techreport", "RPRT", "report", publisher="institution")),
+    ("bibo:Proceedings", Entry("proceedings", "CONF", "book")),
+    ("bibo:Manuscript", Entry("unpublished", "MANSCPT", "manuscript")),
+    ("bibo:Map", Entry("misc", "MAP", "map")), ("bibo:Image", Entry("misc", "ART", "graphic")),
+    ("bibo:AudioDocument", Entry("misc", "SOUND", "song")),
+    ("bibo:AudioVisualDocument", _VIDEO), ("bibo:Film", _VIDEO),
+    ("bibo:Journal", PERIODICAL), ("bibo:Periodical", PERIODICAL),
+    ("bibo:Newspaper", PERIODICAL), ("bibo:Magazine", PERIODICAL),
+    ("bibo:Letter", Entry("misc", "PCOMM", "personal_communication")),
+    ("bibo:Patent", Entry("misc", "PAT", "patent")),
+    ("bibo:Webpage", Entry("misc", "ELEC", "webpage")),
+    ("bibo:Website", Entry("misc", "ELEC", "webpage")),
+    ("bibo:AcademicArticle", ARTICLE), ("bibo:Article", ARTICLE),
+    ("bibo:Book", BOOK), ("bibo:EditedBook", BOOK))}
+
+
+def entry(f: Facts) -> Entry:
+    """The record's entry type: the first of :data:`ENTRIES` it is typed as; else (a
+    bibo:Document) an article when it is in a journal, a book when it has an ISBN."""
+    found = next((e for cls, e in ENTRIES.items() if cls in f.types), None)
+    if found is not None:
+        return found
+    if f.journal is not None:
+        return ARTICLE
+    return BOOK if f.isbn else OTHER
+
+
+def _host(f: Facts, e: Entry) -> str | None:
+    """The title of what the record is part of: a chapter's book (the journal-like host
+    or collection it is dcterms:isPartOf), anything else's journal."""
+    if e is _CHAPTER:
+        hosts = [f.journal] if f.journal else f.hosts
+        return hosts[0].label if hosts else None
+    return f.journal.label if f.journal else None
 
 
 def _pages(f: Facts, dash: str = "-") -> str | None:
@@ -72,16 +118,16 @@ def cite_key(f: Facts, record_id: str) -> str:
 
 
 def bibtex(f: Facts, record_id: str) -> str:
-    entry = {"article": "article", "book": "book", "thesis": "phdthesis"}.get(kind(f), "misc")
+    e = entry(f)
     fields = [
         ("title", f.title),
         ("author", " and ".join(_bib_name(a) for a in f.authors) or None),
-        ("journal", f.journal.label if f.journal else None),
+        (e.host, _host(f, e) if e.host else None),
         ("year", f.year),
         ("volume", f.volume),
         ("number", f.issue),
         ("pages", _pages(f, "--")),  # BibTeX's range dash
-        ("publisher", ", ".join(f.publishers) or None),
+        (e.publisher, ", ".join(f.publishers) or None),
         ("address", f.places[0] if f.places else None),
         ("edition", f.edition),
         ("doi", f.doi[0] if f.doi else None),
@@ -93,16 +139,15 @@ def bibtex(f: Facts, record_id: str) -> str:
     ]
     body = ",\n".join(f"  {name} = {{{_bib_value(name, value)}}}" for name, value in fields
                       if value)
-    return f"@{entry}{{{cite_key(f, record_id)},\n{body}\n}}\n"
+    return f"@{e.bibtex}{{{cite_key(f, record_id)},\n{body}\n}}\n"
 
 
 def ris(f: Facts, record_id: str) -> str:
-    ty = {"article": "JOUR", "book": "BOOK", "thesis": "THES"}.get(kind(f), "GEN")
-    lines = [("TY", ty), ("ID", record_id), ("TI", f.title)]
+    e = entry(f)
+    lines = [("TY", e.ris), ("ID", record_id), ("TI", f.title)]
     lines += [("AU", _ris_name(a)) for a in f.authors]
-    lines += [("PY", f.year), ("DA", _ris_date(f.issued)),
-              ("T2", f.journal.label if f.journal else None), ("VL", f.volume),
-              ("IS", f.issue), ("SP", f.page_start), ("EP", f.page_end)]
+    lines += [("PY", f.year), ("DA", _ris_date(f.issued)), ("T2", _host(f, e)),
+              ("VL", f.volume), ("IS", f.issue), ("SP", f.page_start), ("EP", f.page_end)]
     lines += [("DO", d) for d in f.doi] + [("SN", s) for s in (f.issn or f.isbn)]
     lines += [("PB", p) for p in f.publishers] + [("CY", c) for c in f.places[:1]]
     lines += [("ET", f.edition)] + [("LA", x) for x in f.languages]
@@ -127,9 +172,8 @@ def _csl_name(a: Link) -> dict[str, str]:
 
 
 def csl_json(f: Facts, record_id: str) -> str:
-    ty = {"article": "article-journal", "book": "book", "thesis": "thesis"}.get(kind(f),
-                                                                             "document")
-    item: dict[str, object] = {"id": record_id, "type": ty, "URL": f.thing}
+    e = entry(f)
+    item: dict[str, object] = {"id": record_id, "type": e.csl, "URL": f.thing}
     if f.title:
         item["title"] = f.title
     if f.authors:
@@ -138,7 +182,7 @@ def csl_json(f: Facts, record_id: str) -> str:
         parts = [int(p) for p in re.findall(r"\d+", f.issued)[:3]]
         if parts and parts[0] > 999:
             item["issued"] = {"date-parts": [parts]}
-    optional = {"container-title": f.journal.label if f.journal else None,
+    optional = {"container-title": _host(f, e),
                 "volume": f.volume, "issue": f.issue, "page": _pages(f),
                 "DOI": f.doi[0] if f.doi else None, "PMID": f.pmid, "PMCID": f.pmcid,
                 "ISSN": f.issn[0] if f.issn else None, "ISBN": f.isbn[0] if f.isbn else None,

@@ -84,6 +84,7 @@ class Facts:
     contributors: list[Link] = field(default_factory=list)
     issued: str | None = None
     journal: Link | None = None
+    hosts: list[Link] = field(default_factory=list)  # all it is dcterms:isPartOf
     volume: str | None = None
     issue: str | None = None
     page_start: str | None = None
@@ -156,7 +157,8 @@ def _read_host(index: Index, f: Facts, base: str) -> None:
     """Date, journal, volume, issue and pages: where and when the record was published."""
     thing = f.thing
     f.issued = index.first(thing, "dcterms:issued", "dcterms:date", "dcterms:created")
-    f.journal = _journal(index, thing, base)
+    f.hosts = [link(index, h, base) for h in index.objects(thing, "dcterms:isPartOf")]
+    f.journal = _journal(index, f.hosts)
     f.volume = index.first(thing, "bibo:volume")
     f.issue = index.first(thing, "bibo:issue")
     f.page_start, f.page_end = _page_range(index.first(thing, "bibo:pageStart"),
@@ -174,10 +176,9 @@ def _page_range(start: str | None, end: str | None) -> tuple[str | None, str | N
     return (match[1], match[2]) if match else (start, end)
 
 
-def _journal(index: Index, thing: str, base: str) -> Link | None:
-    """The first host of ``thing`` that is a journal (ours by kind, or typed bibo:Journal)."""
-    journals = [link(index, h, base) for h in index.objects(thing, "dcterms:isPartOf")]
-    journals = [j for j in journals
+def _journal(index: Index, hosts: list[Link]) -> Link | None:
+    """The first host that is a journal (ours by kind, or typed bibo:Journal)."""
+    journals = [j for j in hosts
                 if j.kind == "journal" or T("bibo:Journal") in index.values(j.iri, "rdf:type")]
     return journals[0] if journals else None
 

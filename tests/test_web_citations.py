@@ -6,9 +6,12 @@ Every request goes to the live server of tests/conftest_web.py.
 
 from __future__ import annotations
 
+import json
+
+import pytest
 import requests
 
-from tests.web_records import COUNCIL, UNIVERSITY
+from tests.web_records import BOOK_TITLE, COUNCIL, SCHOOL, TYPED, UNIVERSITY
 
 
 def _get(site, record_id: str, ext: str) -> str:
@@ -27,6 +30,24 @@ def _bibtex_names(site, record_id: str, field: str = "author") -> list:
     return library.entries[0].fields_dict[field].value
 
 
+def _citeproc(items: list[dict]) -> str:
+    """The first item as citeproc-py renders it (Harvard), which refuses what it cannot
+    read."""
+    from citeproc import (
+        Citation,
+        CitationItem,
+        CitationStylesBibliography,
+        CitationStylesStyle,
+        formatter,
+    )
+    from citeproc.source.json import CiteProcJSON
+
+    style = CitationStylesStyle("harvard-cite-them-right", validate=False)
+    bibliography = CitationStylesBibliography(style, CiteProcJSON(items), formatter.plain)
+    bibliography.register(Citation([CitationItem(items[0]["id"])]))
+    return str(bibliography.bibliography()[0])
+
+
 def test_an_organisation_is_one_name_in_every_citation(site) -> None:
     """Regression (D5): "University of Washington, Seattle" was split by BibTeX at its
     comma (last name "University of Washington", first "Seattle") and by CSL-JSON into
@@ -34,7 +55,6 @@ def test_an_organisation_is_one_name_in_every_citation(site) -> None:
     names = _bibtex_names(site, "test-corporate")
     assert [(n.first, n.von, n.last) for n in names] == [
         ([], [], ["{" + COUNCIL + "}"]), ([], [], ["{" + UNIVERSITY + "}"])]
-    import json
     (item,) = json.loads(_get(site, "test-corporate", "csljson"))
     assert item["author"] == [{"literal": COUNCIL}, {"literal": UNIVERSITY}]
 
@@ -57,6 +77,26 @@ def test_page_ranges_urls_and_dates_as_each_format_wants_them(site) -> None:
     assert fields["doi"].value == ODD_DOI
     ris = _get(site, key, "ris").split("\r\n")
     assert {"DA  - 2022/12//", "SP  - 1730", "EP  - 1753"} <= set(ris)
-    import json
     (item,) = json.loads(_get(site, key, "csljson"))
     assert item["page"] == "1730-1753"
+
+
+@pytest.mark.parametrize("record_id", list(TYPED))
+def test_each_kind_of_record_gets_its_entry_type(site, record_id: str) -> None:
+    """Regression (D3): a chapter, report, map, recording... was exported as @misc, GEN
+    and document (a report with a journal-like container as an article); a chapter
+    names its book (booktitle, T2, container-title), a thesis its school."""
+    import bibtexparser
+
+    _, bib_type, ris_type, csl_type = TYPED[record_id]
+    (entry,) = bibtexparser.parse_string(_get(site, record_id, "bib")).entries
+    ris = _get(site, record_id, "ris").split("\r\n")
+    (item,) = json.loads(_get(site, record_id, "csljson"))
+    assert (entry.entry_type, ris[0], item["type"]) == (bib_type, f"TY  - {ris_type}", csl_type)
+    assert item["title"] in _citeproc([item])
+    fields = entry.fields_dict
+    if record_id == "test-chapter":
+        assert fields["booktitle"].value == BOOK_TITLE and f"T2  - {BOOK_TITLE}" in ris
+        assert item["container-title"] == BOOK_TITLE
+    if record_id == "test-thesis":
+        assert fields["school"].value == SCHOOL and "publisher" not in fields

@@ -12,6 +12,34 @@ FORENAME = "John Paul II, Pope"  # a MARC forename heading: a given name alone
 BAD_ISBN, BAD_LINK = "9800787064", "www.example.org/a b.pdf"  # as LoC/856 records give them
 HANDLE, ODD_DOI = "hdl:1765/317", "10.1000/ab_c%d"  # a key with "/", a DOI with "_" and "%"
 COUNCIL, UNIVERSITY = "Nordic Library Data Council", "University of Washington, Seattle"
+BOOK_TITLE, SCHOOL = "Handbook of Tea", "University of Helsinki"
+EDITORS = ["Adam, Margaret P", "Pagon, Roberta A"]
+# record id -> (format label, its BibTeX, RIS and CSL types)
+TYPED = {
+    "test-chapter": ("Book Chapter", "incollection", "CHAP", "chapter"),
+    "test-report": ("Report", "techreport", "RPRT", "report"),
+    "test-proceedings": ("Conference Proceeding", "proceedings", "CONF", "book"),
+    "test-manuscript": ("Manuscript", "unpublished", "MANSCPT", "manuscript"),
+    "test-map": ("Map", "misc", "MAP", "map"),
+    "test-image": ("Image", "misc", "ART", "graphic"),
+    "test-sound": ("Sound Recording", "misc", "SOUND", "song"),
+    "test-video": ("Video", "misc", "VIDEO", "motion_picture"),
+    "test-journal": ("Journal", "misc", "JFULL", "periodical"),
+    "test-thesis": ("Thesis", "phdthesis", "THES", "thesis"),
+}
+
+
+def typed_records(src: Source) -> list[Record]:
+    """One record of each kind a citation types differently; the chapter is part of a
+    book (a collection) with editors, the report has a journal-like container."""
+    records = {key: Record(id=key, source=src, formats=[label], title=f"A {label.lower()}",
+                           creators=[Agent("Writer, Wendy")], issued="2010",
+                           languages=["eng"], publishers=[SCHOOL])
+               for key, (label, *_) in TYPED.items()}
+    records["test-chapter"].collections = [BOOK_TITLE]
+    records["test-chapter"].contributors = [Agent(n, roles=["edt"]) for n in EDITORS]
+    records["test-report"].container = Container(title="Journal of Beverages", volume="3")
+    return list(records.values())
 
 
 def generated_records() -> list[Record]:
@@ -42,7 +70,7 @@ def generated_records() -> list[Record]:
                     creators=[Agent("Smith, Ann")], issued="2022-12", languages=["eng"],
                     doi=[ODD_DOI], container=Container(title="Journal of Beverages",
                                                        page_start="1730-1753"))
-    return [article, xss, odd, corporate, ranged, *many]
+    return [article, xss, odd, corporate, ranged, *typed_records(src), *many]
 
 
 def sample_paths() -> list[str]:
