@@ -4,8 +4,10 @@ Built from :class:`ld.facts.Facts`, the same reading of the record the page
 and its Highwire tags use. Authors are split as the data splits them
 (foaf:familyName, foaf:givenName); any other name (an organisation, a MARC
 forename heading such as "John Paul II, Pope") is one literal name, never
-split at its comma. BibTeX special characters are escaped so that a title with
-``{``, ``%`` or ``&`` still parses.
+split at its comma. Editors (relators:edt) are cited as editors; a record
+with no creator is cited by its other contributors. BibTeX special
+characters are escaped so that a title with ``{``, ``%`` or ``&`` still
+parses; url and doi are verbatim.
 """
 
 from __future__ import annotations
@@ -79,6 +81,15 @@ def _host(f: Facts, e: Entry) -> str | None:
     return f.journal.label if f.journal else None
 
 
+def _authors(f: Facts) -> list[Link]:
+    """The creators; a record without any is cited by its contributors other than its
+    editors (who are cited as editors), rather than by nobody."""
+    if f.authors:
+        return f.authors
+    editors = {e.iri for e in f.editors}
+    return [c for c in f.contributors if c.iri not in editors]
+
+
 def _pages(f: Facts, dash: str = "-") -> str | None:
     if f.page_start and f.page_end:
         return f"{f.page_start}{dash}{f.page_end}"
@@ -121,7 +132,8 @@ def bibtex(f: Facts, record_id: str) -> str:
     e = entry(f)
     fields = [
         ("title", f.title),
-        ("author", " and ".join(_bib_name(a) for a in f.authors) or None),
+        ("author", " and ".join(_bib_name(a) for a in _authors(f)) or None),
+        ("editor", " and ".join(_bib_name(a) for a in f.editors) or None),
         (e.host, _host(f, e) if e.host else None),
         ("year", f.year),
         ("volume", f.volume),
@@ -145,7 +157,8 @@ def bibtex(f: Facts, record_id: str) -> str:
 def ris(f: Facts, record_id: str) -> str:
     e = entry(f)
     lines = [("TY", e.ris), ("ID", record_id), ("TI", f.title)]
-    lines += [("AU", _ris_name(a)) for a in f.authors]
+    lines += [("AU", _ris_name(a)) for a in _authors(f)]
+    lines += [("ED", _ris_name(a)) for a in f.editors]
     lines += [("PY", f.year), ("DA", _ris_date(f.issued)), ("T2", _host(f, e)),
               ("VL", f.volume), ("IS", f.issue), ("SP", f.page_start), ("EP", f.page_end)]
     lines += [("DO", d) for d in f.doi] + [("SN", s) for s in (f.issn or f.isbn)]
@@ -176,8 +189,9 @@ def csl_json(f: Facts, record_id: str) -> str:
     item: dict[str, object] = {"id": record_id, "type": e.csl, "URL": f.thing}
     if f.title:
         item["title"] = f.title
-    if f.authors:
-        item["author"] = [_csl_name(a) for a in f.authors]
+    for role, people in (("author", _authors(f)), ("editor", f.editors)):
+        if people:
+            item[role] = [_csl_name(a) for a in people]
     if f.issued:
         parts = [int(p) for p in re.findall(r"\d+", f.issued)[:3]]
         if parts and parts[0] > 999:

@@ -82,6 +82,7 @@ class Facts:
     title: str | None = None
     authors: list[Link] = field(default_factory=list)
     contributors: list[Link] = field(default_factory=list)
+    editors: list[Link] = field(default_factory=list)
     issued: str | None = None
     journal: Link | None = None
     hosts: list[Link] = field(default_factory=list)  # all it is dcterms:isPartOf
@@ -134,12 +135,22 @@ def read(index: Index, thing: str, doc: str, base: str) -> Facts:
 
 
 def _read_people(index: Index, f: Facts, base: str) -> None:
-    """Authors (in bibo:authorList order when the record has one) and contributors."""
+    """Authors and editors (in the order of the record's bibo:authorList or
+    bibo:editorList when it has one) and contributors."""
     thing = f.thing
-    ordered = [o for h in index.objects(thing, "bibo:authorList") for o in index.rdf_list(_key(h))]
     f.authors = [_person(index, a, base)
-                 for a in ordered or index.objects(thing, "dcterms:creator")]
-    f.contributors = [link(index, a, base) for a in index.objects(thing, "dcterms:contributor")]
+                 for a in _ordered(index, thing, "bibo:authorList", "dcterms:creator")]
+    f.editors = [_person(index, a, base) for a in _ordered(
+        index, thing, "bibo:editorList", "relators:edt", "bibo:editor")]
+    f.contributors = [_person(index, a, base)
+                      for a in index.objects(thing, "dcterms:contributor")]
+
+
+def _ordered(index: Index, thing: str, list_prop: str, *props: str) -> list:
+    """The members of the record's ``list_prop`` rdf:List (the source's order) when it
+    has one, else the objects of ``props`` as stored, each once (RDF keeps no order)."""
+    ordered = [o for h in index.objects(thing, list_prop) for o in index.rdf_list(_key(h))]
+    return ordered or list({_key(o): o for p in props for o in index.objects(thing, p)}.values())
 
 
 def _person(index: Index, node: object, base: str) -> Link:

@@ -11,7 +11,15 @@ import json
 import pytest
 import requests
 
-from tests.web_records import BOOK_TITLE, COUNCIL, SCHOOL, TYPED, UNIVERSITY
+from tests.web_records import (
+    BOOK_TITLE,
+    COUNCIL,
+    EDITORS,
+    ILLUSTRATOR,
+    SCHOOL,
+    TYPED,
+    UNIVERSITY,
+)
 
 
 def _get(site, record_id: str, ext: str) -> str:
@@ -100,3 +108,22 @@ def test_each_kind_of_record_gets_its_entry_type(site, record_id: str) -> None:
         assert item["container-title"] == BOOK_TITLE
     if record_id == "test-thesis":
         assert fields["school"].value == SCHOOL and "publisher" not in fields
+
+
+def test_editors_are_cited_and_a_contributor_stands_in_for_a_missing_author(site) -> None:
+    """Regression (D4): editors (relators:edt) were in no citation (no BibTeX editor,
+    RIS ED, CSL editor), and a record whose only person is a contributor had no author
+    in any. The data gives the editors no order (no bibo:editorList), so any order."""
+    names = _bibtex_names(site, "test-chapter", "editor")
+    assert sorted(f"{n.last[0]}, {' '.join(n.first)}" for n in names) == EDITORS
+    ris = _get(site, "test-chapter", "ris").split("\r\n")
+    assert sorted(line[6:] for line in ris if line.startswith("ED  - ")) == EDITORS
+    (item,) = json.loads(_get(site, "test-chapter", "csljson"))
+    assert sorted(f"{e['family']}, {e['given']}" for e in item["editor"]) == EDITORS
+    assert "(ed" in _citeproc([item])  # "in M. P. Adam and R. A. Pagon (eds.) Handbook..."
+    family, given = ILLUSTRATOR.split(", ")
+    assert [(n.last, n.first) for n in _bibtex_names(site, "test-illustrated")] == [
+        ([family], [given])]
+    assert f"AU  - {ILLUSTRATOR}" in _get(site, "test-illustrated", "ris").split("\r\n")
+    (item,) = json.loads(_get(site, "test-illustrated", "csljson"))
+    assert item["author"] == [{"family": family, "given": given}]

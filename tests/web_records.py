@@ -14,6 +14,7 @@ HANDLE, ODD_DOI = "hdl:1765/317", "10.1000/ab_c%d"  # a key with "/", a DOI with
 COUNCIL, UNIVERSITY = "Nordic Library Data Council", "University of Washington, Seattle"
 BOOK_TITLE, SCHOOL = "Handbook of Tea", "University of Helsinki"
 EDITORS = ["Adam, Margaret P", "Pagon, Roberta A"]
+ILLUSTRATOR = "Hazenplug, Frank"  # the only person of test-illustrated, a contributor
 # record id -> (format label, its BibTeX, RIS and CSL types)
 TYPED = {
     "test-chapter": ("Book Chapter", "incollection", "CHAP", "chapter"),
@@ -70,7 +71,10 @@ def generated_records() -> list[Record]:
                     creators=[Agent("Smith, Ann")], issued="2022-12", languages=["eng"],
                     doi=[ODD_DOI], container=Container(title="Journal of Beverages",
                                                        page_start="1730-1753"))
-    return [article, xss, odd, corporate, ranged, *typed_records(src), *many]
+    illustrated = Record(id="test-illustrated", source=src, formats=["Book"],
+                         title="Decorated throughout", issued="1902", languages=["eng"],
+                         contributors=[Agent(ILLUSTRATOR, roles=["ill", "bdd"])])
+    return [article, xss, odd, corporate, ranged, illustrated, *typed_records(src), *many]
 
 
 def sample_paths() -> list[str]:
