@@ -4,20 +4,23 @@ Why: the search box used to run a SPARQL ``CONTAINS`` scan over every title
 and name, about 1.5 s per query at 100,000 records and linear beyond. An
 FTS5 index answers in milliseconds and searches the way catalogue users
 expect: every word of the query must occur (as a word prefix, so "kinet"
-finds "kinetics"), case and diacritics are ignored ("jurgen" finds
-"Jürgen"), word order does not matter, and titles rank above names (BM25).
+finds "kinetics"; a one-letter word only whole), case and diacritics are
+ignored ("jurgen" finds "Jürgen", "strasse" "Straße": see :func:`fold`), word
+order does not matter unless words are quoted as a phrase, and titles
+(alternative titles too: MARC 880 "十八道", "Курс") rank above names (BM25).
 
-Where and when: ``<store>/search/<snapshot>.sqlite``, built from the
-snapshot it is named after, so it is as immutable as that snapshot and needs
-no invalidation. The first serving process that needs it (at worker start,
-or on the first search after ``ldpub load`` published a new snapshot) builds
-it from a background thread, in a child process (the serving worker keeps its
-GIL), with one streamed SPARQL query (~6 s per 100,000
-records; SQLite groups the rows on disk, so memory stays flat),
-writes it under a temporary name and renames it into place, so readers see a
-whole index or none. Until then search falls back to the ``CONTAINS`` scan;
-a build that fails (no write access, disk full) is retried after
-:data:`RETRY_AFTER` seconds, with one warning per try.
+Where and when: ``<store>/search/<snapshot>.fts2.sqlite`` (``2``: the format,
+so an index of an older one is never read), built from the snapshot it is
+named after, so it is as immutable as that snapshot and needs no
+invalidation. The first serving process that needs it (at worker start, or
+on the first search after ``ldpub load`` published a new snapshot) builds it
+from a background thread, in a child process (the serving worker keeps its
+GIL), with two streamed SPARQL queries (~6 s per 100,000 records; SQLite
+groups the rows on disk, so memory stays flat), writes it under a temporary
+name and renames it into place, so readers see a whole index or none. Until
+then search falls back to the ``CONTAINS`` scan; a build that fails (no write
+access, disk full) is retried after :data:`RETRY_AFTER` seconds, with one
+warning per try.
 An OS lock (flock, :mod:`ld.oslock`) on ``<store>/search/build.lock``
 elects one builder among the serving workers, and one build at a time
 for the whole store: a long load publishes a snapshot every minute, and at a
@@ -41,11 +44,12 @@ import shutil
 import sqlite3
 import threading
 import time
+import unicodedata
 from pathlib import Path
 
 import pyoxigraph as ox
 
-from ld import links_index, oslock
+from ld import links_index, oslock, uris
 from ld.store.snapshots import snapshots_dir
 
 log = logging.getLogger("ldpub.search")
@@ -53,25 +57,68 @@ BUILD_LOCK = "build.lock"
 RETRY_AFTER = 300.0  # seconds before a failed build is tried again (e.g. no write access)
 LOOK_AGAIN = 5.0  # seconds before asking again while another process builds
 WORD = re.compile(r"\w+")
+FORMAT = 2  # in the file name: 2 added the alternative column and folding
+_QUOTES = str.maketrans("“”„«»", '"""""')
+_ALPHABETS_END = 0x2E80  # CJK and later: one character can be a whole word of its own
 _EXTRACT = """PREFIX dcterms: <http://purl.org/dc/terms/>
 PREFIX foaf: <http://xmlns.com/foaf/0.1/>
 SELECT ?r ?t ?n
 WHERE { GRAPH ?g { ?r dcterms:title ?t
                    OPTIONAL { ?r dcterms:creator|dcterms:contributor ?a . ?a foaf:name ?n } }
         FILTER(STRSTARTS(STR(?r), RECORDS)) }"""
+# apart from the names: in one query, 5 names and 3 alternative titles make 15 rows
+_ALTERNATIVES = """PREFIX dcterms: <http://purl.org/dc/terms/>
+SELECT ?r ?alt
+WHERE { GRAPH ?g { ?r dcterms:alternative ?alt ; dcterms:title [] }
+        FILTER(STRSTARTS(STR(?r), RECORDS)) }"""
+# One index row per record. The title stays as it is (results show it); when fold()
+# changes it, the folded title goes with the alternative titles, which rank as titles.
+_GROUPED = """INSERT INTO records
+SELECT record, title, fold(iif(fold(title) = title, '', title) || ' ' || alts), names
+FROM (SELECT record, min(title) AS title, coalesce(group_concat(DISTINCT alt), '') AS alts,
+             fold(coalesce(group_concat(DISTINCT name), '')) AS names
+      FROM rows GROUP BY record)"""
 _building: set[str] = set()
 _not_before: dict[str, float] = {}  # index path -> no build try before (failed, or elsewhere)
 _lock = threading.Lock()
 
 
 def index_path(root: Path, snapshot: str) -> Path:
-    return Path(root) / "search" / f"{snapshot}.sqlite"
+    return Path(root) / "search" / f"{snapshot}.fts{FORMAT}.sqlite"
+
+
+def fold(text: str) -> str:
+    """``text`` with the Latin letters FTS5's ``remove_diacritics`` keeps spelled out
+    (ß -> ss, ł -> l, ø -> o: :func:`ld.uris.transliterate`, as URI keys do), recomposed
+    (NFC) for FTS5 to fold the accents. Applied to the indexed text and to the query
+    alike, so "Hasenfuß", "hasenfuss" and "Hasenfus" meet."""
+    return text if text.isascii() else unicodedata.normalize("NFC", uris.transliterate(text))
 
 
 def match_expression(text: str) -> str | None:
-    """The FTS5 query for what a user typed: every word, as a prefix; None if no word."""
-    words = WORD.findall(text.lower())
-    return " ".join(f'"{w}"*' for w in words) or None
+    """The FTS5 query for what a user typed; None if it has no word.
+
+    Every word must occur, as a word prefix ("kinet" finds "kinetics"); words
+    between double quotes are a phrase: those words, whole, in that order. An
+    unpaired quote is ignored."""
+    parts = fold(text).translate(_QUOTES).lower().split('"')
+    if len(parts) % 2 == 0:  # an odd number of quotes: the last one opens nothing
+        parts[-2:] = [f"{parts[-2]} {parts[-1]}"]
+    terms = []
+    for n, part in enumerate(parts):
+        words = WORD.findall(part)
+        if n % 2 and words:
+            terms.append('"' + " ".join(words) + '"')
+        elif not n % 2:
+            terms += [_word_term(word) for word in words]
+    return " ".join(terms) or None
+
+
+def _word_term(word: str) -> str:
+    """One query word as a prefix; a one-letter word whole (as a prefix, "C++", the
+    word "c", matched 1,281 records), unless it is a Chinese or Japanese character."""
+    whole = len(word) == 1 and ord(word) < _ALPHABETS_END
+    return f'"{word}"' if whole else f'"{word}"*'
 
 
 def build(store: ox.Store, base: str, path: Path) -> int:
@@ -79,21 +126,28 @@ def build(store: ox.Store, base: str, path: Path) -> int:
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".tmp-{os.getpid()}-{threading.get_ident()}-{path.name}")
     tmp.unlink(missing_ok=True)
-    query = _EXTRACT.replace("RECORDS", str(ox.Literal(base + "id/record/")))
     with sqlite3.connect(tmp) as db:
-        db.execute("CREATE VIRTUAL TABLE records USING fts5(record UNINDEXED, title, names, "
-                   "tokenize='unicode61 remove_diacritics 2')")
-        # one row per (record, name) streams out of the store; SQLite groups them in a
-        # temporary table on disk, so a million records never sit in this process's memory
-        db.execute("CREATE TEMP TABLE rows (record TEXT, title TEXT, name TEXT)")
-        db.executemany("INSERT INTO rows VALUES (?, ?, ?)",
-                       ((r["r"].value, r["t"].value, r["n"].value if r["n"] else None)
-                        for r in store.query(query)))
-        db.execute("INSERT INTO records SELECT record, min(title), "
-                   "coalesce(group_concat(DISTINCT name), '') FROM rows GROUP BY record")
+        db.create_function("fold", 1, fold, deterministic=True)
+        db.execute("CREATE VIRTUAL TABLE records USING fts5(record UNINDEXED, title, "
+                   "alternative, names, tokenize='unicode61 remove_diacritics 2')")
+        _stream_rows(db, store, str(ox.Literal(base + "id/record/")))
+        db.execute(_GROUPED)
         count = db.execute("SELECT count(*) FROM records").fetchone()[0]
     os.replace(tmp, path)
     return int(count)
+
+
+def _stream_rows(db: sqlite3.Connection, store: ox.Store, records: str) -> None:
+    """One row per (record, name) and per (record, alternative title), streamed out of
+    the store into a temporary table on disk: SQLite groups them, so a million records
+    never sit in this process's memory."""
+    db.execute("CREATE TEMP TABLE rows (record TEXT, title TEXT, name TEXT, alt TEXT)")
+    db.executemany("INSERT INTO rows VALUES (?, ?, ?, NULL)",
+                   ((r["r"].value, r["t"].value, r["n"].value if r["n"] else None)
+                    for r in store.query(_EXTRACT.replace("RECORDS", records))))
+    db.executemany("INSERT INTO rows VALUES (?, NULL, NULL, ?)",
+                   ((r["r"].value, r["alt"].value)
+                    for r in store.query(_ALTERNATIVES.replace("RECORDS", records))))
 
 
 def search(path: Path, text: str, limit: int, offset: int = 0) -> list[tuple[str, str]]:
@@ -110,7 +164,7 @@ def page(path: Path, text: str, limit: int, offset: int = 0
     db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     try:
         rows = db.execute("SELECT record, title FROM records WHERE records MATCH ? "
-                          "ORDER BY bm25(records, 0.0, 4.0, 1.0), record LIMIT ? OFFSET ?",
+                          "ORDER BY bm25(records, 0.0, 4.0, 4.0, 1.0), record LIMIT ? OFFSET ?",
                           (expression, limit, offset)).fetchall()
         total = db.execute("SELECT count(*) FROM records WHERE records MATCH ?",
                            (expression,)).fetchone()[0]

@@ -15,9 +15,11 @@ import pytest
 import requests
 
 from ld import browse, links_index, oslock, search_index, uris
+from ld.config import load_settings
 from ld.ingest import ingest_paths
+from ld.model import Agent, Record, Source
 from ld.store import open_store, snapshots
-from tests.conftest_web import Site, start_site
+from tests.conftest_web import Site, load_records, start_site
 from tests.web_records import generated_records, sample_paths
 
 
@@ -243,3 +245,78 @@ def test_links_table_lists_what_the_sparql_listing_lists(indexed: Site, kind: st
         assert links_index.page(table, thing, 50, (page - 1) * 50) == (expected.items,
                                                                         expected.total)
         assert listing.records_pointing_to(reader, base, thing, page, 50) == expected
+
+
+WORDS_BASE = "http://example.org/"
+WORDS = {  # record id -> (title, alternative titles, author names), as the tester found them
+    "hasenfuss": ("Herzinsuffizienz", [], ["Hasenfuß, Gerd"]),
+    "strasse": ("Die Straße der Ölsardinen", [], ["Łysiak, Waldemar"]),
+    "cpp": ("The C++ programming language", [], ["Stroustrup, Bjarne"]),
+    "cats": ("Cats and cities", [], ["Carter, Cecil"]),
+    "shingon": ("Jūhachidō shidai shigyōshō", ["十八道次第資行鈔"], ["Kakuzen"]),
+    "kurs": ("Kurs russkogo i︠a︡zyka", ["Курс русского языка"], []),
+    "kurs-author": ("Grammatika", [], ["Курс, Иван"]),
+    "qi": ("Quality improvement in primary care", [], ["Novak, Jana"]),
+    "iq": ("Improvement of service quality", [], ["Novak, Jana"]),
+}
+
+
+@pytest.fixture(scope="module")
+def words(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The real index of a real store holding :data:`WORDS`."""
+    root = tmp_path_factory.mktemp("words")
+    settings = load_settings(env={}, store=str(root / "store"), base_uri=WORDS_BASE)
+    src = Source("generated", "record 1", "test")
+    load_records(settings, [Record(id=key, source=src, formats=["Book"], title=title,
+                                   alternative_titles=alternatives,
+                                   creators=[Agent(name) for name in names])
+                            for key, (title, alternatives, names) in WORDS.items()])
+    snapshot = snapshots.snapshots_dir(root / "store") / snapshots.current(root / "store")
+    path = root / "index.sqlite"
+    search_index.build(ox.Store.read_only(str(snapshot)), WORDS_BASE, path)
+    return path
+
+
+def found(index: Path, text: str) -> list[str]:
+    """The record ids a search finds, best first."""
+    return [iri.rsplit("/", 1)[1] for iri, _ in search_index.search(index, text, 50)]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Hasenfuß", ["hasenfuss"]), ("hasenfuss", ["hasenfuss"]), ("Hasenfus", ["hasenfuss"]),
+    ("Straße", ["strasse"]), ("strasse", ["strasse"]),
+    ("Lysiak", ["strasse"]), ("Łysiak", ["strasse"]), ("olsardinen", ["strasse"]),
+])
+def test_letters_fts5_does_not_fold_are_spelled_out(words: Path, text: str,
+                                                    expected: list[str]) -> None:
+    """D11a: "Hasenfuß" found itself only; "hasenfuss" and "Straße" found nothing."""
+    assert found(words, text) == expected
+
+
+def test_a_one_letter_word_matches_only_that_word(words: Path) -> None:
+    """D11b: "C++" (the word "c") matched every word starting with c (1,281 records)."""
+    assert found(words, "C++") == ["cpp"]
+    assert found(words, "cit") == ["cats"]  # longer words are still prefixes
+
+
+def test_alternative_titles_are_indexed_as_titles(words: Path) -> None:
+    """D11c: alternative-script titles (MARC 880, dcterms:alternative) were not indexed.
+    They rank as titles: above a record where the word is an author's name."""
+    assert found(words, "十八道") == ["shingon"]
+    assert found(words, "Курс") == ["kurs", "kurs-author"]
+    assert search_index.search(words, "Курс", 1)[0][1] == "Kurs russkogo i︠a︡zyka"
+
+
+def test_a_blank_query_shows_the_form_with_a_prompt(indexed: Site) -> None:
+    """D11d: /search?q=%20%20 said '0 results for “  ”'."""
+    r = requests.get(indexed.url + "/search?q=%20%20", headers={"Accept": "text/html"},
+                     timeout=10)
+    assert r.status_code == 200 and 'name="q"' in r.text
+    assert "result" not in r.text and "Type words from titles" in r.text
+
+
+def test_quoted_words_are_a_phrase(words: Path) -> None:
+    """D11e: a quoted phrase was read as loose words, in any order."""
+    assert sorted(found(words, "quality improvement")) == ["iq", "qi"]
+    assert found(words, '"quality improvement"') == ["qi"]
+    assert found(words, "“improvement quality”") == []
