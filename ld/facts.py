@@ -17,7 +17,7 @@ from datetime import datetime
 
 import pyoxigraph as ox
 
-from ld.labels import expand
+from ld.labels import expand, role
 
 T = expand  # short alias: T("dcterms:title") is the full IRI
 NAME_PROPS = ("foaf:name", "skos:prefLabel", "rdfs:label", "dcterms:title")
@@ -73,6 +73,7 @@ class Link:
     kind: str = ""  # "person", "organization", ... when the IRI is ours
     family: str | None = None  # a person's foaf:familyName / givenName, for citations
     given: str | None = None
+    roles: list[str] = field(default_factory=list)  # "illustrator", from MARC relators
 
 
 @dataclass
@@ -115,9 +116,10 @@ class Facts:
 
 
 def link(index: Index, node: object, base: str) -> Link:
+    """The link to ``node`` (a term, or the key ``_key`` makes of one)."""
     from ld import uris
 
-    key = _key(node)
+    key = node if isinstance(node, str) else _key(node)
     parts = uris.split(base, key)
     fallback = parts[2] if parts else key
     return Link(key, index.label(key) or fallback, parts[1] if parts else "")
@@ -136,14 +138,42 @@ def read(index: Index, thing: str, doc: str, base: str) -> Facts:
 
 def _read_people(index: Index, f: Facts, base: str) -> None:
     """Authors and editors (in the order of the record's bibo:authorList or
-    bibo:editorList when it has one) and contributors."""
-    thing = f.thing
-    f.authors = [_person(index, a, base)
+    bibo:editorList when it has one) and the other people, each with their roles."""
+    thing, roles = f.thing, _roles(index, f.thing)
+    f.authors = [_person(index, a, base, roles, _AUTHORS_ROLES)
                  for a in _ordered(index, thing, "bibo:authorList", "dcterms:creator")]
     f.editors = [_person(index, a, base) for a in _ordered(
         index, thing, "bibo:editorList", "relators:edt", "bibo:editor")]
-    f.contributors = [_person(index, a, base)
-                      for a in index.objects(thing, "dcterms:contributor")]
+    f.contributors = _contributors(index, f, base, roles)
+
+
+# roles a list already says by being that list: the author line, "Contributors"
+_AUTHORS_ROLES, _CONTRIBUTORS_ROLES = frozenset({"author", "creator"}), frozenset({"contributor"})
+
+
+def _roles(index: Index, thing: str) -> dict[str, list[str]]:
+    """Each agent's roles in the record, in words, from the MARC relator properties that
+    link it ("illustrator", "binding designer"); sorted, since RDF keeps no order."""
+    found: dict[str, set[str]] = defaultdict(set)
+    for pred, objects in index.by_s.get(thing, {}).items():
+        if (name := role(pred)) is not None:
+            for o in objects:
+                found[_key(o)].add(name)
+    return {key: sorted(names) for key, names in found.items()}
+
+
+def _contributors(index: Index, f: Facts, base: str, roles: dict[str, list[str]]
+                  ) -> list[Link]:
+    """Everyone else the record names (dcterms:contributor, or by a role), each once, by
+    name (RDF keeps no order): not its authors, nor a publisher whose only role is
+    publishing (it has its own line)."""
+    publishers = {_key(p) for p in index.objects(f.thing, "dcterms:publisher")}
+    shown = {a.iri for a in f.authors}
+    keys = [*(_key(c) for c in index.objects(f.thing, "dcterms:contributor")), *roles]
+    people = [_person(index, key, base, roles, _CONTRIBUTORS_ROLES)
+              for key in dict.fromkeys(keys) if key not in shown
+              and not (key in publishers and set(roles.get(key, [])) <= {"publisher"})]
+    return sorted(people, key=lambda p: p.label.casefold())
 
 
 def _ordered(index: Index, thing: str, list_prop: str, *props: str) -> list:
@@ -153,10 +183,13 @@ def _ordered(index: Index, thing: str, list_prop: str, *props: str) -> list:
     return ordered or list({_key(o): o for p in props for o in index.objects(thing, p)}.values())
 
 
-def _person(index: Index, node: object, base: str) -> Link:
-    """An author's link with the name split as the data splits it: a citation must not
-    split "John Paul II, Pope" (a forename heading) at its comma."""
+def _person(index: Index, node: object, base: str, roles: dict[str, list[str]] | None = None,
+            unsaid: frozenset[str] = frozenset()) -> Link:
+    """A person's (or organisation's) link with the name split as the data splits it (a
+    citation must not split "John Paul II, Pope", a forename heading, at its comma) and
+    its ``roles`` but those its place on the page already says (``unsaid``)."""
     found = link(index, node, base)
+    found.roles = [r for r in (roles or {}).get(found.iri, []) if r not in unsaid]
     if T("foaf:Organization") in index.values(found.iri, "rdf:type"):
         found.kind = "organization"  # one name, never split (also when not ours)
     found.family = index.first(found.iri, "foaf:familyName")

@@ -15,6 +15,7 @@ COUNCIL, UNIVERSITY = "Nordic Library Data Council", "University of Washington, 
 BOOK_TITLE, SCHOOL = "Handbook of Tea", "University of Helsinki"
 EDITORS = ["Adam, Margaret P", "Pagon, Roberta A"]
 ILLUSTRATOR = "Hazenplug, Frank"  # the only person of test-illustrated, a contributor
+PUBLISHER, PRINTER = "Herbert S. Stone & Company", "R.R. Donnelley and Sons Company"
 # record id -> (format label, its BibTeX, RIS and CSL types)
 TYPED = {
     "test-chapter": ("Book Chapter", "incollection", "CHAP", "chapter"),
@@ -74,7 +75,22 @@ def generated_records() -> list[Record]:
     illustrated = Record(id="test-illustrated", source=src, formats=["Book"],
                          title="Decorated throughout", issued="1902", languages=["eng"],
                          contributors=[Agent(ILLUSTRATOR, roles=["ill", "bdd"])])
-    return [article, xss, odd, corporate, ranged, illustrated, *typed_records(src), *many]
+    return [article, xss, odd, corporate, ranged, illustrated, roles_record(src),
+            *typed_records(src), *many]
+
+
+def roles_record(src: Source) -> Record:
+    """A MARC book's people with relator roles: an author who also illustrated and is
+    named again as a contributor, an illustrator and binding designer, and the
+    publisher and printer (organisations) among the contributors."""
+    return Record(
+        id="test-roles", source=src, formats=["Book"], title="The romance of a rogue",
+        issued="1902", languages=["eng"], publishers=[PUBLISHER],
+        creators=[Agent("Sharts, Joseph", roles=["aut", "ill"])],
+        contributors=[Agent(ILLUSTRATOR, roles=["ill", "bdd"]),
+                      Agent(PUBLISHER, kind="organization", roles=["pbl"]),
+                      Agent(PRINTER, kind="organization", roles=["prt"]),
+                      Agent("Sharts, Joseph", roles=["ths"])])
 
 
 def sample_paths() -> list[str]:

@@ -99,8 +99,8 @@ def statements(document: Document) -> list[tuple[str, list[tuple[str, str | None
     rows: dict[str, list[tuple[str, str | None]]] = {}
     skip = SHOWN_ABOVE if document.kind == "record" else ()
     for pred, objs in document.index.by_s.get(document.thing, {}).items():
-        if pred in skip:
-            continue
+        if pred in skip or (skip and labels.role(pred) is not None):
+            continue  # relator roles are shown beside the people above
         if pred == RDF_TYPE and any(o.value not in STATED_SUPERCLASSES for o in objs):
             objs = [o for o in objs if o.value not in STATED_SUPERCLASSES]
         values = rows.setdefault(labels.label(pred), [])

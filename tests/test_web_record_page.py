@@ -1,0 +1,34 @@
+"""The record page as a reader meets it: people with their roles, each link once,
+the remaining statements in a stable order. Live server of tests/conftest_web.py."""
+
+from __future__ import annotations
+
+import re
+
+from tests.test_web_pages import HTML, Page, get
+from tests.web_records import ILLUSTRATOR, PRINTER, PUBLISHER
+
+
+def _section(html: str, term: str) -> str:
+    """The visible text of the <dd> after <dt>{term}</dt>, or "" when there is none."""
+    found = re.search(rf"<dt>{re.escape(term)}</dt><dd>(.*?)</dd>", html, re.S)
+    return " ".join(Page(found[1]).text) if found else ""
+
+
+def test_people_are_listed_once_with_their_roles_in_words(site) -> None:
+    """Regression (D2): relator roles showed as codes in rows of their own ("Ill
+    Hazenplug, Frank", "Pbl Herbert S. Stone & Company", "Aut ..." repeating the author
+    line), and everyone there was listed again under Contributors."""
+    import requests
+
+    html = requests.get(site.url + "/doc/record/test-roles", headers=HTML, timeout=10).text
+    page = Page(html)
+    authors = re.search(r'<p class="authors">(.*?)</p>', html, re.S)[1]
+    assert " ".join(Page(authors).text) == "Sharts, Joseph (illustrator, thesis advisor)"
+    assert _section(html, "Contributors") == (
+        f"{ILLUSTRATOR} (binding designer, illustrator); {PRINTER} (printer)")
+    assert _section(html, "Publisher") == PUBLISHER
+    shown = [text for text, _ in page.links]
+    assert shown.count("Sharts, Joseph") == 1 and shown.count(ILLUSTRATOR) == 1
+    assert not {"Ill", "Bdd", "Pbl", "Prt", "Aut", "Ths", "Illustrator"} & set(page.text)
+    assert get(site, "/doc/record/test-roles").metas("citation_author") == ["Sharts, Joseph"]
