@@ -231,7 +231,7 @@ def search_ready(store: Store, base: str) -> bool:
 
 def _scan(store: Store, base: str, text: str, limit: int, offset: int = 0) -> list[Row]:
     """Records whose title or an author's name contains ``text`` (case-insensitive)."""
-    needle = " ".join(text.split()).lower()
+    needle = " ".join(text.replace('"', " ").split()).lower()  # quotes: the index's phrases
     if not needle:
         return []
     records = _lit(base + "id/record/")

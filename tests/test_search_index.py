@@ -320,3 +320,10 @@ def test_quoted_words_are_a_phrase(words: Path) -> None:
     assert sorted(found(words, "quality improvement")) == ["iq", "qi"]
     assert found(words, '"quality improvement"') == ["qi"]
     assert found(words, "“improvement quality”") == []
+
+
+def test_the_scan_reads_a_quoted_phrase_as_its_words(indexed: Site) -> None:
+    """Regression: the index reads "quoted words" as a phrase, and the scan (used before
+    the index exists) searched for the quote characters themselves, finding nothing."""
+    reader, base = indexed.reader(), indexed.settings.base_uri
+    assert browse._scan(reader, base, '"collected works"', 5)
