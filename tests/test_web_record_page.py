@@ -32,3 +32,21 @@ def test_people_are_listed_once_with_their_roles_in_words(site) -> None:
     assert shown.count("Sharts, Joseph") == 1 and shown.count(ILLUSTRATOR) == 1
     assert not {"Ill", "Bdd", "Pbl", "Prt", "Aut", "Ths", "Illustrator"} & set(page.text)
     assert get(site, "/doc/record/test-roles").metas("citation_author") == ["Sharts, Joseph"]
+
+
+def test_each_link_once_a_short_title_only_when_shorter_and_fields_by_label(site) -> None:
+    """Regression (D16): the seed record linked its PMC, PubMed and DOI targets up to three
+    times (identifier, "Link", "See also"/"Same as"), repeated its title as "Short title",
+    and "More about this record" listed its fields in the store's order."""
+    import requests
+
+    html = requests.get(site.url + "/doc/record/pubmed-6839263", headers=HTML, timeout=10).text
+    hrefs = [href.lower() for _, href in Page(html).links]
+    for target in ("pmc6839263", "31703678", "10.1186/s12913-019-4618-8"):
+        assert len([h for h in hrefs if target in h]) == 1, target
+    assert "Short title" not in Page(html).text
+    more = html.split('<dl class="props statements">', 1)[1].split("</dl>", 1)[0]
+    fields = re.findall(r"<dt>(.*?)</dt>", more)
+    assert len(fields) > 3 and fields == sorted(fields, key=str.casefold)
+    text = get(site, "/doc/record/test-corporate").text
+    assert text[text.index("Short title") + 1] == "Shared cataloguing"

@@ -65,7 +65,8 @@ def generated_records() -> list[Record]:
                  issued="1999", isbn=[BAD_ISBN],
                  urls=[BAD_LINK])
     corporate = Record(id="test-corporate", source=src, formats=["Book"],
-                       title="Shared cataloguing", issued="2020", languages=["eng"],
+                       title="Shared cataloguing: a handbook", title_short="Shared cataloguing",
+                       issued="2020", languages=["eng"],
                        creators=[Agent(COUNCIL, kind="organization"),
                                  Agent(UNIVERSITY, kind="organization")])
     ranged = Record(id=HANDLE, source=src, formats=["Article"], title="Pages as one range",

@@ -20,13 +20,15 @@ from markupsafe import Markup
 
 from ld import browse, formats, jsonld, labels
 from ld.describe import CONTEXT_PATH, Document
+from ld.facts import Facts, target
 from ld.namespaces import STATED_SUPERCLASSES
 from ld.web.context import get_settings
 
 RDF_FORMATS = formats.formats_of("rdf")
 RECORD_FORMATS = (formats.get("html"), *RDF_FORMATS, *formats.formats_of("citation"))
 THING_FORMATS = (formats.get("html"), *RDF_FORMATS)
-RDF_TYPE = labels.expand("rdf:type")
+RDF_TYPE, SHORT_TITLE = labels.expand("rdf:type"), labels.expand("bibo:shortTitle")
+Values = list[tuple[str, str | None]]
 # Shown in their own sections of the record page (the table lists everything else).
 SHOWN_ABOVE = {labels.expand(c) for c in (
     "dcterms:abstract", "bibo:abstract", "dcterms:title", "dcterms:creator", "bibo:authorList",
@@ -94,26 +96,47 @@ def install(app: Flask) -> None:
 
 
 
-def statements(document: Document) -> list[tuple[str, list[tuple[str, str | None]]]]:
-    """(property label, [(text, link or None)]) for every statement about the thing."""
-    rows: dict[str, list[tuple[str, str | None]]] = {}
-    skip = SHOWN_ABOVE if document.kind == "record" else ()
+def statements(document: Document) -> list[tuple[str, Values]]:
+    """(property label, [(text, link or None)]) for every statement about the thing that
+    the page does not show above, by label: the store's order changed from record to
+    record."""
+    rows: dict[str, Values] = {}
     for pred, objs in document.index.by_s.get(document.thing, {}).items():
-        if pred in skip or (skip and labels.role(pred) is not None):
-            continue  # relator roles are shown beside the people above
-        if pred == RDF_TYPE and any(o.value not in STATED_SUPERCLASSES for o in objs):
-            objs = [o for o in objs if o.value not in STATED_SUPERCLASSES]
-        values = rows.setdefault(labels.label(pred), [])
-        for o in objs:
-            if isinstance(o, ox.Literal):
-                values.append((o.value, None))
-            elif isinstance(o, ox.BlankNode):
-                members = document.index.rdf_list(f"_:{o.value}")
-                values.extend((_shown(document, m.value), m.value) for m in members
-                              if isinstance(m, ox.NamedNode))
-            else:
-                values.append((_shown(document, o.value), o.value))
-    return list(rows.items())
+        values = [v for o in _objects(document, pred, objs) for v in _values(document, o)]
+        if values:
+            rows.setdefault(labels.label(pred), []).extend(values)
+    return sorted(rows.items(), key=lambda row: row[0].casefold())
+
+
+def _objects(document: Document, pred: str, objs: list) -> list:
+    """The objects of ``pred`` for the table: on a record page none of what its sections
+    show (their fields, the people's roles, a link to a target linked already, a short
+    title that is the title); never a superclass stated only for the shapes."""
+    f = document.facts
+    if f is not None:
+        if pred in SHOWN_ABOVE or labels.role(pred) is not None:
+            return []
+        objs = [o for o in objs if not _shown_above(f, pred, o)]
+    if pred == RDF_TYPE and any(o.value not in STATED_SUPERCLASSES for o in objs):
+        objs = [o for o in objs if o.value not in STATED_SUPERCLASSES]
+    return objs
+
+
+def _shown_above(f: Facts, pred: str, o: object) -> bool:
+    if isinstance(o, ox.NamedNode):
+        return target(o.value) in f.linked
+    return pred == SHORT_TITLE and " ".join(o.value.split()) == " ".join((f.title or "").split())
+
+
+def _values(document: Document, o: object) -> Values:
+    """What to show of one object: a literal's text, a list's members, a labelled link."""
+    if isinstance(o, ox.Literal):
+        return [(o.value, None)]
+    if isinstance(o, ox.BlankNode):
+        members = document.index.rdf_list(f"_:{o.value}")
+        return [(_shown(document, m.value), m.value) for m in members
+                if isinstance(m, ox.NamedNode)]
+    return [(_shown(document, o.value), o.value)]
 
 
 def _shown(document: Document, iri: str) -> str:
@@ -130,8 +153,6 @@ def render_document(document: Document) -> str:
                            downloads=[x for x in offered if x.kind != "html"],
                            statements=statements(document))
 
-
-Values = list[tuple[str, str | None]]
 
 
 def grouped(triples: list[ox.Triple]) -> list[tuple[str, list[tuple[str, Values]]]]:
