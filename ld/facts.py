@@ -167,14 +167,14 @@ def _roles(index: Index, thing: str) -> dict[str, list[str]]:
 def _contributors(index: Index, f: Facts, base: str, roles: dict[str, list[str]]
                   ) -> list[Link]:
     """Everyone else the record names (dcterms:contributor, or by a role), each once, by
-    name (RDF keeps no order): not its authors, nor a publisher whose only role is
-    publishing (it has its own line)."""
+    name (RDF keeps no order): not its authors, nor a publisher whose one stated role
+    (relators:pbl) is publishing (it has its own line)."""
     publishers = {_key(p) for p in index.objects(f.thing, "dcterms:publisher")}
     shown = {a.iri for a in f.authors}
     keys = [*(_key(c) for c in index.objects(f.thing, "dcterms:contributor")), *roles]
     people = [_person(index, key, base, roles, _CONTRIBUTORS_ROLES)
               for key in dict.fromkeys(keys) if key not in shown
-              and not (key in publishers and set(roles.get(key, [])) <= {"publisher"})]
+              and not (key in publishers and roles.get(key) == ["publisher"])]
     return sorted(people, key=lambda p: p.label.casefold())
 
 

@@ -15,6 +15,7 @@ from tests.web_records import (
     BOOK_TITLE,
     COUNCIL,
     EDITORS,
+    GROUP,
     ILLUSTRATOR,
     SCHOOL,
     TYPED,
@@ -127,3 +128,5 @@ def test_editors_are_cited_and_a_contributor_stands_in_for_a_missing_author(site
     assert f"AU  - {ILLUSTRATOR}" in _get(site, "test-illustrated", "ris").split("\r\n")
     (item,) = json.loads(_get(site, "test-illustrated", "csljson"))
     assert item["author"] == [{"family": family, "given": given}]
+    group = _bibtex_names(site, "test-group")  # a contributor that is also the publisher
+    assert [n.last for n in group] == [["{" + GROUP + "}"]]

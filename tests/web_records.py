@@ -15,6 +15,7 @@ COUNCIL, UNIVERSITY = "Nordic Library Data Council", "University of Washington, 
 BOOK_TITLE, SCHOOL = "Handbook of Tea", "University of Helsinki"
 EDITORS = ["Adam, Margaret P", "Pagon, Roberta A"]
 ILLUSTRATOR = "Hazenplug, Frank"  # the only person of test-illustrated, a contributor
+GROUP = "Wren Writers"  # test-group's one contributor (no role), also its publisher
 PUBLISHER, PRINTER = "Herbert S. Stone & Company", "R.R. Donnelley and Sons Company"
 # record id -> (format label, its BibTeX, RIS and CSL types)
 TYPED = {
@@ -76,7 +77,10 @@ def generated_records() -> list[Record]:
     illustrated = Record(id="test-illustrated", source=src, formats=["Book"],
                          title="Decorated throughout", issued="1902", languages=["eng"],
                          contributors=[Agent(ILLUSTRATOR, roles=["ill", "bdd"])])
-    return [article, xss, odd, corporate, ranged, illustrated, roles_record(src),
+    group = Record(id="test-group", source=src, formats=["Book"], title="Twelve women remember",
+                   issued="1999", languages=["eng"], publishers=[GROUP],
+                   contributors=[Agent(GROUP, kind="organization")])  # a 710, also the 260 $b
+    return [article, xss, odd, corporate, ranged, illustrated, group, roles_record(src),
             *typed_records(src), *many]
 
 
