@@ -75,7 +75,7 @@ def entry(f: Facts) -> Entry:
 def _host(f: Facts, e: Entry) -> str | None:
     """The title of what the record is part of: a chapter's book (the journal-like host
     or collection it is dcterms:isPartOf), anything else's journal."""
-    if e is _CHAPTER:
+    if e.host == "booktitle":
         hosts = [f.journal] if f.journal else f.hosts
         return hosts[0].label if hosts else None
     return f.journal.label if f.journal else None
