@@ -14,10 +14,10 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
-from urllib.parse import unquote
 
 import pyoxigraph as ox
 
+from ld.facts_links import new_targets
 from ld.labels import expand, role
 
 T = expand  # short alias: T("dcterms:title") is the full IRI
@@ -105,7 +105,7 @@ class Facts:
     isbn: list[str] = field(default_factory=list)
     issn: list[str] = field(default_factory=list)
     urls: list[str] = field(default_factory=list)
-    linked: set[str] = field(default_factory=set)  # targets (see target()) of the above
+    linked: set[str] = field(default_factory=set)  # targets (ld.facts_links.target) of the above
     invalid: list[tuple[str, str]] = field(default_factory=list)  # (what, value as given)
     modified: datetime | None = None
     conforms_to: list[str] = field(default_factory=list)
@@ -252,38 +252,9 @@ def _read_identifiers(index: Index, f: Facts) -> None:
         index.values(f.journal.iri, "bibo:issn") if f.journal else [])
     f.linked = {f"doi:{d.lower()}" for d in f.doi} | {f"pmid:{x}" for x in [f.pmid] if x} | {
         f"pmc:{x.lower()}" for x in [f.pmcid] if x}  # the identifiers' links, as target() keys
-    f.urls = _new_targets(index.values(thing, "bibo:uri", "foaf:page"), f.linked)
+    f.urls = new_targets(index.values(thing, "bibo:uri", "foaf:page"), f.linked)
     f.invalid = [(what, value) for what, prop in _INVALID
                  for value in index.values(thing, prop)]
-
-
-def _new_targets(urls: list[str], linked: set[str]) -> list[str]:
-    """The links to a target not linked yet (noted in ``linked``), the first of each."""
-    fresh = []
-    for url in urls:
-        if target(url) not in linked:
-            linked.add(target(url))
-            fresh.append(url)
-    return fresh
-
-
-# Any address of one DOI, PubMed or PMC record (their resolvers, old and new).
-_TARGETS = (
-    ("doi", re.compile(r"https?://(?:dx\.)?doi\.org/(10\..+)", re.I)),
-    ("pmid", re.compile(r"https?://(?:pubmed\.ncbi\.nlm\.nih\.gov/"
-                        r"|www\.ncbi\.nlm\.nih\.gov/pubmed/)(\d+)/?", re.I)),
-    ("pmc", re.compile(r"https?://(?:pmc\.ncbi\.nlm\.nih\.gov/articles/"
-                       r"|www\.ncbi\.nlm\.nih\.gov/pmc/articles/)(PMC\d+)/?", re.I)),
-)
-
-
-def target(url: str) -> str:
-    """What a link points at, so a page links each target once: "doi:10.1/x", "pmid:1"
-    or "pmc:pmc1" for any address of those records, else the URL itself."""
-    for name, pattern in _TARGETS:
-        if match := pattern.fullmatch(url.strip()):
-            return f"{name}:{unquote(match[1]).lower()}"
-    return url
 
 
 # identifiers and links the record gives that fail their check (see ld.mapping)

@@ -20,7 +20,8 @@ from markupsafe import Markup
 
 from ld import browse, formats, jsonld, labels
 from ld.describe import CONTEXT_PATH, Document
-from ld.facts import Facts, target
+from ld.facts import Facts
+from ld.facts_links import target
 from ld.namespaces import STATED_SUPERCLASSES
 from ld.web.context import get_settings
 
