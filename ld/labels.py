@@ -219,7 +219,8 @@ def known(iri: str) -> str | None:
 def _language(code: str) -> str | None:
     import pycountry
 
-    lang = pycountry.languages.get(alpha_3=code) or pycountry.languages.get(bibliographic=code)
+    lang = (pycountry.languages.get(alpha_3=code) or pycountry.languages.get(bibliographic=code)
+            or pycountry.language_families.get(alpha_3=code))  # ISO 639-2 collective codes
     return lang.name if lang else None
 
 

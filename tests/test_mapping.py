@@ -367,3 +367,12 @@ def test_authority_link_gives_one_uri_whatever_the_name_form() -> None:
                                                     identifiers=["http://viaf.org/viaf/1"])])
     assert _creator(a) == _creator(b) == URIRef(f"{BASE}id/person/viaf-27068555")
     assert _creator(c) != _creator(a)  # same name, another authority: another person
+
+
+def test_a_collective_language_code_has_its_name() -> None:
+    """Regression: a record in "mkh" (ISO 639-2 Mon-Khmer languages, a collective code the
+    mapping accepts) showed the bare code as its language on the page."""
+    from ld.labels import known
+
+    assert known("http://id.loc.gov/vocabulary/iso639-2/mkh") == "Mon-Khmer languages"
+    assert known("http://id.loc.gov/vocabulary/iso639-2/fre") == "French"
