@@ -59,6 +59,7 @@ TERMS: dict[str, tuple[str, bool]] = {
     "label": ("rdfs:label", False),
     "sameAs": ("owl:sameAs", True),
     "authorList": ("bibo:authorList", True),
+    "editorList": ("bibo:editorList", True),
     "doi": ("bibo:doi", False),
     "pmid": ("bibo:pmid", False),
     "issn": ("bibo:issn", False),

@@ -35,6 +35,7 @@ from ld.uris import slug
 RDF, DCTERMS, FOAF, OWL, SKOS = (ns.Terms(n) for n in (
     rdf_ns.RDF, rdf_ns.DCTERMS, rdf_ns.FOAF, rdf_ns.OWL, rdf_ns.SKOS))
 BIBO, DCMITYPE, LDPUB = ns.Terms(ns.BIBO), ns.Terms(ns.DCMITYPE), ns.Terms(ns.LDPUB)
+_EDITOR = ns.RELATORS.edt
 SCHEMES = {  # thesaurus name -> skos:ConceptScheme IRI, when the scheme has one
     "mesh": URIRef("http://id.nlm.nih.gov/mesh/"),
     "lcsh": URIRef("http://id.loc.gov/authorities/subjects"),
@@ -59,16 +60,29 @@ class Writer(Protocol):
 
 
 def agents(m: Writer) -> None:
-    """Creators in order (bibo:authorList), then contributors; roles as relators."""
+    """Creators in order (bibo:authorList), then contributors, editors among them in
+    order too (bibo:editorList: a citation lists a book's editors as the source does);
+    roles as relators."""
     creators = [agent(m, a, DCTERMS.creator) for a in m.r.creators]
-    for a in m.r.contributors:
-        agent(m, a, DCTERMS.contributor)
-    if creators:  # an rdf:List, as rdflib.collection.Collection writes it
-        cells = [BNode() for _ in creators]
-        for cell, creator, rest in zip(cells, creators, [*cells[1:], RDF.nil], strict=True):
-            m.add(cell, RDF.first, creator)
-            m.add(cell, RDF.rest, rest)
-        m.add(m.s, BIBO.authorList, cells[0])
+    editors = [node for a in m.r.contributors
+               if (node := agent(m, a, DCTERMS.contributor)) and _edits(a)]
+    _rdf_list(m, BIBO.authorList, creators)
+    _rdf_list(m, BIBO.editorList, editors)
+
+
+def _edits(who: Agent) -> bool:
+    return any(t.relator_iri(role) == _EDITOR for role in who.roles)
+
+
+def _rdf_list(m: Writer, prop: URIRef, members: list[URIRef]) -> None:
+    """``members`` as an rdf:List, as rdflib.collection.Collection writes it; none: nothing."""
+    if not members:
+        return
+    cells = [BNode() for _ in members]
+    for cell, member, rest in zip(cells, members, [*cells[1:], RDF.nil], strict=True):
+        m.add(cell, RDF.first, member)
+        m.add(cell, RDF.rest, rest)
+    m.add(m.s, prop, cells[0])
 
 
 def agent(m: Writer, who: Agent, prop: URIRef) -> URIRef:

@@ -54,6 +54,7 @@ class BIBO(DefinedNamespace):
     abstract: URIRef
     authorList: URIRef
     contributorList: URIRef
+    editorList: URIRef
     doi: URIRef
     edition: URIRef
     editor: URIRef

@@ -376,3 +376,16 @@ def test_a_collective_language_code_has_its_name() -> None:
 
     assert known("http://id.loc.gov/vocabulary/iso639-2/mkh") == "Mon-Khmer languages"
     assert known("http://id.loc.gov/vocabulary/iso639-2/fre") == "French"
+
+
+def test_editors_keep_their_order_in_an_editor_list() -> None:
+    """Regression: a book's editors (GeneReviews lists six) came out in the store's
+    order in citations: the mapping kept the order of authors only."""
+    editors = [Agent("Pagon, Roberta", roles=["editor"]), Agent("Adam, Margaret", roles=["edt"]),
+               Agent("Bick, Sarah", roles=["Editor."])]
+    record = _record(title="x", contributors=[editors[0], Agent("Who, Else", roles=["ill"]),
+                                              *editors[1:]])
+    g = map_record(record, BASE)
+    listed = list(Collection(g, g.value(_rec(record), BIBO.editorList)))
+    names = [str(g.value(node, FOAF.name)) for node in listed]
+    assert names == ["Pagon, Roberta", "Adam, Margaret", "Bick, Sarah"]
