@@ -18,10 +18,12 @@ sharing their set's ISBN, or between a print and an ebook record, would
 merge different things for a reasoner. DOIs, PMIDs and PMC ids still link
 such records.
 
-"First" is the matching record whose document has the earliest
-``dcterms:modified`` (records of one load share it: then the one that links
-to no other record); a re-load of that first record adds no link (it has
-nothing earlier to point to). The store is asked, batch by batch, about
+"First" is the record the other holders of the identifier already say
+owl:sameAs; when none does, the matching record whose document has the
+earliest ``dcterms:modified``. A record being loaded again does not count as
+a holder of its own identifiers (its stored copy is about to be replaced),
+and a re-load of the first record adds no link: the others still point to
+it. The store is asked, batch by batch, about
 that batch's identifiers only; records of the same batch are matched among
 themselves too, so a batch that holds the same article twice links, and
 earlier batches of a load are in the store by the time the next one is
@@ -142,7 +144,7 @@ class IdentityLinker:
         batch = [(iri, tuple(keys)) for iri, keys in records]
         wanted = {key for _, keys in batch for key in keys}
         first = {key: self._known[key] for key in wanted if key in self._known}
-        first.update(self._stored_first(wanted - first.keys()))
+        first.update(self._stored_first(wanted - first.keys(), {iri for iri, _ in batch}))
         links: dict[str, str] = {}
         for iri, keys in batch:
             match = next((first[k] for k in keys if first.get(k, iri) != iri), None)
@@ -166,19 +168,30 @@ class IdentityLinker:
         while len(self._known) > self.remember:
             self._known.popitem(last=False)
 
-    def _stored_first(self, keys: set[Key]) -> dict[Key, str]:
-        """For each of ``keys`` held by a stored record, the first such record."""
+    def _stored_first(self, keys: set[Key], reloading: set[str]) -> dict[Key, str]:
+        """For each of ``keys`` held by a stored record, the first such record.
+
+        The first is the record the other holders already say owl:sameAs, even
+        when it is being loaded again (then it stays first and links to
+        nothing); without one, the earliest holder by dcterms:modified, not
+        counting the stored copies of records being loaded again (``reloading``):
+        counted, a re-loaded follower found its own old copy earliest, wrote no
+        link, and re-loading two sources in turn lost every link between them.
+        """
         holders = {(str(r["key"]), str(r["record"])) for chunk in _chunks(sorted(keys))
                    for r in self.store.select(holders_query(chunk))}
         several = self._several_isbns({r for k, r in holders if k.startswith("isbn ")})
         holders = {(k, r) for k, r in holders if not (k.startswith("isbn ") and r in several)}
-        modified, linked = self._order({record for _, record in holders})
+        modified, links_to = self._order({record for _, record in holders})
+        by_key: dict[str, list[str]] = {}
+        for key, record in holders:
+            by_key.setdefault(key, []).append(record)
         first: dict[Key, str] = {}
-        # earliest dcterms:modified first; on a tie, a record that links to no other
-        for _, _, record, key in sorted((modified.get(record, "\uffff"), record in linked,
-                                         record, key) for key, record in holders):
-            kind, _, value = key.partition(" ")
-            first.setdefault((kind, value), record)
+        for key, records in by_key.items():
+            found = _first_of(records, modified, links_to, reloading)
+            if found is not None:
+                kind, _, value = key.partition(" ")
+                first[(kind, value)] = found
         return first
 
     def _several_isbns(self, records: set[str]) -> set[str]:
@@ -191,18 +204,28 @@ class IdentityLinker:
                     isbn13(str(row["isbn"])) or str(row["isbn"]))
         return {record for record, values in isbns.items() if len(values) > 1}
 
-    def _order(self, records: set[str]) -> tuple[dict[str, str], set[str]]:
-        """Each record's dcterms:modified, and the records that link to another."""
+    def _order(self, records: set[str]) -> tuple[dict[str, str], dict[str, str]]:
+        """Each record's dcterms:modified, and the stored record each one says owl:sameAs."""
         modified: dict[str, str] = {}
-        linked: set[str] = set()
+        links_to: dict[str, str] = {}
         for chunk in _chunks(sorted(records)):
             for row in self.store.select(order_query(chunk)):
                 record = str(row["record"])
                 if row.get("modified") is not None:
                     modified[record] = min(str(row["modified"]), modified.get(record, "\uffff"))
                 if row.get("linked") is not None:
-                    linked.add(record)
-        return modified, linked
+                    links_to[record] = min(str(row["linked"]), links_to.get(record, "\uffff"))
+        return modified, links_to
+
+
+def _first_of(records: list[str], modified: dict[str, str], links_to: dict[str, str],
+              reloading: set[str]) -> str | None:
+    """The first of the stored records holding one identifier (see ``_stored_first``)."""
+    centres = sorted({links_to[r] for r in records if r in links_to})
+    if centres:
+        return centres[0]
+    others = sorted((modified.get(r, "\uffff"), r) for r in records if r not in reloading)
+    return others[0][1] if others else None
 
 
 QUERY_SIZE = 500  # identifiers or records per SELECT: well under servers' form limits

@@ -217,3 +217,19 @@ def test_records_sharing_one_of_several_isbns_do_not_link(settings, store) -> No
                                                   URIRef(record_uri(base, r.id))))
              for r in (vol1, vol2)]
     assert IdentityLinker(store).link_batch(batch) == {}  # nor within one batch
+
+
+def test_loading_two_sources_again_in_turn_keeps_their_link(settings, store) -> None:
+    """Regression: after source A, then B (B sameAs A), re-loading A and then B left no
+    link at all: re-loaded, B found its own old copy the earliest holder of the DOI."""
+    base = settings.base_uri
+    a = Record(id="a", source=Source("a.json", "record 1", "vufind-json"), title="A",
+               doi=["10.1000/shared"])
+    b = Record(id="b", source=Source("b.xml", "record 1", "marcxml"), title="B",
+               doi=["10.1000/shared"])
+    b_same_a = [(URIRef(record_uri(base, "b")), OWL.sameAs, URIRef(record_uri(base, "a")))]
+    assert load(store, settings, IdentityLinker(store), a, 0) == []
+    assert load(store, settings, IdentityLinker(store), b, 1) == b_same_a
+    assert load(store, settings, IdentityLinker(store), a, 2) == []  # a stays the first
+    assert load(store, settings, IdentityLinker(store), b, 3) == b_same_a
+    assert load(store, settings, IdentityLinker(store), a, 4) == []
