@@ -34,6 +34,15 @@ def test_no_store_yet_is_503_saying_what_to_do(tmp_path: Path) -> None:
     assert r.status_code == 503 and "ldpub load" in r.get_data(as_text=True)
 
 
+def test_a_record_document_without_a_store_is_503_not_500(tmp_path: Path) -> None:
+    """Regression: record documents, answered without Flask, ended in a 500 and a
+    traceback in the log when the store did not exist; the other pages said 503."""
+    client = create_app(load_settings(env={}, store=str(tmp_path / "none"))).test_client()
+    for path in ("/doc/record/x", "/doc/record/x.ttl"):
+        r = client.get(path)
+        assert r.status_code == 503 and "ldpub load" in r.get_data(as_text=True), path
+
+
 def test_a_store_removed_under_the_server_is_503(tmp_path: Path, monkeypatch) -> None:
     """Was 200: a reader whose snapshot was removed from disk still answers ASK {},
     while record pages answer 404 (RocksDB opens its files lazily)."""

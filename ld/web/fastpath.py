@@ -75,13 +75,12 @@ class FastPath:
                                     accept=environ.get("HTTP_ACCEPT"))
         except NotAcceptable:
             return None
-        store = self.holder.get()
-        rep = describe.cached(store, "record", key, fmt)
-        if rep is None:
-            try:
-                rep = self.make(environ, store, key, fmt)
-            except LdpubError:
-                return None  # Flask answers the error in the negotiated format
+        try:
+            store = self.holder.get()  # no store (yet): a 503 with the reason, from Flask
+            rep = describe.cached(store, "record", key, fmt) or self.make(environ, store,
+                                                                           key, fmt)
+        except LdpubError:
+            return None  # Flask answers the error in the negotiated format
         root = f"{environ['wsgi.url_scheme']}://{get_host(environ)}{environ.get('SCRIPT_NAME', '')}"
         headers = document_headers(rep, fmt, root, f"{PREFIX}{uris.encode_key(key)}",
                                    RECORD_FORMATS, uris.doc_uri(self.base, "record", key),
