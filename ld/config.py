@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from importlib import resources
@@ -23,6 +24,17 @@ from ld.errors import ConfigError
 
 ENV_PREFIX = "LDPUB_"
 _TRUE, _FALSE = frozenset({"1", "true", "yes", "on"}), frozenset({"0", "false", "no", "off"})
+
+
+_IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|\\^`]+")
+
+
+def _iri(value: str) -> str:
+    """An absolute IRI, as RDF takes it: it is published as one (a license)."""
+    text = str(value).strip()
+    if not _IRI.fullmatch(text):
+        raise ValueError(value)
+    return text
 
 
 def _bool(value: str | bool) -> bool:
@@ -37,7 +49,8 @@ def _bool(value: str | bool) -> bool:
 
 
 _KINDS = {int: "a whole number", float: "a number", _bool: "on or off (1/0, true/false, "
-          "yes/no, on/off)"}
+          "yes/no, on/off)", _iri: "an absolute IRI (such as "
+          "https://creativecommons.org/licenses/by/4.0/)"}
 
 
 @dataclass(frozen=True)
@@ -123,7 +136,7 @@ SETTINGS: tuple[Setting, ...] = (
             "Library catalogue records published as Linked Open Data by ldpub.",
             "Description of the dataset in its VoID description."),
     Setting("license", "https://creativecommons.org/publicdomain/zero/1.0/",
-            "License IRI announced for the dataset's metadata."),
+            "License IRI announced for the dataset's metadata.", _iri),
     Setting("dump_dir", "",
             "Directory of downloadable dumps; empty means <store>/dumps or ./data/dumps."),
     Setting("log_level", "INFO", "Logging level (DEBUG, INFO, WARNING, ERROR).", str.upper,

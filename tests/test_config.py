@@ -63,6 +63,8 @@ def test_data_dirs_exist(name: str) -> None:
     ({"LDPUB_VALIDATOR": "quick"}, "LDPUB_VALIDATOR: 'quick' is not one of fast, pyshacl"),
     ({"LDPUB_LOG_LEVEL": "loud"}, "LDPUB_LOG_LEVEL: 'loud' is not one of DEBUG"),
     ({"LDPUB_BASE_URI": "example.org"}, "base URI 'example.org' is not an absolute http(s) URI"),
+    # regression: accepted, then the home page and VoID answered 500 ("Invalid IRI")
+    ({"LDPUB_LICENSE": "not an iri>"}, "LDPUB_LICENSE: 'not an iri>' is not an absolute IRI"),
     ({"LDPUB_BASE_URI": "ftp://example.org/"}, "is not an absolute http(s) URI"),
 ])
 def test_an_unusable_value_names_its_variable(env: dict[str, str], says: str) -> None:
