@@ -144,6 +144,16 @@ def test_the_servers_environment_is_not_a_request_header(served) -> None:
 
 
 
+def test_forwarded_headers_count_for_nothing_without_trust_proxy(served) -> None:
+    """Regression: gunicorn's own defaults honoured X-Forwarded-Proto from 127.0.0.1, so
+    without --trust-proxy a client could make ldpub announce https:// links; Granian
+    did not."""
+    url, _ = served
+    r = requests.get(url + "/doc/record/pubmed-6839263.ttl", timeout=5,
+                     headers={"X-Forwarded-Proto": "https", "X-Forwarded-Ssl": "on"})
+    assert r.headers["Content-Location"].startswith("http://"), r.headers["Content-Location"]
+
+
 def test_streamed_answers_head_and_304_under_each_server(served) -> None:
     """What differs between WSGI servers: streamed bodies, HEAD, conditional GET."""
     url, _ = served

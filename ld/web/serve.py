@@ -123,6 +123,10 @@ def gunicorn_options(settings: Settings) -> dict[str, Any]:
         # 4094 bytes answered long queries with its bare 414 (no CORS, no hint);
         # 8190 is its maximum (README, "SPARQL endpoint safety": POST longer ones)
         "limit_request_line": 8190,
+        # X-Forwarded-* are ldpub's to honour, only with --trust-proxy (werkzeug's
+        # ProxyFix): gunicorn's own defaults believed X-Forwarded-Proto from 127.0.0.1
+        "forwarded_allow_ips": "",
+        "secure_scheme_headers": {},
         "loglevel": settings.log_level.lower(),
         "accesslog": "-" if settings.access_log else None,
         "errorlog": "-",
