@@ -65,3 +65,28 @@ def test_a_store_removed_under_the_server_is_503(tmp_path: Path, monkeypatch) ->
     gone = client.get("/health")
     assert gone.status_code == 503
     assert "no published snapshot to serve" in gone.get_data(as_text=True)
+
+
+def test_a_hung_remote_store_is_503_within_the_query_timeout() -> None:
+    """Regression: a remote SPARQL server that accepted connections and never answered
+    (stopped with SIGSTOP) held /health and every page for 300 s: the server stopped
+    answering at all. A server now waits as long as a query may run, and a little."""
+    import threading
+    import time
+
+    listener = socket.create_server(("127.0.0.1", 0))
+    held: list[socket.socket] = []
+    threading.Thread(target=lambda: [held.append(listener.accept()[0]) for _ in range(8)],
+                     daemon=True).start()
+    url = f"http://127.0.0.1:{listener.getsockname()[1]}"
+    try:
+        client = create_app(load_settings(env={}, store=url, query_timeout=1)).test_client()
+        started = time.monotonic()
+        r = client.get("/health")
+        took = time.monotonic() - started
+    finally:
+        listener.close()
+        for conn in held:
+            conn.close()
+    assert r.status_code == 503 and url in r.get_data(as_text=True)
+    assert took < 1 + 5 + 4, f"/health took {took:.1f} s"

@@ -48,7 +48,7 @@ from ld.store.oxstore import has_dataset_clause, rdf_format, write_answer
 VERSION_SECONDS = 10
 SRJ = "application/sparql-results+json"
 NT = "application/n-triples"
-TIMEOUT = (5.0, 300.0)  # connect, read
+CONNECT_TIMEOUT, READ_TIMEOUT = 5.0, 300.0  # seconds; a load's batch may take minutes
 
 
 class RemoteStore(Store):
@@ -56,8 +56,12 @@ class RemoteStore(Store):
 
     snapshot_path: str | None = None
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, read_timeout: float = READ_TIMEOUT) -> None:
+        """``read_timeout``: how long to wait for an answer. A load waits minutes for a
+        batch's update; a server waits as long as a query may run, so a hung SPARQL
+        server gives 503s (and a failing /health) instead of taking every thread."""
         self.url = url.rstrip("/")
+        self.timeout = (CONNECT_TIMEOUT, read_timeout)
         path = urlsplit(self.url).path
         if path in ("", "/") or path.endswith("/query"):
             root = self.url.removesuffix("/query")
@@ -78,7 +82,7 @@ class RemoteStore(Store):
 
     def _send(self, method: str, url: str, **kwargs: Any) -> requests.Response:
         try:
-            response = self.http.request(method, url, timeout=TIMEOUT, **kwargs)
+            response = self.http.request(method, url, timeout=self.timeout, **kwargs)
         except requests.RequestException as exc:
             raise StoreError(f"cannot reach the SPARQL server at {url}: {exc}",
                              hint="is it running? check --store / LDPUB_STORE") from exc
