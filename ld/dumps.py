@@ -21,6 +21,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
+import logging
 import re
 import shutil
 import tempfile
@@ -37,7 +38,10 @@ from ld import jsonld, oslock
 from ld.atomic import write_atomically
 from ld.config import Settings
 from ld.describe import CONTEXT_PATH, store_version
+from ld.errors import StoreError
 from ld.store.base import Store
+
+LOG = logging.getLogger("ldpub.dumps")
 
 
 @dataclass(frozen=True)
@@ -161,13 +165,44 @@ def in_background(target: Path, make_it: Callable[[], object], wait: float) -> P
     if target.is_file():
         return target
     with _jobs_lock:
+        _refuse_if_failed(target)
         job = _jobs.get(target)
         if job is None or not job.is_alive():
-            job = threading.Thread(target=make_it, name=f"make {target.name}", daemon=True)
+            job = threading.Thread(target=_noting_failure, args=(target, make_it),
+                                   name=f"make {target.name}", daemon=True)
             job.start()
             _jobs[target] = job
     job.join(wait)
+    with _jobs_lock:
+        _refuse_if_failed(target)
     return target if target.is_file() else None
+
+
+RETRY_FAILED = 300.0  # seconds before a dump that could not be written is tried again
+_failed: dict[Path, tuple[float, OSError]] = {}
+
+
+def _noting_failure(target: Path, make_it: Callable[[], object]) -> None:
+    """Run ``make_it``; an OS error (a read-only or full disk) is noted and logged once,
+    instead of a traceback per request and a 503 "being written" for ever."""
+    try:
+        make_it()
+    except OSError as exc:
+        LOG.warning("cannot write %s: %s; give LDPUB_DUMP_DIR a writable directory",
+                    target, exc.strerror or exc)
+        with _jobs_lock:
+            _failed[target] = (time.monotonic(), exc)
+
+
+def _refuse_if_failed(target: Path) -> None:
+    """A StoreError (503, with the reason and the fix) while a failure is recent."""
+    when, exc = _failed.get(target, (None, None))
+    if when is None or time.monotonic() - when > RETRY_FAILED:
+        _failed.pop(target, None)
+        return
+    raise StoreError(f"cannot write {target.name} in {target.parent}: "
+                     f"{getattr(exc, 'strerror', None) or exc}",
+                     hint="give LDPUB_DUMP_DIR (--dump-dir) a directory the server can write to")
 
 
 def _write(store: Store, settings: Settings, dump: Dump, out: BinaryIO) -> None:

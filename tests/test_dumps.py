@@ -106,3 +106,27 @@ def test_folders_of_other_versions_are_pruned_but_nothing_else(
     left = {p.name for p in root.iterdir()}
     assert made.parent.name in left and "0123456789abcdef" not in left
     assert {"fedcba9876543210", "00000000000000aa", "backups"} <= left
+
+
+def test_a_dump_directory_that_cannot_be_written_is_said_once(settings, tmp_path,
+                                                              caplog) -> None:
+    """Regression: on a read-only store the dumps and sitemaps answered "being written
+    now; try again in a minute" for ever, each request starting a thread that died
+    with a traceback. The reason and the fix are said now, and logged once."""
+    import logging
+    import time
+
+    from ld.web import create_app
+
+    with open_store(settings) as store:
+        ingest_paths(sample_paths(), settings=settings, store=store, jobs=0)
+        store.publish()
+    blocked = tmp_path / "a-file"
+    blocked.write_text("not a directory")
+    client = create_app(settings.replace(dump_dir=str(blocked / "dumps"))).test_client()
+    with caplog.at_level(logging.WARNING, logger="ldpub"):
+        answers = [client.get("/dumps/dataset.nt.gz") for _ in range(3)]
+        time.sleep(0.2)
+    last = answers[-1]
+    assert last.status_code == 503 and "LDPUB_DUMP_DIR" in last.get_data(as_text=True)
+    assert sum("cannot write" in r.message for r in caplog.records) == 1
