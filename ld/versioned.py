@@ -63,6 +63,7 @@ log = logging.getLogger("ldpub.versioned")
 MAX_ENTRIES = 512
 PAUSE = 10.0  # a background refresh waits this many times the last one's duration
 ELSEWHERE = 1.0  # seconds a refresh counts as having taken when another process has it
+FAILED_RETRY = 30.0  # seconds before a refresh that failed is tried again
 FIRST_WAIT = 1.0  # seconds a stale_ok caller waits when there is no earlier value at all
 EXACT_WAIT = 20.0  # seconds an exact caller waits for its value before "try again" (503)
 
@@ -181,6 +182,9 @@ def _refresh(key: tuple, full: tuple, store: Store, compute: Callable[[Store], A
                 took = ELSEWHERE
     except Exception as err:  # the stale value stays; a later request tries again
         log.warning("could not refresh %s: %s", key[0], err)
+        # not at once: a store that is down failed fast, and every request then
+        # tried again and logged again (dozens of warnings a second)
+        took = FAILED_RETRY / PAUSE
     finally:
         ended = time.monotonic()
         with _lock:

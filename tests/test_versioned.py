@@ -106,7 +106,9 @@ def test_stale_ok_with_nothing_computed_yet_computes() -> None:
     assert versioned.cached(Versioned("v1"), key, lambda s: 42, stale_ok=True) == 42
 
 
-def test_a_failed_refresh_keeps_the_stale_value_and_tries_again() -> None:
+def test_a_failed_refresh_keeps_the_stale_value_and_tries_again(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(versioned, "FAILED_RETRY", 0.5)
     store = Versioned("v1")
     key = ("test-fail", object())
     versioned.cached(store, key, lambda s: "old")
@@ -119,6 +121,27 @@ def test_a_failed_refresh_keeps_the_stale_value_and_tries_again() -> None:
     _wait_for(lambda: key not in versioned._running)
     assert versioned.cached(store, key, lambda s: "new", stale_ok=True) in ("old", "new")
     _wait_for(lambda: versioned.cached(store, key, lambda s: "new", stale_ok=True) == "new")
+
+
+def test_a_failed_refresh_is_not_tried_again_at_every_request(caplog) -> None:
+    """Regression: with the remote store down, every home page request tried the
+    figures again at once (the failure was fast) and logged three warnings."""
+    store = Versioned("v1")
+    key = ("test-fail-fast", object())
+    versioned.cached(store, key, lambda s: "old")
+    store.version = "v2"
+    tries: list[int] = []
+
+    def failing(s) -> str:
+        tries.append(1)
+        raise RuntimeError("store gone")
+
+    for _ in range(20):  # a request every 50 ms for a second
+        assert versioned.cached(store, key, failing, stale_ok=True) == "old"
+        _wait_for(lambda: key not in versioned._running)
+        time.sleep(0.05)
+    assert len(tries) == 1
+    assert sum("could not refresh" in r.message for r in caplog.records) <= 1
 
 
 def test_one_refresh_at_a_time_whatever_the_version() -> None:
