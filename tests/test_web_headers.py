@@ -138,6 +138,8 @@ def test_dumps_have_length_ranges_and_the_whole_dataset(site) -> None:
     expected = Graph().parse(data=buffer.getvalue().decode(), format="nt")
     ttl = requests.get(site.url + "/dumps/dataset.ttl", timeout=60)
     assert ttl.status_code == 200
+    # regression: an hour, during which a cache kept serving the dump from before a load
+    assert "max-age=300" in ttl.headers["Cache-Control"]
     assert int(ttl.headers["Content-Length"]) == len(ttl.content)
     assert len(Graph().parse(data=ttl.text, format="turtle")) == len(expected)
     part = requests.get(site.url + "/dumps/dataset.ttl", headers={"Range": "bytes=10-109"},

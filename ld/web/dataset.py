@@ -64,7 +64,7 @@ def dump_file(name: str) -> Response:
                          retry_after=30)
     mimetype = "application/gzip" if dump.encoding == "gzip" else dump.media_type
     response = send_file(path, mimetype=mimetype, conditional=True, as_attachment=True,
-                         download_name=name, max_age=3600)
+                         download_name=name, max_age=http.MAX_AGE)
     return response
 
 
@@ -90,7 +90,7 @@ def _sitemap_file(name: str, mimetype: str) -> Response:
                          retry_after=30)
     if not (folder / name).is_file():
         raise _no_sitemap_page(name)
-    return send_file(folder / name, mimetype=mimetype, conditional=True, max_age=3600)
+    return send_file(folder / name, mimetype=mimetype, conditional=True, max_age=http.MAX_AGE)
 
 
 def _no_sitemap_page(name: str) -> NotFound:

@@ -19,7 +19,10 @@ from ld.describe import Representation
 from ld.formats import Format
 from ld.web.errors import set_format
 
-CACHE_CONTROL = "public, max-age=300"
+# what a cache may serve without asking again: documents, and dumps and sitemaps,
+# whose URLs stay the same across loads (an hour kept a dump stale that long)
+MAX_AGE = 300
+CACHE_CONTROL = f"public, max-age={MAX_AGE}"
 EXPOSED = "Link, Content-Location, ETag, Last-Modified, Vary, Retry-After"
 BROWSER_DEFAULT = formats.get("ttl")
 
