@@ -25,6 +25,7 @@ record without touching it.
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 import threading
 import time
@@ -81,6 +82,7 @@ class Renders:
     def __init__(self, path: str | Path, *, writable: bool = False) -> None:
         self.path = Path(path)
         self._lock = threading.Lock()
+        self.writable = writable
         if writable:  # sqlite3's own transactions: ``with db:`` commits or rolls back
             self._db = sqlite3.connect(self.path, check_same_thread=False)
             self._db.execute("PRAGMA page_size=16384")  # a new file only; see _SCHEMA
@@ -165,6 +167,11 @@ class Renders:
         return found
 
     def close(self) -> None:
+        """A writer folds its write-ahead log back into the file first: left alone, the
+        log of a render stayed as large as the whole file, doubling its disk use."""
+        if self.writable:
+            with contextlib.suppress(sqlite3.Error):  # a busy reader: next time
+                self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         self._db.close()
 
 

@@ -291,3 +291,22 @@ def test_after_a_flavour_change_the_render_after_a_load_compares_everything(site
     assert (summary.records, summary.rendered) == (2, 2)
     versions = {v for v, _ in _rows(site).values()}
     assert {v.split(" ")[0] for v in versions} == {flavour(retitled)}
+
+
+def test_a_render_leaves_no_write_ahead_log_behind(tmp_path: Path) -> None:
+    """Regression: after `ldpub render` the renders file's WAL stayed as large as the
+    file itself (137 MB beside 128 MB), for good."""
+    path = tmp_path / renders.FILE
+    db = renders.Renders(path, writable=True)
+    with db._db:
+        db._db.executemany("INSERT INTO reps (graph, format, version, body) VALUES (?,?,?,?)",
+                           [(f"g{i}", "ttl", "v", b"x" * 4000) for i in range(500)])
+    wal = path.with_name(path.name + "-wal")
+    assert wal.stat().st_size > 1_000_000
+    serving = renders.Renders(path)  # a serving worker keeps the file open meanwhile
+    serving._db.execute("SELECT count(*) FROM reps").fetchall()
+    try:
+        db.close()
+        assert not wal.exists() or wal.stat().st_size == 0
+    finally:
+        serving.close()
