@@ -209,6 +209,18 @@ def test_archival_title_from_form_and_dates(tmp_path: Path) -> None:
         Literal("Papers, 1900-1950")]
 
 
+def test_a_vernacular_title_loses_its_isbd_punctuation_behind_bidi_marks(
+        tmp_path: Path) -> None:
+    """Regression: an 880 title in Hebrew kept its ISBD " /" because a right-to-left
+    mark followed it ("... ספר בזמן הזה /\u200f")."""
+    _, graph = mapped(marc_file(
+        tmp_path, field("245", "10", ("6", "880-01"), ("a", "Ba-zeman ha-zeh /")),
+        field("880", "10", ("6", "245-01/(2/r"), ("a", "\u200fבזמן הזה /\u200f")),
+        control="rtl"))
+    assert Literal("בזמן הזה") in set(graph.objects(thing("record", "rtl"),
+                                                     DCTERMS.alternative))
+
+
 # --- 14: control subfields in notes ---------------------------------------------------
 
 def test_notes_leave_out_control_subfields(tmp_path: Path) -> None:

@@ -17,7 +17,11 @@ import re
 
 __all__ = ["add_new", "clean", "is_no_value", "unbracket"]
 
-_TRAILING = re.compile(r"[\s/:;=,]+$")
+# bidi marks (RLM, LRM, embeddings, isolates) that MARC-8 conversions put around
+# right-to-left text (880 fields) hid the ISBD punctuation before them from _TRAILING
+_BIDI = "\u200e\u200f\u202a-\u202e\u2066-\u2069"
+_TRAILING = re.compile(rf"[\s/:;=,{_BIDI}]+$")
+_LEADING_BIDI = re.compile(rf"^[\s{_BIDI}]+")
 _TRAILING_DOT = re.compile(r"(?<![.\s][A-Z])(?<!\.\.)\.$")
 # s.l. (sine loco), s.n. (sine nomine), s.d./s.a., n.p., n.d., German o.O., o.V., o.J.,
 # alone or in a row ("S.l. : s.n.", "s.l.n.d."); the full Latin; the RDA phrases
@@ -37,7 +41,7 @@ def clean(value: str | None, *, keep_dot: bool = False) -> str:
     """
     if not value:
         return ""
-    text = _TRAILING.sub("", " ".join(value.split()))
+    text = _LEADING_BIDI.sub("", _TRAILING.sub("", " ".join(value.split())))
     return text if keep_dot else _TRAILING_DOT.sub("", text).strip()
 
 
