@@ -123,6 +123,13 @@ def test_subject_journal_and_organisation_pages_list_records(site, path: str,
     assert expected in dict(get(site, path).links)
 
 
+def test_a_browse_page_past_the_last_is_a_404(site) -> None:
+    """Regression: /browse/subject?page=999 answered 200 with an empty table."""
+    r = requests.get(site.url + "/browse/subject?page=999", headers=HTML, timeout=10)
+    assert r.status_code == 404 and "/browse/subject" in r.text
+    assert requests.get(site.url + "/browse/subject", headers=HTML, timeout=10).ok
+
+
 def test_bad_page_number_is_a_400(site) -> None:
     r = requests.get(site.url + "/doc/person/prolific-pat?page=zero", headers=HTML, timeout=10)
     assert r.status_code == 400

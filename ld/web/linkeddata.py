@@ -110,6 +110,9 @@ def browse_kind(kind: str | None = None) -> str:
     page = _page_arg()
     store = get_store()
     rows = browse.top(store, get_settings().base_uri, kind, page) if kind else []
+    if kind and page > 1 and not rows:  # past the last page: not an empty table
+        raise NotFound(f"there is no page {page} of {kind} to browse",
+                       hint=f"start from the first page: /browse/{kind}")
     return render_template("browse.html", kind=kind, kinds=browse.BROWSABLE, rows=rows,
                            counts=browse.kind_counts(store, stale_ok=True) or {},
                            page=page, size=50, triples=pages.row_triples(rows))
