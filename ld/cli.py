@@ -74,6 +74,7 @@ from __future__ import annotations
 
 import json
 import sys
+from dataclasses import replace
 from typing import Any
 
 import click
@@ -90,7 +91,7 @@ from ld.cli_store import (
     publish_final,
 )
 from ld.config import Settings, data_dir, load_settings
-from ld.errors import LdpubError
+from ld.errors import LdpubError, StoreError
 from ld.rejects import RejectsReport
 from ld.summary import Summary
 
@@ -177,7 +178,24 @@ def load(ctx: click.Context, settings: Settings, paths: tuple[str, ...],
                 render_after_write(settings, store, jobs, prerender)
         except KeyboardInterrupt:
             interrupts.last = interrupts.last.stopped(report.rejected)
+        except StoreError:  # the store failed mid-load (disk full, its server gone)
+            _show_stored(replace(interrupts.last.stopped(report.rejected), interrupted=False),
+                         report, as_json)
+            raise  # its message and exit code 2, as for any store error
     _finish_load(ctx, interrupts.last, report, as_json)
+
+
+def _show_stored(summary: Summary, report: RejectsReport, as_json: bool) -> None:
+    """Before a store error's message: what the load kept, so the operator knows."""
+    summary.rejects_file = str(report.path)
+    if as_json:
+        click.echo(json.dumps(summary.to_dict()))
+        return
+    out.print_summary(summary, report.samples)
+    out.stderr.print(f"the store failed after {summary.read:,} records were stored or "
+                     "rejected; whole batches are kept and the store is consistent: run "
+                     "the same load again once the store is back", markup=False,
+                     soft_wrap=True)
 
 
 def _finish_load(ctx: click.Context, summary: Summary, report: RejectsReport,

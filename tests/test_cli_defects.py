@@ -275,3 +275,56 @@ def test_a_store_from_before_the_base_file_gets_it_from_its_records(tmp_path: Pa
     done = ldpub(store, "load", str(data))  # under the default base
     assert done.returncode == 2 and "minted under the base URI http://example.org/cat/" \
         in done.stderr, done.stderr
+
+
+def test_a_store_that_fails_mid_load_still_gets_the_summary_so_far(tmp_path: Path) -> None:
+    """Regression: when the store failed mid-load (its SPARQL server gone, a full disk)
+    the load ended with the error alone: nothing said how many records it had kept."""
+    import shutil
+    import socket
+    import sys
+    import urllib.parse
+    import urllib.request
+
+    exe = Path(sys.executable).parent / "oxigraph"
+    if not exe.exists():
+        exe = Path(shutil.which("oxigraph") or "")
+    if not exe.is_file():
+        pytest.skip("the oxigraph server is not installed (pip install oxigraph)")
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        url = f"http://127.0.0.1:{s.getsockname()[1]}"
+    server = subprocess.Popen([str(exe), "serve", "--location", str(tmp_path / "ox"), "--bind",
+                               url.removeprefix("http://")], stdout=subprocess.DEVNULL,
+                              stderr=subprocess.DEVNULL)
+    count = url + "/query?union-default-graph&query=" + urllib.parse.quote(
+        "SELECT (COUNT(DISTINCT ?g) AS ?n) { GRAPH ?g { ?s ?p ?o } }")
+
+    def stored() -> int:
+        try:
+            answer = urllib.request.urlopen(urllib.request.Request(
+                count, headers={"Accept": "application/sparql-results+json"}), timeout=2)
+            return int(json.load(answer)["results"]["bindings"][0]["n"]["value"])
+        except OSError:
+            return -1
+
+    data = generate(tmp_path / "g.jsonl", 3000)
+    try:
+        deadline = time.monotonic() + 30
+        while stored() < 0:
+            assert time.monotonic() < deadline, "oxigraph did not start"
+            time.sleep(0.1)
+        load = subprocess.Popen([LDPUB, "--store", url, "--rejects", str(tmp_path / "r.jsonl"),
+                                 "load", "--jobs", "0", str(data)],
+                                env=_env(LDPUB_BATCH_SIZE="50"),
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        while stored() < 100:
+            assert load.poll() is None and time.monotonic() < deadline, load.stderr.read()
+            time.sleep(0.1)
+    finally:
+        server.kill()
+        server.wait(10)
+    out, err = load.communicate(timeout=120)
+    assert load.returncode == 2, err
+    assert "cannot reach the SPARQL server" in err.decode()
+    assert "the store failed after" in err.decode() and "ldpub load" in out.decode()
