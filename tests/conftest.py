@@ -38,6 +38,19 @@ def settings(tmp_path: Path) -> Settings:
 
 # --- added by helper "store" -------------------------------------------------
 
+def oxigraph_executable() -> Path:
+    """The `oxigraph` server program beside this Python or on PATH; skips without it."""
+    import shutil
+    import sys
+
+    exe = Path(sys.executable).parent / "oxigraph"
+    if not exe.exists():
+        exe = Path(shutil.which("oxigraph") or "")
+    if not exe.is_file():
+        pytest.skip("the oxigraph server is not installed (pip install oxigraph)")
+    return exe
+
+
 @pytest.fixture(scope="session")
 def oxigraph_server(tmp_path_factory: pytest.TempPathFactory):
     """A real Oxigraph SPARQL server (pip package `oxigraph`) on a free local port.
@@ -45,18 +58,12 @@ def oxigraph_server(tmp_path_factory: pytest.TempPathFactory):
     Yields its root URL (``http://127.0.0.1:PORT``: /query, /update, /store).
     Skips when the `oxigraph` executable is not installed.
     """
-    import shutil
     import socket
     import subprocess
-    import sys
     import time
     import urllib.request
 
-    exe = Path(sys.executable).parent / "oxigraph"
-    if not exe.exists():
-        exe = Path(shutil.which("oxigraph") or "")
-    if not exe.is_file():
-        pytest.skip("the oxigraph server is not installed (pip install oxigraph)")
+    exe = oxigraph_executable()
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]

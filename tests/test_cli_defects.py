@@ -280,17 +280,13 @@ def test_a_store_from_before_the_base_file_gets_it_from_its_records(tmp_path: Pa
 def test_a_store_that_fails_mid_load_still_gets_the_summary_so_far(tmp_path: Path) -> None:
     """Regression: when the store failed mid-load (its SPARQL server gone, a full disk)
     the load ended with the error alone: nothing said how many records it had kept."""
-    import shutil
     import socket
-    import sys
     import urllib.parse
     import urllib.request
 
-    exe = Path(sys.executable).parent / "oxigraph"
-    if not exe.exists():
-        exe = Path(shutil.which("oxigraph") or "")
-    if not exe.is_file():
-        pytest.skip("the oxigraph server is not installed (pip install oxigraph)")
+    from tests.conftest import oxigraph_executable
+
+    exe = oxigraph_executable()
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         url = f"http://127.0.0.1:{s.getsockname()[1]}"
