@@ -189,8 +189,13 @@ def _with_warnings(triples: Any, doc: str | None, warnings: Sequence[Any]) -> An
     if not doc:
         return triples
     subject = URIRef(doc)
-    notes = [(subject, LDPUB.warningCount, Literal(len(warnings)))]
-    notes += [(subject, LDPUB.warning, Literal(result.message)) for result in warnings]
+    # each with the value it is about: two bad DOIs gave one message (RDF keeps a
+    # literal once) under "2 warnings", and the page did not say which value
+    texts = list(dict.fromkeys(
+        f"{r.message} (given: {r.value})" if r.value is not None else r.message
+        for r in warnings))
+    notes = [(subject, LDPUB.warningCount, Literal(len(texts)))]
+    notes += [(subject, LDPUB.warning, Literal(text)) for text in texts]
     return [*triples, *notes]
 
 

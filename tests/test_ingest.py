@@ -27,7 +27,7 @@ from ld.config import Settings
 from ld.errors import Location, ParseError, RecordError
 from ld.ingest import Summary, ingest_items, ingest_paths, read_paths, validate_paths
 from ld.mapping import map_record
-from ld.model import Deletion, Record, Source
+from ld.model import Agent, Deletion, Record, Source
 from ld.namespaces import BIBO, ISO639_2
 from ld.namespaces import LDPUB as VOCAB
 from ld.store import open_store
@@ -425,6 +425,19 @@ def test_warnings_are_stored_on_the_document(settings: Settings, store) -> None:
     fine_messages = list(fine_doc.objects(fine, VOCAB.warning))
     assert int(fine_doc.value(fine, VOCAB.warningCount)) == len(fine_messages) < len(messages)
     assert not any("date" in str(m).lower() for m in fine_messages)
+
+
+def test_each_warning_names_its_value_and_is_counted_once(settings: Settings, store) -> None:
+    """Regression: two bad DOIs gave one message (RDF keeps a literal once) under
+    "3 warnings" on the page, and the page did not say which values were meant."""
+    odd = Record(id="dois", source=_source(1), title="T", formats=["Book"], issued="2001",
+                 languages=["English"], creators=[Agent("Smith, Ann")], doi=["doi4", "doi:3"])
+    check(ingest_items([odd], settings=settings, store=store, jobs=0))
+    graph, doc = store.graph(record_graph(settings.base_uri, "dois")), URIRef(
+        record_graph(settings.base_uri, "dois"))
+    messages = sorted(str(m) for m in graph.objects(doc, VOCAB.warning))
+    assert int(graph.value(doc, VOCAB.warningCount)) == len(messages) == 2, messages
+    assert messages[0].endswith("(given: 3)") and messages[1].endswith("(given: doi4)")
 
 
 def test_a_load_leaves_the_garbage_collector_as_it_found_it(settings: Settings, store) -> None:

@@ -334,4 +334,5 @@ def test_an_invalid_isbn_and_link_are_shown_as_given_and_marked(site) -> None:
     assert f"Link as given invalid {BAD_LINK}" in text
     assert BAD_ISBN not in page.metas("citation_isbn")
     assert BAD_LINK not in [href for _, href in page.links]
-    assert text.count(BAD_ISBN) == 1  # not listed again under "More about this record"
+    # under Identifiers and in its warning; not again under "More about this record"
+    assert text.count(BAD_ISBN) == 2
