@@ -77,8 +77,9 @@ def _host(f: Facts, e: Entry) -> str | None:
     or collection it is dcterms:isPartOf), anything else's journal."""
     if e.host == "booktitle":
         hosts = [f.journal] if f.journal else f.hosts
-        return hosts[0].label if hosts else None
-    return f.journal.label if f.journal else None
+        return hosts[0].label if hosts and hosts[0].named else None
+    # a journal known by its ISSN only (a dc:identifier) has no title to cite
+    return f.journal.label if f.journal and f.journal.named else None
 
 
 def _authors(f: Facts) -> list[Link]:

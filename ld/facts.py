@@ -72,6 +72,7 @@ class Link:
     iri: str
     label: str
     kind: str = ""  # "person", "organization", ... when the IRI is ours
+    named: bool = True  # False: the label is the IRI's key, the data gives no name
     family: str | None = None  # a person's foaf:familyName / givenName, for citations
     given: str | None = None
     roles: list[str] = field(default_factory=list)  # "illustrator", from MARC relators
@@ -124,7 +125,8 @@ def link(index: Index, node: object, base: str) -> Link:
     key = node if isinstance(node, str) else _key(node)
     parts = uris.split(base, key)
     fallback = parts[2] if parts else key
-    return Link(key, index.label(key) or fallback, parts[1] if parts else "")
+    label = index.label(key)
+    return Link(key, label or fallback, parts[1] if parts else "", named=bool(label))
 
 
 def read(index: Index, thing: str, doc: str, base: str) -> Facts:

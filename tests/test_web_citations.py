@@ -130,3 +130,19 @@ def test_editors_are_cited_and_a_contributor_stands_in_for_a_missing_author(site
     assert item["author"] == [{"family": family, "given": given}]
     group = _bibtex_names(site, "test-group")  # a contributor that is also the publisher
     assert [n.last for n in group] == [["{" + GROUP + "}"]]
+
+
+def test_a_journal_known_by_its_issn_only_is_not_cited_as_its_title() -> None:
+    """Regression: an oai_dc record whose dc:identifier is a bare ISSN got a journal
+    keyed by it, and its citations said journal = {1566-5283}."""
+    from ld import citation
+    from ld.facts import Facts, Link
+
+    f = Facts("http://x/id/record/r", "http://x/doc/record/r", title="A working paper")
+    f.types = ["http://purl.org/ontology/bibo/AcademicArticle"]
+    f.journal = Link("http://x/id/journal/1566-5283", "1566-5283", "journal", named=False)
+    assert "journal =" not in citation.bibtex(f, "r")
+    assert "T2  -" not in citation.ris(f, "r")
+    assert "container-title" not in json.loads(citation.csl_json(f, "r"))[0]
+    f.journal = Link("http://x/id/journal/1566-5283", "ERIM Report Series", "journal")
+    assert "journal = {ERIM Report Series}" in citation.bibtex(f, "r")
