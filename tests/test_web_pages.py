@@ -336,3 +336,12 @@ def test_an_invalid_isbn_and_link_are_shown_as_given_and_marked(site) -> None:
     assert BAD_LINK not in [href for _, href in page.links]
     # under Identifiers and in its warning; not again under "More about this record"
     assert text.count(BAD_ISBN) == 2
+
+
+def test_thing_and_browse_pages_describe_themselves(site) -> None:
+    """Regression: only the home and record pages had a meta description, and every
+    browse page, whatever its kind or page, was titled "Browse · ..."."""
+    person = get(site, "/doc/person/prolific-pat")
+    assert person.metas("description") and "120 records" in person.metas("description")[0]
+    r = requests.get(site.url + "/browse/person?page=1", headers=HTML, timeout=10)
+    assert "<title>Browse people · " in r.text
