@@ -50,3 +50,25 @@ def test_each_link_once_a_short_title_only_when_shorter_and_fields_by_label(site
     assert len(fields) > 3 and fields == sorted(fields, key=str.casefold)
     text = get(site, "/doc/record/test-corporate").text
     assert text[text.index("Short title") + 1] == "Shared cataloguing"
+
+
+def test_a_date_shown_as_published_is_not_listed_again() -> None:
+    """Regression: a record whose date has no readable year ("17--?", kept as
+    dcterms:date) showed it as "Published 17--?" and again as "Date 17--?"."""
+    import pyoxigraph as ox
+
+    from ld.describe import Document
+    from ld.mapping import map_record
+    from ld.model import Record, Source
+    from ld.nquads import serialize
+    from ld.web.pages import statements
+
+    record = Record(id="d1", source=Source("t.json", "record 1", "test"), title="T",
+                    issued="17--?", formats=["Book"])
+    graph = map_record(record, "http://x.org/")
+    quads = list(ox.parse(serialize(graph, "http://x.org/doc/record/d1"),
+                          ox.RdfFormat.N_QUADS))
+    doc = Document("record", "d1", "http://x.org/id/record/d1", "http://x.org/doc/record/d1",
+                   quads)
+    assert doc.facts is not None and doc.facts.issued == "17--?"
+    assert "Date" not in [label for label, _ in statements(doc)]

@@ -126,7 +126,12 @@ def _objects(document: Document, pred: str, objs: list) -> list:
 def _shown_above(f: Facts, pred: str, o: object) -> bool:
     if isinstance(o, ox.NamedNode):
         return target(o.value) in f.linked
+    if pred in SHOWN_AS_PUBLISHED:  # a date the page gives as "Published" (no issued)
+        return o.value == f.issued
     return pred == SHORT_TITLE and " ".join(o.value.split()) == " ".join((f.title or "").split())
+
+
+SHOWN_AS_PUBLISHED = {labels.expand("dcterms:date"), labels.expand("dcterms:created")}
 
 
 def _values(document: Document, o: object) -> Values:
