@@ -78,6 +78,18 @@ def holdings(store: Store, *, stale_ok: bool = False) -> tuple[list[Row], list[R
             [Row(iri, _KIND_OF_CLASS.get(iri, ""), n) for iri, record, n in kept if not record])
 
 
+def record_total(store: Store, *, stale_ok: bool = False) -> int | None:
+    """How many records there are: their documents (foaf:Document), one each. The
+    records-by-type table adds up to more (a proceedings is a book too)."""
+    found = _typed(store, stale_ok)
+    if found is None:
+        return None
+    return next((n for iri, record, n in found if iri == _DOCUMENT and not record), 0)
+
+
+_DOCUMENT = "http://xmlns.com/foaf/0.1/Document"
+
+
 def kind_counts(store: Store, *, stale_ok: bool = False) -> dict[str, int] | None:
     """How many things of each browsable kind there are (from :func:`holdings`)."""
     found = holdings(store, stale_ok=stale_ok)

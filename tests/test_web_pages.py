@@ -159,6 +159,18 @@ def test_home_states_holdings_as_a_catalogue_does(site) -> None:
     assert "foaf:Agent" in void or "xmlns.com/foaf/0.1/Agent" in void
 
 
+def test_home_states_how_many_records_there_are(site) -> None:
+    """Regression: the home page gave no total, and its records-by-type table added up
+    to more than the records (a proceedings is a book too)."""
+    reader = site.reader()
+    try:
+        total = reader.record_count()
+    finally:
+        reader.close()
+    page = Page(requests.get(site.url + "/", timeout=10).text)
+    assert f"{total:,} records" in " ".join(page.text)
+
+
 @pytest.mark.parametrize(("query", "found"), [
     ("KINETICS", "Kinetics of tea {brewing}"),  # title, any case
     ("jones", "Kinetics of tea {brewing}"),  # author name

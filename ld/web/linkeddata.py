@@ -86,6 +86,7 @@ def home() -> str:
     # figures of the previous snapshot while a new one's are computed (ld.versioned)
     return render_template("home.html",
                            holdings=browse.holdings(store, stale_ok=True),
+                           total=browse.record_total(store, stale_ok=True),
                            recent=browse.recent(store, settings.base_uri, stale_ok=True),
                            kinds=browse.BROWSABLE,
                            triples=void.describe(store, settings, stale_ok=True),
