@@ -42,7 +42,7 @@ _CLASS_COUNTS = ("SELECT ?class (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?class }
                  "GROUP BY ?class ORDER BY DESC(?n) ?class")
 
 
-def open_for_command(settings: Settings) -> Any:
+def open_for_command(settings: Settings, *, writes: bool = True) -> Any:
     """The store to write, importing the store modules only when a command needs them.
 
     The embedded store's lock is taken in the command's name ("ldpub load"),
@@ -60,7 +60,8 @@ def open_for_command(settings: Settings) -> Any:
     ctx = click.get_current_context(silent=True)
     store = EmbeddedStore(settings.store, purpose=ctx.command_path if ctx else None)
     try:
-        minted.note(store, settings.store, settings.base_uri)  # the base it was loaded under
+        if writes:  # reading (stats, dump) mints nothing: any base will do
+            minted.note(store, settings.store, settings.base_uri)  # the base it was loaded under
     except LdpubError:
         store.close()
         raise
@@ -86,7 +87,7 @@ def open_for_reading(settings: Settings) -> Any:
 
     require_store(settings)
     try:
-        return open_for_command(settings)
+        return open_for_command(settings, writes=False)
     except StoreError as busy:
         if settings.store_is_remote or not lock.is_locked(Path(settings.store)):
             raise
