@@ -202,9 +202,30 @@ RELATOR_TERMS: dict[str, str] = {
 }
 
 
+# Terms catalogues write in other languages (VuFind's author2_role, MARC $e), and
+# an old AACR2 one: a role a table did not know was dropped, leaving a plain contributor.
+OTHER_TERMS: dict[str, str] = {
+    "joint author": "aut", "opponent": "opn", "directeur de thèse": "ths",
+    "directrice de thèse": "ths", "traducteur": "trl", "traductrice": "trl",
+    "übersetzer": "trl", "kääntäjä": "trl", "herausgeber": "edt", "toimittaja": "edt",
+    "éditeur scientifique": "edt", "illustrateur": "ill", "kuvittaja": "ill",
+    "vastaväittäjä": "opn", "ohjaaja": "ths", "betreuer": "ths",
+}
+
+
 @lru_cache(maxsize=4096)  # pure, and the same values recur record after record
 def relator_iri(role: str) -> URIRef | None:
-    """MARC relator property for a role code or one of the common terms."""
+    """MARC relator property for a role code, an LoC relator term or a common term in
+    another language."""
     text = role.strip().strip(".,;:").lower()
-    code = text if re.fullmatch(r"[a-z]{3}", text) else RELATOR_TERMS.get(text)
+    code = text if re.fullmatch(r"[a-z]{3}", text) else (
+        RELATOR_TERMS.get(text) or OTHER_TERMS.get(text) or _loc_terms().get(text))
     return RELATORS[code] if code else None
+
+
+@lru_cache(maxsize=1)
+def _loc_terms() -> dict[str, str]:
+    """Every term of the LoC relator list (ld.labels) to its code: "opponent" -> "opn"."""
+    from ld.labels import RELATOR_ROLES
+
+    return {term: iri.rsplit("/", 1)[-1] for iri, term in RELATOR_ROLES.items()}

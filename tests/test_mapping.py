@@ -16,7 +16,7 @@ from ld.config import data_dir
 from ld.errors import RecordError
 from ld.mapping import map_record
 from ld.model import Agent, Container, Record, Source, Subject
-from ld.namespaces import BIBO, DCMITYPE, ISO639_2, LDPUB, LDSH
+from ld.namespaces import BIBO, DCMITYPE, ISO639_2, LDPUB, LDSH, RELATORS
 from ld.readers import read_path
 
 XSD = Namespace("http://www.w3.org/2001/XMLSchema#")  # not rdflib's XSD: pytest trips on it
@@ -389,3 +389,16 @@ def test_editors_keep_their_order_in_an_editor_list() -> None:
     listed = list(Collection(g, g.value(_rec(record), BIBO.editorList)))
     names = [str(g.value(node, FOAF.name)) for node in listed]
     assert names == ["Pagon, Roberta", "Adam, Margaret", "Bick, Sarah"]
+
+
+@pytest.mark.parametrize(("role", "code"), [
+    ("opponent", "opn"), ("Directeur de thèse", "ths"), ("kääntäjä", "trl"),
+    ("binding designer", "bdd"), ("illustrator.", "ill"), ("edt", "edt")])
+def test_a_role_in_words_of_the_loc_list_or_another_language_is_kept(role: str,
+                                                                     code: str) -> None:
+    """Regression: VuFind's author2_role "opponent" and "directeur de thèse" (and MARC
+    $e terms outside a short table) were dropped, leaving a plain contributor."""
+    record = _record(title="x", contributors=[Agent("Doe, Jane", roles=[role])])
+    g = map_record(record, BASE)
+    person = URIRef(f"{BASE}id/person/doe-jane")
+    assert (_rec(record), RELATORS[code], person) in g
