@@ -74,7 +74,6 @@ from __future__ import annotations
 
 import json
 import sys
-from dataclasses import replace
 from typing import Any
 
 import click
@@ -179,8 +178,8 @@ def load(ctx: click.Context, settings: Settings, paths: tuple[str, ...],
         except KeyboardInterrupt:
             interrupts.last = interrupts.last.stopped(report.rejected)
         except StoreError:  # the store failed mid-load (disk full, its server gone)
-            _show_stored(replace(interrupts.last.stopped(report.rejected), interrupted=False),
-                         report, as_json)
+            _show_stored(interrupts.last.stopped(report.rejected, interrupted=False), report,
+                         as_json)
             raise  # its message and exit code 2, as for any store error
     _finish_load(ctx, interrupts.last, report, as_json)
 

@@ -145,8 +145,7 @@ def made(target: Path, write_all: Callable[[], object]) -> Path:
         if not target.is_file():
             write_all()
     finally:
-        if held is not None:  # always, when waiting
-            oslock.release(held)
+        oslock.release(held)  # type: ignore[arg-type]  # waiting, acquire always holds it
     return target
 
 

@@ -45,7 +45,7 @@ from ld import workers
 from ld.config import Settings
 from ld.dryrun import validate_paths
 from ld.errors import InputError, LdpubError, RecordError
-from ld.ingest_write import BatchWriter, add_time
+from ld.ingest_write import BatchWriter
 from ld.model import Deletion, Record
 from ld.pipeline import Item, new_validator, process_batch, read_paths
 from ld.readahead import ReadAhead
@@ -101,7 +101,7 @@ class _Load:
                 self._input_error(err)
                 break
             finally:
-                add_time(self.summary, "wait", started)
+                self.summary.add_time_since("wait", started)
             pending = self._take(item, pending)
         if pending:
             self._submit(pending, full=False)
@@ -156,7 +156,7 @@ class _Load:
         except BrokenProcessPool as err:
             raise LdpubError(f"a worker process died during the load ({err})",
                              hint="see the log above; memory may have run out") from err
-        add_time(self.summary, "receive", started)
+        self.summary.add_time_since("receive", started)
         if kind == "delete":
             self.writer.delete(result)
             return self._report_progress()

@@ -30,11 +30,6 @@ from ld.summary import Summary
 from ld.uris import record_graph, record_uri
 
 
-def add_time(summary: Summary, stage: str, started: float) -> None:
-    """Add the time since ``started`` (``perf_counter``) to the stage's total."""
-    summary.add_time(stage, time.perf_counter() - started)
-
-
 class BatchWriter:
     """Writes finished batches to the store and counts them in ``summary``."""
 
@@ -50,7 +45,7 @@ class BatchWriter:
         latest = {o.graph_iri: o for o in good}  # the later version of an id wins
         started = time.perf_counter()
         self._link(latest.values())
-        add_time(self.summary, "link", started)
+        self.summary.add_time_since("link", started)
         while latest:
             started = time.perf_counter()
             try:
@@ -61,7 +56,7 @@ class BatchWriter:
             except RecordError as err:  # the store refused one record before writing any
                 good = self._drop_unstorable(err, latest, good)
             finally:
-                add_time(self.summary, "store", started)
+                self.summary.add_time_since("store", started)
         else:
             return
         self.summary.loaded += len(good)

@@ -64,8 +64,11 @@ def agents(m: Writer) -> None:
     order too (bibo:editorList: a citation lists a book's editors as the source does);
     roles as relators."""
     creators = [agent(m, a, DCTERMS.creator) for a in m.r.creators]
-    editors = [node for a in m.r.contributors
-               if (node := agent(m, a, DCTERMS.contributor)) and _edits(a)]
+    editors = []
+    for a in m.r.contributors:
+        node = agent(m, a, DCTERMS.contributor)
+        if _edits(a):
+            editors.append(node)
     _rdf_list(m, BIBO.authorList, creators)
     _rdf_list(m, BIBO.editorList, editors)
 

@@ -83,10 +83,9 @@ class RejectsReport:
         self.path = Path(target) if isinstance(target, str | Path) else None
         self.samples: list[dict[str, Any]] = []
         self._keep = keep
-        self.count = self.rejected = 0
+        self.rejected = 0
 
     def add(self, entry: dict[str, Any]) -> None:
-        self.count += 1
         self.rejected += entry["kind"] != "input-error"
         if len(self.samples) < self._keep:
             self.samples.append(entry)

@@ -6,6 +6,7 @@ figures need not import the pipeline.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any
@@ -35,6 +36,10 @@ class Summary:
     # identity across sources) and "store" (main, store writes)
     stages: dict[str, float] = field(default_factory=dict)
 
+    def add_time_since(self, stage: str, started: float) -> None:
+        """Add the time since ``started`` (``time.perf_counter()``) to the stage's total."""
+        self.add_time(stage, time.perf_counter() - started)
+
     def add_time(self, stage: str, seconds: float) -> None:
         """Count ``seconds`` more for ``stage`` (see ``stages``)."""
         self.stages[stage] = self.stages.get(stage, 0.0) + seconds
@@ -49,12 +54,13 @@ class Summary:
         """2 unusable input, 1 some records rejected, 0 everything loaded."""
         return 2 if self.errors else 1 if self.rejected else 0
 
-    def stopped(self, rejected: int) -> Summary:
-        """This summary (the last progress report of a load stopped by Ctrl-C) with every
-        record ``rejected`` so far; records read into a batch that was not stored are left
-        out, so that ``read == loaded + rejected + deleted`` still holds."""
+    def stopped(self, rejected: int, *, interrupted: bool = True) -> Summary:
+        """This summary (the last progress report of a load stopped by Ctrl-C, or by its
+        store failing: ``interrupted=False``) with every record ``rejected`` so far;
+        records read into a batch that was not stored are left out, so that
+        ``read == loaded + rejected + deleted`` still holds."""
         read = self.loaded + rejected + self.deleted
-        return replace(self, read=read, rejected=rejected, interrupted=True)
+        return replace(self, read=read, rejected=rejected, interrupted=interrupted)
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)

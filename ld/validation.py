@@ -41,7 +41,7 @@ from pathlib import Path
 from pyshacl import Validator as ShaclRun
 from pyshacl.graph_abstraction import DataGraph
 from pyshacl.shapes_graph import ShapesGraph
-from rdflib import RDF, BNode, Graph, URIRef
+from rdflib import BNode, Graph, URIRef
 from rdflib import Literal as RdfLiteral
 from rdflib.namespace import SH
 from rdflib.term import Node
@@ -212,27 +212,16 @@ def dry_run_report(reports: Iterable[RecordReport], errors: Iterable[LdpubError]
     sh:Violation per record or file that could not be read or mapped. Such input is not
     valid either: a report that said sh:conforms true about it would tell a program
     reading it (not the exit code) that everything may be published."""
-    graph = report_graph(reports)
-    root = graph.value(predicate=RDF.type, object=SH.ValidationReport)
-    failed = False
-    for error in errors:
-        graph.add((root, SH.result, _error_result(graph, error, base_uri)))
-        failed = True
-    if failed:
-        graph.set((root, SH.conforms, RdfLiteral(False)))
-    return graph
+    return report_graph([*reports, *(_error_report(e, base_uri) for e in errors)])
 
 
-def _error_result(graph: Graph, error: LdpubError, base_uri: str) -> BNode:
-    """A sh:ValidationResult for a record error (or a file error): where and what."""
-    node = BNode()
+def _error_report(error: LdpubError, base_uri: str) -> RecordReport:
+    """A record error (or a file error) as a non-conforming record report: where, what."""
+    focus = _error_focus(error.location, base_uri)
     component = READABLE_RECORD if isinstance(error, RecordError) else READABLE_INPUT
-    graph.add((node, RDF.type, SH.ValidationResult))
-    graph.add((node, SH.resultSeverity, SH.Violation))
-    graph.add((node, SH.focusNode, _error_focus(error.location, base_uri)))
-    graph.add((node, SH.sourceConstraintComponent, component))
-    graph.add((node, SH.resultMessage, RdfLiteral(str(error))))
-    return node
+    result = Result("Violation", str(focus), None, None, str(error), None,
+                    nodes=(focus, None, None), component=component)
+    return RecordReport(error.location.record_id or "", False, [result])
 
 
 def _error_focus(location: Location, base_uri: str) -> Node:
