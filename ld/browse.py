@@ -29,16 +29,17 @@ PREFIX = ("PREFIX dcterms: <http://purl.org/dc/terms/>\n"
           "PREFIX skos: <http://www.w3.org/2004/02/skos/core#>\n"
           "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n")
 LABEL_PATH = "foaf:name|skos:prefLabel|dcterms:title|rdfs:label"
-BROWSABLE = ("subject", "person", "journal", "organization")
 KIND_LABELS = {"subject": "Subjects", "person": "People", "journal": "Journals",
                "organization": "Organizations"}
+BROWSABLE = tuple(KIND_LABELS)
 _KIND_OF_CLASS = {"http://www.w3.org/2004/02/skos/core#Concept": "subject",
                   "http://xmlns.com/foaf/0.1/Person": "person",
                   "http://purl.org/ontology/bibo/Journal": "journal",
                   "http://xmlns.com/foaf/0.1/Organization": "organization"}
 # Stated for the shapes' sake (superclasses) or once per record (its document):
 # counted in VoID, but on the home page they would only repeat other rows.
-_NOT_HOLDINGS = STATED_SUPERCLASSES | {"http://xmlns.com/foaf/0.1/Document"}
+_DOCUMENT = "http://xmlns.com/foaf/0.1/Document"
+_NOT_HOLDINGS = STATED_SUPERCLASSES | {_DOCUMENT}
 
 @dataclass
 class Row:
@@ -86,8 +87,6 @@ def record_total(store: Store, *, stale_ok: bool = False) -> int | None:
         return None
     return next((n for iri, record, n in found if iri == _DOCUMENT and not record), 0)
 
-
-_DOCUMENT = "http://xmlns.com/foaf/0.1/Document"
 
 
 def kind_counts(store: Store, *, stale_ok: bool = False) -> dict[str, int] | None:

@@ -18,7 +18,7 @@ import click
 from ld import cli_output as out
 from ld.cli_render import RENDER_OPTION, render_after_write
 from ld.cli_settings import with_settings
-from ld.cli_store import EXIT_INTERRUPTED, LoadInterrupts, open_for_command
+from ld.cli_store import EXIT_INTERRUPTED, LoadInterrupts, open_for_command, publish_final
 from ld.config import Settings
 
 
@@ -96,7 +96,7 @@ def _harvest(ctx: click.Context, settings: Settings, url: str, metadata_prefix: 
                     until=until, full=full, state_path=state_path, progress=interrupts,
                     rejects=report, timeout=timeout, max_retries=max_retries, jobs=jobs)
                 if result.summary.loaded or result.summary.deleted:
-                    store.publish(compact=True)
+                    publish_final(store)
                     render_after_write(settings, store, jobs, prerender)
         except KeyboardInterrupt:  # the state file is not moved: the next run resumes
             _interrupted(ctx, url, interrupts.last.stopped(report.rejected), report, as_json)

@@ -17,8 +17,8 @@ def new_targets(urls: list[str], linked: set[str]) -> list[str]:
     """The links to a target not linked yet (noted in ``linked``), the first of each."""
     fresh = []
     for url in urls:
-        if target(url) not in linked:
-            linked.add(target(url))
+        if (key := target(url)) not in linked:
+            linked.add(key)
             fresh.append(url)
     return fresh
 

@@ -35,15 +35,14 @@ from typing import Any
 
 from ld.config import Settings
 from ld.errors import InputError, Location
-from ld.harvest_client import RETRY_STATUS, Client, HarvestError
+from ld.harvest_client import Client, HarvestError
 from ld.ingest import Item, ingest_items
-from ld.model import Deletion
 from ld.readers.oai import OAIError, ResponseInfo
 from ld.readers.oai_metadata import Converter
 from ld.store.base import Store
 from ld.summary import Progress, Summary
 
-__all__ = ["RETRY_STATUS", "STATE_FILE", "Client", "HarvestError", "HarvestResult", "harvest",
+__all__ = ["STATE_FILE", "Client", "HarvestError", "HarvestResult", "harvest",
            "state_file", "state_key"]
 
 STATE_FILE = "harvest-state.json"
@@ -128,7 +127,7 @@ def harvest(
                            progress=progress, rejects=rejects, jobs=jobs)
     result = HarvestResult(url, metadata_prefix, set_spec, sent_from, until, summary,
                            pages=run.pages, complete=run.complete, state_path=str(path),
-                           requests=len(client.requests), deletions_received=run.deletions)
+                           requests=len(client.requests), deletions_received=summary.deleted)
     if run.complete:
         result.next_from = _save_state(path, key, run, previous, until)
     return result
@@ -144,13 +143,11 @@ class _Run:
         self.first_response_date: str | None = None
         self.max_datestamp: str | None = None
         self.tokens: set[str] = set()
-        self.deletions = 0
 
     def items(self) -> Iterator[Item | InputError]:
         try:
             for response in self.client.ListRecords(**dict(self.params)):
                 self._account(response.info)
-                self.deletions += sum(isinstance(i, Deletion) for i in response.items)
                 yield from response.items
         except OAIError as err:
             if err.code == "noRecordsMatch" and self.pages == 0:

@@ -183,14 +183,16 @@ def _list_items(by_subject: dict[str, dict[str, Any]], uses: dict[str, int], val
                 cells: list[str]) -> list[Any] | None:
     """The members of the list ``value`` heads, noting its cells; None if it is not one."""
     items: list[Any] = []
-    chain: list[str] = []
+    chain: list[str] = []  # the cells in order; ``seen`` the same, to test at once
+    seen: set[str] = set()
     while type(value) is dict and value.get("@id") != RDF_NIL:
         cell = by_subject.get(value.get("@id", ""))
         if (cell is None or not cell["@id"].startswith("_:") or uses.get(cell["@id"]) != 1
-                or cell["@id"] in chain or set(cell) != {"@id", _FIRST, _REST}
+                or cell["@id"] in seen or set(cell) != {"@id", _FIRST, _REST}
                 or len(cell[_FIRST]) != 1 or len(cell[_REST]) != 1):
             return None
         chain.append(cell["@id"])
+        seen.add(cell["@id"])
         items.append(cell[_FIRST][0])
         value = cell[_REST][0]
     if type(value) is not dict or not chain:

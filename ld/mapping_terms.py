@@ -25,7 +25,7 @@ from ld import namespaces as ns
 from ld.mapping_identifiers import clean_doi, doi_iri, person_key
 from ld.namespaces import ISO639_2, RELATORS
 
-__all__ = ["FORMATS", "RECORD_CLASSES", "RELATOR_TERMS", "clean_doi", "doi_iri",
+__all__ = ["FORMATS", "RECORD_CLASSES", "clean_doi", "doi_iri",
            "issued_literal", "language_iri", "person_key", "record_types", "relator_iri"]
 
 # looked up once (ld.namespaces.Terms), not through rdflib's namespace machinery per call
@@ -192,14 +192,6 @@ def issued_literal(value: str) -> Literal | None:
 # --- relator roles --------------------------------------------------------------
 # The common MARC relator terms (https://id.loc.gov/vocabulary/relators) by
 # their term; codes ("edt") are taken as they are when they look like one.
-RELATOR_TERMS: dict[str, str] = {
-    "author": "aut", "editor": "edt", "translator": "trl", "illustrator": "ill",
-    "compiler": "com", "contributor": "ctb", "photographer": "pht", "composer": "cmp",
-    "director": "drt", "performer": "prf", "narrator": "nrt", "publisher": "pbl",
-    "thesis advisor": "ths", "degree supervisor": "dgs", "author of introduction": "aui",
-    "writer of preface": "wpr", "creator": "cre", "producer": "pro", "arranger": "arr",
-    "lyricist": "lyr", "cartographer": "ctg", "interviewer": "ivr", "interviewee": "ive",
-}
 
 
 # Terms catalogues write in other languages (VuFind's author2_role, MARC $e), and
@@ -210,6 +202,7 @@ OTHER_TERMS: dict[str, str] = {
     "übersetzer": "trl", "kääntäjä": "trl", "herausgeber": "edt", "toimittaja": "edt",
     "éditeur scientifique": "edt", "illustrateur": "ill", "kuvittaja": "ill",
     "vastaväittäjä": "opn", "ohjaaja": "ths", "betreuer": "ths",
+    "author of introduction": "aui",  # the LoC list says "author of introduction, etc."
 }
 
 
@@ -219,7 +212,7 @@ def relator_iri(role: str) -> URIRef | None:
     another language."""
     text = role.strip().strip(".,;:").lower()
     code = text if re.fullmatch(r"[a-z]{3}", text) else (
-        RELATOR_TERMS.get(text) or OTHER_TERMS.get(text) or _loc_terms().get(text))
+        OTHER_TERMS.get(text) or _loc_terms().get(text))
     return RELATORS[code] if code else None
 
 

@@ -26,9 +26,14 @@ from typing import Any
 
 import pymarc
 from pymarc import marc8, marc8_mapping
-from pymarc.exceptions import PymarcException
+from pymarc.exceptions import BadSubfieldCodeWarning, PymarcException
 
 __all__ = ["DecodeProblem", "decode"]
+
+# pymarc's only warning, one per odd subfield code, which we keep: ignored once, here,
+# not with a catch_warnings block per record (process-wide state, swapped per record
+# while other threads run)
+warnings.filterwarnings("ignore", category=BadSubfieldCodeWarning)
 
 # every combining mark MARC-8 can produce (pymarc's table flags them)
 _MARKS = "".join(sorted({chr(uni) for table in marc8_mapping.CODESETS.values()
@@ -61,9 +66,7 @@ def decode(chunk: bytes) -> pymarc.Record:
 
 def _pymarc_record(chunk: bytes) -> pymarc.Record:
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # pymarc warns per odd subfield code; we keep it
-            return pymarc.Record(chunk, hide_utf8_warnings=True)
+        return pymarc.Record(chunk, hide_utf8_warnings=True)
     except UnicodeDecodeError as exc:
         raise DecodeProblem(f"the leader says UTF-8 (leader/09 = 'a') but a field has invalid "
                             f"UTF-8 ({exc.reason} at byte {exc.start} of the field)",
@@ -90,9 +93,7 @@ def _baseless_field(record: pymarc.Record) -> str | None:
 
 def _noted_field(chunk: bytes) -> str | None:
     """The tag of the first field whose MARC-8 decoding makes pymarc write a note."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        raw = pymarc.Record(chunk, to_unicode=False)
+    raw = pymarc.Record(chunk, to_unicode=False)
     for fld in raw.fields:
         for sub in [] if fld.is_control_field() else fld.subfields:
             with _captured() as notes:

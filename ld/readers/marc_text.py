@@ -59,7 +59,7 @@ def unbracket(value: str) -> str:
     "Cambridge [England]" and "G. Dielh [sic]" keep their balanced pair.
     """
     text = _drop_unmatched(value).strip()
-    while text.startswith("[") and _closing(text) == len(text) - 1:
+    while text.startswith("[") and closing_bracket(text) == len(text) - 1:
         text = text[1:-1].strip()
     return text
 
@@ -85,11 +85,14 @@ def _drop_unmatched(text: str) -> str:
     return "".join(c for i, c in enumerate(text) if i not in unmatched) if unmatched else text
 
 
-def _closing(text: str) -> int:
+def closing_bracket(text: str) -> int:
     """Index of the "]" that closes the "[" at the start of a balanced ``text``."""
     depth = 0
     for i, char in enumerate(text):
-        depth += {"[": 1, "]": -1}.get(char, 0)
+        depth += _DEPTH.get(char, 0)
         if depth == 0:
             return i
     return -1
+
+
+_DEPTH = {"[": 1, "]": -1}

@@ -18,6 +18,7 @@ from collections.abc import Iterator
 
 from lxml import etree
 
+from ld.readers.marc_text import closing_bracket
 from ld.readers.xmlsafe import text_of
 
 _SUPERSCRIPTS = dict(zip("0123456789+-−=()ni", "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁻⁼⁽⁾ⁿⁱ", strict=True))
@@ -99,11 +100,4 @@ def _own_period(text: str) -> bool:
 
 def _enclosed(text: str) -> bool:
     """True when the "[" opening ``text`` is closed by the "]" ending it."""
-    if not (text.startswith("[") and text.endswith("]")):
-        return False
-    depth = 0
-    for position, char in enumerate(text):
-        depth += {"[": 1, "]": -1}.get(char, 0)
-        if depth == 0:
-            return position == len(text) - 1
-    return False
+    return text.startswith("[") and text.endswith("]") and closing_bracket(text) == len(text) - 1
