@@ -28,24 +28,33 @@ _RELATOR_URI = re.compile(r"^https?://id\.loc\.gov/vocabulary/relators/([a-z]{3}
 def agents(record: Record, tags: dict[str, list[pymarc.Field]]) -> None:
     """Main entries are creators, added entries contributors unless their role is
     authorship; a name-title entry ($t) names a related work instead."""
+    # the record's agents by heading, creators then contributors as the record lists them:
+    # a paper with thousands of 700 fields compared each with every earlier one
+    by_heading: dict[tuple[str, str], tuple[list[Agent], list[Agent]]] = {}
+    for group, listed in enumerate((record.creators, record.contributors)):
+        for known in listed:
+            by_heading.setdefault((known.name, known.kind), ([], []))[group].append(known)
     for tag in ("100", "110", "111", "700", "710", "711", "720"):
         for fld in tags.get(tag, []):
             if fld.get("t"):
                 record.extra.setdefault("related_work", []).append(clean(fld.value()))
                 continue
             agent = _agent(fld, record)
-            if agent is not None and not _merged(record, agent):
+            if agent is None:
+                continue
+            same = by_heading.setdefault((agent.name, agent.kind), ([], []))
+            if not _merged([*same[0], *same[1]], agent):
                 is_creator = tag.startswith("1") or bool(
                     _CREATOR_ROLES & {r.lower() for r in agent.roles})
                 (record.creators if is_creator else record.contributors).append(agent)
+                same[0 if is_creator else 1].append(agent)
 
 
-def _merged(record: Record, agent: Agent) -> bool:
-    """Give ``agent``'s roles and links to an agent of the record with the same
-    heading (same name, kind and no other dates); False when there is none."""
-    for known in record.creators + record.contributors:
-        if (known.name, known.kind) == (agent.name, agent.kind) and (
-                not known.dates or not agent.dates or known.dates == agent.dates):
+def _merged(same_heading: list[Agent], agent: Agent) -> bool:
+    """Give ``agent``'s roles and links to an agent with the same heading (same name
+    and kind, given) and no other dates; False when there is none."""
+    for known in same_heading:
+        if not known.dates or not agent.dates or known.dates == agent.dates:
             for role in agent.roles:
                 add_new(known.roles, role)
             for iri in agent.identifiers:
