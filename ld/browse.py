@@ -228,10 +228,9 @@ def _with_details(store: Store, base: str, rows: list[Row]) -> list[Row]:
         parts = uris.split(base, row.iri)
         triples = store.triples(uris.doc_uri(base, "record", parts[2])) if parts else None
         if triples:
-            f = facts.read(facts.Index(triples), row.iri, "", base)
-            first = f.authors[0].label if f.authors else ""
-            row.by = first + (" et al." if len(f.authors) > 1 else "")
-            row.date = f.year or ""
+            authors, year = facts.byline(facts.Index(triples), row.iri, base)
+            row.by = (authors[0] if authors else "") + (" et al." if len(authors) > 1 else "")
+            row.date = year or ""
     return rows
 
 

@@ -115,7 +115,7 @@ class Facts:
 
     @property
     def year(self) -> str | None:
-        return self.issued[:4] if self.issued and self.issued[:4].isdigit() else None
+        return year_of(self.issued)
 
 
 def link(index: Index, node: object, base: str) -> Link:
@@ -151,6 +151,19 @@ def _read_people(index: Index, f: Facts, base: str) -> None:
     f.contributors = _contributors(index, f, base, roles)
 
 
+def byline(index: Index, thing: str, base: str) -> tuple[list[str], str | None]:
+    """The record's authors' names, in order, and its year: what a result list shows,
+    without the rest of a record's reading (roles, editors, hosts, identifiers)."""
+    authors = [link(index, a, base).label
+               for a in _ordered(index, thing, "bibo:authorList", "dcterms:creator")]
+    return authors, year_of(index.first(thing, *_ISSUED))
+
+
+def year_of(issued: str | None) -> str | None:
+    return issued[:4] if issued and issued[:4].isdigit() else None
+
+
+_ISSUED = ("dcterms:issued", "dcterms:date", "dcterms:created")
 # roles a list already says by being that list: the author line, "Contributors"
 _AUTHORS_ROLES, _CONTRIBUTORS_ROLES = frozenset({"author", "creator"}), frozenset({"contributor"})
 
@@ -204,7 +217,7 @@ def _person(index: Index, node: object, base: str, roles: dict[str, list[str]] |
 def _read_host(index: Index, f: Facts, base: str) -> None:
     """Date, journal, volume, issue and pages: where and when the record was published."""
     thing = f.thing
-    f.issued = index.first(thing, "dcterms:issued", "dcterms:date", "dcterms:created")
+    f.issued = index.first(thing, *_ISSUED)
     f.hosts = [link(index, h, base) for h in index.objects(thing, "dcterms:isPartOf")]
     f.journal = _journal(index, f.hosts)
     f.volume = index.first(thing, "bibo:volume")
