@@ -30,8 +30,7 @@ def render(settings: Settings, jobs: int | None, as_json: bool) -> None:
     from ld.store import minted
     from ld.web.prerender import render_store
 
-    if not settings.store_is_remote:
-        minted.check(settings.store, settings.base_uri)  # else every record looks gone
+    minted.check_settings(settings)  # else every record looks gone
     with out.live_line(out.is_tty() and not as_json, "reading the snapshot...",
                        lambda s: f"rendered {s.rendered:,} of {s.records - s.current:,} "
                                  "records") as update:

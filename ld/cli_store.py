@@ -50,17 +50,12 @@ def open_for_command(settings: Settings, *, writes: bool = True) -> Any:
     other than the one the store's records were minted under is refused
     (:mod:`ld.store.minted`).
     """
-    if settings.store_is_remote:
-        from ld.store import open_store
-
-        return open_store(settings)
-    from ld.store import minted
-    from ld.store.embedded import EmbeddedStore
+    from ld.store import minted, open_store
 
     ctx = click.get_current_context(silent=True)
-    store = EmbeddedStore(settings.store, purpose=ctx.command_path if ctx else None)
+    store = open_store(settings, purpose=ctx.command_path if ctx else None)
     try:
-        if writes:  # reading (stats, dump) mints nothing: any base will do
+        if writes and not settings.store_is_remote:  # reading mints nothing: any base will do
             minted.note(store, settings.store, settings.base_uri)  # the base it was loaded under
     except LdpubError:
         store.close()

@@ -225,15 +225,18 @@ def with_using(request: ProtocolRequest, analysis: Analysis) -> tuple[str, Inser
     no dataset argument, so they are written into the text in front of each
     top-level WHERE (not the short form ``DELETE WHERE``, which takes none).
     """
+    if not request.names_dataset:
+        return request.text, []
     clause = "".join(f" USING <{g}>" for g in request.default_graphs)
     clause += "".join(f" USING NAMED <{g}>" for g in request.named_graphs) + " "
-    text, inserted, previous = request.text, [], None
-    for token in analysis.tokens if request.names_dataset else ():
+    text, inserted, previous, offset = request.text, [], None, 0
+    for token in analysis.tokens:
         if token.kind == "word" and token.text == "WHERE" and token.depth == 0 \
                 and previous != "DELETE":
-            at = token.start + sum(n for _, n in inserted)
+            at = token.start + offset
             text = text[:at] + clause + text[at:]
             inserted.append((at, len(clause)))
+            offset += len(clause)
         previous = token.text if token.kind == "word" else None
     return text, inserted
 

@@ -21,15 +21,16 @@ from ld.store.base import QueryResponse, RecordGraph, Store, WriteResult
 __all__ = ["QueryResponse", "RecordGraph", "Store", "WriteResult", "open_reader", "open_store"]
 
 
-def open_store(settings: Settings) -> Store:
-    """The writable store: the embedded primary (exclusive) or the SPARQL server."""
+def open_store(settings: Settings, *, purpose: str | None = None) -> Store:
+    """The writable store: the embedded primary (exclusive; ``purpose`` names its holder,
+    e.g. "ldpub load", for a command refused meanwhile) or the SPARQL server."""
     if settings.store_is_remote:
         from ld.store.remote import RemoteStore
 
         return RemoteStore(settings.store)
     from ld.store.embedded import EmbeddedStore
 
-    return EmbeddedStore(settings.store)
+    return EmbeddedStore(settings.store, purpose=purpose)
 
 
 def open_reader(settings: Settings) -> Store:

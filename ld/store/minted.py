@@ -17,6 +17,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from ld.config import Settings
 from ld.errors import ConfigError
 
 BASE_FILE = "base-uri"
@@ -41,6 +42,12 @@ def check(root: str | Path, base: str) -> None:
             f"not {base}: every URI would answer 404",
             hint=f"give --base-uri {minted} (or LDPUB_BASE_URI) to every command on this "
                  "store, or load the records again into a new store under the new base")
+
+
+def check_settings(settings: Settings) -> None:
+    """:func:`check` for the configured store; a remote store has no file to check."""
+    if not settings.store_is_remote:
+        check(settings.store, settings.base_uri)
 
 
 def note(store: Any, root: str | Path, base: str) -> None:

@@ -50,8 +50,7 @@ def run(settings: Settings, debug: bool = False) -> None:
     """Serve until interrupted (SIGINT or SIGTERM: a graceful stop)."""
     from ld.store import minted
 
-    if not settings.store_is_remote:  # under another base, every URI answered 404
-        minted.check(settings.store, settings.base_uri)
+    minted.check_settings(settings)  # under another base, every URI answered 404
     check_address(settings.host, settings.port)
     configure_logging(settings)
     LOG.info("serving %s (%s store) as %s on http://%s:%d with %s", settings.store,
