@@ -111,15 +111,32 @@ class Repository:
         return common.Header(None, item.identifier, item.datestamp, item.sets, item.deleted)
 
 
-class Provider:
+class LoopbackServer:
+    """An http.server on a free 127.0.0.1 port at ``/oai``, served from a thread while
+    the ``with`` block runs (the pyoai provider here, and tests' odd repositories)."""
+
+    def __init__(self, handler: type[BaseHTTPRequestHandler]) -> None:
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        self.httpd.daemon_threads = True
+        self.httpd.block_on_close = False
+        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/oai"
+        self._thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+
+    def __enter__(self):  # type: ignore[no-untyped-def]  # the subclass
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+class Provider(LoopbackServer):
     """The HTTP side: pyoai's Server behind http.server, plus a request log and a script."""
 
     def __init__(self, page_size: int = 5) -> None:
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
-        self.httpd.daemon_threads = True
-        self.httpd.block_on_close = False
+        super().__init__(_Handler)
         self.httpd.provider = self  # type: ignore[attr-defined]
-        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/oai"
         self.repository = Repository(self.url)
         registry = MetadataRegistry()
         registry.registerWriter("oai_dc", oaipmh.server.oai_dc_writer)
@@ -131,16 +148,10 @@ class Provider:
         self.script: list[str | None] = []
         self.retry_after = "1"
         self.stopping = threading.Event()
-        self._thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
-
-    def __enter__(self) -> Provider:
-        self._thread.start()
-        return self
 
     def __exit__(self, *exc: object) -> None:
         self.stopping.set()
-        self.httpd.shutdown()
-        self.httpd.server_close()
+        super().__exit__(*exc)
 
     def add(self, item: Item) -> None:
         self.repository.items[item.identifier] = item

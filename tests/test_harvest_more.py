@@ -8,7 +8,7 @@ import gzip
 import threading
 import time
 from collections.abc import Callable, Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +16,7 @@ import pytest
 
 from ld.config import Settings
 from ld.harvest import harvest, state_file
+from tests.oai_server import LoopbackServer
 
 OAI_PAGE = b"""<?xml version="1.0" encoding="UTF-8"?>
 <OAI-PMH xmlns="http://www.openarchives.org/OAI/2.0/">
@@ -33,23 +34,11 @@ OAI_PAGE = b"""<?xml version="1.0" encoding="UTF-8"?>
 Answer = Callable[[BaseHTTPRequestHandler], None]
 
 
-class Odd:
+class Odd(LoopbackServer):
     """An HTTP server whose every GET is answered by ``answer(handler)``."""
 
     def __init__(self, answer: Answer) -> None:
-        handler = type("Handler", (_Handler,), {"answer": staticmethod(answer)})
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-        self.httpd.daemon_threads = True
-        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/oai"
-        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
-
-    def __enter__(self) -> Odd:
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.httpd.shutdown()
-        self.httpd.server_close()
+        super().__init__(type("Handler", (_Handler,), {"answer": staticmethod(answer)}))
 
 
 class _Handler(BaseHTTPRequestHandler):
