@@ -72,7 +72,6 @@ Exit codes
 
 from __future__ import annotations
 
-import json
 import sys
 from typing import Any
 
@@ -81,18 +80,12 @@ import click
 from ld import cli_output as out
 from ld import cli_store
 from ld.cli_render import RENDER_OPTION, render, render_after_write
+from ld.cli_run import guarded_run, show_summary
 from ld.cli_settings import OVERRIDES, settings_options, with_settings
-from ld.cli_store import (
-    DUMP_FORMATS,
-    EXIT_INTERRUPTED,
-    LoadInterrupts,
-    open_for_command,
-    publish_final,
-)
+from ld.cli_store import DUMP_FORMATS, EXIT_INTERRUPTED, open_for_command, publish_final
 from ld.config import Settings, data_dir, load_settings
-from ld.errors import LdpubError, StoreError
+from ld.errors import LdpubError
 from ld.rejects import RejectsReport
-from ld.summary import Summary
 
 __all__ = ["DUMP_FORMATS", "EXIT_INTERRUPTED", "PUBLISH_EVERY", "LdpubGroup", "main"]
 
@@ -165,48 +158,15 @@ def load(ctx: click.Context, settings: Settings, paths: tuple[str, ...],
 
     with open_for_command(settings) as store:  # first: a refused load keeps the last report
         report = RejectsReport(settings.rejects_path)
-        interrupts = LoadInterrupts()
-        try:
-            with interrupts, out.load_progress(out.is_tty() and not as_json) as bar:
-                interrupts.bar = bar
-                interrupts.last = ingest_paths(
-                    list(paths), format=input_format, settings=settings, jobs=jobs,
-                    store=interrupts.wrap(store), progress=interrupts, rejects=report,
-                    publish_every=PUBLISH_EVERY)
-                publish_final(store)
-                render_after_write(settings, store, jobs, prerender)
-        except KeyboardInterrupt:
-            interrupts.last = interrupts.last.stopped(report.rejected)
-        except StoreError:  # the store failed mid-load (disk full, its server gone)
-            _show_stored(interrupts.last.stopped(report.rejected, interrupted=False), report,
-                         as_json)
-            raise  # its message and exit code 2, as for any store error
-    _finish_load(ctx, interrupts.last, report, as_json)
-
-
-def _show_stored(summary: Summary, report: RejectsReport, as_json: bool) -> None:
-    """Before a store error's message: what the load kept, so the operator knows."""
-    summary.rejects_file = str(report.path)
-    if as_json:
-        click.echo(json.dumps(summary.to_dict()))
-        return
-    out.print_summary(summary, report.samples)
-    out.stderr.print(f"the store failed after {summary.read:,} records were stored or "
-                     "rejected; whole batches are kept and the store is consistent: run "
-                     "the same load again once the store is back", markup=False,
-                     soft_wrap=True)
-
-
-def _finish_load(ctx: click.Context, summary: Summary, report: RejectsReport,
-                 as_json: bool) -> None:
-    """The summary (JSON or for people) and the exit code (130 after Ctrl-C)."""
-    summary.rejects_file = str(report.path)
-    if as_json:
-        click.echo(json.dumps(summary.to_dict()))
-    else:
-        out.print_summary(summary, report.samples)
-    out.print_interrupted(summary)
-    ctx.exit(EXIT_INTERRUPTED if summary.interrupted else summary.exit_code)
+        with guarded_run(ctx, "load", report, as_json) as interrupts:
+            summary = ingest_paths(
+                list(paths), format=input_format, settings=settings, jobs=jobs,
+                store=interrupts.wrap(store), progress=interrupts, rejects=report,
+                publish_every=PUBLISH_EVERY)
+            publish_final(store)
+            render_after_write(settings, store, jobs, prerender)
+    show_summary(summary, report, as_json, "load")
+    ctx.exit(summary.exit_code)
 
 
 @main.command()

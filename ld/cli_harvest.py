@@ -10,15 +10,15 @@ running the same command again redoes the unfinished window.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import click
 
 from ld import cli_output as out
 from ld.cli_render import RENDER_OPTION, render_after_write
+from ld.cli_run import guarded_run, show_summary
 from ld.cli_settings import with_settings
-from ld.cli_store import EXIT_INTERRUPTED, LoadInterrupts, open_for_command, publish_final
+from ld.cli_store import open_for_command, publish_final
 from ld.config import Settings
 
 
@@ -86,39 +86,26 @@ def _harvest(ctx: click.Context, settings: Settings, url: str, metadata_prefix: 
 
     with open_for_command(settings) as store:  # first: a refused harvest keeps the report
         report = RejectsReport(settings.rejects_path)
-        interrupts = LoadInterrupts()
-        try:
-            with interrupts, out.load_progress(out.is_tty() and not as_json) as bar:
-                interrupts.bar = bar
-                result = run_harvest(
-                    url, settings=settings, store=interrupts.wrap(store),
-                    metadata_prefix=metadata_prefix, set_spec=set_spec, from_=from_,
-                    until=until, full=full, state_path=state_path, progress=interrupts,
-                    rejects=report, timeout=timeout, max_retries=max_retries, jobs=jobs)
-                if result.summary.loaded or result.summary.deleted:
-                    publish_final(store)
-                    render_after_write(settings, store, jobs, prerender)
-        except KeyboardInterrupt:  # the state file is not moved: the next run resumes
-            _interrupted(ctx, url, interrupts.last.stopped(report.rejected), report, as_json)
-    result.summary.rejects_file = str(report.path)
-    if as_json:
-        click.echo(json.dumps(result.to_dict()))
-    else:
-        out.print_summary(result.summary, report.samples, "harvest")
+        # stopped early, the state file is not moved: the next run resumes
+        with guarded_run(ctx, "harvest", report, as_json, _incomplete(url)) as interrupts:
+            result = run_harvest(
+                url, settings=settings, store=interrupts.wrap(store),
+                metadata_prefix=metadata_prefix, set_spec=set_spec, from_=from_,
+                until=until, full=full, state_path=state_path, progress=interrupts,
+                rejects=report, timeout=timeout, max_retries=max_retries, jobs=jobs)
+            if result.summary.loaded or result.summary.deleted:
+                publish_final(store)
+                render_after_write(settings, store, jobs, prerender)
+    show_summary(result.summary, report, as_json, "harvest", lambda _: result.to_dict())
+    if not as_json:
         out.stderr.print(_describe(result), markup=False, soft_wrap=True)
     ctx.exit(result.exit_code)
 
 
-def _interrupted(ctx: click.Context, url: str, summary: Any, report: Any,
-                 as_json: bool) -> None:
-    """Ctrl-C: the summary so far and exit code 130, as ``ldpub load`` does."""
-    summary.rejects_file = str(report.path)
-    if as_json:
-        click.echo(json.dumps({"url": url, "complete": False, "summary": summary.to_dict()}))
-    else:
-        out.print_summary(summary, report.samples, "harvest")
-    out.print_interrupted(summary, "harvest")
-    ctx.exit(EXIT_INTERRUPTED)
+def _incomplete(url: str) -> Any:
+    """The JSON of a harvest stopped early (Ctrl-C, a failing store): what a complete
+    one prints, its summary so far, and "complete": false."""
+    return lambda summary: {"url": url, "complete": False, "summary": summary.to_dict()}
 
 
 @click.command("harvest")

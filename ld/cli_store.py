@@ -33,7 +33,6 @@ from ld.cli_settings import with_settings
 from ld.config import Settings
 from ld.errors import LdpubError, NotFound, StoreError
 from ld.formats import get as get_format
-from ld.summary import Summary
 from ld.uris import record_graph
 
 EXIT_INTERRUPTED = 130  # 128 + SIGINT: what a shell reports for a command stopped by Ctrl-C
@@ -105,64 +104,6 @@ def _latest_snapshot(settings: Settings, busy: StoreError) -> Any:
                      f"({Path(path).name}, published {when} UTC)",
                      markup=False, soft_wrap=True)
     return reader
-
-
-class LoadInterrupts:
-    """Ctrl-C during a load, and the load's progress callback.
-
-    A Ctrl-C that comes while a batch is being written takes effect once that
-    batch is stored and counted (at the load's next progress report), so the
-    summary shown then says exactly what the store holds; anywhere else
-    (reading, waiting for the workers) it stops the load at once, and so does
-    a second Ctrl-C. The callback keeps the last summary and moves the bar.
-    """
-
-    def __init__(self) -> None:
-        self.last, self.bar = Summary(), None
-        self.writing = self.pending = False
-        self._previous: Any = None
-
-    def __enter__(self) -> LoadInterrupts:
-        self._previous = signal.signal(signal.SIGINT, self._on_sigint)
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        signal.signal(signal.SIGINT, self._previous)
-
-    def _on_sigint(self, _signum: int, _frame: Any) -> None:
-        if not self.writing or self.pending:
-            raise KeyboardInterrupt
-        self.pending = True
-
-    def __call__(self, summary: Summary) -> None:
-        """A batch is stored and counted: keep its summary, then stop if asked to."""
-        self.last, self.writing = summary, False
-        if self.bar is not None:
-            self.bar(summary)
-        if self.pending:
-            raise KeyboardInterrupt
-
-    def wrap(self, store: Any) -> Any:
-        """``store``, whose writes say that a batch is being written."""
-        return _MarkedWrites(store, self)
-
-
-class _MarkedWrites:
-    """A store whose record writes and deletions mark the load's batch as being written."""
-
-    def __init__(self, store: Any, interrupts: LoadInterrupts) -> None:
-        self._store, self._interrupts = store, interrupts
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._store, name)
-
-    def write_records(self, batch: Any) -> Any:
-        self._interrupts.writing = True
-        return self._store.write_records(batch)
-
-    def delete_records(self, graph_iris: Any) -> int:
-        self._interrupts.writing = True
-        return self._store.delete_records(graph_iris)
 
 
 def publish_final(store: Any) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import gzip
+import socket
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -230,3 +231,55 @@ def test_a_harvest_holds_the_store_in_its_name_and_stops_on_ctrl_c(tmp_path: Pat
     assert "ldpub harvest" in out.decode() and "Traceback" not in err.decode()
     assert "harvest interrupted (Ctrl-C)" in err.decode()
     assert not (store / "harvest-state.json").exists()  # the next run starts where this did
+
+
+def test_a_harvest_whose_store_fails_shows_what_it_kept(tmp_path: Path) -> None:
+    """Regression: a harvest whose store failed part-way (its server gone) stopped with
+    the store error alone; like ``ldpub load`` it now shows its summary so far and says
+    what to do first, then the error (exit 2), and the state file is not moved."""
+    import os
+    import subprocess
+    import sys
+
+    from tests.conftest import oxigraph_executable
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    bind = f"127.0.0.1:{port}"
+    server = subprocess.Popen([str(oxigraph_executable()), "serve", "--location",
+                               str(tmp_path / "ox"), "--bind", bind],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+    def second(handler: BaseHTTPRequestHandler) -> None:
+        server.kill()  # the store goes away before this page's record is written
+        server.wait(10)
+        page = OAI_PAGE.replace(b"oai:odd:1", b"oai:odd:2")
+        _headers(handler, 200, page)
+        handler.wfile.write(page)
+
+    ldpub = str(Path(sys.executable).with_name("ldpub"))
+    try:
+        deadline = time.monotonic() + 30
+        while not _listening(port):
+            assert time.monotonic() < deadline, "oxigraph did not start"
+            time.sleep(0.1)
+        with Odd(_pages(second)) as repository:
+            done = subprocess.run([ldpub, "--store", f"http://{bind}", "--rejects",
+                                   str(tmp_path / "r.jsonl"), "harvest", repository.url,
+                                   "--jobs", "0", "--state", str(tmp_path / "state.json")],
+                                  capture_output=True, text=True, timeout=120,
+                                  env={**os.environ, "LDPUB_BATCH_SIZE": "1"})
+    finally:
+        server.kill()
+        server.wait(10)
+    assert done.returncode == 2, done.stderr
+    assert "ldpub harvest" in done.stdout and "Traceback" not in done.stderr
+    assert "the store failed after" in done.stderr and "run the same harvest again" in done.stderr
+    assert "cannot reach the SPARQL server" in done.stderr
+    assert not (tmp_path / "state.json").exists()
+
+
+def _listening(port: int) -> bool:
+    with socket.socket() as probe:
+        return probe.connect_ex(("127.0.0.1", port)) == 0
