@@ -54,6 +54,7 @@ def read(stream: BinaryIO, filename: str) -> Iterator[Record | RecordError]:
         number += 1
         source = Source(filename, f"article {number} (line {element.sourceline})", NAME)
         try:
+            xmlsafe.refuse_unresolved(element, Location(filename, source.position))
             yield map_article(element, source)
         except RecordError as exc:
             yield exc

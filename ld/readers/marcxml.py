@@ -104,6 +104,7 @@ def _root_tag(head: bytes) -> tuple[str | None, int]:
 
 def _map(element: etree._Element, source: Source) -> Record | RecordError:
     try:
+        xmlsafe.refuse_unresolved(element, Location(file=source.file, position=source.position))
         return from_pymarc(to_pymarc(element), source)
     except RecordError as exc:
         return exc

@@ -202,6 +202,7 @@ def _convert(
             hint=f"supported: {known}; harvest with --metadata-prefix oai_dc or marc21",
         )
     try:
+        xmlsafe.refuse_unresolved(content[0], where)
         record = converter(content[0], identifier, source)
     except RecordError as exc:
         return exc

@@ -112,7 +112,8 @@ def _wrong_root(root: str | None, filename: str) -> ParseError:
 
 def _safe_map(element: etree._Element, source: Source) -> Record | RecordError:
     try:
-        _no_entity_left(element, source)
+        xmlsafe.refuse_unresolved(element, Location(source.file, source.position,
+                                                    record_id=listed_id(element)))
         return _map(element, source)
     except RecordError as exc:
         return exc
@@ -129,19 +130,3 @@ def _map(element: etree._Element, source: Source) -> Record:
     if part == "BookDocument":
         return map_book_article(element, source)
     return map_article(element.find(part), element.find("PubmedData"), source)
-
-
-def _no_entity_left(element: etree._Element, source: Source) -> None:
-    """Refuse an article holding an entity reference the parser could not resolve.
-
-    A document naming an external DTD may use the entities that DTD would
-    define (``&leak;``); DTDs are never loaded, so the reference stays in the
-    tree and would be published as the text "&leak;".
-    """
-    names = xmlsafe.entity_references(element)
-    if names:
-        listed = ", ".join(f"&{name};" for name in names[:5])
-        raise RecordError(
-            f"undefined entity {listed}: its DTD is not loaded, so it cannot be resolved",
-            Location(source.file, source.position, record_id=listed_id(element)),
-            hint="write the character itself or as a numeric reference (&#233;)")

@@ -19,7 +19,7 @@ from typing import BinaryIO
 
 from lxml import etree
 
-from ld.errors import Location, ParseError
+from ld.errors import Location, ParseError, RecordError
 
 PARSER_OPTIONS = {
     "resolve_entities": False,
@@ -191,6 +191,22 @@ def entity_references(element: etree._Element) -> list[str]:
     as it is (without a DTD it is a syntax error instead).
     """
     return list(dict.fromkeys(str(e.name) for e in element.iter(etree.Entity)))
+
+
+def refuse_unresolved(element: etree._Element, where: Location) -> None:
+    """Raise RecordError when ``element`` holds an entity reference left unresolved.
+
+    Every XML reader calls it on each record: DTDs are never loaded, so such
+    a reference would otherwise be published as the text "&leak;" or, where a
+    reader takes text only, silently dropped, and the record would lose
+    characters without anyone being told.
+    """
+    names = entity_references(element)
+    if names:
+        listed = ", ".join(f"&{name};" for name in names[:5])
+        raise RecordError(
+            f"undefined entity {listed}: its DTD is not loaded, so it cannot be resolved",
+            where, hint="write the character itself or as a numeric reference (&#233;)")
 
 
 def release(element: etree._Element) -> None:
