@@ -19,6 +19,7 @@ import pyoxigraph as ox
 
 from ld.facts_links import new_targets
 from ld.labels import expand, role
+from ld.uris import WEB_SCHEMES
 
 T = expand  # short alias: T("dcterms:title") is the full IRI
 NAME_PROPS = ("foaf:name", "skos:prefLabel", "rdfs:label", "dcterms:title")
@@ -267,9 +268,13 @@ def _read_identifiers(index: Index, f: Facts) -> None:
         index.values(f.journal.iri, "bibo:issn") if f.journal else [])
     f.linked = {f"doi:{d.lower()}" for d in f.doi} | {f"pmid:{x}" for x in [f.pmid] if x} | {
         f"pmc:{x.lower()}" for x in [f.pmcid] if x}  # the identifiers' links, as target() keys
-    f.urls = new_targets(index.values(thing, "bibo:uri", "foaf:page"), f.linked)
+    links = new_targets(index.values(thing, "bibo:uri", "foaf:page"), f.linked)
+    f.urls = [u for u in links if u.partition(":")[0].lower() in WEB_SCHEMES]
     f.invalid = [(what, value) for what, prop in _INVALID
                  for value in index.values(thing, prop)]
+    # a page in another scheme ("javascript:", "data:") is never made a link on the
+    # page, whoever stored it (another tool's data, a store loaded by an old ldpub)
+    f.invalid += [("Link", u) for u in links if u not in f.urls]
 
 
 # identifiers and links the record gives that fail their check (see ld.mapping)

@@ -80,10 +80,8 @@ def map_triples(record: Record, base: str, *, modified: datetime | None = None
 
 # Names, labels, people, subjects and journals come back in record after record;
 # building an rdflib term is a good part of the mapping's cost (profiled), and
-# terms are immutable, so the recent ones are shared.
-@lru_cache(maxsize=8192)
-def _plain(text: str) -> Literal:
-    return Literal(text)
+# terms are immutable, so the recent ones are shared (t.text_literal's cache).
+_plain = t.text_literal
 
 
 @lru_cache(maxsize=8192)
@@ -173,7 +171,7 @@ class _Mapper:
         """ISO 639-2 IRIs; an unknown language stays a literal and the shape rejects it."""
         for value in filter(str.strip, self.r.languages):
             iri = t.language_iri(value)
-            self.add(self.s, DCTERMS.language, iri if iri is not None else Literal(value.strip()))
+            self.add(self.s, DCTERMS.language, iri if iri is not None else _plain(value.strip()))
 
     def texts(self) -> None:
         r = self.r
@@ -197,10 +195,11 @@ class _Mapper:
         r = self.r
         dois, pmids, pmcids = list(map(ids.clean_doi, r.doi)), [r.pmid], [r.pmcid]
         for url in filter(str.strip, r.urls):
-            if ids.safe_iri(url) is None:  # no scheme: text, and the shapes warn
+            link = ids.web_link(url)
+            if link is None:  # no web link: set apart as text, and the shapes warn
                 self.lit(LDPUB.invalidLink, url)
                 continue
-            self.add(self.s, FOAF.page, self.iri(url, "url"))
+            self.add(self.s, FOAF.page, URIRef(link))
             dois.append(ids.doi_from_url(url))
             pmids.append(ids.pmid_from_url(url))
             pmcids.append(ids.pmcid_from_url(url))

@@ -16,16 +16,22 @@ from __future__ import annotations
 import re
 from urllib.parse import quote
 
+from pyoxigraph import NamedNode
 from rdflib import URIRef
 
+from ld.uris import WEB_SCHEMES
+
 # --- identifiers -------------------------------------------------------------
+# Digits are [0-9], never \\d: Python's \\d also takes Arabic-Indic or fullwidth
+# digits, which no identifier standard (nor the shapes' patterns) allows, so a
+# "DOI" written with them was minted into a doi.org IRI and then rejected.
 
 _DOI_PREFIX = re.compile(r"^(?:doi:\s*|info:doi/|https?://(?:dx\.)?doi\.org/)", re.I)
-DOI_SYNTAX = re.compile(r"10\.\d{4,9}/\S+")
-_PMID_URL = re.compile(r"(?:ncbi\.nlm\.nih\.gov/pubmed/|pubmed\.ncbi\.nlm\.nih\.gov/)(\d+)")
-_PMC_URL = re.compile(r"(?:/pmc/articles/|pmc\.ncbi\.nlm\.nih\.gov/articles/)(PMC\d+)", re.I)
+DOI_SYNTAX = re.compile(r"10\.[0-9]{4,9}/\S+")
+_PMID_URL = re.compile(r"(?:ncbi\.nlm\.nih\.gov/pubmed/|pubmed\.ncbi\.nlm\.nih\.gov/)([0-9]+)")
+_PMC_URL = re.compile(r"(?:/pmc/articles/|pmc\.ncbi\.nlm\.nih\.gov/articles/)(PMC[0-9]+)", re.I)
 _ISBN = re.compile(r"[0-9][0-9\- ]{8,15}[0-9Xx]")
-_ISSN = re.compile(r"(\d{4})-?(\d{3}[\dXx])")
+_ISSN = re.compile(r"([0-9]{4})-?([0-9]{3}[0-9Xx])")
 _IRI_SAFE = ":/?#[]@!$&'()*+,;=%~-._"
 _DOI_SAFE = "/:;()@!$&'*+,=~-._"  # a DOI's "#", "?" and "%" are part of it: encode them
 
@@ -116,18 +122,46 @@ def safe_iri(value: str) -> str | None:
     return quote(text, safe=_IRI_SAFE)
 
 
+_LONE_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
+_AUTHORITY = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://[^/?#]*")
+
+
+def web_link(value: str) -> str | None:
+    """The IRI of a link a reader may follow (http, https, ftp), or None.
+
+    foaf:page names a document, and the record page makes it a link: a
+    "javascript:" or "data:" value would run whatever the source wrote in the
+    reader's browser. Characters an IRI cannot hold as written (a lone "%",
+    "[" or "]" after the host, a second "#") are percent-encoded; a value the
+    store's own parser still refuses is None too. The caller sets a None
+    apart as ``ldpub:invalidLink`` (a warning), so one odd link never costs
+    the whole record.
+    """
+    iri = safe_iri(value)
+    if iri is None or iri.partition(":")[0].lower() not in WEB_SCHEMES:
+        return None
+    head = match[0] if (match := _AUTHORITY.match(iri)) else ""
+    path, hash_, fragment = iri[len(head):].replace("[", "%5B").replace("]", "%5D").partition("#")
+    iri = _LONE_PERCENT.sub("%25", head + path + hash_ + fragment.replace("#", "%23"))
+    try:
+        NamedNode(iri)
+    except ValueError:
+        return None
+    return iri
+
+
 # --- people ------------------------------------------------------------------
 
-_ORCID = re.compile(r"\d{4}-\d{4}-\d{4}-\d{3}[\dX]")
+_ORCID = re.compile(r"[0-9]{4}-[0-9]{4}-[0-9]{4}-[0-9]{3}[0-9X]")
 
 
 _AUTHORITIES = (  # (pattern of an authority IRI, key prefix): first match wins
-    (re.compile(r"^https?://orcid\.org/(\d{4}-\d{4}-\d{4}-\d{3}[\dX])/?$"), ""),
-    (re.compile(r"^https?://(?:www\.)?viaf\.org/viaf/(\d+)/?$"), "viaf-"),
+    (re.compile(r"^https?://orcid\.org/([0-9]{4}-[0-9]{4}-[0-9]{4}-[0-9]{3}[0-9X])/?$"), ""),
+    (re.compile(r"^https?://(?:www\.)?viaf\.org/viaf/([0-9]+)/?$"), "viaf-"),
     (re.compile(r"^https?://d-nb\.info/gnd/([\w-]+)/?$"), "gnd-"),
     (re.compile(r"^https?://id\.loc\.gov/authorities/names/(\w+?)(?:\.html)?/?$"), "lcnaf-"),
-    (re.compile(r"^https?://isni\.org/isni/(\d{15}[\dX])/?$"), "isni-"),
-    (re.compile(r"^https?://www\.wikidata\.org/entity/(Q\d+)/?$"), "wikidata-"),
+    (re.compile(r"^https?://isni\.org/isni/([0-9]{15}[0-9X])/?$"), "isni-"),
+    (re.compile(r"^https?://www\.wikidata\.org/entity/(Q[0-9]+)/?$"), "wikidata-"),
 )
 
 

@@ -161,11 +161,30 @@ def _language_code(text: str) -> str | None:
     return getattr(lang, "bibliographic", None) or lang.alpha_3
 
 
+# --- text --------------------------------------------------------------------
+
+# Characters no RDF/XML (XML 1.0) document can hold: C0 controls other than tab
+# and line ends, and the non-characters U+FFFE and U+FFFF. Turtle and JSON-LD
+# escape them, so the same record would parse in one advertised format and not
+# in another. They carry nothing a reader sees (a bell, a NUL from a broken
+# export), so they are dropped; a lone surrogate (half of a broken character,
+# which not even UTF-8 can write) becomes U+FFFD, the visible replacement.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+@lru_cache(maxsize=8192)  # names, labels and subjects recur record after record
+def text_literal(text: str) -> Literal:
+    """A plain literal of ``text`` that every RDF syntax can write (see ``_NOT_XML``)."""
+    return Literal(_SURROGATE.sub("\ufffd", _NOT_XML.sub("", text)))
+
+
 # --- dates -------------------------------------------------------------------
 
-_DAY = re.compile(r"\s*(\d{4})-(\d{2})-(\d{2})(?:[T ][\d:.Z+-]*)?\s*")
-_MONTH = re.compile(r"\s*(\d{4})-(\d{2})\s*")
-_YEAR = re.compile(r"(?<!\d)(\d{4})(?!\d)")
+_DAY = re.compile(r"\s*([0-9]{4})-([0-9]{2})-([0-9]{2})(?:[T ][0-9:.Z+-]*)?\s*")
+_MONTH = re.compile(r"\s*([0-9]{4})-([0-9]{2})\s*")
+_YEAR = re.compile(r"(?<![0-9])([0-9]{4})(?![0-9])")
+_FULLWIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
 
 
 @lru_cache(maxsize=4096)  # pure, and the same values recur record after record
@@ -175,8 +194,12 @@ def issued_literal(value: str) -> Literal | None:
     Catalogue dates come as "2019-11-08", "2019-11", "c1992.", "[1992?]" or
     "1922-1975" (a run of years: the first is the date of issue). None when
     no year can be found ("19--", "n.d."): the caller keeps the text as
-    dcterms:date and the record shape warns about the missing date.
+    dcterms:date and the record shape warns about the missing date. Fullwidth
+    digits ("２０２０年", common in CJK catalogues) are read as the digits they
+    are; other scripts' digits are not taken for a Gregorian year (an
+    Arabic-Indic year is often a Hijri one), and XSD allows ASCII digits only.
     """
+    value = value.translate(_FULLWIDTH_DIGITS)
     if m := _DAY.fullmatch(value):
         try:
             return Literal(date(int(m[1]), int(m[2]), int(m[3])).isoformat(), datatype=XSD.date)

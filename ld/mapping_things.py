@@ -167,7 +167,7 @@ def concept(m: Writer, subject: Subject) -> URIRef:
     scheme = (subject.scheme or "").lower()
     node = m.thing("subject", slug(f"{scheme} {label}" if scheme else label))
     m.add(node, RDF.type, SKOS.Concept)
-    m.add(node, SKOS.prefLabel, Literal(label))
+    m.add(node, SKOS.prefLabel, t.text_literal(label))
     if scheme in SCHEMES:
         m.add(node, SKOS.inScheme, SCHEMES[scheme])
     if subject.iri:

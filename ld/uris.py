@@ -17,6 +17,10 @@ import re
 import unicodedata
 from urllib.parse import quote, unquote
 
+# The schemes of links a reader may follow from a record page (foaf:page): any
+# other ("javascript:", "data:") is set apart, never published as a link.
+WEB_SCHEMES = frozenset({"http", "https", "ftp"})
+
 KINDS = ("record", "person", "organization", "journal", "subject", "collection")
 
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")

@@ -121,13 +121,13 @@ def _loc_iri(ident: str) -> str | None:
     return None
 
 
-_ISSN = re.compile(r"\b\d{4}-?\d{3}[\dXx]\b")
+_ISSN = re.compile(r"\b[0-9]{4}-?[0-9]{3}[0-9Xx]\b")
 _VOLUME = re.compile(r"(?:\bvol\.?|\bv\.|\bvolume|\bBd\.?|\bvuosik\.?|\bårg\.?)\s*(\d+)", re.I)
 _ISSUE = re.compile(r"(?:\bno\.?|\bnr\.?|\bn:o|\bissue|\bheft|\bh\.)\s*(\d+)", re.I)
 _PAGES = re.compile(r"(?:\bpp?\.?|\bs\.|\bpages?)\s*(\d+)(?:\s*[-–]\s*(\d+))?", re.I)
 _ENUM_Q = re.compile(r"^(\d+)(?::(\d+))?(?:<(\d+))?")
-_PMC_URL = re.compile(r"/pmc/articles/(PMC\d+)")
-_PUBMED_URL = re.compile(r"(?:pubmed\.ncbi\.nlm\.nih\.gov|ncbi\.nlm\.nih\.gov/pubmed)/(\d+)")
+_PMC_URL = re.compile(r"/pmc/articles/(PMC[0-9]+)")
+_PUBMED_URL = re.compile(r"(?:pubmed\.ncbi\.nlm\.nih\.gov|ncbi\.nlm\.nih\.gov/pubmed)/([0-9]+)")
 
 
 def host_item(fld: pymarc.Field) -> tuple[Container, str]:

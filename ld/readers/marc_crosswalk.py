@@ -37,7 +37,7 @@ from ld.readers.marc_text import add_new, clean
 __all__ = ["clean", "from_pymarc"]
 
 _ISBN = re.compile(r"[0-9][0-9Xx\-]{8,16}[0-9Xx]")
-_ISSN = re.compile(r"\b\d{4}-?\d{3}[\dXx]\b")
+_ISSN = re.compile(r"\b[0-9]{4}-?[0-9]{3}[0-9Xx]\b")
 
 
 def from_pymarc(rec: pymarc.Record, source: Source) -> Record:

@@ -20,7 +20,7 @@ from ld.readers.marc_text import add_new, clean, is_no_value, unbracket
 
 __all__ = ["imprint"]
 
-_YEAR = re.compile(r"\d{4}")
+_YEAR = re.compile(r"[0-9]{4}")
 # "Bernan Associates [distributor]", "[U.S. G.P.O., distributor]", "distributed by ..."
 _DISTRIBUTOR = re.compile(r"(?:\[|,\s*)[\w\s]*distributors?\]?$|^distributed by\b", re.I)
 _NOT_PUBLISHING = ("2", "3")  # 264 second indicator: distribution, manufacture

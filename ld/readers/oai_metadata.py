@@ -30,10 +30,10 @@ _DC_ANY, _DC_CUT = f"{{{NS_DC}}}*", len(NS_DC) + 2
 Converter = Callable[[etree._Element, str, Source], Record]
 
 _DOI = re.compile(
-    r"^(?:doi:\s*|info:doi/|https?://(?:dx\.)?doi\.org/)?(10\.\d{4,9}/\S+)$", re.I)
-_PMID = re.compile(r"^(?:pmid:\s*|info:pmid/)(\d{1,9})$", re.I)
-_ISSN = re.compile(r"^(?:issn:?\s*)?(\d{4})-?(\d{3}[\dX])$", re.I)
-_ISBN = re.compile(r"^(?:urn:isbn:|isbn:?\s*)?([\d][\d\- ]{8,15}[\dX])$", re.I)
+    r"^(?:doi:\s*|info:doi/|https?://(?:dx\.)?doi\.org/)?(10\.[0-9]{4,9}/\S+)$", re.I)
+_PMID = re.compile(r"^(?:pmid:\s*|info:pmid/)([0-9]{1,9})$", re.I)
+_ISSN = re.compile(r"^(?:issn:?\s*)?([0-9]{4})-?([0-9]{3}[0-9X])$", re.I)
+_ISBN = re.compile(r"^(?:urn:isbn:|isbn:?\s*)?([0-9][0-9\- ]{8,15}[0-9X])$", re.I)
 _MEDIA_TYPE = re.compile(r"^[a-z]+/[\w.+-]+$", re.I)
 _URL = re.compile(r"https?://\S+")
 

@@ -27,10 +27,10 @@ _MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_abbr) if name
 _MONTHS.update({name.lower(): i for i, name in enumerate(calendar.month_name) if name})
 # year, then a month (name or number) and a day, each a whole word: "2010 1st Quarter" has
 # no month (the "1" of "1st" is no January), "2001 Mar 5th" no day
-_MEDLINE_DATE = re.compile(r"(\d{4})(?:\s+([A-Za-z]{3,9}|\d{1,2})\b(?:\s+(\d{1,2})\b)?)?")
+_MEDLINE_DATE = re.compile(r"([0-9]{4})(?:\s+([A-Za-z]{3,9}|[0-9]{1,2})\b(?:\s+([0-9]{1,2})\b)?)?")
 _PAGES = re.compile(r"^\s*([A-Za-z]*)(\d+)([A-Za-z]*)\s*(?:[-–]\s*([A-Za-z]*)(\d+)([A-Za-z]*))?")
 _ROMAN_PAGES = re.compile(r"([ivxlcdm]+)\s*[-–]\s*([ivxlcdm]+)", re.I)
-_ORCID = re.compile(r"(\d{4})-?(\d{4})-?(\d{4})-?(\d{3}[\dXx])")
+_ORCID = re.compile(r"([0-9]{4})-?([0-9]{4})-?([0-9]{4})-?([0-9]{3}[0-9Xx])")
 
 
 def month_number(value: str | None) -> int | None:
@@ -44,7 +44,7 @@ def month_number(value: str | None) -> int | None:
 
 def partial_date(year: str | None, month: str | None = None, day: str | None = None) -> str | None:
     """The most precise ISO date the parts allow: "2019", "2019-11" or "2019-11-08"."""
-    if not year or not re.fullmatch(r"\d{4}", year.strip()):
+    if not year or not re.fullmatch(r"[0-9]{4}", year.strip()):
         return None
     result = year.strip()
     number = month_number(month)

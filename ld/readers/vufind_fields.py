@@ -112,15 +112,15 @@ def _agents(doc: Mapping[str, Any], field: str, roles_field: str, kind: str,
 
 # -- identifiers in URLs ----------------------------------------------------------------
 
-_DOI_URL = re.compile(r"^https?://(?:dx\.)?doi\.org/(10\.\d{4,9}/\S+)$", re.I)
+_DOI_URL = re.compile(r"^https?://(?:dx\.)?doi\.org/(10\.[0-9]{4,9}/\S+)$", re.I)
 _DOI_PREFIX = re.compile(r"^(?:doi:\s*|https?://(?:dx\.)?doi\.org/)", re.I)
 _PMID_URL = re.compile(
-    r"^https?://(?:www\.)?(?:ncbi\.nlm\.nih\.gov/pubmed/|pubmed\.ncbi\.nlm\.nih\.gov/)(\d+)/?$",
+    r"^https?://(?:www\.)?(?:ncbi\.nlm\.nih\.gov/pubmed/|pubmed\.ncbi\.nlm\.nih\.gov/)([0-9]+)/?$",
     re.I,
 )
 _PMC_URL = re.compile(
     r"^https?://(?:www\.)?(?:ncbi\.nlm\.nih\.gov/pmc|pmc\.ncbi\.nlm\.nih\.gov)"
-    r"/articles/(PMC\d+)/?$",
+    r"/articles/(PMC[0-9]+)/?$",
     re.I,
 )
 _ISN_TOKEN = re.compile(r"^([0-9Xx][0-9Xx-]{7,16})(?=$|[\s(:;])")
