@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from flask import Blueprint, Response, render_template, request, send_file
+from flask import Blueprint, Response, render_template, request
 
 from ld import describe, dumps, sitemap, termdocs, void
 from ld.errors import NotFound, Overloaded
@@ -53,7 +53,7 @@ def dump_index() -> str:
 
 @bp.route("/dumps/<name>")
 def dump_file(name: str) -> Response:
-    """A dump file, made on first request; ranges and conditional GET by send_file."""
+    """A dump file, made on first request; ranges and conditional GET by http.send_file."""
     dump = dumps.BY_NAME.get(name)
     if dump is None:
         raise NotFound(f"no dump called {name!r}",
@@ -63,9 +63,8 @@ def dump_file(name: str) -> Response:
         raise Overloaded(f"the dump {name} is being written now; try again in a minute",
                          retry_after=30)
     mimetype = "application/gzip" if dump.encoding == "gzip" else dump.media_type
-    response = send_file(path, mimetype=mimetype, conditional=True, as_attachment=True,
-                         download_name=name, max_age=http.MAX_AGE)
-    return response
+    return http.send_file(path, mimetype=mimetype, as_attachment=True, download_name=name,
+                          max_age=http.MAX_AGE)
 
 
 @bp.route("/sitemap.xml")
@@ -90,7 +89,7 @@ def _sitemap_file(name: str, mimetype: str) -> Response:
                          retry_after=30)
     if not (folder / name).is_file():
         raise _no_sitemap_page(name)
-    return send_file(folder / name, mimetype=mimetype, conditional=True, max_age=http.MAX_AGE)
+    return http.send_file(folder / name, mimetype=mimetype, max_age=http.MAX_AGE)
 
 
 def _no_sitemap_page(name: str) -> NotFound:

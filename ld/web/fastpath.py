@@ -13,10 +13,11 @@ without Flask's dispatch, which cost an HTML miss more than rendering the
 page (docs/benchmarks.md, "Serving"). It uses the same negotiation
 (:func:`ld.formats.negotiate`), the same renderer and headers
 (:func:`ld.web.pages.render_document`, :func:`ld.web.http.document_headers`)
-and werkzeug's own conditional-request test, so the answer is byte-for-byte
-what the Flask view would send. ``/sparql`` goes to
-:class:`ld.web.sparql_fast.SparqlFastPath`. Everything else (``?format=``,
-an error, 406, other URLs) goes to Flask.
+and the same conditional-request test (:func:`ld.web.http.precondition`: 304
+here, a 412 is an error), so the answer is byte-for-byte what the Flask view
+would send. ``/sparql`` goes to :class:`ld.web.sparql_fast.SparqlFastPath`.
+Everything else (``?format=``, an error such as 412, 406, other URLs) goes to
+Flask.
 """
 
 from __future__ import annotations
@@ -25,20 +26,25 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from flask import Flask
-from werkzeug.http import is_resource_modified
 from werkzeug.wsgi import get_host
 
 from ld import describe, formats, uris
 from ld.errors import LdpubError, NotAcceptable
 from ld.web.context import EXTENSION
-from ld.web.http import BROWSER_DEFAULT, EXPOSED, document_headers, split_suffix
+from ld.web.http import (
+    BROWSER_DEFAULT,
+    EXPOSED,
+    document_headers,
+    not_modified_headers,
+    precondition,
+    split_suffix,
+)
 from ld.web.pages import RECORD_FORMATS, render_document
 from ld.web.sparql_fast import PATHS as SPARQL_PATHS
 from ld.web.sparql_fast import SparqlFastPath
 
 PREFIX = "/doc/record/"
 CORS = [("Access-Control-Allow-Origin", "*"), ("Access-Control-Expose-Headers", EXPOSED)]
-_KEEP_ON_304 = {"ETag", "Cache-Control", "Content-Location", "Vary", "Link", "Last-Modified"}
 
 
 class FastPath:
@@ -79,14 +85,15 @@ class FastPath:
             store = self.holder.get()  # no store (yet): a 503 with the reason, from Flask
             rep = describe.cached(store, "record", key, fmt) or self.make(environ, store,
                                                                            key, fmt)
+            status = precondition(environ, rep.etag, rep.last_modified)
         except LdpubError:
-            return None  # Flask answers the error in the negotiated format
+            return None  # Flask answers the error (a 412 too) in the negotiated format
         root = f"{environ['wsgi.url_scheme']}://{get_host(environ)}{environ.get('SCRIPT_NAME', '')}"
         headers = document_headers(rep, fmt, root, f"{PREFIX}{uris.encode_key(key)}",
                                    RECORD_FORMATS, uris.doc_uri(self.base, "record", key),
                                    negotiated=suffix is None) + CORS
-        if not is_resource_modified(environ, etag=rep.etag, last_modified=rep.last_modified):
-            return "304 Not Modified", [h for h in headers if h[0] in _KEEP_ON_304] + CORS, b""
+        if status == 304:
+            return "304 Not Modified", not_modified_headers(headers), b""
         return "200 OK", [*headers, ("Content-Length", str(len(rep.body)))], rep.body
 
     def make(self, environ: dict[str, Any], store: Any, key: str,

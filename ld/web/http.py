@@ -2,20 +2,26 @@
 
 One place decides the headers every negotiated response carries (Vary,
 Content-Location, Link alternate/canonical, strong ETag, Last-Modified,
-Cache-Control) and answers conditional requests (304), so no view can forget
-one of them.
+Cache-Control) and answers conditional requests (304 and 412, by
+:func:`precondition`), so no view can forget one of them.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from datetime import UTC, datetime
 from functools import lru_cache
+from pathlib import Path
+from typing import Any
 
+import flask
 from flask import Flask, Response, request
-from werkzeug.http import http_date
+from werkzeug.datastructures import ETags
+from werkzeug.http import http_date, parse_date, parse_etags, remove_entity_headers
 
 from ld import formats
 from ld.describe import Representation
+from ld.errors import LdpubError
 from ld.formats import Format
 from ld.web.errors import set_format
 
@@ -90,10 +96,127 @@ def page_links(url: str, page: int, last: int) -> str:
 
 def respond(rep: Representation, fmt: Format, path: str, offered: Sequence[Format],
             canonical: str, *, negotiated: bool = True) -> Response:
-    """The response for one representation with every Linked Data header; 304 if fresh."""
+    """The response for one representation with every Linked Data header; 304 if fresh,
+    :class:`PreconditionFailed` (412) if a precondition is false."""
+    status = precondition(request.environ, rep.etag, rep.last_modified)
     headers = document_headers(rep, fmt, root_url(), path, offered, canonical, negotiated)
-    response = Response(rep.body, headers=headers)
-    return response.make_conditional(request)
+    return Response(rep.body, status=status, headers=headers)  # werkzeug trims a 304
+
+
+class PreconditionFailed(LdpubError):
+    """412: the client's If-Match or If-Unmodified-Since does not hold (RFC 9110 §13.1.1,
+    §13.1.4), e.g. it edits a copy older than ours; answered like every other error."""
+
+    http_status = 412
+
+
+# the headers of a conditional request, as WSGI names them
+_IF_MATCH, _IF_UNMODIFIED = "HTTP_IF_MATCH", "HTTP_IF_UNMODIFIED_SINCE"
+_IF_NONE_MATCH, _IF_MODIFIED = "HTTP_IF_NONE_MATCH", "HTTP_IF_MODIFIED_SINCE"
+_PRECONDITIONS = frozenset({_IF_MATCH, _IF_UNMODIFIED, _IF_NONE_MATCH, _IF_MODIFIED})
+
+
+def precondition(environ: Mapping[str, Any], etag: str | None,
+                 last_modified: datetime | None, *, weak: bool = False) -> int:
+    """200 or 304 for a representation with this (unquoted) ETag and Last-Modified, in
+    the order of RFC 9110 §13.2.2; raises :class:`PreconditionFailed` for a 412.
+
+    Why not werkzeug's ``is_resource_modified``/``make_conditional``: they ignore
+    If-Unmodified-Since, refuse ``If-Match: *``, let a matching If-Match hide a
+    matching If-None-Match, and say "not modified" for a failed If-Match, which
+    a caller must then tell apart from a 304 (the fast path did not: it sent 304).
+    The Flask views and the fast path both call this, so they cannot disagree.
+    """
+    modified = _whole_seconds(last_modified)
+    failed = _failed_precondition(environ, etag, modified, weak=weak)
+    if failed:
+        raise PreconditionFailed(failed, hint="fetch the resource again for its current "
+                                              "ETag and Last-Modified")
+    if not _client_copy_is_current(environ, etag, modified):
+        return 200
+    if environ.get("REQUEST_METHOD") in ("GET", "HEAD"):
+        return 304
+    raise PreconditionFailed("If-None-Match: the resource has a current representation")
+
+
+def _failed_precondition(environ: Mapping[str, Any], etag: str | None,
+                         modified: datetime | None, *, weak: bool) -> str | None:
+    """Steps 1 and 2: why If-Match (strong comparison, ``*`` matches any representation)
+    or, only without If-Match, a valid If-Unmodified-Since is false; None if neither is."""
+    if_match = _etags(environ.get(_IF_MATCH))
+    if if_match is not None:
+        if if_match.star_tag or (etag is not None and not weak and if_match.is_strong(etag)):
+            return None
+        return f"If-Match: the current ETag of this representation is {_quoted(etag)}"
+    since = parse_date(environ.get(_IF_UNMODIFIED))
+    if since is not None and modified is not None and modified > since:
+        return f"If-Unmodified-Since: this representation was modified {http_date(modified)}"
+    return None
+
+
+def _client_copy_is_current(environ: Mapping[str, Any], etag: str | None,
+                            modified: datetime | None) -> bool:
+    """Steps 3 and 4: If-None-Match (weak comparison, ``*`` matches), or, only without
+    it and only for GET/HEAD, a valid If-Modified-Since not older than the resource."""
+    if_none_match = _etags(environ.get(_IF_NONE_MATCH))
+    if if_none_match is not None:
+        return if_none_match.star_tag or (etag is not None and if_none_match.contains_weak(etag))
+    if environ.get("REQUEST_METHOD") not in ("GET", "HEAD"):
+        return False
+    since = parse_date(environ.get(_IF_MODIFIED))
+    return since is not None and modified is not None and modified <= since
+
+
+def _etags(value: str | None) -> ETags | None:
+    """The entity tags of a header, or None when it is absent or empty (not sent)."""
+    tags = parse_etags(value)
+    return tags if tags else None
+
+
+def _quoted(etag: str | None) -> str:
+    return "none" if etag is None else f'"{etag}"'
+
+
+def _whole_seconds(stamp: datetime | None) -> datetime | None:
+    """HTTP dates have whole seconds in UTC: a Last-Modified as the client saw it."""
+    if stamp is None:
+        return None
+    return (stamp if stamp.tzinfo else stamp.replace(tzinfo=UTC)).replace(microsecond=0)
+
+
+def not_modified_headers(headers: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """The headers of a 304 made without a Response object (the fast path): what werkzeug
+    leaves of the same headers in the Flask view's 304, so both send the same."""
+    kept = list(headers)
+    remove_entity_headers(kept)
+    return kept
+
+
+def conditional(response: Response, *, ranges: bool = False) -> Response:
+    """A response that carries its own ETag and Last-Modified (the JSON-LD context, dumps,
+    sitemaps) made conditional by :func:`precondition`; with ``ranges``, a Range request
+    is answered (206) only after the preconditions hold, as §13.2.2 step 5 says."""
+    tag, weak = response.get_etag()
+    if precondition(request.environ, tag, response.last_modified, weak=weak) == 304:
+        response.status_code = 304
+    elif ranges:
+        # werkzeug's range handling, shown none of the headers decided above (If-Range,
+        # which only decides whether to honour Range, it still reads)
+        environ = {k: v for k, v in request.environ.items() if k not in _PRECONDITIONS}
+        response.make_conditional(environ, accept_ranges=True,
+                                  complete_length=response.content_length)
+    return response
+
+
+def send_file(path: Path, **options: Any) -> Response:
+    """:func:`flask.send_file` (ETag, Last-Modified, ranges) with conditional requests
+    answered by :func:`conditional` instead of werkzeug's own test."""
+    response = flask.send_file(path, conditional=False, **options)
+    try:
+        return conditional(response, ranges=True)
+    except Exception:  # 412, or 416 for a range past the end: the file is not sent
+        response.close()
+        raise
 
 
 def install_cors(app: Flask) -> None:

@@ -77,7 +77,7 @@ def context() -> Response:
                         content_type="application/ld+json; charset=utf-8")
     response.headers["Cache-Control"] = "public, max-age=86400"
     response.add_etag()
-    return response.make_conditional(request)
+    return http.conditional(response)
 
 
 @bp.route("/")
