@@ -9,6 +9,7 @@
     ├── ConfigError                 a flag or LDPUB_* variable has an unusable value (exit 2)
     ├── NotFound                    no such record or resource (HTTP 404)
     ├── NotAcceptable               no representation fits the Accept header (HTTP 406)
+    ├── PreconditionFailed          a false If-Match or If-Unmodified-Since (HTTP 412)
     ├── ContentTooLarge             request body over the limit, refused unread (HTTP 413)
     ├── UnsupportedMediaType        request body of a type we do not take (HTTP 415)
     ├── BadRequest                  malformed request, e.g. a SPARQL syntax error (HTTP 400)
@@ -113,6 +114,13 @@ class NotAcceptable(LdpubError):
     def __init__(self, message: str, offered: list[str] | None = None) -> None:
         super().__init__(message)
         self.offered = offered or []
+
+
+class PreconditionFailed(LdpubError):
+    """412: the client's If-Match or If-Unmodified-Since does not hold (RFC 9110 §13.1.1,
+    §13.1.4), e.g. it edits a copy older than ours; answered like every other error."""
+
+    http_status = 412
 
 
 class ContentTooLarge(LdpubError):

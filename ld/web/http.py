@@ -21,7 +21,7 @@ from werkzeug.http import http_date, parse_date, parse_etags, remove_entity_head
 
 from ld import formats
 from ld.describe import Representation
-from ld.errors import LdpubError
+from ld.errors import PreconditionFailed
 from ld.formats import Format
 from ld.web.errors import set_format
 
@@ -101,13 +101,6 @@ def respond(rep: Representation, fmt: Format, path: str, offered: Sequence[Forma
     status = precondition(request.environ, rep.etag, rep.last_modified)
     headers = document_headers(rep, fmt, root_url(), path, offered, canonical, negotiated)
     return Response(rep.body, status=status, headers=headers)  # werkzeug trims a 304
-
-
-class PreconditionFailed(LdpubError):
-    """412: the client's If-Match or If-Unmodified-Since does not hold (RFC 9110 §13.1.1,
-    §13.1.4), e.g. it edits a copy older than ours; answered like every other error."""
-
-    http_status = 412
 
 
 # the headers of a conditional request, as WSGI names them
