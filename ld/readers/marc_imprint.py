@@ -52,25 +52,37 @@ def _imprint_fields(tags: dict[str, list[pymarc.Field]]) -> list[pymarc.Field]:
 def _issued(f008: str, written: list[str]) -> str | None:
     """The detailed date of 008/06 "e" ("2015-03-12"), else the year of 008/07-10
     when it is one, else the year in the first $c, else the first $c without
-    brackets ("[19--?]" -> "19--?"); None for "[n.d.]"."""
+    brackets ("[19--?]" -> "19--?"); None for "[n.d.]".
+
+    "9999" is never a year: MARC writes it for a date still open or unknown
+    (a continuing resource's Date2, and some catalogues' Date1 too), as
+    "uuuu", "||||" and blanks are unknown; published, it made "Published 9999".
+    """
     if f008[6:7] == "e" and (detailed := _detailed_date(f008[7:15])):
         return detailed
     date1 = f008[7:11] if len(f008) >= 11 else ""
-    if _YEAR.fullmatch(date1) and f008[6:7] not in ("b", "n", "|"):
+    if _is_year(date1) and f008[6:7] not in ("b", "n", "|"):
         return date1
     if not written:
         return None
-    if year := _YEAR.search(written[0]):
-        return year.group(0)
+    if year := next((y for y in _YEAR.findall(written[0]) if _is_year(y)), None):
+        return year
     text = clean(unbracket(clean(written[0])))
-    return None if not text or is_no_value(text) else text
+    return None if not text or is_no_value(text) or text == _OPEN else text
+
+
+_OPEN = "9999"  # MARC's "no end yet / unknown" date, never a year
+
+
+def _is_year(text: str) -> bool:
+    return bool(_YEAR.fullmatch(text)) and text != _OPEN
 
 
 def _detailed_date(coded: str) -> str | None:
     """008/07-14 of a detailed date, yyyymmdd, as "yyyy-mm-dd" when it is a real day,
     "yyyy-mm" when only the month is known ("201503uu"), else None."""
     year, month, day = coded[:4], coded[4:6], coded[6:8]
-    if not (_YEAR.fullmatch(year) and month.isdigit() and 1 <= int(month) <= 12):
+    if not (_is_year(year) and month.isdigit() and 1 <= int(month) <= 12):
         return None
     if not (len(day) == 2 and day.isdigit()):
         return f"{year}-{month}"

@@ -1,0 +1,85 @@
+"""MARC defects a tester found with every real record loaded, one regression each:
+
+- 008 Date1 "9999" (the "open / unknown" marker) was published as the year 9999;
+- a copy-specific added entry (7XX with $5, "Copyright Paperback Collection
+  (Library of Congress)", a former owner) was a contributor of the work;
+- distributor statements in 260 $b ("For sale by the U.S. G.P.O. ...",
+  "Distributed in North America by ...") were published as publishers;
+- 856 $3 / $y (what a link is: "Table of contents") were dropped.
+
+Small records are written with pymarc (helpers of tests/test_readers_marc_more.py);
+the real ones are read from ../shared/data/marc, skipped when it is absent.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+import pytest
+from rdflib import Literal, Namespace, URIRef
+from rdflib.namespace import DCTERMS
+
+from ld.model import Record
+from ld.readers import read_path
+from tests.test_readers_marc_more import BASE, BOOK_008, field, mapped, marc_file
+
+RECORD = URIRef(f"{BASE}id/record/t1")
+XSD = Namespace("http://www.w3.org/2001/XMLSchema#")  # not rdflib's XSD: pytest trips on it
+LOC_SAMPLE = "marc/loc-booksall-2016/booksall_2016_part01_sample.mrc"
+
+
+@cache
+def _loc_records(path: str) -> dict[str, Record]:
+    """The LoC sample's records by id (read once: 2,000 records)."""
+    return {r.id: r for r in read_path(path) if isinstance(r, Record)}
+
+
+def loc_record(shared_data: Path, record_id: str) -> Record:
+    return _loc_records(str(shared_data / LOC_SAMPLE))[record_id]
+
+
+def _008(date_type: str, date1: str) -> str:
+    """A book 008 with the given 06 (type of date) and 07-10 (Date1)."""
+    return BOOK_008[:6] + date_type + date1 + BOOK_008[11:]
+
+
+# --- 1. 008 Date1 "9999" is no year -------------------------------------------
+
+
+def test_date1_9999_of_a_real_record_falls_back_to_the_imprint(shared_data: Path) -> None:
+    """ASP925318/clmu: 008 "100813s9999", 260 $c "03 Nov 2008" was issued "9999"."""
+    [record] = list(read_path(str(shared_data / "marc/pymarc-test/utf8.xml")))
+    assert isinstance(record, Record) and record.issued == "2008"
+
+
+@pytest.mark.parametrize(("date_type", "date1", "written", "expected"), [
+    ("s", "9999", "c1999.", "1999"),
+    ("s", "9999", None, None),
+    ("m", "9999", "[2001?]", "2001"),
+    ("e", "9999", "2003.", "2003"),  # a detailed date of year 9999: no date either
+    ("s", "uuuu", "1987.", "1987"),
+    ("s", "||||", "1987.", "1987"),
+    ("s", "    ", "1987.", "1987"),
+    ("s", "19uu", "[19--?]", "19--?"),
+    ("s", "1998", "c1999.", "1998"),  # a real Date1 still wins
+])
+def test_date1_that_is_no_year_falls_back_to_260c(tmp_path: Path, date_type: str, date1: str,
+                                                  written: str | None,
+                                                  expected: str | None) -> None:
+    imprint = [field("260", "  ", ("c", written))] if written else []
+    record, graph = mapped(marc_file(tmp_path, field("245", "00", ("a", "T")), *imprint,
+                                     f008=_008(date_type, date1)))
+    assert record.issued == expected
+    if expected is None:
+        assert not list(graph.objects(RECORD, DCTERMS.issued))
+        assert not list(graph.objects(RECORD, DCTERMS.date))
+    elif expected[:4].isdigit():
+        assert list(graph.objects(RECORD, DCTERMS.issued)) == [
+            Literal(expected, datatype=XSD.gYear)]
+
+
+def test_a_9999_in_the_imprint_is_no_year_either(tmp_path: Path) -> None:
+    record, _ = mapped(marc_file(tmp_path, field("245", "00", ("a", "T")),
+                                 field("260", "  ", ("c", "9999")), f008=_008("s", "9999")))
+    assert record.issued is None
