@@ -18,11 +18,12 @@ from pathlib import Path
 
 import pytest
 from rdflib import Literal, Namespace, URIRef
-from rdflib.namespace import DCTERMS
+from rdflib.namespace import DCTERMS, FOAF
 
 from ld.model import Record
+from ld.namespaces import RELATORS
 from ld.readers import read_path
-from tests.test_readers_marc_more import BASE, BOOK_008, field, mapped, marc_file
+from tests.test_readers_marc_more import BASE, BOOK_008, field, mapped, marc_file, thing
 
 RECORD = URIRef(f"{BASE}id/record/t1")
 XSD = Namespace("http://www.w3.org/2001/XMLSchema#")  # not rdflib's XSD: pytest trips on it
@@ -83,3 +84,49 @@ def test_a_9999_in_the_imprint_is_no_year_either(tmp_path: Path) -> None:
     record, _ = mapped(marc_file(tmp_path, field("245", "00", ("a", "T")),
                                  field("260", "  ", ("c", "9999")), f008=_008("s", "9999")))
     assert record.issued is None
+
+
+# --- 2. copy-specific added entries ($5) are not agents of the work -----------
+
+
+COLLECTION = "Copyright Paperback Collection (Library of Congress)"
+
+
+def test_a_copy_specific_collection_entry_is_a_collection_not_a_contributor(
+        tmp_path: Path) -> None:
+    record, graph = mapped(marc_file(
+        tmp_path, field("100", "1 ", ("a", "Doe, Jane.")), field("245", "00", ("a", "Novel")),
+        field("710", "2 ", ("a", COLLECTION), ("5", "DLC")),
+        field("710", "2 ", ("a", "Some Studio."), ("e", "illustrator.")),
+    ))
+    assert [a.name for a in record.contributors] == ["Some Studio"]
+    assert record.collections == [COLLECTION]
+    node = thing("collection", "copyright-paperback-collection-library-of-congress")
+    assert (RECORD, DCTERMS.isPartOf, node) in graph
+    assert (node, DCTERMS.title, Literal(COLLECTION)) in graph
+    named = {str(n) for _, _, o in graph.triples((RECORD, None, None))
+             for n in graph.objects(o, FOAF.name)}
+    assert COLLECTION not in named
+
+
+def test_a_former_owner_of_the_copy_is_no_agent_of_the_work(tmp_path: Path) -> None:
+    record, graph = mapped(marc_file(
+        tmp_path, field("245", "00", ("a", "A tract")),
+        field("700", "1 ", ("a", "Gold, Thomas Ruggles,"), ("d", "1764-1827,"),
+              ("e", "former owner."), ("5", "DLC")),
+    ))
+    assert not record.creators and not record.contributors and not record.collections
+    assert not list(graph.objects(RECORD, DCTERMS.contributor))
+    assert not list(graph.objects(RECORD, RELATORS.fmo))
+    assert record.extra["copy_specific"] == ["Gold, Thomas Ruggles, 1764-1827, former owner (DLC)"]
+
+
+def test_real_copy_specific_entries(shared_data: Path) -> None:
+    """00513790 (one of 21 novels) and 00504600 (one of 14 rare books)."""
+    for record_id, name in (("00513790", COLLECTION),
+                            ("00504600", "Japanese Rare Book Collection (Library of Congress)")):
+        record = loc_record(shared_data, record_id)
+        assert name not in {a.name for a in record.creators + record.contributors}
+        assert record.collections == [name]
+    jefferson = loc_record(shared_data, "02023147")
+    assert not [a for a in jefferson.contributors if a.name.startswith("Jefferson")]

@@ -27,7 +27,8 @@ _RELATOR_URI = re.compile(r"^https?://id\.loc\.gov/vocabulary/relators/([a-z]{3}
 
 def agents(record: Record, tags: dict[str, list[pymarc.Field]]) -> None:
     """Main entries are creators, added entries contributors unless their role is
-    authorship; a name-title entry ($t) names a related work instead."""
+    authorship; a name-title entry ($t) names a related work instead, and an added
+    entry about the library's copy ($5) no agent of the work at all."""
     # the record's agents by heading, creators then contributors as the record lists them:
     # a paper with thousands of 700 fields compared each with every earlier one
     by_heading: dict[tuple[str, str], tuple[list[Agent], list[Agent]]] = {}
@@ -36,6 +37,9 @@ def agents(record: Record, tags: dict[str, list[pymarc.Field]]) -> None:
             by_heading.setdefault((known.name, known.kind), ([], []))[group].append(known)
     for tag in ("100", "110", "111", "700", "710", "711", "720"):
         for fld in tags.get(tag, []):
+            if tag.startswith("7") and fld.get("5"):
+                _copy_specific(record, fld)
+                continue
             if fld.get("t"):
                 record.extra.setdefault("related_work", []).append(clean(fld.value()))
                 continue
@@ -48,6 +52,26 @@ def agents(record: Record, tags: dict[str, list[pymarc.Field]]) -> None:
                     _CREATOR_ROLES & {r.lower() for r in agent.roles})
                 (record.creators if is_creator else record.contributors).append(agent)
                 same[0 if is_creator else 1].append(agent)
+
+
+def _copy_specific(record: Record, fld: pymarc.Field) -> None:
+    """An added entry with $5 (the institution it applies to) is about that library's
+    copy, not the work: "Copyright Paperback Collection (Library of Congress)$5DLC",
+    a former owner, a binder. A corporate entry without a role names the special
+    collection the copy is kept in, which the model has: the record's collections
+    (published as dcterms:isPartOf a dcmitype:Collection, as VuFind's collections
+    are). Anything else (a former owner, a donor) is kept in ``extra`` only: it
+    says nothing of the work, and the model has no holdings to hang it on.
+    """
+    agent = _agent(fld, record)
+    if agent is None:
+        return
+    if agent.kind == "organization" and not agent.roles:
+        add_new(record.collections, agent.name)
+        return
+    heading = ", ".join([agent.name, *([agent.dates] if agent.dates else []), *agent.roles])
+    record.extra.setdefault("copy_specific", []).append(
+        f"{heading} ({clean(fld.get('5'))})")
 
 
 def _merged(same_heading: list[Agent], agent: Agent) -> bool:
