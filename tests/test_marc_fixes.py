@@ -130,3 +130,36 @@ def test_real_copy_specific_entries(shared_data: Path) -> None:
         assert record.collections == [name]
     jefferson = loc_record(shared_data, "02023147")
     assert not [a for a in jefferson.contributors if a.name.startswith("Jefferson")]
+
+
+# --- 3. distributors are not publishers ---------------------------------------
+
+
+@pytest.mark.parametrize(("names", "publishers"), [
+    (["U.S. G.P.O. :", "For sale by the U.S. G.P.O., Supt. of Docs., Congressional Sales "
+      "Office,"], ["U.S. G.P.O."]),
+    (["Farming Press ;", "Distributed in North America by Diamond Farm Enterprises,"],
+     ["Farming Press"]),
+    (["Knopf :", "Distributed by Random House,"], ["Knopf"]),
+    (["Epicenter Press ;", "Distributor, Graphic Arts Center Pub.,"], ["Epicenter Press"]),
+    (["Verlag X :", "Vertrieb: Buchhandel Y,"], ["Verlag X"]),
+    (["Verlag X :", "Buchhandel Y [Vertrieb],"], ["Verlag X"]),
+    (["Press Z :", "Sold by W. Smith,"], ["Press Z"]),
+    (["Bernan Associates [distributor],"], []),
+    # publishing (and selling) is publishing; a name with "Distributors" in it is a name
+    (["Printed and sold by T. Sowle,"], ["Printed and sold by T. Sowle"]),
+    (["Published and distributed by Asia Books,"], ["Published and distributed by Asia Books"]),
+    (["Darussalam Publishers & Distributors,"], ["Darussalam Publishers & Distributors"]),
+    (["Salesian Press,"], ["Salesian Press"]),
+])
+def test_distributor_statements_are_not_publishers(tmp_path: Path, names: list[str],
+                                                   publishers: list[str]) -> None:
+    imprint = field("260", "  ", ("a", "Washington :"), *(("b", n) for n in names),
+                    ("c", "2000."))
+    record, _ = mapped(marc_file(tmp_path, field("245", "00", ("a", "T")), imprint))
+    assert record.publishers == publishers
+
+
+def test_real_for_sale_by_is_no_publisher(shared_data: Path) -> None:
+    assert loc_record(shared_data, "00325267").publishers == ["U.S. G.P.O."]
+    assert loc_record(shared_data, "00302735").publishers == ["Farming Press"]

@@ -21,8 +21,16 @@ from ld.readers.marc_text import add_new, clean, is_no_value, unbracket
 __all__ = ["imprint"]
 
 _YEAR = re.compile(r"[0-9]{4}")
-# "Bernan Associates [distributor]", "[U.S. G.P.O., distributor]", "distributed by ..."
-_DISTRIBUTOR = re.compile(r"(?:\[|,\s*)[\w\s]*distributors?\]?$|^distributed by\b", re.I)
+# A distributor written where the publisher goes: named as one ("Bernan Associates
+# [distributor]", "[U.S. G.P.O., distributor]", "Buchhandel Y [Vertrieb]", "Distributor,
+# Graphic Arts Center Pub.") or by a selling phrase ("Distributed by ...", "Distributed in
+# North America by ...", "For sale by the U.S. G.P.O., Supt. of Docs.", "Sold by ...",
+# "Vertrieb: ..."). Publishing that also sells stays a publisher ("Printed and sold by T.
+# Sowle", "Published and distributed by Asia Books"), as does a name ("... & Distributors").
+_DISTRIBUTOR = re.compile(
+    r"(?:\[|,\s*)[\w\s]*(?:distributors?|vertrieb)\]?$"
+    r"|^(?:distributed\b.*?\bby\b|for\s+sale\s+by\b|sold\s+by\b|distributors?\s*[,:]"
+    r"|(?:im\s+)?vertrieb\b)", re.I)
 _NOT_PUBLISHING = ("2", "3")  # 264 second indicator: distribution, manufacture
 
 
