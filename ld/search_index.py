@@ -5,13 +5,15 @@ and name, about 1.5 s per query at 100,000 records and linear beyond. An
 FTS5 index answers in milliseconds and searches the way catalogue users
 expect: every word of the query must occur (as a word prefix, so "kinet"
 finds "kinetics"; a one-letter word only whole), case and diacritics are
-ignored ("jurgen" finds "Jürgen", "strasse" "Straße": see :func:`fold`), word
+ignored ("jurgen" finds "Jürgen", "strasse" "Straße"), and so are the marks,
+modifier letters and apostrophes of romanized text ("istoriia" finds
+"istorii︠a︡", "ulum" "ʻulūm", "Qur'an" "Qurʼān": :mod:`ld.search_fold`), word
 order does not matter unless words are quoted as a phrase, and titles
 (alternative titles too: MARC 880 "十八道", "Курс") rank above names (BM25).
 
-Where and when: ``<store>/search/<snapshot>.fts2.sqlite`` (``2``: the format,
-so an index of an older one is never read), built from the snapshot it is
-named after, so it is as immutable as that snapshot and needs no
+Where and when: ``<store>/search/<snapshot>.fts3.sqlite`` (``3``: :data:`FORMAT`,
+so an index of an older format or folding is never read), built from the
+snapshot it is named after, so it is as immutable as that snapshot and needs no
 invalidation. The first serving process that needs it (at worker start, or
 on the first search after ``ldpub load`` published a new snapshot) builds it
 from a background thread, in a child process (the serving worker keeps its
@@ -44,12 +46,12 @@ import shutil
 import sqlite3
 import threading
 import time
-import unicodedata
 from pathlib import Path
 
 import pyoxigraph as ox
 
-from ld import links_index, oslock, uris
+from ld import links_index, oslock
+from ld.search_fold import fold, fold_indexed
 from ld.store.snapshots import snapshots_dir
 
 log = logging.getLogger("ldpub.search")
@@ -57,7 +59,9 @@ BUILD_LOCK = "build.lock"
 RETRY_AFTER = 300.0  # seconds before a failed build is tried again (e.g. no write access)
 LOOK_AGAIN = 5.0  # seconds before asking again while another process builds
 WORD = re.compile(r"\w+")
-FORMAT = 2  # in the file name: 2 added the alternative column and folding
+# in the file name: 2 added the alternative column and folding, 3 the folding of marks,
+# modifier letters and apostrophes (ld.search_fold): bump it when the indexed text changes
+FORMAT = 3
 _QUOTES = str.maketrans("“”„«»", '"""""')
 _ALPHABETS_END = 0x2E80  # CJK and later: one character can be a whole word of its own
 _EXTRACT = """PREFIX dcterms: <http://purl.org/dc/terms/>
@@ -71,8 +75,9 @@ _ALTERNATIVES = """PREFIX dcterms: <http://purl.org/dc/terms/>
 SELECT ?r ?alt
 WHERE { GRAPH ?g { ?r dcterms:alternative ?alt ; dcterms:title [] }
         FILTER(STRSTARTS(STR(?r), RECORDS)) }"""
-# One index row per record. The title stays as it is (results show it); when fold()
+# One index row per record. The title stays as it is (results show it); when folding
 # changes it, the folded title goes with the alternative titles, which rank as titles.
+# fold() here is search_fold.fold_indexed.
 _GROUPED = """INSERT INTO records
 SELECT record, title, fold(iif(fold(title) = title, '', title) || ' ' || alts), names
 FROM (SELECT record, min(title) AS title, coalesce(group_concat(DISTINCT alt), '') AS alts,
@@ -87,20 +92,13 @@ def index_path(root: Path, snapshot: str) -> Path:
     return Path(root) / "search" / f"{snapshot}.fts{FORMAT}.sqlite"
 
 
-def fold(text: str) -> str:
-    """``text`` with the Latin letters FTS5's ``remove_diacritics`` keeps spelled out
-    (ß -> ss, ł -> l, ø -> o: :func:`ld.uris.transliterate`, as URI keys do), recomposed
-    (NFC) for FTS5 to fold the accents. Applied to the indexed text and to the query
-    alike, so "Hasenfuß", "hasenfuss" and "Hasenfus" meet."""
-    return text if text.isascii() else unicodedata.normalize("NFC", uris.transliterate(text))
-
-
 def match_expression(text: str) -> str | None:
     """The FTS5 query for what a user typed; None if it has no word.
 
     Every word must occur, as a word prefix ("kinet" finds "kinetics"); words
     between double quotes are a phrase: those words, whole, in that order. An
-    unpaired quote is ignored."""
+    unpaired quote is ignored. Folded first as the indexed text is, which also leaves
+    no combining mark for ``\\w`` (it matches none) to cut a word at."""
     parts = fold(text).translate(_QUOTES).lower().split('"')
     if len(parts) % 2 == 0:  # an odd number of quotes: the last one opens nothing
         parts[-2:] = [f"{parts[-2]} {parts[-1]}"]
@@ -127,7 +125,7 @@ def build(store: ox.Store, base: str, path: Path) -> int:
     tmp = path.with_name(f".tmp-{os.getpid()}-{threading.get_ident()}-{path.name}")
     tmp.unlink(missing_ok=True)
     with sqlite3.connect(tmp) as db:
-        db.create_function("fold", 1, fold, deterministic=True)
+        db.create_function("fold", 1, fold_indexed, deterministic=True)
         db.execute("CREATE VIRTUAL TABLE records USING fts5(record UNINDEXED, title, "
                    "alternative, names, tokenize='unicode61 remove_diacritics 2')")
         _stream_rows(db, store, str(ox.Literal(base + "id/record/")))
