@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any, Literal
 
 from rdflib import RDF, BNode, Graph, URIRef
@@ -18,7 +19,7 @@ from rdflib import Literal as RdfLiteral
 from rdflib.namespace import SH
 from rdflib.term import Node
 
-from ld.namespaces import PREFIXES
+from ld.namespaces import LDPUB_NS, PREFIXES
 
 Severity = Literal["Violation", "Warning", "Info"]
 ALIAS = "urn:ldpub:batch:"  # prefix of the pySHACL engine's per-record aliases
@@ -51,7 +52,10 @@ class Result:
 
 @dataclass
 class RecordReport:
-    """Every result about one record; it conforms iff there is no Violation."""
+    """Every result about one record; it conforms iff there is no Violation.
+
+    That is ldpub's sense (the record is published, warnings and all), what the human and
+    JSON reports say; SHACL's sh:conforms is stricter (:func:`report_graph`)."""
 
     record_id: str
     conforms: bool
@@ -126,37 +130,99 @@ def _result_order(result: Result) -> tuple[str, str, str, str, str]:
             result.message)
 
 
-def report_graph(reports: Iterable[RecordReport]) -> Graph:
-    """A sh:ValidationReport of the given records, for ``--format ttl``."""
+# ldpub's own verdict on a whole report, beside SHACL's (vocab/ldpub.ttl): sh:conforms is
+# false as soon as there is any result, a warning too (SHACL 3.6.1.1), while ldpub still
+# stores a record whose results are only warnings. Not LDPUB.publishable: ld/namespaces.py
+# does not list it yet.
+PUBLISHABLE = URIRef(LDPUB_NS + "publishable")
+
+# (shape IRI or None, message text) -> the sh:message literal the shapes graph gives
+Messages = dict[tuple[str | None, str], RdfLiteral]
+
+
+def report_graph(reports: Iterable[RecordReport], shapes: Graph | None = None) -> Graph:
+    """A sh:ValidationReport of the given records, for ``--format ttl``.
+
+    sh:conforms follows SHACL (no result at all); ldpub:publishable says whether ldpub
+    would store every record (no sh:Violation). ``shapes``: the shapes graph the results
+    came from (default ldpub's own), whose sh:message literals the messages are written
+    as, language tag included: the engines keep a message as text only.
+    """
     graph = Graph()
     for prefix, ns in PREFIXES.items():
         graph.bind(prefix, ns)
+    messages = shape_messages(shapes) if shapes is not None else _default_messages()
     root = BNode()
     graph.add((root, RDF.type, SH.ValidationReport))
-    conforms = True
+    any_result, publishable = False, True
     for report in reports:
-        conforms &= report.conforms
+        publishable &= report.conforms
         for result in report.results:
-            graph.add((root, SH.result, _result_node(graph, result)))
-    graph.add((root, SH.conforms, RdfLiteral(conforms)))
+            any_result = True
+            graph.add((root, SH.result, _result_node(graph, result, messages)))
+    graph.add((root, SH.conforms, RdfLiteral(not any_result)))
+    graph.add((root, PUBLISHABLE, RdfLiteral(publishable)))
     return graph
 
 
-def _result_node(graph: Graph, result: Result) -> BNode:
+def shape_messages(shapes: Graph) -> Messages:
+    """Every sh:message of ``shapes``, found by its shape and text, or by its text alone
+    when no other message has the same text in another language or datatype."""
+    found: Messages = {}
+    by_text: dict[str, set[RdfLiteral]] = {}
+    for shape, message in shapes.subject_objects(SH.message):
+        if isinstance(message, RdfLiteral):
+            if isinstance(shape, URIRef):
+                found[(str(shape), str(message))] = message
+            by_text.setdefault(str(message), set()).add(message)
+    found.update(((None, text), next(iter(same))) for text, same in by_text.items()
+                 if len(same) == 1)
+    return found
+
+
+@lru_cache(maxsize=1)
+def _default_messages() -> Messages:
+    """The messages of ldpub's shapes, read once per process."""
+    from ld.validation import load_shapes  # ld.validation imports this module
+
+    return shape_messages(load_shapes())
+
+
+def _message(result: Result, messages: Messages) -> RdfLiteral:
+    """The result's message as its shape wrote it; a plain literal for ldpub's own
+    messages (unreadable input) and any text no shape gives."""
+    return (messages.get((result.shape, result.message))
+            or messages.get((None, result.message)) or RdfLiteral(result.message))
+
+
+def _term(node: Node | None, text: str) -> Node:
+    """The node as the data graph has it: an IRI, blank node or literal stays one.
+
+    ``text`` is the node in the record's own terms; for an IRI or a blank node it undoes
+    the pySHACL engine's per-record alias (``ALIAS``), which only those can be.
+    """
+    if isinstance(node, RdfLiteral):
+        return node
+    if isinstance(node, BNode):
+        return BNode(text)
+    return URIRef(text)
+
+
+def _result_node(graph: Graph, result: Result, messages: Messages) -> BNode:
+    """One sh:ValidationResult, with the terms of the data and the shapes as they are
+    (Jena, reading the same data and shapes, writes the same ones)."""
     node = BNode()
-    focus, path, value = result.nodes or (URIRef(result.focus), None, None)
+    focus, path, value = result.nodes or (None, None, None)
     graph.add((node, RDF.type, SH.ValidationResult))
     graph.add((node, SH.resultSeverity, SH[result.severity]))
-    graph.add((node, SH.focusNode, URIRef(result.focus) if not isinstance(focus, BNode)
-               else focus))
+    graph.add((node, SH.focusNode, _term(focus, result.focus)))
     if path is not None:
         graph.add((node, SH.resultPath, path))
         for triple in result.path_triples:
             graph.add(triple)
     if value is not None:
-        graph.add((node, SH.value, value if not str(value).startswith(ALIAS)
-                   else URIRef(result.value or "")))
-    graph.add((node, SH.resultMessage, RdfLiteral(result.message)))
+        graph.add((node, SH.value, _term(value, result.value or "")))
+    graph.add((node, SH.resultMessage, _message(result, messages)))
     if result.shape:
         graph.add((node, SH.sourceShape, URIRef(result.shape)))
     if result.component is not None:

@@ -57,6 +57,8 @@ def _dataset(g: Graph, service: URIRef, settings: Settings) -> None:
     g.add((service, SD.defaultDataset, dataset))
     g.add((dataset, RDF.type, SD.Dataset))
     g.add((dataset, RDF.type, VOID.Dataset))
+    # the very literal VoID gives it (plain: the operator's words, language unknown), so
+    # the two descriptions of one dataset IRI do not give it two titles
     g.add((dataset, DCTERMS.title, Literal(settings.dataset_title)))
     g.add((dataset, RDFS.seeAlso, URIRef(f"{settings.base_uri}.well-known/void")))
     g.add((dataset, SD.defaultGraph, default_graph))

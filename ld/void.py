@@ -98,19 +98,40 @@ def _triples(settings: Settings, stats: dict[str, Any] | None, example: str | No
 
 
 def _described(settings: Settings, ds: ox.NamedNode) -> list[ox.Triple]:
-    """What the settings say of the dataset: title, description, license, endpoints, dumps."""
+    """What the settings say of the dataset: title, description, license, endpoints, dumps.
+
+    Title and description are the operator's words, in a language ldpub cannot know, so
+    they are plain literals (no @en); the service description (:mod:`ld.sparql_sd`) gives
+    the dataset the same title, so that the two do not give one IRI two titles.
+    """
     base = settings.base_uri
     out = [
         ox.Triple(ds, _n("rdf:type"), _n("void:Dataset")),
-        ox.Triple(ds, _n("dcterms:title"), ox.Literal(settings.dataset_title, language="en")),
-        ox.Triple(ds, _n("dcterms:description"),
-                  ox.Literal(settings.dataset_description, language="en")),
+        ox.Triple(ds, _n("dcterms:title"), ox.Literal(settings.dataset_title)),
+        ox.Triple(ds, _n("dcterms:description"), ox.Literal(settings.dataset_description)),
         ox.Triple(ds, _n("dcterms:license"), ox.NamedNode(settings.license)),
         ox.Triple(ds, _n("void:sparqlEndpoint"), ox.NamedNode(f"{base}sparql")),
         ox.Triple(ds, _n("void:uriSpace"), ox.Literal(f"{base}id/")),
     ]
-    out += [ox.Triple(ds, _n("void:dataDump"), ox.NamedNode(f"{base}dumps/{d.filename}"))
-            for d in dumps.DUMPS]
+    for dump in dumps.DUMPS:
+        out += _dump(ds, ox.NamedNode(f"{base}dumps/{dump.filename}"), dump)
+    return out
+
+
+IANA_MEDIA_TYPES = "https://www.iana.org/assignments/media-types/"
+_COMPRESS_FORMAT = ox.NamedNode("http://www.w3.org/ns/dcat#compressFormat")
+
+
+def _dump(ds: ox.NamedNode, iri: ox.NamedNode, dump: dumps.Dump) -> list[ox.Triple]:
+    """One void:dataDump with the media type of its data (the IANA IRI, as DCAT gives
+    one), so a client sees the four dumps as the same data in four formats and picks
+    one. A gzip dump is served as application/gzip: that is its dcat:compressFormat, as
+    DCAT describes a compressed file, while dcterms:format says what it holds."""
+    out = [ox.Triple(ds, _n("void:dataDump"), iri),
+           ox.Triple(iri, _n("dcterms:format"), ox.NamedNode(IANA_MEDIA_TYPES + dump.media_type))]
+    if dump.encoding == "gzip":
+        out.append(ox.Triple(iri, _COMPRESS_FORMAT,
+                             ox.NamedNode(IANA_MEDIA_TYPES + "application/gzip")))
     return out
 
 
