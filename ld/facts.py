@@ -17,9 +17,8 @@ from datetime import datetime
 
 import pyoxigraph as ox
 
-from ld.facts_links import new_targets
+from ld.facts_links import read_identifiers
 from ld.labels import expand, role
-from ld.uris import WEB_SCHEMES
 
 T = expand  # short alias: T("dcterms:title") is the full IRI
 NAME_PROPS = ("foaf:name", "skos:prefLabel", "rdfs:label", "dcterms:title")
@@ -106,7 +105,7 @@ class Facts:
     pmcid: str | None = None
     isbn: list[str] = field(default_factory=list)
     issn: list[str] = field(default_factory=list)
-    urls: list[str] = field(default_factory=list)
+    urls: list[tuple[str, str | None]] = field(default_factory=list)  # (url, label or None)
     linked: set[str] = field(default_factory=set)  # targets (ld.facts_links.target) of the above
     invalid: list[tuple[str, str]] = field(default_factory=list)  # (what, value as given)
     modified: datetime | None = None
@@ -136,7 +135,7 @@ def read(index: Index, thing: str, doc: str, base: str) -> Facts:
     _read_people(index, f, base)
     _read_host(index, f, base)
     _read_content(index, f, base)
-    _read_identifiers(index, f)
+    read_identifiers(index, f)
     _read_doc(index, f)
     return f
 
@@ -255,31 +254,6 @@ def _read_content(index: Index, f: Facts, base: str) -> None:
     f.edition = index.first(thing, "bibo:edition")
     f.languages = [_label_or_value(index, x) for x in index.objects(thing, "dcterms:language")]
     f.types = index.values(thing, "rdf:type")
-
-
-def _read_identifiers(index: Index, f: Facts) -> None:
-    """DOI, PubMed ids, ISBN, ISSN (the journal's when the record states none) and URLs."""
-    thing = f.thing
-    f.doi = index.values(thing, "bibo:doi")
-    f.pmid = index.first(thing, "bibo:pmid")
-    f.pmcid = index.first(thing, "ldpub:pmcid")
-    f.isbn = index.values(thing, "bibo:isbn", "bibo:isbn13", "bibo:isbn10")
-    f.issn = index.values(thing, "bibo:issn") or (
-        index.values(f.journal.iri, "bibo:issn") if f.journal else [])
-    f.linked = {f"doi:{d.lower()}" for d in f.doi} | {f"pmid:{x}" for x in [f.pmid] if x} | {
-        f"pmc:{x.lower()}" for x in [f.pmcid] if x}  # the identifiers' links, as target() keys
-    links = new_targets(index.values(thing, "bibo:uri", "foaf:page"), f.linked)
-    f.urls = [u for u in links if u.partition(":")[0].lower() in WEB_SCHEMES]
-    f.invalid = [(what, value) for what, prop in _INVALID
-                 for value in index.values(thing, prop)]
-    # a page in another scheme ("javascript:", "data:") is never made a link on the
-    # page, whoever stored it (another tool's data, a store loaded by an old ldpub)
-    f.invalid += [("Link", u) for u in links if u not in f.urls]
-
-
-# identifiers and links the record gives that fail their check (see ld.mapping)
-_INVALID = (("ISBN", "ldpub:invalidIsbn"), ("ISSN", "ldpub:invalidIssn"),
-            ("DOI", "ldpub:invalidDoi"), ("Link", "ldpub:invalidLink"))
 
 
 def _read_doc(index: Index, f: Facts) -> None:

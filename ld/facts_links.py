@@ -1,16 +1,23 @@
-"""Which record an outbound link points at, so a page links each target once.
+"""A record's identifiers and outbound links as its page shows them: each target once.
 
 A record names the same DOI, PubMed or PMC record in several ways: its
 identifier, a link from the source (``https://dx.doi.org/...``, the old and
-new PubMed addresses), an owl:sameAs or rdfs:seeAlso. Split from
-:mod:`ld.facts`, which reads the record; this is only the notion of "the
-same target".
+new PubMed addresses), an owl:sameAs or rdfs:seeAlso; :func:`target` says
+which links are one. A link says what it is when the source did (MARC 856
+$3/$y, published as the link's dcterms:title): :func:`web_links`. Split from
+:mod:`ld.facts`, which reads the rest of the record.
 """
 
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 from urllib.parse import unquote
+
+from ld.uris import WEB_SCHEMES
+
+if TYPE_CHECKING:
+    from ld.facts import Facts, Index
 
 
 def new_targets(urls: list[str], linked: set[str]) -> list[str]:
@@ -40,3 +47,36 @@ def target(url: str) -> str:
         if match := pattern.fullmatch(url.strip()):
             return f"{name}:{unquote(match[1]).lower()}"
     return url
+
+
+def read_identifiers(index: Index, f: Facts) -> None:
+    """DOI, PubMed ids, ISBN, ISSN (the journal's when the record states none), the
+    links (each target once, after the identifiers' own) and what fails its check."""
+    thing = f.thing
+    f.doi = index.values(thing, "bibo:doi")
+    f.pmid = index.first(thing, "bibo:pmid")
+    f.pmcid = index.first(thing, "ldpub:pmcid")
+    f.isbn = index.values(thing, "bibo:isbn", "bibo:isbn13", "bibo:isbn10")
+    f.issn = index.values(thing, "bibo:issn") or (
+        index.values(f.journal.iri, "bibo:issn") if f.journal else [])
+    f.linked = {f"doi:{d.lower()}" for d in f.doi} | {f"pmid:{x}" for x in [f.pmid] if x} | {
+        f"pmc:{x.lower()}" for x in [f.pmcid] if x}  # the identifiers' links, as target() keys
+    f.urls, odd = web_links(index, new_targets(index.values(thing, "bibo:uri", "foaf:page"),
+                                               f.linked))
+    f.invalid = [(what, value) for what, prop in _INVALID
+                 for value in index.values(thing, prop)] + [("Link", u) for u in odd]
+
+
+# identifiers and links the record gives that fail their check (see ld.mapping)
+_INVALID = (("ISBN", "ldpub:invalidIsbn"), ("ISSN", "ldpub:invalidIssn"),
+            ("DOI", "ldpub:invalidDoi"), ("Link", "ldpub:invalidLink"))
+
+
+def web_links(index: Index, links: list[str]) -> tuple[list[tuple[str, str | None]], list[str]]:
+    """(url, label) for the links a page may make (http, https, ftp), the label being
+    the link's dcterms:title ("Table of contents") or None; and the other links,
+    which a page shows as text only ("javascript:", "data:"), whoever stored them."""
+    web = [u for u in links if u.partition(":")[0].lower() in WEB_SCHEMES]
+    return ([(u, index.first(u, "dcterms:title")) for u in web],
+            [u for u in links if u not in web])
+

@@ -34,7 +34,7 @@ from ld import mapping_things as things
 from ld import namespaces as ns
 from ld.errors import Location, RecordError
 from ld.model import Container, Record
-from ld.uris import record_graph, record_uri, thing_uri
+from ld.uris import record_graph, record_uri, split, thing_uri
 
 # namespaces whose terms are looked up once (ld.namespaces.Terms: rdflib's own lookup
 # was 15-18% of the mapping's CPU)
@@ -191,7 +191,8 @@ class _Mapper:
             self.lit(BIBO.isbn10 if len(isbn) == 10 else BIBO.isbn13, isbn)
 
     def links(self) -> None:
-        """foaf:page for every link; DOI, PubMed and PMC ids from links and fields."""
+        """foaf:page for every link, with its label; DOI, PubMed and PMC ids from links
+        and fields."""
         r = self.r
         dois, pmids, pmcids = list(map(ids.clean_doi, r.doi)), [r.pmid], [r.pmcid]
         for url in filter(str.strip, r.urls):
@@ -200,6 +201,7 @@ class _Mapper:
                 self.lit(LDPUB.invalidLink, url)
                 continue
             self.add(self.s, FOAF.page, URIRef(link))
+            self.link_label(URIRef(link), r.link_labels.get(url))
             dois.append(ids.doi_from_url(url))
             pmids.append(ids.pmid_from_url(url))
             pmcids.append(ids.pmcid_from_url(url))
@@ -214,6 +216,19 @@ class _Mapper:
                      self.iri(f"https://pmc.ncbi.nlm.nih.gov/articles/{pmcid}/", "pmcid"))
         for same in r.same_as:
             self.add(self.s, OWL.sameAs, self.iri(same, "same_as"))
+
+    def link_label(self, link: URIRef, label: str | None) -> None:
+        """``<link> dcterms:title "Table of contents"``: what the source says the linked
+        document is (MARC 856 $3/$y).
+
+        dcterms:title rather than rdfs:label: the label names the document at the
+        link, which is what a title is, in the vocabulary every other title here
+        uses (a consumer reads one property for every titled thing); the record
+        page's reading (:mod:`ld.facts`) takes it as the link's text. A link to
+        one of our own things gets none: its own graph says what it is called.
+        """
+        if label and label.strip() and split(self.base, str(link)) is None:
+            self.add(link, DCTERMS.title, _plain(label.strip()))
 
     def dois(self, dois: list[str | None]) -> None:
         """bibo:doi once per DOI, as first written, and owl:sameAs its doi.org IRI.

@@ -104,6 +104,9 @@ class Record:
     abstracts: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     urls: list[str] = field(default_factory=list)
+    # what a link is, as the source words it (MARC 856 $3/$y: "Table of contents"), by
+    # url as in ``urls``; apart from ``urls`` so every reader without labels stays as is
+    link_labels: dict[str, str] = field(default_factory=dict)
     isbn: list[str] = field(default_factory=list)
     issn: list[str] = field(default_factory=list)
     doi: list[str] = field(default_factory=list)

@@ -21,8 +21,9 @@ from rdflib import Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, FOAF
 
 from ld.model import Record
-from ld.namespaces import RELATORS
+from ld.namespaces import LDPUB, RELATORS
 from ld.readers import read_path
+from ld.validation import Validator
 from tests.test_readers_marc_more import BASE, BOOK_008, field, mapped, marc_file, thing
 
 RECORD = URIRef(f"{BASE}id/record/t1")
@@ -163,3 +164,58 @@ def test_distributor_statements_are_not_publishers(tmp_path: Path, names: list[s
 def test_real_for_sale_by_is_no_publisher(shared_data: Path) -> None:
     assert loc_record(shared_data, "00325267").publishers == ["U.S. G.P.O."]
     assert loc_record(shared_data, "00302735").publishers == ["Farming Press"]
+
+
+# --- 4. 856 $3 / $y label a link ------------------------------------------------
+
+
+TOC = "http://www.loc.gov/catdir/toc/uchi051/00025311.html"
+DESCRIPTION = "http://www.loc.gov/catdir/description/uchi051/00025311.html"
+
+
+def test_a_link_keeps_its_label(tmp_path: Path) -> None:
+    record, graph = mapped(marc_file(
+        tmp_path, field("245", "00", ("a", "T")),
+        field("856", "42", ("3", "Publisher description"), ("u", DESCRIPTION)),
+        field("856", "41", ("3", "Table of contents"), ("u", TOC)),
+        field("856", "40", ("u", "http://example.org/full"), ("y", "Full text")),
+        field("856", "40", ("3", "Vol. 1"), ("u", "http://example.org/v1"), ("y", "PDF")),
+        field("856", "40", ("u", "http://example.org/bare")),
+    ))
+    assert record.urls == [DESCRIPTION, TOC, "http://example.org/full", "http://example.org/v1",
+                           "http://example.org/bare"]
+    assert record.link_labels == {DESCRIPTION: "Publisher description", TOC: "Table of contents",
+                                  "http://example.org/full": "Full text",
+                                  "http://example.org/v1": "Vol. 1: PDF"}
+    assert (URIRef(TOC), DCTERMS.title, Literal("Table of contents")) in graph
+    assert (RECORD, FOAF.page, URIRef(TOC)) in graph
+    assert not list(graph.objects(URIRef("http://example.org/bare"), DCTERMS.title))
+
+
+def test_a_label_follows_its_link_as_published_and_never_an_odd_one(tmp_path: Path) -> None:
+    """An encoded link keeps its label; a link that is set apart keeps none, nor does
+    a link to one of our own things."""
+    _, graph = mapped(marc_file(
+        tmp_path, field("245", "00", ("a", "T")),
+        field("856", "40", ("u", "http://example.org/a b.pdf"), ("y", "Scan")),
+        field("856", "40", ("u", "javascript:alert(1)"), ("y", "Click")),
+        field("856", "40", ("u", f"{BASE}id/record/t2"), ("y", "Other")),
+    ))
+    assert (URIRef("http://example.org/a%20b.pdf"), DCTERMS.title, Literal("Scan")) in graph
+    assert Literal("Click") not in set(graph.objects())
+    assert Literal("Other") not in set(graph.objects())  # ours: its own graph names it
+    assert list(graph.objects(RECORD, LDPUB.invalidLink)) == [Literal("javascript:alert(1)")]
+
+
+def test_labelled_links_pass_the_shapes(tmp_path: Path) -> None:
+    record, graph = mapped(marc_file(
+        tmp_path, field("100", "1 ", ("a", "Doe, Jane.")), field("245", "00", ("a", "T")),
+        field("856", "41", ("3", "Table of contents"), ("u", TOC))))
+    (report,) = Validator().validate([(record.id, graph)])
+    assert report.conforms and not report.warnings, report.results
+
+
+def test_real_links_keep_their_labels(shared_data: Path) -> None:
+    record = loc_record(shared_data, "00025311")
+    assert record.link_labels == {DESCRIPTION: "Publisher description",
+                                  TOC: "Table of contents"}

@@ -173,13 +173,23 @@ def _description(record: Record, tags: dict[str, list[pymarc.Field]]) -> None:
     notes(record, tags)
     series(record, tags)
     for fld in tags.get("856", []):
+        label = _link_label(fld)
         for url in fld.get_subfields("u"):
             add_new(record.urls, url.strip())
+            if label and url.strip():
+                record.link_labels.setdefault(url.strip(), label)
             doi, pmcid, pmid = ids_from_url(url.strip())
             add_new(record.doi, doi)
             record.pmcid, record.pmid = record.pmcid or pmcid, record.pmid or pmid
     for value in _sub(tags.get("856", []), "x"):
         record.extra.setdefault("856x", []).append(value)
+
+
+def _link_label(fld: pymarc.Field) -> str | None:
+    """What an 856 links to, in words: its materials specified ($3, "Table of contents",
+    "Vol. 1") and link text ($y, "PDF"), "Vol. 1: PDF" when both say something."""
+    parts = [clean(fld.get(code) or "") for code in ("3", "y")]
+    return ": ".join(dict.fromkeys(p for p in parts if p)) or None
 
 
 def _subjects(record: Record, tags: dict[str, list[pymarc.Field]]) -> None:
