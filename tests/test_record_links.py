@@ -103,3 +103,18 @@ def test_facts_carry_each_link_with_its_label(site: Site) -> None:
     assert facts is not None
     assert sorted(facts.urls) == [(DESCRIPTION, "Publisher description"),
                                   (TOC, "Table of contents"), (PLAIN, None)]
+
+
+# --- 5. a list's heading says one or many ---------------------------------------
+
+
+def headings(page: str) -> set[str]:
+    return {term for term, _ in rows(page)} | set(re.findall(r"<h2>(.*?)</h2>", page))
+
+
+def test_list_headings_follow_the_count(site: Site) -> None:
+    one, two = headings(html(site, "one-each")), headings(html(site, "two-each"))
+    assert {"Contributor", "Publishers", "Language", "Subject"} <= one
+    assert not {"Contributors", "Publisher", "Languages", "Subjects"} & one
+    assert {"Contributors", "Publisher", "Languages", "Subjects"} <= two
+    assert not {"Contributor", "Publishers", "Language", "Subject"} & two
