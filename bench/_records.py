@@ -63,7 +63,7 @@ def record_graph(i: int, rng: random.Random, version: int = 0) -> RecordGraph:
     g.add((rec, OWL.sameAs, URIRef(f"https://doi.org/10.1186/s{i}")))
     g.add((rec, FOAF.page, URIRef(f"https://www.ncbi.nlm.nih.gov/pmc/articles/PMC{i}")))
     g.add((rec, LDPUB.pmcid, Literal(f"PMC{i}")))
-    g.add((rec, LDPUB.recordFormat, ID["record-format/article"]))
+    g.add((rec, LDPUB.recordFormat, Literal("vufind-json")))
     return RecordGraph(f"r{i}", str(doc), g)
 
 

@@ -95,6 +95,7 @@ class LDPUB(DefinedNamespace):
     sourceFile: URIRef
     warningCount: URIRef
     warning: URIRef
+    publishable: URIRef
     affiliation: URIRef
     role: URIRef
     series: URIRef

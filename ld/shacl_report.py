@@ -19,7 +19,7 @@ from rdflib import Literal as RdfLiteral
 from rdflib.namespace import SH
 from rdflib.term import Node
 
-from ld.namespaces import LDPUB_NS, PREFIXES
+from ld.namespaces import LDPUB, PREFIXES
 
 Severity = Literal["Violation", "Warning", "Info"]
 ALIAS = "urn:ldpub:batch:"  # prefix of the pySHACL engine's per-record aliases
@@ -132,9 +132,8 @@ def _result_order(result: Result) -> tuple[str, str, str, str, str]:
 
 # ldpub's own verdict on a whole report, beside SHACL's (vocab/ldpub.ttl): sh:conforms is
 # false as soon as there is any result, a warning too (SHACL 3.6.1.1), while ldpub still
-# stores a record whose results are only warnings. Not LDPUB.publishable: ld/namespaces.py
-# does not list it yet.
-PUBLISHABLE = URIRef(LDPUB_NS + "publishable")
+# stores a record whose results are only warnings.
+PUBLISHABLE = LDPUB.publishable
 
 # (shape IRI or None, message text) -> the sh:message literal the shapes graph gives
 Messages = dict[tuple[str | None, str], RdfLiteral]

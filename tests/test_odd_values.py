@@ -162,3 +162,20 @@ def test_a_script_link_is_never_a_link_on_the_page(tmp_path: Path) -> None:
         server.shutdown()
     assert 'href="javascript:' not in page
     assert "javascript:alert(1)" in page and "javascript:alert(2)" in page
+
+
+@pytest.mark.parametrize(("title", "warned"), [
+    ("MetsÃ\u0083Â\u0083Ã\u0082Â¤ ja puu", True),  # UTF-8 read as Latin-1, twice
+    ("Caf\u0085 society", True),
+    ("SÃO PAULO: a history", False),  # a real capital A with tilde
+    ("Café society", False),
+])
+def test_a_wrongly_decoded_title_is_warned_about(validator: Validator, title: str,
+                                                 warned: bool) -> None:
+    """Regression: a MARC record of runaway double-encoding (an 8,220-character title of
+    "ÃÂÃÂ..." and C1 control characters) was published as conforming, no warning."""
+    (report,) = validator.validate([("r1", map_record(_record(title=title, issued="2020"),
+                                                      BASE, modified=WHEN))])
+    messages = [r.message for r in report.results if "mojibake" in r.message]
+    assert bool(messages) is warned, [r.message for r in report.results]
+    assert report.conforms  # a warning: the record is still published

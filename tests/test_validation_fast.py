@@ -197,6 +197,9 @@ def bad_values(shape: Node, parameter: URIRef, rng: random.Random, sure: bool) -
                       Literal("2019", datatype=rdflib.XSD.integer)])]
     if parameter == SH["class"]:
         return [pick([iri, blank, Literal("an agent")])]
+    if parameter == SH.pattern:  # a control character also breaks the mojibake pattern
+        return [pick([Literal("planted \u0085 value"), Literal(rng.choice(BAD_TEXT)), iri,
+                      blank])]
     return [pick([Literal("planted value"), Literal(rng.choice(BAD_TEXT)), iri, blank])]
 
 
