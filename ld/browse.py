@@ -32,6 +32,7 @@ LABEL_PATH = "foaf:name|skos:prefLabel|dcterms:title|rdfs:label"
 KIND_LABELS = {"subject": "Subjects", "person": "People", "journal": "Journals",
                "organization": "Organizations"}
 BROWSABLE = tuple(KIND_LABELS)
+PAGE_SIZE = 50  # rows of a browse page
 _KIND_OF_CLASS = {"http://www.w3.org/2004/02/skos/core#Concept": "subject",
                   "http://xmlns.com/foaf/0.1/Person": "person",
                   "http://purl.org/ontology/bibo/Journal": "journal",
@@ -149,22 +150,41 @@ LINKS = {
 }
 
 
-def top(store: Store, base: str, kind: str, page: int = 1, size: int = 50) -> list[Row]:
+def _linked(base: str, kind: str) -> str:
+    """The graph pattern of a browse list: records ``?r`` linking to things ``?e`` of
+    ``kind``; :func:`top` and :func:`top_total` read the same one, so the pager's count
+    is the number of rows the pages list."""
+    if kind not in BROWSABLE:
+        raise ValueError(f"cannot browse {kind!r}; one of {', '.join(BROWSABLE)}")
+    return (f"GRAPH ?g {{ ?r {LINKS[kind]} ?e }} "
+            f"FILTER(isIRI(?e) && STRSTARTS(STR(?e), {_lit(f'{base}id/{kind}/')}))")
+
+
+def top_total(store: Store, base: str, kind: str) -> int:
+    """How many things of ``kind`` :func:`top` lists, over all its pages (the pager's
+    "Page 2 of 135": offering Next because a page was full offered a 404 when the
+    count was a multiple of the page size). One count per snapshot."""
+    pattern = _linked(base, kind)
+
+    def compute(store: Store) -> int:
+        rows = store.select(PREFIX + f"SELECT (COUNT(DISTINCT ?e) AS ?n) WHERE {{ {pattern} }}")
+        return int(rows[0]["n"]) if rows else 0
+    return int(cached(store, ("top total", base, kind), compute))
+
+
+def top(store: Store, base: str, kind: str, page: int = 1, size: int = PAGE_SIZE) -> list[Row]:
     """Things of ``kind`` by number of records pointing to them (one page).
 
     Counting first and fetching labels only for the page's rows keeps this to
     the linking triples: the first version (any predicate, labels inside the
     GROUP BY) took 200 s at 100,000 records.
     """
-    if kind not in BROWSABLE:
-        raise ValueError(f"cannot browse {kind!r}; one of {', '.join(BROWSABLE)}")
-    prefix = f"{base}id/{kind}/"
+    pattern = _linked(base, kind)
     offset = (max(1, page) - 1) * size
 
     def compute(store: Store) -> list[tuple[str, str, int]]:
         rows = store.select(
-            PREFIX + f"SELECT ?e (COUNT(DISTINCT ?r) AS ?n) WHERE {{ GRAPH ?g {{ "
-            f"?r {LINKS[kind]} ?e }} FILTER(isIRI(?e) && STRSTARTS(STR(?e), {_lit(prefix)})) }}"
+            PREFIX + f"SELECT ?e (COUNT(DISTINCT ?r) AS ?n) WHERE {{ {pattern} }}"
             f" GROUP BY ?e ORDER BY DESC(?n) ?e LIMIT {size} OFFSET {offset}")
         labels = _labels(store, [str(r["e"]) for r in rows])
         return [(str(r["e"]), labels.get(str(r["e"])) or _key(base, str(r["e"])), int(r["n"]))
@@ -195,6 +215,11 @@ class SearchPage:
     @property
     def first(self) -> int:
         return (self.page - 1) * self.size + 1
+
+    @property
+    def pages(self) -> int | None:
+        """How many pages there are (at least one); None when only a scan answered."""
+        return None if self.total is None else max(1, -(-self.total // self.size))
 
 
 def search(store: Store, base: str, text: str, limit: int = 50) -> list[Row]:

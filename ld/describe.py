@@ -48,6 +48,13 @@ class Representation:
     last_modified: datetime | None = None
     pages: tuple[int, int] | None = None  # (this page, last page) of a thing's record list
 
+    @property
+    def page_query(self) -> str:
+        """``?page=N`` for a page of a thing's record list after the first, else "": what
+        its links to itself (Content-Location, alternates, downloads) must keep, or they
+        name page 1."""
+        return f"?page={self.pages[0]}" if self.pages is not None and self.pages[0] > 1 else ""
+
 
 @dataclass
 class Document:
@@ -127,6 +134,10 @@ def load(store: Store, base: str, kind: str, key: str, page: int = 1,
     if not about and not listing.total:
         raise NotFound(f"no {kind} {key!r} in this dataset",
                        hint="check the identifier, or browse from the home page")
+    if page > listing.pages:  # past the last page: not an empty list ("Page 5 of 4")
+        raise NotFound(f"there is no page {page} of the records of this {kind}: "
+                       f"the last is page {listing.pages}",
+                       hint=f"start from the first page: /doc/{kind}/{uris.encode_key(key)}")
     links = [ox.Triple(ox.NamedNode(i["record"]), ox.NamedNode(i["via"]), ox.NamedNode(thing))
              for i in listing.items]
     return Document(kind, key, thing, doc, about + links, listing)

@@ -61,22 +61,32 @@ def absolute(path: str) -> str:
 
 
 @lru_cache(maxsize=8192)
-def link_header(root: str, path: str, offered: tuple[str, ...], canonical: str) -> str:
-    """Link: rel=alternate for each offered format key, and rel=canonical."""
-    links = [f'<{root}{path}.{key}>; rel="alternate"; type="{formats.get(key).media_type}"'
-             for key in offered]
-    links.append(f'<{canonical}>; rel="canonical"')
+def link_header(root: str, path: str, offered: tuple[str, ...], canonical: str,
+                query: str = "") -> str:
+    """Link: rel=alternate for each offered format key, and rel=canonical (each with
+    ``query``, the ``?page=N`` of a page of a thing's record list)."""
+    links = [f'<{root}{path}.{key}{query}>; rel="alternate"; '
+             f'type="{formats.get(key).media_type}"' for key in offered]
+    links.append(f'<{canonical}{query}>; rel="canonical"')
     return ", ".join(links)
 
 
 def document_headers(rep: Representation, fmt: Format, root: str, path: str,
                      offered: Sequence[Format], canonical: str,
                      negotiated: bool) -> list[tuple[str, str]]:
-    """Every header of a Linked Data document response (also used by ld.web.fastpath)."""
+    """Every header of a Linked Data document response (also used by ld.web.fastpath).
+
+    Page N > 1 of a thing's record list keeps its ``?page=N`` in Content-Location,
+    the alternates and the canonical link: each page is a document of its own (other
+    record links), not a copy of page 1, so it is its own canonical (RFC 6596 names
+    a duplicate's preferred copy), and "Turtle" must save this page, not the first.
+    """
+    query = rep.page_query
     headers = [("Content-Type", rep.content_type), ("ETag", f'"{rep.etag}"'),
                ("Cache-Control", CACHE_CONTROL),
-               ("Content-Location", f"{root}{path}.{fmt.key}"),
-               ("Link", link_header(root, path, tuple(f.key for f in offered), canonical))]
+               ("Content-Location", f"{root}{path}.{fmt.key}{query}"),
+               ("Link", link_header(root, path, tuple(f.key for f in offered), canonical,
+                                    query))]
     if rep.last_modified is not None:
         headers.append(("Last-Modified", http_date(rep.last_modified)))
     if negotiated:
@@ -89,7 +99,7 @@ def document_headers(rep: Representation, fmt: Format, root: str, path: str,
 def page_links(url: str, page: int, last: int) -> str:
     """RFC 8288 first/prev/next/last links of a thing's paged record list: its RDF holds
     one page of links, and a program must be able to find the others."""
-    links = {"first": 1, "prev": page - 1 if page > 1 else None,
+    links = {"first": 1, "prev": min(page - 1, last) or None,  # never past the last
              "next": page + 1 if page < last else None, "last": last}
     return ", ".join(f'<{url}?page={n}>; rel="{rel}"' for rel, n in links.items() if n)
 

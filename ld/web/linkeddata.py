@@ -7,6 +7,7 @@ Each view parses HTTP, calls one domain function (:mod:`ld.describe`,
 from __future__ import annotations
 
 import json
+from urllib.parse import quote_plus
 
 from flask import Blueprint, Response, current_app, redirect, render_template, request
 
@@ -95,9 +96,12 @@ def home() -> str:
 
 @bp.route("/search")
 def search() -> str:
-    text = request.args.get("q", "")
-    found = (browse.search_page(get_store(), get_settings().base_uri, text, _page_arg())
+    text, page = request.args.get("q", ""), _page_arg()
+    found = (browse.search_page(get_store(), get_settings().base_uri, text, page)
              if text.strip() else None)
+    if found is not None and page > 1 and not found.rows:  # not "Page 5 of 4", "501–500"
+        raise NotFound(f"there is no page {page} of results for “{' '.join(text.split())}”",
+                       hint=f"start from the first page: /search?q={quote_plus(text)}")
     rows = found.rows if found else []
     return render_template("search.html", q=text, found=found, rows=rows,
                            triples=pages.row_triples(rows))
@@ -108,12 +112,15 @@ def search() -> str:
 def browse_kind(kind: str | None = None) -> str:
     if kind is not None and kind not in browse.BROWSABLE:
         raise NotFound(f"cannot browse {kind!r}", hint="try " + ", ".join(browse.BROWSABLE))
-    page = _page_arg()
-    store = get_store()
-    rows = browse.top(store, get_settings().base_uri, kind, page) if kind else []
+    page, size = _page_arg(), browse.PAGE_SIZE
+    store, base = get_store(), get_settings().base_uri
+    total = browse.top_total(store, base, kind) if kind else 0
+    last = max(1, -(-total // size))
+    rows = browse.top(store, base, kind, page, size) if kind and page <= last else []
     if kind and page > 1 and not rows:  # past the last page: not an empty table
-        raise NotFound(f"there is no page {page} of {kind} to browse",
+        raise NotFound(f"there is no page {page} of {kind} to browse: the last is page {last}",
                        hint=f"start from the first page: /browse/{kind}")
     return render_template("browse.html", kind=kind, kinds=browse.BROWSABLE, rows=rows,
                            counts=browse.kind_counts(store, stale_ok=True) or {},
-                           page=page, size=50, triples=pages.row_triples(rows))
+                           page=page, pages=last, total=total,
+                           triples=pages.row_triples(rows))

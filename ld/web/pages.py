@@ -78,6 +78,15 @@ def term_label(iri: str) -> str:
     return labels.label(iri)
 
 
+def thousands(number: int | str) -> str:
+    """A count as every page writes it, "6,704" (VoID's entities come as text; anything
+    that is not a whole number is shown as it is)."""
+    try:
+        return f"{int(number):,}"
+    except (TypeError, ValueError):
+        return str(number)
+
+
 def install(app: Flask) -> None:
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
@@ -85,6 +94,7 @@ def install(app: Flask) -> None:
     app.add_template_filter(ld_json, "ld_json")
     app.add_template_filter(term_label, "label")
     app.add_template_filter(abstract_sections, "sections")
+    app.add_template_filter(thousands, "thousands")
     app.add_template_global(formats.get, "format")
 
     @app.context_processor
@@ -155,7 +165,9 @@ def render_document(document: Document) -> str:
     offered = RECORD_FORMATS if document.kind == "record" else THING_FORMATS
     path = "/" + document.doc[len(get_settings().base_uri):]
     template = "record.html" if document.kind == "record" else "thing.html"
-    return render_template(template, d=document, f=document.facts, path=path,
+    listing = document.listing
+    query = f"?page={listing.page}" if listing is not None and listing.page > 1 else ""
+    return render_template(template, d=document, f=document.facts, path=path, query=query,
                            downloads=[x for x in offered if x.kind != "html"],
                            statements=statements(document))
 
