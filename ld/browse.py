@@ -30,13 +30,14 @@ PREFIX = ("PREFIX dcterms: <http://purl.org/dc/terms/>\n"
           "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n")
 LABEL_PATH = "foaf:name|skos:prefLabel|dcterms:title|rdfs:label"
 KIND_LABELS = {"subject": "Subjects", "person": "People", "journal": "Journals",
-               "organization": "Organizations"}
+               "organization": "Organizations", "collection": "Collections"}
 BROWSABLE = tuple(KIND_LABELS)
 PAGE_SIZE = 50  # rows of a browse page
 _KIND_OF_CLASS = {"http://www.w3.org/2004/02/skos/core#Concept": "subject",
                   "http://xmlns.com/foaf/0.1/Person": "person",
                   "http://purl.org/ontology/bibo/Journal": "journal",
-                  "http://xmlns.com/foaf/0.1/Organization": "organization"}
+                  "http://xmlns.com/foaf/0.1/Organization": "organization",
+                  "http://purl.org/dc/dcmitype/Collection": "collection"}
 # Stated for the shapes' sake (superclasses) or once per record (its document):
 # counted in VoID, but on the home page they would only repeat other rows.
 _DOCUMENT = "http://xmlns.com/foaf/0.1/Document"
@@ -147,6 +148,7 @@ LINKS = {
                      "<https://w3id.org/ldpub/vocab#holdingInstitution>"),
     "subject": "dcterms:subject",
     "journal": "dcterms:isPartOf",
+    "collection": "dcterms:isPartOf",  # the IRI prefix tells them from journals
 }
 
 

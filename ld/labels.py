@@ -39,7 +39,8 @@ _STANDARD: dict[str, str] = {
     "bibo:Thesis": "Thesis", "bibo:Report": "Report", "bibo:Proceedings": "Proceedings",
     "bibo:Series": "Series", "bibo:Issue": "Issue", "bibo:Manuscript": "Manuscript",
     "bibo:Map": "Map", "bibo:Film": "Film", "bibo:Image": "Image",
-    "bibo:AudioDocument": "Audio document", "bibo:Webpage": "Web page",
+    "bibo:AudioDocument": "Audio document", "bibo:AudioVisualDocument": "Audio-visual document",
+    "bibo:Webpage": "Web page",
     "bibo:Website": "Web site", "bibo:Collection": "Collection (BIBO)",
     "bibo:EditedBook": "Edited book", "bibo:Letter": "Letter", "bibo:Patent": "Patent",
     "bibo:Standard": "Standard", "bibo:Newspaper": "Newspaper", "bibo:Magazine": "Magazine",
@@ -52,9 +53,10 @@ _STANDARD: dict[str, str] = {
     "bibo:pageEnd": "Last page", "bibo:pageStart": "First page", "bibo:pages": "Pages",
     "bibo:pmid": "PubMed ID", "bibo:shortTitle": "Short title", "bibo:uri": "URI",
     "bibo:volume": "Volume",
-    # FOAF
+    # FOAF. foaf:Document types each record's description (its document, only counted in
+    # VoID); bibo:Document, a record of no known type, keeps the plain word readers see
     "foaf:Person": "Person", "foaf:Organization": "Organization", "foaf:Agent": "Agent",
-    "foaf:Document": "Document", "foaf:name": "Name", "foaf:familyName": "Family name",
+    "foaf:Document": "Document (FOAF)", "foaf:name": "Name", "foaf:familyName": "Family name",
     "foaf:givenName": "Given name", "foaf:page": "Web page", "foaf:homepage": "Home page",
     "foaf:primaryTopic": "About", "foaf:isPrimaryTopicOf": "Described by",
     "foaf:made": "Made", "foaf:maker": "Maker",
@@ -80,7 +82,10 @@ _STANDARD: dict[str, str] = {
     # dcmitype
     "dcmitype:Text": "Text", "dcmitype:Image": "Image", "dcmitype:Sound": "Sound",
     "dcmitype:MovingImage": "Moving image", "dcmitype:Dataset": "Dataset",
-    "dcmitype:Collection": "Collection",
+    "dcmitype:Collection": "Collection", "dcmitype:StillImage": "Still image",
+    "dcmitype:PhysicalObject": "Physical object", "dcmitype:Software": "Software",
+    "dcmitype:InteractiveResource": "Interactive resource", "dcmitype:Event": "Event",
+    "dcmitype:Service": "Service",
 }
 
 # The MARC Code List for Relators (id.loc.gov/vocabulary/relators), code -> label, so a

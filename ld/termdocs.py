@@ -22,9 +22,11 @@ from ld.config import data_dir
 from ld.labels import compact, expand
 
 FOLDERS = ("vocab", "shapes")
+ABOUT = "about"  # the anchor of a section about the vocabulary itself (empty fragment)
 _DETAILS = ("rdf:type", "rdfs:domain", "rdfs:range", "rdfs:subClassOf", "rdfs:subPropertyOf",
             "sh:targetClass", "sh:path", "sh:severity", "sh:datatype", "sh:class",
-            "sh:nodeKind", "sh:minCount", "sh:maxCount", "sh:pattern", "sh:property")
+            "sh:nodeKind", "sh:minCount", "sh:maxCount", "sh:pattern", "sh:property",
+            "owl:versionInfo")
 
 
 @dataclass
@@ -35,6 +37,12 @@ class Term:
     comment: str = ""
     message: str = ""
     details: list[tuple[str, list[str]]] = field(default_factory=list)
+    itself: bool = False  # the vocabulary (or shapes graph) itself, not one of its terms
+
+    @property
+    def nav(self) -> str:
+        """Its name in the page's index of terms: the local name, or the title."""
+        return self.label if self.itself else self.anchor
 
 
 @lru_cache(maxsize=len(FOLDERS))
@@ -72,13 +80,22 @@ def terms(folder: str) -> list[Term]:
             if t.subject.value not in by_s:
                 order.append(t.subject.value)
             by_s[t.subject.value][t.predicate.value].append(t.object)
-    out = []
-    for iri in order:
-        props = by_s[iri]
-        anchor = iri.rsplit("#", 1)[-1] if "#" in iri else iri.rstrip("/").rsplit("/", 1)[-1]
-        label = _text(props.get(expand("rdfs:label"), [])) or anchor
-        details = [(c, [_show(o) for o in props[expand(c)]]) for c in _DETAILS
-                   if props.get(expand(c))]
-        out.append(Term(iri, anchor, label, _text(props.get(expand("rdfs:comment"), [])),
-                        _text(props.get(expand("sh:message"), [])), details))
-    return out
+    return [_term(iri, by_s[iri]) for iri in order]
+
+
+def _term(iri: str, props: dict[str, list]) -> Term:
+    """One documented subject. The vocabulary itself (its IRI ends in "#", so its
+    fragment is empty) is named by dcterms:title and described by dcterms:description,
+    as ontologies are, not by rdfs:label/comment: it had an empty heading and id."""
+    anchor = iri.rsplit("#", 1)[-1] if "#" in iri else iri.rstrip("/").rsplit("/", 1)[-1]
+    label = _first(props, "rdfs:label", "dcterms:title", "skos:prefLabel")
+    details = [(c, [_show(o) for o in props[expand(c)]]) for c in _DETAILS
+               if props.get(expand(c))]
+    return Term(iri, anchor or ABOUT, label or anchor or iri,
+                _first(props, "rdfs:comment", "dcterms:description", "skos:definition"),
+                _text(props.get(expand("sh:message"), [])), details, itself=not anchor)
+
+
+def _first(props: dict[str, list], *curies: str) -> str:
+    """The text of the first of ``curies`` that the subject has, or ""."""
+    return next((_text(props[expand(c)]) for c in curies if props.get(expand(c))), "")
