@@ -19,6 +19,7 @@ import pytest
 import requests
 
 from ld import labels
+from tests.test_conditional_requests import BY_NAME
 from tests.test_web_pages import HTML, Page
 from tests.web_records import BOOK_TITLE
 
@@ -178,3 +179,40 @@ def test_the_sparql_page_names_the_endpoint_by_the_base_uri(site) -> None:
     assert r.status_code == 200
     assert f"<code>{site.settings.base_uri}sparql</code>" in r.text
     assert "internal.example" not in r.text
+
+
+# --- 9. CORS preflight defaults and static files' conditional requests --------------
+
+@pytest.mark.parametrize("header", ["If-None-Match", "If-Modified-Since", "If-Match",
+                                    "If-Unmodified-Since", "Accept"])
+@pytest.mark.parametrize("path", ["/doc/record/pubmed-6839263", "/dataset", "/context.jsonld"])
+def test_a_preflight_without_requested_headers_allows_every_conditional(site, path: str,
+                                                                         header: str) -> None:
+    r = requests.options(site.url + path, timeout=10, headers={
+        "Origin": "https://example.org", "Access-Control-Request-Method": "GET"})
+    allowed = [h.strip().lower() for h in r.headers["Access-Control-Allow-Headers"].split(",")]
+    assert header.lower() in allowed
+
+
+@pytest.mark.parametrize(("case", "expected"), [
+    ("no-conditions", 200), ("if-match-star", 200), ("if-match-current", 200),
+    ("if-match-other", 412), ("ius-before", 412), ("ius-at-last-modified", 200),
+    ("inm-current", 304), ("ims-at-last-modified", 304), ("ius-before-inm", 412),
+    ("if-match-then-inm", 304)])
+def test_static_files_answer_conditional_requests_as_documents_do(site, case: str,
+                                                                  expected: int) -> None:
+    url = site.url + "/static/ldpub.css"
+    current = requests.get(url, timeout=10)
+    assert current.status_code == 200 and current.headers["Last-Modified"]
+    values = {"etag": current.headers["ETag"], "last": current.headers["Last-Modified"]}
+    headers = {k: v.format(**values) for k, v in BY_NAME[case][0].items()}
+    answer = requests.get(url, headers=headers, timeout=10)
+    assert answer.status_code == expected, answer.text[:200]
+    if expected == 200:
+        assert answer.content == current.content
+
+
+def test_a_static_file_that_is_not_there_is_a_404(site) -> None:
+    for path in ("/static/nothing.css", "/static/../templates/base.html",
+                 "/static/%2e%2e/templates/base.html"):
+        assert requests.get(site.url + path, timeout=10).status_code == 404, path

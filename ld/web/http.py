@@ -18,10 +18,11 @@ import flask
 from flask import Flask, Response, request
 from werkzeug.datastructures import ETags
 from werkzeug.http import http_date, parse_date, parse_etags, remove_entity_headers
+from werkzeug.security import safe_join
 
 from ld import formats
 from ld.describe import Representation
-from ld.errors import PreconditionFailed
+from ld.errors import NotFound, PreconditionFailed
 from ld.formats import Format
 from ld.web.errors import set_format
 
@@ -30,6 +31,9 @@ from ld.web.errors import set_format
 MAX_AGE = 300
 CACHE_CONTROL = f"public, max-age={MAX_AGE}"
 EXPOSED = "Link, Content-Location, ETag, Last-Modified, Vary, Retry-After"
+# a preflight that names no headers: every header a conditional request may send
+ALLOWED = ("Accept, Content-Type, If-Match, If-None-Match, If-Modified-Since, "
+           "If-Unmodified-Since")
 BROWSER_DEFAULT = formats.get("ttl")
 
 
@@ -222,6 +226,21 @@ def send_file(path: Path, **options: Any) -> Response:
         raise
 
 
+def install_static(app: Flask) -> None:
+    """Flask's ``static`` endpoint (``url_for('static', ...)`` unchanged) answered by
+    :func:`send_file`: a stylesheet answers conditional requests as the documents and
+    dumps do (werkzeug's own check ignores If-Unmodified-Since, refuses ``If-Match: *``)."""
+    folder = str(app.static_folder)
+
+    def static(filename: str) -> Response:
+        path = safe_join(folder, filename)
+        if path is None or not Path(path).is_file():
+            raise NotFound(f"no static file {filename!r}")
+        return send_file(Path(path), max_age=app.get_send_file_max_age(filename))
+
+    app.view_functions["static"] = static
+
+
 def install_cors(app: Flask) -> None:
     """CORS on every response; preflight (OPTIONS) answered by Flask's automatic OPTIONS."""
 
@@ -233,7 +252,6 @@ def install_cors(app: Flask) -> None:
         if request.method == "OPTIONS":
             headers.setdefault("Access-Control-Allow-Methods", "GET, HEAD, OPTIONS, POST")
             asked = request.headers.get("Access-Control-Request-Headers")
-            headers.setdefault("Access-Control-Allow-Headers",
-                               asked or "Accept, Content-Type, If-None-Match, If-Modified-Since")
+            headers.setdefault("Access-Control-Allow-Headers", asked or ALLOWED)
             headers.setdefault("Access-Control-Max-Age", "86400")
         return response
