@@ -17,7 +17,7 @@ from datetime import datetime
 
 import pyoxigraph as ox
 
-from ld.facts_links import read_identifiers
+from ld.facts_links import TitleLookup, read_identifiers, unnamed_labels
 from ld.labels import expand, role
 
 T = expand  # short alias: T("dcterms:title") is the full IRI
@@ -25,13 +25,15 @@ NAME_PROPS = ("foaf:name", "skos:prefLabel", "rdfs:label", "dcterms:title")
 
 
 class Index:
-    """subject -> predicate -> objects, in document order."""
+    """subject -> predicate -> objects, in document order; and the labels :func:`read`
+    found for the things the record links without naming them (``shown``)."""
 
     def __init__(self, triples: Iterable[ox.Triple]) -> None:
         self.triples = list(triples)
         self.by_s: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
         for t in self.triples:
             self.by_s[_key(t.subject)][t.predicate.value].append(t.object)
+        self.shown: dict[str, str] = {}  # node -> label, not a name (an ISSN, a stored title)
 
     def objects(self, subject: str, curie: str) -> list:
         return self.by_s.get(subject, {}).get(T(curie), [])
@@ -47,8 +49,13 @@ class Index:
         one ISBN as bibo:isbn and as bibo:isbn10, and the page listed it twice."""
         return list(dict.fromkeys(o.value for c in curies for o in self.objects(subject, c)))
 
-    def label(self, node: str) -> str | None:
+    def name(self, node: str) -> str | None:
+        """What the graph calls ``node``."""
         return self.first(node, *NAME_PROPS)
+
+    def label(self, node: str) -> str | None:
+        """Its name, else the label :func:`read` found for it (see ``shown``)."""
+        return self.name(node) or self.shown.get(node)
 
     def rdf_list(self, head: str) -> list:
         """Members of an rdf:List starting at ``head`` (stops on a malformed list)."""
@@ -126,11 +133,19 @@ def link(index: Index, node: object, base: str) -> Link:
     parts = uris.split(base, key)
     fallback = parts[2] if parts else key
     label = index.label(key)
-    return Link(key, label or fallback, parts[1] if parts else "", named=bool(label))
+    return Link(key, label or fallback, parts[1] if parts else "", named=bool(index.name(key)))
 
 
-def read(index: Index, thing: str, doc: str, base: str) -> Facts:
-    """The facts about ``thing`` (the record) and ``doc`` (its document)."""
+def read(index: Index, thing: str, doc: str, base: str, titles: TitleLookup | None = None
+         ) -> Facts:
+    """The facts about ``thing`` (the record) and ``doc`` (its document).
+
+    Things of ours the record links without a name in its graph are labelled
+    first, into ``index.shown`` (so the page's other tables read them too): an
+    untitled journal by its ISSN, another record (owl:sameAs) by its title when
+    ``titles`` can look it up (:func:`ld.facts_links.stored_titles`), else by key.
+    """
+    index.shown.update(unnamed_labels(index, thing, base, titles))
     f = Facts(thing, doc, title=index.first(thing, "dcterms:title", "rdfs:label"))
     _read_people(index, f, base)
     _read_host(index, f, base)

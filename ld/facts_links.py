@@ -4,20 +4,31 @@ A record names the same DOI, PubMed or PMC record in several ways: its
 identifier, a link from the source (``https://dx.doi.org/...``, the old and
 new PubMed addresses), an owl:sameAs or rdfs:seeAlso; :func:`target` says
 which links are one. A link says what it is when the source did (MARC 856
-$3/$y, published as the link's dcterms:title): :func:`web_links`. Split from
-:mod:`ld.facts`, which reads the rest of the record.
+$3/$y, published as the link's dcterms:title): :func:`web_links`. A thing of
+ours the record links without naming it (a journal known by its ISSN only,
+another record it is owl:sameAs) is shown by what its own page calls it, not
+by its IRI: :func:`unnamed_labels`. Split from :mod:`ld.facts`, which reads
+the rest of the record.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 from urllib.parse import unquote
 
+import pyoxigraph as ox
+
+from ld import uris
 from ld.uris import WEB_SCHEMES
 
 if TYPE_CHECKING:
     from ld.facts import Facts, Index
+    from ld.store.base import Store
+
+TitleLookup = Callable[[str], str | None]  # a record's IRI -> its title in the store
+_TITLE = "http://purl.org/dc/terms/title"
 
 
 def new_targets(urls: list[str], linked: set[str]) -> list[str]:
@@ -80,3 +91,44 @@ def web_links(index: Index, links: list[str]) -> tuple[list[tuple[str, str | Non
     return ([(u, index.first(u, "dcterms:title")) for u in web],
             [u for u in links if u not in web])
 
+
+def unnamed_labels(index: Index, thing: str, base: str, titles: TitleLookup | None = None
+                   ) -> dict[str, str]:
+    """node -> label for the things of ours ``thing`` links that have no label yet (the
+    graph does not name them, and no earlier reading labelled them).
+
+    Only those cost anything: one pass over the record's own statements, and
+    for another record one ``titles`` look-up (none when it is not given, or
+    when the thing has a label already). Other sites' IRIs stay as they are.
+    """
+    found: dict[str, str] = {}
+    for objects in index.by_s.get(thing, {}).values():
+        for o in objects:
+            if (isinstance(o, ox.NamedNode) and o.value not in found
+                    and (parts := uris.split(base, o.value)) and parts[0] == "id"
+                    and index.label(o.value) is None):
+                found[o.value] = _fallback(index, o.value, parts[1], parts[2], titles)
+    return found
+
+
+def _fallback(index: Index, iri: str, kind: str, key: str, titles: TitleLookup | None
+              ) -> str:
+    """What a thing's own page calls it when it has no name: its key ("1566-5283", the
+    ISSN of a journal keyed by it; a journal's ISSN as written otherwise), a
+    record's title when the store has one."""
+    if kind == "journal":
+        return next(iter(index.values(iri, "bibo:issn", "ldpub:invalidIssn")), key)
+    if kind == "record" and titles is not None:
+        return titles(iri) or key
+    return key
+
+
+def stored_titles(store: Store, base: str) -> TitleLookup:
+    """The title of one of our records as its own graph states it: one index look-up
+    (``Store.value``), for :func:`ld.facts.read` to label a record it links."""
+    def title(iri: str) -> str | None:
+        parts = uris.split(base, iri)
+        if parts is None or parts[1] != "record":
+            return None
+        return store.value(uris.doc_uri(base, "record", parts[2]), iri, _TITLE)
+    return title
