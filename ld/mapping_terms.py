@@ -200,6 +200,8 @@ def issued_literal(value: str) -> Literal | None:
     Arabic-Indic year is often a Hijri one), and XSD allows ASCII digits only.
     """
     value = value.translate(_FULLWIDTH_DIGITS)
+    if "9999" in value:  # MARC's "unknown / still open" marker, never a year of issue
+        return None
     if m := _DAY.fullmatch(value):
         try:
             return Literal(date(int(m[1]), int(m[2]), int(m[3])).isoformat(), datatype=XSD.date)

@@ -102,6 +102,8 @@ def test_a_doi_in_other_digits_is_set_apart_with_a_warning(validator: Validator)
     ("۱۳۹۹", None),
     ("२०१९", None),
     ("١٤٢٠-٠٣", None),
+    ("9999", None),  # MARC's "unknown" year, also written so in VuFind exports
+    ("1999", Literal("1999", datatype=XSD.gYear)),
 ])
 def test_dates_in_other_digits(value: str, expected: Literal | None) -> None:
     assert t.issued_literal(value) == expected
