@@ -30,6 +30,7 @@ import pyoxigraph as ox
 from ld import citation, jsonld, renders, uris
 from ld.errors import NotFound
 from ld.facts import Facts, Index, read
+from ld.facts_links import TitleLookup, stored_titles
 from ld.formats import Format
 from ld.listing import PAGE_SIZE, Listing, records_pointing_to
 from ld.lru import Cache
@@ -70,6 +71,7 @@ class Document:
     doc: str
     triples: list[ox.Triple] | list[ox.Quad]  # a record: its graph's quads, as the store gives them
     listing: Listing | None = None
+    titles: TitleLookup | None = None  # a linked record's title, from the store
 
     @cached_property
     def index(self) -> Index:
@@ -79,7 +81,7 @@ class Document:
     def facts(self) -> Facts | None:
         if self.kind != "record":
             return None
-        return read(self.index, self.thing, self.doc, self.base)
+        return read(self.index, self.thing, self.doc, self.base, self.titles)
 
     @property
     def base(self) -> str:
@@ -128,7 +130,7 @@ def load(store: Store, base: str, kind: str, key: str, page: int = 1,
         if not triples:
             raise NotFound(f"no record {key!r} in this dataset",
                            hint="check the identifier, or search from the home page")
-        return Document(kind, key, thing, doc, triples)
+        return Document(kind, key, thing, doc, triples, titles=stored_titles(store, base))
     about = _about(store, thing)
     listing = records_pointing_to(store, base, thing, page, size)
     if not about and not listing.total:

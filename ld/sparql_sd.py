@@ -26,7 +26,8 @@ _FORMAT_IRIS = {"srj": "SPARQL_Results_JSON", "srx": "SPARQL_Results_XML",
 
 
 def graph(settings: Settings, endpoint: str) -> Graph:
-    """The description as an rdflib graph (the endpoint IRI is where it was asked)."""
+    """The description as an rdflib graph; the endpoint IRI is the configured base URI's
+    /sparql, as every other IRI ldpub publishes (a proxy's Host header is not trusted)."""
     g = Graph()
     for prefix in ("rdfs", "void", "dcterms"):
         g.bind(prefix, PREFIXES[prefix])

@@ -181,6 +181,18 @@ def test_the_sparql_page_names_the_endpoint_by_the_base_uri(site) -> None:
     assert "internal.example" not in r.text
 
 
+def test_the_service_description_names_the_endpoint_by_the_base_uri(site) -> None:
+    """Regression: sd:endpoint was built from the request's Host header too."""
+    from rdflib import Graph, URIRef
+    from rdflib.namespace import Namespace
+
+    r = fetch(site, "/sparql", Host="internal.example:8080", Accept="text/turtle")
+    assert r.status_code == 200
+    graph = Graph().parse(data=r.text, format="turtle")
+    sd = Namespace("http://www.w3.org/ns/sparql-service-description#")
+    assert set(graph.objects(None, sd.endpoint)) == {URIRef(f"{site.settings.base_uri}sparql")}
+
+
 # --- 9. CORS preflight defaults and static files' conditional requests --------------
 
 @pytest.mark.parametrize("header", ["If-None-Match", "If-Modified-Since", "If-Match",

@@ -136,7 +136,7 @@ def _describe_or_editor() -> Response:
     if fmt is HTML:
         return _editor(None)
     settings = get_settings()
-    body = sparql_sd.describe(settings, endpoint_url(request.environ), fmt)
+    body = sparql_sd.describe(settings, f"{settings.base_uri}sparql", fmt)
     response = Response(body, content_type=fmt.content_type)
     response.headers["Vary"] = "Accept"
     return response
