@@ -182,11 +182,18 @@ def issns(m: Writer, node: URIRef, values: list[str]) -> None:
 
 
 def journal(m: Writer, container: Container, values: list[str]) -> URIRef | None:
-    """The journal, keyed by its first valid ISSN, else by title; None without either."""
+    """The journal, keyed by its ISSN-L when the source gives one, else by its first valid
+    ISSN, else by title; None without any.
+
+    The ISSN-L first: a journal's print and electronic ISSNs come in either order
+    (PubMed lists the print one first for some articles, the electronic one for
+    others), so keying by the first gave one journal two URIs.
+    """
     title = (container.title or "").strip()
     if not title and not values:
         return None
-    valid = [i for i in map(ids.clean_issn, values) if ids.issn_valid(i)]
+    linking = ids.clean_issn(container.issn_l or "")
+    valid = [i for i in [linking, *map(ids.clean_issn, values)] if ids.issn_valid(i)]
     node = m.thing("journal", valid[0] if valid else slug(title or values[0]))
     m.add(node, RDF.type, BIBO.Journal)
     m.add(node, RDF.type, BIBO.Collection)

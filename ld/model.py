@@ -67,6 +67,7 @@ class Container:
 
     title: str | None = None
     issn: list[str] = field(default_factory=list)
+    issn_l: str | None = None  # the linking ISSN, one for all the journal's media
     volume: str | None = None
     issue: str | None = None
     page_start: str | None = None

@@ -181,3 +181,36 @@ def test_a_wrongly_decoded_title_is_warned_about(validator: Validator, title: st
     messages = [r.message for r in report.results if "mojibake" in r.message]
     assert bool(messages) is warned, [r.message for r in report.results]
     assert report.conforms  # a warning: the record is still published
+
+
+def test_one_journal_one_uri_whichever_issn_comes_first() -> None:
+    """Regression: the journal was keyed by the first valid ISSN, and PubMed lists the print
+    ISSN first for some articles, the electronic one for others: "The Biochemical journal"
+    had two URIs. The ISSN-L (PubMed ISSNLinking, MEDLINE "(Linking)") keys it now."""
+    from ld.model import Container
+
+    def journal(issns: list[str], linking: str | None) -> set[URIRef]:
+        record = _record(issued="2020", container=Container(
+            title="The Biochemical journal", issn=issns, issn_l=linking))
+        return set(_graph(record).objects(RECORD, DCTERMS.isPartOf))
+
+    print_first = journal(["0264-6021", "0264-6021"], "0264-6021")
+    electronic_first = journal(["1470-8728", "0264-6021"], "0264-6021")
+    assert print_first == electronic_first == {URIRef(BASE + "id/journal/0264-6021")}
+    assert journal(["1470-8728"], None) == {URIRef(BASE + "id/journal/1470-8728")}
+
+
+def test_the_real_pubmed_records_meet_on_one_journal() -> None:
+    shared = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "pubmed"
+    files = [shared / "metapub-efetch" / f"{pmid}.xml" for pmid in ("1000", "39302109")]
+    if not all(f.exists() for f in files):
+        pytest.skip(f"the shared PubMed records are not there ({shared})")
+    from ld.readers import read_path
+
+    journals = set()
+    for path in files:
+        [record] = list(read_path(str(path)))
+        assert isinstance(record, Record)
+        journals |= set(_graph(record).objects(URIRef(f"{BASE}id/record/{record.id}"),
+                                               DCTERMS.isPartOf))
+    assert journals == {URIRef(BASE + "id/journal/0264-6021")}

@@ -107,12 +107,14 @@ def _pmid(values: dict[str, list[str]], source: Source) -> str:
 
 
 def _journal(values: dict[str, list[str]], first: dict[str, str]) -> Container:
-    """JT/TA/VI/IP/PG; an IS line is "1234-5678 (Print)": the ISSN is its first word."""
+    """JT/TA/VI/IP/PG; an IS line is "1234-5678 (Print)": the ISSN is its first word, and
+    the one marked "(Linking)" is the ISSN-L that keys the journal."""
     start, end = page_range(first.get("PG"))
     return Container(
         title=first.get("JT"), iso_abbreviation=first.get("TA"), volume=first.get("VI"),
         issue=first.get("IP"), page_start=start, page_end=end,
-        issn=[v.split(" ")[0] for v in values.get("IS", [])])
+        issn=[v.split(" ")[0] for v in values.get("IS", [])],
+        issn_l=next((v.split(" ")[0] for v in values.get("IS", []) if "(Linking)" in v), None))
 
 
 def _issued(written: str | None) -> str | None:

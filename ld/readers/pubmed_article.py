@@ -97,6 +97,7 @@ def _journal(record: Record, art: dict[str, etree._Element],
         issue=text_of(issue.get("Issue")) or None,
     )
     add_all(container.issn, _issns(journal, cite))
+    container.issn_l = text_of(children(cite.get("MedlineJournalInfo")).get("ISSNLinking")) or None
     container.page_start, container.page_end = _pages(children(art.get("Pagination")))
     _issued(record, issue.get("PubDate"), art.get("ArticleDate"))
     record.container = container
