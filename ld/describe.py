@@ -7,9 +7,11 @@ written by pyoxigraph, JSON-LD by :mod:`ld.jsonld`, citations by
 :mod:`ld.citation`. rdflib stays off this path (it is ~60x slower).
 
 Finished representations are cached per process in an LRU keyed by
-``(document, format, store.version)``: ``version`` changes whenever
-``ldpub load`` publishes new data, so a re-loaded record is never served
-stale, and the ETag (a hash of the bytes) changes with it.
+``(document, format, page, store.version)`` and, for HTML, the site's root
+path: ``version`` changes whenever ``ldpub load`` publishes new data, so a
+re-loaded record is never served stale, and the ETag (a hash of the bytes)
+changes with it; a page's links and stylesheet name the root of the request
+(a proxy prefix), so a page made for one root is never served to another.
 
 People, subjects, organisations and journals have no graph of their own: their
 document gathers the triples about them from every record graph, plus one
@@ -26,6 +28,7 @@ from datetime import UTC, datetime
 from functools import cached_property
 
 import pyoxigraph as ox
+from markupsafe import escape
 
 from ld import citation, jsonld, renders, uris
 from ld.errors import NotFound
@@ -170,19 +173,26 @@ def _ox(term: object) -> ox.NamedNode | ox.Literal:
     return ox.NamedNode(str(term))
 
 
-def cached(store: Store, kind: str, key: str, fmt: Format, page: int = 1
+def cache_key(kind: str, key: str, fmt: Format, page: int, store: Store, root: str) -> tuple:
+    """Where a representation is cached: HTML names the site's root path (``root``, the
+    request's script root: a proxy prefix or none), so only HTML is keyed by it."""
+    return (kind, key, fmt.key, page, store_version(store), root if fmt.kind == "html" else "")
+
+
+def cached(store: Store, kind: str, key: str, fmt: Format, page: int = 1, root: str = ""
            ) -> Representation | None:
     """The representation if this process has it for the current store version."""
-    return CACHE.get((kind, key, fmt.key, page, store_version(store)))
+    return CACHE.get(cache_key(kind, key, fmt, page, store, root))
 
 
 def represent(store: Store, base: str, kind: str, key: str, fmt: Format, *,
               page: int = 1, html: Callable[[Document], str] | None = None,
               flavour: str | None = None, root: str = "") -> Representation:
     """The bytes of one representation: per-process cache, else what ``ldpub render``
-    made (when ``flavour``, the serving app's, matches), else made now."""
-    cache_key = (kind, key, fmt.key, page, store_version(store))
-    found = CACHE.get(cache_key)
+    made (when ``flavour``, the serving app's, matches), else made now. ``html`` must
+    render for ``root``."""
+    the_key = cache_key(kind, key, fmt, page, store, root)
+    found = CACHE.get(the_key)
     if found is not None:
         return found
     result = None
@@ -190,7 +200,7 @@ def represent(store: Store, base: str, kind: str, key: str, fmt: Format, *,
         result = prerendered(store, base, key, fmt, flavour, root)
     if result is None:
         result = make(store, base, kind, key, fmt, page=page, html=html)
-    CACHE.put(cache_key, result)
+    CACHE.put(the_key, result)
     return result
 
 
@@ -199,9 +209,9 @@ def make(store: Store, base: str, kind: str, key: str, fmt: Format, *, page: int
     """A representation made from the store now, bypassing every cache."""
     if kind == "record" and fmt.key in STORE_WRITES:
         body, modified = _from_store(store, base, key, fmt)
-        return _finished(body, fmt, modified)
+        return finished(body, fmt, modified)
     document = load(store, base, kind, key, page)
-    rep = _finished(body_of(document, base, fmt, html), fmt, document.modified)
+    rep = finished(body_of(document, base, fmt, html), fmt, document.modified)
     listing = document.listing
     if listing is not None and listing.pages > 1:  # the RDF holds one page of record links
         rep.pages = (listing.page, listing.pages)
@@ -221,15 +231,16 @@ def prerendered(store: Store, base: str, key: str, fmt: Format, flavour: str,
     if found is None:
         return None
     body, modified = found
-    if fmt.kind == "html":
-        body = body.replace(_ROOT_MARK, root.encode("utf-8"))
-    return _finished(body, fmt, _timestamp(modified))
+    if fmt.kind == "html":  # escaped as the templates escape it: a prefix is not markup
+        body = body.replace(_ROOT_MARK, str(escape(root)).encode("utf-8"))
+    return finished(body, fmt, _timestamp(modified))
 
 
 _ROOT_MARK = renders.ROOT_MARK.encode("ascii")
 
 
-def _finished(body: bytes, fmt: Format, modified: datetime | None) -> Representation:
+def finished(body: bytes, fmt: Format, modified: datetime | None) -> Representation:
+    """``body`` as a representation; its strong ETag is a hash of the bytes."""
     etag = hashlib.blake2b(body, digest_size=16).hexdigest()
     return Representation(body, fmt.content_type, etag, modified)
 
@@ -259,18 +270,6 @@ def _timestamp(text: str | None) -> datetime | None:
     except ValueError:
         return None
     return stamp if stamp.tzinfo else stamp.replace(tzinfo=UTC)
-
-
-def represent_triples(cache_key: tuple, triples: list[ox.Triple], base: str, fmt: Format,
-                      html: Callable[[], str]) -> Representation:
-    """A representation of a fixed set of triples (VoID, vocabulary, shapes), cached."""
-    found = CACHE.get(cache_key)
-    if found is not None:
-        return found
-    body = html().encode("utf-8") if fmt.kind == "html" else serialize(triples, base, fmt)
-    result = _finished(body, fmt, None)
-    CACHE.put(cache_key, result)
-    return result
 
 
 def serialize(triples: list[ox.Triple] | list[ox.Quad], base: str, fmt: Format) -> bytes:

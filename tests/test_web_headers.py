@@ -223,7 +223,7 @@ def test_fast_path_makes_an_html_miss_exactly_as_the_flask_view(site, monkeypatc
     monkeypatch.setattr(describe, "CACHE", Cache())  # a miss for both
     status, headers, body = fast.answer(environ)
     assert describe.CACHE.get(("record", "test-many-044", "html", 1,
-                               site.reader().version)) is not None  # it was made, not found
+                               site.reader().version, "")) is not None  # made, not found
     monkeypatch.setattr(describe, "CACHE", Cache())
     by_flask = requests.get(site.url + path, params={"format": "html"}, timeout=10)
     assert status == "200 OK" and body == by_flask.content and b"<html" in body

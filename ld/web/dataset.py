@@ -3,16 +3,35 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
+import pyoxigraph as ox
 from flask import Blueprint, Response, render_template, request
 
 from ld import describe, dumps, sitemap, termdocs, void
+from ld.describe import Representation
 from ld.errors import NotFound, Overloaded
+from ld.formats import Format
 from ld.web import http, pages
 from ld.web.context import get_settings, get_store
 
 bp = Blueprint("dataset", __name__)
 OFFERED = pages.THING_FORMATS
+
+
+def represent_triples(key: tuple, triples: list[ox.Triple], base: str, fmt: Format,
+                      html: Callable[[], str]) -> Representation:
+    """A representation of a fixed set of triples (VoID, vocabulary, shapes), cached under
+    ``key`` and the format; HTML also under the request's root path, which it names."""
+    cache_key = (*key, fmt.key, request.script_root if fmt.kind == "html" else "")
+    found = describe.CACHE.get(cache_key)
+    if found is not None:
+        return found
+    body = (html().encode("utf-8") if fmt.kind == "html"
+            else describe.serialize(triples, base, fmt))
+    result = describe.finished(body, fmt, None)
+    describe.CACHE.put(cache_key, result)
+    return result
 
 
 def _void(suffix: str | None, path: str) -> Response:
@@ -28,8 +47,8 @@ def _void(suffix: str | None, path: str) -> Response:
                                partitions=pages.class_partitions(triples),
                                downloads=OFFERED[1:], path=path)
 
-    rep = describe.represent_triples(("void", fmt.key, describe.store_version(store)),
-                                     triples, settings.base_uri, fmt, html)
+    rep = represent_triples(("void", describe.store_version(store)), triples,
+                            settings.base_uri, fmt, html)
     return http.respond(rep, fmt, path, OFFERED, void.dataset_iri(settings.base_uri),
                         negotiated=suffix is None)
 
@@ -116,7 +135,7 @@ def _terms(folder: str, title: str, ext: str | None) -> Response:
                                terms=termdocs.terms(folder), path=f"/{folder}",
                                downloads=OFFERED[1:], triples=triples)
 
-    rep = describe.represent_triples((folder, fmt.key), triples, settings.base_uri, fmt, html)
+    rep = represent_triples((folder,), triples, settings.base_uri, fmt, html)
     return http.respond(rep, fmt, f"/{folder}", OFFERED, f"{settings.base_uri}{folder}",
                         negotiated=ext is None)
 

@@ -37,6 +37,7 @@ from ld.web.http import (
     document_headers,
     not_modified_headers,
     precondition,
+    script_root,
     split_suffix,
 )
 from ld.web.pages import RECORD_FORMATS, render_document
@@ -81,14 +82,15 @@ class FastPath:
                                     accept=environ.get("HTTP_ACCEPT"))
         except NotAcceptable:
             return None
+        script = script_root(environ)
         try:
             store = self.holder.get()  # no store (yet): a 503 with the reason, from Flask
-            rep = describe.cached(store, "record", key, fmt) or self.make(environ, store,
-                                                                           key, fmt)
+            rep = (describe.cached(store, "record", key, fmt, root=script)
+                   or self.make(environ, store, key, fmt, script))
             status = precondition(environ, rep.etag, rep.last_modified)
         except LdpubError:
             return None  # Flask answers the error (a 412 too) in the negotiated format
-        root = f"{environ['wsgi.url_scheme']}://{get_host(environ)}{environ.get('SCRIPT_NAME', '')}"
+        root = f"{environ['wsgi.url_scheme']}://{get_host(environ)}{script}"
         headers = document_headers(rep, fmt, root, f"{PREFIX}{uris.encode_key(key)}",
                                    RECORD_FORMATS, uris.doc_uri(self.base, "record", key),
                                    negotiated=suffix is None) + CORS
@@ -96,8 +98,8 @@ class FastPath:
             return "304 Not Modified", not_modified_headers(headers), b""
         return "200 OK", [*headers, ("Content-Length", str(len(rep.body)))], rep.body
 
-    def make(self, environ: dict[str, Any], store: Any, key: str,
-             fmt: formats.Format) -> describe.Representation:
+    def make(self, environ: dict[str, Any], store: Any, key: str, fmt: formats.Format,
+             script: str) -> describe.Representation:
         """A cache miss: what `ldpub render` made, else made now; only rendering HTML
         needs Flask's request context (Jinja's context processor reads it)."""
         def html(document: describe.Document) -> str:
@@ -105,4 +107,4 @@ class FastPath:
                 return render_document(document)
 
         return describe.represent(store, self.base, "record", key, fmt, html=html,
-                                  flavour=self.flavour, root=environ.get("SCRIPT_NAME", ""))
+                                  flavour=self.flavour, root=script)

@@ -55,6 +55,14 @@ def negotiate(offered: Sequence[Format], suffix: str | None = None,
     return fmt
 
 
+def script_root(environ: Mapping[str, Any]) -> str:
+    """The app's root path from a WSGI environ, as ``request.script_root`` gives it
+    (UTF-8, no trailing slash: a proxy's ``X-Forwarded-Prefix: /cat/`` is ``/cat``), for
+    the fast path, which has no request object: both must name one root alike."""
+    raw = environ.get("SCRIPT_NAME", "")
+    return raw.encode("latin-1").decode("utf-8", "replace").rstrip("/")
+
+
 def root_url() -> str:
     """This server's URL up to the app root (X-Forwarded-* count only through ProxyFix)."""
     return request.host_url.rstrip("/") + request.script_root
