@@ -185,8 +185,20 @@ def compact(iri: str) -> str:
 def _table() -> dict[str, str]:
     table = {expand(k): v for k, v in _STANDARD.items()}
     table.update(RELATOR_ROLES)
+    table.update(SCHEME_LABELS)
     table.update(_vocab_labels())
     return table
+
+
+# The concept schemes subjects are stated to be in (ld.mapping_things.SCHEMES), by the
+# names librarians know them by: a subject page said "In scheme
+# http://id.loc.gov/authorities/subjects", and two subjects of one label from two
+# schemes could not be told apart.
+SCHEME_LABELS = {
+    "http://id.nlm.nih.gov/mesh/": "MeSH (Medical Subject Headings)",
+    "http://id.loc.gov/authorities/subjects": "LCSH (Library of Congress Subject Headings)",
+    "http://id.loc.gov/authorities/genreForms": "LCGFT (Library of Congress Genre/Form Terms)",
+}
 
 
 def _vocab_labels() -> dict[str, str]:
