@@ -83,7 +83,7 @@ from ld.cli_render import RENDER_OPTION, render, render_after_write
 from ld.cli_run import guarded_run, show_summary
 from ld.cli_settings import OVERRIDES, settings_options, with_settings
 from ld.cli_store import DUMP_FORMATS, EXIT_INTERRUPTED, open_for_command, publish_final
-from ld.config import Settings, data_dir, load_settings
+from ld.config import Settings, data_dir
 from ld.errors import LdpubError
 from ld.rejects import RejectsReport
 
@@ -117,10 +117,12 @@ class LdpubGroup(click.Group):
 @click.version_option(package_name="ldpub")
 @click.pass_context
 def main(ctx: click.Context, **overrides: Any) -> None:
-    """Group-level settings become ``ctx.obj`` (for commands such as harvest)."""
-    given = {k: v for k, v in overrides.items() if v is not None}
-    ctx.meta[OVERRIDES] = given
-    ctx.obj = load_settings(**given)
+    """Settings flags given before the command, for the command to resolve with its own.
+
+    Not resolved here: a bad ``LDPUB_*`` variable then stopped the command
+    before a flag given after the command name could override it.
+    """
+    ctx.meta[OVERRIDES] = {k: v for k, v in overrides.items() if v is not None}
 
 
 def _check_reader(_ctx: click.Context, _param: click.Parameter, value: str | None) -> Any:

@@ -25,7 +25,7 @@ def _option(setting: Setting) -> Callable[[Callable[..., Any]], Callable[..., An
         return click.option(f"{setting.flag}/--no-{setting.flag[2:]}", setting.name,
                             default=None, help=help_text)
     # a value's type and range are checked by the settings table (Setting.parse), which
-    # names the flag; a type click does not know (str.upper for the log level) is text
+    # names the flag; a type click does not know (a store, a base URI) is text
     kind = {int: click.INT, float: click.FLOAT}.get(setting.type, click.STRING)
     return click.option(setting.flag, setting.name, type=kind, default=None,
                         metavar=setting.name.upper(), help=help_text)

@@ -11,6 +11,7 @@ of the code receives a :class:`Settings` object and never looks at
 from __future__ import annotations
 
 import dataclasses
+import math
 import os
 import re
 from collections.abc import Callable, Mapping
@@ -27,6 +28,18 @@ _TRUE, _FALSE = frozenset({"1", "true", "yes", "on"}), frozenset({"0", "false", 
 
 
 _IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|\\^`]+")
+_NOT_IN_IRI = frozenset('<>"{}|\\^`') | {chr(c) for c in (*range(0x20), 0x7F)}
+_URL_LIKE = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*)://")
+_HTTP = ("http", "https")
+
+
+class Unusable(ValueError):
+    """Why a value cannot be used (said after the flag or variable and the value), with
+    what to give instead; raised by the checking types of the table below."""
+
+    def __init__(self, why: str, hint: str = "") -> None:
+        super().__init__(why)
+        self.hint = hint
 
 
 def _iri(value: str) -> str:
@@ -46,6 +59,81 @@ def _bool(value: str | bool) -> bool:
     if word not in _TRUE | _FALSE:
         raise ValueError(value)
     return word in _TRUE
+
+
+def _store(value: str) -> str:
+    """A directory, or the http(s) URL of a SPARQL server (its scheme in lower case).
+
+    An empty value was a store in the working directory itself, and any other
+    ``scheme://`` (ftp, file) a directory named after it (./ftp:/x/y).
+    """
+    text = str(value).strip()
+    url = _URL_LIKE.match(text)
+    if not text or url is None:
+        return _non_empty(value, "a directory, such as ./data/store, or the http(s) URL of "
+                                 "a SPARQL 1.1 server")
+    scheme, hint = url.group(1).lower(), ("a remote store is the http(s) URL of a SPARQL "
+                                          "1.1 server; give a directory as a path")
+    if scheme not in _HTTP:
+        raise Unusable(f"is a URL whose scheme ({scheme}) is not http or https", hint)
+    if not urlsplit(text).hostname:
+        raise Unusable("names no server", hint)
+    return scheme + text[url.end(1):]
+
+
+def _non_empty(value: str, what: str) -> str:
+    if not str(value).strip():
+        raise Unusable("is empty", f"give {what}")
+    return str(value)
+
+
+def _host(value: str) -> str:
+    """An address to listen on; an empty one was taken and left to the server to read."""
+    return _non_empty(value, "an address of this machine, such as 127.0.0.1 (this "
+                             "machine only) or 0.0.0.0 (every interface)").strip()
+
+
+def _dump_dir(value: str) -> str:
+    """A directory, made when first needed; an existing file is refused at start, where
+    every dump download answered 503 "Not a directory" once served."""
+    text = str(value)
+    if text and Path(text).exists() and not Path(text).is_dir():
+        raise Unusable("is not a directory", "give a directory (made when missing), or "
+                                             "nothing for <store>/dumps")
+    return text
+
+
+def _base_uri(value: str) -> str:
+    """An absolute http(s) URI ending in "/": every minted URI is it + ``id/{kind}/{key}``,
+    so a query, a fragment or a blank in it would end up inside every URI."""
+    text = str(value)
+    why = _base_problem(text)
+    if why:
+        raise Unusable(why, "give --base-uri / LDPUB_BASE_URI such as https://data.example.org/ "
+                            "(the address the records are served at)")
+    return text if text.endswith("/") else text + "/"
+
+
+def _base_problem(text: str) -> str | None:
+    """What keeps ``text`` from being the start of every minted URI, or None."""
+    bad = next((c for c in text if c.isspace() or c in _NOT_IN_IRI), None)
+    if bad:
+        return "has a space (or another blank)" if bad.isspace() else \
+            f"has a character an IRI cannot hold ({bad!r})"
+    parts = urlsplit(text)
+    if parts.scheme.lower() not in _HTTP or not parts.hostname:
+        return "is not an absolute http(s) URI"
+    if "@" in parts.netloc:
+        return "has user information (user@ or user:password@)"
+    try:
+        parts.port  # noqa: B018 - read for its ValueError
+    except ValueError:
+        return "has no valid port"
+    if "#" in text:
+        return "has a fragment (#...)"
+    if "?" in text:
+        return "has a query (?...)"
+    return None
 
 
 _KINDS = {int: "a whole number", float: "a number", _bool: "on or off (1/0, true/false, "
@@ -78,18 +166,30 @@ class Setting:
         """
         try:
             value = self.type(raw)
+        except Unusable as why:
+            raise ConfigError(f"{origin}: {raw!r} {why}", hint=why.hint or self.help) from None
         except (TypeError, ValueError):
             raise ConfigError(f"{origin}: {raw!r} is not {_KINDS.get(self.type, 'valid')}",
                               hint=self.help) from None
-        if self.choices and value not in self.choices:
-            raise ConfigError(f"{origin}: {raw!r} is not one of {', '.join(self.choices)}",
-                              hint=self.help)
+        if isinstance(value, float) and not math.isfinite(value):  # nan passes every range
+            raise ConfigError(f"{origin}: {raw!r} is not a number", hint=self.help)
+        if self.choices:
+            return self._choice(value, raw, origin)
         low, high = self.minimum, self.maximum
         if (low is not None and value < low) or (high is not None and value > high):
             bounds = f"at least {low:g}" if high is None else f"from {low:g} to {high:g}"
             raise ConfigError(f"{origin}: {raw!r} is out of range (give {bounds})",
                               hint=self.help)
         return value
+
+    def _choice(self, value: Any, raw: Any, origin: str) -> str:
+        """One of the choices, in any case (as the on/off words are), spelt as listed."""
+        by_word = {choice.lower(): choice for choice in self.choices}
+        try:
+            return by_word[str(value).strip().lower()]
+        except KeyError:
+            raise ConfigError(f"{origin}: {raw!r} is not one of {', '.join(self.choices)}",
+                              hint=self.help) from None
 
     @property
     def flag(self) -> str:
@@ -105,10 +205,10 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("store", "./data/store",
             "Store location: a directory for the embedded store, or the http(s) URL "
             "of a SPARQL 1.1 server (query endpoint; update and Graph Store endpoints "
-            "are found beside it)."),
+            "are found beside it).", _store),
     Setting("base_uri", "http://localhost:5000/",
-            "Base URI of every minted URI; things are {base}id/{kind}/{key}."),
-    Setting("host", "127.0.0.1", "Address `ldpub serve` listens on."),
+            "Base URI of every minted URI; things are {base}id/{kind}/{key}.", _base_uri),
+    Setting("host", "127.0.0.1", "Address `ldpub serve` listens on.", _host),
     Setting("port", 5000, "Port `ldpub serve` listens on.", int, 0, 65535),
     Setting("workers", 0, "Serving worker processes; 0 means one per CPU core.", int, 0),
     Setting("threads", 4, "Threads per serving worker.", int, 1),
@@ -138,8 +238,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("license", "https://creativecommons.org/publicdomain/zero/1.0/",
             "License IRI announced for the dataset's metadata.", _iri),
     Setting("dump_dir", "",
-            "Directory of downloadable dumps; empty means <store>/dumps or ./data/dumps."),
-    Setting("log_level", "INFO", "Logging level (DEBUG, INFO, WARNING, ERROR).", str.upper,
+            "Directory of downloadable dumps; empty means <store>/dumps or ./data/dumps.",
+            _dump_dir),
+    Setting("log_level", "INFO", "Logging level (DEBUG, INFO, WARNING, ERROR).",
             choices=("DEBUG", "INFO", "WARNING", "ERROR")),
     Setting("access_log", False,
             "`ldpub serve` logs every request to standard output (off: a proxy in front "
@@ -220,18 +321,7 @@ def load_settings(env: Mapping[str, str] | None = None, **overrides: Any) -> Set
         else:
             raw, origin = setting.default, f"the default of {setting.flag}"
         values[setting.name] = setting.parse(raw, origin)
-    values["base_uri"] = _base_uri(values["base_uri"])
     return Settings(**values)
-
-
-def _base_uri(base: str) -> str:
-    """An absolute http(s) URI ending in "/": every minted URI starts with it."""
-    parts = urlsplit(base)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise ConfigError(f"base URI {base!r} is not an absolute http(s) URI",
-                          hint="give --base-uri / LDPUB_BASE_URI such as "
-                               "https://data.example.org/ (the address the records are served at)")
-    return base if base.endswith("/") else base + "/"
 
 
 def data_dir(name: str) -> Path:

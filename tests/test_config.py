@@ -62,7 +62,8 @@ def test_data_dirs_exist(name: str) -> None:
     ({"LDPUB_SERVER": "uwsgi"}, "LDPUB_SERVER: 'uwsgi' is not one of gunicorn, granian"),
     ({"LDPUB_VALIDATOR": "quick"}, "LDPUB_VALIDATOR: 'quick' is not one of fast, pyshacl"),
     ({"LDPUB_LOG_LEVEL": "loud"}, "LDPUB_LOG_LEVEL: 'loud' is not one of DEBUG"),
-    ({"LDPUB_BASE_URI": "example.org"}, "base URI 'example.org' is not an absolute http(s) URI"),
+    ({"LDPUB_BASE_URI": "example.org"},
+     "LDPUB_BASE_URI: 'example.org' is not an absolute http(s) URI"),
     # regression: accepted, then the home page and VoID answered 500 ("Invalid IRI")
     ({"LDPUB_LICENSE": "not an iri>"}, "LDPUB_LICENSE: 'not an iri>' is not an absolute IRI"),
     ({"LDPUB_BASE_URI": "ftp://example.org/"}, "is not an absolute http(s) URI"),
