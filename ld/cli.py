@@ -35,13 +35,15 @@ Commands
 ``ldpub serve [--debug]``
     Serve Linked Data pages and the SPARQL endpoint from the store's latest
     published snapshot.
-``ldpub demo``
+``ldpub demo [--debug]``
     Load the bundled sample records when the store is empty, then serve.
 ``ldpub harvest ...``
     Harvest an OAI-PMH repository (see ``ldpub harvest --help``).
 ``ldpub render [--jobs N] [--json]``
     Make every record's Turtle, JSON-LD and HTML once for the server (only
     records changed since the last run); see ``ld/cli_render.py``.
+    ``stats``, ``dump``, ``delete`` and ``render`` refuse a store that does
+    not exist rather than make an empty one.
 
 Where they live: ``load``, ``validate``, ``serve`` and ``demo`` here;
 ``stats``, ``dump`` and ``delete`` in ``ld/cli_store.py``; ``harvest`` and
@@ -238,22 +240,26 @@ def serve(settings: Settings, debug: bool) -> None:
 @with_settings
 def demo(settings: Settings, debug: bool) -> None:
     """Load the bundled sample into an empty store, then serve it.
-
+    \f
     The load runs in a child process: a process that has used RocksDB must
     not fork the serving workers (RocksDB's process-wide thread pool does
     not survive a fork, and the workers then hung or crashed on exit), and
-    the server forks them from this one.
+    the server forks them from this one. (``\\f`` ends what ``--help`` shows.)
+    Under ``--debug``, the process Werkzeug's reloader starts to serve runs
+    this command again: its parent has checked the port and loaded already.
     """
     import multiprocessing
 
-    from ld.web.serve import check_address, run
+    from ld.web.serve import check_address, in_reloader_child, run
 
-    check_address(settings.host, settings.port)  # before the load, not after it
-    child = multiprocessing.get_context("spawn").Process(target=_load_sample, args=(settings,))
-    child.start()
-    child.join()
-    if child.exitcode:
-        raise click.exceptions.Exit(child.exitcode)
+    if not (debug and in_reloader_child()):
+        check_address(settings.host, settings.port)  # before the load, not after it
+        child = multiprocessing.get_context("spawn").Process(target=_load_sample,
+                                                             args=(settings,))
+        child.start()
+        child.join()
+        if child.exitcode:
+            raise click.exceptions.Exit(child.exitcode)
     run(settings, debug=debug)
 
 

@@ -10,6 +10,7 @@ running the same command again redoes the unfinished window.
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import click
@@ -38,6 +39,13 @@ def _date(_ctx: click.Context, param: click.Parameter, value: str | None) -> str
     return value
 
 
+def _finite(_ctx: click.Context, param: click.Parameter, value: float) -> float:
+    """--timeout: click's FloatRange lets nan through, and inf; a socket refuses both."""
+    if not math.isfinite(value):
+        raise click.BadParameter(f"{value} is not a number of seconds", param=param)
+    return value
+
+
 def _apply(options: tuple[Any, ...]) -> Any:
     """Apply click decorators in --help order."""
 
@@ -63,14 +71,15 @@ _OPTIONS = (  # in --help order
     click.option("--full", is_flag=True,
                  help="Ignore the saved harvest state: harvest everything."),
     click.option("--timeout", type=click.FloatRange(min=0.1), default=60.0, show_default=True,
-                 help="Seconds to wait for the repository to answer a request."),
+                 callback=_finite, help="Seconds to wait for the repository to answer a request."),
     click.option("--max-retries", type=click.IntRange(min=0), default=3, show_default=True,
                  help="Retries of a request answered 503 (or 429, 502, 504), each after its "
                       "Retry-After (at most 2 minutes) or 1, 2, 4 ... s."),
     click.option("--state", "state_path", type=click.Path(dir_okay=False),
                  help="Harvest state file (default: harvest-state.json in the store directory)."),
     click.option("--jobs", type=click.IntRange(min=0), default=None,
-                 help="Worker processes for mapping and validation (default: one per CPU)."),
+                 help="Worker processes for mapping and validation (default: one per CPU; "
+                      "0: none)."),
     RENDER_OPTION,
     click.option("--json", "as_json", is_flag=True, help="Print the result as JSON."),
 )
@@ -81,9 +90,12 @@ def _harvest(ctx: click.Context, settings: Settings, url: str, metadata_prefix: 
              timeout: float, max_retries: int, state_path: str | None, jobs: int | None,
              prerender: bool | None, as_json: bool) -> None:
     """Harvest an OAI-PMH repository (ListRecords) into the store, incrementally."""
+    from ld.harvest import RANGE_HINT, range_problem
     from ld.harvest import harvest as run_harvest
     from ld.rejects import RejectsReport
 
+    if problem := range_problem(from_, until):  # before the store is opened and locked
+        raise click.UsageError(f"{problem}; {RANGE_HINT}")
     with open_for_command(settings) as store:  # first: a refused harvest keeps the report
         report = RejectsReport(settings.rejects_path)
         # stopped early, the state file is not moved: the next run resumes

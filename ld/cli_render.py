@@ -5,8 +5,9 @@ load when records are dereferenced at random across the whole catalogue
 (crawlers, harvesters, link checkers): each served record then costs one
 lookup instead of reading and serialising its graph (issue 3; see
 :mod:`ld.renders` and :mod:`ld.web.prerender`). Only records changed since
-the last run are rendered again. Exit codes: 0 done; 2 store error (a
-remote store, another writer holding the store).
+the last run are rendered again. Exit codes: 0 done; 2 no store at
+``--store``, or a store error (a remote store, another writer holding the
+store).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import click
 
 from ld import cli_output as out
 from ld.cli_settings import with_settings
+from ld.cli_store import require_store
 from ld.config import Settings
 
 
@@ -30,6 +32,7 @@ def render(settings: Settings, jobs: int | None, as_json: bool) -> None:
     from ld.store import minted
     from ld.web.prerender import render_store
 
+    require_store(settings)  # a mistyped --store must not make an empty one
     minted.check_settings(settings)  # else every record looks gone
     with out.live_line(out.is_tty() and not as_json, "reading the snapshot...",
                        lambda s: f"rendered {s.rendered:,} of {s.records - s.current:,} "

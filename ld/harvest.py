@@ -118,6 +118,7 @@ def harvest(
     key = state_key(url, metadata_prefix, set_spec)
     previous = {} if full else _load_state(path).get(key, {})
     sent_from = from_ or previous.get("from")
+    check_range(sent_from, until, "--from" if from_ else "the saved harvest state's from")
     params = {"metadataPrefix": metadata_prefix, "set": set_spec, "from": sent_from,
               "until": until}
     client = Client(url, timeout=timeout, max_retries=max_retries, max_wait=max_wait,
@@ -245,4 +246,33 @@ def _check_date(name: str, value: str | None) -> None:
         raise InputError(f"--{name} {problem}", hint=DATE_HINT)
 
 
+def range_problem(from_: str | None, until: str | None, from_name: str = "--from"
+                  ) -> str | None:
+    """Why ``from_`` .. ``until`` (both valid dates) is no range to ask for, or None.
+
+    OAI-PMH 2.0 wants both of one granularity (a repository answers a day
+    and a moment with badArgument), and a range that ends before it starts
+    matches nothing: neither is worth locking the store and asking for.
+    """
+    if not (from_ and until):
+        return None
+    if len(from_) != len(until):
+        return (f"{from_name} {from_} and --until {until} are of different granularities "
+                "(a day and a moment), which OAI-PMH 2.0 does not allow")
+    if from_ > until:  # ISO 8601 of one granularity: text order is time order
+        return f"{from_name} {from_} is after --until {until}: no record can match"
+    return None
+
+
+def check_range(from_: str | None, until: str | None, from_name: str = "--from") -> None:
+    """:func:`range_problem` as an InputError (exit code 2)."""
+    problem = range_problem(from_, until, from_name)
+    if problem:
+        hint = RANGE_HINT if from_name == "--from" else \
+            "give --from (or --full, to ignore the saved state) with this --until"
+        raise InputError(problem, hint=hint)
+
+
 DATE_HINT = "use YYYY-MM-DD or YYYY-MM-DDThh:mm:ssZ (UTC)"
+RANGE_HINT = "give --from no later than --until, both as YYYY-MM-DD or both as " \
+             "YYYY-MM-DDThh:mm:ssZ"

@@ -51,7 +51,8 @@ def run(settings: Settings, debug: bool = False) -> None:
     from ld.store import minted
 
     minted.check_settings(settings)  # under another base, every URI answered 404
-    check_address(settings.host, settings.port)
+    if not (debug and in_reloader_child()):
+        check_address(settings.host, settings.port)
     configure_logging(settings)
     LOG.info("serving %s (%s store) as %s on http://%s:%d with %s", settings.store,
              "a remote" if settings.store_is_remote else "the embedded", settings.base_uri,
@@ -85,6 +86,17 @@ def configure_logging(settings: Settings) -> None:
         logger.addHandler(handler)
         logger.propagate = False  # once, even where a server configured the root logger
     logger.setLevel(settings.log_level)
+
+
+def in_reloader_child() -> bool:
+    """Whether this is the process Werkzeug's reloader (``--debug``) started to serve.
+
+    Its parent checked the address and holds the port for it (the socket is
+    handed down), so checking again there failed with "Address already in
+    use" and ``--debug`` never started. Werkzeug marks that child with
+    ``WERKZEUG_RUN_MAIN=true`` (``werkzeug.serving.is_running_from_reloader``).
+    """
+    return os.environ.get("WERKZEUG_RUN_MAIN") == "true"
 
 
 def check_address(host: str, port: int) -> None:
