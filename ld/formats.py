@@ -77,8 +77,9 @@ FORMATS: tuple[Format, ...] = (
            ("text/x-nquads",), "nquads", "N_QUADS"),
     Format("trig", "application/trig", "dataset", "TriG", (), (), "trig", "TRIG"),
     # SPARQL results
+    # "json" is a name, not a suffix: results are had at /sparql, never at a URL with one
     Format("srj", "application/sparql-results+json", "results", "SPARQL JSON",
-           ("json",), ("application/json",), None, "JSON"),
+           (), ("application/json",), None, "JSON", names=("json",)),
     Format("srx", "application/sparql-results+xml", "results", "SPARQL XML",
            (), ("application/xml", "text/xml"), None, "XML", names=("xml",)),
     Format("csv", "text/csv", "results", "CSV", (), (), None, "CSV"),
@@ -118,11 +119,13 @@ def by_name(name: str, offered: Sequence[Format]) -> Format | None:
     """The offered format that ``?format=name`` means: a key, suffix, name or media type.
 
     Looked up among ``offered`` only, so a name shared by formats of
-    different kinds ("xml", "json") picks the one this resource has.
+    different kinds ("xml", "json") picks the one this resource has. A space
+    is read as "+": in a query string (and a form) "+" means a space, so
+    ``?format=rdf+xml`` or ``?format=application/ld+json`` arrive with one.
     """
-    low = name.strip().lower()
+    low = name.strip().lower().replace(" ", "+")
     return (next((f for f in offered if low in f.suffixes or low in f.names), None)
-            or by_media_type(name, offered))
+            or by_media_type(low, offered))
 
 
 @dataclass(frozen=True)

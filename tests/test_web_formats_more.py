@@ -1,0 +1,160 @@
+"""Formats as the README's Formats section states them, on the live test site.
+
+Regressions found by following the README: ``?format=rdf+xml`` was a 406
+(``+`` is a space in a query string); the table listed suffixes that are
+not suffixes anywhere (``.txt``, the SPARQL result formats) and dumps that
+do not exist, and did not say that the two JSON-LD dumps differ.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+import requests
+from click.testing import CliRunner
+
+from ld import dumps, formats
+from ld.cli_store import DUMP_FORMATS
+
+RECORD = "/doc/record/pubmed-6839263"
+ASK = "query=ASK%7B%7D"
+CONSTRUCT = "query=CONSTRUCT%7B%3Fs%3Fp%3Fo%7DWHERE%7B%3Fs%3Fp%3Fo%7DLIMIT%201"
+BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,*/*;q=0.8"
+README = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+FORMATS_SECTION = README.split("\n## Formats\n", 1)[1].split("\n## ", 1)[0]
+
+
+def _get(site, path: str, query: str = "", accept: str | None = None) -> requests.Response:
+    """GET with the query string exactly as written (requests would encode a "+")."""
+    headers = {} if accept is None else {"Accept": accept}
+    url = f"{site.url}{path}" + (f"?{query}" if query else "")
+    return requests.get(url, headers=headers, timeout=30)
+
+
+def _type(response: requests.Response) -> str:
+    return response.headers["Content-Type"].split(";")[0]
+
+
+# --- ?format= names with "+" (read back as a space) -------------------------------
+
+PLUS = [
+    (RECORD, "format=rdf+xml", 200, "application/rdf+xml"),
+    (RECORD, "format=rdf%2Bxml", 200, "application/rdf+xml"),
+    (RECORD, "format=rdf%20xml", 200, "application/rdf+xml"),
+    (RECORD, "format=RDF+XML", 200, "application/rdf+xml"),
+    (RECORD, "format=application/rdf+xml", 200, "application/rdf+xml"),
+    (RECORD, "format=application/ld+json", 200, "application/ld+json"),
+    (RECORD, "format=application/vnd.citationstyles.csl+json", 200,
+     "application/vnd.citationstyles.csl+json"),
+    (RECORD, "format=ttl+xml", 406, "text/plain"),
+    ("/doc/person/prolific-pat", "format=rdf+xml", 200, "application/rdf+xml"),
+    ("/dataset", "format=rdf+xml", 200, "application/rdf+xml"),
+    ("/sparql", f"{ASK}&format=application/sparql-results+json", 200,
+     "application/sparql-results+json"),
+    ("/sparql", f"{ASK}&format=application/sparql-results+xml", 200,
+     "application/sparql-results+xml"),
+    ("/sparql", f"{CONSTRUCT}&format=rdf+xml", 200, "application/rdf+xml"),
+    ("/sparql", "format=rdf+xml", 200, "application/rdf+xml"),  # the service description
+]
+
+
+@pytest.mark.parametrize(("path", "query", "status", "media_type"), PLUS)
+def test_format_names_with_a_plus(site, path: str, query: str, status: int,
+                                  media_type: str) -> None:
+    r = _get(site, path, query)
+    assert (r.status_code, _type(r)) == (status, media_type), r.text[:300]
+
+
+def test_a_posted_sparql_form_may_name_rdf_plus_xml(site) -> None:
+    r = requests.post(f"{site.url}/sparql", data=f"{CONSTRUCT}&format=rdf+xml",
+                      headers={"Content-Type": "application/x-www-form-urlencoded"},
+                      timeout=30)
+    assert (r.status_code, _type(r)) == (200, "application/rdf+xml"), r.text[:300]
+
+
+@pytest.mark.parametrize("fmt", formats.FORMATS, ids=lambda f: f.key)
+def test_every_name_with_a_plus_is_read_with_a_space(fmt: formats.Format) -> None:
+    for name in (*fmt.names, fmt.media_type, *fmt.aliases):
+        if "+" in name:
+            assert formats.by_name(name.replace("+", " "), (fmt,)) is fmt, name
+
+
+# --- the README's Formats table says what works where -----------------------------
+
+
+def _table() -> list[dict[str, str]]:
+    """The first table of the section (the dumps have one of their own below it)."""
+    text = FORMATS_SECTION[FORMATS_SECTION.index("\n|"):]
+    lines = text[1:text.index("\n\n")].splitlines()
+    head = [c.strip() for c in lines[0].strip("|").split("|")]
+    return [dict(zip(head, (c.strip() for c in x.strip("|").split("|")), strict=True))
+            for x in lines[2:]]
+
+
+ROWS = _table()
+
+
+def _media_type(row: dict[str, str]) -> str:
+    return re.findall(r"`([^`]+)`", row["media type"])[0]
+
+
+def _ticked(cell: str) -> list[str]:
+    return re.findall(r"`([^`]+)`", cell)
+
+
+def test_the_table_has_a_row_per_format_and_says_where() -> None:
+    assert [_media_type(r) for r in ROWS] == [f.media_type for f in formats.FORMATS]
+    assert set(ROWS[0]) == {"format", "media type", "suffixes", "other `?format=` names",
+                            "where"}
+
+
+@pytest.mark.parametrize("row", ROWS, ids=lambda r: r["format"])
+def test_every_suffix_in_the_table_works_on_a_record(site, row: dict[str, str]) -> None:
+    for suffix in _ticked(row["suffixes"]):
+        r = _get(site, RECORD + suffix)
+        assert (r.status_code, _type(r)) == (200, _media_type(row)), suffix
+
+
+@pytest.mark.parametrize("row", ROWS, ids=lambda r: r["format"])
+def test_every_format_name_in_the_table_works_where_it_says(site, row: dict[str, str]
+                                                             ) -> None:
+    names = [s.lstrip(".") for s in _ticked(row["suffixes"])]
+    names += _ticked(row["other `?format=` names"])
+    on_sparql = "SPARQL SELECT/ASK" in row["where"]
+    for name in names:
+        r = (_get(site, "/sparql", f"{ASK}&format={name}") if on_sparql
+             else _get(site, RECORD, f"format={name}"))
+        assert (r.status_code, _type(r)) == (200, _media_type(row)), name
+
+
+@pytest.mark.parametrize("path", [f"{RECORD}.txt", f"{RECORD}.text", f"{RECORD}.nq",
+                                  f"{RECORD}.trig", f"{RECORD}.srj", f"{RECORD}.csv"])
+def test_suffixes_of_formats_a_document_does_not_offer_are_406(site, path: str) -> None:
+    assert _get(site, path).status_code == 406
+
+
+def test_the_dumps_named_are_the_dumps_there_are() -> None:
+    named = set(re.findall(r"`/dumps/(dataset\.[a-z.]+)`", FORMATS_SECTION))
+    assert named == set(dumps.BY_NAME)
+    cli = set(re.findall(r"`ldpub dump --format ([a-z.]+)`", FORMATS_SECTION))
+    assert cli == set(DUMP_FORMATS)
+
+
+def test_the_two_json_ld_dumps_are_what_the_readme_says(site) -> None:
+    """``ldpub dump --format jsonld`` is expanded, one named graph per record; the
+    /dumps/ file is compacted with our context, the union graph. The README says which
+    is which; this holds it to that."""
+    from ld.cli import main
+
+    assert "expanded" in FORMATS_SECTION and "compacted" in FORMATS_SECTION
+    result = CliRunner().invoke(main, ["--store", str(site.store_dir), "--base-uri",
+                                       site.settings.base_uri, "dump", "--format", "jsonld"])
+    assert result.exit_code == 0, result.output
+    expanded = json.loads(result.stdout)
+    assert isinstance(expanded, list) and all("@graph" in g for g in expanded)
+    served = requests.get(f"{site.url}/dumps/dataset.jsonld", timeout=60).json()
+    assert served["@context"] == site.url + "/context.jsonld"
+    assert not any("@graph" in node for node in served["@graph"])
