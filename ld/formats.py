@@ -92,8 +92,9 @@ FORMATS: tuple[Format, ...] = (
            ("csl",), ()),
     # people
     Format("html", "text/html", "html", "HTML", ("htm",), ("application/xhtml+xml",)),
-    # plain text (error messages for non-browser clients)
+    # error messages, in what the client accepts (ld.web.errors); no document offers these
     Format("txt", "text/plain", "text", "Plain text", ("text",)),
+    Format("json", "application/json", "text", "JSON"),
 )
 
 BY_KEY = {f.key: f for f in FORMATS}

@@ -3,7 +3,10 @@
 Regressions found by following the README: ``?format=rdf+xml`` was a 406
 (``+`` is a space in a query string); the table listed suffixes that are
 not suffixes anywhere (``.txt``, the SPARQL result formats) and dumps that
-do not exist, and did not say that the two JSON-LD dumps differ.
+do not exist; the HTML-only pages ignored ``?format=`` and Accept; error
+bodies were labelled with types they were not (a plain JSON object as
+JSON-LD, plain text as N-Triples) and a SPARQL syntax error was a 406 under
+an Accept the endpoint cannot answer.
 """
 
 from __future__ import annotations
@@ -158,3 +161,90 @@ def test_the_two_json_ld_dumps_are_what_the_readme_says(site) -> None:
     served = requests.get(f"{site.url}/dumps/dataset.jsonld", timeout=60).json()
     assert served["@context"] == site.url + "/context.jsonld"
     assert not any("@graph" in node for node in served["@graph"])
+
+
+# --- HTML-only pages negotiate as well --------------------------------------------
+
+HTML_ONLY = [
+    ("/", "", None, 200, "text/html"),
+    ("/", "", "*/*", 200, "text/html"),
+    ("/", "", BROWSER, 200, "text/html"),
+    ("/", "", "application/xhtml+xml", 200, "text/html"),
+    ("/", "", "text/turtle;q=1, text/html;q=0.1", 200, "text/html"),
+    ("/", "format=html", "text/turtle", 200, "text/html"),
+    ("/", "format=foo", "text/turtle", 406, "text/plain"),
+    ("/", "format=foo", BROWSER, 406, "text/html"),
+    ("/", "", "text/turtle", 406, "text/plain"),
+    ("/", "", "application/json", 406, "application/json"),
+    ("/search", "q=x", None, 200, "text/html"),
+    ("/search", "q=x&format=ttl", None, 406, "text/plain"),
+    ("/search", "q=x", "text/turtle", 406, "text/plain"),
+    ("/browse", "", "application/ld+json", 406, "text/plain"),
+    ("/browse/subject", "", BROWSER, 200, "text/html"),
+    ("/browse/subject", "format=ttl", None, 406, "text/plain"),
+    ("/dumps/", "", None, 200, "text/html"),
+    ("/dumps/", "format=jsonld", None, 406, "text/plain"),
+    ("/dumps/", "", "application/n-triples", 406, "text/plain"),
+]
+
+
+@pytest.mark.parametrize(("path", "query", "accept", "status", "media_type"), HTML_ONLY)
+def test_html_only_pages_negotiate(site, path: str, query: str, accept: str | None,
+                                   status: int, media_type: str) -> None:
+    r = _get(site, path, query, accept)
+    assert (r.status_code, _type(r)) == (status, media_type), r.text[:300]
+    assert "Accept" in r.headers.get("Vary", "")
+    if status == 406:
+        assert "text/html" in r.text  # what the page can be had as
+
+
+# --- errors: a type the client accepts, labelled as what it is ---------------------
+
+MISSING = "/doc/record/no-such-record"
+ERRORS = [
+    # (path, query, Accept, status, media type, a marker in the body)
+    (MISSING, "", "application/ld+json", 404, "application/json", '"status": 404'),
+    (MISSING, "", "application/json", 404, "application/json", '"status": 404'),
+    (MISSING, "", "application/vnd.citationstyles.csl+json", 404, "application/json",
+     '"status": 404'),
+    (MISSING, "", "application/*", 404, "application/json", '"status": 404'),
+    (MISSING, "", "text/plain", 404, "text/plain", "404 Not Found"),
+    (MISSING, "", None, 404, "text/plain", "404 Not Found"),
+    (MISSING, "", "*/*", 404, "text/plain", "404 Not Found"),
+    (MISSING, "", "text/turtle", 404, "text/turtle", "# 404"),
+    (MISSING, "", "text/turtle, */*;q=0.1", 404, "text/turtle", "# 404"),
+    (MISSING, "", "application/n-triples", 404, "application/n-triples", "# 404"),
+    (MISSING, "", "application/rdf+xml", 404, "application/rdf+xml", "<!-- 404"),
+    (MISSING, "", "application/x-bibtex", 404, "text/plain", "404 Not Found"),
+    (MISSING, "", BROWSER, 404, "text/html", "<h1>404"),
+    (MISSING + ".jsonld", "", None, 404, "text/plain", "404 Not Found"),
+    (MISSING + ".jsonld", "", "application/ld+json", 404, "application/json",
+     '"status": 404'),
+    ("/doc/person/nobody-at-all", "", "application/ld+json", 404, "application/json",
+     '"status": 404'),
+    (RECORD, "page=zero", "application/ld+json", 400, "application/json", '"status": 400'),
+    (RECORD, "", "application/pdf", 406, "text/plain", "Offered: text/html"),
+    (RECORD, "format=pdf", "application/json", 406, "application/json", '"offered"'),
+    ("/no/such/page", "", "application/ld+json", 404, "text/plain", "404 Not Found"),
+    ("/no/such/page", "", "application/json", 404, "application/json", '"status": 404'),
+    ("/sparql", "query=SELEC", "text/plain", 400, "text/plain", "syntax error"),
+    ("/sparql", "query=SELEC", "image/png", 400, "text/plain", "syntax error"),
+    ("/sparql", "query=SELEC&format=foo", None, 400, "text/plain", "syntax error"),
+    ("/sparql", "query=SELEC", "application/sparql-results+json", 400, "text/plain",
+     "syntax error"),
+    ("/sparql", "query=SELEC", "application/json", 400, "application/json", "syntax error"),
+    ("/sparql", ASK, "text/plain", 406, "text/plain", "Offered:"),
+    ("/sparql", ASK, "image/png", 406, "text/plain", "Offered:"),
+]
+
+
+@pytest.mark.parametrize(("path", "query", "accept", "status", "media_type", "marker"),
+                         ERRORS)
+def test_errors_come_in_a_type_the_client_accepts(site, path: str, query: str,
+                                                  accept: str | None, status: int,
+                                                  media_type: str, marker: str) -> None:
+    r = _get(site, path, query, accept)
+    assert (r.status_code, _type(r)) == (status, media_type), r.text[:300]
+    assert marker in r.text
+    if media_type == "application/json":
+        assert json.loads(r.text)["error"]["status"] == status  # it is what it says

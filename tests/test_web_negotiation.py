@@ -102,11 +102,13 @@ def test_thing_uri_answers_303_to_its_document(site, accept: str | None,
 
 @pytest.mark.parametrize(("accept", "media_type", "marker"), [
     ("text/turtle", "text/turtle", "# 404"),
-    ("application/ld+json", "application/ld+json", '"status": 404'),
+    # a plain JSON object is not JSON-LD: it says it is JSON (it was labelled JSON-LD)
+    ("application/ld+json", "application/json", '"status": 404'),
     ("application/n-triples", "application/n-triples", "# 404"),
     ("application/rdf+xml", "application/rdf+xml", "rdf:RDF"),
     (BROWSER, "text/html", "<h1>404"),
-    (None, "text/turtle", "# 404"),
+    (None, "text/plain", "404 Not Found"),  # any type will do: the plainest
+    ("text/turtle, */*;q=0.1", "text/turtle", "# 404"),
 ])
 def test_unknown_record_is_404_in_the_negotiated_format(site, accept: str | None,
                                                         media_type: str, marker: str) -> None:

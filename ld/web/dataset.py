@@ -65,6 +65,7 @@ def dataset(ext: str | None = None) -> Response:
 
 
 @bp.route("/dumps/")
+@http.html_only
 def dump_index() -> str:
     ready = dumps.existing(get_settings(), get_store())
     return render_template("dumps.html", dumps=dumps.DUMPS, ready=ready)

@@ -1,14 +1,16 @@
 """Errors to responses, in one place.
 
 Views raise :mod:`ld.errors` exceptions; this module turns each into a
-response with its ``http_status``. The body speaks the client's language:
-
-* a view that already negotiated a representation stores it in
-  ``g.ldpub_format`` (see :func:`set_format`), so "no such record" comes back
-  as Turtle to a Turtle client and as a page to a browser;
-* otherwise (and always for 406, where nothing could be negotiated) a browser
-  gets HTML and everything else plain text, chosen by the same
-  :func:`ld.formats.negotiate` as every other representation.
+response with its ``http_status``. The body is in a type the client
+accepts, labelled as what it is (:func:`error_format`): plain text, JSON
+(``{"error": {...}}``) or an HTML page, whichever the Accept header ranks
+highest (plain text on a tie, so also for no Accept and ``*/*``). A client
+that asked for a document as Turtle, N-Triples or RDF/XML (see
+:func:`set_format`) may get the error there too, as a comment in an empty
+document, when it ranks that format higher. A client that accepts none of
+these gets JSON if it asked for a JSON type (JSON-LD, CSL-JSON), else plain
+text: an error must be readable, and a plain JSON object is not JSON-LD, nor
+plain text N-Triples.
 
 ``Overloaded`` adds ``Retry-After``; a 406 lists the media types offered.
 """
@@ -25,8 +27,9 @@ from ld import formats
 from ld.errors import LdpubError, NotAcceptable, Overloaded
 from ld.formats import Format
 
-_FALLBACK = (formats.get("txt"), formats.get("html"))
+MESSAGES = (formats.get("txt"), formats.get("json"), formats.get("html"))  # carry a message
 _HASH_COMMENT = {"ttl", "nt", "nq", "trig"}
+_COMMENTED = _HASH_COMMENT | {"rdf"}  # documents that can hold the message as a comment
 
 
 def set_format(fmt: Format) -> None:
@@ -58,46 +61,47 @@ def _handle_http(error: HTTPException) -> Response:
 
 def error_response(status: int, title: str, message: str,
                    offered: list[str] | None = None) -> Response:
-    """An error body in the negotiated format (or HTML/plain text)."""
+    """An error body in the format :func:`error_format` picks."""
     offered = offered or []
-    fmt = None if status == 406 else g.get("ldpub_format")
-    if fmt is None:
-        fmt = _fallback_format()
+    fmt = error_format(None if status == 406 else g.get("ldpub_format"))
     body = _render(fmt, status, title, message, offered)
     response = Response(body, status=status, content_type=fmt.content_type)
     response.headers["Cache-Control"] = "no-store"
-    if offered:
-        response.headers["Vary"] = "Accept"
+    response.vary.add("Accept")
     return response
 
 
-def _fallback_format() -> Format:
+def error_format(asked: Format | None) -> Format:
+    """Plain text, JSON, HTML or (a comment in) ``asked``, the representation the request
+    negotiated: the one the client's Accept ranks highest, plain text on a tie; when it
+    accepts none, JSON for a JSON client, else plain text (see the module doc)."""
+    carriers = MESSAGES if asked is None or asked.key not in _COMMENTED else (*MESSAGES, asked)
     try:
-        return formats.negotiate(_FALLBACK, accept=request.headers.get("Accept"))
+        return formats.negotiate(carriers, accept=request.headers.get("Accept"),
+                                 default=MESSAGES[0])
     except NotAcceptable:
-        return _FALLBACK[0]
+        json_like = asked is not None and asked.media_type.endswith("json")
+        return MESSAGES[1] if json_like else MESSAGES[0]
 
 
 def _render(fmt: Format, status: int, title: str, message: str, offered: list[str]) -> str:
-    if fmt.key == "html":
+    if fmt.kind == "html":
         labels = [(m, formats.by_media_type(m)) for m in offered]
         return render_template("error.html", status=status, title=title,
                                message=message, offered=labels)
     lines = [f"{status} {title}", message]
     if offered:
         lines.append("Offered: " + ", ".join(offered))
-    if fmt.media_type.endswith("json") or "+json" in fmt.media_type:
+    if fmt.key == "json":
         payload: dict[str, object] = {"status": status, "title": title, "message": message}
         if offered:
             payload["offered"] = offered
         return json.dumps({"error": payload}, ensure_ascii=False) + "\n"
-    if fmt.media_type.endswith("xml"):
-        head = '<?xml version="1.0" encoding="utf-8"?>\n'
-        if fmt.kind == "rdf":
-            comment = xml_escape(" ".join(lines)).replace("--", "- -")
-            return (f"{head}<!-- {comment} -->\n"
-                    '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"/>\n')
-        return f'{head}<error status="{status}">{xml_escape(" ".join(lines))}</error>\n'
+    if fmt.key == "rdf":  # an empty RDF/XML document, the message as an XML comment
+        comment = xml_escape(" ".join(lines)).replace("--", "- -")
+        return ('<?xml version="1.0" encoding="utf-8"?>\n'
+                f"<!-- {comment} -->\n"
+                '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"/>\n')
     if fmt.key in _HASH_COMMENT:
         return "".join(f"# {line}\n" for line in " ".join(lines).splitlines())
     return "\n".join(lines) + "\n"

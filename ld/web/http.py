@@ -8,7 +8,8 @@ Cache-Control) and answers conditional requests (304 and 412, by
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import functools
+from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
@@ -35,6 +36,7 @@ EXPOSED = "Link, Content-Location, ETag, Last-Modified, Vary, Retry-After"
 ALLOWED = ("Accept, Content-Type, If-Match, If-None-Match, If-Modified-Since, "
            "If-Unmodified-Since")
 BROWSER_DEFAULT = formats.get("ttl")
+HTML = formats.get("html")
 
 
 def split_suffix(name: str, offered: Sequence[Format]) -> tuple[str, str | None]:
@@ -53,6 +55,22 @@ def negotiate(offered: Sequence[Format], suffix: str | None = None,
                             default=default or BROWSER_DEFAULT)
     set_format(fmt)
     return fmt
+
+
+def html_only(view: Callable[..., Any]) -> Callable[..., Response]:
+    """A page that is HTML only (home, search, browse, the dumps list) negotiates too,
+    through the one negotiate function: ``?format=`` or an Accept that rules HTML out
+    is a 406 listing ``text/html``, as for every other resource (it was a page, 200,
+    whatever was asked); no Accept, ``*/*`` and a browser's Accept get the page."""
+
+    @functools.wraps(view)
+    def negotiated(*args: Any, **kwargs: Any) -> Response:
+        negotiate((HTML,), default=HTML)
+        response = flask.make_response(view(*args, **kwargs))
+        response.vary.add("Accept")
+        return response
+
+    return negotiated
 
 
 def script_root(environ: Mapping[str, Any]) -> str:

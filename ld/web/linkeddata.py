@@ -82,6 +82,7 @@ def context() -> Response:
 
 
 @bp.route("/")
+@http.html_only
 def home() -> str:
     store, settings = get_store(), get_settings()
     # figures of the previous snapshot while a new one's are computed (ld.versioned)
@@ -95,6 +96,7 @@ def home() -> str:
 
 
 @bp.route("/search")
+@http.html_only
 def search() -> str:
     text, page = request.args.get("q", ""), _page_arg()
     found = (browse.search_page(get_store(), get_settings().base_uri, text, page)
@@ -109,6 +111,7 @@ def search() -> str:
 
 @bp.route("/browse")
 @bp.route("/browse/<kind>")
+@http.html_only
 def browse_kind(kind: str | None = None) -> str:
     if kind is not None and kind not in browse.BROWSABLE:
         raise NotFound(f"cannot browse {kind!r}", hint="try " + ", ".join(browse.BROWSABLE))

@@ -14,6 +14,7 @@ import functools
 import json
 from typing import Any
 
+import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, render_template, request, url_for
 from werkzeug.wsgi import get_current_url, get_host
 
@@ -22,6 +23,7 @@ from ld.errors import BadRequest, Forbidden, NotAcceptable
 from ld.namespaces import PREFIXES
 from ld.sparql import MAX_BODY, Analysis, ProtocolRequest, analyse, check, parse_request, query_args
 from ld.sparql_examples import EXAMPLES
+from ld.sparql_pool import query_error
 from ld.sparql_run import TRUNCATED_HEADER, Formats, Pools, run_query, run_update
 from ld.web.context import get_settings, get_store
 
@@ -72,7 +74,11 @@ def endpoint() -> Response:
                    pools=current_app.extensions[EXTENSION],
                    base_iri=endpoint_url(request.environ))
         return Response(status=204)
-    chosen = negotiate(analysis.form, request.headers.get("Accept"), operation.format)
+    try:
+        chosen = negotiate(analysis.form, request.headers.get("Accept"), operation.format)
+    except NotAcceptable:
+        _refuse_if_malformed(operation)
+        raise
     if chosen is None:
         return _editor(operation)
     result = run_query(operation, analysis, chosen, store=get_store(), settings=settings,
@@ -98,6 +104,22 @@ def _checked(operation: ProtocolRequest) -> Analysis | Response:
         if operation.operation == "query" and _wants_editor(operation):
             return _editor(operation, refused.http_status)
         raise
+
+
+def _refuse_if_malformed(operation: ProtocolRequest) -> None:
+    """A query that does not parse is a 400 whatever was asked for: the syntax error
+    is what the client must fix (it got a 406 and fixed its Accept, only to learn
+    then that the query was wrong). Parsed by pyoxigraph on an empty store, as the
+    query worker would parse it; a remote store's server may know more prefixes, so
+    its queries are left to it."""
+    if get_settings().store_is_remote:
+        return
+    try:
+        ox.Store().query(operation.text, base_iri=endpoint_url(request.environ))
+    except SyntaxError as error:
+        raise query_error({"kind": "syntax", "message": str(error)}) from None
+    except (ValueError, RuntimeError, TypeError, OSError):
+        return  # parsed; failing to evaluate on an empty store says nothing
 
 
 def _wants_editor(operation: ProtocolRequest) -> bool:
