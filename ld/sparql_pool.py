@@ -85,8 +85,7 @@ class QueryPool:
         fits one chunk comes back whole (a list of one bytes), worker released.
         """
         if not self._slots.acquire(blocking=False):
-            raise Overloaded(f"this server already runs {self.size} queries; try again shortly",
-                             retry_after=2)
+            raise Overloaded(busy_message(self.size), retry_after=2)
         stream = ResultStream(self, self._checkout(), time.monotonic() + timeout, timeout)
         try:
             stream.worker.conn.send_bytes(json.dumps(job).encode())
@@ -207,3 +206,10 @@ def query_error(payload: dict[str, str]) -> Exception:
     if payload.get("kind") == "query":
         return BadRequest(f"the query cannot be evaluated: {payload['message']}")
     return StoreError(f"the query failed: {payload['message']}")
+
+
+def busy_message(limit: int) -> str:
+    """What a query refused for the concurrency limit is told (also ld.sparql_run)."""
+    queries = "query" if limit == 1 else "queries"
+    return (f"this server already runs its limit of {limit} concurrent {queries}; "
+            "try again shortly")

@@ -21,7 +21,7 @@ from ld.config import Settings
 from ld.errors import BadRequest, Overloaded
 from ld.formats import Format
 from ld.sparql import TRUNCATED_HEADER, Analysis, ProtocolRequest
-from ld.sparql_pool import QueryPool
+from ld.sparql_pool import QueryPool, busy_message
 from ld.store.base import QueryResponse, Store
 
 __all__ = ["TRUNCATED_HEADER", "Formats", "Pools", "run_query", "run_update", "with_using"]
@@ -54,8 +54,7 @@ class Pools:
             if self._remote is None:
                 self._remote = threading.BoundedSemaphore(max(1, settings.max_concurrent_queries))
         if not self._remote.acquire(blocking=False):
-            raise Overloaded(f"this server already runs {settings.max_concurrent_queries} "
-                             "queries; try again shortly", retry_after=2)
+            raise Overloaded(busy_message(settings.max_concurrent_queries), retry_after=2)
         return self._remote
 
     def snapshot(self, store: Store) -> str | None:

@@ -131,7 +131,7 @@ def test_beyond_the_concurrency_cap_is_503_with_retry_after(limited: Site) -> No
     r = sparql(limited, CHEAP)
     assert r.status_code == 503
     assert int(r.headers["Retry-After"]) >= 1
-    assert "already runs 2 queries" in r.text
+    assert "already runs its limit of 2 concurrent queries" in r.text
     for thread in threads:
         thread.join()
     assert sparql(limited, CHEAP).status_code == 200  # the slots are free again
@@ -214,3 +214,13 @@ def test_an_uncapped_endpoint_does_not_announce_a_cap_of_zero(tmp_path: Path) ->
     assert "a SELECT returns every row" in page and "at most 0" not in page
     described = client.get("/sparql", headers={"Accept": "text/turtle"}).get_data(as_text=True)
     assert "SELECT returns every row" in described and "at most 0" not in described
+
+
+@pytest.mark.parametrize(("limit", "words"), [(1, "1 concurrent query;"),
+                                              (4, "4 concurrent queries;")])
+def test_the_busy_message_counts_in_words(limit: int, words: str) -> None:
+    """Regression: with one query allowed, a refused query was told "this server already
+    runs 1 queries"."""
+    from ld.sparql_pool import busy_message
+
+    assert words in busy_message(limit)
