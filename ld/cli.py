@@ -81,7 +81,7 @@ import click
 
 from ld import cli_output as out
 from ld import cli_store
-from ld.cli_render import RENDER_OPTION, render, render_after_write
+from ld.cli_render import RENDER_OPTION, refuse_remote_render, render, render_after_write
 from ld.cli_run import guarded_run, show_summary
 from ld.cli_settings import OVERRIDES, settings_options, with_settings
 from ld.cli_store import DUMP_FORMATS, EXIT_INTERRUPTED, open_for_command, publish_final
@@ -160,6 +160,7 @@ def load(ctx: click.Context, settings: Settings, paths: tuple[str, ...],
     """Load records from files (- for stdin) into the store (Ctrl-C: keep what is stored)."""
     from ld.ingest import ingest_paths
 
+    refuse_remote_render(settings, prerender)
     with open_for_command(settings) as store:  # first: a refused load keeps the last report
         report = RejectsReport(settings.rejects_path)
         with guarded_run(ctx, "load", report, as_json) as interrupts:

@@ -16,7 +16,7 @@ from typing import Any
 import click
 
 from ld import cli_output as out
-from ld.cli_render import RENDER_OPTION, render_after_write
+from ld.cli_render import RENDER_OPTION, refuse_remote_render, render_after_write
 from ld.cli_run import guarded_run, show_summary
 from ld.cli_settings import with_settings
 from ld.cli_store import open_for_command, publish_final
@@ -76,7 +76,8 @@ _OPTIONS = (  # in --help order
                  help="Retries of a request answered 503 (or 429, 502, 504), each after its "
                       "Retry-After (at most 2 minutes) or 1, 2, 4 ... s."),
     click.option("--state", "state_path", type=click.Path(dir_okay=False),
-                 help="Harvest state file (default: harvest-state.json in the store directory)."),
+                 help="Harvest state file (default: harvest-state.json in the store directory; "
+                      "for a remote store harvest-state-<hash of its URL>.json here)."),
     click.option("--jobs", type=click.IntRange(min=0), default=None,
                  help="Worker processes for mapping and validation (default: one per CPU; "
                       "0: none)."),
@@ -96,6 +97,7 @@ def _harvest(ctx: click.Context, settings: Settings, url: str, metadata_prefix: 
 
     if problem := range_problem(from_, until):  # before the store is opened and locked
         raise click.UsageError(f"{problem}; {RANGE_HINT}")
+    refuse_remote_render(settings, prerender)
     with open_for_command(settings) as store:  # first: a refused harvest keeps the report
         report = RejectsReport(settings.rejects_path)
         # stopped early, the state file is not moved: the next run resumes

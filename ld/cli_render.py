@@ -20,6 +20,7 @@ from ld import cli_output as out
 from ld.cli_settings import with_settings
 from ld.cli_store import require_store
 from ld.config import Settings
+from ld.errors import ConfigError
 
 
 @click.command()
@@ -46,10 +47,21 @@ def render(settings: Settings, jobs: int | None, as_json: bool) -> None:
                    f"removed; {summary.seconds:.1f} s")
 
 
+def refuse_remote_render(settings: Settings, choice: bool | None) -> None:
+    """An explicit --render on a remote store is refused before anything is loaded, as
+    `ldpub render` refuses that store: it used to be silently ignored (pre-rendered
+    records are kept beside an embedded store; a remote store's pages are made on
+    request)."""
+    if choice and settings.store_is_remote:
+        raise ConfigError("--render: pre-rendered records are kept beside an embedded store, "
+                          "and a remote store's pages are made on request",
+                          hint="leave --render out")
+
+
 RENDER_OPTION = click.option(
     "--render/--no-render", "prerender", default=None,
-    help="Then bring the pre-rendered records up to date (as `ldpub render`); default: "
-         "when the store has pre-rendered records already.")
+    help="Then bring the pre-rendered records up to date (as `ldpub render`; embedded "
+         "store only); default: when the store has pre-rendered records already.")
 
 
 def render_after_write(settings: Settings, store: object, jobs: int | None,

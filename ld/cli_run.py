@@ -47,9 +47,11 @@ def guarded_run(ctx: click.Context, command: str, report: RejectsReport, as_json
         show_summary(stopped, report, as_json, command, to_json)
         out.print_interrupted(stopped, command)
         ctx.exit(EXIT_INTERRUPTED)
-    except StoreError:  # the store failed part-way (disk full, its server gone)
-        show_summary(interrupts.last.stopped(report.rejected, interrupted=False), report,
-                     as_json, command, to_json)
+    except StoreError as err:  # the store failed part-way (disk full, its server gone)
+        stopped = interrupts.last.stopped(report.rejected, interrupted=False)
+        if as_json:  # a program reads only this: it must say the load did not finish
+            stopped.errors.append(f"the store failed: {err}")
+        show_summary(stopped, report, as_json, command, to_json)
         out.stderr.print(f"the store failed after {interrupts.last.read:,} records were "
                          "stored or rejected; whole batches are kept and the store is "
                          f"consistent: run the same {command} again once the store is back",

@@ -24,6 +24,7 @@ Retry-After and errors that name the URL) is :mod:`ld.harvest_client`.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
@@ -76,9 +77,12 @@ class HarvestResult:
 
 
 def state_file(settings: Settings) -> Path:
-    """Beside the embedded store (it belongs to that data); the working directory otherwise."""
+    """Beside the embedded store (it belongs to that data); for a remote store, in the
+    working directory under a name of that store's URL: one file for every remote store
+    made a first harvest into a new store "incremental", skipping what it never had."""
     if settings.store_is_remote:
-        return Path(STATE_FILE)
+        digest = hashlib.sha256(settings.store.encode()).hexdigest()[:12]
+        return Path(f"harvest-state-{digest}.json")
     return Path(settings.store) / STATE_FILE
 
 

@@ -233,7 +233,8 @@ def test_a_harvest_holds_the_store_in_its_name_and_stops_on_ctrl_c(tmp_path: Pat
     assert not (store / "harvest-state.json").exists()  # the next run starts where this did
 
 
-def test_a_harvest_whose_store_fails_shows_what_it_kept(tmp_path: Path) -> None:
+@pytest.mark.parametrize("as_json", [False, True], ids=["people", "json"])
+def test_a_harvest_whose_store_fails_shows_what_it_kept(tmp_path: Path, as_json: bool) -> None:
     """Regression: a harvest whose store failed part-way (its server gone) stopped with
     the store error alone; like ``ldpub load`` it now shows its summary so far and says
     what to do first, then the error (exit 2), and the state file is not moved."""
@@ -267,15 +268,24 @@ def test_a_harvest_whose_store_fails_shows_what_it_kept(tmp_path: Path) -> None:
         with Odd(_pages(second)) as repository:
             done = subprocess.run([ldpub, "--store", f"http://{bind}", "--rejects",
                                    str(tmp_path / "r.jsonl"), "harvest", repository.url,
-                                   "--jobs", "0", "--state", str(tmp_path / "state.json")],
+                                   "--jobs", "0", "--state", str(tmp_path / "state.json"),
+                                   *(["--json"] if as_json else [])],
                                   capture_output=True, text=True, timeout=120,
                                   env={**os.environ, "LDPUB_BATCH_SIZE": "1"})
     finally:
         server.kill()
         server.wait(10)
     assert done.returncode == 2, done.stderr
-    assert "ldpub harvest" in done.stdout and "Traceback" not in done.stderr
+    assert "Traceback" not in done.stderr
     assert "the store failed after" in done.stderr and "run the same harvest again" in done.stderr
+    if as_json:  # regression: a program saw "errors": [] after the store had failed
+        import json
+
+        answer = json.loads(done.stdout)
+        assert answer["complete"] is False
+        assert any("the store failed" in e for e in answer["summary"]["errors"])
+    else:
+        assert "ldpub harvest" in done.stdout
     assert "cannot reach the SPARQL server" in done.stderr
     assert not (tmp_path / "state.json").exists()
 
@@ -283,3 +293,28 @@ def test_a_harvest_whose_store_fails_shows_what_it_kept(tmp_path: Path) -> None:
 def _listening(port: int) -> bool:
     with socket.socket() as probe:
         return probe.connect_ex(("127.0.0.1", port)) == 0
+
+
+def test_remote_stores_keep_their_own_harvest_state(tmp_path: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """Regression: every remote store shared ./harvest-state.json, so a first harvest into
+    a new store was "incremental" from another store's last harvest."""
+    from ld.config import load_settings
+
+    monkeypatch.chdir(tmp_path)
+    one = state_file(load_settings(env={}, store="http://127.0.0.1:7878"))
+    other = state_file(load_settings(env={}, store="http://127.0.0.1:7879"))
+    assert one != other and one.parent == other.parent == Path(".")
+    assert state_file(load_settings(env={}, store="http://127.0.0.1:7878")) == one
+
+
+def test_render_is_refused_for_a_remote_store_before_anything_is_loaded(tmp_path: Path) -> None:
+    """Regression: `load --render` on a remote store was silently ignored (`ldpub render`
+    refuses that store)."""
+    record = tmp_path / "r.json"
+    record.write_text('{"id": "r1", "title": "T"}')
+    for args in (["load", str(record), "--render"],
+                 ["harvest", "http://127.0.0.1:9/oai", "--render"]):
+        result = _cli("--store", "http://127.0.0.1:9", *args)
+        assert result.exit_code == 2, result.output
+        assert "--render" in result.output and "embedded store" in result.output
