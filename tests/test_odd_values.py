@@ -214,3 +214,22 @@ def test_the_real_pubmed_records_meet_on_one_journal() -> None:
         journals |= set(_graph(record).objects(URIRef(f"{BASE}id/record/{record.id}"),
                                                DCTERMS.isPartOf))
     assert journals == {URIRef(BASE + "id/journal/0264-6021")}
+
+
+def test_a_runaway_title_does_not_become_the_tab_text(tmp_path: Path) -> None:
+    """Regression: a record of 8,220 characters of mojibake put all of them in <title>;
+    the page keeps the whole title in its heading, marked dir="auto" for right-to-left
+    scripts."""
+    import re
+
+    title = "كتاب " * 1000
+    site, server = start_site(tmp_path, [_record(title=title, issued="2020")], [])
+    try:
+        page = urllib.request.urlopen(urllib.request.Request(
+            f"{site.url}/doc/record/r1", headers={"Accept": "text/html"})).read().decode()
+    finally:
+        server.shutdown()
+    tab = re.search(r"<title>(.*?)</title>", page, re.S)[1]
+    assert len(tab) < 300 and tab.startswith("كتاب")
+    heading = re.search(r'<h1 id="title" dir="auto">(.*?)</h1>', page, re.S)[1]
+    assert heading == title.strip()

@@ -3,8 +3,10 @@
 ijson's C backend (yajl) reports neither the byte nor the line of a syntax
 error, and stops at bad UTF-8 with no position either. :class:`Feed` sits
 between the source stream and ijson: it counts bytes and lines, checks UTF-8
-itself (exact offset), and keeps the last chunk so that a yajl error can be
-pinned to its byte from the context snippet yajl prints.
+itself (exact offset), keeps ijson within the limits it cannot keep itself
+(:mod:`ld.readers.json_guard`: depth, long numbers, lone surrogates), and
+keeps the last chunk so that a yajl error can be pinned to its byte from the
+context snippet yajl prints.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import codecs
 from typing import BinaryIO
 
 from ld.errors import Location, ParseError
+from ld.readers.json_guard import Guard, Limit
 
 CHUNK = 64 * 1024
 
@@ -31,22 +34,28 @@ class Feed:
         self.lines = lines  # newlines handed out so far
         self.last = b""
         self.last_offset = offset
+        self._taken, self._taken_lines = offset, lines  # read from the stream so far
         self._decoder = codecs.getincrementaldecoder("utf-8")()
+        self._guard = Guard()
         self._error: ParseError | None = None
 
     def read(self, size: int = -1) -> bytes:
         if self._error is not None:
             raise self._error
-        data = self.stream.read(CHUNK if size is None or size < 0 else size)
         if not size:
-            return data
-        valid = self._check_utf8(data)
-        if self._error is not None:
-            # Hand over the good bytes first so the records before the bad byte still
-            # come out; the next read raises.
-            if valid == 0:
-                raise self._error
-            data = data[:valid]
+            return b""
+        data = b""
+        while not data:  # the guard may hold back a few bytes: never hand out b"" early
+            raw = self.stream.read(CHUNK if size is None or size < 0 else size)
+            valid = self._check_utf8(raw)
+            final = not raw or self._error is not None
+            data, limit = self._guard.check(raw[:valid], final)
+            if limit is not None:
+                self._error = self._limit_error(limit, data)
+            if final or limit is not None:
+                break
+        if not data and self._error is not None:
+            raise self._error  # hand over the good bytes first; the next read raises
         self.last, self.last_offset = data, self.offset
         self.offset += len(data)
         self.lines += data.count(b"\n")
@@ -55,19 +64,32 @@ class Feed:
     def _check_utf8(self, data: bytes) -> int:
         """How many bytes of ``data`` are valid UTF-8; sets the error for the rest."""
         pending = len(self._decoder.getstate()[0])  # bytes of a character split across reads
+        taken, taken_lines = self._taken, self._taken_lines
+        self._taken += len(data)
+        self._taken_lines += data.count(b"\n")
         try:
             self._decoder.decode(data, final=not data)
             return len(data)
         except UnicodeDecodeError as exc:
             valid = max(0, exc.start - pending)
-            at = self.offset - pending + exc.start
-            line = self.lines + data[:valid].count(b"\n") + 1
+            at = taken - pending + exc.start
+            line = taken_lines + data[:valid].count(b"\n") + 1
             self._error = ParseError(
                 f"invalid UTF-8 ({exc.reason})",
                 Location(file=self.filename, position=f"byte {at} (line {line})"),
                 hint="the file must be UTF-8; convert it (e.g. iconv) and load again",
             )
             return valid
+
+    def _limit_error(self, limit: Limit, data: bytes) -> ParseError:
+        """The located error for a limit broken at ``limit.index`` of ``data``."""
+        line = self.lines + data[:max(0, limit.index)].count(b"\n") + 1
+        return ParseError(
+            limit.message,
+            Location(file=self.filename,
+                     position=f"byte {self.offset + limit.index} (line {line})"),
+            hint="records before this point were read; fix the file and load it again",
+        )
 
     def locate(self, message: str) -> tuple[int, int]:
         """(byte offset, line) of a yajl error, from its context snippet."""

@@ -5,6 +5,13 @@ reader decodes one record object at a time from a sliding buffer instead
 (``json.JSONDecoder.raw_decode``), so an array of a million records streams.
 Each object becomes a ``pymarc.Record`` and goes through the shared MARC
 crosswalk.
+
+Values are strings; a number is kept as written (``parse_int=str``: Python
+refuses to convert more than 4,300 digits, and a control number is text),
+``null`` or any other non-string is no MARC value and refuses the record,
+naming the field (``str()`` made it the text "None", even as a record id).
+A document nested deeper than Python's JSON reader goes (about 1,000 levels)
+stops the file where that object starts.
 """
 
 from __future__ import annotations
@@ -42,6 +49,10 @@ def read(stream: BinaryIO, filename: str) -> Iterator[Record | RecordError]:
             yield from_pymarc(to_pymarc(obj), source)
         except RecordError as exc:
             yield exc
+        except NotText as exc:
+            yield RecordError(str(exc), Location(filename, source.position, field=exc.field),
+                              hint="MARC-in-JSON values are strings: fix the field and load "
+                                   "the file again")
         except (KeyError, TypeError, ValueError, AttributeError, IndexError) as exc:
             yield RecordError(
                 f"not a MARC-in-JSON record ({type(exc).__name__}: {exc})",
@@ -52,7 +63,7 @@ def read(stream: BinaryIO, filename: str) -> Iterator[Record | RecordError]:
 
 def _objects(stream: BinaryIO, filename: str) -> Iterator[tuple[int, Any]]:
     """Top-level JSON objects, one at a time, with their character offset."""
-    decoder = json.JSONDecoder(strict=False)
+    decoder = json.JSONDecoder(strict=False, parse_int=str, parse_float=str)
     blocks = _text_blocks(stream, filename)
     buffer, consumed, eof = "", 0, False
     while True:
@@ -87,6 +98,11 @@ def _decode(decoder: json.JSONDecoder, buffer: str, eof: bool, filename: str,
             raise ParseError(f"malformed JSON: {exc.msg}", where,
                              hint="records before this point were read") from exc
         return -1, None
+    except RecursionError:  # more than ~1,000 levels: no record, and no way past it
+        raise ParseError("JSON nested too deep (more than about 1,000 levels; no record "
+                         "nests so deep)", Location(file=filename,
+                                                   position=f"character {consumed}"),
+                         hint="records before this point were read") from None
     return end, obj
 
 
@@ -105,22 +121,43 @@ def _text_blocks(stream: BinaryIO, filename: str) -> Iterator[tuple[str, bool]]:
         yield text, eof
 
 
+class NotText(ValueError):
+    """A MARC value that is not a string (``null``, a list, an object, a boolean)."""
+
+    def __init__(self, field: str, value: Any) -> None:
+        kind = "null" if value is None else type(value).__name__.replace("dict", "object")
+        super().__init__(f"field {field} is {kind}, not a string: no MARC value")
+        self.field = field
+
+
+def _text(value: Any, field: str) -> str:
+    """A value as MARC text: a string (numbers arrive as written, see ``_objects``)."""
+    if isinstance(value, str):
+        return value
+    raise NotText(field, value)
+
+
+def _indicator(value: Any, field: str) -> str:
+    """One indicator character; null or missing is blank, as MARC writes "undefined"."""
+    return " " if value is None else (_text(value, field)[:1] or " ")
+
+
 def to_pymarc(obj: dict[str, Any]) -> pymarc.Record:
     """A pymarc.Record from one MARC-in-JSON object (as pymarc.JSONReader builds it)."""
     if "f" in obj and "leader" not in obj:
         return _from_recordmanager(obj["f"])
     record = pymarc.Record()
-    record.leader = pymarc.Leader(str(obj["leader"]).ljust(24)[:24])
+    record.leader = pymarc.Leader(_text(obj["leader"], "leader").ljust(24)[:24])
     for entry in obj["fields"]:
         ((tag, value),) = entry.items()
         if isinstance(value, dict):
-            subfields = [pymarc.Subfield(code=c, value=str(v))
+            subfields = [pymarc.Subfield(code=c, value=_text(v, f"{tag} ${c}"))
                          for sub in value.get("subfields", []) for c, v in sub.items()]
-            indicators = [str(value.get("ind1", " "))[:1] or " ",
-                          str(value.get("ind2", " "))[:1] or " "]
+            indicators = [_indicator(value.get("ind1"), f"{tag} ind1"),
+                          _indicator(value.get("ind2"), f"{tag} ind2")]
             record.add_field(pymarc.Field(tag=tag, indicators=indicators, subfields=subfields))
         else:
-            record.add_field(pymarc.Field(tag=tag, data=str(value)))
+            record.add_field(pymarc.Field(tag=tag, data=_text(value, tag)))
     return record
 
 
@@ -134,15 +171,16 @@ def _from_recordmanager(fields: dict[str, Any]) -> pymarc.Record:
     record = pymarc.Record()
     for tag, occurrences in fields.items():
         if tag == "000":
-            record.leader = pymarc.Leader(str(occurrences).ljust(24)[:24])
+            record.leader = pymarc.Leader(_text(occurrences, "000").ljust(24)[:24])
             continue
         for value in occurrences if isinstance(occurrences, list) else [occurrences]:
             if not isinstance(value, dict):
-                record.add_field(pymarc.Field(tag=tag, data=str(value)))
+                record.add_field(pymarc.Field(tag=tag, data=_text(value, tag)))
             elif value.get("s"):
-                subfields = [pymarc.Subfield(code=c, value=str(v))
+                subfields = [pymarc.Subfield(code=c, value=_text(v, f"{tag} ${c}"))
                              for sub in value["s"] for c, v in sub.items()]
-                indicators = [str(value.get("i1", " "))[:1], str(value.get("i2", " "))[:1]]
+                indicators = [_indicator(value.get("i1"), f"{tag} i1"),
+                              _indicator(value.get("i2"), f"{tag} i2")]
                 record.add_field(pymarc.Field(tag=tag, indicators=indicators,
                                               subfields=subfields))
     return record

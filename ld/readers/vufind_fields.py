@@ -96,7 +96,15 @@ def record_id(doc: Mapping[str, Any], where: Location) -> str:
                           hint="every VuFind document needs a non-empty 'id'")
     if len(found) > 1:
         raise RecordError(f"the record has {len(found)} ids; expected one", _at(where, "id"))
+    if not found[0].isascii() and _LOST.search(found[0]):
+        raise RecordError(
+            f"the record id {found[0]!a} holds a character lost in an earlier conversion "
+            "(U+FFFD, or half of a UTF-16 surrogate pair)", _at(where, "id"),
+            hint="records are told apart by their exact id: fix it in the source and load again")
     return found[0]
+
+
+_LOST = re.compile("[\ufffd\ud800-\udfff]")
 
 
 def _agents(doc: Mapping[str, Any], field: str, roles_field: str, kind: str,

@@ -19,6 +19,12 @@ from its first bytes:
 Positions: records are counted from 1 in file order ("record 3"); a
 parse failure names the byte offset and line, computed by
 :class:`ld.readers.json_feed.Feed`.
+
+Numbers are read exactly (a 20-digit OCLC number is an int, a decimal a
+Decimal). Both forms keep the limits of :mod:`ld.readers.json_guard`: in a
+document, nesting deeper than any record or a number longer than Python
+reads stops the file (input error, records before it kept); in JSON Lines
+it is one bad line. A lone UTF-16 surrogate escape reads as U+FFFD in both.
 """
 
 from __future__ import annotations
@@ -31,19 +37,16 @@ from typing import Any, BinaryIO
 
 import ijson
 
-from ld.errors import Location, ParseError, RecordError
-from ld.model import Record, Source
+from ld.errors import RecordError
+from ld.model import Record
 from ld.readers import peek, peekable
 from ld.readers.json_feed import CHUNK, Feed, parse_error
-from ld.readers.vufind_fields import doc_to_record
+from ld.readers.json_guard import Guard
+from ld.readers.vufind_jsonl import FORMAT, RESPONSE_KEYS, read_lines, to_record
 
-NAME = "vufind-json"
+NAME = FORMAT
 DESCRIPTION = "VuFind Solr JSON: select/MoreLikeThis response, array of docs, one doc, JSON Lines"
 
-RESPONSE_KEYS = frozenset({
-    "response", "match", "responseHeader", "highlighting", "facet_counts", "spellcheck",
-    "debug", "grouped", "stats", "moreLikeThis", "expanded", "nextCursorMark", "error",
-})
 DOC_PREFIXES = frozenset({"item", "response.docs.item", "match.docs.item"})
 _BOM = b"\xef\xbb\xbf"  # UTF-8 byte order mark
 _HTTP_STATUS = re.compile(rb"^HTTP/\d(?:\.\d)? \d{3}")
@@ -84,11 +87,11 @@ def read(stream: BinaryIO, filename: str) -> Iterator[Record | RecordError]:
     skipped = stream.read(skip) if skip else b""
     body = head[skip:]
     if _is_json_lines(body):
-        yield from _read_lines(stream, filename, skip, skipped.count(b"\n"))
+        yield from read_lines(stream, filename, skip, skipped.count(b"\n"))
         return
     feed = Feed(stream, filename, skip, skipped.count(b"\n"))
     for position, doc in enumerate(_documents(feed, body), start=1):
-        yield _to_record(doc, filename, f"record {position}")
+        yield to_record(doc, filename, f"record {position}")
 
 
 def _is_json_lines(body: bytes) -> bool:
@@ -106,20 +109,6 @@ def _is_json_lines(body: bytes) -> bool:
         return False
 
 
-def _to_record(doc: Any, filename: str, position: str) -> Record | RecordError:
-    source = Source(file=filename, position=position, format=NAME)
-    if not isinstance(doc, dict):
-        kind = type(doc).__name__ if doc is not None else "null"
-        return RecordError(
-            f"expected a JSON object (a Solr document), found {kind}",
-            Location(file=filename, position=position),
-        )
-    try:
-        return doc_to_record(doc, source)
-    except RecordError as error:
-        return error
-
-
 def _documents(feed: Feed, head: bytes) -> Iterator[Any]:
     """The Solr documents in the stream, built one at a time.
 
@@ -129,11 +118,10 @@ def _documents(feed: Feed, head: bytes) -> Iterator[Any]:
     prefix = _docs_prefix(head)
     try:
         if prefix is None:
-            events = ijson.parse(feed, buf_size=CHUNK, multiple_values=True, use_float=True)
+            events = ijson.parse(feed, buf_size=CHUNK, multiple_values=True)
             yield from _walk(events)
         else:
-            yield from ijson.items(feed, prefix, buf_size=CHUNK, multiple_values=True,
-                                   use_float=True)
+            yield from ijson.items(feed, prefix, buf_size=CHUNK, multiple_values=True)
     except ijson.common.IncompleteJSONError as exc:
         raise parse_error(feed, str(exc)) from None
 
@@ -144,6 +132,8 @@ def _docs_prefix(head: bytes) -> str | None:
     ``[`` -> "item"; a response whose first keys are seen and hold no "match"
     (MoreLikeThis has two doc lists) -> "response.docs.item"; top-level
     objects that close within the head and are not responses -> "" (docs).
+    Only the bytes within the guard's limits are parsed: what breaks them
+    (or is not UTF-8) is left for the walk to report where it is.
     """
     start = head.lstrip()[:1]
     if start == b"[":
@@ -152,12 +142,13 @@ def _docs_prefix(head: bytes) -> str | None:
         return None
     keys: set[str] = set()
     closed = False
+    safe, _limit = Guard().check(head)
     try:
-        for prefix, event, value in ijson.parse(io.BytesIO(head), multiple_values=True):
+        for prefix, event, value in ijson.parse(io.BytesIO(safe), multiple_values=True):
             if prefix == "" and event == "map_key":
                 keys.add(value)
             closed = closed or (prefix == "" and event == "end_map")
-    except ijson.common.IncompleteJSONError:
+    except (ijson.common.JSONError, ValueError):
         pass  # the head ends mid-document, or the file is bad: the walk will say where
     if "match" in keys:
         return None
@@ -194,80 +185,3 @@ def _walk(events: Iterator[tuple[str, str, Any]]) -> Iterator[Any]:
         if depth == 0:
             yield builder.value
             builder = None
-
-
-def _read_lines(
-    stream: BinaryIO, filename: str, offset: int, lines: int
-) -> Iterator[Record | RecordError]:
-    """JSON Lines: one document per line; a bad line (not JSON, not UTF-8) is one bad record."""
-    line_no = lines
-    for raw in stream:
-        line_no += 1
-        start, offset = offset, offset + len(raw)
-        try:
-            text = raw.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            yield _bad_utf8_line(exc, raw, filename, line_no, start)
-            continue
-        if not text.strip():
-            continue
-        yield from _line_items(text, raw, filename, line_no, start)
-
-
-def _bad_utf8_line(exc: UnicodeDecodeError, raw: bytes, filename: str, line_no: int,
-                   start: int) -> RecordError:
-    """A line that is not UTF-8 is one bad record, as a line that is not JSON is; raises
-    ParseError when the file ends inside a character (cut short: truncated)."""
-    at = start + exc.start
-    if exc.end == len(raw) and not raw.endswith(b"\n"):
-        raise ParseError(
-            f"the file ends inside a UTF-8 character ({exc.reason}; truncated file?)",
-            Location(file=filename, position=f"byte {at} (line {line_no})"),
-            hint="records before this point were read; fix the file and load it again",
-        )
-    return RecordError(
-        f"invalid UTF-8 at byte {at} ({exc.reason})",
-        Location(file=filename, position=f"line {line_no}"),
-        hint="the file must be UTF-8: fix this line, or convert the file (e.g. iconv), "
-             "and load it again",
-    )
-
-
-def _line_items(text: str, raw: bytes, filename: str, line_no: int,
-                start: int) -> Iterator[Record | RecordError]:
-    position = f"line {line_no}"
-    text = text.rstrip("\r\n")
-    try:
-        value = json.loads(text)
-    except json.JSONDecodeError as exc:
-        yield _malformed_line(exc, text, raw, filename, position, start)
-        return
-    yield from _line_records(value, filename, position)
-
-
-def _malformed_line(exc: json.JSONDecodeError, text: str, raw: bytes, filename: str,
-                    position: str, start: int) -> RecordError:
-    """A line that is not JSON is one bad record; raises ParseError when it is the
-    last line, cut short (no newline): the file is truncated."""
-    at = start + len(text[: exc.pos].encode("utf-8"))
-    if not raw.endswith(b"\n"):
-        raise ParseError(
-            f"the last line is not complete JSON ({exc.msg}; truncated file?)",
-            Location(file=filename, position=f"byte {at} ({position})"),
-            hint="records before this point were read; fix the file and load it again",
-        ) from None
-    return RecordError(
-        f"malformed JSON: {exc.msg} at column {exc.colno} (byte {at})",
-        Location(file=filename, position=position),
-        hint="fix this line and load the file again",
-    )
-
-
-def _line_records(value: Any, filename: str, position: str) -> Iterator[Record | RecordError]:
-    """The records of one parsed line: a Solr response's docs, or the line's one document."""
-    if isinstance(value, dict) and RESPONSE_KEYS.intersection(value):
-        docs = [*value.get("match", {}).get("docs", []), *value.get("response", {}).get("docs", [])]
-        for n, doc in enumerate(docs, start=1):
-            yield _to_record(doc, filename, f"{position}, record {n}")
-        return
-    yield _to_record(value, filename, position)

@@ -1,0 +1,259 @@
+"""The input readers' fuzzing findings (tester's report, /tmp/explore9/fuzz): one test per
+defect, on its minimal reproducer written here as bytes or generated.
+
+A crash of a reader ends a whole load (nothing stored, no report), so each case
+must end as a record, a located rejected record, or a located input error.
+Inputs that crashed the process itself (a segfault, 23 GB of memory) are read
+in a child process under a memory cap, so a regression fails the test instead
+of taking the machine down.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import random
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from ld.errors import InputError, ParseError, RecordError
+from ld.model import Record
+from ld.readers import read_stream
+
+ROOT = Path(__file__).resolve().parent.parent
+BASE = "http://example.org/"
+DOC = b'{"id":"a","title":"x"}\n'
+LAST = b'{"id":"c","title":"z"}\n'
+
+
+def read_all(data: bytes, name: str, fmt: str | None = None) -> tuple[list, InputError | None]:
+    """Every item of ``data`` and the input error that ended it, if any."""
+    items: list = []
+    try:
+        items.extend(read_stream(io.BytesIO(data), name, fmt))
+    except InputError as exc:
+        return items, exc
+    return items, None
+
+
+def ids(items: list) -> list[str]:
+    return [i.id for i in items if isinstance(i, Record)]
+
+
+def errors(items: list) -> list[RecordError]:
+    return [i for i in items if isinstance(i, RecordError)]
+
+
+_CHILD = """
+import json, resource, sys
+resource.setrlimit(resource.RLIMIT_AS, (2 << 30, 2 << 30))
+from ld.errors import InputError
+from ld.readers import read_path
+out = {"ids": [], "rejects": [], "error": None}
+try:
+    for item in read_path(sys.argv[1], sys.argv[2] or None):
+        if hasattr(item, "id"):
+            out["ids"].append(item.id)
+        else:
+            out["rejects"].append([item.location.position, item.message])
+except InputError as exc:
+    out["error"] = [exc.location.position, exc.message]
+print(json.dumps(out))
+"""
+
+
+def read_in_child(tmp_path: Path, data: bytes, name: str, fmt: str = "") -> dict[str, Any]:
+    """What a child process under a 2 GiB memory cap reads; fails on a crash (segfault,
+    MemoryError) or after 60 s."""
+    path = tmp_path / name
+    path.write_bytes(data)
+    done = subprocess.run([sys.executable, "-c", _CHILD, str(path), fmt], cwd=ROOT,
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, f"exit {done.returncode}: {done.stderr[-600:]}"
+    return json.loads(done.stdout)
+
+
+# -- (1) nesting deeper than any record: bounded memory, a located error --------------------
+
+def test_deeply_nested_json_stops_the_file_in_bounded_memory(tmp_path: Path) -> None:
+    found = read_in_child(tmp_path, b"[" * 100_000, "deep.json")
+    assert found["error"][0] == "byte 256 (line 1)"
+    assert "nested more than 256 levels" in found["error"][1]
+
+
+def test_records_before_a_deep_document_are_kept(tmp_path: Path) -> None:
+    data = b'[{"id":"a","title":"x"},' + b"[" * 100_000
+    found = read_in_child(tmp_path, data, "deep2.json")
+    assert found["ids"] == ["a"] and "nested more than" in found["error"][1]
+
+
+def test_a_deep_json_line_is_one_rejected_record() -> None:
+    items, error = read_all(DOC + b'{"id":"b","title":' + b"[" * 100_000 + b"]" * 100_000
+                            + b"}\n" + LAST, "deep.jsonl")
+    assert error is None and ids(items) == ["a", "c"]
+    [bad] = errors(items)
+    assert bad.location.position == "line 2" and "nested more than 256" in bad.message
+
+
+def test_deep_marc_in_json_is_a_located_input_error() -> None:
+    data = (b'{"leader":"00000nam a2200000 a 4500","fields":[{"001":"x"},{"245":'
+            + b"[" * 5000 + b"]" * 5000 + b"}]}")
+    items, error = read_all(data, "deep.json", "marc-json")
+    assert items == [] and isinstance(error, ParseError)
+    assert "nested too deep" in error.message and error.location.position == "character 0"
+
+
+# -- (2) a number longer than Python converts: no segfault -----------------------------------
+
+def test_a_4301_digit_number_in_one_solr_document_is_an_input_error(tmp_path: Path) -> None:
+    data = b'{"id":"a","title":"x","publishDate":1' + b"0" * 4300 + b"}"
+    found = read_in_child(tmp_path, data, "huge.json")
+    assert found["ids"] == [] and found["error"][0] == "byte 36 (line 1)"
+    assert "more than 4,300 digits" in found["error"][1]
+
+
+def test_a_huge_number_after_good_documents_keeps_them(tmp_path: Path) -> None:
+    data = b'[{"id":"a","title":"x"},{"id":"b","n":' + b"7" * 5000 + b"}]"
+    found = read_in_child(tmp_path, data, "huge2.json")
+    assert found["ids"] == ["a"] and "digits" in found["error"][1]
+
+
+# -- (3) a JSON line that is JSON but no Solr response: one rejected record ------------------
+
+@pytest.mark.parametrize(("line", "field", "words"), [
+    (b'{"response":[1]}', "response", "is a list, not an object"),
+    (b'{"response":{"docs":5}}', "response.docs", "is a number, not a list"),
+    (b'{"match":"x","response":{"docs":[]}}', "match", "is a string"),
+    (b'{"id":"b","n":1' + b"0" * 4300 + b"}", None, "more than 4,300 digits"),
+])
+def test_a_misshapen_json_line_is_one_rejected_record(line: bytes, field: str | None,
+                                                      words: str) -> None:
+    items, error = read_all(DOC + line + b"\n" + LAST, "lines.jsonl")
+    assert error is None and ids(items) == ["a", "c"]
+    [bad] = errors(items)
+    assert (bad.location.position, bad.location.field) == ("line 2", field)
+    assert words in bad.message
+
+
+# -- (5) lone UTF-16 surrogates: U+FFFD as the mapping writes it, an id refused --------------
+
+def test_a_lone_surrogate_in_a_document_reads_as_the_replacement_character() -> None:
+    data = b'[{"id":"a","title":"x"},{"id":"b","title":"\\udfff"},{"id":"c","title":"\\ud800"}]'
+    items, error = read_all(data, "surrogates.json")
+    assert error is None and ids(items) == ["a", "b", "c"]
+    assert [r.title for r in items] == ["x", "\ufffd", "\ufffd"]  # never "?"
+
+
+def test_a_surrogate_pair_split_between_chunks_stays_one_character() -> None:
+    for shift in range(14):  # the 64 KiB boundary falls at every byte of the pair
+        pad = b"x" * (json_guard_chunk() - len(b'[{"id":"a","title":"') - shift)
+        data = b'[{"id":"a","title":"' + pad + b'\\ud83d\\ude00 \\\\ud800"}]'
+        [record], _ = read_all(data, "pair.json")
+        assert record.title.endswith("\U0001f600 \\ud800"), shift
+
+
+def json_guard_chunk() -> int:
+    from ld.readers.json_feed import CHUNK
+    return CHUNK
+
+
+def test_utf8_bytes_of_a_surrogate_are_invalid_utf8_at_their_byte() -> None:
+    items, error = read_all(b'{"id":"a","title":"\xed\xa0\x80"}', "raw.json")
+    assert items == [] and isinstance(error, ParseError)
+    assert "invalid UTF-8" in error.message and error.location.position == "byte 19 (line 1)"
+
+
+@pytest.mark.parametrize("data", [DOC + b'{"id":"\\udfff","title":"x"}\n' + LAST,
+                                  b'[{"id":"a"},{"id":"b\\udfff","title":"x"},{"id":"c"}]'])
+def test_a_lone_surrogate_in_a_vufind_id_refuses_that_record(data: bytes) -> None:
+    items, error = read_all(data, "ids.json")
+    assert error is None and ids(items) == ["a", "c"]
+    [bad] = errors(items)
+    assert bad.location.field == "id" and "lost in an earlier conversion" in bad.message
+
+
+# -- the guard: the same answer however the stream is cut -----------------------------------
+
+def test_the_guard_answers_alike_for_every_chunking(monkeypatch) -> None:
+    json_guard = _guard_module()
+    monkeypatch.setattr(json_guard, "MAX_DEPTH", 6)
+    monkeypatch.setattr(json_guard, "MAX_DIGITS", 8)
+    monkeypatch.setattr(json_guard, "_TOO_LONG", b"0" * 9)
+    rnd = random.Random(7)
+    for _ in range(3000):
+        data = _random_json(rnd, 0)
+        cuts = sorted(rnd.randint(0, len(data)) for _ in range(rnd.randint(0, 12)))
+        assert _chunked(data, cuts) == _whole(data), (data, cuts)
+
+
+_PIECES = [b"\\\\", b'\\"', b"[", b"]", b"{", b"}", b"\\ud800", b"\\udc00", b"\\uDFFF",
+           b"\\u0041", b"\\ud83d\\ude00", b"a", b"12345", b"\\n"]
+
+
+def _random_json(rnd: random.Random, depth: int) -> bytes:
+    text = b'"' + b"".join(rnd.choice(_PIECES) for _ in range(rnd.randint(0, 5))) + b'"'
+    roll = rnd.random()
+    if depth > 9 or roll < 0.3:
+        return rnd.choice([text, b"1" * rnd.randint(1, 12), b"null"])
+    parts = [_random_json(rnd, depth + 1) for _ in range(rnd.randint(0, 3))]
+    if roll < 0.65:
+        return b"[" + b",".join(parts) + b"]"
+    return b"{" + b",".join(text + b":" + p for p in parts) + b"}"
+
+
+def _guard_module() -> Any:
+    from ld.readers import json_guard  # imported here: the tests above ran before it existed
+    return json_guard
+
+
+def _whole(data: bytes) -> tuple[int | None, bytes]:
+    json_guard = _guard_module()
+    mended = json_guard.mend_surrogates(data)
+    limit = json_guard._walk(mended, False, 0, 0)
+    return (None, mended) if limit is None else (limit.index, mended[:limit.index])
+
+
+def _chunked(data: bytes, cuts: list[int]) -> tuple[int | None, bytes]:
+    guard, out = _guard_module().Guard(), b""
+    pos = 0
+    for cut in [*cuts, len(data), None]:
+        part = data[pos:cut] if cut is not None else b""
+        safe, limit = guard.check(part, final=cut is None)
+        if limit is not None:  # a number may have begun in bytes already handed out
+            return len(out) + limit.index, (out + safe)[:len(out) + limit.index]
+        out, pos = out + safe, cut
+    return None, out
+
+
+# -- (8) MARC-in-JSON: null is no value, a long number is text --------------------------------
+
+def test_marc_in_json_null_refuses_the_record_naming_the_field() -> None:
+    data = (b'[{"leader":"00000nam a2200000 a 4500","fields":[{"001":null},{"245":{"ind1":"1",'
+            b'"ind2":"0","subfields":[{"a":"T"}]}}]},{"leader":"00000nam a2200000 a 4500",'
+            b'"fields":[{"001":"r2"},{"245":{"ind1":null,"subfields":[{"a":null}]}}]}]')
+    items, error = read_all(data, "null.json", "marc-json")
+    assert error is None and ids(items) == []
+    assert [(e.location.field, e.message) for e in items] == [
+        ("001", "field 001 is null, not a string: no MARC value"),
+        ("245 $a", "field 245 $a is null, not a string: no MARC value")]
+
+
+def test_marc_in_json_numbers_are_kept_as_written() -> None:
+    data = (b'{"leader":"00000nam a2200000 a 4500","fields":[{"001":' + b"1" * 4301 + b"},"
+            b'{"245":{"ind1":"1","ind2":"0","subfields":[{"a":"T"},{"n":1.50}]}}]}')
+    [record], error = read_all(data, "numbers.json", "marc-json")
+    assert error is None and record.id == "1" * 4301 and record.title.startswith("T")
+
+
+# -- (9) an integer of 20 digits is valid JSON ------------------------------------------------
+
+def test_a_20_digit_integer_in_a_solr_array_is_read_exactly() -> None:
+    data = (b'[{"id":"a","title":"x"},{"id":"b","title":"y","oclc_num":12345678901234567890,'
+            b'"score":1.50},{"id":"c","title":"z"}]')
+    items, error = read_all(data, "big.json")
+    assert error is None and ids(items) == ["a", "b", "c"]
+    assert "12345678901234567890" in repr(items[1])
