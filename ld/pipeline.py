@@ -98,15 +98,37 @@ def _map_batch(
     outcomes: list[Outcome] = []
     mapped: list[tuple[Outcome, Any]] = []
     for record in records:
-        outcome = Outcome(record.id, record.source, graph_iri=record_graph(base, record.id))
+        outcome = Outcome(record.id, record.source)
         outcomes.append(outcome)
+        if not _is_unicode(record.id):
+            outcome.error = _broken_id(record)
+            continue
         try:
+            outcome.graph_iri = record_graph(base, record.id)
             mapped.append((outcome, map_triples(record, base, modified=modified)))
         except RecordError as err:
             outcome.error = (err.message, _located(err.location, record), err.hint)
         except Exception as err:  # a mapping bug must not sink the whole load
             outcome.error = _mapping_bug(err, record)
     return outcomes, mapped
+
+
+def _is_unicode(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate: no IRI, no UTF-8 byte can carry it
+        return False
+    return True
+
+
+def _broken_id(record: Record) -> tuple[str, Location, str]:
+    """The error of a record whose id holds half of a UTF-16 surrogate pair (a reader of
+    JSON gives one for "\\udfff"): it cannot become an IRI, and the error must not
+    carry it either, or the rejects report could not be written."""
+    shown = record.id.encode("utf-8", "backslashreplace").decode("utf-8")
+    return (f"the record id '{shown}' is not valid Unicode: it holds half of a UTF-16 "
+            "surrogate pair", _located(Location(record_id=shown, field="id"), record),
+            "records are told apart by their exact id: fix it in the source and load again")
 
 
 def _mapping_bug(err: Exception, record: Record) -> tuple[str, Location, str]:
@@ -173,12 +195,25 @@ def _settle(outcome: Outcome, triples: Any, report: Any) -> None:
         try:
             outcome.nquads = serialize(triples, outcome.graph_iri or "")
         except ValueError as err:  # a term the store would refuse: this record only
+            where = Location(field=_unwritable_property(triples, outcome.graph_iri or ""))
             outcome.error = (f"cannot store the record's RDF: {err}",
-                             _located(Location(), None, outcome),
-                             "the mapping produced an invalid IRI or literal")
+                             _located(where, None, outcome),
+                             "this value cannot be written as RDF: fix it in the source, "
+                             "or report it if the source is right")
             return
         outcome.triples = len(triples)
         outcome.keys = triple_keys(triples)
+
+
+def _unwritable_property(triples: Any, graph_iri: str) -> str | None:
+    """The property of the first triple N-Quads cannot carry, so that the reject names the
+    field (the record's own one is gone after mapping); looked for only once one failed."""
+    for triple in triples:
+        try:
+            serialize([triple], graph_iri)
+        except ValueError:
+            return str(triple[1])
+    return None
 
 
 def _with_warnings(triples: Any, doc: str | None, warnings: Sequence[Any]) -> Any:

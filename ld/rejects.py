@@ -56,11 +56,19 @@ def error_entry(err: LdpubError) -> dict[str, Any]:
         "kind": "record-error" if isinstance(err, RecordError) else "input-error",
         "file": loc.file,
         "position": loc.position,
-        "record_id": loc.record_id,
-        "field": loc.field,
-        "message": err.message,
+        "record_id": _writable(loc.record_id),
+        "field": _writable(loc.field),
+        "message": _writable(err.message),
         "hint": err.hint or None,
     }
+
+
+def _writable(text: str | None) -> str | None:
+    """``text`` with a lone surrogate (half of a broken character a JSON source can hold)
+    spelled as its escape: the report, the terminal and JSON output must all be UTF-8."""
+    if text is None or text.isascii():
+        return text
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
 class RejectsReport:

@@ -16,13 +16,18 @@ import random
 import subprocess
 import sys
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
+from rdflib import Literal, URIRef
+from rdflib.namespace import DCTERMS
 
+from ld import pipeline
 from ld.errors import InputError, ParseError, RecordError
-from ld.model import Record
+from ld.model import Record, Source
 from ld.readers import read_stream
+from ld.rejects import error_entry
 
 ROOT = Path(__file__).resolve().parent.parent
 BASE = "http://example.org/"
@@ -174,6 +179,50 @@ def test_a_lone_surrogate_in_a_vufind_id_refuses_that_record(data: bytes) -> Non
     assert error is None and ids(items) == ["a", "c"]
     [bad] = errors(items)
     assert bad.location.field == "id" and "lost in an earlier conversion" in bad.message
+
+
+# -- (5) in the pipeline: a record id with a lone surrogate is refused, not a crash ---------
+
+class _Conforming:
+    """A validator that passes everything: these tests are about what comes around it."""
+
+    engine = "fast"
+
+    def validate(self, batch: list) -> list:
+        return [SimpleNamespace(conforms=True, warnings=[], results=[]) for _ in batch]
+
+
+def _record(record_id: str) -> Record:
+    return Record(id=record_id, source=Source("f.json", "line 2", "vufind-json"), title="T")
+
+
+def test_a_record_id_with_a_lone_surrogate_is_refused_not_a_crash() -> None:
+    good, bad = pipeline.process_batch([_record("ok"), _record("b\udfff")], BASE,
+                                       _now(), _Conforming())
+    assert good.ok and bad.error is not None
+    entry = error_entry(bad.record_error())
+    assert entry["field"] == "id" and entry["record_id"] == "b\\udfff"
+    json.dumps(entry, ensure_ascii=False).encode("utf-8")  # the report can be written
+
+
+# -- (10) a record refused after mapping names the property ----------------------------------
+
+def test_a_value_that_cannot_be_stored_names_its_property(monkeypatch) -> None:
+    def mapped(record: Record, base: str, modified: Any) -> list:
+        subject = URIRef(f"{base}id/record/{record.id}")
+        return [(subject, DCTERMS.title, Literal("T")),
+                (subject, DCTERMS.relation, URIRef("http://example.org:abc/x"))]
+
+    monkeypatch.setattr(pipeline, "map_triples", mapped)
+    [outcome] = pipeline.process_batch([_record("r")], BASE, _now(), _Conforming())
+    error = outcome.record_error()
+    assert error is not None and error.location.field == str(DCTERMS.relation)
+    assert "ldpub" not in error.hint
+
+
+def _now() -> Any:
+    from datetime import UTC, datetime
+    return datetime(2026, 1, 1, tzinfo=UTC)
 
 
 # -- the guard: the same answer however the stream is cut -----------------------------------
