@@ -19,6 +19,7 @@ from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
+import pymarc
 import pytest
 from rdflib import Literal, URIRef
 from rdflib.namespace import DCTERMS
@@ -142,6 +143,50 @@ def test_a_misshapen_json_line_is_one_rejected_record(line: bytes, field: str | 
     [bad] = errors(items)
     assert (bad.location.position, bad.location.field) == ("line 2", field)
     assert words in bad.message
+
+
+# -- (4) digits of another kind ("²") in dates and authority numbers -------------------------
+
+def _marc(f008: str, *extra: pymarc.Field) -> bytes:
+    record = pymarc.Record(force_utf8=True)
+    record.add_field(pymarc.Field(tag="001", data="r1"), pymarc.Field(tag="008", data=f008),
+                     pymarc.Field(tag="245", indicators=["1", "0"],
+                                  subfields=[pymarc.Subfield("a", "Title")]), *extra)
+    return record.as_marc()
+
+
+_FAST = pymarc.Field(tag="650", indicators=[" ", "7"], subfields=[
+    pymarc.Subfield("a", "Fish"), pymarc.Subfield("2", "fast"),
+    pymarc.Subfield("0", "(OCoLC)fst²")])
+_PLAIN_008 = "200101s2020    xxu           000 0 eng d"
+
+
+@pytest.mark.parametrize(("name", "data"), [
+    ("sup-008.mrc", _marc("200101e2020²²15xxu           000 0 eng d")),
+    ("sup-fast.mrc", _marc(_PLAIN_008, _FAST)),
+    ("sup-008.xml", b'<collection xmlns="http://www.loc.gov/MARC21/slim"><record><leader>00000'
+     b'nam a2200000 a 4500</leader><controlfield tag="001">r1</controlfield><controlfield '
+     b'tag="008">200101e2020\xc2\xb2\xc2\xb215xxu           000 0 eng d</controlfield>'
+     b'<datafield tag="245" ind1="1" ind2="0"><subfield code="a">Title</subfield>'
+     b"</datafield></record></collection>"),
+    ("month.xml", b"<PubmedArticleSet><PubmedArticle><MedlineCitation><PMID>1</PMID><Article>"
+     b"<Journal><JournalIssue><PubDate><Year>2020</Year><Month>\xc2\xb2</Month></PubDate>"
+     b"</JournalIssue><Title>J</Title></Journal><ArticleTitle>T</ArticleTitle></Article>"
+     b"</MedlineCitation></PubmedArticle></PubmedArticleSet>"),
+    ("month.txt", b"PMID- 1\nTI  - A title.\nDP  - 2020 \xc2\xb2\nAU  - Smith J\n"),
+])
+def test_superscript_digits_are_no_numbers(name: str, data: bytes) -> None:
+    items, error = read_all(data, name)
+    assert error is None and not errors(items), errors(items)
+    [record] = items
+    assert record.issued in ("2020", "2020-01") or record.issued.startswith("2020")
+    assert not any("fast/" in s.uri for s in record.subjects if getattr(s, "uri", None))
+
+
+def test_a_pmid_of_superscript_digits_is_no_pmid() -> None:
+    items, _ = read_all(b"PMID- \xc2\xb2\nTI  - A title.\nDP  - 2020\n", "pmid.txt", "medline")
+    [bad] = items
+    assert isinstance(bad, RecordError) and bad.location.field == "PMID"
 
 
 # -- (5) lone UTF-16 surrogates: U+FFFD as the mapping writes it, an id refused --------------
@@ -276,6 +321,27 @@ def _chunked(data: bytes, cuts: list[int]) -> tuple[int | None, bytes]:
             return len(out) + limit.index, (out + safe)[:len(out) + limit.index]
         out, pos = out + safe, cut
     return None, out
+
+
+# -- (7) a record element as the root, behind a prolog longer than the 64 KB head ------------
+
+_COMMENT = b"<!-- " + b"x" * 66_000 + b" -->\n"
+
+
+def test_an_oai_record_as_root_behind_a_long_prolog_is_no_oai_response() -> None:
+    data = (b'<?xml version="1.0"?>\n<!-- <OAI-PMH xmlns="http://www.openarchives.org/OAI/2.0/">'
+            + _COMMENT[4:] + b'<record xmlns="http://www.openarchives.org/OAI/2.0/"><header>'
+            b"<identifier>oai:x:1</identifier></header></record>")
+    items, error = read_all(data, "root.xml", "oai")
+    assert items == [] and isinstance(error, InputError)
+    assert "not an OAI-PMH 2.0 response: the root element is <record>" in error.message
+
+
+def test_a_medline_citation_as_root_behind_a_long_prolog_is_no_pubmed_xml() -> None:
+    data = _COMMENT + b"<MedlineCitation><PMID>123</PMID><Article><ArticleTitle>T</ArticleTitle>"
+    items, error = read_all(data + b"</Article></MedlineCitation>", "root.xml", "pubmed")
+    assert items == [] and isinstance(error, ParseError)
+    assert "not PubMed XML: the root element is <MedlineCitation>" in error.message
 
 
 # -- (8) MARC-in-JSON: null is no value, a long number is text --------------------------------

@@ -73,6 +73,7 @@ def subject_scheme(ind2: str | None, code2: str | None) -> str | None:
 
 
 _PREFIXED = re.compile(r"^\(([^)]+)\)\s*(.+)$")
+_DIGITS = re.compile(r"[0-9]+")
 _AUTHORITY_BASES = {
     "de-588": "https://d-nb.info/gnd/{}",
     "de-101": "https://d-nb.info/{}",
@@ -104,7 +105,8 @@ def authority_iri(link: str | None) -> str | None:
     if prefix in ("dlc", "dlc-auth", "lc", "lcnaf", "lcsh"):
         return _loc_iri(ident)
     if prefix == "ocolc" and ident.startswith("fst"):
-        return f"http://id.worldcat.org/fast/{int(ident[3:])}" if ident[3:].isdigit() else None
+        number = ident[3:]  # ASCII digits: "²" is a digit to isdigit(), not to int()
+        return f"http://id.worldcat.org/fast/{int(number)}" if _DIGITS.fullmatch(number) else None
     if prefix == "isni":
         ident = ident.replace(" ", "")
     template = _AUTHORITY_BASES.get(prefix)

@@ -21,6 +21,7 @@ from ld.readers.marc_text import add_new, clean, is_no_value, unbracket
 __all__ = ["imprint"]
 
 _YEAR = re.compile(r"[0-9]{4}")
+_DIGITS2 = re.compile(r"[0-9]{2}")
 # A distributor written where the publisher goes: named as one ("Bernan Associates
 # [distributor]", "[U.S. G.P.O., distributor]", "Buchhandel Y [Vertrieb]", "Distributor,
 # Graphic Arts Center Pub.") or by a selling phrase ("Distributed by ...", "Distributed in
@@ -90,9 +91,9 @@ def _detailed_date(coded: str) -> str | None:
     """008/07-14 of a detailed date, yyyymmdd, as "yyyy-mm-dd" when it is a real day,
     "yyyy-mm" when only the month is known ("201503uu"), else None."""
     year, month, day = coded[:4], coded[4:6], coded[6:8]
-    if not (_is_year(year) and month.isdigit() and 1 <= int(month) <= 12):
-        return None
-    if not (len(day) == 2 and day.isdigit()):
+    if not (_is_year(year) and _DIGITS2.fullmatch(month) and 1 <= int(month) <= 12):
+        return None  # ASCII digits only: "²²" is digits to isdigit(), not to int()
+    if not _DIGITS2.fullmatch(day):
         return f"{year}-{month}"
     try:
         return date(int(year), int(month), int(day)).isoformat()

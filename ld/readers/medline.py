@@ -41,6 +41,10 @@ def read(stream: BinaryIO, filename: str) -> Iterator[Record | RecordError]:
                 yield map_record(fields, source)
             except RecordError as exc:
                 yield exc
+            except ValueError as exc:  # a reader bug costs this record, not the whole load
+                yield RecordError(f"cannot read this record ({type(exc).__name__}: {exc})",
+                                  Location(filename, source.position),
+                                  hint="this is a bug in ldpub's MEDLINE reader; please report it")
     except UnicodeDecodeError as exc:
         raise ParseError(f"not UTF-8 text: {exc.reason}", Location(file=filename),
                          hint="records before this point were read") from exc
@@ -100,7 +104,7 @@ def _by_tag(fields: list[tuple[str, str]]) -> dict[str, list[str]]:
 
 def _pmid(values: dict[str, list[str]], source: Source) -> str:
     pmid = (values.get("PMID") or [""])[0]
-    if not pmid.isdigit():
+    if not (pmid.isascii() and pmid.isdigit()):  # "²" is a digit to isdigit() alone
         raise RecordError(f"no usable PMID ({pmid!r})",
                           Location(source.file, source.position, field="PMID"))
     return pmid

@@ -93,8 +93,11 @@ def read_response(
     info = info if info is not None else ResponseInfo()
     table = {**CONVERTERS, **(converters or {})}
     head, stream = xmlsafe.peek_head(stream)
-    _check_root(head, filename)
+    root_seen = _check_root(head, filename)
     for _event, elem in xmlsafe.iterparse(stream, filename, tags=_TAGS):
+        if not root_seen:  # a prolog longer than the head hid it; the element may be it
+            _check_parsed_root(elem.getroottree().getroot(), filename)
+            root_seen = True
         item = _handle(elem, filename, info, table)
         if item is not None:
             yield item
@@ -141,15 +144,26 @@ _ERROR_HINTS = {
 }
 
 
-def _check_root(head: bytes, filename: str) -> None:
-    """Refuse another document before parsing it; what is not XML is left to the parser."""
+def _check_root(head: bytes, filename: str) -> bool:
+    """Refuse another document before parsing it; what is not XML is left to the parser.
+    False when the head does not show the root (a long prolog)."""
     root = xmlsafe.root_name(head)
     if root is not None and (root != "OAI-PMH" or NS_OAI.encode() not in head):
-        raise InputError(
-            f"not an OAI-PMH 2.0 response: the root element is <{root}>",
-            Location(file=filename),
-            hint="give a ListRecords or GetRecord response, or harvest with `ldpub harvest URL`",
-        )
+        raise _not_oai(root, filename)
+    return root is not None
+
+
+def _check_parsed_root(root: etree._Element, filename: str) -> None:
+    if root.tag != f"{_O}OAI-PMH":
+        raise _not_oai(etree.QName(root).localname, filename)
+
+
+def _not_oai(root: str, filename: str) -> InputError:
+    return InputError(
+        f"not an OAI-PMH 2.0 response: the root element is <{root}>",
+        Location(file=filename),
+        hint="give a ListRecords or GetRecord response, or harvest with `ldpub harvest URL`",
+    )
 
 
 def _check_verb(name: str, filename: str, info: ResponseInfo) -> None:

@@ -63,19 +63,21 @@ def read(stream: BinaryIO, filename: str) -> Iterator[Item]:
     """Records (and Deletions) in file order; a bad article is a RecordError.
 
     The root is read from the file's first 64 KB; when a longer prolog (a
-    long comment, a DTD) hides it there, the parser finds it, and the first
-    article is checked to be in a PubMed root.
+    long comment, a DTD) hides it there, the parser finds it, and it is
+    checked at the first element found, before that element is looked at (a
+    <MedlineCitation> may be the root itself, with no parent).
     """
     root, stream = xmlsafe.open_document(stream, filename)
     if root is not None and root not in ROOTS:
         raise _wrong_root(root, filename)
     number = 0
     for _event, element in xmlsafe.iterparse(stream, filename, tags=ROOTS.get(root, _ITEMS)):
+        if root is None:  # checked before anything else: the element may be the root itself
+            root = etree.QName(element.getroottree().getroot()).localname
+            _check_root(root, filename)
         if element.tag == "MedlineCitation" and element.getparent().tag != "MedlineCitationSet":
             continue  # the citation inside a PubmedArticle: handled with its article
         number += 1
-        if number == 1 and root is None:
-            _check_root(element.getroottree().getroot().tag, filename)
         yield from _items(element, Source(
             filename, f"article {number} (line {element.sourceline})", NAME))
         xmlsafe.release(element)
@@ -117,6 +119,10 @@ def _safe_map(element: etree._Element, source: Source) -> Record | RecordError:
         return _map(element, source)
     except RecordError as exc:
         return exc
+    except ValueError as exc:  # a reader bug costs this article, not the whole load
+        return RecordError(f"cannot read this article ({type(exc).__name__}: {exc})",
+                           Location(source.file, source.position, listed_id(element)),
+                           hint="this is a bug in ldpub's PubMed reader; please report it")
 
 
 def _map(element: etree._Element, source: Source) -> Record:

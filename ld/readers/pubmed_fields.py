@@ -36,7 +36,7 @@ _ORCID = re.compile(r"([0-9]{4})-?([0-9]{4})-?([0-9]{4})-?([0-9]{3}[0-9Xx])")
 def month_number(value: str | None) -> int | None:
     """"Sep" / "September" / "9" / "09" -> 9; seasons and junk -> None."""
     text = (value or "").strip().lower()
-    if text.isdigit():
+    if text.isascii() and text.isdigit():  # "²" is a digit to isdigit(), not to int()
         number = int(text)
         return number if 1 <= number <= 12 else None
     return _MONTHS.get(text[:3]) if text[:3] in _MONTHS else None
@@ -51,7 +51,7 @@ def partial_date(year: str | None, month: str | None = None, day: str | None = N
     if number is None:
         return result
     result += f"-{number:02d}"
-    if day and day.strip().isdigit():
+    if day and day.strip().isascii() and day.strip().isdigit():
         try:
             return datetime.date(int(year), number, int(day)).isoformat()
         except ValueError:
