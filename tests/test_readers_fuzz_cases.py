@@ -15,6 +15,7 @@ import json
 import random
 import subprocess
 import sys
+import time
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -28,6 +29,7 @@ from ld import pipeline
 from ld.errors import InputError, ParseError, RecordError
 from ld.model import Record, Source
 from ld.readers import read_stream
+from ld.readers.pubmed_text import nlm_title
 from ld.rejects import error_entry
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -321,6 +323,22 @@ def _chunked(data: bytes, cuts: list[int]) -> tuple[int | None, bytes]:
             return len(out) + limit.index, (out + safe)[:len(out) + limit.index]
         out, pos = out + safe, cut
     return None, out
+
+
+# -- (6) a title of one very long word: linear time ------------------------------------------
+
+def test_a_one_word_title_of_50000_letters_is_read_in_linear_time() -> None:
+    started = time.process_time()
+    assert nlm_title("a" * 50_000 + " b.") == "a" * 50_000 + " b"
+    assert nlm_title("x" * 50_000 + ".") == "x" * 50_000
+    assert time.process_time() - started < 1
+
+
+@pytest.mark.parametrize(("title", "kept"), [
+    ("Smith et al.", "Smith et al."), ("Hepatitis B.", "Hepatitis B"), ("(e.g.", "(e.g."),
+    ("Ends with space .", "Ends with space"), (".", ""), ("A study (sp.", "A study (sp.")])
+def test_nlm_title_periods_as_before(title: str, kept: str) -> None:
+    assert nlm_title(title) == kept
 
 
 # -- (7) a record element as the root, behind a prolog longer than the 64 KB head ------------
