@@ -10,6 +10,7 @@ of taking the machine down.
 
 from __future__ import annotations
 
+import gzip
 import io
 import json
 import random
@@ -390,3 +391,75 @@ def test_a_20_digit_integer_in_a_solr_array_is_read_exactly() -> None:
     items, error = read_all(data, "big.json")
     assert error is None and ids(items) == ["a", "b", "c"]
     assert "12345678901234567890" in repr(items[1])
+
+
+# -- (11) a truncated gzip file keeps every record before the cut -----------------------------
+
+def test_truncated_gzip_keeps_the_records_before_the_cut(shared_data: Path) -> None:
+    packed = gzip.compress((shared_data / "marc" / "pymarc-test" / "marc.dat").read_bytes())
+    readable = _decompressible(packed[:3000])  # 7,922 bytes, 8 records, by `gzip -c`
+    items, error = read_all(packed[:3000], "trunc.mrc.gz")
+    assert len(ids(items)) == readable.count(b"\x1d") >= 8 and isinstance(error, ParseError)
+    assert error.location.position == f"uncompressed byte {len(readable)}"
+    assert "gzip" in error.message
+
+
+def _decompressible(packed: bytes) -> bytes:
+    """The bytes a cut gzip stream gives before its error."""
+    unzipped, out = gzip.GzipFile(fileobj=io.BytesIO(packed)), b""
+    try:
+        while data := unzipped.read1(1 << 16):
+            out += data
+    except EOFError:
+        pass
+    return out
+
+
+def test_truncated_gzip_json_lines_lose_no_whole_line() -> None:
+    lines = b"".join(b'{"id":"r%d","title":"%s"}\n' % (n, random.Random(n).randbytes(40).hex()
+                                                        .encode()) for n in range(2000))
+    packed = gzip.compress(lines)
+    cut = packed[: len(packed) // 3]
+    readable = _decompressible(cut)
+    items, error = read_all(cut, "cut.jsonl.gz")
+    complete = readable.count(b"\n")  # the line after them is cut, unless just its "\n" is
+    assert ids(items)[:complete] == [f"r{n}" for n in range(complete)]
+    assert len(ids(items)) - complete in (0, 1) and isinstance(error, ParseError)
+
+
+# -- (12) a truncated binary MARC file is a truncated file ------------------------------------
+
+def test_a_marc_file_cut_inside_a_record_is_an_input_error_after_the_others() -> None:
+    whole = [_marc(_PLAIN_008).replace(b"r1", b"r%d" % n) for n in range(1, 5)]
+    data = b"".join(whole[:3]) + whole[3][:100]
+    items, error = read_all(data, "cut.mrc")
+    assert ids(items) == ["r1", "r2", "r3"] and isinstance(error, ParseError)
+    assert error.location.position == f"record 4 (byte {len(data) - 100})"
+    assert "ends inside record 4" in error.message and error.location.record_id == "r4"
+
+
+# -- (4) and whatever else: a reader's ValueError costs one record, never the load ------------
+
+@pytest.mark.parametrize(("module", "function", "name", "data"), [
+    ("marc", "from_pymarc", "two.mrc", _marc(_PLAIN_008) * 2),
+    ("pubmed", "_map", "two.xml", b"<PubmedArticleSet>" + b"<PubmedArticle><MedlineCitation>"
+     b"<PMID>1</PMID><Article><ArticleTitle>T</ArticleTitle></Article></MedlineCitation>"
+     b"</PubmedArticle>" * 2 + b"</PubmedArticleSet>"),
+    ("medline", "map_record", "two.txt", b"PMID- 1\nTI  - T.\n\nPMID- 2\nTI  - U.\n"),
+])
+def test_an_unexpected_value_error_rejects_one_record(monkeypatch, module: str, function: str,
+                                                      name: str, data: bytes) -> None:
+    import importlib
+    reader = importlib.import_module(f"ld.readers.{module}")
+    real, calls = getattr(reader, function), []
+
+    def first_fails(*args: Any) -> Any:
+        calls.append(1)
+        if len(calls) == 1:
+            raise ValueError("invalid literal for int() with base 10: '²'")
+        return real(*args)
+
+    monkeypatch.setattr(reader, function, first_fails)
+    items, error = read_all(data, name)
+    assert error is None and len(items) == 2 and isinstance(items[1], Record)
+    assert "ValueError" in str(items[0]) and "bug in ldpub's" in str(items[0])

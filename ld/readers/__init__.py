@@ -131,7 +131,12 @@ def peekable(stream: BinaryIO, filename: str = "-") -> io.BufferedReader:
 class _FillingRaw(io.RawIOBase):
     """A raw stream over anything with ``read(n)``; reads until the buffer is full.
 
-    For a gzip layer, corrupt or truncated data becomes a located ParseError.
+    For a gzip layer, corrupt or truncated data becomes a located ParseError,
+    raised only once the bytes decompressed before it have been handed out,
+    so the records before the cut are kept: GzipFile.read(n) would drop what
+    it had decompressed in that call (read1 returns it), and so would
+    BufferedReader.read(n), which calls readinto until it has n bytes or an
+    end: after those bytes comes one end (0), then the error.
     """
 
     def __init__(self, stream: BinaryIO, filename: str, compressed: bool = False) -> None:
@@ -139,27 +144,42 @@ class _FillingRaw(io.RawIOBase):
         self._filename = filename
         self._compressed = compressed
         self._done = 0
+        self._error: ParseError | None = None
+        self._end_first = False  # the bytes before the error went out: one end, then it
 
     def readable(self) -> bool:
         return True
 
     def readinto(self, buffer) -> int:  # type: ignore[no-untyped-def]
+        if self._error is not None:
+            if self._end_first:
+                self._end_first = False
+                return 0
+            raise self._error
         view = memoryview(buffer).cast("B")
         total = 0
-        while total < len(view):
-            data = self._read(len(view) - total)
+        while total < len(view) and self._error is None:
+            try:
+                data = self._read(len(view) - total)
+            except ParseError as exc:
+                self._error = exc
+                break
             if not data:
                 break
             view[total : total + len(data)] = data
             total += len(data)
-        self._done += total
+            self._done += len(data)
+        if self._error is not None:
+            if not total:
+                raise self._error
+            self._end_first = True
         return total
 
     def _read(self, size: int) -> bytes:
         if not self._compressed:
             return self._stream.read(size) or b""
         try:
-            return self._stream.read(size) or b""
+            return self._stream.read1(size) or b""  # type: ignore[attr-defined]
         except (OSError, EOFError, zlib.error) as exc:
             raise ParseError(
                 f"the gzip data is corrupt or truncated ({exc})",

@@ -18,7 +18,7 @@ import re
 from collections.abc import Iterator
 from typing import BinaryIO
 
-from ld.errors import Location, RecordError
+from ld.errors import Location, ParseError, RecordError
 from ld.model import Record, Source
 from ld.readers.marc_crosswalk import from_pymarc
 from ld.readers.marc_decode import DecodeProblem, decode
@@ -44,10 +44,26 @@ def sniff(head: bytes, filename: str) -> int:
 
 
 def read(stream: BinaryIO, filename: str) -> Iterator[Record | RecordError]:
-    """One Record or RecordError per record in the stream, in file order."""
+    """One Record or RecordError per record in the stream, in file order.
+
+    A file that ends inside a record (no 0x1D after its last bytes) is cut
+    short: a ParseError after the records before it, as for every format (the
+    README's exit code 2, "truncated file"), not one more rejected record.
+    """
     _quiet_pymarc()
     for number, (offset, chunk) in enumerate(chunks(stream), start=1):
+        if not chunk.endswith(END_OF_RECORD):
+            raise _truncated(chunk, filename, number, offset)
         yield parse_chunk(chunk, filename, number, offset)
+
+
+def _truncated(chunk: bytes, filename: str, number: int, offset: int) -> ParseError:
+    return ParseError(
+        f"the file ends inside record {number}, {len(chunk)} bytes after its start, before "
+        "its end-of-record mark (0x1D): truncated file?",
+        Location(file=filename, position=f"record {number} (byte {offset})",
+                 record_id=_control_number(chunk)),
+        hint="records before this point were read; fetch or export the file again and load it")
 
 
 def chunks(stream: BinaryIO, block: int = BLOCK) -> Iterator[tuple[int, bytes]]:
@@ -80,6 +96,9 @@ def parse_chunk(chunk: bytes, filename: str, number: int, offset: int) -> Record
             return exc
         except DecodeProblem as exc:
             problem, field = exc.message, exc.field
+        except ValueError as exc:  # a reader bug costs this record, not the whole load
+            problem, field = (f"cannot read this record ({type(exc).__name__}: {exc}); this "
+                              "is a bug in ldpub's MARC reader, please report it"), None
     return RecordError(
         problem,
         Location(file=filename, position=source.position, record_id=_control_number(chunk),
