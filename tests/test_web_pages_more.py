@@ -228,3 +228,10 @@ def test_a_static_file_that_is_not_there_is_a_404(site) -> None:
     for path in ("/static/nothing.css", "/static/../templates/base.html",
                  "/static/%2e%2e/templates/base.html"):
         assert requests.get(site.url + path, timeout=10).status_code == 404, path
+
+
+def test_the_sparql_page_says_how_to_leave_the_editor_by_keyboard(site) -> None:
+    """Regression (WCAG 2.1.2): Tab indents inside the query editor and only Esc, then Tab,
+    leaves it; the page did not say so, so a keyboard user was trapped."""
+    r = fetch(site, "/sparql")
+    assert r.status_code == 200 and "press Esc, then Tab" in r.text
