@@ -175,7 +175,7 @@ def byline(index: Index, thing: str, base: str) -> tuple[list[str], str | None]:
 
 
 def year_of(issued: str | None) -> str | None:
-    return issued[:4] if issued and issued[:4].isdigit() else None
+    return issued[:4] if issued and issued[:4].isascii() and issued[:4].isdigit() else None
 
 
 _ISSUED = ("dcterms:issued", "dcterms:date", "dcterms:created")
@@ -276,7 +276,7 @@ def _read_doc(index: Index, f: Facts) -> None:
     f.modified = _datetime(modified)
     f.conforms_to = index.values(f.doc, "dcterms:conformsTo")
     count = index.first(f.doc, "ldpub:warningCount") or index.first(f.thing, "ldpub:warningCount")
-    f.warning_count = int(count) if count and count.isdigit() else None
+    f.warning_count = int(count) if count and count.isascii() and count.isdigit() else None
     f.warnings = sorted(index.values(f.doc, "ldpub:warning"))
 
 

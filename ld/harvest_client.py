@@ -160,7 +160,7 @@ def _retry_after(value: str | None) -> float | None:
     """Retry-After is delay-seconds or an HTTP date (RFC 9110 10.2.3)."""
     if not value:
         return None
-    if value.strip().isdigit():
+    if value.strip().isascii() and value.strip().isdigit():  # "²" is a digit to isdigit()
         return float(value.strip())
     try:
         when = parsedate_to_datetime(value)

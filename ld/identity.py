@@ -70,10 +70,10 @@ def normalise(predicate: URIRef, value: str) -> Key | None:
     if predicate == BIBO.doi:
         return "doi", text.lower()
     if predicate == BIBO.pmid:
-        return ("pmid", text.lstrip("0")) if text.isdigit() else None
+        return ("pmid", text.lstrip("0")) if text.isascii() and text.isdigit() else None
     if predicate == LDPUB.pmcid:
         digits = text.upper().removeprefix("PMC")
-        return ("pmcid", f"PMC{digits}") if digits.isdigit() else None
+        return ("pmcid", f"PMC{digits}") if digits.isascii() and digits.isdigit() else None
     isbn = isbn13(text)
     return ("isbn", isbn) if isbn else None
 
@@ -81,9 +81,9 @@ def normalise(predicate: URIRef, value: str) -> Key | None:
 def isbn13(value: str) -> str | None:
     """ISBN-13 digits for an ISBN-10 or ISBN-13 (hyphens ignored), else None."""
     digits = re.sub(r"[^0-9Xx]", "", value).upper()
-    if len(digits) == 13 and digits.isdigit():
+    if len(digits) == 13 and digits.isascii() and digits.isdigit():
         return digits
-    if len(digits) == 10 and digits[:9].isdigit():
+    if len(digits) == 10 and digits[:9].isascii() and digits[:9].isdigit():
         core = "978" + digits[:9]
         check = (10 - sum(int(d) * (1 if i % 2 == 0 else 3) for i, d in enumerate(core)) % 10)
         return core + str(check % 10)

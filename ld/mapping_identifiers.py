@@ -92,7 +92,10 @@ def clean_issn(value: str) -> str:
 
 
 def isbn_valid(isbn: str) -> bool:
-    """Check digit of a cleaned ISBN-10 or ISBN-13 (see :func:`clean_isbn`)."""
+    """Check digit of a cleaned ISBN-10 or ISBN-13 (see :func:`clean_isbn`); ASCII digits
+    only ("²" passes isdigit() but not int())."""
+    if not isbn.isascii():
+        return False
     if len(isbn) == 10 and isbn[:9].isdigit() and (isbn[9].isdigit() or isbn[9] == "X"):
         digits = [int(c) for c in isbn[:9]] + [10 if isbn[9] == "X" else int(isbn[9])]
         return sum((10 - i) * d for i, d in enumerate(digits)) % 11 == 0

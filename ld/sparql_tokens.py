@@ -77,7 +77,7 @@ class Analysis:
             return None
         for token, after in zip(self.tokens, self.tokens[1:], strict=False):
             if token.depth == 0 and token.text == "LIMIT" and after.kind == "number":
-                return int(after.text) if after.text.isdigit() else None
+                return int(after.text) if after.text.isascii() and after.text.isdigit() else None
         return None
 
 

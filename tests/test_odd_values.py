@@ -233,3 +233,16 @@ def test_a_runaway_title_does_not_become_the_tab_text(tmp_path: Path) -> None:
     assert len(tab) < 300 and tab.startswith("كتاب")
     heading = re.search(r'<h1 id="title" dir="auto">(.*?)</h1>', page, re.S)[1]
     assert heading == title.strip()
+
+
+def test_digits_that_int_refuses_are_no_digits(validator: Validator) -> None:
+    """Regression: "²" passes str.isdigit() but not int(): an ISBN ending in it crashed
+    the mapping of its record, as it crashed the identity key and the ISBN-13 form."""
+    from ld.identity import isbn13, normalise
+
+    record = _record(isbn=["030640615²"], issued="2020")
+    graph = _graph(record)
+    assert list(graph.objects(RECORD, LDPUB.invalidIsbn)) == [Literal("030640615²")]
+    assert _severities(validator, record) <= {"Warning"}
+    assert isbn13("030640615²") is None
+    assert normalise(BIBO.pmid, "12²") is None
