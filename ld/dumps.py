@@ -4,8 +4,9 @@ Dumps are files under ``settings.dumps_path / <store version>/``, written
 once per store version (by :func:`make`, called on the first request for a
 dump, or ahead of time by whoever runs it after a load) and then served as
 static files (Content-Length, byte ranges, conditional GET); a remote
-store's are remade once a day, and the folders of other versions are
-removed ten minutes after they were last written (:func:`prune`). Writing goes to
+store's are remade once a day (in a folder of their own per server and
+base URI), and the folders of other versions are removed ten minutes after
+they were last written (:func:`prune`). Writing goes to
 a temporary name and is renamed into place under an exclusive file lock, so
 several serving workers asking at once produce the file once and nobody
 ever reads half a dump.
@@ -75,12 +76,23 @@ def directory(settings: Settings, store: Store) -> Path:
     An embedded store's version is its snapshot. A remote store's ``version``
     changes every few seconds (it cannot see other writers of the server), so
     a folder per version meant a full dump, and a folder kept forever, every
-    few seconds of requests: its dumps are made once a day instead.
+    few seconds of requests: its dumps are made once a day instead, in a
+    folder keyed by the server's URL (credentials left out) and the base URI:
+    keyed by the day alone, two deployments run from one working directory
+    (staging and production, two catalogues) served each other's dumps and
+    sitemaps for up to a day.
     """
-    version = (f"remote-{int(time.time() // REMOTE_PERIOD)}" if settings.store_is_remote
-               else store_version(store) or "current")
-    safe = hashlib.sha1(version.encode()).hexdigest()[:16]
-    return settings.dumps_path / safe
+    if settings.store_is_remote:
+        from ld.store.remote_http import split_credentials
+
+        server = split_credentials(settings.store.rstrip("/"))[0]
+        own = settings.dumps_path / _hashed(f"{server} {settings.base_uri}")
+        return own / _hashed(f"remote-{int(time.time() // REMOTE_PERIOD)}")
+    return settings.dumps_path / _hashed(store_version(store) or "current")
+
+
+def _hashed(text: str) -> str:
+    return hashlib.sha1(text.encode()).hexdigest()[:16]
 
 
 def prune(settings: Settings, keep: Path) -> list[str]:
@@ -89,10 +101,12 @@ def prune(settings: Settings, keep: Path) -> list[str]:
     Without this every load (or, on a remote store, every day) left a whole
     set of dumps on disk for good. Only folders that are ours go: a name
     :func:`directory` makes, holding nothing but dump files, so a dump
-    directory shared with other files is safe. A download in progress keeps
+    directory shared with other files is safe, and only the folders beside
+    ``keep`` are looked at: a remote store's are in a folder of their own, so
+    a deployment never removes another's. A download in progress keeps
     reading its open file after the removal.
     """
-    root, removed, now = settings.dumps_path, [], time.time()
+    root, removed, now = keep.parent, [], time.time()
     for folder in root.iterdir() if root.is_dir() else ():
         if (folder != keep and folder.is_dir() and _FOLDER.fullmatch(folder.name)
                 and now - folder.stat().st_mtime > PRUNE_AFTER and _ours(folder)):

@@ -8,11 +8,16 @@ the query is up to the server (give it its own timeout too). SELECT results
 are read as they stream, cut at ``max_rows`` with the same exact TSV cut as
 the worker processes, and written in the negotiated format; graphs pass
 through as the server wrote them.
+
+The server's failures and odd answers are the remote store's
+(:mod:`ld.store.remote_http`, :mod:`ld.store.remote_read`): a StoreError (503)
+whose public text names neither the server's credentials nor what the server
+said; an answer that is not SPARQL (an HTML page, a body cut short) is one
+too, not a 500 or a page passed on as if it were the graph asked for.
 """
 
 from __future__ import annotations
 
-import io
 import time
 from collections.abc import Iterator
 from typing import Any
@@ -22,9 +27,11 @@ import requests
 
 from ld.capped import capped
 from ld.config import Settings
-from ld.errors import BadRequest, QueryTimeout, StoreError
+from ld.errors import QueryTimeout, StoreError
 from ld.sparql import TRUNCATED_HEADER, Analysis, ProtocolRequest
 from ld.store.base import QueryResponse, Store
+from ld.store.remote_http import ServerError, check, redact, unreachable, why
+from ld.store.remote_read import READ_ERRORS, Body, cut_at, not_sparql
 
 SRJ = "application/sparql-results+json"
 CHUNK = 64 * 1024
@@ -43,44 +50,37 @@ class _Deadline:
         return left
 
 
-class _Body(io.RawIOBase):
-    """The streamed HTTP body as a file for pyoxigraph's parser, minding the deadline."""
-
-    def __init__(self, response: requests.Response, deadline: _Deadline) -> None:
-        self.raw, self.deadline = response.raw, deadline
-        self.raw.decode_content = True
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, buffer: Any) -> int:
-        self.deadline.remaining()
-        data = self.raw.read(len(buffer))
-        buffer[: len(data)] = data
-        return len(data)
-
-
 def forward(request: ProtocolRequest, analysis: Analysis, formats: Any, *, store: Store,
             settings: Settings) -> QueryResponse:
     """Send the query to the server behind ``store`` (a RemoteStore) and relay the answer."""
-    deadline = _Deadline(settings.query_timeout)
+    deadline, limit = _Deadline(settings.query_timeout), settings.max_rows
+    url = getattr(store, "query_url", "")
     response = _post(request, analysis, formats, store, deadline)
     media_type = response.headers.get("Content-Type", "").split(";")[0].strip()
-    if media_type != SRJ:  # a graph: pass it through in the server's words
+    if media_type == formats.graph.media_type:  # a graph: pass it through in its words
         return QueryResponse("graph", formats.graph.media_type,
-                             _relay(response, deadline))
+                             _relay(url, response, deadline))
     try:
-        answer = ox.parse_query_results(_Body(response, deadline), ox.QueryResultsFormat.JSON)
+        if media_type not in (SRJ, "application/json"):
+            raise SyntaxError(f"a {media_type or 'body without a type'}, not a SPARQL answer")
+        answer = ox.parse_query_results(Body(url, response, deadline.remaining),
+                                        ox.QueryResultsFormat.JSON)
         if isinstance(answer, ox.QueryBoolean):
             body = answer.serialize(format=getattr(ox.QueryResultsFormat,
                                                    formats.results.oxigraph))
             return QueryResponse("boolean", formats.results.media_type, iter([body]))
         body, truncated = _capped(answer, formats.results.oxigraph, settings.max_rows)
-    except (OSError, requests.RequestException) as e:
-        raise StoreError(f"reading the SPARQL server's answer failed: {e}") from None
+        cap = cut_at(response)  # Virtuoso cut it at its own ResultSetMaxRows
+        if cap is not None and not truncated:
+            truncated, limit = True, cap
+    except (SyntaxError, ValueError) as e:
+        raise not_sparql(url, response, e) from None
+    except READ_ERRORS as e:
+        raise ServerError(f"reading the answer of the SPARQL server at {redact(url)} failed",
+                          detail=why(e)) from None
     finally:
         response.close()
-    headers = {TRUNCATED_HEADER: str(settings.max_rows)} if truncated else {}
+    headers = {TRUNCATED_HEADER: str(limit)} if truncated else {}
     return QueryResponse("bindings", formats.results.media_type, iter([body]), truncated,
                          headers)
 
@@ -92,8 +92,8 @@ def _post(request: ProtocolRequest, analysis: Analysis, formats: Any, store: Sto
         raise StoreError("the remote store has no query URL")
     data = _form(request, analysis, store)
     accept = f"{SRJ}, {formats.graph.media_type};q=0.9"
-    response = _send(url, data, accept, deadline)
-    _check_status(response)
+    response = _send(url, data, accept, deadline, getattr(store, "auth", None))
+    check(response, url, "query")  # a 400 is the query's: BadRequest with the server's words
     return response
 
 
@@ -109,26 +109,20 @@ def _form(request: ProtocolRequest, analysis: Analysis, store: Store) -> list[tu
     return data
 
 
-def _send(url: str, data: list[tuple[str, str]], accept: str,
-          deadline: _Deadline) -> requests.Response:
-    """POST the form, within what is left of the deadline; network failures as our errors."""
+def _send(url: str, data: list[tuple[str, str]], accept: str, deadline: _Deadline,
+          auth: tuple[str, str] | None) -> requests.Response:
+    """POST the form, within what is left of the deadline; network failures as our errors.
+
+    Not retried: the visitor's time is the deadline's, and a query may be costly."""
     try:
         return requests.post(url, data=data, stream=True, timeout=(5, deadline.remaining()),
-                             headers={"Accept": accept, "Accept-Encoding": "identity"})
+                             headers={"Accept": accept, "Accept-Encoding": "identity"},
+                             auth=auth)
     except requests.Timeout:
         raise QueryTimeout(f"the SPARQL server did not answer within {deadline.seconds:g} s; "
                            "the request was given up") from None
     except requests.RequestException as e:
-        raise StoreError(f"cannot reach the SPARQL server at {url}: {e}") from None
-
-
-def _check_status(response: requests.Response) -> None:
-    """A refused query is the client's (400); any other failure is the server's."""
-    if response.status_code == 400:
-        raise BadRequest(f"the SPARQL server refused the query: {response.text.strip()[:2000]}")
-    if response.status_code >= 300:
-        raise StoreError(f"the SPARQL server answered {response.status_code}: "
-                         f"{response.text.strip()[:500]}")
+        raise unreachable(url, e) from None
 
 
 def _capped(answer: ox.QuerySolutions, fmt: str, max_rows: int) -> tuple[bytes, bool]:
@@ -138,8 +132,12 @@ def _capped(answer: ox.QuerySolutions, fmt: str, max_rows: int) -> tuple[bytes, 
     return capped(answer, target, max_rows)
 
 
-def _relay(response: requests.Response, deadline: _Deadline) -> Iterator[bytes]:
+def _relay(url: str, response: requests.Response, deadline: _Deadline) -> Iterator[bytes]:
     with response:
-        for chunk in response.iter_content(CHUNK):
-            deadline.remaining()
-            yield chunk
+        try:
+            for chunk in response.iter_content(CHUNK):
+                deadline.remaining()
+                yield chunk
+        except READ_ERRORS as e:
+            raise ServerError(f"reading the answer of the SPARQL server at {redact(url)} "
+                              "failed", detail=why(e)) from None

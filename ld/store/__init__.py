@@ -44,8 +44,10 @@ def open_reader(settings: Settings) -> Store:
     """
     if settings.store_is_remote:  # answers as long as a query may run, no longer
         from ld.store.remote import RemoteStore
+        from ld.store.remote_http import READER
 
-        return RemoteStore(settings.store, read_timeout=settings.query_timeout + 5)
+        return RemoteStore(settings.store, read_timeout=settings.query_timeout + 5,
+                           retry=READER)
     from ld.store.reader import SnapshotReader
 
     root = Path(settings.store)

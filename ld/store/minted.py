@@ -1,28 +1,41 @@
-"""The base URI an embedded store's records were minted under, kept beside the store.
+"""The base URI a store's records were minted under, and the refusal of any other.
 
 Every URI in the store starts with the base it was loaded with
 (``{base}id/record/...``). Served, rendered or loaded again under another
 base, the store looked empty: every URI answered 404, search found nothing,
 ``ldpub render`` removed every rendered record, and a second load mixed two
-URI spaces, all without a word. So the first command that writes records
-notes the base in ``<store>/base-uri``, and every command that writes, renders
-or serves checks it first (reading a small file: ``ldpub serve`` must not open
-RocksDB in the process that forks its workers). A store made before this file
+URI spaces, all without a word.
+
+An embedded store: the first command that writes records notes the base in
+``<store>/base-uri``, and every command that writes, renders or serves
+checks it first (reading a small file: ``ldpub serve`` must not open RocksDB
+in the process that forks its workers). A store made before this file
 existed gets it from its first record graph's IRI when a writer opens it.
-A remote SPARQL store is not checked: nothing of ours lives beside it.
+
+A remote SPARQL store has nothing of ours beside it, and a graph of notes
+would be published with the data (the SPARQL endpoint sees every graph), so
+its base is the one its record graphs' IRIs (``{base}doc/record/{id}``) were
+minted under: read from one of them (:func:`in_store`). The remote store
+checks every batch it writes or deletes against it (:meth:`RemoteStore
+._guard_base`), and ``ldpub serve`` checks it at start. A server that holds no
+record takes any base.
 """
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 from typing import Any
 
 from ld.config import Settings
-from ld.errors import ConfigError
+from ld.errors import ConfigError, StoreError
 
 BASE_FILE = "base-uri"
 _FIRST_GRAPH = "SELECT ?g WHERE { GRAPH ?g { ?s ?p ?o } } LIMIT 1"
 _DOCUMENT = "doc/record/"
+_FIRST_RECORD_GRAPH = ('SELECT ?g WHERE { GRAPH ?g { ?s ?p ?o } '
+                       f'FILTER(CONTAINS(STR(?g), "/{_DOCUMENT}")) }} LIMIT 1')
+LOG = logging.getLogger("ldpub.store")
 
 
 def recorded(root: str | Path) -> str | None:
@@ -33,21 +46,51 @@ def recorded(root: str | Path) -> str | None:
         return None
 
 
+def refusal(where: str, minted: str, base: str) -> ConfigError:
+    """The error for records of the store at ``where`` minted under ``minted``, not ``base``."""
+    return ConfigError(
+        f"the records in the store at {where} were minted under the base URI {minted}, "
+        f"not {base}: every URI would answer 404",
+        hint=f"give --base-uri {minted} (or LDPUB_BASE_URI) to every command on this "
+             "store, or load the records again into a new store under the new base")
+
+
 def check(root: str | Path, base: str) -> None:
     """Refuse a base that is not the one the store's records were minted under."""
     minted = recorded(root)
     if minted is not None and minted != base:
-        raise ConfigError(
-            f"the records in the store at {root} were minted under the base URI {minted}, "
-            f"not {base}: every URI would answer 404",
-            hint=f"give --base-uri {minted} (or LDPUB_BASE_URI) to every command on this "
-                 "store, or load the records again into a new store under the new base")
+        raise refusal(str(root), minted, base)
+
+
+def base_of(graph_iri: str) -> str | None:
+    """The base a record graph's IRI was minted under (None for another graph)."""
+    return graph_iri[:graph_iri.index(_DOCUMENT)] if _DOCUMENT in graph_iri else None
+
+
+def in_store(store: Any) -> str | None:
+    """The base of a record graph the (remote) store holds; None when it holds none."""
+    rows = store.select(_FIRST_RECORD_GRAPH)
+    return base_of(str(rows[0]["g"])) if rows else None
 
 
 def check_settings(settings: Settings) -> None:
-    """:func:`check` for the configured store; a remote store has no file to check."""
+    """:func:`check` for the configured store; a remote one is asked (when it answers:
+    a server that is down at start is served with 503s until it is back)."""
     if not settings.store_is_remote:
         check(settings.store, settings.base_uri)
+        return
+    from ld.store.remote import RemoteStore
+    from ld.store.remote_http import READER
+
+    with RemoteStore(settings.store, read_timeout=settings.query_timeout + 5,
+                     retry=READER) as store:
+        try:
+            minted = in_store(store)
+        except StoreError as exc:
+            LOG.warning("cannot check the base URI of the store's records: %s", exc)
+            return
+        if minted is not None and minted != settings.base_uri:
+            raise refusal(store.shown, minted, settings.base_uri)
 
 
 def note(store: Any, root: str | Path, base: str) -> None:
@@ -56,6 +99,6 @@ def note(store: Any, root: str | Path, base: str) -> None:
     if recorded(root) is None:
         rows = store.select(_FIRST_GRAPH)
         graph = str(rows[0]["g"]) if rows else ""
-        found = graph[:graph.index(_DOCUMENT)] if _DOCUMENT in graph else base
+        found = base_of(graph) or base
         (Path(root) / BASE_FILE).write_text(found + "\n", encoding="utf-8")
     check(root, base)

@@ -14,9 +14,12 @@
   its named graphs (Virtuoso does that; Fuseki needs ``tdb2:unionDefaultGraph
   true``).
 
-A batch is one SPARQL Update request (DROP SILENT GRAPH + one INSERT DATA
-for every graph of the batch); a single update request is atomic on Oxigraph,
-Fuseki and Virtuoso, so a batch is all-or-nothing like the embedded store's.
+``user:password@`` in the URL is sent as basic auth and never shown
+(:mod:`ld.store.remote_http`, which also turns every failure into a
+StoreError and retries transient ones). How a batch is written, in one
+atomic request or, for Virtuoso, in small ones: :mod:`ld.store.remote_write`.
+Counts and dumps cover the record graphs only (a server's own graphs are no
+part of the catalogue); dumps: :mod:`ld.store.remote_dump`.
 
 ``version`` cannot see other writers of the server, so it changes with our
 own writes and at least every :data:`VERSION_SECONDS`: caches keyed on it
@@ -25,11 +28,10 @@ are at most that stale.
 
 from __future__ import annotations
 
-import io
 import time
 import uuid
-from collections.abc import Iterable, Iterator, Sequence
-from typing import Any, BinaryIO
+from collections.abc import Iterable, Sequence
+from typing import BinaryIO
 from urllib.parse import urlsplit
 
 import pyoxigraph as ox
@@ -38,17 +40,22 @@ from rdflib import Graph
 from rdflib.term import Node
 
 from ld import formats
-from ld.errors import BadRequest, NotAcceptable, StoreError
+from ld.errors import BadRequest, NotAcceptable
 from ld.namespaces import PREFIXES
-from ld.store import results
+from ld.store import minted, remote_dump, remote_write, results
 from ld.store.base import QueryResponse, RecordGraph, Store, WriteResult
-from ld.store.convert import ask_answer, record_quads, select_rows, triples_to_graph
-from ld.store.oxstore import has_dataset_clause, rdf_format, write_answer
+from ld.store.convert import from_ox, record_quads, triples_to_graph
+from ld.store.oxstore import has_dataset_clause, rdf_format
+from ld.store.remote_http import WRITER, Http, Retry, ServerError, redact, split_credentials
+from ld.store.remote_read import Rows, relay
+from ld.store.remote_read import results as read_results
+from ld.store.remote_read import triples as read_triples
 
 VERSION_SECONDS = 10
 SRJ = "application/sparql-results+json"
 NT = "application/n-triples"
 CONNECT_TIMEOUT, READ_TIMEOUT = 5.0, 300.0  # seconds; a load's batch may take minutes
+IN_RECORDS = remote_dump.IN_RECORDS
 
 
 class RemoteStore(Store):
@@ -56,12 +63,13 @@ class RemoteStore(Store):
 
     snapshot_path: str | None = None
 
-    def __init__(self, url: str, read_timeout: float = READ_TIMEOUT) -> None:
+    def __init__(self, url: str, read_timeout: float = READ_TIMEOUT,
+                 retry: Retry = WRITER) -> None:
         """``read_timeout``: how long to wait for an answer. A load waits minutes for a
         batch's update; a server waits as long as a query may run, so a hung SPARQL
         server gives 503s (and a failing /health) instead of taking every thread."""
-        self.url = url.rstrip("/")
-        self.timeout = (CONNECT_TIMEOUT, read_timeout)
+        plain, self.auth = split_credentials(url.rstrip("/"))
+        self.url, self.shown = plain, redact(url.rstrip("/"))
         path = urlsplit(self.url).path
         if path in ("", "/") or path.endswith("/query"):
             root = self.url.removesuffix("/query")
@@ -71,8 +79,9 @@ class RemoteStore(Store):
         else:
             self.query_url = self.update_url = self.url
             self.gsp_url, self.union_param = None, False
-        self.http = requests.Session()
+        self.http = Http(self.auth, (CONNECT_TIMEOUT, read_timeout), retry)
         self._id, self._writes = uuid.uuid4().hex[:8], 0
+        self._base: str | None = None  # the base its records were minted under; "" none
 
     @property
     def version(self) -> str:
@@ -80,40 +89,46 @@ class RemoteStore(Store):
 
     # --- HTTP -----------------------------------------------------------------
 
-    def _send(self, method: str, url: str, **kwargs: Any) -> requests.Response:
-        try:
-            response = self.http.request(method, url, timeout=self.timeout, **kwargs)
-        except requests.RequestException as exc:
-            raise StoreError(f"cannot reach the SPARQL server at {url}: {exc}",
-                             hint="is it running? check --store / LDPUB_STORE") from exc
-        if response.status_code == 400:
-            raise BadRequest(f"the SPARQL server refused the request: {response.text.strip()}")
-        if response.status_code == 406:
-            raise NotAcceptable(f"the SPARQL server cannot answer with "
-                                f"{kwargs.get('headers', {}).get('Accept')}")
-        if response.status_code >= 400 and response.status_code != 404:
-            raise StoreError(f"the SPARQL server at {url} answered {response.status_code}: "
-                             f"{response.text.strip()[:500]}")
-        return response
-
-    def _query(self, query: str, accept: str, *, stream: bool = False,
-               default: Sequence[str] = (), named: Sequence[str] = ()) -> requests.Response:
+    def ask_server(self, query: str, accept: str, *, stream: bool = False,
+                   default: Sequence[str] = (), named: Sequence[str] = ()
+                   ) -> requests.Response:
+        """POST a query; the answer, a success (failures are ServerError/BadRequest)."""
         data = [("query", query)]
         data += [("default-graph-uri", g) for g in default]
         data += [("named-graph-uri", g) for g in named]
         if self.union_param and not default and not named and not has_dataset_clause(query):
             data.append(("union-default-graph", ""))
         headers = {"Accept": accept, "Accept-Encoding": "identity"}
-        return self._send("POST", self.query_url, data=data, headers=headers, stream=stream)
+        return self.http.send("POST", self.query_url, service="query", data=data,
+                              headers=headers, stream=stream)
 
     def update(self, update: str) -> None:
+        """A SPARQL Update of the endpoint's (a user's): sent once, a 400 is theirs."""
+        self._update(update, own=False)
+
+    def _update(self, update: str, *, own: bool = True) -> None:
+        """ldpub's own updates replace or drop whole graphs: safe to send again."""
         headers = {"Content-Type": "application/sparql-update; charset=utf-8"}
-        self._send("POST", self.update_url, data=update.encode("utf-8"), headers=headers)
+        self.http.send("POST", self.update_url, service="update", idempotent=own,
+                       refused=ServerError if own else BadRequest,
+                       data=update.encode("utf-8"), headers=headers).close()
         self._writes += 1
 
-    def _solutions(self, query: str) -> ox.QuerySolutions | ox.QueryBoolean:
-        body = self._query(query, SRJ).content
-        return ox.parse_query_results(body, ox.QueryResultsFormat.JSON)
+    def _answer(self, query: str, cut_ok: bool = False) -> bool | Rows:
+        return read_results(self.query_url, self.ask_server(query, SRJ), cut_ok)
+
+    def rows(self, query: str, cut_ok: bool = False) -> Rows:
+        """A SELECT's variable names and rows of pyoxigraph terms (None when unbound);
+        an answer the server cut short is an error unless ``cut_ok``."""
+        answer = self._answer(query, cut_ok)
+        if isinstance(answer, bool):
+            raise BadRequest("select() needs a SELECT query")
+        return answer
+
+    @property
+    def virtuoso(self) -> bool:
+        """Is the server Virtuoso (its Server header)? Known once it has answered."""
+        return "virtuoso" in self.http.server.lower()
 
     # --- writes ---------------------------------------------------------------
 
@@ -122,30 +137,41 @@ class RemoteStore(Store):
             return WriteResult()
         by_graph = {r.graph_iri: r for r in batch}
         quads = {iri: record_quads(r) for iri, r in by_graph.items()}
+        self._guard_base(by_graph)
         existing = self._existing(by_graph)
-        parts = [f"DROP SILENT GRAPH <{g}> ;\n" for g in by_graph]
-        parts.append("INSERT DATA {\n")
-        for iri, graph_quads_ in quads.items():
-            parts.append(f"GRAPH <{iri}> {{\n")
-            parts.extend(f"{q.subject} {q.predicate} {q.object} .\n" for q in graph_quads_)
-            parts.append("}\n")
-        parts.append("}\n")
-        self.update("".join(parts))
+        if self.virtuoso:
+            for request in remote_write.small_requests(quads):
+                self._update(request)
+        else:
+            self._update(remote_write.one_request(quads))
         triples = sum(len(qs) for qs in quads.values())
         return WriteResult(written=len(by_graph), replaced=len(existing), triples=triples)
+
+    def _guard_base(self, graph_iris: Iterable[str]) -> None:
+        """Refuse records minted under another base than the server's records were
+        (mixed, every URI of one of them answers 404); see :mod:`ld.store.minted`."""
+        if self._base is None:
+            self._base = minted.in_store(self) or ""
+        for iri in graph_iris:
+            given = minted.base_of(iri)
+            if given and self._base and given != self._base:
+                raise minted.refusal(self.shown, self._base, given)
+            self._base = self._base or given or ""
 
     def _existing(self, graph_iris: Iterable[str]) -> list[str]:
         values = " ".join(f"<{g}>" for g in graph_iris)
         if not values:
             return []
-        answer = self._solutions(f"SELECT ?g WHERE {{ VALUES ?g {{ {values} }} "
-                                 "FILTER EXISTS { GRAPH ?g { ?s ?p ?o } } }")
-        return [sol["g"].value for sol in answer]
+        _, rows = self.rows(f"SELECT ?g WHERE {{ VALUES ?g {{ {values} }} "
+                            "FILTER EXISTS { GRAPH ?g { ?s ?p ?o } } }")
+        return [row[0].value for row in rows]
 
     def delete_records(self, graph_iris: Iterable[str]) -> int:
-        existing = self._existing(dict.fromkeys(graph_iris))
+        wanted = list(dict.fromkeys(graph_iris))
+        self._guard_base(wanted)
+        existing = self._existing(wanted)
         if existing:
-            self.update(" ;\n".join(f"DROP SILENT GRAPH <{g}>" for g in existing))
+            self._update(" ;\n".join(f"DROP SILENT GRAPH <{g}>" for g in existing))
         return len(existing)
 
     def publish(self, *, compact: bool = False) -> str:
@@ -155,18 +181,18 @@ class RemoteStore(Store):
     # --- reads ----------------------------------------------------------------
 
     def has_graph(self, graph_iri: str) -> bool:
-        return bool(self._solutions(f"ASK {{ GRAPH <{graph_iri}> {{ ?s ?p ?o }} }}"))
+        return bool(self._answer(f"ASK {{ GRAPH <{graph_iri}> {{ ?s ?p ?o }} }}"))
 
     def _graph_triples(self, graph_iri: str) -> list[ox.Triple] | None:
-        if self.gsp_url:
-            response = self._send("GET", self.gsp_url, params={"graph": graph_iri},
-                                  headers={"Accept": NT})
+        if self.gsp_url:  # the one 404 that is no failure: no such graph
+            response = self.http.send("GET", self.gsp_url, service="graph store",
+                                      missing_ok=True, params={"graph": graph_iri},
+                                      headers={"Accept": NT})
             if response.status_code == 404:
                 return None
-            return list(ox.parse(response.content, ox.RdfFormat.N_TRIPLES))
-        body = self._query(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{graph_iri}> "
-                           f"{{ ?s ?p ?o }} }}", NT).content
-        triples = list(ox.parse(body, ox.RdfFormat.N_TRIPLES))
+            return read_triples(self.gsp_url, response)
+        triples = read_triples(self.query_url, self.ask_server(
+            f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{graph_iri}> {{ ?s ?p ?o }} }}", NT))
         return triples or None
 
     def triples(self, graph_iri: str) -> list | None:
@@ -182,14 +208,18 @@ class RemoteStore(Store):
         return None if triples is None else ox.serialize(triples, format=fmt, prefixes=PREFIXES)
 
     def select(self, query: str) -> list[dict[str, Node]]:
-        return select_rows(self._solutions(query))
+        names, rows = self.rows(query)
+        return [{n: from_ox(v) for n, v in zip(names, row, strict=True) if v is not None}
+                for row in rows]
 
     def ask(self, query: str) -> bool:
-        return ask_answer(self._solutions(query))
+        answer = self._answer(query)
+        if not isinstance(answer, bool):
+            raise BadRequest("ask() needs an ASK query")
+        return answer
 
     def construct(self, query: str) -> Graph:
-        body = self._query(query, NT).content
-        return triples_to_graph(ox.parse(body, ox.RdfFormat.N_TRIPLES))
+        return triples_to_graph(read_triples(self.query_url, self.ask_server(query, NT)))
 
     def query(
         self,
@@ -210,7 +240,7 @@ class RemoteStore(Store):
             response = self._send_query(query, fmt, media_type,
                                         default_graph_uris, named_graph_uris)
             with response:
-                _relay(channel, response, fmt, media_type, max_rows)
+                relay(self.query_url, channel, response, fmt, media_type, max_rows)
 
         head, chunks = results.produce(work)
         return QueryResponse(head["kind"], head["media_type"], chunks,
@@ -224,73 +254,34 @@ class RemoteStore(Store):
         with the formats it can be written as."""
         is_results = fmt.kind == "results"
         try:
-            return self._query(query, SRJ if is_results else fmt.media_type,
-                               stream=True, default=default, named=named)
+            return self.ask_server(query, SRJ if is_results else fmt.media_type,
+                                   stream=True, default=default, named=named)
         except NotAcceptable as exc:  # the query form wants the other kind of format
             other = ("rdf",) if is_results else ("results",)
             raise NotAcceptable(f"this query's results cannot be written as {media_type}",
                                 [f.media_type for f in formats.formats_of(*other)]) from exc
 
     def dump(self, out: BinaryIO, media_type: str) -> None:
+        """The record graphs' statements (see :mod:`ld.store.remote_dump`)."""
         fmt = rdf_format(media_type)
-        if fmt.supports_datasets:
-            query = "SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } }"
-        else:
-            query = "SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o }"
-        with self._query(query, SRJ, stream=True) as response:
-            answer = ox.parse_query_results(_Body(response), ox.QueryResultsFormat.JSON)
-            ox.serialize(_statements(answer, fmt.supports_datasets), out, fmt, prefixes=PREFIXES)
+        statements = remote_dump.statements(self, fmt.supports_datasets)
+        ox.serialize(statements, out, fmt, prefixes=PREFIXES)
 
     def count_triples(self) -> int:
-        return self._count("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")
+        return self._count(f"SELECT (COUNT(*) AS ?n) WHERE {{ {IN_RECORDS} }}")
 
     def record_count(self) -> int:
-        return self._count("SELECT (COUNT(DISTINCT ?g) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")
+        return self._count(f"SELECT (COUNT(DISTINCT ?g) AS ?n) WHERE {{ {IN_RECORDS} }}")
 
     def _count(self, query: str) -> int:
         cache: dict[tuple[str, str], int] = self.__dict__.setdefault("_counts", {})
         key = (query, self.version)
         if key not in cache:
             cache.clear()
-            cache[key] = int(next(iter(self._solutions(query)))["n"].value)
+            _, rows = self.rows(query)
+            cache[key] = int(rows[0][0].value) if rows and rows[0][0] is not None else 0
         return cache[key]
 
     def close(self) -> None:
         self.http.close()
-
-
-def _relay(channel: results.Channel, response: requests.Response, fmt: formats.Format,
-           media_type: str, max_rows: int | None) -> None:
-    """The server's answer into ``channel``: results re-written, graphs as the server wrote them."""
-    if fmt.kind == "results":
-        answer = ox.parse_query_results(_Body(response), ox.QueryResultsFormat.JSON)
-        write_answer(channel, answer, media_type, max_rows)
-        return
-    channel.header(kind="graph", media_type=fmt.media_type, truncated=False)
-    for chunk in response.iter_content(results.CHUNK):
-        channel.put(chunk)
-
-
-def _statements(answer: ox.QuerySolutions, quads: bool) -> Iterator[ox.Quad | ox.Triple]:
-    for row in answer:
-        if quads:
-            yield ox.Quad(row["s"], row["p"], row["o"], row["g"])
-        else:
-            yield ox.Triple(row["s"], row["p"], row["o"])
-
-
-class _Body(io.RawIOBase):
-    """A streamed HTTP body as a binary file for pyoxigraph's parsers."""
-
-    def __init__(self, response: requests.Response) -> None:
-        self.raw = response.raw
-        self.raw.decode_content = True
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, buffer: Any) -> int:
-        data = self.raw.read(len(buffer))
-        buffer[: len(data)] = data
-        return len(data)
 

@@ -13,11 +13,15 @@ text: an error must be readable, and a plain JSON object is not JSON-LD, nor
 plain text N-Triples.
 
 ``Overloaded`` adds ``Retry-After``; a 406 lists the media types offered.
+An error with a ``public`` text (a remote store's server failing,
+:class:`ld.store.remote_http.ServerError`) shows only that: what the server
+said goes to the log, not to an anonymous visitor.
 """
 
 from __future__ import annotations
 
 import json
+import logging
 from xml.sax.saxutils import escape as xml_escape
 
 from flask import Flask, Response, g, render_template, request
@@ -30,6 +34,7 @@ from ld.formats import Format
 MESSAGES = (formats.get("txt"), formats.get("json"), formats.get("html"))  # carry a message
 _HASH_COMMENT = {"ttl", "nt", "nq", "trig"}
 _COMMENTED = _HASH_COMMENT | {"rdf"}  # documents that can hold the message as a comment
+LOG = logging.getLogger("ldpub.web")
 
 
 def set_format(fmt: Format) -> None:
@@ -45,7 +50,10 @@ def register(app: Flask) -> None:
 
 def _handle_ldpub(error: LdpubError) -> Response:
     offered = error.offered if isinstance(error, NotAcceptable) else []
-    response = error_response(error.http_status, _title(error.http_status), str(error), offered)
+    message = getattr(error, "public", None) or str(error)
+    if message != str(error):
+        LOG.warning("%s", error)
+    response = error_response(error.http_status, _title(error.http_status), message, offered)
     if isinstance(error, Overloaded):
         response.headers["Retry-After"] = str(error.retry_after)
     return response

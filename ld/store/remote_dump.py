@@ -1,0 +1,107 @@
+"""A remote store's dump: the statements of its record graphs, streamed or, where the
+server cuts answers short, page by page.
+
+Only record graphs (``{base}doc/record/...``) are dumped: a server has graphs of
+its own (Virtuoso's system graphs: about 5,600 statements of quad maps and
+ontologies), which are no part of the catalogue.
+
+One streamed SELECT is the fast way, and what an Oxigraph or Fuseki server
+gets. Virtuoso cuts every SELECT at its ``ResultSetMaxRows`` (10,000 by
+default), saying so only in an ``X-SPARQL-MaxRows`` header: that dump was
+silently a part of the data. When the answer carries the header, the dump is
+made again page by page: the record graphs listed in order (``ORDER BY`` with
+a key, not ``OFFSET``, which Virtuoso refuses past 10,000 sorted rows), and
+their statements read a group of graphs at a time, a group halved while its
+answer reaches the cap. Paged, a triples dump (N-Triples, Turtle) may repeat a
+statement that several records state (a person, a journal): the same graph,
+written twice.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pyoxigraph as ox
+
+from ld.store.remote_http import ServerError
+from ld.store.remote_read import Body, cut_at, not_sparql
+
+RECORD_GRAPH = 'CONTAINS(STR(?g), "/doc/record/")'
+#: The statements of the record graphs. ``GRAPH ?g {}`` first lists the graphs, so the
+#: filter runs once a graph, not once a statement (Oxigraph: a count in half the time);
+#: Virtuoso takes it as no pattern and filters the statements.
+IN_RECORDS = f"GRAPH ?g {{ }} FILTER({RECORD_GRAPH}) GRAPH ?g {{ ?s ?p ?o }}"
+GRAPH_PAGE = 5_000  # record graphs listed per request (fewer than the server's cap)
+GROUP = 100  # record graphs whose statements are asked for at once, to start with
+SRJ = "application/sparql-results+json"
+
+
+def statements(store: Any, quads: bool) -> Iterator[ox.Quad | ox.Triple]:
+    """Every statement of the record graphs of ``store`` (a RemoteStore)."""
+    select = "?s ?p ?o ?g" if quads else "DISTINCT ?s ?p ?o"
+    query = f"SELECT {select} WHERE {{ {IN_RECORDS} }}"
+    response = store.ask_server(query, SRJ, stream=True)
+    with response:
+        cap = cut_at(response)
+        if cap is None:
+            yield from _streamed(store.query_url, response, quads)
+            return
+    yield from _paged(store, quads, cap)
+
+
+def _streamed(url: str, response: Any, quads: bool) -> Iterator[ox.Quad | ox.Triple]:
+    try:
+        answer = ox.parse_query_results(Body(url, response), ox.QueryResultsFormat.JSON)
+        for row in answer:
+            yield (ox.Quad(row["s"], row["p"], row["o"], row["g"]) if quads
+                   else ox.Triple(row["s"], row["p"], row["o"]))
+    except (SyntaxError, ValueError) as exc:
+        raise not_sparql(url, response, exc) from None
+
+
+def _paged(store: Any, quads: bool, cap: int) -> Iterator[ox.Quad | ox.Triple]:
+    for graphs in _record_graphs(store, max(1, min(cap - 1, GRAPH_PAGE))):
+        for start in range(0, len(graphs), GROUP):
+            yield from _group(store, graphs[start:start + GROUP], quads, cap)
+
+
+def _record_graphs(store: Any, page: int) -> Iterator[list[str]]:
+    """The record graphs' IRIs in order, a page at a time."""
+    last = ""
+    while True:
+        after = f' && STR(?g) > "{_escaped(last)}"' if last else ""
+        _, rows = store.rows(f"SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ ?s ?p ?o }} "
+                             f"FILTER({RECORD_GRAPH}{after}) }} ORDER BY ?g LIMIT {page}")
+        graphs = [row[0].value for row in rows if row[0] is not None]
+        if graphs:
+            yield graphs
+        if len(graphs) < page:
+            return
+        last = graphs[-1]
+
+
+def _group(store: Any, graphs: list[str], quads: bool,
+           cap: int) -> Iterator[ox.Quad | ox.Triple]:
+    """The statements of ``graphs``, asked for in halves while an answer reaches the cap."""
+    values = " ".join(f"<{g}>" for g in graphs)
+    _, rows = store.rows(f"SELECT ?s ?p ?o ?g WHERE {{ VALUES ?g {{ {values} }} "
+                         "GRAPH ?g { ?s ?p ?o } }", cut_ok=True)
+    if len(rows) >= cap:
+        if len(graphs) == 1:
+            raise ServerError(f"the record graph <{graphs[0]}> has more statements than "
+                              f"the SPARQL server returns at once ({cap})",
+                              hint="raise its limit (Virtuoso: ResultSetMaxRows in "
+                                   "virtuoso.ini, [SPARQL] section)")
+        half = len(graphs) // 2
+        yield from _group(store, graphs[:half], quads, cap)
+        yield from _group(store, graphs[half:], quads, cap)
+        return
+    if quads:
+        yield from (ox.Quad(s, p, o, g) for s, p, o, g in rows)
+    else:
+        yield from dict.fromkeys(ox.Triple(s, p, o) for s, p, o, _ in rows)
+
+
+def _escaped(text: str) -> str:
+    return text.replace("\\", "\\\\").replace('"', '\\"')
