@@ -54,7 +54,9 @@ def open_for_command(settings: Settings, *, writes: bool = True) -> Any:
     ctx = click.get_current_context(silent=True)
     store = open_store(settings, purpose=ctx.command_path if ctx else None)
     try:
-        if writes and not settings.store_is_remote:  # reading mints nothing: any base will do
+        if writes and settings.store_is_remote:  # refused before any input is read
+            minted.check_remote(store, settings.base_uri)
+        elif writes:  # reading mints nothing: any base will do
             minted.note(store, settings.store, settings.base_uri)  # the base it was loaded under
     except LdpubError:
         store.close()

@@ -81,7 +81,9 @@ def state_file(settings: Settings) -> Path:
     working directory under a name of that store's URL: one file for every remote store
     made a first harvest into a new store "incremental", skipping what it never had."""
     if settings.store_is_remote:
-        digest = hashlib.sha256(settings.store.encode()).hexdigest()[:12]
+        from ld.store.remote_http import split_credentials  # a new password: the same store
+
+        digest = hashlib.sha256(split_credentials(settings.store)[0].encode()).hexdigest()[:12]
         return Path(f"harvest-state-{digest}.json")
     return Path(settings.store) / STATE_FILE
 

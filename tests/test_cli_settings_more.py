@@ -329,7 +329,8 @@ def test_the_commands_section_says(says: str) -> None:
 
 
 @pytest.mark.parametrize(("section", "says"), [
-    ("### Exit codes", "no such record"), ("### Exit codes", "`ldpub render`, or `load`/`harvest` with `--render`, on a remote"),
+    ("### Exit codes", "no such record"),
+    ("### Exit codes", "`ldpub render`, or `load`/`harvest` with `--render`, on a remote"),
     ("## Quick start", "LDPUB_BASE_URI=http://localhost:5150/"),
     ("## Configuration", "in any case"), ("## Configuration", "empty `--store`"),
 ])

@@ -527,6 +527,12 @@ def test_ldpub_load_under_another_base_exits_2(server: str, tmp_path: Any) -> No
     assert second.exit_code == 2, second.output
     assert "minted under the base URI http://localhost:5000/" in second.output
     assert held(server) == before
+    # refused before any input is read, as for the embedded store (not at the first write)
+    unreadable = tmp_path / "unreadable.bin"
+    unreadable.write_bytes(b"\x00\x01 no reader knows this")
+    unread = runner.invoke(main, ["--store", server, "--base-uri", ELSEWHERE, "load",
+                                  "--jobs", "0", "--rejects", rejects, str(unreadable)])
+    assert unread.exit_code == 2 and "minted under the base URI" in unread.output, unread.output
 
 
 # --- M1: the server's own graphs are not the catalogue ----------------------
@@ -794,3 +800,31 @@ def test_virtuoso_refuses_another_base(on_virtuoso: RemoteStore, virtuoso: str) 
     on_virtuoso.write_records([make_record(1)])
     with RemoteStore(virtuoso) as later, pytest.raises(ConfigError, match="minted under"):
         later.write_records([elsewhere(2)])
+
+
+def test_the_start_log_hides_the_store_password(tmp_path: Any) -> None:
+    """Regression: `ldpub serve` logged the store URL with its user:password@."""
+    import socket
+    import subprocess
+    import sys
+    import time
+    from pathlib import Path
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    ldpub = str(Path(sys.executable).with_name("ldpub"))
+    serving = subprocess.Popen([ldpub, "--store", "http://reader:s3cret@127.0.0.1:9",
+                                "--port", str(port), "--workers", "1", "serve"],
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                               cwd=tmp_path)
+    try:
+        deadline, seen = time.monotonic() + 60, ""
+        while "serving" not in seen and time.monotonic() < deadline:
+            seen += serving.stdout.readline() if serving.stdout else ""
+            assert serving.poll() is None or "serving" in seen, seen
+    finally:
+        serving.terminate()
+        rest, _ = serving.communicate(timeout=30)
+    assert "serving http://***@127.0.0.1:9" in seen, seen
+    assert "s3cret" not in seen + rest

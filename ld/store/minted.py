@@ -85,12 +85,16 @@ def check_settings(settings: Settings) -> None:
     with RemoteStore(settings.store, read_timeout=settings.query_timeout + 5,
                      retry=READER) as store:
         try:
-            minted = in_store(store)
-        except StoreError as exc:
+            check_remote(store, settings.base_uri)
+        except StoreError as exc:  # a refusal is a ConfigError: it goes on up
             LOG.warning("cannot check the base URI of the store's records: %s", exc)
-            return
-        if minted is not None and minted != settings.base_uri:
-            raise refusal(store.shown, minted, settings.base_uri)
+
+
+def check_remote(store: Any, base: str) -> None:
+    """Refuse ``base`` when the remote store's records were minted under another one."""
+    minted = in_store(store)
+    if minted is not None and minted != base:
+        raise refusal(store.shown, minted, base)
 
 
 def note(store: Any, root: str | Path, base: str) -> None:

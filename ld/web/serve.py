@@ -54,7 +54,9 @@ def run(settings: Settings, debug: bool = False) -> None:
     if not (debug and in_reloader_child()):
         check_address(settings.host, settings.port)
     configure_logging(settings)
-    LOG.info("serving %s (%s store) as %s on http://%s:%d with %s", settings.store,
+    from ld.store.remote_http import redact
+
+    LOG.info("serving %s (%s store) as %s on http://%s:%d with %s", redact(settings.store),
              "a remote" if settings.store_is_remote else "the embedded", settings.base_uri,
              settings.host, settings.port, "Flask's debug server" if debug else settings.server)
     if debug:
