@@ -251,7 +251,7 @@ def test_a_structured_abstract_shows_a_paragraph_per_section(site) -> None:
     """The seed record's abstract is NLM's labelled sections flattened into one string;
     the page shows them as PubMed does, a labelled paragraph each."""
     r = requests.get(site.url + "/doc/record/pubmed-6839263", headers=HTML, timeout=10)
-    paragraphs = r.text.split('<p class="abstract">')[1:]
+    paragraphs = r.text.split('<p class="abstract" dir="auto">')[1:]
     labels = [p.split("</strong>")[0].removeprefix("<strong>") for p in paragraphs]
     assert labels == ["BACKGROUND:", "METHODS:", "RESULTS:", "CONCLUSION:"]
     assert "In-depth multi-level case studies" in paragraphs[1]
