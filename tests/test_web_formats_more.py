@@ -248,3 +248,20 @@ def test_errors_come_in_a_type_the_client_accepts(site, path: str, query: str,
     assert marker in r.text
     if media_type == "application/json":
         assert json.loads(r.text)["error"]["status"] == status  # it is what it says
+
+
+def test_a_request_no_format_fits_does_not_run_the_query(site) -> None:
+    """Regression: to tell a syntax error from a 406, the endpoint parsed the query with
+    pyoxigraph, which also evaluated it on the request thread, outside the query
+    timeout and concurrency limits: this ASK held a web thread for 45 s, then got its
+    406. It is refused at once now."""
+    import time
+
+    values = " ".join(str(i) for i in range(700))
+    query = (f"ASK {{ VALUES ?a {{ {values} }} VALUES ?b {{ {values} }} "
+             f"VALUES ?c {{ {values} }} FILTER(?a + ?b + ?c < 0) }}")
+    started = time.monotonic()
+    r = requests.post(site.url + "/sparql", data={"query": query},
+                      headers={"Accept": "image/png"}, timeout=60)
+    assert r.status_code == 406
+    assert time.monotonic() - started < 5

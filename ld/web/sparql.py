@@ -14,7 +14,6 @@ import functools
 import json
 from typing import Any
 
-import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, render_template, request, url_for
 from werkzeug.wsgi import get_current_url, get_host
 
@@ -23,7 +22,6 @@ from ld.errors import BadRequest, Forbidden, NotAcceptable
 from ld.namespaces import PREFIXES
 from ld.sparql import MAX_BODY, Analysis, ProtocolRequest, analyse, check, parse_request, query_args
 from ld.sparql_examples import EXAMPLES
-from ld.sparql_pool import query_error
 from ld.sparql_run import TRUNCATED_HEADER, Formats, Pools, run_query, run_update
 from ld.web.context import get_settings, get_store
 
@@ -77,7 +75,7 @@ def endpoint() -> Response:
     try:
         chosen = negotiate(analysis.form, request.headers.get("Accept"), operation.format)
     except NotAcceptable:
-        _refuse_if_malformed(operation)
+        _refuse_if_malformed(analysis)
         raise
     if chosen is None:
         return _editor(operation)
@@ -106,20 +104,16 @@ def _checked(operation: ProtocolRequest) -> Analysis | Response:
         raise
 
 
-def _refuse_if_malformed(operation: ProtocolRequest) -> None:
-    """A query that does not parse is a 400 whatever was asked for: the syntax error
-    is what the client must fix (it got a 406 and fixed its Accept, only to learn
-    then that the query was wrong). Parsed by pyoxigraph on an empty store, as the
-    query worker would parse it; a remote store's server may know more prefixes, so
-    its queries are left to it."""
-    if get_settings().store_is_remote:
-        return
-    try:
-        ox.Store().query(operation.text, base_iri=endpoint_url(request.environ))
-    except SyntaxError as error:
-        raise query_error({"kind": "syntax", "message": str(error)}) from None
-    except (ValueError, RuntimeError, TypeError, OSError):
-        return  # parsed; failing to evaluate on an empty store says nothing
+def _refuse_if_malformed(analysis: Analysis) -> None:
+    """A query with no query form at all ("SELEC ...") is a 400 whatever was asked for:
+    the syntax error is what the client must fix, not its Accept. Only what the
+    tokenizer already knows is checked: parsing the query here would also evaluate
+    it (pyoxigraph has no parse-only call, and evaluates ASK and ORDER BY at once),
+    outside the query pool's time and concurrency limits, so any other syntax error
+    is found when an acceptable request runs the query."""
+    if analysis.form is None:
+        raise BadRequest("SPARQL syntax error: the query has no SELECT, ASK, CONSTRUCT or "
+                         "DESCRIBE", hint="check the query's first keyword")
 
 
 def _wants_editor(operation: ProtocolRequest) -> bool:
