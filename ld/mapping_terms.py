@@ -200,17 +200,16 @@ def issued_literal(value: str) -> Literal | None:
     Arabic-Indic year is often a Hijri one), and XSD allows ASCII digits only.
     """
     value = value.translate(_FULLWIDTH_DIGITS)
-    if "9999" in value:  # MARC's "unknown / still open" marker, never a year of issue
-        return None
-    if m := _DAY.fullmatch(value):
+    if (m := _DAY.fullmatch(value)) and m[1] != "9999":
         try:
             return Literal(date(int(m[1]), int(m[2]), int(m[3])).isoformat(), datatype=XSD.date)
         except ValueError:
             pass
-    if (m := _MONTH.fullmatch(value)) and 1 <= int(m[2]) <= 12:
+    if (m := _MONTH.fullmatch(value)) and m[1] != "9999" and 1 <= int(m[2]) <= 12:
         return Literal(f"{m[1]}-{m[2]}", datatype=XSD.gYearMonth)
-    if m := _YEAR.search(value):
-        return Literal(m[1], datatype=XSD.gYear)
+    for m in _YEAR.finditer(value):  # "9999" is MARC's "unknown / still open", no year
+        if m[1] != "9999":
+            return Literal(m[1], datatype=XSD.gYear)
     return None
 
 

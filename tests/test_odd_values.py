@@ -103,6 +103,10 @@ def test_a_doi_in_other_digits_is_set_apart_with_a_warning(validator: Validator)
     ("२०१९", None),
     ("١٤٢٠-٠٣", None),
     ("9999", None),  # MARC's "unknown" year, also written so in VuFind exports
+    ("9999-01", None),
+    ("1922-9999", Literal("1922", datatype=XSD.gYear)),  # a run of years: the first
+    ("9999-2008", Literal("2008", datatype=XSD.gYear)),
+    ("c1999, 9999 copies", Literal("1999", datatype=XSD.gYear)),
     ("1999", Literal("1999", datatype=XSD.gYear)),
 ])
 def test_dates_in_other_digits(value: str, expected: Literal | None) -> None:

@@ -265,3 +265,25 @@ def test_a_request_no_format_fits_does_not_run_the_query(site) -> None:
                       headers={"Accept": "image/png"}, timeout=60)
     assert r.status_code == 406
     assert time.monotonic() - started < 5
+
+
+@pytest.mark.parametrize("page", ["²", "99999999999999999999999", "0", "-1", "x"])
+@pytest.mark.parametrize("path", ["/doc/person/clavel-nathalie", "/search?q=patients",
+                                  "/browse/person"])
+def test_an_unusable_page_number_is_a_400(site, path: str, page: str) -> None:
+    """Regression: ?page=² passed isdigit() and failed int() (a 500), and a page number
+    too large for the store's offset was a 500 where a 404 or 400 is promised."""
+    joiner = "&" if "?" in path else "?"
+    r = requests.get(f"{site.url}{path}{joiner}page={page}",
+                     headers={"Accept": "text/html"}, timeout=30)
+    assert r.status_code == 400, (r.status_code, r.text[:200])
+
+
+def test_an_rdf_xml_error_is_well_formed_xml(site) -> None:
+    """Regression: an id with "---" left "--" in the error's XML comment."""
+    from lxml import etree
+
+    r = requests.get(f"{site.url}/doc/record/a---b", timeout=30,
+                     headers={"Accept": "application/rdf+xml"})
+    assert r.status_code == 404
+    etree.fromstring(r.content)

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from xml.sax.saxutils import escape as xml_escape
 
 from flask import Flask, Response, g, render_template, request
@@ -106,7 +107,8 @@ def _render(fmt: Format, status: int, title: str, message: str, offered: list[st
             payload["offered"] = offered
         return json.dumps({"error": payload}, ensure_ascii=False) + "\n"
     if fmt.key == "rdf":  # an empty RDF/XML document, the message as an XML comment
-        comment = xml_escape(" ".join(lines)).replace("--", "- -")
+        # no "--" may stand in a comment: "a---b".replace("--", "- -") left one
+        comment = re.sub(r"-(?=-)", "- ", xml_escape(" ".join(lines)))
         return ('<?xml version="1.0" encoding="utf-8"?>\n'
                 f"<!-- {comment} -->\n"
                 '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"/>\n')

@@ -48,10 +48,15 @@ def thing(kind: str, key: str) -> Response:
     return response
 
 
+MAX_PAGE = 10**9  # far past any last page, and small enough for SQLite and SPARQL OFFSETs
+
+
 def _page_arg() -> int:
+    """?page=N: ASCII digits ("²" passes isdigit() but not int(): a 500), and not so
+    large that the offset overflows the store (a 500 where a 404 is promised)."""
     raw = request.args.get("page", "1")
-    if not raw.isdigit() or int(raw) < 1:
-        raise BadRequest(f"page must be a positive whole number, not {raw!r}")
+    if not (raw.isascii() and raw.isdigit()) or not 1 <= int(raw) <= MAX_PAGE:
+        raise BadRequest(f"page must be a whole number from 1 to {MAX_PAGE:,}, not {raw!r}")
     return int(raw)
 
 
