@@ -83,7 +83,8 @@ def state_file(settings: Settings) -> Path:
     if settings.store_is_remote:
         from ld.store.remote_http import split_credentials  # a new password: the same store
 
-        digest = hashlib.sha256(split_credentials(settings.store)[0].encode()).hexdigest()[:12]
+        server = split_credentials(settings.store.rstrip("/"))[0]  # as dumps.py keys it
+        digest = hashlib.sha256(server.encode()).hexdigest()[:12]
         return Path(f"harvest-state-{digest}.json")
     return Path(settings.store) / STATE_FILE
 

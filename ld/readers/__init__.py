@@ -206,6 +206,11 @@ def read_stream(stream: BinaryIO, filename: str, format: str | None = None) -> I
                                      buffer_size=HEAD_SIZE)
     fmt = format or detect_format(peek(buffered, HEAD_SIZE), filename)
     yield from _reader(fmt, filename).read(buffered, filename)
+    if isinstance(buffered.raw, _FillingRaw):  # type: ignore[attr-defined]
+        # a reader that stopped at the first end (a line iterator does): the held error of
+        # a cut gzip file comes now, not lost (never for a plain stream: a terminal on
+        # standard input would wait for more after its end)
+        buffered.read(1)
 
 
 def read_path(path: str, format: str | None = None) -> Iterator[Item]:

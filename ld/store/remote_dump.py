@@ -72,7 +72,7 @@ def _record_graphs(store: Any, page: int) -> Iterator[list[str]]:
     while True:
         after = f' && STR(?g) > "{_escaped(last)}"' if last else ""
         _, rows = store.rows(f"SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ ?s ?p ?o }} "
-                             f"FILTER({RECORD_GRAPH}{after}) }} ORDER BY ?g LIMIT {page}")
+                             f"FILTER({RECORD_GRAPH}{after}) }} ORDER BY STR(?g) LIMIT {page}")
         graphs = [row[0].value for row in rows if row[0] is not None]
         if graphs:
             yield graphs
