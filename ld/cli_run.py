@@ -53,8 +53,9 @@ def guarded_run(ctx: click.Context, command: str, report: RejectsReport, as_json
             stopped.errors.append(f"the store failed: {err}")
         show_summary(stopped, report, as_json, command, to_json)
         out.stderr.print(f"the store failed after {interrupts.last.read:,} records were "
-                         "stored or rejected; whole batches are kept and the store is "
-                         f"consistent: run the same {command} again once the store is back",
+                         "stored or rejected; whole batches are kept (on Virtuoso, whole "
+                         "records) and the store is consistent: run the same "
+                         f"{command} again once the store is back",
                          markup=False, soft_wrap=True)
         raise
 

@@ -6,6 +6,7 @@
     │   └── ParseError              the file stops being readable (truncated, bad UTF-8, ...)
     ├── RecordError                 one record cannot be mapped; the file goes on (rejected)
     ├── StoreError                  the store cannot be opened, read or written (exit 2, HTTP 503)
+    │   └── ServerError             a SPARQL server failed; its own text kept from web visitors
     ├── ConfigError                 a flag or LDPUB_* variable has an unusable value (exit 2)
     ├── NotFound                    no such record or resource (HTTP 404)
     ├── NotAcceptable               no representation fits the Accept header (HTTP 406)
@@ -95,6 +96,20 @@ class StoreError(LdpubError):
     """The store cannot be opened, read or written."""
 
     http_status = 503
+
+
+class ServerError(StoreError):
+    """The SPARQL server failed; what it said (``detail``) is kept apart.
+
+    ``str()`` (the command line, the log) has the detail; ``public`` (what a
+    web visitor reads) does not: a server's error text can name its files,
+    its configuration or the query of another user.
+    """
+
+    def __init__(self, message: str, *, detail: str = "", hint: str = "") -> None:
+        self.public = f"{message} ({hint})" if hint else message
+        super().__init__(f"{message}: {detail}" if detail else message, hint=hint)
+
 
 
 class ConfigError(LdpubError):

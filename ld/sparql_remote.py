@@ -27,10 +27,10 @@ import requests
 
 from ld.capped import capped
 from ld.config import Settings
-from ld.errors import QueryTimeout, StoreError
+from ld.errors import QueryTimeout, ServerError, StoreError
 from ld.sparql import TRUNCATED_HEADER, Analysis, ProtocolRequest
 from ld.store.base import QueryResponse, Store
-from ld.store.remote_http import ServerError, check, redact, unreachable, why
+from ld.store.remote_http import check, redact, unreachable, why
 from ld.store.remote_read import READ_ERRORS, Body, cut_at, not_sparql
 
 SRJ = "application/sparql-results+json"

@@ -828,3 +828,11 @@ def test_the_start_log_hides_the_store_password(tmp_path: Any) -> None:
         rest, _ = serving.communicate(timeout=30)
     assert "serving http://***@127.0.0.1:9" in seen, seen
     assert "s3cret" not in seen + rest
+
+
+def test_a_bad_certificate_is_not_retried() -> None:
+    """Review mend: an SSLError is a requests ConnectionError whose reason is no OSError,
+    so a bad certificate was taken for a dropped connection and tried four times."""
+    from ld.store.remote_http import dropped
+
+    assert not dropped(requests.exceptions.SSLError("certificate verify failed"))

@@ -40,13 +40,13 @@ from rdflib import Graph
 from rdflib.term import Node
 
 from ld import formats
-from ld.errors import BadRequest, NotAcceptable
+from ld.errors import BadRequest, NotAcceptable, ServerError
 from ld.namespaces import PREFIXES
 from ld.store import minted, remote_dump, remote_write, results
 from ld.store.base import QueryResponse, RecordGraph, Store, WriteResult
 from ld.store.convert import from_ox, record_quads, triples_to_graph
 from ld.store.oxstore import has_dataset_clause, rdf_format
-from ld.store.remote_http import WRITER, Http, Retry, ServerError, redact, split_credentials
+from ld.store.remote_http import WRITER, Http, Retry, redact, split_credentials
 from ld.store.remote_read import Rows, relay
 from ld.store.remote_read import results as read_results
 from ld.store.remote_read import triples as read_triples

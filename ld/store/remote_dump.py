@@ -24,7 +24,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from ld.store.remote_http import ServerError
+from ld.errors import ServerError
 from ld.store.remote_read import Body, cut_at, not_sparql
 
 RECORD_GRAPH = 'CONTAINS(STR(?g), "/doc/record/")'

@@ -25,7 +25,7 @@ from urllib.parse import unquote, urlsplit, urlunsplit
 import requests
 import urllib3
 
-from ld.errors import BadRequest, LdpubError, NotAcceptable, StoreError
+from ld.errors import BadRequest, LdpubError, NotAcceptable, ServerError
 
 LOG = logging.getLogger("ldpub.store")
 TRANSIENT = frozenset({502, 503, 504})  # a proxy's or a busy server's "not now"
@@ -43,19 +43,6 @@ class Retry:
 
 WRITER = Retry()  # commands: a long load rides out a server restart or a busy minute
 READER = Retry(tries=2, longest=2.0, budget=2.0)  # a web visitor waits a little only
-
-
-class ServerError(StoreError):
-    """The SPARQL server failed; what it said (``detail``) is kept apart.
-
-    ``str()`` (the command line, the log) has the detail; ``public`` (what a
-    web visitor reads) does not: a server's error text can name its files,
-    its configuration or the query of another user.
-    """
-
-    def __init__(self, message: str, *, detail: str = "", hint: str = "") -> None:
-        self.public = f"{message} ({hint})" if hint else message
-        super().__init__(f"{message}: {detail}" if detail else message, hint=hint)
 
 
 def redact(url: str) -> str:
@@ -148,8 +135,8 @@ def _seconds(retry_after: str | None) -> float | None:
 def dropped(exc: BaseException) -> bool:
     """Was a connection made and then lost (reset, closed, a body cut short)? Those are
     worth another try; a refused connection or a timeout is not."""
-    if isinstance(exc, requests.Timeout):
-        return False
+    if isinstance(exc, requests.Timeout | requests.exceptions.SSLError):
+        return False  # a certificate stays bad however often it is asked
     if isinstance(exc, requests.exceptions.ChunkedEncodingError | urllib3.exceptions.ProtocolError):
         return True
     if isinstance(exc, requests.ConnectionError):

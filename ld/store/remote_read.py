@@ -23,8 +23,9 @@ import pyoxigraph as ox
 import requests
 import urllib3
 
+from ld.errors import ServerError
 from ld.store.oxstore import results_format, write_answer
-from ld.store.remote_http import LOG, ServerError, redact, why
+from ld.store.remote_http import LOG, redact, why
 from ld.store.results import CHUNK
 
 #: Virtuoso's blank node, as its SPARQL JSON writes it: {"type": "bnode", "value": "nodeID://b1"}

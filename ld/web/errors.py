@@ -14,7 +14,7 @@ plain text N-Triples.
 
 ``Overloaded`` adds ``Retry-After``; a 406 lists the media types offered.
 An error with a ``public`` text (a remote store's server failing,
-:class:`ld.store.remote_http.ServerError`) shows only that: what the server
+:class:`ld.errors.ServerError`) shows only that: what the server
 said goes to the log, not to an anonymous visitor.
 """
 
