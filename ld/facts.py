@@ -19,6 +19,7 @@ import pyoxigraph as ox
 
 from ld.facts_links import TitleLookup, read_identifiers, unnamed_labels
 from ld.labels import expand, role
+from ld.numbers import ascii_digits, whole_number
 
 T = expand  # short alias: T("dcterms:title") is the full IRI
 NAME_PROPS = ("foaf:name", "skos:prefLabel", "rdfs:label", "dcterms:title")
@@ -175,7 +176,7 @@ def byline(index: Index, thing: str, base: str) -> tuple[list[str], str | None]:
 
 
 def year_of(issued: str | None) -> str | None:
-    return issued[:4] if issued and issued[:4].isascii() and issued[:4].isdigit() else None
+    return issued[:4] if issued and ascii_digits(issued[:4]) else None
 
 
 _ISSUED = ("dcterms:issued", "dcterms:date", "dcterms:created")
@@ -276,7 +277,7 @@ def _read_doc(index: Index, f: Facts) -> None:
     f.modified = _datetime(modified)
     f.conforms_to = index.values(f.doc, "dcterms:conformsTo")
     count = index.first(f.doc, "ldpub:warningCount") or index.first(f.thing, "ldpub:warningCount")
-    f.warning_count = int(count) if count and count.isascii() and count.isdigit() else None
+    f.warning_count = whole_number(count)
     f.warnings = sorted(index.values(f.doc, "ldpub:warning"))
 
 

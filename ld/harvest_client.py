@@ -33,6 +33,7 @@ from sickle.iterator import OAIResponseIterator
 from urllib3.exceptions import ProtocolError, ReadTimeoutError
 
 from ld.errors import InputError, Location, ParseError
+from ld.numbers import ascii_digits
 from ld.pipeline import Item
 from ld.readers import xmlsafe
 from ld.readers.oai import ResponseInfo, read_response
@@ -160,7 +161,7 @@ def _retry_after(value: str | None) -> float | None:
     """Retry-After is delay-seconds or an HTTP date (RFC 9110 10.2.3)."""
     if not value:
         return None
-    if value.strip().isascii() and value.strip().isdigit():  # "²" is a digit to isdigit()
+    if ascii_digits(value.strip()):
         return float(value.strip())
     try:
         when = parsedate_to_datetime(value)

@@ -48,6 +48,7 @@ from rdflib.namespace import OWL
 
 from ld.mapping_identifiers import doi_iri
 from ld.namespaces import BIBO, LDPUB
+from ld.numbers import ascii_digits
 from ld.store.base import Store
 
 Triple = tuple[URIRef, URIRef, URIRef]
@@ -70,10 +71,10 @@ def normalise(predicate: URIRef, value: str) -> Key | None:
     if predicate == BIBO.doi:
         return "doi", text.lower()
     if predicate == BIBO.pmid:
-        return ("pmid", text.lstrip("0")) if text.isascii() and text.isdigit() else None
+        return ("pmid", text.lstrip("0")) if ascii_digits(text) else None
     if predicate == LDPUB.pmcid:
         digits = text.upper().removeprefix("PMC")
-        return ("pmcid", f"PMC{digits}") if digits.isascii() and digits.isdigit() else None
+        return ("pmcid", f"PMC{digits}") if ascii_digits(digits) else None
     isbn = isbn13(text)
     return ("isbn", isbn) if isbn else None
 
@@ -81,9 +82,9 @@ def normalise(predicate: URIRef, value: str) -> Key | None:
 def isbn13(value: str) -> str | None:
     """ISBN-13 digits for an ISBN-10 or ISBN-13 (hyphens ignored), else None."""
     digits = re.sub(r"[^0-9Xx]", "", value).upper()
-    if len(digits) == 13 and digits.isascii() and digits.isdigit():
+    if len(digits) == 13 and ascii_digits(digits):
         return digits
-    if len(digits) == 10 and digits[:9].isascii() and digits[:9].isdigit():
+    if len(digits) == 10 and ascii_digits(digits[:9]):
         core = "978" + digits[:9]
         check = (10 - sum(int(d) * (1 if i % 2 == 0 else 3) for i, d in enumerate(core)) % 10)
         return core + str(check % 10)

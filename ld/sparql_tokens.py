@@ -18,6 +18,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 
+from ld.numbers import whole_number
+
 QUERY_FORMS = ("SELECT", "CONSTRUCT", "DESCRIBE", "ASK")
 UPDATE_WORDS = frozenset(
     {"INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH"})
@@ -77,7 +79,7 @@ class Analysis:
             return None
         for token, after in zip(self.tokens, self.tokens[1:], strict=False):
             if token.depth == 0 and token.text == "LIMIT" and after.kind == "number":
-                return int(after.text) if after.text.isascii() and after.text.isdigit() else None
+                return whole_number(after.text)
         return None
 
 

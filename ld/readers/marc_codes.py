@@ -13,6 +13,7 @@ import re
 import pymarc
 
 from ld.model import Container
+from ld.numbers import ascii_digits
 
 # Leader/06 type of record -> label (language material is decided separately)
 _TYPE_LABELS = {
@@ -73,7 +74,6 @@ def subject_scheme(ind2: str | None, code2: str | None) -> str | None:
 
 
 _PREFIXED = re.compile(r"^\(([^)]+)\)\s*(.+)$")
-_DIGITS = re.compile(r"[0-9]+")
 _AUTHORITY_BASES = {
     "de-588": "https://d-nb.info/gnd/{}",
     "de-101": "https://d-nb.info/{}",
@@ -106,7 +106,7 @@ def authority_iri(link: str | None) -> str | None:
         return _loc_iri(ident)
     if prefix == "ocolc" and ident.startswith("fst"):
         number = ident[3:]  # ASCII digits: "²" is a digit to isdigit(), not to int()
-        return f"http://id.worldcat.org/fast/{int(number)}" if _DIGITS.fullmatch(number) else None
+        return f"http://id.worldcat.org/fast/{int(number)}" if ascii_digits(number) else None
     if prefix == "isni":
         ident = ident.replace(" ", "")
     template = _AUTHORITY_BASES.get(prefix)

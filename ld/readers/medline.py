@@ -15,6 +15,7 @@ from typing import BinaryIO
 
 from ld.errors import Location, ParseError, RecordError
 from ld.model import Agent, Container, Record, Source, Subject
+from ld.numbers import ascii_digits
 from ld.readers.pubmed import ID_PREFIX
 from ld.readers.pubmed_fields import orcid_iri, page_range, partial_date
 from ld.readers.pubmed_text import nlm_title
@@ -104,7 +105,7 @@ def _by_tag(fields: list[tuple[str, str]]) -> dict[str, list[str]]:
 
 def _pmid(values: dict[str, list[str]], source: Source) -> str:
     pmid = (values.get("PMID") or [""])[0]
-    if not (pmid.isascii() and pmid.isdigit()):  # "²" is a digit to isdigit() alone
+    if not ascii_digits(pmid):
         raise RecordError(f"no usable PMID ({pmid!r})",
                           Location(source.file, source.position, field="PMID"))
     return pmid

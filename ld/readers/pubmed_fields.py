@@ -16,6 +16,7 @@ from collections.abc import Iterable
 from lxml import etree
 
 from ld.model import Agent, Record
+from ld.numbers import ascii_digits
 from ld.readers.pubmed_text import marked_text
 from ld.readers.xmlsafe import children, text_of
 
@@ -36,7 +37,7 @@ _ORCID = re.compile(r"([0-9]{4})-?([0-9]{4})-?([0-9]{4})-?([0-9]{3}[0-9Xx])")
 def month_number(value: str | None) -> int | None:
     """"Sep" / "September" / "9" / "09" -> 9; seasons and junk -> None."""
     text = (value or "").strip().lower()
-    if text.isascii() and text.isdigit():  # "²" is a digit to isdigit(), not to int()
+    if ascii_digits(text):
         number = int(text)
         return number if 1 <= number <= 12 else None
     return _MONTHS.get(text[:3]) if text[:3] in _MONTHS else None
@@ -51,7 +52,7 @@ def partial_date(year: str | None, month: str | None = None, day: str | None = N
     if number is None:
         return result
     result += f"-{number:02d}"
-    if day and day.strip().isascii() and day.strip().isdigit():
+    if day and ascii_digits(day.strip()):
         try:
             return datetime.date(int(year), number, int(day)).isoformat()
         except ValueError:

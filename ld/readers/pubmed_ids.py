@@ -10,24 +10,23 @@ sources), so whatever NLM doubts must stop here.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
 from lxml import etree
 
 from ld.errors import Location, RecordError
 from ld.model import Record, Source
+from ld.numbers import ascii_digits
 from ld.readers.pubmed_fields import add_all
 
 ID_PREFIX = "pmid-"
-_DIGITS = re.compile(r"[0-9]+")
 BOOKSHELF = "https://www.ncbi.nlm.nih.gov/books/"  # + the book accession (NBK1372)
 
 
 def pmid(container: etree._Element | None, source: Source) -> str:
     """The numeric <PMID> of a MedlineCitation or BookDocument; a RecordError without one."""
     value = (container.findtext("PMID") if container is not None else "") or ""
-    if not _DIGITS.fullmatch(value.strip()):  # ASCII: "²" is a digit to isdigit()
+    if not ascii_digits(value.strip()):
         raise RecordError(
             f"no usable PMID ({value.strip()!r})",
             Location(file=source.file, position=source.position, field="PMID"),
@@ -40,10 +39,10 @@ def listed_id(element: etree._Element) -> str | None:
     """The record id by the first PMID anywhere in ``element`` (its citation's, else the one
     PubmedData lists), for naming a record that cannot be read."""
     for found in element.iterfind(".//PMID"):
-        if _DIGITS.fullmatch((found.text or "").strip()):
+        if ascii_digits((found.text or "").strip()):
             return ID_PREFIX + found.text.strip()
     listed = element.findtext(".//ArticleIdList/ArticleId[@IdType='pubmed']") or ""
-    return ID_PREFIX + listed.strip() if _DIGITS.fullmatch(listed.strip()) else None
+    return ID_PREFIX + listed.strip() if ascii_digits(listed.strip()) else None
 
 
 def missing_part(element: etree._Element, part: str, source: Source) -> RecordError:

@@ -26,6 +26,7 @@ import requests
 import urllib3
 
 from ld.errors import BadRequest, LdpubError, NotAcceptable, ServerError
+from ld.numbers import ascii_digits
 
 LOG = logging.getLogger("ldpub.store")
 TRANSIENT = frozenset({502, 503, 504})  # a proxy's or a busy server's "not now"
@@ -124,7 +125,7 @@ def _seconds(retry_after: str | None) -> float | None:
     if not retry_after:
         return None
     text = retry_after.strip()
-    if text.isascii() and text.isdigit():
+    if ascii_digits(text):
         return float(text)
     try:
         return max(0.0, parsedate_to_datetime(text).timestamp() - time.time())

@@ -24,6 +24,7 @@ import requests
 import urllib3
 
 from ld.errors import ServerError
+from ld.numbers import whole_number
 from ld.store.oxstore import results_format, write_answer
 from ld.store.remote_http import LOG, redact, why
 from ld.store.results import CHUNK
@@ -55,7 +56,7 @@ def not_sparql(url: str, response: requests.Response, exc: BaseException,
 def cut_at(response: requests.Response) -> int | None:
     """The row count the server cut the answer at (Virtuoso's ResultSetMaxRows), if it did."""
     cap = response.headers.get(CAP_HEADER, "").strip()
-    return int(cap) if cap.isascii() and cap.isdigit() else None
+    return whole_number(cap)
 
 
 def cut_short(url: str, cap: int) -> ServerError:

@@ -13,6 +13,7 @@ from flask import Blueprint, Response, current_app, redirect, render_template, r
 
 from ld import browse, describe, formats, jsonld, uris, void
 from ld.errors import BadRequest, NotFound
+from ld.numbers import whole_number
 from ld.web import http, pages
 from ld.web.context import get_settings, get_store
 
@@ -55,9 +56,10 @@ def _page_arg() -> int:
     """?page=N: ASCII digits ("²" passes isdigit() but not int(): a 500), and not so
     large that the offset overflows the store (a 500 where a 404 is promised)."""
     raw = request.args.get("page", "1")
-    if not (raw.isascii() and raw.isdigit()) or not 1 <= int(raw) <= MAX_PAGE:
+    page = whole_number(raw)
+    if page is None or not 1 <= page <= MAX_PAGE:
         raise BadRequest(f"page must be a whole number from 1 to {MAX_PAGE:,}, not {raw!r}")
-    return int(raw)
+    return page
 
 
 @bp.route("/doc/<kind>/<path:name>")
