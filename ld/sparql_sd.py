@@ -25,9 +25,10 @@ _FORMAT_IRIS = {"srj": "SPARQL_Results_JSON", "srx": "SPARQL_Results_XML",
                 "ttl": "Turtle", "nt": "N-Triples", "jsonld": "JSON-LD", "rdf": "RDF_XML"}
 
 
-def graph(settings: Settings, endpoint: str) -> Graph:
+def graph(settings: Settings) -> Graph:
     """The description as an rdflib graph; the endpoint IRI is the configured base URI's
     /sparql, as every other IRI ldpub publishes (a proxy's Host header is not trusted)."""
+    endpoint = f"{settings.base_uri}sparql"
     g = Graph()
     for prefix in ("rdfs", "void", "dcterms"):
         g.bind(prefix, PREFIXES[prefix])
@@ -68,6 +69,6 @@ def _dataset(g: Graph, service: URIRef, settings: Settings) -> None:
         "The union of every record's named graph.", lang="en")))
 
 
-def describe(settings: Settings, endpoint: str, fmt: Format) -> bytes:
+def describe(settings: Settings, fmt: Format) -> bytes:
     """The description serialised as ``fmt`` (an RDF format of the table)."""
-    return graph(settings, endpoint).serialize(format=fmt.rdflib or "turtle", encoding="utf-8")
+    return graph(settings).serialize(format=fmt.rdflib or "turtle", encoding="utf-8")

@@ -324,7 +324,7 @@ def _void_graph(settings: Settings) -> Graph:
 def test_void_and_service_description_give_one_title(settings: Settings) -> None:
     dataset = URIRef(void.dataset_iri(settings.base_uri))
     described = _void_graph(settings)
-    described += sparql_sd.graph(settings, f"{settings.base_uri}sparql")
+    described += sparql_sd.graph(settings)
     assert list(described.objects(dataset, DCTERMS.title)) == [
         Literal(settings.dataset_title)]
 

@@ -152,7 +152,7 @@ def _describe_or_editor() -> Response:
     if fmt is HTML:
         return _editor(None)
     settings = get_settings()
-    body = sparql_sd.describe(settings, f"{settings.base_uri}sparql", fmt)
+    body = sparql_sd.describe(settings, fmt)
     response = Response(body, content_type=fmt.content_type)
     response.headers["Vary"] = "Accept"
     return response
@@ -190,8 +190,9 @@ def _dataset(operation: ProtocolRequest | None) -> dict[str, list[str]]:
 
 
 def endpoint_url(environ: dict[str, Any]) -> str:
-    """This endpoint's URL (base of a query's relative IRIs; the service description's
-    endpoint), from the WSGI environ: what the view and the fast path both use.
+    """This endpoint's URL as it was asked (the base of a query's relative IRIs), from
+    the WSGI environ: what the view and the fast path both use. (The service
+    description names the configured base URI's /sparql instead.)
 
     It is werkzeug's ``request.host_url`` + ``script_root`` + ``/sparql``.
     werkzeug turns the host into an IRI (percent escapes, punycode); a plain
