@@ -142,7 +142,7 @@ def load(store: Store, base: str, kind: str, key: str, page: int = 1,
     if page > listing.pages:  # past the last page: not an empty list ("Page 5 of 4")
         raise NotFound(f"there is no page {page} of the records of this {kind}: "
                        f"the last is page {listing.pages}",
-                       hint=f"start from the first page: /doc/{kind}/{uris.encode_key(key)}")
+                       hint=f"start from the first page: {doc}")  # public, any proxy prefix
     links = [ox.Triple(ox.NamedNode(i["record"]), ox.NamedNode(i["via"]), ox.NamedNode(thing))
              for i in listing.items]
     return Document(kind, key, thing, doc, about + links, listing)

@@ -47,6 +47,8 @@ def test_a_thing_page_past_the_last_is_a_404(site, path: str, page: int, suffix:
     r = fetch(site, f"{path}{suffix}?page={page}")
     assert r.status_code == 404, r.text[:300]
     assert "start from the first page" in r.text and path in r.text
+    # by its public address (the base URI), which a proxy prefix cannot break
+    assert f"start from the first page: {site.settings.base_uri}{path[1:]}" in r.text
     assert "prev" not in link_rels(r) and "next" not in link_rels(r)
 
 
@@ -56,6 +58,7 @@ def test_a_search_page_past_the_last_is_a_404(site, query: str, page: int) -> No
                      timeout=30)
     assert r.status_code == 404, r.text[:300]
     assert "start from the first page" in r.text and f"/search?q={query}" in r.text
+    assert f"start from the first page: {site.settings.base_uri}search?q={query}" in r.text
 
 
 @pytest.fixture

@@ -110,7 +110,8 @@ def search() -> str:
              if text.strip() else None)
     if found is not None and page > 1 and not found.rows:  # not "Page 5 of 4", "501–500"
         raise NotFound(f"there is no page {page} of results for “{' '.join(text.split())}”",
-                       hint=f"start from the first page: /search?q={quote_plus(text)}")
+                       hint="start from the first page: "
+                            f"{get_settings().base_uri}search?q={quote_plus(text)}")
     rows = found.rows if found else []
     return render_template("search.html", q=text, found=found, rows=rows,
                            triples=pages.row_triples(rows))
@@ -129,7 +130,7 @@ def browse_kind(kind: str | None = None) -> str:
     rows = browse.top(store, base, kind, page, size) if kind and page <= last else []
     if kind and page > 1 and not rows:  # past the last page: not an empty table
         raise NotFound(f"there is no page {page} of {kind} to browse: the last is page {last}",
-                       hint=f"start from the first page: /browse/{kind}")
+                       hint=f"start from the first page: {base}browse/{kind}")
     return render_template("browse.html", kind=kind, kinds=browse.BROWSABLE, rows=rows,
                            counts=browse.kind_counts(store, stale_ok=True) or {},
                            page=page, pages=last, total=total,
