@@ -174,19 +174,24 @@ class Provider(LoopbackServer):
         return 200, {"Content-Type": "text/xml; charset=utf-8"}, self.server.handleRequest(kw)
 
 
+def reply(handler: BaseHTTPRequestHandler, status: int, headers: dict[str, str],
+          body: bytes) -> None:
+    """Send one whole answer; a client that gave up (a timeout) is not an error."""
+    try:
+        handler.send_response(status)
+        for name, value in headers.items():
+            handler.send_header(name, value)
+        handler.send_header("Content-Length", str(len(body)))
+        handler.end_headers()
+        handler.wfile.write(body)
+    except (BrokenPipeError, ConnectionResetError):
+        pass
+
+
 class _Handler(BaseHTTPRequestHandler):
     def do_GET(self) -> None:
         provider: Provider = self.server.provider  # type: ignore[attr-defined]
-        status, headers, body = provider.answer(urllib.parse.urlsplit(self.path).query)
-        try:
-            self.send_response(status)
-            for name, value in headers.items():
-                self.send_header(name, value)
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-        except (BrokenPipeError, ConnectionResetError):
-            pass  # the harvester gave up (timeout): nothing to answer
+        reply(self, *provider.answer(urllib.parse.urlsplit(self.path).query))
 
     def log_message(self, format: str, *args: Any) -> None:
         pass

@@ -12,14 +12,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pyoxigraph as ox
 import pytest
 
 from ld import search_index
 from ld.config import load_settings
-from ld.model import Agent, Record, Source
-from ld.store import snapshots
 from tests.conftest_web import load_records
+from tests.search_helpers import index_of_records, index_of_store
 
 BASE = "http://example.org/"
 LOC_SAMPLE = "marc/loc-booksall-2016/booksall_2016_part01_sample.mrc"
@@ -50,21 +48,7 @@ RECORDS = {  # record id -> (title, alternative titles, names); romanized texts 
 @pytest.fixture(scope="module")
 def index(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The real index (search_index.build) of a real store holding :data:`RECORDS`."""
-    root = tmp_path_factory.mktemp("folding")
-    settings = load_settings(env={}, store=str(root / "store"), base_uri=BASE)
-    src = Source("generated", "record 1", "test")
-    load_records(settings, [Record(id=key, source=src, formats=["Book"], title=title,
-                                   alternative_titles=alternatives,
-                                   creators=[Agent(name) for name in names])
-                            for key, (title, alternatives, names) in RECORDS.items()])
-    return _build(root)
-
-
-def _build(root: Path) -> Path:
-    snapshot = snapshots.snapshots_dir(root / "store") / snapshots.current(root / "store")
-    path = root / "index.sqlite"
-    search_index.build(ox.Store.read_only(str(snapshot)), BASE, path)
-    return path
+    return index_of_records(tmp_path_factory.mktemp("folding"), BASE, RECORDS)
 
 
 def found(index: Path, text: str) -> list[str]:
@@ -137,4 +121,4 @@ def loc_index(shared_data: Path, tmp_path_factory: pytest.TempPathFactory) -> Pa
     root = tmp_path_factory.mktemp("loc")
     settings = load_settings(env={}, store=str(root / "store"), base_uri=BASE)
     load_records(settings, [], [str(shared_data / LOC_SAMPLE)])
-    return _build(root)
+    return index_of_store(root, BASE)

@@ -15,11 +15,10 @@ import pytest
 import requests
 
 from ld import browse, links_index, oslock, search_index, uris
-from ld.config import load_settings
 from ld.ingest import ingest_paths
-from ld.model import Agent, Record, Source
 from ld.store import open_store, snapshots
-from tests.conftest_web import Site, load_records, start_site
+from tests.conftest_web import Site, start_site
+from tests.search_helpers import index_of_records
 from tests.web_records import generated_records, sample_paths
 
 
@@ -264,17 +263,7 @@ WORDS = {  # record id -> (title, alternative titles, author names), as the test
 @pytest.fixture(scope="module")
 def words(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The real index of a real store holding :data:`WORDS`."""
-    root = tmp_path_factory.mktemp("words")
-    settings = load_settings(env={}, store=str(root / "store"), base_uri=WORDS_BASE)
-    src = Source("generated", "record 1", "test")
-    load_records(settings, [Record(id=key, source=src, formats=["Book"], title=title,
-                                   alternative_titles=alternatives,
-                                   creators=[Agent(name) for name in names])
-                            for key, (title, alternatives, names) in WORDS.items()])
-    snapshot = snapshots.snapshots_dir(root / "store") / snapshots.current(root / "store")
-    path = root / "index.sqlite"
-    search_index.build(ox.Store.read_only(str(snapshot)), WORDS_BASE, path)
-    return path
+    return index_of_records(tmp_path_factory.mktemp("words"), WORDS_BASE, WORDS)
 
 
 def found(index: Path, text: str) -> list[str]:

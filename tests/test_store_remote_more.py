@@ -29,7 +29,7 @@ from store_contract import expected_version, make_record
 from ld.errors import ConfigError, StoreError
 from ld.store.base import RecordGraph
 from ld.store.remote import RemoteStore
-from tests.oai_server import LoopbackServer
+from tests.oai_server import LoopbackServer, reply
 
 SRJ = "application/sparql-results+json"
 NGINX_502 = (b"<html><head><title>502 Bad Gateway</title></head><body><center>"
@@ -155,15 +155,7 @@ class _ProxyHandler(BaseHTTPRequestHandler):
         self.close_connection = True
 
     def _reply(self, status: int, body: bytes, headers: dict[str, str]) -> None:
-        try:
-            self.send_response(status)
-            for name, value in headers.items():
-                self.send_header(name, value)
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-        except (BrokenPipeError, ConnectionResetError):
-            pass
+        reply(self, status, headers, body)
 
     def version_string(self) -> str:
         proxy: SparqlProxy = self.server.proxy  # type: ignore[attr-defined]

@@ -183,27 +183,28 @@ def check(response: requests.Response, url: str, service: str, *, missing_ok: bo
     raise _failure(status, where, service, detail)
 
 
+# status -> (what the server did, what to check); {where}, {service} and {writes} filled in
+_FAILURES = {
+    401: ("the SPARQL server at {where} wants a user name and password (401)",
+          "give them in the store URL: http://USER:PASSWORD@HOST/..."),
+    403: ("the SPARQL server at {where} refused the {service} (403)",
+          "check the user in the store URL{writes}"),
+    413: ("the SPARQL server at {where} refused a request as too large (413)",
+          "give a smaller --batch-size (LDPUB_BATCH_SIZE)"),
+    400: ("the SPARQL server at {where} refused ldpub's {service} (400)",
+          "see what it said; its log may say more"),
+}
+
+
 def _failure(status: int, where: str, service: str, detail: str) -> ServerError:
     writes = ", and that the server accepts SPARQL updates" if service == "update" else ""
-    if status in (404, 405, 501):
+    if status in (404, 405, 501):  # no such service there: what it said is a web page
         return ServerError(f"no SPARQL {service} service at {where} (it answered {status})",
                            hint=f"check the store URL, given by --store or LDPUB_STORE{writes}")
-    if status == 401:
-        return ServerError(f"the SPARQL server at {where} wants a user name and password "
-                           "(401)", detail=detail,
-                           hint="give them in the store URL: http://USER:PASSWORD@HOST/...")
-    if status == 403:
-        return ServerError(f"the SPARQL server at {where} refused the {service} (403)",
-                           detail=detail, hint=f"check the user in the store URL{writes}")
-    if status == 413:
-        return ServerError(f"the SPARQL server at {where} refused a request as too large "
-                           "(413)", detail=detail,
-                           hint="give a smaller --batch-size (LDPUB_BATCH_SIZE)")
-    if status == 400:
-        return ServerError(f"the SPARQL server at {where} refused ldpub's {service} (400)",
-                           detail=detail, hint="see what it said; its log may say more")
-    return ServerError(f"the SPARQL server at {where} answered {status}", detail=detail,
-                       hint="try again later; the server's log may say more")
+    message, hint = _FAILURES.get(status, ("the SPARQL server at {where} answered {status}",
+                                           "try again later; the server's log may say more"))
+    words = {"where": where, "service": service, "writes": writes, "status": status}
+    return ServerError(message.format(**words), detail=detail, hint=hint.format(**words))
 
 
 _TAG = re.compile(r"<[^>]*>")
