@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 from ld import facts, search_index, uris
 from ld.listing import literal as _lit
+from ld.listing import page_count
 from ld.namespaces import STATED_SUPERCLASSES
 from ld.store.base import Store
 from ld.versioned import cached
@@ -221,7 +222,7 @@ class SearchPage:
     @property
     def pages(self) -> int | None:
         """How many pages there are (at least one); None when only a scan answered."""
-        return None if self.total is None else max(1, -(-self.total // self.size))
+        return None if self.total is None else page_count(self.total, self.size)
 
 
 def search(store: Store, base: str, text: str, limit: int = 50) -> list[Row]:

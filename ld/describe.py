@@ -35,7 +35,7 @@ from ld.errors import NotFound
 from ld.facts import Facts, Index, read
 from ld.facts_links import TitleLookup, stored_titles
 from ld.formats import Format
-from ld.listing import PAGE_SIZE, Listing, records_pointing_to
+from ld.listing import PAGE_SIZE, Listing, page_query, records_pointing_to
 from ld.lru import Cache
 from ld.namespaces import PREFIXES
 from ld.store.base import Store
@@ -54,10 +54,8 @@ class Representation:
 
     @property
     def page_query(self) -> str:
-        """``?page=N`` for a page of a thing's record list after the first, else "": what
-        its links to itself (Content-Location, alternates, downloads) must keep, or they
-        name page 1."""
-        return f"?page={self.pages[0]}" if self.pages is not None and self.pages[0] > 1 else ""
+        """:func:`ld.listing.page_query` of this page of a thing's record list."""
+        return page_query(self.pages[0]) if self.pages is not None else ""
 
 
 @dataclass

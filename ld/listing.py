@@ -17,6 +17,18 @@ from ld.store.base import Store
 PAGE_SIZE = 50
 
 
+def page_count(total: int, size: int) -> int:
+    """How many pages of ``size`` hold ``total`` items: at least one (an empty list
+    has its first page)."""
+    return max(1, -(-total // size))
+
+
+def page_query(page: int) -> str:
+    """``?page=N`` for a page after the first, else "": what a page's links to itself
+    (Content-Location, alternates, downloads) must keep, or they name page 1."""
+    return f"?page={page}" if page > 1 else ""
+
+
 @dataclass
 class Listing:
     """One page of the records that point to a thing."""
@@ -28,7 +40,7 @@ class Listing:
 
     @property
     def pages(self) -> int:
-        return max(1, -(-self.total // self.size))
+        return page_count(self.total, self.size)
 
 
 def records_pointing_to(store: Store, base: str, thing: str, page: int = 1,

@@ -13,6 +13,7 @@ from flask import Blueprint, Response, current_app, redirect, render_template, r
 
 from ld import browse, describe, formats, jsonld, uris, void
 from ld.errors import BadRequest, NotFound
+from ld.listing import page_count
 from ld.numbers import whole_number
 from ld.web import http, pages
 from ld.web.context import get_settings, get_store
@@ -126,7 +127,7 @@ def browse_kind(kind: str | None = None) -> str:
     page, size = _page_arg(), browse.PAGE_SIZE
     store, base = get_store(), get_settings().base_uri
     total = browse.top_total(store, base, kind) if kind else 0
-    last = max(1, -(-total // size))
+    last = page_count(total, size)
     rows = browse.top(store, base, kind, page, size) if kind and page <= last else []
     if kind and page > 1 and not rows:  # past the last page: not an empty table
         raise NotFound(f"there is no page {page} of {kind} to browse: the last is page {last}",

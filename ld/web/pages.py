@@ -22,6 +22,7 @@ from ld import browse, formats, jsonld, labels
 from ld.describe import CONTEXT_PATH, Document
 from ld.facts import Facts
 from ld.facts_links import target
+from ld.listing import page_query
 from ld.namespaces import STATED_SUPERCLASSES
 from ld.web.context import get_settings
 
@@ -166,7 +167,7 @@ def render_document(document: Document) -> str:
     path = "/" + document.doc[len(get_settings().base_uri):]
     template = "record.html" if document.kind == "record" else "thing.html"
     listing = document.listing
-    query = f"?page={listing.page}" if listing is not None and listing.page > 1 else ""
+    query = page_query(listing.page) if listing is not None else ""
     return render_template(template, d=document, f=document.facts, path=path, query=query,
                            downloads=[x for x in offered if x.kind != "html"],
                            statements=statements(document))

@@ -24,6 +24,7 @@ from ld.sparql import MAX_BODY, Analysis, ProtocolRequest, analyse, check, parse
 from ld.sparql_examples import EXAMPLES
 from ld.sparql_run import TRUNCATED_HEADER, Formats, Pools, run_query, run_update
 from ld.web.context import get_settings, get_store
+from ld.web.http import script_root
 
 bp = Blueprint("sparql", __name__)
 HTML = formats.get("html")
@@ -201,6 +202,5 @@ def endpoint_url(environ: dict[str, Any]) -> str:
     root = f"{environ['wsgi.url_scheme']}://{get_host(environ)}"
     if not root.isascii() or "%" in root or "xn--" in root:
         root = get_current_url(environ, host_only=True).rstrip("/")
-    script = environ.get("SCRIPT_NAME", "").encode("latin-1").decode("utf-8", "replace")
-    return root + script.rstrip("/") + "/sparql"
+    return root + script_root(environ) + "/sparql"
 
