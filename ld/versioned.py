@@ -35,7 +35,9 @@ the file when it is written. Values are therefore JSON data (lists, dicts,
 strings, numbers): callers build their objects from them. The files go when
 their snapshot does (:func:`ld.search_index.prune`). A process with no value
 of its own yet (started after a load) takes the newest filed one, of an
-earlier snapshot, as its stale value.
+earlier snapshot, as its stale value. The files and the lock are
+:mod:`ld.versioned_files`; this module keeps what is computed when, and
+where each key's value is filed.
 
 ``compute`` is given the store pinned to the version it is computed for, so
 a value is never filed under a version it was not read from.
@@ -44,7 +46,6 @@ a value is never filed under a version it was not read from.
 from __future__ import annotations
 
 import hashlib
-import json
 import logging
 import threading
 import time
@@ -52,12 +53,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from ld import oslock
-from ld.atomic import write_atomically
 from ld.describe import store_version
 from ld.errors import Overloaded
 from ld.search_index import snapshot_of
 from ld.store.base import Store
+from ld.versioned_files import Claim, figures_dir, newest, read, write
 
 log = logging.getLogger("ldpub.versioned")
 MAX_ENTRIES = 512
@@ -93,7 +93,7 @@ def _known(store: Store, key: tuple, full: tuple) -> tuple[Any] | None:
     with _lock:
         if full in _values:
             return (_values[full],)
-    saved = _read(store, key)
+    saved = read(_path(store, key))
     if saved is not None:
         return (_keep(store, key, full, saved[0]),)
     return None
@@ -158,7 +158,7 @@ def _exact(store: Store, key: tuple, full: tuple, compute: Callable[[Store], Any
 def _exact_work(store: Store, key: tuple, full: tuple, compute: Callable[[Store], Any]) -> None:
     outcome = _exact_jobs[full][1]
     try:
-        with _claim(store, key, wait=True):  # another process computing it: wait
+        with Claim(_path(store, key), wait=True):  # another process computing it: wait
             outcome.append((True, _keep(store, key, full, _filed_or_computed(store, key, compute))))
     except Exception as err:  # raised again in the callers
         outcome.append((False, err))
@@ -175,7 +175,7 @@ def _due(key: tuple) -> bool:
 def _refresh(key: tuple, full: tuple, store: Store, compute: Callable[[Store], Any]) -> None:
     started, took = time.monotonic(), None
     try:
-        with _claim(store, key) as mine:
+        with Claim(_path(store, key)) as mine:
             if mine:
                 _keep(store, key, full, _filed_or_computed(store, key, compute))
             else:  # another process computes it; its file is read when it is there
@@ -199,35 +199,19 @@ def _remember_filed(store: Store, key: tuple) -> None:
     has no value of its own yet: without this, its first home page would
     wait for the new snapshot's scan.
     """
-    path = _path(store, key)
-    if path is None:
-        return
-    filed = sorted(path.parent.parent.glob(f"*.figures/{path.name}"),
-                   key=_mtime, reverse=True)
-    for candidate in filed:
-        try:
-            value = json.loads(candidate.read_bytes())
-        except (OSError, ValueError):
-            continue
+    filed = newest(_path(store, key))
+    if filed is not None:
         with _lock:
-            _latest.setdefault(_latest_key(store, key), value)
-        return
-
-
-def _mtime(path: Path) -> float:
-    try:
-        return path.stat().st_mtime
-    except OSError:
-        return 0.0
+            _latest.setdefault(_latest_key(store, key), filed[0])
 
 
 def _filed_or_computed(store: Store, key: tuple, compute: Callable[[Store], Any]) -> Any:
     """Under the claim: the value another process filed meanwhile, or compute and file it."""
-    saved = _read(store, key)
+    saved = read(_path(store, key))
     if saved is not None:
         return saved[0]
     value = compute(store)
-    _write(store, key, value)
+    write(_path(store, key), value)
     return value
 
 
@@ -248,11 +232,7 @@ def _latest_key(store: Store, key: tuple) -> tuple:
     return (str(getattr(store, "root", None) or getattr(store, "url", "")), *key)
 
 
-# -- the values on disk, beside the snapshot ----------------------------------
-
-
-def figures_dir(root: Path, snapshot: str) -> Path:
-    return Path(root) / "search" / f"{snapshot}.figures"
+# -- where a value is filed (the files themselves: ld.versioned_files) ---------
 
 
 def _path(store: Store, key: tuple) -> Path | None:
@@ -262,57 +242,3 @@ def _path(store: Store, key: tuple) -> Path | None:
         return None
     digest = hashlib.sha256(repr(key).encode()).hexdigest()[:32]
     return figures_dir(*found) / f"{digest}.json"
-
-
-def _read(store: Store, key: tuple) -> tuple[Any] | None:
-    """(value,) when a process filed it for this snapshot; None otherwise."""
-    path = _path(store, key)
-    if path is None:
-        return None
-    try:
-        return (json.loads(path.read_bytes()),)
-    except FileNotFoundError:
-        return None
-    except (OSError, ValueError) as err:  # unreadable: compute it again
-        log.warning("ignoring %s: %s", path, err)
-        return None
-
-
-def _write(store: Store, key: tuple, value: Any) -> None:
-    """File the value (atomically); a store we cannot write to just keeps it in memory."""
-    path = _path(store, key)
-    if path is None:
-        return
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        write_atomically(path, lambda out: out.write(json.dumps(value).encode("utf-8")))
-    except OSError as err:
-        log.warning("cannot keep %s on disk (%s); it is computed again per process", path, err)
-
-
-class _claim:
-    """An OS lock on the value's file name: True for the one process that computes it.
-
-    flock, so the lock goes with its process, even after SIGKILL. ``wait``
-    (an exact caller, which needs the value) waits for the process holding
-    it, then reads what that process filed; otherwise a held lock means
-    False at once. Where there is no file (no snapshot, or no write access),
-    every process may compute.
-    """
-
-    def __init__(self, store: Store, key: tuple, *, wait: bool = False) -> None:
-        self.path, self.wait = _path(store, key), wait
-        self.fd: int | None = None
-
-    def __enter__(self) -> bool:
-        if self.path is None:
-            return True
-        try:
-            self.fd = oslock.acquire(self.path.with_suffix(".lock"), wait=self.wait)
-        except OSError:
-            return True
-        return self.fd is not None
-
-    def __exit__(self, *exc: object) -> None:
-        if self.fd is not None:
-            oslock.release(self.fd)
