@@ -28,7 +28,8 @@ that batch's identifiers only; records of the same batch are matched among
 themselves too, so a batch that holds the same article twice links, and
 earlier batches of a load are in the store by the time the next one is
 linked. ``ldpub load`` links in its main process, after validation (see
-:mod:`ld.ingest`).
+:mod:`ld.ingest`). What the store is asked, and in which forms an
+identifier is looked up, is :mod:`ld.identity_queries`.
 
 Agents are not handled here: the mapper already gives people with an ORCID
 or an authority link one URI across records (their strongest identifier is
@@ -37,23 +38,20 @@ their key), which is the "share one URI" rule for people.
 
 from __future__ import annotations
 
-import json
 import re
 from collections import OrderedDict
-from collections.abc import Iterable, Iterator, Sequence
-from typing import Any, TypeVar
+from collections.abc import Iterable, Sequence
+from typing import Any
 
 from rdflib import Graph, URIRef
 from rdflib.namespace import OWL
 
-from ld.mapping_identifiers import doi_iri
+from ld.identity_queries import Key, chunks, holders_query, isbns_query, order_query
 from ld.namespaces import BIBO, LDPUB
 from ld.numbers import ascii_digits
 from ld.store.base import Store
 
 Triple = tuple[URIRef, URIRef, URIRef]
-T = TypeVar("T")
-Key = tuple[str, str]  # (kind, normalised value): ("doi", "10.1186/s12913-019-4613-z")
 KEYS = (BIBO.doi, BIBO.pmid, LDPUB.pmcid, BIBO.isbn13, BIBO.isbn10, BIBO.isbn)
 _KEYSET = frozenset(KEYS)
 REMEMBER = 100_000  # identifiers the linker keeps between batches (~20 MB)
@@ -110,7 +108,7 @@ class IdentityLinker:
 
     ``link_batch`` is called once per batch, in load order, before the batch
     is stored. It asks the store about the batch's identifiers only (a few
-    SELECTs of at most :data:`QUERY_SIZE` identifiers each), so a load's cost
+    SELECTs of at most :data:`ld.identity_queries.QUERY_SIZE` identifiers each), so a load's cost
     and memory do not grow with the store: a first version read every stored
     identifier at the start of each load, which took 17.6 s and 590 MB for
     a store of 100,000 records before the first record of even a one-record
@@ -179,7 +177,7 @@ class IdentityLinker:
         counted, a re-loaded follower found its own old copy earliest, wrote no
         link, and re-loading two sources in turn lost every link between them.
         """
-        holders = {(str(r["key"]), str(r["record"])) for chunk in _chunks(sorted(keys))
+        holders = {(str(r["key"]), str(r["record"])) for chunk in chunks(sorted(keys))
                    for r in self.store.select(holders_query(chunk))}
         several = self._several_isbns({r for k, r in holders if k.startswith("isbn ")})
         holders = {(k, r) for k, r in holders if not (k.startswith("isbn ") and r in several)}
@@ -199,7 +197,7 @@ class IdentityLinker:
         """Those of ``records`` that hold more than one ISBN (an ISBN-10 and its ISBN-13
         are one): their ISBNs do not link them (see the module docstring)."""
         isbns: dict[str, set[str]] = {}
-        for chunk in _chunks(sorted(records)):
+        for chunk in chunks(sorted(records)):
             for row in self.store.select(isbns_query(chunk)):
                 isbns.setdefault(str(row["record"]), set()).add(
                     isbn13(str(row["isbn"])) or str(row["isbn"]))
@@ -209,7 +207,7 @@ class IdentityLinker:
         """Each record's dcterms:modified, and the stored record each one says owl:sameAs."""
         modified: dict[str, str] = {}
         links_to: dict[str, str] = {}
-        for chunk in _chunks(sorted(records)):
+        for chunk in chunks(sorted(records)):
             for row in self.store.select(order_query(chunk)):
                 record = str(row["record"])
                 if row.get("modified") is not None:
@@ -227,77 +225,3 @@ def _first_of(records: list[str], modified: dict[str, str], links_to: dict[str, 
         return centres[0]
     others = sorted((modified.get(r, "\uffff"), r) for r in records if r not in reloading)
     return others[0][1] if others else None
-
-
-QUERY_SIZE = 500  # identifiers or records per SELECT: well under servers' form limits
-_PREFIXES = ("PREFIX foaf: <http://xmlns.com/foaf/0.1/>\n"
-             "PREFIX dcterms: <http://purl.org/dc/terms/>\n"
-             "PREFIX owl: <http://www.w3.org/2002/07/owl#>\n")
-
-
-def _chunks(items: list[T]) -> Iterator[list[T]]:
-    return (items[i:i + QUERY_SIZE] for i in range(0, len(items), QUERY_SIZE))
-
-
-def holders_query(keys: Iterable[Key]) -> str:
-    """SELECT ?key ("kind value") ?record: the stored records holding any of ``keys``,
-    matched in the forms the mapper writes them (:func:`_patterns`), each by an
-    index look-up."""
-    values = " ".join(f"({predicate} {term} {_string(f'{kind} {value}')})"
-                      for kind, value in keys for predicate, term in _patterns(kind, value))
-    return (f"SELECT ?key ?record WHERE {{\n  VALUES (?p ?v ?key) {{ {values} }}\n"
-            "  GRAPH ?g { ?record ?p ?v }\n}")
-
-
-def isbns_query(records: Iterable[str]) -> str:
-    """SELECT ?record ?isbn: every ISBN of ``records``, one index look-up per record."""
-    values = " ".join(f"<{record}>" for record in records)
-    return (f"SELECT ?record ?isbn WHERE {{ VALUES ?record {{ {values} }}\n"
-            f"  GRAPH ?g {{ ?record <{BIBO.isbn}> ?isbn }} }}")
-
-
-def order_query(records: Iterable[str]) -> str:
-    """SELECT what orders ``records``: their document's dcterms:modified, and ?linked
-    when a record says owl:sameAs another stored record (it was not first: records
-    of one load share their modified time).
-
-    Each branch starts from the records (VALUES inside it): with OPTIONALs
-    instead, Oxigraph evaluated the optional side over the whole store
-    (27 s at 100,000 records, against 44 ms for 1,000 records this way).
-    """
-    values = " ".join(f"<{record}>" for record in records)
-    return (_PREFIXES + "SELECT ?record ?modified ?linked WHERE {\n"
-            f"  {{ VALUES ?record {{ {values} }}\n"
-            "    GRAPH ?g { ?doc foaf:primaryTopic ?record ; dcterms:modified ?modified } }\n"
-            f"  UNION {{ VALUES ?record {{ {values} }}\n"
-            "    GRAPH ?g { ?record owl:sameAs ?linked }\n"
-            "    GRAPH ?h { ?linked foaf:isPrimaryTopicOf ?other } }\n}")
-
-
-def _patterns(kind: str, value: str) -> list[tuple[str, str]]:
-    """The (predicate, object) forms, in SPARQL syntax, in which the mapper writes one
-    normalised identifier: one index look-up each.
-
-    A DOI by its doi.org IRI, which the mapper mints from the lower-cased DOI
-    whatever case the source wrote it in (DOIs ignore case); an ISBN by
-    bibo:isbn, which the mapper writes for both ISBN-10 and ISBN-13.
-    """
-    if kind == "doi":
-        iri = doi_iri(value)
-        return [(f"<{OWL.sameAs}>", f"<{iri}>")] if iri is not None else []
-    if kind == "pmid":
-        return [(f"<{BIBO.pmid}>", _string(value))]
-    if kind == "pmcid":
-        return [(f"<{LDPUB.pmcid}>", _string(value))]
-    isbns = [value]
-    if value.startswith("978"):  # the same book catalogued with its ISBN-10
-        core = value[3:12]
-        check = sum((10 - i) * int(d) for i, d in enumerate(core)) % 11
-        isbns.append(core + ("X" if (11 - check) % 11 == 10 else str((11 - check) % 11)))
-    return [(f"<{BIBO.isbn}>", _string(isbn)) for isbn in isbns]
-
-
-def _string(text: str) -> str:
-    """A SPARQL string literal: JSON's escapes (quote, backslash, controls as \\u) are
-    SPARQL's too, and far cheaper than building an rdflib Literal per form."""
-    return json.dumps(text, ensure_ascii=False)
