@@ -13,12 +13,15 @@ werkzeug's rules instead of RFC 9110's.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 import requests
 
 from ld import labels
+from tests.conftest_web import Site
+from tests.real_people import people_named, people_records, people_site
 from tests.test_conditional_requests import BY_NAME
 from tests.test_web_pages import HTML, Page
 from tests.web_records import BOOK_TITLE
@@ -33,30 +36,32 @@ def fetch(site, path: str, **headers: str) -> requests.Response:
 
 # --- 5. figures, labels and links of the home and dataset pages -----------------------
 
-def test_home_counts_have_thousands_separators(site, monkeypatch) -> None:
-    from ld import browse
-    from ld.web import create_app
+@pytest.fixture(scope="module")
+def counted(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Site, int, int]]:
+    """A site of its own whose figures run to four digits: (site, records, people)."""
+    records = people_records(2345, per_record=2, prefix="counted")
+    with people_site(tmp_path_factory.mktemp("counted"), records) as counted_site:
+        yield counted_site, len(records), people_named(records)
 
-    records = [browse.Row(BIBO + "Book", "", 2147)]
-    things = [browse.Row(FOAF + "Person", "person", 6704),
-              browse.Row(DCMITYPE + "Collection", "collection", 12345)]
-    monkeypatch.setattr(browse, "holdings", lambda store, stale_ok=False: (records, things))
-    monkeypatch.setattr(browse, "record_total", lambda store, stale_ok=False: 2147)
-    html = create_app(site.settings).test_client().get("/", headers=HTML).get_data(True)
+
+def test_home_counts_have_thousands_separators(counted: tuple[Site, int, int]) -> None:
+    site, records, people = counted
+    assert records >= 1000 and people >= 1000, "figures of four digits"
+    html = fetch(site, "/").text
     cells = re.findall(r'<td class="num">([^<]*)</td>', html)
-    assert cells == ["2,147", "6,704", "12,345"]
+    assert cells == [f"{records:,}", f"{people:,}"]  # books; people
+    assert f'<p class="total">{records:,} records' in html
 
 
-def test_dataset_class_counts_have_thousands_separators(site, monkeypatch) -> None:
-    from ld import describe
-    from ld.lru import Cache
-    from ld.web import create_app, pages
-
-    monkeypatch.setattr(describe, "CACHE", Cache())
-    monkeypatch.setattr(pages, "class_partitions",
-                        lambda triples: [("class-1", FOAF + "Person", "6704")])
-    html = create_app(site.settings).test_client().get("/dataset", headers=HTML).get_data(True)
-    assert re.findall(r'<td class="num">([^<]*)</td>', html) == ["6,704"]
+def test_dataset_class_counts_have_thousands_separators(counted: tuple[Site, int, int]
+                                                        ) -> None:
+    site, records, people = counted
+    html = fetch(site, "/dataset").text
+    rows = dict(re.findall(r'<tr id="class-\d+"><td><a href="([^"]*)">.*?'
+                           r'<td class="num">([^<]*)</td>', html))
+    assert rows[FOAF + "Person"] == f"{people:,}"
+    assert rows[BIBO + "Book"] == f"{records:,}"
+    assert all(re.fullmatch(r"\d{1,3}(,\d{3})*", cell) for cell in rows.values()), rows
 
 
 @pytest.mark.parametrize(("iri", "label"), [
