@@ -1,0 +1,126 @@
+"""Dublin Core values sorted into a Record's slots by their shape.
+
+Dublin Core has no slots for ISBN/ISSN/DOI: they hide in ``dc:identifier``
+next to URLs and local numbers, so identifiers are recognised by shape (and
+check digit) and the rest kept in ``extra``. ``dc:type``, ``dc:language``
+and ``dc:format`` are as loose (vocabulary IRIs, locales, media types next
+to extents and file URLs). These rules are what a new repository's habits
+extend; :mod:`ld.readers.oai_metadata` keeps the converters that call them.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ld.model import Record
+
+DOI = re.compile(
+    r"^(?:doi:\s*|info:doi/|https?://(?:dx\.)?doi\.org/)?(10\.[0-9]{4,9}/\S+)$", re.I)
+_PMID = re.compile(r"^(?:pmid:\s*|info:pmid/)([0-9]{1,9})$", re.I)
+_ISSN = re.compile(r"^(?:issn:?\s*)?([0-9]{4})-?([0-9]{3}[0-9X])$", re.I)
+_ISBN = re.compile(r"^(?:urn:isbn:|isbn:?\s*)?([0-9][0-9\- ]{8,15}[0-9X])$", re.I)
+_MEDIA_TYPE = re.compile(r"^[a-z]+/[\w.+-]+$", re.I)
+_URL = re.compile(r"https?://\S+")
+
+
+def unique(values: list[str]) -> list[str]:
+    """The non-empty values, each once, in their first order: sources repeat them."""
+    return list(dict.fromkeys(v for v in values if v))
+
+
+def isbn_ok(digits: str) -> bool:
+    """Check digit of an ISBN-10 or ISBN-13 (digits only, 'X' allowed last in ISBN-10)."""
+    if len(digits) == 10 and digits[:9].isdigit():
+        values = [10 if c == "X" else int(c) for c in digits]
+        return sum((10 - i) * v for i, v in enumerate(values)) % 11 == 0
+    if len(digits) == 13 and digits.isdigit():
+        return sum(int(c) * (1 if i % 2 == 0 else 3) for i, c in enumerate(digits)) % 10 == 0
+    return False
+
+
+def issn_ok(digits: str) -> bool:
+    total = sum((8 - i) * int(c) for i, c in enumerate(digits[:7]))
+    check = (11 - total % 11) % 11
+    return digits[7] == ("X" if check == 10 else str(check))
+
+
+def classify_identifier(record: Record, value: str) -> None:
+    """Put one ``dc:identifier`` value into the slot its shape says it belongs to."""
+    if m := DOI.match(value):
+        record.doi.append(m.group(1))
+    elif (m := _PMID.match(value)) and record.pmid is None:
+        record.pmid = m.group(1)
+    elif value.lower().startswith(("http://", "https://")):
+        record.urls.append(value)
+    elif (m := _ISSN.match(value)) and issn_ok((m.group(1) + m.group(2)).upper()):
+        record.issn.append(f"{m.group(1)}-{m.group(2).upper()}")
+    elif (m := _ISBN.match(value)) and isbn_ok(re.sub(r"[\s-]", "", m.group(1)).upper()):
+        record.isbn.append(m.group(1))
+    else:
+        record.extra.setdefault("identifier", []).append(value)
+
+
+def sort_values(rec: Record, values: dict[str, list[str]]) -> None:
+    """Types, languages, identifiers and formats: sorted into slots by their shape."""
+    rec.formats = _types(rec, unique(values.get("type", [])))
+    rec.languages = _languages(rec, unique(values.get("language", [])))
+    for value in unique(values.get("identifier", [])):
+        classify_identifier(rec, value)
+    _formats(rec, unique(values.get("format", [])))
+
+
+_LOCALE = re.compile(r"^([A-Za-z]{2,3})[_-][A-Za-z]{2}$")
+
+
+def _languages(rec: Record, values: list[str]) -> list[str]:
+    """DSpace writes locales ("en_US") and "other" in dc:language: keep the language part.
+
+    "other" names no language; it is kept in ``extra`` rather than published.
+    """
+    languages = []
+    for value in values:
+        if value.lower() == "other":
+            rec.extra.setdefault("language", []).append(value)
+        elif m := _LOCALE.match(value):
+            languages.append(m.group(1).lower())
+        else:
+            languages.append(value)
+    return unique(languages)
+
+
+# Work types of the DRIVER (info:eu-repo/semantics/...) and DINI (doc-type:...)
+# vocabularies that repositories put in dc:type, as the mapper's format labels.
+_TYPE_PREFIXES = ("info:eu-repo/semantics/", "doc-type:")
+_TYPES = {
+    "article": "Article", "journalarticle": "Journal Article", "preprint": "Article",
+    "contributiontoperiodical": "Article", "book": "Book", "bookpart": "Book Chapter",
+    "doctoralthesis": "Thesis", "masterthesis": "Thesis", "bachelorthesis": "Thesis",
+    "conferenceobject": "Conference Proceeding", "report": "Report",
+    "workingpaper": "Report", "technicalreport": "Report", "patent": "Patent",
+    "periodical": "Periodical",
+}
+
+
+def _types(rec: Record, values: list[str]) -> list[str]:
+    """dc:type values as format labels; vocabulary IRIs translated, the original kept."""
+    labels = []
+    for value in values:
+        key = value
+        for prefix in _TYPE_PREFIXES:
+            key = key.removeprefix(prefix)
+        label = _TYPES.get(re.sub(r"[\s_-]", "", key.lower()))
+        if label and label != value:
+            rec.extra.setdefault("type", []).append(value)
+        labels.append(label or value)
+    return unique(labels)
+
+
+def _formats(rec: Record, formats: list[str]) -> None:
+    """``dc:format`` holds media types, extents, and sometimes a file URL: sort them."""
+    for value in formats:
+        rest = _URL.sub("", value).strip()
+        rec.urls.extend(u for u in _URL.findall(value) if u not in rec.urls)
+        if rest and _MEDIA_TYPE.match(rest):
+            rec.extra.setdefault("format", []).append(rest)
+        elif rest:
+            rec.extent.append(rest)
