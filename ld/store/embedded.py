@@ -20,11 +20,14 @@ Replacing a record only removes and adds the quads that changed: a record
 loaded again usually differs in a few quads (dcterms:modified, blank nodes),
 and removing and re-writing whole graphs is the slow part of pyoxigraph
 (see docs/benchmarks.md, "Store").
+
+Before any write, the rows ``ldpub render`` made for the records it changes
+are dropped (:mod:`ld.store.stale_renders`, apart because that is a second
+database with its own failures and lifetime).
 """
 
 from __future__ import annotations
 
-import sqlite3
 import threading
 import uuid
 from collections.abc import Iterable, Sequence
@@ -32,7 +35,6 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from ld import renders
 from ld.errors import BadRequest, StoreError
 from ld.store import snapshots
 from ld.store.apply import apply_batch
@@ -42,6 +44,7 @@ from ld.store.convert import named, record_quads
 from ld.store.journal import Entry, Journal
 from ld.store.lock import StoreLock
 from ld.store.oxstore import OxigraphReads
+from ld.store.stale_renders import StaleRenders
 
 UNPUBLISHED = "UNPUBLISHED"
 
@@ -57,7 +60,7 @@ class EmbeddedStore(OxigraphReads):
         self._store: ox.Store | None = self._open_primary()
         self._mutex = threading.RLock()  # write_records -> _write_fresh
         self._id, self._writes = uuid.uuid4().hex[:8], 0
-        self._renders: renders.Renders | None = None
+        self._renders = StaleRenders(self.root)
         self._compaction = CompactionLog(self.root)
         self._open_journal()
 
@@ -109,7 +112,7 @@ class EmbeddedStore(OxigraphReads):
             return WriteResult()
         by_graph = {r.graph_iri: r for r in batch}  # a record twice: the last one wins
         with self._mutex:
-            self._forget_renders(by_graph)
+            self._renders.forget(by_graph)
             store = self._ox()
             if all(r.nquads is not None for r in by_graph.values()) and not any(
                     store.contains_named_graph(named(g)) for g in by_graph):
@@ -220,7 +223,7 @@ class EmbeddedStore(OxigraphReads):
             existing = [g for g in dict.fromkeys(graph_iris)
                         if store.contains_named_graph(named(g))]
             if existing:
-                self._forget_renders(existing)
+                self._renders.forget(existing)
                 self._mark_unpublished()
                 store.update(";\n".join(f"DROP GRAPH <{g}>" for g in existing))
                 store.flush()
@@ -229,7 +232,7 @@ class EmbeddedStore(OxigraphReads):
 
     def update(self, update: str) -> None:
         with self._mutex:
-            self._forget_renders(None)
+            self._renders.forget(None)
             self._mark_unpublished()
             try:
                 self._ox().update(update)
@@ -244,28 +247,6 @@ class EmbeddedStore(OxigraphReads):
         """A write is done: a new version for caches, and a change towards compaction."""
         self._writes += 1
         self._compaction.note(records)
-
-    def _forget_renders(self, graphs: Iterable[str] | None) -> None:
-        """Drop the rendered representations of records about to change (all: None).
-
-        Before the store changes, so a crash in between costs a re-render,
-        never a stale page (:mod:`ld.renders`). Nothing to do until the first
-        ``ldpub render``.
-        """
-        path = renders.path_of(self.root)
-        if not path.exists():
-            return
-        try:
-            if self._renders is None:
-                self._renders = renders.Renders(path, writable=True)
-            if graphs is None:
-                self._renders.clear()
-            else:
-                self._renders.forget(graphs)
-        except sqlite3.Error as exc:  # nothing written yet: refuse rather than go stale
-            raise StoreError(f"cannot update the pre-rendered records in {path}: {exc}",
-                             hint="make it writable, or delete it (records are then rendered "
-                                  "on request until `ldpub render` runs again)") from exc
 
     # --- snapshots and lifetime -----------------------------------------------
 
@@ -299,6 +280,5 @@ class EmbeddedStore(OxigraphReads):
             self._store.flush()
             self._compaction.save()
             self._store = None  # pyoxigraph closes the database when the object goes
-            if self._renders is not None:
-                self._renders.close()
+            self._renders.close()
             self._lock.release()
