@@ -42,7 +42,7 @@ from ld.web.http import (
 )
 from ld.web.pages import RECORD_FORMATS, render_document
 from ld.web.sparql_fast import PATHS as SPARQL_PATHS
-from ld.web.sparql_fast import SparqlFastPath
+from ld.web.sparql_fast import Answer, SparqlFastPath
 
 PREFIX = "/doc/record/"
 CORS = [("Access-Control-Allow-Origin", "*"), ("Access-Control-Expose-Headers", EXPOSED)]
@@ -67,36 +67,39 @@ class FastPath:
         start_response(status, headers)
         return [] if environ["REQUEST_METHOD"] == "HEAD" else [body]
 
-    def answer(self, environ: dict[str, Any]) -> tuple[str, list, bytes] | None:
+    def answer(self, environ: dict[str, Any]) -> Answer | None:
         """(status, headers, body) for a cached record document, else None (Flask answers)."""
-        path = environ.get("PATH_INFO", "")
-        if (environ["REQUEST_METHOD"] not in ("GET", "HEAD") or not path.startswith(PREFIX)
-                or environ.get("QUERY_STRING")):
+        asked = _asked(environ)
+        if asked is None:
             return None
-        name = path[len(PREFIX):].encode("latin-1").decode("utf-8", "replace")
-        if not name or "/" in name:
-            return None
-        key, suffix = split_suffix(name, RECORD_FORMATS)
-        try:
-            fmt = formats.negotiate(RECORD_FORMATS, suffix=suffix, default=BROWSER_DEFAULT,
-                                    accept=environ.get("HTTP_ACCEPT"))
-        except NotAcceptable:
-            return None
+        key, suffix, fmt = asked
         script = script_root(environ)
         try:
-            store = self.holder.get()  # no store (yet): a 503 with the reason, from Flask
-            rep = (describe.cached(store, "record", key, fmt, root=script)
-                   or self.make(environ, store, key, fmt, script))
-            status = precondition(environ, rep.etag, rep.last_modified)
+            rep, status = self.representation(environ, key, fmt, script)
         except LdpubError:
             return None  # Flask answers the error (a 412 too) in the negotiated format
-        root = f"{environ['wsgi.url_scheme']}://{get_host(environ)}{script}"
-        headers = document_headers(rep, fmt, root, f"{PREFIX}{uris.encode_key(key)}",
-                                   RECORD_FORMATS, uris.doc_uri(self.base, "record", key),
-                                   negotiated=suffix is None) + CORS
+        headers = self.reply_headers(environ, rep, fmt, key, suffix is None, script)
         if status == 304:
             return "304 Not Modified", not_modified_headers(headers), b""
         return "200 OK", [*headers, ("Content-Length", str(len(rep.body)))], rep.body
+
+    def representation(self, environ: dict[str, Any], key: str, fmt: formats.Format,
+                       script: str) -> tuple[describe.Representation, int]:
+        """The record's representation and its status by the request's conditions (200
+        or 304); an LdpubError (no store yet, a 412) is left to Flask to answer."""
+        store = self.holder.get()
+        rep = (describe.cached(store, "record", key, fmt, root=script)
+               or self.make(environ, store, key, fmt, script))
+        return rep, precondition(environ, rep.etag, rep.last_modified)
+
+    def reply_headers(self, environ: dict[str, Any], rep: describe.Representation,
+                      fmt: formats.Format, key: str, negotiated: bool,
+                      script: str) -> list[tuple[str, str]]:
+        """The Flask view's headers for this document (the same function), and CORS."""
+        root = f"{environ['wsgi.url_scheme']}://{get_host(environ)}{script}"
+        return document_headers(rep, fmt, root, f"{PREFIX}{uris.encode_key(key)}",
+                                RECORD_FORMATS, uris.doc_uri(self.base, "record", key),
+                                negotiated=negotiated) + CORS
 
     def make(self, environ: dict[str, Any], store: Any, key: str, fmt: formats.Format,
              script: str) -> describe.Representation:
@@ -108,3 +111,30 @@ class FastPath:
 
         return describe.represent(store, self.base, "record", key, fmt, html=html,
                                   flavour=self.flavour, root=script)
+
+
+def _asked(environ: dict[str, Any]) -> tuple[str, str | None, formats.Format] | None:
+    """(record key, suffix, format) of a request this layer answers, else None: another
+    method, URL or a query string (``?format=``, ``?page=``), or no acceptable format
+    (Flask's 406)."""
+    name = _record_name(environ)
+    if name is None:
+        return None
+    key, suffix = split_suffix(name, RECORD_FORMATS)
+    try:
+        fmt = formats.negotiate(RECORD_FORMATS, suffix=suffix, default=BROWSER_DEFAULT,
+                                accept=environ.get("HTTP_ACCEPT"))
+    except NotAcceptable:
+        return None
+    return key, suffix, fmt
+
+
+def _record_name(environ: dict[str, Any]) -> str | None:
+    """The ``{id}[.ext]`` of a ``GET``/``HEAD /doc/record/{id}[.ext]`` without a query
+    string; the path arrives as WSGI's latin-1, the id is UTF-8."""
+    path = environ.get("PATH_INFO", "")
+    if (environ["REQUEST_METHOD"] not in ("GET", "HEAD") or not path.startswith(PREFIX)
+            or environ.get("QUERY_STRING")):
+        return None
+    name = path[len(PREFIX):].encode("latin-1").decode("utf-8", "replace")
+    return name if name and "/" not in name else None
