@@ -23,6 +23,7 @@ from ld.namespaces import PREFIXES
 from ld.sparql import MAX_BODY, Analysis, ProtocolRequest, analyse, check, parse_request, query_args
 from ld.sparql_examples import EXAMPLES
 from ld.sparql_run import TRUNCATED_HEADER, Formats, Pools, run_query, run_update
+from ld.store.base import QueryResponse
 from ld.web.context import get_settings, get_store
 from ld.web.http import script_root
 
@@ -58,37 +59,65 @@ def _cors(response: Response) -> Response:
 @bp.route("/sparql/", methods=["GET", "POST"])
 @bp.route("/sparql", methods=["GET", "POST"])  # the first rule: what url_for gives
 def endpoint() -> Response:
-    settings = get_settings()
-    # read at most one byte more than allowed: a huge body is refused, not buffered
-    body = request.stream.read(MAX_BODY + 1) if request.method == "POST" else b""
-    operation = parse_request(request.method, query_args(request.environ.get("QUERY_STRING", "")),
-                              request.headers.get("Content-Type"), body)
+    """The SPARQL Protocol: without a query the Service Description or the editor,
+    else the query or update checked and run."""
+    operation = _operation()
     if operation is None:
         return _describe_or_editor()
     analysis = _checked(operation)
     if isinstance(analysis, Response):
         return analysis
     if operation.operation == "update":
-        run_update(operation, analysis, store=get_store(), settings=settings,
-                   pools=current_app.extensions[EXTENSION],
-                   base_iri=endpoint_url(request.environ))
-        return Response(status=204)
-    try:
-        chosen = negotiate(analysis.form, request.headers.get("Accept"), operation.format)
-    except NotAcceptable:
-        _refuse_if_malformed(analysis)
-        raise
+        return _update(operation, analysis)
+    return _query(operation, analysis)
+
+
+def _operation() -> ProtocolRequest | None:
+    """The request read as the protocol says; None when it carries no query or update."""
+    # read at most one byte more than allowed: a huge body is refused, not buffered
+    body = request.stream.read(MAX_BODY + 1) if request.method == "POST" else b""
+    return parse_request(request.method, query_args(request.environ.get("QUERY_STRING", "")),
+                         request.headers.get("Content-Type"), body)
+
+
+def _update(operation: ProtocolRequest, analysis: Analysis) -> Response:
+    """Run a checked update: 204, or the store's refusal as an error."""
+    run_update(operation, analysis, store=get_store(), settings=get_settings(),
+               pools=current_app.extensions[EXTENSION],
+               base_iri=endpoint_url(request.environ))
+    return Response(status=204)
+
+
+def _query(operation: ProtocolRequest, analysis: Analysis) -> Response:
+    """Run a checked query in the negotiated format; the editor when a browser asks."""
+    chosen = _negotiated(operation, analysis)
     if chosen is None:
         return _editor(operation)
-    result = run_query(operation, analysis, chosen, store=get_store(), settings=settings,
+    result = run_query(operation, analysis, chosen, store=get_store(), settings=get_settings(),
                        pools=current_app.extensions[EXTENSION],
                        base_iri=endpoint_url(request.environ))
+    return _answer(result, chosen)
+
+
+def _answer(result: QueryResponse, chosen: Formats) -> Response:
+    """The result in the format chosen for its kind (a graph or results), with the
+    run's headers and every query answer's (:data:`ANSWER`)."""
     fmt = chosen.graph if result.kind == "graph" else chosen.results
     chunks = result.chunks
     body = chunks[0] if isinstance(chunks, list) and len(chunks) == 1 else chunks
     response = Response(body, content_type=fmt.content_type, headers=result.headers)
     response.headers.update(ANSWER)
     return response
+
+
+def _negotiated(operation: ProtocolRequest, analysis: Analysis) -> Formats | None:
+    """:func:`negotiate` for this request: a 406 when no format fits, a 400 instead when
+    the query has no query form (:func:`_refuse_if_malformed`)."""
+    try:
+        return negotiate(analysis.form, request.headers.get("Accept"), operation.format)
+    except NotAcceptable:
+        _refuse_if_malformed(analysis)
+        raise
 
 
 def _checked(operation: ProtocolRequest) -> Analysis | Response:
