@@ -214,14 +214,19 @@ def issued_literal(value: str) -> Literal | None:
 
 
 # --- relator roles --------------------------------------------------------------
-# The common MARC relator terms (https://id.loc.gov/vocabulary/relators) by
-# their term; codes ("edt") are taken as they are when they look like one.
+# The MARC relator terms (https://id.loc.gov/vocabulary/relators, ld.labels) by
+# their term or code; a code is a code only when the list has it ("the", "dir.",
+# "eds." look like codes and would mint properties no vocabulary defines).
 
 
 # Terms catalogues write in other languages (VuFind's author2_role, MARC $e), and
-# an old AACR2 one: a role a table did not know was dropped, leaving a plain contributor.
+# AACR2's designations (21.0D: "comp.", "ed.", "ill.", "tr.", and "joint ..."), the
+# bulk of pre-RDA 7XX $e: a role a table did not know was dropped, leaving a plain
+# contributor (an AACR2 editor was in no bibo:editorList, so no citation named him).
 OTHER_TERMS: dict[str, str] = {
-    "joint author": "aut", "opponent": "opn", "directeur de thèse": "ths",
+    "ed": "edt", "eds": "edt", "joint ed": "edt", "joint eds": "edt", "comp": "com",
+    "comps": "com", "joint comp": "com", "tr": "trl", "trans": "trl", "joint tr": "trl",
+    "joint ill": "ill", "joint author": "aut", "opponent": "opn", "directeur de thèse": "ths",
     "directrice de thèse": "ths", "traducteur": "trl", "traductrice": "trl",
     "übersetzer": "trl", "kääntäjä": "trl", "herausgeber": "edt", "toimittaja": "edt",
     "éditeur scientifique": "edt", "illustrateur": "ill", "kuvittaja": "ill",
@@ -234,15 +239,17 @@ OTHER_TERMS: dict[str, str] = {
 def relator_iri(role: str) -> URIRef | None:
     """MARC relator property for a role code, an LoC relator term or a common term in
     another language."""
-    text = role.strip().strip(".,;:").lower()
-    code = text if re.fullmatch(r"[a-z]{3}", text) else (
-        OTHER_TERMS.get(text) or _loc_terms().get(text))
+    text = " ".join(role.strip().strip(".,;:").lower().split())
+    code = OTHER_TERMS.get(text) or _loc_terms().get(text)
     return RELATORS[code] if code else None
 
 
 @lru_cache(maxsize=1)
 def _loc_terms() -> dict[str, str]:
-    """Every term of the LoC relator list (ld.labels) to its code: "opponent" -> "opn"."""
+    """Every code and term of the LoC relator list (ld.labels) to its code: "opn" and
+    "opponent" -> "opn"."""
     from ld.labels import RELATOR_ROLES
 
-    return {term: iri.rsplit("/", 1)[-1] for iri, term in RELATOR_ROLES.items()}
+    codes = {iri.rsplit("/", 1)[-1] for iri in RELATOR_ROLES}
+    return {**{code: code for code in codes},
+            **{term: iri.rsplit("/", 1)[-1] for iri, term in RELATOR_ROLES.items()}}
