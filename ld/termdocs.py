@@ -11,6 +11,7 @@ path, severity, message).
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -68,7 +69,17 @@ def _show(term: object) -> str:
         return compact(term.value)
     if isinstance(term, ox.BlankNode):
         return "(a combination, see the Turtle)"
-    return term.value  # type: ignore[attr-defined]
+    return escape_controls(term.value)  # type: ignore[attr-defined]
+
+
+_CONTROLS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def escape_controls(text: str) -> str:
+    """``text`` with each control character written as the Turtle source writes it
+    (``\\u0080``): the title shape's pattern names U+0080-U+009F, which HTML forbids
+    raw and no reader could see anyway (the pattern read ``^[^-]*$``)."""
+    return _CONTROLS.sub(lambda m: f"\\u{ord(m[0]):04X}", text)
 
 
 def terms(folder: str) -> list[Term]:

@@ -24,6 +24,7 @@ from ld.facts import Facts
 from ld.facts_links import target
 from ld.listing import page_query
 from ld.namespaces import STATED_SUPERCLASSES
+from ld.termdocs import escape_controls
 from ld.web.context import get_settings
 
 RDF_FORMATS = formats.formats_of("rdf")
@@ -57,7 +58,7 @@ def ld_json(triples: Any) -> Markup:
     doc = {"@context": get_settings().base_uri + CONTEXT_PATH, "@graph": jsonld.nodes(triples)}
     text = json.dumps(doc, ensure_ascii=False)
     text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-    return Markup(text)
+    return Markup(escape_controls(text))  # JSON leaves U+007F-U+009F raw; HTML forbids them
 
 
 def abstract_sections(text: str) -> list[tuple[str, str]]:
