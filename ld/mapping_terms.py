@@ -32,7 +32,8 @@ __all__ = ["FORMATS", "RECORD_CLASSES", "clean_doi", "doi_iri",
 BIBO, DCMITYPE, XSD = ns.Terms(ns.BIBO), ns.Terms(ns.DCMITYPE), ns.Terms(_XSD)
 
 # --- formats -------------------------------------------------------------
-# label (lower case, as VuFind/MARC readers write it) -> (bibo class, DCMI type).
+# label (lower case, as VuFind/MARC readers write it; looked up without spaces and
+# hyphens, see format_types) -> (bibo class, DCMI type).
 # None for a class means "says nothing about the kind of work" (carrier labels
 # such as "Online" or "Print"); the record then falls back to bibo:Document.
 FORMATS: dict[str, tuple[URIRef | None, URIRef | None]] = {
@@ -88,6 +89,58 @@ FORMATS: dict[str, tuple[URIRef | None, URIRef | None]] = {
     "print": (None, None),
     "microfilm": (None, None),
     "microfiche": (None, None),
+    # ldpub's own MARC reader (ld.readers.marc_codes): Leader/06 g that is not a video
+    # (slides, transparencies; or 008 does not say: DCMI Image covers still and moving),
+    # Leader/06 p (archival collections), serial 008/21 d; "Unknown" says nothing
+    "projected medium": (BIBO.Image, DCMITYPE.Image),
+    "mixed materials": (BIBO.Document, DCMITYPE.Collection),
+    "archival material": (BIBO.Document, DCMITYPE.Collection),
+    "database": (BIBO.Document, DCMITYPE.Dataset),
+    "unknown": (None, None),
+    # VuFind's format values (FormatCalculator, written "VideoCassette" in Solr and
+    # "Video Cassette" on its pages: keys are compared without spaces or hyphens) and
+    # the labels of its format_map ("VHS", "DVD", "Audio", "Cassette", ...)
+    "video cassette": (BIBO.AudioVisualDocument, DCMITYPE.MovingImage),
+    "vhs": (BIBO.AudioVisualDocument, DCMITYPE.MovingImage),
+    "video disc": (BIBO.AudioVisualDocument, DCMITYPE.MovingImage),
+    "blu-ray": (BIBO.AudioVisualDocument, DCMITYPE.MovingImage),
+    "blu-ray disc": (BIBO.AudioVisualDocument, DCMITYPE.MovingImage),
+    "brdisc": (BIBO.AudioVisualDocument, DCMITYPE.MovingImage),
+    "video cartridge": (BIBO.AudioVisualDocument, DCMITYPE.MovingImage),
+    "video reel": (BIBO.AudioVisualDocument, DCMITYPE.MovingImage),
+    "video online": (BIBO.AudioVisualDocument, DCMITYPE.MovingImage),
+    "online video": (BIBO.AudioVisualDocument, DCMITYPE.MovingImage),
+    "motion picture": (BIBO.Film, DCMITYPE.MovingImage),
+    "sound disc": (BIBO.AudioDocument, DCMITYPE.Sound),
+    "sound cassette": (BIBO.AudioDocument, DCMITYPE.Sound),
+    "cassette": (BIBO.AudioDocument, DCMITYPE.Sound),  # format_map: SoundCassette
+    "filmstrip": (BIBO.Image, DCMITYPE.StillImage),  # a strip of still frames
+    "transparency": (BIBO.Image, DCMITYPE.StillImage),
+    "painting": (BIBO.Image, DCMITYPE.StillImage),
+    "collage": (BIBO.Image, DCMITYPE.StillImage),
+    "photonegative": (BIBO.Image, DCMITYPE.StillImage),
+    "poster": (BIBO.Image, DCMITYPE.StillImage),
+    "postcard": (BIBO.Image, DCMITYPE.StillImage),
+    "chart": (BIBO.Image, DCMITYPE.StillImage),
+    "flash card": (BIBO.Image, DCMITYPE.StillImage),
+    "sensor image": (BIBO.Image, DCMITYPE.StillImage),
+    # computer carriers: VuFind's format_map calls them all "Software"
+    "cd-rom": (BIBO.Document, DCMITYPE.Software),
+    "floppy disk": (BIBO.Document, DCMITYPE.Software),
+    "tape cartridge": (BIBO.Document, DCMITYPE.Software),
+    "chip cartridge": (BIBO.Document, DCMITYPE.Software),
+    "disc cartridge": (BIBO.Document, DCMITYPE.Software),
+    "tape cassette": (BIBO.Document, DCMITYPE.Software),
+    "tape reel": (BIBO.Document, DCMITYPE.Software),
+    "video game": (BIBO.Document, DCMITYPE.InteractiveResource),
+    "book component part": (BIBO.Chapter, DCMITYPE.Text),
+    "serial component part": (BIBO.Article, DCMITYPE.Text),
+    "braille": (None, DCMITYPE.Text),  # carriers of text: the class comes from another label
+    "large print": (None, DCMITYPE.Text),
+    "tape": (None, None),  # sound, video or computer tape: says nothing of the work
+    "government document": (None, None),
+    "online integrating resource": (None, None),
+    "physical integrating resource": (None, None),
 }
 
 # Every class a record can get; the record shape targets exactly these.
@@ -107,7 +160,7 @@ def record_types(labels: list[str], scholarly: bool) -> tuple[list[URIRef], list
     classes: list[URIRef] = []
     types: list[URIRef] = []
     for label in labels:
-        cls, dcmi = FORMATS.get(" ".join(label.lower().split()), (None, None))
+        cls, dcmi = format_types(label)
         if cls == BIBO.Article and scholarly:
             cls = BIBO.AcademicArticle
         if cls is not None and cls not in classes:
@@ -115,6 +168,20 @@ def record_types(labels: list[str], scholarly: bool) -> tuple[list[URIRef], list
         if dcmi is not None and dcmi not in types:
             types.append(dcmi)
     return classes or [BIBO.Document], types
+
+
+def format_types(label: str) -> tuple[URIRef | None, URIRef | None]:
+    """(bibo class, DCMI type) of one format label; (None, None) when the table has
+    none. Compared without case, spaces or hyphens: VuFind writes "VideoCassette" in
+    its index and "Video Cassette" on its pages, catalogues "e-book" and "eBook"."""
+    return _FORMAT_KEYS.get(_format_key(label), (None, None))
+
+
+def _format_key(label: str) -> str:
+    return re.sub(r"[\s_-]+", "", label.lower())
+
+
+_FORMAT_KEYS = {_format_key(label): types for label, types in FORMATS.items()}
 
 
 # --- languages -------------------------------------------------------------

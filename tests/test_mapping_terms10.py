@@ -1,5 +1,6 @@
 """Value tables of the mapping (explore10 catalogue review): AACR2 relator designations
-and relator codes, through the real MARC reader and mapper."""
+and relator codes; the format labels ldpub's MARC reader and VuFind write; through the
+real MARC reader and mapper where a record shows it."""
 
 from __future__ import annotations
 
@@ -13,8 +14,8 @@ from rdflib.namespace import DCTERMS, FOAF
 from ld import mapping_terms as t
 from ld.mapping import map_record
 from ld.model import Record
-from ld.namespaces import BIBO, RELATORS
-from ld.readers import read_path
+from ld.namespaces import BIBO, DCMITYPE, RELATORS
+from ld.readers import marc_codes, read_path
 
 BASE = "http://example.org/"
 
@@ -81,3 +82,79 @@ def test_a_word_that_looks_like_a_code_mints_no_relator(tmp_path: Path) -> None:
     person = URIRef(f"{BASE}id/person/dupont-jean")
     assert (rec, DCTERMS.contributor, person) in g
     assert [p for p, o in g.predicate_objects(rec) if o == person] == [DCTERMS.contributor]
+
+
+# --- issue 9: format labels ---------------------------------------------------------------
+
+def _marc_reader_labels() -> set[str]:
+    """Every label ld.readers.marc_codes.formats can give: each Leader/06 and /07 with
+    008s that set, one at a time, each position it reads (21, 23, 24, 29, 33)."""
+    blank = " " * 40
+    fixed = [blank] + [blank[:pos] + code + blank[pos + 1:] for pos, codes in (
+        (21, "dmnpw"), (23, "oqs"), (24, "mt"), (29, "1"), (33, "fmstv")) for code in codes]
+    found: set[str] = set()
+    for rtype in "abcdefghijklmnopqrstuvwxyz ":
+        for level in "abcdims ":
+            for f008 in fixed:
+                for thesis, conference in ((False, False), (True, True)):
+                    found.update(marc_codes.formats(
+                        f"00000n{rtype}{level} a2200000 a 4500", f008,
+                        has_thesis_note=thesis, has_conference=conference))
+    return found
+
+
+def test_every_label_the_marc_reader_writes_is_in_the_format_table() -> None:
+    """Regression: "Projected Medium", "Mixed Materials" and "Database", which the MARC
+    reader itself writes, were unknown: such records were untyped bibo:Documents."""
+    labels = _marc_reader_labels()
+    assert {"Projected Medium", "Mixed Materials", "Database", "Video", "Book"} <= labels
+    assert sorted(x for x in labels if x.lower() not in t.FORMATS) == []
+
+
+def test_a_vufind_video_cassette_record_is_a_moving_image(tmp_path: Path) -> None:
+    path = tmp_path / "vufind.jsonl"
+    path.write_text('{"id": "fmt-vhs", "title": "Casablanca", "format": ["Video Cassette"]}\n'
+                    '{"id": "fmt-db", "title": "Web of Science", "format": ["Database"]}\n',
+                    encoding="utf-8")
+    vhs, db = (map_record(r, BASE) for r in read_path(str(path)))
+    assert (URIRef(f"{BASE}id/record/fmt-vhs"), DCTERMS.type, DCMITYPE.MovingImage) in vhs
+    assert (URIRef(f"{BASE}id/record/fmt-db"), DCTERMS.type, DCMITYPE.Dataset) in db
+
+
+@pytest.mark.parametrize(("label", "cls", "dcmi"), [
+    ("Projected Medium", BIBO.Image, DCMITYPE.Image),
+    ("Mixed Materials", BIBO.Document, DCMITYPE.Collection),
+    ("Database", BIBO.Document, DCMITYPE.Dataset),
+    ("Video Cassette", BIBO.AudioVisualDocument, DCMITYPE.MovingImage),
+    ("VideoCassette", BIBO.AudioVisualDocument, DCMITYPE.MovingImage),
+    ("Blu-ray", BIBO.AudioVisualDocument, DCMITYPE.MovingImage),
+    ("Blu-ray Disc", BIBO.AudioVisualDocument, DCMITYPE.MovingImage),
+    ("Video Disc", BIBO.AudioVisualDocument, DCMITYPE.MovingImage),
+    ("VHS", BIBO.AudioVisualDocument, DCMITYPE.MovingImage),
+    ("Motion Picture", BIBO.Film, DCMITYPE.MovingImage),
+    ("Sound Disc", BIBO.AudioDocument, DCMITYPE.Sound),
+    ("SoundCassette", BIBO.AudioDocument, DCMITYPE.Sound),
+    ("Cassette", BIBO.AudioDocument, DCMITYPE.Sound),
+    ("CD-ROM", BIBO.Document, DCMITYPE.Software),
+    ("CDROM", BIBO.Document, DCMITYPE.Software),
+    ("Painting", BIBO.Image, DCMITYPE.StillImage),
+    ("Chart", BIBO.Image, DCMITYPE.StillImage),
+    ("Filmstrip", BIBO.Image, DCMITYPE.StillImage),
+    ("BookComponentPart", BIBO.Chapter, DCMITYPE.Text),
+    ("e-Book", BIBO.Book, DCMITYPE.Text),
+])
+def test_vufind_and_marc_format_labels_have_their_class_and_dcmi_type(
+        label: str, cls: URIRef, dcmi: URIRef) -> None:
+    assert t.record_types([label], False) == ([cls], [dcmi])
+
+
+@pytest.mark.parametrize("label", ["Braille", "Large Print"])
+def test_a_carrier_of_text_is_text_and_leaves_the_class_to_the_other_labels(label: str) -> None:
+    assert t.record_types(["Book", label], False) == ([BIBO.Book], [DCMITYPE.Text])
+    assert t.record_types([label], False) == ([BIBO.Document], [DCMITYPE.Text])
+
+
+@pytest.mark.parametrize("label", ["Tape", "Unknown", "Government Document"])
+def test_a_label_that_says_nothing_of_the_work_is_known_but_types_nothing(label: str) -> None:
+    assert t.format_types(label) == (None, None)
+    assert t.record_types([label], False) == ([BIBO.Document], [])
