@@ -1,0 +1,116 @@
+"""MARC reader defects from a cataloguer's review of the published RDF, one regression each:
+
+- 1: UTF-8 MARC with a blank leader/09 was decoded as MARC-8 and published as
+  mojibake ("M©ơller, J©ơrgen"), "all valid"; bytes that are neither MARC-8 nor
+  UTF-8 (cp1252 quotes, UTF-8 mixed with Latin-1) were dropped without a word.
+
+Small records are written with pymarc (helpers of tests/test_readers_marc_more.py);
+the real ones are read from ../shared/data/marc, skipped when it is absent.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pymarc
+import pytest
+from rdflib import Literal
+from rdflib.compare import isomorphic
+from rdflib.namespace import DCTERMS, FOAF, SKOS
+
+from ld.errors import RecordError
+from ld.mapping import map_record
+from ld.model import Record
+from ld.readers import read_path
+from ld.readers.marc import chunks
+from ld.readers.marc_decode import decode
+from tests.test_readers_marc_more import BASE, field, mapped, marc8_file, marc_file, thing
+
+WHEN = datetime(2024, 5, 6, tzinfo=UTC)
+
+
+# --- 1. UTF-8 under a blank leader/09; bytes that are neither encoding --------------
+
+
+def _blank_leader_09(path: Path) -> Path:
+    """The file's record with leader/09 blank ("MARC-8"), as many UTF-8 exports write it."""
+    data = path.read_bytes()
+    path.write_bytes(data[:9] + b" " + data[10:])
+    return path
+
+
+@pytest.mark.parametrize("form", ["NFC", "NFD"])
+def test_utf8_with_blank_leader_09_reads_as_utf8(tmp_path: Path, form: str) -> None:
+    """Precomposed UTF-8 came out as "Caf©♭ soci©♭t©♭" and "M©ơller, J©ơrgen" (key
+    moller-jorgen); decomposed as "Cafe societe" with the accents dropped."""
+    def text(value: str) -> str:
+        return unicodedata.normalize(form, value)
+
+    path = _blank_leader_09(marc_file(
+        tmp_path, field("100", "1 ", ("a", text("Müller, Jürgen."))),
+        field("245", "10", ("a", text("Café société :")), ("b", text("Ästhetik und Wahrheit")))))
+    assert path.read_bytes()[9:10] == b" "
+    _, graph = mapped(path)
+    work = thing("record", "t1")
+    assert list(graph.objects(work, DCTERMS.title)) == [
+        Literal("Café société: Ästhetik und Wahrheit")]
+    assert list(graph.objects(work, DCTERMS.creator)) == [thing("person", "muller-jurgen")]
+    assert graph.value(thing("person", "muller-jurgen"), FOAF.name) == Literal("Müller, Jürgen")
+
+
+def test_shared_utf8_without_leader_flag_maps_as_with_it(shared_data: Path) -> None:
+    """pymarc's utf8_without_leader_flag.dat (the same record as utf8_with_leader_flag.dat
+    but for leader/09) gave "De la solitude a   la communaute ." and, loaded after the
+    good copy, replaced it under the same id."""
+    folder = shared_data / "marc/pymarc-test"
+    graphs = []
+    for name in ("utf8_with_leader_flag.dat", "utf8_without_leader_flag.dat"):
+        [record] = list(read_path(str(folder / name)))
+        assert isinstance(record, Record), record
+        graphs.append(map_record(record, BASE, modified=WHEN))
+    assert isomorphic(*graphs)
+    assert Literal("Translation of De la solitude à la communauté.") in set(
+        graphs[1].objects(thing("record", "2"), SKOS.note))
+
+
+@pytest.mark.parametrize(("title", "says"), [
+    (b"M\xc3\xbcller caf\xe9", "UTF-8 bytes c3 bc = 'ü', though the record is not valid UTF-8"),
+    (b"\x93Quoted\x94 title", "byte 0x93, which MARC-8 does not define"),
+    (b"Caf\xe9", "combining mark 0xe9 at the end, with no letter after it"),
+])
+def test_neither_marc8_nor_utf8_is_refused(tmp_path: Path, title: bytes, says: str,
+                                           capsys: pytest.CaptureFixture) -> None:
+    """UTF-8 mixed with a Latin-1 byte read as "M© Łller" (the MARC-8 symbols of the
+    UTF-8 bytes), cp1252 quotes vanished, a Latin-1 "Café" lost its "é": all silently."""
+    path = marc8_file(tmp_path, "odd", title)
+    [error] = list(read_path(str(path)))
+    assert isinstance(error, RecordError), error
+    assert "field 245 does not decode as MARC-8" in error.message and says in error.message
+    assert "is the file in another encoding" in error.message
+    assert (error.location.file, error.location.field) == (str(path), "245")
+    assert capsys.readouterr().err == ""
+
+
+def test_marc8_with_symbols_and_marks_still_reads_as_marc8(tmp_path: Path) -> None:
+    """MARC-8 that is no UTF-8 stays MARC-8: © (0xC3) before a digit, an acute (0xE2)
+    before its letter, Ł (0xA1), the non-sort marks (0x88/0x89)."""
+    _, graph = mapped(marc8_file(tmp_path, "m8", b"\x88The \x89\xc31999 Caf\xe2e \xa1\xe2od\xe2z"))
+    assert list(graph.objects(thing("record", "m8"), DCTERMS.title)) == [
+        Literal("The ©1999 Café Łódź")]
+
+
+def test_real_marc8_records_decode_as_before(shared_data: Path) -> None:
+    """Every shared record with a blank leader/09 that pymarc reads as MARC-8 without a
+    note decodes to the same fields as pymarc's MARC-8 reading: the UTF-8 rule takes
+    no real MARC-8 record."""
+    seen = 0
+    for name in ("pymarc-test/marc.dat", "pymarc-test/test.dat", "vufind-marc/camel.mrc"):
+        with (shared_data / "marc" / name).open("rb") as stream:
+            for _, chunk in chunks(stream):
+                assert chunk[9:10] == b" "
+                marc8 = pymarc.Record(chunk, hide_utf8_warnings=True)
+                assert decode(chunk).as_dict() == marc8.as_dict()
+                seen += 1
+    assert seen == 41
