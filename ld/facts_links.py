@@ -87,9 +87,16 @@ def web_links(index: Index, links: list[str]) -> tuple[list[tuple[str, str | Non
     """(url, label) for the links a page may make (http, https, ftp), the label being
     the link's dcterms:title ("Table of contents") or None; and the other links,
     which a page shows as text only ("javascript:", "data:"), whoever stored them."""
-    web = [u for u in links if u.partition(":")[0].lower() in WEB_SCHEMES]
+    web = [u for u in links if is_web(u)]
     return ([(u, index.first(u, "dcterms:title")) for u in web],
             [u for u in links if u not in web])
+
+
+def is_web(iri: str) -> bool:
+    """May a page make ``iri`` a link: http, https or ftp. Any other IRI in the store
+    (``javascript:``, ``data:``, a blank node's ``_:`` key) is shown as text: SPARQL
+    Update, or another program writing to a remote store, can put anything there."""
+    return iri.partition(":")[0].lower() in WEB_SCHEMES
 
 
 def unnamed_labels(index: Index, thing: str, base: str, titles: TitleLookup | None = None

@@ -21,7 +21,7 @@ from markupsafe import Markup
 from ld import browse, formats, jsonld, labels
 from ld.describe import CONTEXT_PATH, Document
 from ld.facts import Facts
-from ld.facts_links import target
+from ld.facts_links import is_web, target
 from ld.listing import page_query
 from ld.namespaces import STATED_SUPERCLASSES
 from ld.termdocs import escape_controls
@@ -97,6 +97,7 @@ def install(app: Flask) -> None:
     app.add_template_filter(term_label, "label")
     app.add_template_filter(abstract_sections, "sections")
     app.add_template_filter(thousands, "thousands")
+    app.add_template_test(is_web, "web")
     app.add_template_global(formats.get, "format")
 
     @app.context_processor
