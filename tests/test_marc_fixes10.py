@@ -23,6 +23,7 @@ from rdflib.namespace import DCTERMS, FOAF, SKOS
 from ld.errors import RecordError
 from ld.mapping import map_record
 from ld.model import Record
+from ld.namespaces import BIBO
 from ld.readers import read_path
 from ld.readers.marc import chunks
 from ld.readers.marc_decode import decode
@@ -114,3 +115,52 @@ def test_real_marc8_records_decode_as_before(shared_data: Path) -> None:
                 assert decode(chunk).as_dict() == marc8.as_dict()
                 seen += 1
     assert seen == 41
+
+
+# --- 5. 245 in record order: the part before the subtitle --------------------------
+
+TITLE_CASES = [
+    # edge case of the report: $a $n $p $b $c
+    ([("a", "The annual report."), ("n", "Part 2,"), ("p", "Finance :"),
+      ("b", "a review of the year /"), ("c", "edited by Jean Dupont.")],
+     "The annual report. Part 2, Finance: a review of the year",
+     "The annual report. Part 2, Finance"),
+    # LoC 00265529: $a $p $b
+    ([("a", "Medical imaging 1999."), ("p", "PACS design and evaluation :"),
+      ("b", "engineering and clinical issues : 23-25 February 1999, San Diego, California /")],
+     "Medical imaging 1999. PACS design and evaluation: engineering and clinical issues : "
+     "23-25 February 1999, San Diego, California",
+     "Medical imaging 1999. PACS design and evaluation"),
+    # a subtitle of the whole, then a part: record order still
+    ([("a", "Collected works :"), ("b", "critical edition."), ("n", "Volume 3")],
+     "Collected works: critical edition. Volume 3", "Collected works. Volume 3"),
+    # an element that ends with its own full stop or question mark takes no second one
+    ([("a", "Who killed Kennedy?"), ("n", "Part 1.")], "Who killed Kennedy? Part 1",
+     "Who killed Kennedy? Part 1"),
+    # no part: as before ($b after " = " for a parallel title)
+    ([("a", "Café society ="), ("b", "Société de café.")], "Café society = Société de café",
+     "Café society"),
+]
+
+
+@pytest.mark.parametrize(("subfields", "title", "short"), TITLE_CASES)
+def test_245_title_follows_subfield_order(tmp_path: Path, subfields: list[tuple[str, str]],
+                                          title: str, short: str) -> None:
+    """"$a Medical imaging 1999. $p PACS design and evaluation : $b engineering ..." was
+    "Medical imaging 1999: engineering ... . PACS design and evaluation": the part's
+    subtitle given to the whole; the short title was the whole's ($a)."""
+    _, graph = mapped(marc_file(tmp_path, field("245", "10", *subfields)))
+    work = thing("record", "t1")
+    assert list(graph.objects(work, DCTERMS.title)) == [Literal(title)]
+    assert list(graph.objects(work, BIBO.shortTitle)) == [Literal(short)]
+
+
+def test_real_245_with_part_and_subtitle(shared_data: Path) -> None:
+    """The LoC records of the report, read from the shared sample."""
+    titles = {r.id: r.title for r in read_path(
+        str(shared_data / "marc/loc-booksall-2016/booksall_2016_part01_sample.mrc"))
+        if isinstance(r, Record) and r.id in ("00268127", "00326128")}
+    assert titles == {
+        "00268127": "St. Francis Xavier Catholic Church records. Baptisms, 1749-1838: "
+                    "Knox County, Indiana",
+        "00326128": "Project Safe. Phase II: strategic plan"}

@@ -146,19 +146,47 @@ def _titles(record: Record, tags: dict[str, list[pymarc.Field]]) -> None:
 
 
 def _title(record: Record, fld: pymarc.Field) -> None:
-    """245: title $a (else an archival form $k with its dates $f/$g: "Papers,
-    1900-1950"), remainder $b, part number and name $n/$p; the full statement."""
-    raw_a = fld.get("a") or " ".join(v.strip() for v in fld.get_subfields("k", "f", "g"))
-    raw_b = fld.get("b") or ""
-    short, sub = clean(raw_a), clean(raw_b)
-    parts = [clean(v) for v in fld.get_subfields("n", "p") if clean(v)]
-    record.title_short = short or None
-    record.title_sub = sub or None
-    sep = {"=": " = ", ";": "; "}.get(raw_a.rstrip()[-1:], ": ")
-    title = f"{short}{sep}{sub}" if short and sub else short or sub
-    record.title = ". ".join([title, *parts]) if parts else (title or None)
+    """245 in ISBD form, its subfields in record order: title $a (else an archival
+    form $k with its dates $f/$g: "Papers, 1900-1950"), part number and name $n/$p,
+    remainder $b: "The annual report. Part 2, Finance: a review of the year" (the
+    subtitle is the part's, so it follows the part). The short title is the title
+    proper, part included, without the remainder; the full statement keeps all."""
+    pieces = _title_pieces(fld)
+    record.title = _isbd(pieces) or None
+    record.title_short = _isbd([p for p in pieces if p[0] != "b"]) or None
+    record.title_sub = clean(fld.get("b")) or None
     full = " ".join(v.strip() for v in fld.get_subfields(*"abkfgnpc") if v.strip())
     record.title_full = clean(full) or None
+
+
+def _title_pieces(fld: pymarc.Field) -> list[tuple[str, str]]:
+    """(code, value as written) of the 245's title subfields in record order."""
+    pieces = [(sub.code, sub.value) for sub in fld.subfields
+              if sub.code in "abnp" and clean(sub.value)]
+    archival = " ".join(v.strip() for v in fld.get_subfields("k", "f", "g"))
+    if not fld.get("a") and clean(archival):
+        pieces.insert(0, ("a", archival))
+    return pieces
+
+
+def _isbd(pieces: list[tuple[str, str]]) -> str:
+    """The pieces cleaned of the punctuation they carry and joined by ISBD's."""
+    text = ""
+    for i, (code, raw) in enumerate(pieces):
+        mark = _title_mark(code, pieces[i - 1]) if text else ""
+        if mark == ". " and text[-1] in ".?!":  # "U.S." or "Why?" ends the element already
+            mark = " "
+        text += mark + clean(raw)
+    return text
+
+
+def _title_mark(code: str, previous: tuple[str, str]) -> str:
+    """ISBD punctuation before a title element: before the remainder $b ": ", or as
+    the element before ends, " = " (parallel title) or "; " (another title); ", "
+    between a part's number and its name; ". " before a part."""
+    if code == "b":
+        return {"=": " = ", ";": "; "}.get(previous[1].rstrip()[-1:], ": ")
+    return ", " if code == "p" and previous[0] == "n" else ". "
 
 
 def _imprint(record: Record, tags: dict[str, list[pymarc.Field]], f008: str) -> None:
