@@ -3,7 +3,7 @@ and the ORCID or authority key that gives a person one URI.
 
 Apart from :mod:`ld.mapping_terms` (the vocabulary tables and date forms a
 new source extends) because identifiers follow fixed standards (DOI syntax,
-ISBN and ISSN check digits, ORCID) rather than a source's habits, and
+ISBN, ISSN and ORCID check characters) rather than a source's habits, and
 because they are what records and people meet on: the DOI IRI minted here is
 the one :mod:`ld.identity` looks records up by, and :func:`person_key` keys
 a person's URI across records. Like the other value rules, nothing here
@@ -156,6 +156,33 @@ def web_link(value: str) -> str | None:
 # --- people ------------------------------------------------------------------
 
 _ORCID = re.compile(r"[0-9]{4}-[0-9]{4}-[0-9]{4}-[0-9]{3}[0-9X]")
+_ORCID_IRI = re.compile(r"^https?://(?:www\.)?orcid\.org/(.*?)/?$", re.I)
+
+
+def orcid_valid(orcid: str) -> bool:
+    """Form (0000-0002-1825-0097) and ISO 7064 MOD 11-2 check character of an ORCID iD.
+
+    ORCID's check character catches a mistyped digit as ISBN's does; without it a
+    typo became a person URI and an owl:sameAs to an iD nobody has.
+    """
+    if not _ORCID.fullmatch(orcid):
+        return False
+    total = 0
+    for digit in orcid[:-1].replace("-", ""):
+        total = (total + int(digit)) * 2
+    check = (12 - total % 11) % 11
+    return orcid[-1] == ("X" if check == 10 else str(check))
+
+
+def failing_orcid(identifier: str) -> str | None:
+    """The iD of an orcid.org IRI that is no valid ORCID iD, else None (also for any
+    other identifier).
+
+    The mapping sets such an iD apart (ldpub:invalidOrcid, a warning) as it does a
+    failing ISBN or ISSN: it is neither the person's key nor an owl:sameAs.
+    """
+    match = _ORCID_IRI.match(identifier.strip())
+    return match[1] if match and not orcid_valid(match[1]) else None
 
 
 _AUTHORITIES = (  # (pattern of an authority IRI, key prefix): first match wins
@@ -171,15 +198,24 @@ _AUTHORITIES = (  # (pattern of an authority IRI, key prefix): first match wins
 def person_key(identifiers: list[str]) -> str | None:
     """The URI key of a person from a strong identifier, or None.
 
-    An ORCID wins, then the first authority link (VIAF, GND, LCNAF, ISNI,
-    Wikidata) in source order, so the same person shares one URI across
-    records and sources even when the name is written differently.
+    An ORCID whose check character holds wins, then the first authority link
+    (VIAF, GND, LCNAF, ISNI, Wikidata) in source order, so the same person shares
+    one URI across records and sources even when the name is written differently.
     """
     for pattern, prefix in _AUTHORITIES:
         for ident in identifiers:
-            if match := pattern.match(ident.strip()):
+            if (match := pattern.match(ident.strip())) and (prefix or orcid_valid(match[1])):
                 return prefix + match.group(1).lower()
     return None
+
+
+def agent_identifiers(values: list[str]) -> tuple[list[str], list[str]]:
+    """(identifier IRIs of an agent, ORCID iDs among them that fail their check):
+    bare iDs as IRIs (:func:`agent_identifier`), failing ones set apart."""
+    iris = [agent_identifier(v) for v in values if v.strip()]
+    failing = [failing_orcid(iri) for iri in iris]
+    return ([iri for iri, bad in zip(iris, failing, strict=True) if bad is None],
+            [bad for bad in failing if bad is not None])
 
 
 def agent_identifier(value: str) -> str:

@@ -91,7 +91,7 @@ def _rdf_list(m: Writer, prop: URIRef, members: list[URIRef]) -> None:
 def agent(m: Writer, who: Agent, prop: URIRef) -> URIRef:
     """One creator or contributor, linked by ``prop`` and by the relators of its roles."""
     name = who.name.strip().rstrip(",;:/ ")
-    identifiers = [ids.agent_identifier(i) for i in who.identifiers if i.strip()]
+    identifiers, failing = ids.agent_identifiers(who.identifiers)
     if who.kind == "organization":
         node = organisation(m, name)
     else:
@@ -99,6 +99,7 @@ def agent(m: Writer, who: Agent, prop: URIRef) -> URIRef:
     m.add(m.s, prop, node)
     for ident in identifiers:
         m.add(node, OWL.sameAs, m.iri(ident, "author"))
+    m.lit(LDPUB.invalidOrcid, failing, node)  # set apart, as a failing ISBN; the shapes warn
     m.lit(LDPUB.affiliation, who.affiliations, node)
     for role in who.roles:
         relator = t.relator_iri(role)

@@ -106,6 +106,7 @@ class LDPUB(DefinedNamespace):
     invalidIssn: URIRef
     invalidDoi: URIRef
     invalidLink: URIRef
+    invalidOrcid: URIRef
     ReadableRecordConstraintComponent: URIRef
     ReadableInputConstraintComponent: URIRef
 

@@ -125,9 +125,11 @@ def path_text(graph: Graph, path: Node | None) -> str | None:
     return None
 
 
-def _result_order(result: Result) -> tuple[str, str, str, str, str]:
-    return (result.severity, result.focus, result.path or "", result.value or "",
-            result.message)
+def _result_order(result: Result) -> tuple[str, str, str, bool, str, str]:
+    """A total order: a missing value (minCount) and an empty one ("") are apart, or two
+    such results kept whichever order the engine found them in (the engines differ)."""
+    return (result.severity, result.focus, result.path or "", result.value is not None,
+            result.value or "", result.message)
 
 
 # ldpub's own verdict on a whole report, beside SHACL's (vocab/ldpub.ttl): sh:conforms is

@@ -1,6 +1,6 @@
 """Value tables of the mapping (explore10 catalogue review): AACR2 relator designations
-and relator codes; the format labels ldpub's MARC reader and VuFind write; through the
-real MARC reader and mapper where a record shows it."""
+and relator codes; the format labels ldpub's MARC reader and VuFind write; ORCID check
+characters; through the real readers, mapper and shapes where a record shows it."""
 
 from __future__ import annotations
 
@@ -158,3 +158,67 @@ def test_a_carrier_of_text_is_text_and_leaves_the_class_to_the_other_labels(labe
 def test_a_label_that_says_nothing_of_the_work_is_known_but_types_nothing(label: str) -> None:
     assert t.format_types(label) == (None, None)
     assert t.record_types([label], False) == ([BIBO.Document], [])
+
+
+# --- issue 15: ORCID check characters -----------------------------------------------------
+
+@pytest.mark.parametrize(("orcid", "valid"), [
+    ("0000-0002-1825-0097", True), ("0000-0001-5109-3700", True),
+    ("0000-0002-1694-233X", True), ("0000-0002-1825-0098", False),
+    ("0000-0002-1825-009X", False), ("0000-0001-5109-3701", False),
+    ("0000-0002-1694-2330", False), ("0000000218250097", False), ("1234", False),
+])
+def test_orcid_check_character(orcid: str, valid: bool) -> None:
+    from ld.mapping_identifiers import orcid_valid
+
+    assert orcid_valid(orcid) is valid
+
+
+_PUBMED = """<?xml version="1.0"?>
+<PubmedArticleSet><PubmedArticle><MedlineCitation Status="MEDLINE" Owner="NLM">
+<PMID Version="1">99000001</PMID><Article PubModel="Print">
+<Journal><JournalIssue><PubDate><Year>2020</Year></PubDate></JournalIssue><Title>J</Title></Journal>
+<ArticleTitle>Test of a mistyped ORCID.</ArticleTitle><AuthorList>
+<Author ValidYN="Y"><LastName>Carberry</LastName><ForeName>Josiah</ForeName>
+<Identifier Source="ORCID">0000-0002-1825-0098</Identifier></Author>
+<Author ValidYN="Y"><LastName>Other</LastName><ForeName>Person</ForeName>
+<Identifier Source="ORCID">https://orcid.org/0000-0002-1825-0097</Identifier></Author>
+</AuthorList><Language>eng</Language></Article></MedlineCitation></PubmedArticle>
+</PubmedArticleSet>
+"""
+
+
+def test_a_mistyped_orcid_is_set_apart_with_a_warning_not_a_person_uri(tmp_path: Path) -> None:
+    """Regression: a mistyped ORCID iD (check character 8 where 7 is right) became the
+    person's URI and an owl:sameAs to an iD nobody has, and validated as "all valid"."""
+    from rdflib.namespace import OWL
+
+    from ld.namespaces import LDPUB
+    from ld.validation import Validator
+
+    path = tmp_path / "pubmed.xml"
+    path.write_text(_PUBMED, encoding="utf-8")
+    [record] = list(read_path(str(path)))
+    g = map_record(record, BASE)
+    rec = URIRef(f"{BASE}id/record/pmid-99000001")
+    carberry = URIRef(f"{BASE}id/person/carberry-josiah")
+    good = URIRef(f"{BASE}id/person/0000-0002-1825-0097")
+    assert set(g.objects(rec, DCTERMS.creator)) == {carberry, good}
+    assert set(g.objects(carberry, OWL.sameAs)) == set()
+    assert [str(o) for o in g.objects(carberry, LDPUB.invalidOrcid)] == ["0000-0002-1825-0098"]
+    assert set(g.objects(good, OWL.sameAs)) == {URIRef("https://orcid.org/0000-0002-1825-0097")}
+    assert not [o for o in g.objects() if "1825-0098" in str(o) and isinstance(o, URIRef)]
+    (report,) = Validator().validate([(record.id, g)])
+    assert {(str(r.severity).rsplit("#", 1)[-1], str(r.path)) for r in report.results} == {
+        ("Warning", str(LDPUB.invalidOrcid))}
+
+
+def test_a_failing_orcid_link_from_marc_is_no_key_either() -> None:
+    from ld.mapping_identifiers import agent_identifiers, person_key
+
+    values = ["https://orcid.org/0000-0002-1825-0098", "http://viaf.org/viaf/12345"]
+    assert agent_identifiers(values) == (["http://viaf.org/viaf/12345"], ["0000-0002-1825-0098"])
+    assert person_key(["https://orcid.org/0000-0002-1825-0098"]) is None
+    assert person_key(values) == "viaf-12345"
+    assert agent_identifiers(["0000-0002-1694-233X"]) == (
+        ["https://orcid.org/0000-0002-1694-233X"], [])

@@ -103,7 +103,12 @@ def page_range(medline_pgn: str | None) -> tuple[str | None, str | None]:
 
 
 def orcid_iri(value: str | None) -> str | None:
-    """Any written form of an ORCID iD -> "https://orcid.org/0000-0002-1825-0097"."""
+    """Any written form of an ORCID iD -> "https://orcid.org/0000-0002-1825-0097".
+
+    The check character is not judged here: the mapping sets a failing iD apart
+    (ld.mapping_identifiers.agent_identifiers), with a warning, rather than the
+    reader dropping it unseen.
+    """
     match = _ORCID.search(value or "")
     if not match:
         return None
