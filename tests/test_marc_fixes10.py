@@ -23,7 +23,7 @@ from rdflib.namespace import DCTERMS, FOAF, SKOS
 from ld.errors import RecordError
 from ld.mapping import map_record
 from ld.model import Record
-from ld.namespaces import BIBO
+from ld.namespaces import BIBO, RELATORS
 from ld.readers import read_path
 from ld.readers.marc import chunks
 from ld.readers.marc_decode import decode
@@ -164,3 +164,36 @@ def test_real_245_with_part_and_subtitle(shared_data: Path) -> None:
         "00268127": "St. Francis Xavier Catholic Church records. Baptisms, 1749-1838: "
                     "Knox County, Indiana",
         "00326128": "Project Safe. Phase II: strategic plan"}
+
+
+# --- 10. meeting names (X11): $e is a subordinate unit, $j the relator term -----------
+
+
+def test_meeting_subordinate_unit_is_part_of_the_name(tmp_path: Path) -> None:
+    """In 111/611/711 $e is the subordinate unit and $j the relator term; $e was read
+    as a role for every tag, so "Steering Committee" was lost (the committee and the
+    conference were one agent) and "author" in $j was ignored."""
+    record, graph = mapped(marc_file(
+        tmp_path,
+        field("111", "2 ", ("a", "International Conference on Widgets"), ("n", "(5th :"),
+              ("d", "2019 :"), ("c", "Paris, France)."), ("e", "Steering Committee,"),
+              ("j", "author.")),
+        field("245", "10", ("a", "Proceedings.")),
+        field("611", "20", ("a", "Widget Symposium."), ("e", "Organizing Committee"),
+              ("j", "honouree"), ("x", "History.")),
+        field("710", "2 ", ("a", "Gallimard,"), ("e", "publisher.")),
+        field("711", "2 ", ("a", "Widget Symposium."), ("e", "Organizing Committee,"),
+              ("j", "sponsor."))))
+    work = thing("record", "t1")
+    committee = thing("organization", "international-conference-on-widgets-5th-2019-paris-"
+                                      "france-steering-committee")
+    assert list(graph.objects(work, DCTERMS.creator)) == [committee]
+    assert graph.value(committee, FOAF.name) == Literal(
+        "International Conference on Widgets (5th : 2019 : Paris, France). Steering Committee")
+    assert (work, RELATORS.aut, committee) in graph
+    sponsor = thing("organization", "widget-symposium-organizing-committee")
+    assert graph.value(sponsor, FOAF.name) == Literal("Widget Symposium. Organizing Committee")
+    assert (work, RELATORS.spn, sponsor) in graph
+    assert (work, RELATORS.pbl, thing("organization", "gallimard")) in graph  # X10 $e: a role
+    assert [s.label for s in record.subjects] == [
+        "Widget Symposium. Organizing Committee -- History"]

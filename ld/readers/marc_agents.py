@@ -2,8 +2,9 @@
 
 Apart from the crosswalk because a name heading carries more than a name:
 how it is entered (indicator 1: surname or forename), numeration and titles
-($b, $c) and dates ($d) that tell namesakes apart, roles ($e terms, $4 codes
-or relator URIs) and authority links ($0, $1). One person may be named
+($b, $c) and dates ($d) that tell namesakes apart, roles ($e terms, $j in a
+meeting name, where $e is a subordinate unit; $4 codes or relator URIs) and
+authority links ($0, $1). One person may be named
 twice, as author in the 100 and as illustrator in a 700: that is one agent
 with both roles, not a second agent, nor a dropped role.
 """
@@ -23,6 +24,12 @@ __all__ = ["agents"]
 _CREATOR_ROLES = {"aut", "author", "cre", "creator", "kirjoittaja", "verfasser", "auteur"}
 _ROLE_SEPARATOR = re.compile(r"\s*,\s*(?:and\s+)?|\s+and\s+")
 _RELATOR_URI = re.compile(r"^https?://id\.loc\.gov/vocabulary/relators/([a-z]{3})(?:\.\w+)?/?$")
+# the subfields that make the name and those that give the roles, by kind of heading;
+# in a meeting name (X11) $e is a subordinate unit ("Steering Committee") and $q a meeting
+# named after a place, parts of the name, while its relator term is $j
+_PERSON = ("abcq", "e4")
+_ORGANIZATION = ("abcdn", "e4")
+_MEETING = dict.fromkeys(("111", "711"), ("acdenq", "j4"))
 
 
 def agents(record: Record, tags: dict[str, list[pymarc.Field]]) -> None:
@@ -90,14 +97,14 @@ def _merged(same_heading: list[Agent], agent: Agent) -> bool:
 
 def _agent(fld: pymarc.Field, record: Record) -> Agent | None:
     person = fld.tag in ("100", "700") or (fld.tag == "720" and fld.indicator1 == "1")
-    codes = ("a", "b", "c", "q") if person else ("a", "b", "c", "d", "n")
-    name = clean(" ".join(v.strip() for v in fld.get_subfields(*codes) if v.strip()))
+    name_codes, role_codes = _PERSON if person else _MEETING.get(fld.tag, _ORGANIZATION)
+    name = clean(" ".join(v.strip() for v in fld.get_subfields(*name_codes) if v.strip()))
     if not name:
         return None
     agent = Agent(name=name, kind="person" if person else "organization")
     if person:
         _name_parts(agent, fld)
-    for role in fld.get_subfields("e", "4"):
+    for role in fld.get_subfields(*role_codes):
         for part in _ROLE_SEPARATOR.split(role):
             add_new(agent.roles, _role(part))
     for link in fld.get_subfields("0", "1"):

@@ -236,13 +236,18 @@ def _subjects(record: Record, tags: dict[str, list[pymarc.Field]]) -> None:
                 record.subjects.append(subject)
 
 
+# main-heading subfields beyond a-d, q, t: a work's or meeting's part, and a meeting's
+# subordinate unit ($e, a relator term in 600/610, as $j is in 611)
+_HEADING_PARTS = {"611": "efnp", "630": "fnp"}
+
+
 def _heading_groups(fld: pymarc.Field) -> list[list[str]]:
     """Main heading (a-t) then each subdivision (v, x, y, z) as its own group."""
     groups: list[list[str]] = [[]]
     for sub in fld.subfields:
         if sub.code in "vxyz":
             groups.append([sub.value])
-        elif sub.code in "abcdqt" or (fld.tag in ("630", "611") and sub.code in "fnp"):
+        elif sub.code in "abcdqt" or sub.code in _HEADING_PARTS.get(fld.tag, ""):
             groups[0].append(sub.value)
     return [g for g in groups if g]
 
