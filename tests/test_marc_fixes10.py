@@ -197,3 +197,28 @@ def test_meeting_subordinate_unit_is_part_of_the_name(tmp_path: Path) -> None:
     assert (work, RELATORS.pbl, thing("organization", "gallimard")) in graph  # X10 $e: a role
     assert [s.label for s in record.subjects] == [
         "Widget Symposium. Organizing Committee -- History"]
+
+
+# --- 13. 520 reviews and content advice are notes, not abstracts ---------------------
+
+
+@pytest.mark.parametrize(("ind1", "abstract", "note"), [
+    (" ", "A book about widgets.", None),  # summary
+    ("0", "A book about widgets.", None),  # subject: a summary of the subject content
+    ("2", "A book about widgets.", None),  # scope and content
+    ("3", "A book about widgets.", None),  # abstract
+    ("8", "A book about widgets.", None),  # no display constant
+    ("1", None, "Review: A book about widgets. Le Monde."),
+    ("4", None, "Content advice: A book about widgets. Le Monde."),
+])
+def test_520_review_and_content_advice_are_notes(tmp_path: Path, ind1: str,
+                                                 abstract: str | None,
+                                                 note: str | None) -> None:
+    """A 520 1_ review ('"A brilliant book" -- Le Monde.') was published as the work's
+    dcterms:abstract, as was a content advice (4)."""
+    _, graph = mapped(marc_file(tmp_path, field("245", "10", ("a", "Widgets.")), field(
+        "520", f"{ind1} ", ("a", "A book about widgets."), ("c", "Le Monde."))))
+    work = thing("record", "t1")
+    assert list(graph.objects(work, DCTERMS.abstract)) == ([Literal(abstract)] if abstract
+                                                           else [])
+    assert list(graph.objects(work, SKOS.note)) == ([Literal(note)] if note else [])

@@ -1,5 +1,12 @@
 """MARC notes (5XX) and series statements (4XX/8XX) -> abstracts, notes, series.
 
+A 520 is an abstract (dcterms:abstract) when its first indicator makes it a
+description of the work: blank (summary), 0 (subject: a summary of the subject
+content), 2 (scope and content), 3 (abstract) and 8 (no display constant). A
+review (1) or content advice (4: "Contains strong language") says what others
+think of the work or warns of it: a note, after MARC's display constant
+("Review: ..."), as other notes are, not the work's abstract.
+
 Apart from the crosswalk because these fields mix text with control
 subfields that are not text: $5 (the institution a note applies to, "DLC"),
 $6 and $8 (links between fields), $0-$2 and $7 (sources and identifiers).
@@ -19,6 +26,8 @@ from ld.readers.marc_text import add_new, clean
 __all__ = ["notes", "series"]
 
 _TITLE_CODES = {"800": "atp", "810": "atp", "811": "atp"}  # name-title entries: $a is a name
+# 520 first indicators that are no summary of the work, with their display constants
+_NOT_SUMMARY = {"1": "Review", "4": "Content advice"}
 _NOTE_TAGS = {"500", "501", "502", "504", "505", "508", "511", "515", "518", "525", "530",
              "533", "534", "536", "538", "546", "550", "580", "586"}
 
@@ -26,7 +35,10 @@ _NOTE_TAGS = {"500", "501", "502", "504", "505", "508", "511", "515", "518", "52
 def notes(record: Record, tags: dict[str, list[pymarc.Field]]) -> None:
     """520 summaries as abstracts, the other notes as notes, 506/540 rights kept aside."""
     for fld in tags.get("520", []):
-        add_new(record.abstracts, " ".join(fld.get_subfields("a", "b")).strip())
+        if constant := _NOT_SUMMARY.get(fld.indicator1):
+            add_new(record.notes, f"{constant}: {note_text(fld)}")
+        else:
+            add_new(record.abstracts, " ".join(fld.get_subfields("a", "b")).strip())
     for tag in sorted(_NOTE_TAGS & tags.keys()):
         for fld in tags[tag]:
             add_new(record.notes, note_text(fld))
