@@ -23,7 +23,7 @@ from rdflib.namespace import DCTERMS, FOAF, SKOS
 from ld.errors import RecordError
 from ld.mapping import map_record
 from ld.model import Record
-from ld.namespaces import BIBO, RELATORS
+from ld.namespaces import BIBO, LDPUB, RELATORS
 from ld.readers import read_path
 from ld.readers.marc import chunks
 from ld.readers.marc_decode import decode
@@ -222,3 +222,66 @@ def test_520_review_and_content_advice_are_notes(tmp_path: Path, ind1: str,
     assert list(graph.objects(work, DCTERMS.abstract)) == ([Literal(abstract)] if abstract
                                                            else [])
     assert list(graph.objects(work, SKOS.note)) == ([Literal(note)] if note else [])
+
+
+# --- 14. 250 $b, 243, brackets that close in another field ---------------------------
+
+
+@pytest.mark.parametrize(("subfields", "edition"), [
+    ([("a", "2nd ed. /"), ("b", "revised by Paul Martin.")], "2nd ed. / revised by Paul Martin."),
+    ([("a", "2d ed.,"), ("b", "rev. and enl.")], "2d ed., rev. and enl."),
+    ([("a", "5th ed. /"), ("b", "James Streeter ... [et al.].")],
+     "5th ed. / James Streeter ... [et al.]"),
+    ([("a", "First edition.")], "First edition."),
+])
+def test_250_remainder_is_kept_with_the_edition(tmp_path: Path,
+                                                subfields: list[tuple[str, str]],
+                                                edition: str) -> None:
+    """250 $b (remainder of the edition statement) was dropped: "2nd ed." only."""
+    _, graph = mapped(marc_file(tmp_path, field("245", "10", ("a", "T")),
+                                field("250", "  ", *subfields)))
+    assert list(graph.objects(thing("record", "t1"), BIBO.edition)) == [Literal(edition)]
+
+
+def test_243_collective_uniform_title_is_an_alternative_title(tmp_path: Path) -> None:
+    """130 and 240 were alternative titles, the 243 collective uniform title not; the
+    form subheading $k ("Selections") is part of a uniform title, the language $l not."""
+    _, graph = mapped(marc_file(
+        tmp_path, field("240", "10", ("a", "Poems."), ("k", "Selections.")),
+        field("243", "10", ("a", "Näytelmät."), ("k", "Valikoima,"), ("l", "suomi")),
+        field("245", "10", ("a", "William Shakespearen suuret draamat."), ("n", "2 /"))))
+    assert set(graph.objects(thing("record", "t1"), DCTERMS.alternative)) == {
+        Literal("Poems. Selections"), Literal("Näytelmät. Valikoima")}
+
+
+def test_shared_243_is_an_alternative_title(shared_data: Path) -> None:
+    [record] = list(read_path(str(shared_data / "marc/recordmanager/marc_analytical.xml")))
+    assert isinstance(record, Record) and "Näytelmät. Valikoima" in record.alternative_titles
+
+
+@pytest.mark.parametrize(("subfields", "title"), [
+    # LoC 01005699: the bracket closes in 260 $c "1865]"
+    ([("a", "[Resolutions on the death of Mr. Lincoln.")],
+     "Resolutions on the death of Mr. Lincoln"),
+    # LoC 00048670: it closes in $c
+    ([("a", "Handbook of pragmatics."), ("p", "[1999 installment /"),
+      ("c", "edited by] Jef Verschueren ... [et al.].")],
+     "Handbook of pragmatics. 1999 installment"),
+    # a pair around the whole title, over two subfields
+    ([("a", "[Shizuoka-ken chikuji kankōbutsu."), ("p", "Eisei, kankyō, kenkō].")],
+     "Shizuoka-ken chikuji kankōbutsu. Eisei, kankyō, kenkō"),
+    # a balanced pair inside stays, as "Cambridge [England]" does in the imprint
+    ([("a", "Ancilla to Toledot Charlap :"), ("b", "[Toldot Ḥarlap] /")],
+     "Ancilla to Toledot Charlap: [Toldot Ḥarlap]"),
+])
+def test_245_bracket_closing_elsewhere_leaves_none_dangling(
+        tmp_path: Path, subfields: list[tuple[str, str]], title: str) -> None:
+    """"[Resolutions on the death of Mr. Lincoln" and "Handbook of pragmatics. [1999
+    installment" were published with half a pair, while the imprint never keeps one."""
+    _, graph = mapped(marc_file(tmp_path, field("245", "00", *subfields),
+                                field("260", "  ", ("a", "Philadelphia,"), ("c", "1865]"))))
+    work = thing("record", "t1")
+    assert list(graph.objects(work, DCTERMS.title)) == [Literal(title)]
+    short = str(graph.value(work, BIBO.shortTitle))
+    assert short.count("[") == short.count("]")
+    assert list(graph.objects(work, LDPUB.publicationPlace)) == [Literal("Philadelphia")]

@@ -32,7 +32,7 @@ from ld.readers.marc_codes import (
 )
 from ld.readers.marc_imprint import imprint
 from ld.readers.marc_notes import notes, series
-from ld.readers.marc_text import add_new, clean
+from ld.readers.marc_text import add_new, clean, unbracket
 
 __all__ = ["clean", "from_pymarc"]
 
@@ -133,16 +133,25 @@ def _identifiers(record: Record, tags: dict[str, list[pymarc.Field]]) -> None:
 
 
 def _titles(record: Record, tags: dict[str, list[pymarc.Field]]) -> None:
+    """The 245, then the other titles: uniform titles (130, 240, 243 collective, 730,
+    with their form subheading $k: "Plays. Selections"), translated (242), varying
+    (246) and related (740) titles, and 245/246 in another script (880)."""
     for fld in tags.get("245", [])[:1]:
         _title(record, fld)
-    for tag in ("130", "240", "242", "246", "730", "740"):
+    for tag in ("130", "240", "243", "242", "246", "730", "740"):
         for fld in tags.get(tag, []):
-            title = clean(" ".join(fld.get_subfields("a", "b", "n", "p")))
-            add_new(record.alternative_titles, title)
+            add_new(record.alternative_titles, _text(fld.get_subfields("a", "b", "k", "n", "p")))
     for fld in tags.get("880", []):
         link = fld.get("6") or ""
         if link.startswith("245") or link.startswith("246"):
-            add_new(record.alternative_titles, clean(" ".join(fld.get_subfields("a", "b"))))
+            add_new(record.alternative_titles, _text(fld.get_subfields("a", "b")))
+
+
+def _text(values: list[str]) -> str:
+    """Title values as one plain text: ISBD marks and, as in the imprint, unmatched
+    or enclosing brackets dropped (a bracket opened in the 245 may close in the 260:
+    "$a [Resolutions on the death of Mr. Lincoln." ... "$c 1865]")."""
+    return clean(unbracket(clean(" ".join(values))))
 
 
 def _title(record: Record, fld: pymarc.Field) -> None:
@@ -152,9 +161,9 @@ def _title(record: Record, fld: pymarc.Field) -> None:
     subtitle is the part's, so it follows the part). The short title is the title
     proper, part included, without the remainder; the full statement keeps all."""
     pieces = _title_pieces(fld)
-    record.title = _isbd(pieces) or None
-    record.title_short = _isbd([p for p in pieces if p[0] != "b"]) or None
-    record.title_sub = clean(fld.get("b")) or None
+    record.title = _text([_isbd(pieces)]) or None
+    record.title_short = _text([_isbd([p for p in pieces if p[0] != "b"])]) or None
+    record.title_sub = _text(fld.get_subfields("b")[:1]) or None
     full = " ".join(v.strip() for v in fld.get_subfields(*"abkfgnpc") if v.strip())
     record.title_full = clean(full) or None
 
@@ -190,9 +199,13 @@ def _title_mark(code: str, previous: tuple[str, str]) -> str:
 
 
 def _imprint(record: Record, tags: dict[str, list[pymarc.Field]], f008: str) -> None:
+    """Imprint, then the first 250 with its remainder $b in ISBD form ("2nd ed. /
+    revised by Paul Martin"; a final period kept where it may end "ed.", not after a
+    bracket: "[et al.]."), and 300s."""
     imprint(record, tags, f008)
-    for value in _sub(tags.get("250", []), "a")[:1]:
-        record.edition = clean(value, keep_dot=True)
+    for fld in tags.get("250", [])[:1]:
+        edition = clean(" ".join(fld.get_subfields("a", "b")), keep_dot=True)
+        record.edition = edition.removesuffix(".") if edition.endswith("].") else edition or None
     for fld in tags.get("300", []):
         add_new(record.extent, fld.value().strip())
 
