@@ -162,6 +162,7 @@ RELATOR_ROLES: dict[str, str] = {
         item.strip().split(" ", 1) for item in _RELATOR_TERMS.split("|"))}
 
 ISO639_2_NS = "http://id.loc.gov/vocabulary/iso639-2/"
+ISO639_5_NS = "http://id.loc.gov/vocabulary/iso639-5/"  # language families 639-2 lacks
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 
 
@@ -224,21 +225,17 @@ def _vocab_labels() -> dict[str, str]:
 
 
 def known(iri: str) -> str | None:
-    """A label we really know (vocabularies, ISO 639-2 languages), else None."""
+    """A label we really know (vocabularies, ISO 639-2 languages, ISO 639-5 families),
+    else None."""
     found = _table().get(iri)
     if found:
         return found[:1].upper() + found[1:]
-    if iri.startswith(ISO639_2_NS):
-        return _language(iri[len(ISO639_2_NS):])
+    for namespace in (ISO639_2_NS, ISO639_5_NS):
+        if iri.startswith(namespace):
+            from ld.mapping_languages import language_name
+
+            return language_name(iri[len(namespace):])
     return None
-
-
-def _language(code: str) -> str | None:
-    import pycountry
-
-    lang = (pycountry.languages.get(alpha_3=code) or pycountry.languages.get(bibliographic=code)
-            or pycountry.language_families.get(alpha_3=code))  # ISO 639-2 collective codes
-    return lang.name if lang else None
 
 
 def label(iri: str) -> str:

@@ -1,4 +1,4 @@
-"""Value-level rules of the mapping: format table, languages, dates, relator roles.
+"""Value-level rules of the mapping: format table, dates, relator roles.
 
 Kept apart from :mod:`ld.mapping` (which decides *which* triples a record
 gives) because these are the parts that change when a new source shows up
@@ -7,7 +7,8 @@ source wrote it and returns the RDF term, or None when the value means
 nothing we can publish; none of them raises for odd data, because deciding
 what is publishable is the shapes' job (they report the value and the field).
 Identifiers (DOI, ISBN, ISSN, PubMed, ORCID, person keys) follow standards,
-not sources, and live in :mod:`ld.mapping_identifiers`; the ones tests call
+not sources, and live in :mod:`ld.mapping_identifiers`; languages (names need
+rules of their own) in :mod:`ld.mapping_languages`; the ones tests call
 through this module are re-exported here.
 """
 
@@ -17,13 +18,13 @@ import re
 from datetime import date
 from functools import lru_cache
 
-import pycountry
 from rdflib import Literal, URIRef
 from rdflib.namespace import XSD as _XSD
 
 from ld import namespaces as ns
 from ld.mapping_identifiers import clean_doi, doi_iri, person_key
-from ld.namespaces import ISO639_2, RELATORS
+from ld.mapping_languages import language_iri
+from ld.namespaces import RELATORS
 
 __all__ = ["FORMATS", "RECORD_CLASSES", "clean_doi", "doi_iri",
            "issued_literal", "language_iri", "person_key", "record_types", "relator_iri"]
@@ -182,50 +183,6 @@ def _format_key(label: str) -> str:
 
 
 _FORMAT_KEYS = {_format_key(label): types for label, types in FORMATS.items()}
-
-
-# --- languages -------------------------------------------------------------
-
-
-@lru_cache(maxsize=4096)  # pure, and the same values recur record after record
-def language_iri(value: str) -> URIRef | None:
-    """id.loc.gov ISO 639-2 IRI for a language name or code, via pycountry.
-
-    Codes are looked up as codes only (a name lookup of "en" finds the En
-    language, not English); the bibliographic code wins where ISO 639-2 has
-    two ("fre", "ger"). Collective codes come from ISO 639-5 ("gem").
-    """
-    text = " ".join(value.split())
-    locale = re.fullmatch(r"([A-Za-z]{2,3})[-_][A-Za-z]{2}", text)  # "en_US", "fr-CA"
-    candidates = [text, locale[1] if locale else "", re.split(r"[;,(]", text)[0].strip()]
-    for candidate in candidates:
-        code = _language_code(candidate) if candidate else None
-        if code:
-            return ISO639_2[code]
-    if text.lower() in ("multiple", "multilingual"):  # VuFind's label for ISO 639-2 "mul"
-        return ISO639_2["mul"]
-    return None
-
-
-def _language_code(text: str) -> str | None:
-    if re.fullmatch(r"[A-Za-z]{2}", text):
-        lang = pycountry.languages.get(alpha_2=text.lower())
-    elif re.fullmatch(r"[A-Za-z]{3}", text):
-        code = text.lower()
-        lang = (pycountry.languages.get(alpha_3=code)
-                or pycountry.languages.get(bibliographic=code)
-                or pycountry.language_families.get(alpha_3=code))
-    else:
-        try:
-            lang = pycountry.languages.lookup(text)
-        except LookupError:
-            try:
-                lang = pycountry.language_families.lookup(text)
-            except LookupError:
-                return None
-    if lang is None:
-        return None
-    return getattr(lang, "bibliographic", None) or lang.alpha_3
 
 
 # --- text --------------------------------------------------------------------

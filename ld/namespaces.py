@@ -113,6 +113,7 @@ class LDPUB(DefinedNamespace):
 
 DCMITYPE = Namespace("http://purl.org/dc/dcmitype/")
 ISO639_2 = Namespace("http://id.loc.gov/vocabulary/iso639-2/")
+ISO639_5 = Namespace("http://id.loc.gov/vocabulary/iso639-5/")  # families 639-2 lacks
 MESH = Namespace("http://id.nlm.nih.gov/mesh/")
 RELATORS = Namespace("http://id.loc.gov/vocabulary/relators/")
 LDSH_NS = "https://w3id.org/ldpub/shapes#"

@@ -1,6 +1,7 @@
 """Value tables of the mapping (explore10 catalogue review): AACR2 relator designations
 and relator codes; the format labels ldpub's MARC reader and VuFind write; ORCID check
-characters; through the real readers, mapper and shapes where a record shows it."""
+characters; VuFind's (MARC's) language names; through the real readers, mapper and
+shapes where a record shows it."""
 
 from __future__ import annotations
 
@@ -222,3 +223,138 @@ def test_a_failing_orcid_link_from_marc_is_no_key_either() -> None:
     assert person_key(values) == "viaf-12345"
     assert agent_identifiers(["0000-0002-1694-233X"]) == (
         ["https://orcid.org/0000-0002-1694-233X"], [])
+
+
+# --- issue 2: language names as VuFind (the MARC code list) writes them ------------------
+
+# (label, code) for each rule; the labels are names of the MARC Code List for Languages,
+# which VuFind's language map gives its records. "5:" marks an ISO 639-5 code.
+LANGUAGES = [
+    # the 22 that gave another language (some only looked so: homonyms whose 639-2 code
+    # is right, B/T pairs, obsolete MARC codes)
+    ("French, Old (ca. 842-1300)", "fro"), ("French, Middle (ca. 1300-1600)", "frm"),
+    ("Irish, Old (to 1100)", "sga"), ("Irish, Middle (ca. 1100-1550)", "mga"),
+    ("Turkish, Ottoman", "ota"), ("Norwegian (Nynorsk)", "nno"), ("Norwegian (Bokmål)", "nob"),
+    ("Kru (Other)", "kro"), ("Munda (Other)", "mun"), ("Batak", "btk"), ("Syriac", "syc"),
+    ("Creoles and Pidgins, English-based (Other)", "cpe"),
+    ("Creoles and Pidgins, French-based (Other)", "cpf"),
+    ("Creoles and Pidgins, Portuguese-based (Other)", "cpp"),
+    ("Basque", "baq"), ("Armenian", "arm"), ("Japanese", "jpn"), ("Serbian", "srp"),
+    ("Croatian", "hrv"), ("Albanian", "alb"), ("Mongolian", "mon"), ("Chinese", "chi"),
+    # "(macrolanguage)" on the ISO side
+    ("Malay", "may"), ("Swahili", "swa"), ("Nepali", "nep"), ("Oriya", "ori"),
+    ("Konkani", "kok"), ("Mari", "chm"), ("Dogri", "doi"),
+    # dates in parentheses on either side, and inverted names
+    ("Occitan (post-1500)", "oci"), ("Greek, Modern (1453-)", "gre"),
+    ("Greek, Modern (1453- )", "gre"), ("Greek, Ancient (to 1453)", "grc"),
+    ("English, Old (ca. 450-1100)", "ang"), ("German, Middle High (ca. 1050-1500)", "gmh"),
+    ("Old Persian (ca. 600-400 B.C.)", "peo"), ("Dutch, Middle (ca. 1050-1350)", "dum"),
+    # "(Other)" and bare family names: ISO 639-2 collective codes, else ISO 639-5
+    ("Afroasiatic (Other)", "afa"), ("Algonquian (Other)", "alg"), ("Bantu (Other)", "bnt"),
+    ("Sorbian (Other)", "wen"), ("Artificial (Other)", "art"), ("Nahuatl", "nah"),
+    ("Sami", "smi"), ("Austro-Asiatic", "5:aav"), ("Uto-Aztecan", "5:azc"),
+    ("Greek", "5:grk"), ("Quechuan", "5:qwe"), ("East Slavic", "5:zle"),
+    # qualifiers of kind, and names pycountry has with a qualifier
+    ("Klingon (Artificial language)", "tlh"), ("Lojban (Artificial language)", "jbo"),
+    ("Egyptian", "egy"), ("Luo (Kenya and Tanzania)", "luo"), ("Tonga (Nyasa)", "tog"),
+    # MARC's own names (MARC_NAMES): no rule derives them from ISO names
+    ("Abkhaz", "abk"), ("Sinhalese", "sin"), ("Kyrgyz", "kir"), ("Fula", "ful"),
+    ("Frisian", "fry"), ("Aramaic", "arc"), ("Ethiopic", "gez"),
+    ("Haitian French Creole", "hat"), ("Moldavian", "rum"), ("Romani", "rom"),
+    ("Tongan", "ton"), ("Limburgish", "lim"), ("Provençal (to 1500)", "pro"),
+    ("Syriac, Modern", "syr"), ("Ndebele (South Africa)", "nbl"),
+    ("Ndebele (Zimbabwe)", "nde"), ("Sango (Ubangi Creole)", "sag"), ("Newari, Old", "nwc"),
+    ("Western Pahari languages", "him"), ("Kalâtdlisut", "kal"),
+    # special codes
+    ("Unknown", "und"), ("Undetermined", "und"), ("Miscellaneous languages", "mis"),
+    ("Multiple languages", "mul"), ("No linguistic content", "zxx"),
+    # names that were right before stay right
+    ("English", "eng"), ("French", "fre"), ("Ainu", "ain"), ("Bemba", "bem"), ("Gã", "gaa"),
+    ("Volapük", "vol"), ("Spanish; Castilian", "spa"),
+    # codes: 639-1, 639-2/B, 639-2/T (as /B), locales, 639-5, a three-letter name
+    ("en", "eng"), ("fra", "fre"), ("sqi", "alb"), ("fr-CA", "fre"), ("kru", "kru"),
+    ("Kru", "kro"), ("aav", "5:aav"), ("gem", "gem"),
+]
+
+
+def _expected(code: str) -> URIRef:
+    scheme, _, code = code.rpartition(":")
+    return URIRef(f"http://id.loc.gov/vocabulary/iso639-{scheme or '2'}/{code}")
+
+
+@pytest.mark.parametrize(("label", "code"), LANGUAGES)
+def test_marc_language_names_map_to_their_code(label: str, code: str) -> None:
+    """Regression: 163 of VuFind's 541 language labels gave no IRI (the record was
+    rejected) and 22 another language: "French, Old" fell back to French, "Kru (Other)"
+    to Kurukh, "Norwegian (Nynorsk)" to Norwegian."""
+    assert t.language_iri(label) == _expected(code)
+
+
+@pytest.mark.parametrize("label", [
+    "Norwegian (Landsmål)", "Irish, Early Modern", "Klingonese", "other", "Provençal",
+    "Tonga", "Ndebele", "", " "])
+def test_a_qualified_name_never_falls_back_to_its_first_word(label: str) -> None:
+    """A name a rule does not resolve gives nothing rather than the language of its first
+    word (nor a homonym: "Tonga" is two languages)."""
+    assert t.language_iri(label) is None
+
+
+VUFIND_MAP = Path("/tmp/explore10/catalog/vufind_language_map.properties")
+
+
+@pytest.mark.skipif(not VUFIND_MAP.exists(), reason="the tester's copy of VuFind's map")
+def test_every_label_of_vufinds_language_map_gives_its_code() -> None:
+    """All but "Reunionese, Reunion Creole" (rcf: ISO 639-3 only, no 639-2 code); a label
+    two codes share ("Egyptian": egx, egy) gives the ISO 639-2 one; MARC's obsolete codes
+    and 639-2/T count as what replaced them."""
+    import pycountry
+
+    rows = [line.split(" = ", 1) for line in VUFIND_MAP.read_text().splitlines() if " = " in line]
+    by_label: dict[str, set[str]] = {}
+    for code, label in rows:
+        by_label.setdefault(label, set()).add(code)
+    same = {"scc": "srp", "scr": "hrv", "mol": "rum", "???": "und"} | {
+        lang.alpha_3: lang.bibliographic for lang in pycountry.languages
+        if hasattr(lang, "bibliographic")}
+    wrong = [(label, t.language_iri(label)) for _, label in rows
+             if str(t.language_iri(label)).rsplit("/", 1)[-1]
+             not in {same.get(c, c) for c in by_label[label]}]
+    assert wrong == [("Reunionese, Reunion Creole", None)]
+    assert len(rows) == 541
+
+
+def test_marc_names_are_iso639_2_codes_no_rule_already_gives() -> None:
+    """Each entry of the table is needed: without it the rules give nothing, or another
+    code ("Syriac" is ISO's syr, MARC's syc)."""
+    from ld.mapping_languages import ISO639_2_CODES, MARC_NAMES, _by_name, _index
+
+    assert set(MARC_NAMES) <= ISO639_2_CODES
+    assert all(_by_name(name) == code for code, name in MARC_NAMES.items())
+    tiers = _index()
+    marc, tiers["marc"] = tiers["marc"], {}  # the rules alone, then the table back
+    try:
+        derived = {code: _by_name(name) for code, name in MARC_NAMES.items()}
+    finally:
+        tiers["marc"] = marc
+    assert [code for code, got in derived.items() if got == code] == []
+
+
+def test_a_language_family_is_published_labelled_and_valid(tmp_path: Path) -> None:
+    """ISO 639-5 IRIs (id.loc.gov/vocabulary/iso639-5) pass the record shape in both
+    engines and read as their name on pages."""
+    from ld.labels import known
+    from ld.validation import Validator
+
+    path = tmp_path / "vufind.jsonl"
+    path.write_text('{"id": "fam", "title": "Mon-Khmer studies", "author": ["Doe, J."], '
+                    '"language": ["Austro-Asiatic", "Kru (Other)"], "publishDate": ["1990"]}\n',
+                    encoding="utf-8")
+    [record] = list(read_path(str(path)))
+    g = map_record(record, BASE)
+    langs = set(g.objects(URIRef(f"{BASE}id/record/fam"), DCTERMS.language))
+    assert langs == {_expected("5:aav"), _expected("kro")}
+    for engine in ("fast", "pyshacl"):
+        (report,) = Validator(engine=engine).validate([(record.id, g)])
+        assert not report.violations, (engine, report.to_json())
+    assert known(str(_expected("5:aav"))) == "Austro-Asiatic languages"
+    assert known(str(_expected("him"))) == "Western Pahari languages"
