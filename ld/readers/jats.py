@@ -198,15 +198,36 @@ def _journal(record: Record, journal: etree._Element | None, meta: etree._Elemen
 
 
 def _abstract(abstract: etree._Element) -> str | None:
+    """The abstract as one text: "Title: paragraph. Paragraph.", sections "LABEL: text".
+
+    Its blocks (title, paragraphs, sections) are joined with a space and the
+    title set off with a colon: taken as one piece of mixed content, a PLOS
+    "Author Summary" title ran into its first paragraph ("Author SummaryRift
+    Valley fever ...") and paragraphs into each other ("One.Two.").
+    """
     sections = abstract.findall("sec")
     if not sections:
-        return marked_text(abstract) or None
-    parts = []
-    for sec in sections:
-        title = text_of(sec.find("title"))
-        body = " ".join(marked_text(p) for p in sec if p.tag != "title")
-        parts.append(f"{title.upper()}: {body}" if title else body)
+        return _titled(text_of(abstract.find("title")), _blocks(abstract)) or None
+    parts = [_titled(text_of(sec.find("title")).upper(), _blocks(sec)) for sec in sections]
     return " ".join(p for p in parts if p.strip()) or None
+
+
+_BLOCKS = frozenset({"title", "p", "list", "disp-quote", "statement", "def-list", "sec"})
+
+
+def _blocks(element: etree._Element) -> str:
+    """The text of an abstract's or section's blocks but its title, one space between;
+    an element with no blocks in it is one run of mixed content."""
+    if not any(child.tag in _BLOCKS for child in element):
+        return marked_text(element)
+    loose = (element.text or "").strip()
+    blocks = [marked_text(child) for child in element
+              if isinstance(child.tag, str) and child.tag != "title"]
+    return " ".join(b for b in [loose, *blocks] if b)
+
+
+def _titled(title: str, body: str) -> str:
+    return f"{title}: {body}" if title and body else title or body
 
 
 def _language(code: str | None) -> list[str]:

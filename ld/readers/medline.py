@@ -17,8 +17,8 @@ from ld.errors import Location, ParseError, RecordError
 from ld.model import Agent, Container, Record, Source, Subject
 from ld.numbers import ascii_digits
 from ld.readers.pubmed import ID_PREFIX
-from ld.readers.pubmed_fields import orcid_iri, page_range, partial_date
-from ld.readers.pubmed_text import nlm_title
+from ld.readers.pubmed_fields import add_all, orcid_iri, page_range, partial_date
+from ld.readers.pubmed_text import PLACEHOLDER_TITLES, nlm_title
 
 NAME = "medline"
 DESCRIPTION = "MEDLINE/PubMed tagged text (PMID- ..., TI  - ...)"
@@ -79,8 +79,9 @@ def map_record(fields: list[tuple[str, str]], source: Source) -> Record:
     pmid = _pmid(values, source)
     first = {tag: vals[0] for tag, vals in values.items()}
     record = Record(id=ID_PREFIX + pmid, source=source, pmid=pmid, formats=["Article"],
-                    record_format="MEDLINE/PubMed", title=_title(first),
+                    record_format="MEDLINE/PubMed",
                     abstracts=values.get("AB", []), languages=values.get("LA", []))
+    _titles(record, first)
     _authors(record, fields)
     record.container = _journal(values, first)
     record.issued = _issued(first.get("DP"))
@@ -91,9 +92,16 @@ def map_record(fields: list[tuple[str, str]], source: Source) -> Record:
     return record
 
 
-def _title(first: dict[str, str]) -> str | None:
-    """TI without NLM's final period and translation brackets, as the XML reader gives it."""
-    return nlm_title(first.get("TI") or "") or None
+def _titles(record: Record, first: dict[str, str]) -> None:
+    """TI without NLM's final period and translation brackets, and TT (the title in the
+    article's language, romanised) as an alternative title: as the XML reader gives the
+    ArticleTitle and VernacularTitle, TT standing in for a placeholder TI."""
+    title, vernacular = first.get("TI") or "", nlm_title(first.get("TT") or "")
+    if title.strip() in PLACEHOLDER_TITLES:
+        record.title = vernacular or nlm_title(title) or None
+        return
+    record.title = nlm_title(title) or None
+    add_all(record.alternative_titles, [vernacular])
 
 
 def _by_tag(fields: list[tuple[str, str]]) -> dict[str, list[str]]:
@@ -141,12 +149,27 @@ def _subjects(record: Record, values: dict[str, list[str]]) -> None:
     for value in values.get("PT", []):
         record.subjects.append(Subject(value, kind="genre", scheme="mesh"))
     for value in values.get("MH", []):
-        record.subjects.append(Subject(value.replace("*", ""), scheme="mesh"))
+        record.subjects.extend(Subject(label, scheme="mesh") for label in mesh_heading(value))
     seen = {s.label.casefold() for s in record.subjects}
     for value in values.get("OT", []):
         if value.casefold() not in seen:  # "humans" beside MeSH's "Humans"
             seen.add(value.casefold())
             record.subjects.append(Subject(value, scheme="keyword"))
+
+
+def mesh_heading(value: str) -> list[str]:
+    """The subjects of one MH line, as the XML reader gives them: the descriptor, then
+    descriptor/qualifier for each qualifier ("*Choroid/diagnostic imaging/*blood supply"
+    is Choroid, Choroid/diagnostic imaging, Choroid/blood supply); "*" marks dropped.
+
+    Taken as written, the line was one heading MeSH does not have, and the
+    descriptor alone was never a subject, so an article described the same
+    way in XML and in MEDLINE text got different subjects.
+    """
+    descriptor, *qualifiers = (part.replace("*", "").strip() for part in value.split("/"))
+    if not descriptor:
+        return []
+    return [descriptor, *(f"{descriptor}/{q}" for q in qualifiers if q)]
 
 
 def _authors(record: Record, fields: list[tuple[str, str]]) -> None:
