@@ -34,7 +34,7 @@ from ld import mapping_things as things
 from ld import namespaces as ns
 from ld.errors import Location, RecordError
 from ld.model import Container, Record
-from ld.uris import record_graph, record_uri, split, thing_uri
+from ld.uris import record_graph, record_uri, split, thing_uri, unusable_key
 
 # namespaces whose terms are looked up once (ld.namespaces.Terms: rdflib's own lookup
 # was 15-18% of the mapping's CPU)
@@ -68,14 +68,25 @@ def map_triples(record: Record, base: str, *, modified: datetime | None = None
     (context bookkeeping, events) cost about half of the mapping's time, and
     the workers only need to validate the triples and write them as N-Quads.
     """
-    if not record.id or not record.id.strip():
-        raise RecordError("record has no id", _where(record, "id"),
-                          "every record needs an id; check the source's id field")
+    _check_id(record)
     if not base.endswith("/"):
         raise ValueError(f"base URI must end with '/': {base!r}")
     mapper = _Mapper(record, base)
     mapper.run(modified or datetime.now(UTC))
     return mapper.triples
+
+
+def _check_id(record: Record) -> None:
+    """Refuse an id no URI can be minted from (none), or whose URI could not be
+    fetched (:func:`ld.uris.unusable_key`): a page would link a 404."""
+    if not record.id or not record.id.strip():
+        raise RecordError("record has no id", _where(record, "id"),
+                          "every record needs an id; check the source's id field")
+    unusable = unusable_key(record.id)
+    if unusable:
+        raise RecordError(unusable, _where(record, "id"),
+                          "change the id in the source (e.g. put 'rec-' before it) "
+                          "and load the record again")
 
 
 # Names, labels, people, subjects and journals come back in record after record;

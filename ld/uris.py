@@ -131,6 +131,23 @@ def decode_key(segment: str) -> str:
     return unquote(segment)
 
 
+DOT_SEGMENTS = frozenset({".", ".."})
+
+
+def unusable_key(key: str) -> str | None:
+    """Why ``key`` can never be the last segment of a URI that dereferences, or None.
+
+    ``.`` and ``..`` are dot segments: browsers and URL parsers remove them (written
+    ``%2E`` or ``%2e%2E`` too) before a request is sent, so ``{base}id/record/..``
+    is fetched as ``{base}id/``. No encoding avoids that: such an id is refused.
+    """
+    if key in DOT_SEGMENTS:
+        return (f"the id {key!r} cannot be published: '.' and '..' are dot segments, "
+                "which browsers and URL parsers drop from a URI before fetching it, so "
+                "its URI would name another resource; give the record another id")
+    return None
+
+
 def thing_uri(base: str, kind: str, key: str) -> str:
     """``{base}id/{kind}/{key}``; ``key`` is encoded as one path segment."""
     _check_kind(kind)

@@ -38,8 +38,8 @@ from ld.web.http import (
     not_modified_headers,
     precondition,
     script_root,
-    split_suffix,
 )
+from ld.web.linkeddata import document_key
 from ld.web.pages import RECORD_FORMATS, render_document
 from ld.web.sparql_fast import PATHS as SPARQL_PATHS
 from ld.web.sparql_fast import Answer, SparqlFastPath
@@ -69,12 +69,12 @@ class FastPath:
 
     def answer(self, environ: dict[str, Any]) -> Answer | None:
         """(status, headers, body) for a cached record document, else None (Flask answers)."""
-        asked = _asked(environ)
-        if asked is None:
-            return None
-        key, suffix, fmt = asked
-        script = script_root(environ)
         try:
+            asked = _asked(environ, self.document_key)
+            if asked is None:
+                return None
+            key, suffix, fmt = asked
+            script = script_root(environ)
             rep, status = self.representation(environ, key, fmt, script)
         except LdpubError:
             return None  # Flask answers the error (a 412 too) in the negotiated format
@@ -82,6 +82,11 @@ class FastPath:
         if status == 304:
             return "304 Not Modified", not_modified_headers(headers), b""
         return "200 OK", [*headers, ("Content-Length", str(len(rep.body)))], rep.body
+
+    def document_key(self, name: str) -> tuple[str, str | None]:
+        """The record and suffix ``name`` names, by the Flask view's rule (an id that
+        itself ends in a suffix wins), so that both answer for the same record."""
+        return document_key(self.holder.get(), self.base, "record", name, RECORD_FORMATS)
 
     def representation(self, environ: dict[str, Any], key: str, fmt: formats.Format,
                        script: str) -> tuple[describe.Representation, int]:
@@ -113,14 +118,15 @@ class FastPath:
                                   flavour=self.flavour, root=script)
 
 
-def _asked(environ: dict[str, Any]) -> tuple[str, str | None, formats.Format] | None:
+def _asked(environ: dict[str, Any], resolve: Callable[[str], tuple[str, str | None]]
+           ) -> tuple[str, str | None, formats.Format] | None:
     """(record key, suffix, format) of a request this layer answers, else None: another
     method, URL or a query string (``?format=``, ``?page=``), or no acceptable format
     (Flask's 406)."""
     name = _record_name(environ)
     if name is None:
         return None
-    key, suffix = split_suffix(name, RECORD_FORMATS)
+    key, suffix = resolve(name)
     try:
         fmt = formats.negotiate(RECORD_FORMATS, suffix=suffix, default=BROWSER_DEFAULT,
                                 accept=environ.get("HTTP_ACCEPT"))

@@ -7,14 +7,18 @@ Each view parses HTTP, calls one domain function (:mod:`ld.describe`,
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from urllib.parse import quote_plus
 
 from flask import Blueprint, Response, current_app, redirect, render_template, request
+from werkzeug.routing import PathConverter
 
 from ld import browse, describe, formats, jsonld, uris, void
 from ld.errors import BadRequest, NotFound
+from ld.formats import Format
 from ld.listing import page_count
 from ld.numbers import whole_number
+from ld.store.base import Store
 from ld.web import http, pages
 from ld.web.context import get_settings, get_store
 
@@ -22,8 +26,22 @@ bp = Blueprint("linkeddata", __name__)
 HTML = formats.get("html")
 
 
+class KeyConverter(PathConverter):
+    """A key, which may hold "/" anywhere (sent as %2F, which the server decodes).
+
+    werkzeug's ``path`` wants a first character other than "/": the id "/lead"
+    (``/id/record/%2Flead``, that is ``/id/record//lead``) matched no rule, and
+    the map's merge_slashes then redirected it (308) to the record "lead".
+    """
+
+    regex = ".+"
+    part_isolating = False  # werkzeug infers True from a regex without "/"
+
+
 @bp.record_once
 def _setup(state) -> None:  # type: ignore[no-untyped-def]
+    # runs before the routes below are added (in order), which need the converter
+    state.app.url_map.converters["key"] = KeyConverter
     http.install_cors(state.app)
     pages.install(state.app)
 
@@ -35,7 +53,7 @@ def _kind(kind: str) -> str:
     return kind
 
 
-@bp.route("/id/<kind>/<path:key>")  # keys may hold "/" (sent as %2F)
+@bp.route("/id/<kind>/<key:key>")
 def thing(kind: str, key: str) -> Response:
     """303 See Other from the thing to the document about it (404 for a thing we do not
     know: no round trip to a document that is not there)."""
@@ -63,14 +81,29 @@ def _page_arg() -> int:
     return page
 
 
-@bp.route("/doc/<kind>/<path:name>")
+def document_key(store: Store, base: str, kind: str, name: str,
+                 offered: Sequence[Format]) -> tuple[str, str | None]:
+    """The key and format suffix the last segment of ``/doc/{kind}/{name}`` names.
+
+    A record whose id is the whole segment wins ("data.ttl", "12345.xml" are ids,
+    whose formats are then negotiated); only without one is a suffix a format
+    ("data.ttl.ttl"). Only record ids can end in one: other keys are slugs,
+    ISSNs, ORCIDs and authority numbers, which hold no ".", so cost no lookup.
+    """
+    key, suffix = http.split_suffix(name, offered)
+    if suffix is not None and kind == "record" and describe.exists(store, base, kind, name):
+        return name, None
+    return key, suffix
+
+
+@bp.route("/doc/<kind>/<key:name>")
 def document(kind: str, name: str) -> Response:
     """The document about a thing, in the negotiated representation."""
     offered = pages.RECORD_FORMATS if _kind(kind) == "record" else pages.THING_FORMATS
-    key, suffix = http.split_suffix(name, offered)
+    store, settings = get_store(), get_settings()
+    key, suffix = document_key(store, settings.base_uri, kind, name, offered)
     fmt = http.negotiate(offered, suffix)
-    settings = get_settings()
-    rep = describe.represent(get_store(), settings.base_uri, kind, key, fmt,
+    rep = describe.represent(store, settings.base_uri, kind, key, fmt,
                              page=_page_arg(), html=pages.render_document,
                              flavour=current_app.config["LDPUB_FLAVOUR"],
                              root=request.script_root)
