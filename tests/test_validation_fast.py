@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import random
+import re
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -195,12 +196,24 @@ def bad_values(shape: Node, parameter: URIRef, rng: random.Random, sure: bool) -
         return [pick([Literal("planted value"), Literal(rng.choice(BAD_TEXT)), iri,
                       Literal("2019-13", datatype=rdflib.XSD.date),
                       Literal("2019", datatype=rdflib.XSD.integer)])]
+    if parameter == SH["in"]:  # a near miss first: another name in a listed term's namespace
+        near = [URIRef(str(m).rsplit("/", 1)[0] + "/Planted") for m in SHAPES.items(arg)
+                if isinstance(m, URIRef)][:1]
+        return [pick([*near, Literal("planted value"), Literal(rng.choice(BAD_TEXT)), iri,
+                      blank])]
     if parameter == SH["class"]:
         return [pick([iri, blank, Literal("an agent")])]
-    if parameter == SH.pattern:  # a control character also breaks the mojibake pattern
-        return [pick([Literal("planted \u0085 value"), Literal(rng.choice(BAD_TEXT)), iri,
-                      blank])]
+    if parameter == SH.pattern:  # a control character also breaks the mojibake pattern,
+        # a blank one the non-blank title's; the plainest value is one breaking this pattern
+        values = [Literal("planted \u0085 value"), Literal(" "), Literal(rng.choice(BAD_TEXT)),
+                  iri, blank]
+        return [pick(sorted(values, key=lambda v: _matches(arg, v)))]
     return [pick([Literal("planted value"), Literal(rng.choice(BAD_TEXT)), iri, blank])]
+
+
+def _matches(pattern: Node, value: Node) -> bool:
+    """Whether ``value`` meets ``pattern`` (a blank node never does)."""
+    return not isinstance(value, BNode) and re.search(str(pattern), str(value)) is not None
 
 
 def plant(graph: Graph, shape: Node, parameter: URIRef, rng: random.Random,
