@@ -26,6 +26,7 @@ record without touching it.
 from __future__ import annotations
 
 import contextlib
+import logging
 import sqlite3
 import threading
 import time
@@ -33,6 +34,7 @@ import zlib
 from collections.abc import Iterable
 from pathlib import Path
 
+LOG = logging.getLogger("ldpub.renders")
 FILE = "renders.sqlite"
 FORMATS = ("ttl", "jsonld", "html")  # what `ldpub render` makes: the formats people ask for
 ROOT_MARK = "/__ldpub_root__"  # stands for the site's script root in rendered HTML
@@ -82,7 +84,7 @@ class Renders:
     def __init__(self, path: str | Path, *, writable: bool = False) -> None:
         self.path = Path(path)
         self._lock = threading.Lock()
-        self.writable = writable
+        self.writable, self._warned = writable, False
         if writable:  # sqlite3's own transactions: ``with db:`` commits or rolls back
             self._db = sqlite3.connect(self.path, check_same_thread=False)
             self._db.execute("PRAGMA page_size=16384")  # a new file only; see _SCHEMA
@@ -106,15 +108,31 @@ class Renders:
             self._db.execute("INSERT INTO pending VALUES (?)", (EVERYTHING,))
 
     def get(self, graph: str, fmt: str, row_version: str) -> bytes | None:
-        """The body made for exactly this version, or None."""
+        """The body made for exactly this version, or None.
+
+        A row that cannot be read (a damaged page, a body that does not
+        inflate, a value of another type) is a miss, never an error page: the
+        record is made from the store, and the operator is told once.
+        """
         with self._lock:
             try:
                 found = self._db.execute(
                     "SELECT body FROM reps WHERE graph=? AND format=? AND version=?",
                     (graph, fmt, row_version)).fetchone()
-            except sqlite3.Error:
-                return None  # a damaged or vanished file is a miss, never an error page
-        return None if found is None else zlib.decompress(found[0])
+                return None if found is None else zlib.decompress(found[0])
+            except (sqlite3.Error, zlib.error, TypeError) as exc:
+                self._unreadable(graph, fmt, exc)
+                return None
+
+    def _unreadable(self, graph: str, fmt: str, exc: Exception) -> None:
+        """One warning per file and process: a damaged file fails for many records,
+        and the remedy (delete it or render again) is the same for all of them."""
+        if self._warned:
+            return
+        self._warned = True
+        LOG.warning("cannot read the pre-rendered %s of record %s from %s (%s: %s); such "
+                    "records are made from the store on request: delete the file or run "
+                    "`ldpub render` again", fmt, graph, self.path, type(exc).__name__, exc)
 
     def put(self, rows: list[Row]) -> int:
         """Store packed rows (replacing older versions) in one transaction."""

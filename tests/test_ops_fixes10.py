@@ -1,0 +1,117 @@
+"""Regressions for the operator's report of explore10 (ops defects 4, 6, 7, 8, 9).
+
+Real things only: a real store on disk, a real ``renders.sqlite`` damaged
+with sqlite3 or raw bytes, a real HTTP server on 127.0.0.1, real ``ldpub``
+subprocesses stopped with real signals.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sqlite3
+import time
+import zlib
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import requests
+from rdflib import Graph
+from rdflib.compare import isomorphic
+
+from ld import describe, renders, uris
+from ld.model import Agent, Record, Source
+from ld.store.reader import CHECK_EVERY
+from ld.web.prerender import render_store
+from tests.conftest_web import Site, start_site
+
+# --- 4. a damaged row of renders.sqlite is a miss, with one warning ------------
+
+KEY = "ops-1"
+
+
+def _record(key: str) -> Record:
+    return Record(id=key, source=Source("test", key, "test"), formats=["Book"],
+                  title=f"Title of {key}", creators=[Agent("Render, Ruth")], issued="2001")
+
+
+@pytest.fixture
+def rendered_site(tmp_path: Path) -> Iterator[Site]:
+    the_site, server = start_site(tmp_path, [_record(KEY), _record("ops-2")], [])
+    yield the_site
+    server.shutdown()
+
+
+class _Lines(logging.Handler):
+    """The records one logger emits (whatever other tests did to its propagation)."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+@pytest.fixture
+def renders_log() -> Iterator[_Lines]:
+    handler, logger = _Lines(), logging.getLogger("ldpub.renders")
+    logger.addHandler(handler)
+    yield handler
+    logger.removeHandler(handler)
+
+
+def _turtle(site: Site, key: str = KEY) -> requests.Response:
+    describe.CACHE._data.clear()  # each request must reach the renders file or the store
+    describe.CACHE.bytes = 0
+    return requests.get(f"{site.url}/doc/record/{key}.ttl", timeout=10)
+
+
+def _damage_body(path: Path, graph: str, body: object) -> None:
+    with sqlite3.connect(path) as db:
+        db.execute("UPDATE reps SET body=? WHERE graph=? AND format='ttl'", (body, graph))
+    sqlite3.connect(path).close()  # the last connection folds the log back into the file
+
+
+def _damage_page(path: Path, graph: str) -> None:
+    """Overwrite the b-tree page that holds the row's body: a DatabaseError on it."""
+    with sqlite3.connect(path) as db:
+        body = db.execute("SELECT body FROM reps WHERE graph=? AND format='ttl'",
+                          (graph,)).fetchone()[0]
+        page_size = db.execute("PRAGMA page_size").fetchone()[0]
+    data = path.read_bytes()
+    page = data.index(body) // page_size
+    assert page > 0  # never the file header's page
+    with open(path, "r+b") as f:
+        f.seek(page * page_size)
+        f.write(b"\xff" * 16)  # not a b-tree page type
+
+
+DAMAGE = {
+    "bad zlib data": lambda p, g: _damage_body(p, g, b"certainly not zlib"),
+    "cut short": lambda p, g: _damage_body(p, g, zlib.compress(os.urandom(4000))[:100]),
+    "text, not bytes": lambda p, g: _damage_body(p, g, "a text value"),
+    "damaged page": _damage_page,
+}
+
+
+@pytest.mark.parametrize("damage", list(DAMAGE))
+def test_a_damaged_rendered_row_is_made_from_the_store(rendered_site, renders_log,
+                                                       damage: str) -> None:
+    """Regression (ops 4): a row whose body did not inflate raised zlib.error in the fast
+    path (a bare 500 from the server, /health still ok); a damaged page was a silent miss."""
+    site = rendered_site
+    expected = _turtle(site)
+    assert expected.status_code == 200
+    render_store(site.settings, jobs=0)
+    path, graph = site.store_dir / renders.FILE, uris.record_graph(site.settings.base_uri, KEY)
+    DAMAGE[damage](path, graph)
+    time.sleep(CHECK_EVERY + 0.2)  # the server looks for the file once a second
+    for _ in range(3):
+        answer = _turtle(site)
+        assert answer.status_code == 200, answer.text[:300]
+        assert isomorphic(Graph().parse(data=answer.text, format="turtle"),
+                          Graph().parse(data=expected.text, format="turtle"))
+    assert len(renders_log.messages) == 1, renders_log.messages
+    assert str(path) in renders_log.messages[0] and graph in renders_log.messages[0]
