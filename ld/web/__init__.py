@@ -14,7 +14,7 @@ from ld.store.base import Store
 
 def create_app(settings: Settings, store: Store | None = None) -> Flask:
     """Build the app for ``settings``; ``store`` overrides opening one (tests)."""
-    from ld.web import dataset, errors, health, http, linkeddata, sparql
+    from ld.web import dataset, errors, health, http, linkeddata, security, sparql
     from ld.web.context import attach_store
     from ld.web.fastpath import FastPath
     from ld.web.prerender import flavour
@@ -32,6 +32,7 @@ def create_app(settings: Settings, store: Store | None = None) -> Flask:
             app.wsgi_app, x_for=1, x_proto=1, x_host=1, x_port=1, x_prefix=1)
     errors.register(app)
     http.install_static(app)
+    security.install(app)
     app.register_blueprint(linkeddata.bp)
     app.register_blueprint(dataset.bp)
     app.register_blueprint(sparql.bp)

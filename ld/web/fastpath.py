@@ -26,7 +26,6 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from flask import Flask
-from werkzeug.wsgi import get_host
 
 from ld import describe, formats, uris
 from ld.errors import LdpubError, NotAcceptable
@@ -78,7 +77,7 @@ class FastPath:
             rep, status = self.representation(environ, key, fmt, script)
         except LdpubError:
             return None  # Flask answers the error (a 412 too) in the negotiated format
-        headers = self.reply_headers(environ, rep, fmt, key, suffix is None, script)
+        headers = self.reply_headers(rep, fmt, key, suffix is None)
         if status == 304:
             return "304 Not Modified", not_modified_headers(headers), b""
         return "200 OK", [*headers, ("Content-Length", str(len(rep.body)))], rep.body
@@ -97,12 +96,10 @@ class FastPath:
                or self.make(environ, store, key, fmt, script))
         return rep, precondition(environ, rep.etag, rep.last_modified)
 
-    def reply_headers(self, environ: dict[str, Any], rep: describe.Representation,
-                      fmt: formats.Format, key: str, negotiated: bool,
-                      script: str) -> list[tuple[str, str]]:
+    def reply_headers(self, rep: describe.Representation, fmt: formats.Format, key: str,
+                      negotiated: bool) -> list[tuple[str, str]]:
         """The Flask view's headers for this document (the same function), and CORS."""
-        root = f"{environ['wsgi.url_scheme']}://{get_host(environ)}{script}"
-        return document_headers(rep, fmt, root, f"{PREFIX}{uris.encode_key(key)}",
+        return document_headers(rep, fmt, self.base, f"{PREFIX}{uris.encode_key(key)}",
                                 RECORD_FORMATS, uris.doc_uri(self.base, "record", key),
                                 negotiated=negotiated) + CORS
 

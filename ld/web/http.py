@@ -25,6 +25,7 @@ from ld import formats
 from ld.describe import Representation
 from ld.errors import NotFound, PreconditionFailed
 from ld.formats import Format
+from ld.web.context import get_settings
 from ld.web.errors import set_format
 
 # what a cache may serve without asking again: documents, and dumps and sitemaps,
@@ -81,15 +82,6 @@ def script_root(environ: Mapping[str, Any]) -> str:
     return raw.encode("latin-1").decode("utf-8", "replace").rstrip("/")
 
 
-def root_url() -> str:
-    """This server's URL up to the app root (X-Forwarded-* count only through ProxyFix)."""
-    return request.host_url.rstrip("/") + request.script_root
-
-
-def absolute(path: str) -> str:
-    return root_url() + path
-
-
 @lru_cache(maxsize=8192)
 def link_header(root: str, path: str, offered: tuple[str, ...], canonical: str,
                 query: str = "") -> str:
@@ -101,17 +93,21 @@ def link_header(root: str, path: str, offered: tuple[str, ...], canonical: str,
     return ", ".join(links)
 
 
-def document_headers(rep: Representation, fmt: Format, root: str, path: str,
+def document_headers(rep: Representation, fmt: Format, base: str, path: str,
                      offered: Sequence[Format], canonical: str,
                      negotiated: bool) -> list[tuple[str, str]]:
     """Every header of a Linked Data document response (also used by ld.web.fastpath).
+
+    Content-Location and the links start from ``base``, the base URI, as the canonical
+    link does, never from the request's Host: these headers are cached for every
+    visitor, and a client may send any Host (or a proxy the address of ldpub itself).
 
     Page N > 1 of a thing's record list keeps its ``?page=N`` in Content-Location,
     the alternates and the canonical link: each page is a document of its own (other
     record links), not a copy of page 1, so it is its own canonical (RFC 6596 names
     a duplicate's preferred copy), and "Turtle" must save this page, not the first.
     """
-    query = rep.page_query
+    query, root = rep.page_query, base.rstrip("/")
     headers = [("Content-Type", rep.content_type), ("ETag", f'"{rep.etag}"'),
                ("Cache-Control", CACHE_CONTROL),
                ("Content-Location", f"{root}{path}.{fmt.key}{query}"),
@@ -139,7 +135,8 @@ def respond(rep: Representation, fmt: Format, path: str, offered: Sequence[Forma
     """The response for one representation with every Linked Data header; 304 if fresh,
     :class:`PreconditionFailed` (412) if a precondition is false."""
     status = precondition(request.environ, rep.etag, rep.last_modified)
-    headers = document_headers(rep, fmt, root_url(), path, offered, canonical, negotiated)
+    headers = document_headers(rep, fmt, get_settings().base_uri, path, offered, canonical,
+                               negotiated)
     return Response(rep.body, status=status, headers=headers)  # werkzeug trims a 304
 
 
