@@ -103,6 +103,7 @@ def job(request: ProtocolRequest, analysis: Analysis, formats: Formats, *,
         "default_graph": request.default_graphs if dataset else None,
         "named_graphs": request.named_graphs if dataset else None,
         "union": not dataset and not analysis.names_dataset,
+        "describe": analysis.form == "DESCRIBE",  # see sparql_worker.distinct
         "max_rows": _cap(analysis, settings.max_rows),
         "timeout": settings.query_timeout,
     }

@@ -27,7 +27,7 @@ from __future__ import annotations
 import json
 import signal
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from multiprocessing.connection import Connection
 from typing import Any, Protocol, TypeVar
 
@@ -35,10 +35,11 @@ import pyoxigraph as ox
 
 from ld.capped import capped, within_cap
 
-__all__ = ["ChunkWriter", "Worker", "execute", "main"]
+__all__ = ["ChunkWriter", "Worker", "distinct", "execute", "main"]
 
 CHUNK = 64 * 1024  # bytes per message: streams overlap serialising and sending (see bench)
 ALARM_GRACE = 10  # seconds past the job's timeout before SIGALRM ends this process
+SEEN = 10_000  # distinct triples a graph answer remembers per generation (see distinct)
 
 
 class Sink(Protocol):
@@ -168,8 +169,36 @@ def execute(store: ox.Store, job: dict[str, Any], open_writer: Callable[[str, bo
         result.serialize(out, getattr(ox.QueryResultsFormat, job["results_format"]))
         return out
     out = open_writer("graph", False)
-    result.serialize(out, getattr(ox.RdfFormat, job["rdf_format"]))
+    triples = distinct(result, every=bool(job.get("describe")))
+    ox.serialize(triples, out, getattr(ox.RdfFormat, job["rdf_format"]))
     return out
+
+
+def distinct(triples: Iterable[ox.Triple], *, every: bool) -> Iterator[ox.Triple]:
+    """The triples of a graph answer, each once (an RDF graph is a set).
+
+    Oxigraph's DESCRIBE over the union default graph gives a triple once per
+    record graph that states it (a subject named by 100 records: each of its
+    triples 100 times): ``every`` triple is checked. Its CONSTRUCT drops
+    repeats itself, but not of a triple with a blank node (a pattern joined
+    to a blank node's statement repeats it once per row of the join): only
+    those are checked, the rest costs one type test each.
+
+    Repeats come close together (one described resource, one row's join at a
+    time), so only the latest SEEN to 2 * SEEN distinct triples are kept (two
+    generations): memory stays bounded for an answer as large as the store,
+    and only a repeat farther apart than that would come twice.
+    """
+    recent: set[ox.Triple] = set()
+    older: set[ox.Triple] = set()
+    for triple in triples:
+        if every or type(triple.subject) is ox.BlankNode or type(triple.object) is ox.BlankNode:
+            if triple in recent or triple in older:
+                continue
+            if len(recent) >= SEEN:
+                older, recent = recent, set()
+            recent.add(triple)
+        yield triple
 
 
 def _solutions(result: ox.QuerySolutions, job: dict[str, Any],
