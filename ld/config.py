@@ -103,7 +103,8 @@ SETTINGS: tuple[Setting, ...] = (
             "HTTP server of `ldpub serve`: gunicorn, or granian (a Rust server: 2-3x "
             "the rate on small answers; see the README).", choices=("gunicorn", "granian")),
     Setting("trust_proxy", False,
-            "Honour X-Forwarded-Proto/Host from a reverse proxy in front of ldpub.", _bool),
+            "Honour the X-Forwarded-Proto/Host/Port/Prefix headers a reverse proxy in "
+            "front of ldpub sets (see the README).", _bool),
     Setting("query_timeout", 30.0, "SPARQL query timeout in seconds.", float, 0.1),
     Setting("max_rows", 10_000,
             "Most result rows a SPARQL SELECT returns (announced); 0 means no cap.", int, 0),

@@ -146,7 +146,8 @@ def test_other_formats_link_headers_name_the_base_uri_under_any_prefix(
 def test_a_prefix_is_text_not_markup(proxied: Site) -> None:
     """The pre-rendered rows' placeholder was replaced by the raw prefix, where the
     templates escape it: a proxy passing on a client's X-Forwarded-Prefix let it write
-    markup into the page."""
-    page = _get(proxied, f"/doc/record/{KEY}.html", "/x<b id=injected>", **HTML)
-    assert "<b id=injected>" not in page.text
-    assert 'href="/x&lt;b id=injected&gt;/doc/record/prefix-1.ttl"' in page.text
+    markup into the page. (A prefix with ``<`` or a space is now no prefix at all:
+    tests/test_web_forwarded_headers.py; ``&`` and ``'`` are URL characters.)"""
+    page = _get(proxied, f"/doc/record/{KEY}.html", "/x&y'z", **HTML)
+    assert "/x&y'z" not in page.text
+    assert 'href="/x&amp;y&#39;z/doc/record/prefix-1.ttl"' in page.text

@@ -24,12 +24,10 @@ def create_app(settings: Settings, store: Store | None = None) -> Flask:
     app.config["LDPUB_FLAVOUR"] = flavour(settings)  # which `ldpub render` rows fit this app
     attach_store(app, settings, store)
     app.wsgi_app = FastPath(app, app.wsgi_app)  # type: ignore[method-assign]
-    if settings.trust_proxy:
-        from werkzeug.middleware.proxy_fix import ProxyFix
+    if settings.trust_proxy:  # only when configured: see ld.web.proxy for which count
+        from ld.web.proxy import behind_proxy
 
-        # Only when configured: otherwise any client could forge its own host.
-        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
-            app.wsgi_app, x_for=1, x_proto=1, x_host=1, x_port=1, x_prefix=1)
+        app.wsgi_app = behind_proxy(app.wsgi_app)  # type: ignore[method-assign]
     errors.register(app)
     http.install_static(app)
     security.install(app)
