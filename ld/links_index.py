@@ -18,12 +18,13 @@ dates and IRIs are stored once per record, predicates once, things once.
 
 from __future__ import annotations
 
-import os
 import sqlite3
-import threading
+from contextlib import closing
 from pathlib import Path
 
 import pyoxigraph as ox
+
+from ld import index_builder
 
 _LINKS = """SELECT ?r ?via ?o
 WHERE { GRAPH ?g { ?r ?via ?o }
@@ -67,11 +68,8 @@ def links_path(root: Path, snapshot: str) -> Path:
 
 def build(store: ox.Store, base: str, path: Path) -> int:
     """Write the links of ``store``'s records to ``path`` (atomically); returns their number."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".tmp-{os.getpid()}-{threading.get_ident()}-{path.name}")
-    tmp.unlink(missing_ok=True)
     records, things = str(ox.Literal(base + "id/record/")), str(ox.Literal(base + "id/"))
-    with sqlite3.connect(tmp) as db:
+    with index_builder.written(path) as tmp, closing(sqlite3.connect(tmp)) as db, db:
         db.executescript(_SCHEMA)
         db.executemany("INSERT INTO rec_rows VALUES (?, ?, ?)", (
             (r["r"].value, r["t"].value if r["t"] else None, r["d"].value if r["d"] else None)
@@ -81,7 +79,6 @@ def build(store: ox.Store, base: str, path: Path) -> int:
             for r in store.query(_LINKS.replace("THINGS", things).replace("RECORDS", records))))
         db.executescript(_FILL)
         count = db.execute("SELECT count(*) FROM links").fetchone()[0]
-    os.replace(tmp, path)
     return int(count)
 
 

@@ -22,7 +22,7 @@ groups the rows on disk, so memory stays flat), writes it under a temporary
 name and renames it into place, so readers see a whole index or none. Until
 then search falls back to the ``CONTAINS`` scan; a build that fails (no write
 access, disk full) is retried after :data:`RETRY_AFTER` seconds, with one
-warning per try.
+warning per try, and leaves no temporary file behind (:mod:`ld.index_builder`).
 An OS lock (flock, :mod:`ld.oslock`) on ``<store>/search/build.lock``
 elects one builder among the serving workers, and one build at a time
 for the whole store: a long load publishes a snapshot every minute, and at a
@@ -31,7 +31,8 @@ up builders that starved the load and the server. A snapshot that arrives
 during a build is built after it, on the next request that wants it. The
 lock goes with its process, so a builder that died (even by SIGKILL) leaves
 nothing to take over.
-Indexes of snapshots that no longer exist are removed when a new one is built.
+Indexes of snapshots that no longer exist, and temporary files whose builder is
+gone, are removed before a new one is built (they may be what fills the disk).
 The same builder then makes the snapshot's links table (:mod:`ld.links_index`).
 A remote store has no snapshot, hence no index: it always uses the scan.
 """
@@ -39,18 +40,17 @@ A remote store has no snapshot, hence no index: it always uses the scan.
 from __future__ import annotations
 
 import logging
-import multiprocessing
-import os
 import re
 import shutil
 import sqlite3
 import threading
 import time
+from contextlib import closing
 from pathlib import Path
 
 import pyoxigraph as ox
 
-from ld import links_index, oslock
+from ld import index_builder, links_index, oslock
 from ld.search_fold import fold, fold_indexed
 from ld.store.snapshots import snapshots_dir
 
@@ -121,17 +121,13 @@ def _word_term(word: str) -> str:
 
 def build(store: ox.Store, base: str, path: Path) -> int:
     """Write the index of ``store``'s records to ``path`` (atomically); returns its size."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".tmp-{os.getpid()}-{threading.get_ident()}-{path.name}")
-    tmp.unlink(missing_ok=True)
-    with sqlite3.connect(tmp) as db:
+    with index_builder.written(path) as tmp, closing(sqlite3.connect(tmp)) as db, db:
         db.create_function("fold", 1, fold_indexed, deterministic=True)
         db.execute("CREATE VIRTUAL TABLE records USING fts5(record UNINDEXED, title, "
                    "alternative, names, tokenize='unicode61 remove_diacritics 2')")
         _stream_rows(db, store, str(ox.Literal(base + "id/record/")))
         db.execute(_GROUPED)
         count = db.execute("SELECT count(*) FROM records").fetchone()[0]
-    os.replace(tmp, path)
     return int(count)
 
 
@@ -229,22 +225,31 @@ def _build_once(root: Path, snapshot: str, base: str) -> None:
 
 
 def _build_locked(root: Path, snapshot: str, base: str, path: Path) -> None:
-    """Build and prune under the build lock; when another process holds it, try later."""
+    """Prune and build under the build lock; when another process holds it, try later."""
     held = oslock.acquire(Path(root) / "search" / BUILD_LOCK)
     if held is None:  # another process builds: no thread per request meanwhile
         _no_build_for(path, LOOK_AGAIN)
         return
     try:
-        _build_logged(root, snapshot, base)
         prune(root)
+        _build_logged(root, snapshot, base)
     finally:
         oslock.release(held)
 
 
 def _build_logged(root: Path, snapshot: str, base: str) -> None:
-    """Build in a child process and log how long it took."""
+    """Build in a child process, so the serving worker that started it keeps its GIL,
+    and log how long it took.
+
+    The builds are ~33 s of Python per 100,000 records (docs/benchmarks.md,
+    "Search"); in a thread they slowed every request of that worker. The
+    child opens the same immutable snapshot read-only by path: the full-text
+    index first (search waits for it), then the links.
+    """
     started = time.monotonic()
-    _build_in_child(root, snapshot, base)
+    index_builder.run([(index_path(root, snapshot), build),
+                       (links_index.links_path(root, snapshot), links_index.build)],
+                      snapshots_dir(Path(root)) / snapshot, base)
     log.info("search index and links table of %s ready in %.1f s", snapshot,
              time.monotonic() - started)
 
@@ -255,38 +260,15 @@ def _no_build_for(path: Path, seconds: float) -> None:
         _not_before[str(path)] = time.monotonic() + seconds
 
 
-def _build_in_child(root: Path, snapshot: str, base: str) -> None:
-    """Build in a child process, so the serving worker that started it keeps its GIL.
-
-    The builds are ~33 s of Python per 100,000 records (docs/benchmarks.md,
-    "Search"); in a thread they slowed every request of that worker. The
-    child opens the same immutable snapshot read-only by path.
-    """
-    child = multiprocessing.get_context("spawn").Process(
-        target=_build_missing, args=(str(root), snapshot, base), name="ldpub index builder",
-        daemon=True)
-    child.start()
-    child.join()
-    if child.exitcode != 0:
-        raise RuntimeError(f"the index builder exited with code {child.exitcode}")
-
-
-def _build_missing(root: str, snapshot: str, base: str) -> None:
-    """In the child: the full-text index first (search waits for it), then the links."""
-    store = ox.Store.read_only(str(snapshots_dir(Path(root)) / snapshot))
-    for path, make in ((index_path(Path(root), snapshot), build),
-                       (links_index.links_path(Path(root), snapshot), links_index.build)):
-        if not path.exists():
-            make(store, base, path)
-
-
 def prune(root: Path) -> list[str]:
-    """Remove what was built for snapshots that are gone; returns the names removed.
+    """Remove what was built for snapshots that are gone, and the temporary files of
+    builders that are gone; returns the names removed.
 
     <snapshot>.sqlite, <snapshot>.links.sqlite and <snapshot>.figures/
-    (:mod:`ld.versioned`).
+    (:mod:`ld.versioned`); .tmp-* (:func:`ld.index_builder.remove_abandoned`).
     """
-    folder, removed = Path(root) / "search", []
+    folder = Path(root) / "search"
+    removed = index_builder.remove_abandoned(folder)
     snapshots = snapshots_dir(Path(root))
     for built in [*folder.glob("*.sqlite"), *folder.glob("*.figures")]:
         if not built.name.startswith(".") and not (snapshots / built.name.split(".")[0]).exists():
