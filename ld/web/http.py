@@ -265,7 +265,9 @@ def install_static(app: Flask) -> None:
 
 
 def install_cors(app: Flask) -> None:
-    """CORS on every response; preflight (OPTIONS) answered by Flask's automatic OPTIONS."""
+    """CORS on every response; preflight (OPTIONS) answered by Flask's automatic OPTIONS,
+    allowing the methods the resource has (its ``Allow``): a fixed list offered POST to
+    documents that answer it 405."""
 
     @app.after_request
     def _cors(response: Response) -> Response:
@@ -273,7 +275,8 @@ def install_cors(app: Flask) -> None:
         headers.setdefault("Access-Control-Allow-Origin", "*")
         headers.setdefault("Access-Control-Expose-Headers", EXPOSED)
         if request.method == "OPTIONS":
-            headers.setdefault("Access-Control-Allow-Methods", "GET, HEAD, OPTIONS, POST")
+            if "Allow" in headers:
+                headers.setdefault("Access-Control-Allow-Methods", headers["Allow"])
             asked = request.headers.get("Access-Control-Request-Headers")
             headers.setdefault("Access-Control-Allow-Headers", asked or ALLOWED)
             headers.setdefault("Access-Control-Max-Age", "86400")
