@@ -40,6 +40,7 @@ from ld.web.http import (
 )
 from ld.web.linkeddata import document_key
 from ld.web.pages import RECORD_FORMATS, render_document
+from ld.web.security import HEADERS as SECURITY
 from ld.web.sparql_fast import PATHS as SPARQL_PATHS
 from ld.web.sparql_fast import Answer, SparqlFastPath
 
@@ -98,10 +99,11 @@ class FastPath:
 
     def reply_headers(self, rep: describe.Representation, fmt: formats.Format, key: str,
                       negotiated: bool) -> list[tuple[str, str]]:
-        """The Flask view's headers for this document (the same function), and CORS."""
+        """The Flask view's headers for this document (the same function), CORS and the
+        security headers (ld.web.security, which Flask adds to its own responses)."""
         return document_headers(rep, fmt, self.base, f"{PREFIX}{uris.encode_key(key)}",
                                 RECORD_FORMATS, uris.doc_uri(self.base, "record", key),
-                                negotiated=negotiated) + CORS
+                                negotiated=negotiated) + CORS + [*SECURITY]
 
     def make(self, environ: dict[str, Any], store: Any, key: str, fmt: formats.Format,
              script: str) -> describe.Representation:

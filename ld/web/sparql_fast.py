@@ -27,6 +27,7 @@ from ld.errors import LdpubError
 from ld.sparql import MAX_BODY, check, parse_request, query_args
 from ld.sparql_run import run_query
 from ld.web.context import EXTENSION as STORE_EXTENSION
+from ld.web.security import HEADERS as SECURITY
 from ld.web.sparql import ANSWER, CORS, EXTENSION, endpoint_url, negotiate
 
 PATHS = ("/sparql", "/sparql/")
@@ -72,7 +73,7 @@ class SparqlFastPath:
         data = b"".join(result.chunks)
         fmt = chosen.graph if result.kind == "graph" else chosen.results
         return "200 OK", [("Content-Type", fmt.content_type), ("Content-Length", str(len(data))),
-                          *result.headers.items(), *ANSWER, *CORS], data
+                          *result.headers.items(), *ANSWER, *CORS, *SECURITY], data
 
 
 def _body(environ: dict[str, Any]) -> bytes | None:
