@@ -7,9 +7,14 @@ subprocesses stopped with real signals.
 
 from __future__ import annotations
 
+import json
 import logging
 import os
+import re
+import signal
 import sqlite3
+import subprocess
+import sys
 import time
 import zlib
 from collections.abc import Iterator
@@ -115,3 +120,79 @@ def test_a_damaged_rendered_row_is_made_from_the_store(rendered_site, renders_lo
                           Graph().parse(data=expected.text, format="turtle"))
     assert len(renders_log.messages) == 1, renders_log.messages
     assert str(path) in renders_log.messages[0] and graph in renders_log.messages[0]
+
+
+# --- subprocesses of the real command -----------------------------------------
+
+LDPUB = str(Path(sys.executable).with_name("ldpub"))
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _generate(path: Path, n: int) -> Path:
+    subprocess.run([sys.executable, str(ROOT / "bench" / "generate.py"), str(n), "-o",
+                    str(path)], check=True)
+    return path
+
+
+def _env(store: Path, **more: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("LDPUB_")}
+    env.update(LDPUB_STORE=str(store), **more)
+    return env
+
+
+def _load(data: Path, env: dict[str, str], *args: str) -> subprocess.Popen:
+    """``ldpub load`` in its own session (its workers too), so it can be stopped whole."""
+    return subprocess.Popen([LDPUB, "load", "--no-render", *args, str(data)], env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            start_new_session=True)
+
+
+def _end(proc: subprocess.Popen) -> None:
+    """Whatever happened in the test: the process group it started is gone."""
+    if proc.poll() is None:
+        os.killpg(proc.pid, signal.SIGKILL)
+    proc.communicate(timeout=30)
+
+
+# --- 8. a replayed journal is said -------------------------------------------
+
+def _kill_with_a_batch_in_the_journal(proc: subprocess.Popen, journal: Path) -> bool:
+    """SIGKILL the load while a committed batch waits in its journal: stopped first
+    (SIGSTOP), so the entry seen is the entry the kill leaves behind."""
+    deadline = time.monotonic() + 120
+    while proc.poll() is None and time.monotonic() < deadline:
+        if any(journal.glob("*.nq")):
+            os.killpg(proc.pid, signal.SIGSTOP)
+            if any(journal.glob("*.nq")):
+                os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait(timeout=30)
+                return True
+            os.killpg(proc.pid, signal.SIGCONT)
+        time.sleep(0.001)
+    return False
+
+
+@pytest.mark.slow
+def test_a_replayed_journal_is_said_on_standard_error(tmp_path: Path) -> None:
+    """Regression (ops 8): the next command replayed a killed load's journal (and a
+    serving worker published it) without a word."""
+    store = tmp_path / "store"
+    env = _env(store, LDPUB_BATCH_SIZE="200")
+    proc = _load(_generate(tmp_path / "r.jsonl", 6000), env, "--jobs", "0")
+    try:
+        assert _kill_with_a_batch_in_the_journal(proc, store / "journal")
+    finally:
+        _end(proc)
+    stats = subprocess.run([LDPUB, "stats", "--json"], env=env, capture_output=True,
+                           text=True, timeout=120)
+    assert stats.returncode == 0, stats.stderr
+    said = re.search(r"replayed (\d+) batch\(es\) \((\d+) record\(s\)\) left in the journal "
+                     r"of the store at (\S+) ", stats.stderr)
+    assert said, stats.stderr
+    batches, replayed, where = int(said[1]), int(said[2]), said[3]
+    assert batches >= 1 and replayed == 200 * batches and where == str(store)
+    assert "run that command again" in stats.stderr
+    assert json.loads(stats.stdout)["records"] % 200 == 0  # whole batches only
+    again = subprocess.run([LDPUB, "stats", "--json"], env=env, capture_output=True,
+                           text=True, timeout=120)
+    assert again.returncode == 0 and "replayed" not in again.stderr

@@ -28,6 +28,7 @@ database with its own failures and lifetime).
 
 from __future__ import annotations
 
+import logging
 import threading
 import uuid
 from collections.abc import Iterable, Sequence
@@ -47,6 +48,7 @@ from ld.store.oxstore import OxigraphReads
 from ld.store.stale_renders import StaleRenders
 
 UNPUBLISHED = "UNPUBLISHED"
+LOG = logging.getLogger("ldpub.store")
 
 
 class EmbeddedStore(OxigraphReads):
@@ -88,13 +90,25 @@ class EmbeddedStore(OxigraphReads):
         """Open the journal and replay what a crash left; on failure close and unlock."""
         try:
             self.journal = Journal(self.root / "journal")
-            self.replayed = self._replay(self.journal.pending())
+            left = self.journal.pending()
+            self.replayed = self._replay(left)
         except (OSError, ValueError) as exc:
             self._store = None
             self._lock.release()
             raise StoreError(f"cannot replay the journal of the store at {self.root}: {exc}",
                              hint="free disk space or fix permissions and open it again; "
                              "the journal stays until it is replayed") from exc
+        if left:
+            self._say_replayed(left)
+
+    def _say_replayed(self, entries: list[Entry]) -> None:
+        """A replay means a write died (a killed load): the operator must hear of it, since
+        the load is incomplete and what it stored is published by whoever opened the store
+        (on the command line, Python's last-resort handler puts it on standard error)."""
+        records = sum(len(entry.graphs) for entry in entries)
+        LOG.warning("replayed %d batch(es) (%d record(s)) left in the journal of the store at "
+                    "%s by a write that did not finish (a load or harvest that was killed?); "
+                    "run that command again to finish it", len(entries), records, self.root)
 
     @property
     def version(self) -> str:  # type: ignore[override]
