@@ -1,13 +1,22 @@
-"""The index builder's child process, and what it leaves behind.
+"""The index builder's child process: what it reports, and what it leaves behind.
 
 :mod:`ld.search_index` builds a snapshot's full-text index and links table
 (:mod:`ld.links_index`) in a child process, so the serving worker keeps its
-GIL. This module runs that child and makes sure it leaves nothing behind.
+GIL. This module runs that child and keeps two promises about it.
+
+One log line per failure, naming the file that could not be built and why.
+The child used to die with a raw traceback on standard error while the
+parent logged "exited with code 1" against the full-text index, even when
+the links table had failed: the reason an operator can act on ("database or
+disk is full") was in the traceback only. Now the child sends (file, reason,
+traceback) back through a pipe and exits with code 1; a child killed by a
+signal is reported as such ("killed by signal 9 (SIGKILL): out of memory?"),
+against the first file still missing. The traceback is for DEBUG.
 
 Nothing stale in ``<store>/search/``. Each file is written under a temporary
 name, ``.tmp-<pid>-<thread>-<name>``, and renamed whole (:func:`written`). A
 build that fails removes its temporary file and SQLite's journal, also when
-stopped by SIGTERM (a server shutting down terminates its builder); a child
+stopped by SIGTERM (a server shutting down terminates its builder) or Ctrl-C; a child
 killed outright (SIGKILL, the OOM killer) cannot, so its parent removes what
 it left; and when the parent died too (a worker killed), the next build's
 prune removes it (:func:`remove_abandoned`): a temporary file whose writer's
@@ -24,10 +33,13 @@ import multiprocessing
 import os
 import re
 import signal
+import sys
 import threading
 import time
+import traceback
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, suppress
+from multiprocessing.connection import Connection
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -35,36 +47,91 @@ import pyoxigraph as ox
 Target = tuple[Path, Callable[[ox.Store, str, Path], int]]  # a file and what makes it
 STALE_AFTER = 86400.0  # seconds unwritten after which a live pid's temporary file is stale
 _TMP = re.compile(r"\.tmp-(\d+)-")
+_DETAILS = 8000  # characters of the child's traceback sent back (the pipe must not fill)
+
+
+class BuildFailed(RuntimeError):
+    """A file the builder could not make (``path``) and why; ``details`` is the child's
+    traceback, for DEBUG."""
+
+    def __init__(self, path: Path, reason: str, details: str = "") -> None:
+        super().__init__(reason)
+        self.path, self.details = path, details
 
 
 class Stopped(Exception):
-    """SIGTERM in the child, raised where it is so the temporary files go."""
+    """SIGTERM or SIGINT in the child, raised where it is so the temporary files go."""
 
 
 def run(targets: Sequence[Target], snapshot: Path, base: str) -> None:
     """Make the missing ``targets``, in order, from the snapshot at ``snapshot``, in a
-    child process; raises RuntimeError when the child does not succeed."""
-    child = multiprocessing.get_context("spawn").Process(
-        target=_child, args=(list(targets), str(snapshot), base), name="ldpub index builder",
-        daemon=True)
+    child process; raises :class:`BuildFailed` when the child does not succeed."""
+    context = multiprocessing.get_context("spawn")
+    reader, writer = context.Pipe(duplex=False)
+    child = context.Process(target=_child, args=(list(targets), str(snapshot), base, writer),
+                            name="ldpub index builder", daemon=True)
     child.start()
+    writer.close()  # the child's end only: the pipe ends with it
     child.join()
+    reported = _reported(reader)
     remove_abandoned(targets[0][0].parent)  # what a killed child could not remove
     if child.exitcode:
-        raise RuntimeError(f"the index builder exited with code {child.exitcode}")
+        raise _failure(child.exitcode, reported, targets)
 
 
-def _child(targets: list[Target], snapshot: str, base: str) -> None:
-    """In the child: build what is missing."""
+def _child(targets: list[Target], snapshot: str, base: str, report: Connection) -> None:
+    """In the child: build what is missing; a failure goes back through ``report``.
+    SIGINT too (Ctrl-C reaches the whole process group) stops it quietly."""
     signal.signal(signal.SIGTERM, _stop)
-    store = ox.Store.read_only(snapshot)
-    for path, make in targets:
-        if not path.exists():
-            make(store, base, path)
+    signal.signal(signal.SIGINT, _stop)
+    path = targets[0][0]
+    try:
+        store = ox.Store.read_only(snapshot)
+        for path, make in targets:  # path: the file being built, named if it fails
+            if not path.exists():
+                make(store, base, path)
+    except Exception as err:  # the child has no log: every failure goes to the parent
+        with suppress(OSError):  # unless it is gone (a killed worker): nobody to tell
+            report.send((str(path), str(err) or type(err).__name__,
+                         traceback.format_exc()[-_DETAILS:]))
+        sys.exit(1)
 
 
 def _stop(signum: int, _frame: object) -> None:
     raise Stopped(f"stopped by {signal.Signals(signum).name}")
+
+
+def _reported(reader: Connection) -> tuple[str, str, str] | None:
+    """What the child sent before it ended: (file, reason, traceback), or None."""
+    try:
+        return reader.recv() if reader.poll() else None
+    except EOFError:  # it ended without a word (killed)
+        return None
+    finally:
+        reader.close()
+
+
+def _failure(code: int, reported: tuple[str, str, str] | None,
+             targets: Sequence[Target]) -> BuildFailed:
+    """The child's own account when it gave one, else its exit against the first
+    file still missing (the one it was making)."""
+    if reported is not None:
+        path, reason, details = reported
+        return BuildFailed(Path(path), reason, details)
+    missing = next((path for path, _ in targets if not path.exists()), targets[0][0])
+    return BuildFailed(missing, exit_reason(code))
+
+
+def exit_reason(code: int) -> str:
+    """A child's exit code in words; a negative one is the signal that killed it."""
+    if code >= 0:
+        return f"the index builder exited with code {code}"
+    try:
+        name = signal.Signals(-code).name
+    except ValueError:
+        name = "unknown"
+    hint = ": out of memory?" if -code == signal.SIGKILL else ""
+    return f"the index builder was killed by signal {-code} ({name}){hint}"
 
 
 @contextmanager

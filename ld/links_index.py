@@ -26,6 +26,8 @@ import pyoxigraph as ox
 
 from ld import index_builder
 
+SUFFIX = ".links.sqlite"
+
 _LINKS = """SELECT ?r ?via ?o
 WHERE { GRAPH ?g { ?r ?via ?o }
         FILTER(isIRI(?o) && STRSTARTS(STR(?o), THINGS) && !STRSTARTS(STR(?o), RECORDS)
@@ -63,7 +65,7 @@ _TOTAL = "SELECT count(*) FROM links WHERE thing = (SELECT id FROM things WHERE 
 
 
 def links_path(root: Path, snapshot: str) -> Path:
-    return Path(root) / "search" / f"{snapshot}.links.sqlite"
+    return Path(root) / "search" / f"{snapshot}{SUFFIX}"
 
 
 def build(store: ox.Store, base: str, path: Path) -> int:

@@ -22,7 +22,8 @@ groups the rows on disk, so memory stays flat), writes it under a temporary
 name and renames it into place, so readers see a whole index or none. Until
 then search falls back to the ``CONTAINS`` scan; a build that fails (no write
 access, disk full) is retried after :data:`RETRY_AFTER` seconds, with one
-warning per try, and leaves no temporary file behind (:mod:`ld.index_builder`).
+warning per try naming the file not built and why, and leaves no temporary
+file behind (:mod:`ld.index_builder`).
 An OS lock (flock, :mod:`ld.oslock`) on ``<store>/search/build.lock``
 elects one builder among the serving workers, and one build at a time
 for the whole store: a long load publishes a snapshot every minute, and at a
@@ -216,12 +217,24 @@ def _build_once(root: Path, snapshot: str, base: str) -> None:
     try:
         _build_locked(root, snapshot, base, path)
     except (OSError, sqlite3.Error, RuntimeError, ValueError) as err:
-        log.warning("cannot build the search index %s (search scans instead; next try in "
-                    "%d s): %s", path, RETRY_AFTER, err)
+        _warn_failed(err, path)
         _no_build_for(path, RETRY_AFTER)
     finally:
         with _lock:
             _building.discard(str(path))
+
+
+def _warn_failed(err: Exception, path: Path) -> None:
+    """One line: the file that was not built (the child's, when it said), and why."""
+    if isinstance(err, index_builder.BuildFailed):
+        path = err.path
+        log.debug("the index builder's traceback:\n%s", err.details)
+    if path.name.endswith(links_index.SUFFIX):
+        what, instead = "the links table", "record lists use SPARQL instead"
+    else:
+        what, instead = "the search index", "search scans instead"
+    log.warning("cannot build %s %s (%s; next try in %d s): %s", what, path, instead,
+                RETRY_AFTER, err)
 
 
 def _build_locked(root: Path, snapshot: str, base: str, path: Path) -> None:
