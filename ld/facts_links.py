@@ -69,7 +69,7 @@ def read_identifiers(index: Index, f: Facts) -> None:
     f.pmcid = index.first(thing, "ldpub:pmcid")
     f.isbn = index.values(thing, "bibo:isbn", "bibo:isbn13", "bibo:isbn10")
     f.issn = index.values(thing, "bibo:issn") or (
-        index.values(f.journal.iri, "bibo:issn") if f.journal else [])
+        index.values(f.journal.iri, "bibo:issn", "bibo:eissn") if f.journal else [])
     f.linked = {f"doi:{d.lower()}" for d in f.doi} | {f"pmid:{x}" for x in [f.pmid] if x} | {
         f"pmc:{x.lower()}" for x in [f.pmcid] if x}  # the identifiers' links, as target() keys
     f.urls, odd = web_links(index, new_targets(index.values(thing, "bibo:uri", "foaf:page"),
@@ -124,7 +124,7 @@ def _fallback(index: Index, iri: str, kind: str, key: str, titles: TitleLookup |
     ISSN of a journal keyed by it; a journal's ISSN as written otherwise), a
     record's title when the store has one."""
     if kind == "journal":
-        return next(iter(index.values(iri, "bibo:issn", "ldpub:invalidIssn")), key)
+        return next(iter(index.values(iri, "bibo:issn", "bibo:eissn", "ldpub:invalidIssn")), key)
     if kind == "record" and titles is not None:
         return titles(iri) or key
     return key

@@ -228,8 +228,8 @@ def known(iri: str) -> str | None:
     """A label we really know (vocabularies, ISO 639-2 languages, ISO 639-5 families),
     else None."""
     found = _table().get(iri)
-    if found:
-        return found[:1].upper() + found[1:]
+    if found:  # "illustrator" -> "Illustrator"; a word cased inside ("eISSN") as written
+        return found if found[1:2].isupper() else found[:1].upper() + found[1:]
     for namespace in (ISO639_2_NS, ISO639_5_NS):
         if iri.startswith(namespace):
             from ld.mapping_languages import language_name

@@ -20,6 +20,7 @@ triples keep the mapping's one insertion order.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Protocol
 
 from rdflib import BNode, Literal, URIRef
@@ -176,10 +177,15 @@ def concept(m: Writer, subject: Subject) -> URIRef:
     return node
 
 
-def issns(m: Writer, node: URIRef, values: list[str]) -> None:
-    """Valid ISSNs as bibo:issn, the rest as ldpub:invalidIssn (the shapes warn)."""
+def issns(m: Writer, node: URIRef, values: list[str], electronic: Iterable[str] = ()) -> None:
+    """Valid ISSNs as bibo:issn, or bibo:eissn when the source marks them electronic
+    (once, as electronic, when it also lists one unmarked, as PubMed's ISSN-L); the
+    rest as ldpub:invalidIssn (the shapes warn)."""
+    marked = {ids.clean_issn(v) for v in electronic}
     for issn in dict.fromkeys(ids.clean_issn(v) for v in values if v.strip()):
-        m.lit(BIBO.issn if ids.issn_valid(issn) else LDPUB.invalidIssn, issn, node)
+        valid = ids.issn_valid(issn)
+        prop = (BIBO.eissn if issn in marked else BIBO.issn) if valid else LDPUB.invalidIssn
+        m.lit(prop, issn, node)
 
 
 def journal(m: Writer, container: Container, values: list[str]) -> URIRef | None:
@@ -199,7 +205,7 @@ def journal(m: Writer, container: Container, values: list[str]) -> URIRef | None
     m.add(node, RDF.type, BIBO.Journal)
     m.add(node, RDF.type, BIBO.Collection)
     m.lit(DCTERMS.title, title, node)
-    issns(m, node, values)
+    issns(m, node, values, container.eissn)
     m.lit(LDPUB.isoAbbreviation, container.iso_abbreviation, node)
     return node
 

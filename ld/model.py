@@ -66,7 +66,11 @@ class Container:
     """The journal (or other host item) an article is part of."""
 
     title: str | None = None
-    issn: list[str] = field(default_factory=list)
+    issn: list[str] = field(default_factory=list)  # every ISSN, print and electronic
+    # those of ``issn`` the source marks electronic (PubMed IssnType, JATS pub-type
+    # "epub", DOAJ eissn), published as bibo:eissn; a subset, so ``issn`` keeps its
+    # order and the journal its key
+    eissn: list[str] = field(default_factory=list)
     issn_l: str | None = None  # the linking ISSN, one for all the journal's media
     volume: str | None = None
     issue: str | None = None

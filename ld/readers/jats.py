@@ -184,6 +184,8 @@ def _journal(record: Record, journal: etree._Element | None, meta: etree._Elemen
             if jid.get("journal-id-type") in ("iso-abbrev", "nlm-ta"):
                 container.iso_abbreviation = container.iso_abbreviation or text_of(jid)
         container.issn = [text_of(i) for i in journal.iterfind("issn") if text_of(i)]
+        container.eissn = [text_of(i) for i in journal.iterfind("issn")
+                           if text_of(i) and _electronic(i)]
         publisher = text_of(journal.find("publisher/publisher-name"))
         if publisher:
             record.publishers.append(publisher)
@@ -195,6 +197,12 @@ def _journal(record: Record, journal: etree._Element | None, meta: etree._Elemen
             record.issued = partial_date(date.findtext("year"), date.findtext("month"),
                                          date.findtext("day"))
             break
+
+
+def _electronic(issn: etree._Element) -> bool:
+    """An ISSN of the electronic medium: pub-type "epub" (NLM DTDs, JATS 1.0), or
+    publication-format "electronic" (JATS 1.1 on); "ppub" / "print" is the print one."""
+    return issn.get("pub-type") == "epub" or issn.get("publication-format") == "electronic"
 
 
 def _abstract(abstract: etree._Element) -> str | None:

@@ -120,14 +120,16 @@ def _pmid(values: dict[str, list[str]], source: Source) -> str:
 
 
 def _journal(values: dict[str, list[str]], first: dict[str, str]) -> Container:
-    """JT/TA/VI/IP/PG; an IS line is "1234-5678 (Print)": the ISSN is its first word, and
-    the one marked "(Linking)" is the ISSN-L that keys the journal."""
+    """JT/TA/VI/IP/PG; an IS line is "1234-5678 (Print)": the ISSN is its first word, the
+    one marked "(Linking)" is the ISSN-L that keys the journal, "(Electronic)" an eISSN."""
     start, end = page_range(first.get("PG"))
+    lines = values.get("IS", [])
     return Container(
         title=first.get("JT"), iso_abbreviation=first.get("TA"), volume=first.get("VI"),
         issue=first.get("IP"), page_start=start, page_end=end,
-        issn=[v.split(" ")[0] for v in values.get("IS", [])],
-        issn_l=next((v.split(" ")[0] for v in values.get("IS", []) if "(Linking)" in v), None))
+        issn=[v.split(" ")[0] for v in lines],
+        eissn=[v.split(" ")[0] for v in lines if "(Electronic)" in v],
+        issn_l=next((v.split(" ")[0] for v in lines if "(Linking)" in v), None))
 
 
 def _issued(written: str | None) -> str | None:

@@ -116,6 +116,7 @@ def doaj_record(elem: etree._Element, record_id: str, source: Source) -> Record:
     rec.subjects = [Subject(label=k, scheme="keyword") for k in unique(list(keywords))]
     rec.container = Container(
         title=_doaj_one(elem, "journalTitle"), issn=list(rec.issn),
+        eissn=unique(_doaj(elem, "eissn")),
         volume=_doaj_one(elem, "volume"), issue=_doaj_one(elem, "issue"),
         page_start=_doaj_one(elem, "startPage"), page_end=_doaj_one(elem, "endPage"),
     )

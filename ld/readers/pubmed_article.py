@@ -97,6 +97,8 @@ def _journal(record: Record, art: dict[str, etree._Element],
         issue=text_of(issue.get("Issue")) or None,
     )
     add_all(container.issn, _issns(journal, cite))
+    add_all(container.eissn, [text_of(e) for e in journal.iterchildren("ISSN")
+                              if e.get("IssnType") == "Electronic"])
     container.issn_l = text_of(children(cite.get("MedlineJournalInfo")).get("ISSNLinking")) or None
     container.page_start, container.page_end = _pages(children(art.get("Pagination")))
     _issued(record, issue.get("PubDate"), art.get("ArticleDate"))
