@@ -15,14 +15,19 @@ import threading
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from ld import sparql_local
 from ld.config import Settings
 from ld.errors import BadRequest, Overloaded
 from ld.formats import Format
 from ld.sparql import TRUNCATED_HEADER, Analysis, ProtocolRequest
+from ld.sparql_messages import plain
 from ld.sparql_pool import QueryPool, busy_message
 from ld.store.base import QueryResponse, Store
+
+if TYPE_CHECKING:
+    import pyoxigraph as ox
 
 __all__ = ["TRUNCATED_HEADER", "Formats", "Pools", "run_query", "run_update", "with_using"]
 
@@ -169,14 +174,25 @@ def run_query(request: ProtocolRequest, analysis: Analysis, formats: Formats, *,
     if bounded is None:
         bounded = sparql_local.bounded(analysis, settings.max_rows)
     local = opened() if opened and bounded else None
-    if local is not None and local[0] == snapshot:  # the snapshot a worker would open
-        header, chunks = sparql_local.run(the_job, local[1])
-    else:
-        header, chunks = pools.get(settings).execute(the_job, settings.query_timeout)
+    here = local[1] if local is not None and local[0] == snapshot else None  # as a worker would
+    header, chunks = _evaluate(the_job, here, request, analysis, settings, pools)
     kind = header["kind"]
     fmt = formats.graph if kind == "graph" else formats.results
     headers = {TRUNCATED_HEADER: str(settings.max_rows)} if header["truncated"] else {}
     return QueryResponse(kind, fmt.media_type, chunks, header["truncated"], headers)
+
+
+def _evaluate(the_job: dict[str, object], here: ox.Store | None, request: ProtocolRequest,
+              analysis: Analysis, settings: Settings, pools: Pools
+              ) -> tuple[dict[str, Any], Any]:
+    """The job run in this process on ``here`` (the lane's open snapshot) or by a
+    worker; Oxigraph's syntax errors said plainly (:mod:`ld.sparql_messages`)."""
+    try:
+        if here is not None:
+            return sparql_local.run(the_job, here)
+        return pools.get(settings).execute(the_job, settings.query_timeout)
+    except BadRequest as e:
+        raise BadRequest(plain(e.message, request.text, analysis), e.location, e.hint) from None
 
 
 def run_update(request: ProtocolRequest, analysis: Analysis, *, store: Store,
@@ -194,7 +210,7 @@ def run_update(request: ProtocolRequest, analysis: Analysis, *, store: Store,
         _apply(base + text, store, settings, pools)
     except BadRequest as e:
         message = in_user_text(e.message, base + text, inserted, request.text)
-        raise BadRequest(message, e.location, e.hint) from None
+        raise BadRequest(plain(message, request.text, analysis), e.location, e.hint) from None
 
 
 def _apply(text: str, store: Store, settings: Settings, pools: Pools) -> None:

@@ -114,3 +114,70 @@ def test_far_repeats_are_the_only_ones_let_through(monkeypatch: pytest.MonkeyPat
     ground = ox.Triple(a.subject, a.predicate, ox.Literal("x"))  # CONSTRUCT's: Oxigraph's care
     assert list(sparql_worker.distinct(iter([ground, ground, a, a]), every=False)) == \
         [ground, ground, a]
+
+
+# --- 2. syntax errors in plain words, with Oxigraph's position kept -------------------
+
+@pytest.mark.parametrize("query, said", [
+    ("SELECT ?x WHERE { ?s ?p ?o } GROUP BY ?s",
+     "error at 1:41: ?x (at 1:8) is selected but neither grouped nor aggregated: add it to "
+     "GROUP BY, or select an aggregate of it such as (SAMPLE(?x) AS ?any_x)"),
+    ("SELECT (LANG(?l) AS ?lang) WHERE { ?s ?p ?l } GROUP BY (LANG(?l))",
+     "error at 1:66: the expression in SELECT uses ?l (at 1:14), which is neither grouped"),
+    ("SELECT ?s (COUNT(?o) AS ?n) WHERE { { SELECT ?s ?o WHERE { ?s ?p ?o } GROUP BY ?s } }",
+     "?s (at 1:8) is selected but neither grouped nor aggregated"),  # no reason given here
+    ("SELECT * WHERE { ?s ?p ?o } GROUP BY ?s", "SELECT * cannot be used with GROUP BY"),
+    ("SELECT * WHERE { ?s ?p }", "the triple pattern ?s ?p (at 1:18) has no object"),
+    ("SELECT * WHERE {\n  ?s ?p ?o .\n  ?o ?q\n}",
+     "error at 4:2: the triple pattern ?o ?q (at 3:3) has no object"),
+    ("SELECT ?s WHERE { ?s ?p ?o ?q }", "?s ?p ?o ?q (at 1:19) is 4 terms, not one triple"),
+    ("SELECT * WHERE { ?s <http://x> ?o FILTER(?o > ) }", "error at 1:50: expected an expression"),
+    ("ASK { ?s <http://purl.org/dc/terms/>title ?t }",
+     "is followed by title: write the whole IRI inside the brackets, "
+     "<http://purl.org/dc/terms/title>"),
+    ('SELECT ?s WHERE { ?s ?p ?o . FILTER(regex(?o, "x", "i") }',
+     "the ( at 1:36 is not closed before the } at 1:57"),
+    ("SELECT * WHERE { ?s ?p ?o . ", "error at 1:29: the { at 1:16 is never closed"),
+    ("SELECT ?s WHERE { ?s ?p ?o }}", "the } at 1:29 closes nothing"),
+    ('SELECT ?s WHERE { ?s ?p "abc }', "the string that starts at 1:25 does not end on its line"),
+    ("SELECT WHERE { ?s ?p ?o }", "the SELECT at 1:1 names nothing to return"),
+    ("SELECT * WHERE { ?s ?p ?o } LIMIT", "error at 1:34: expected one of GROUP, LATERAL, "
+                                          "ORDER, a number"),  # not SERVICE, refused here
+])
+def test_syntax_errors_say_what_is_wrong(site: Site, query: str, said: str) -> None:
+    """Regression: Oxigraph's ~600 characters of Unicode ranges, with the reason (if
+    any) among them, and SERVICE suggested although this endpoint refuses it."""
+    r = requests.get(site.url + "/sparql", params={"query": query}, timeout=30)
+    assert r.status_code == 400
+    assert r.text.startswith("400 Bad Request\nSPARQL syntax error: error at ")
+    assert said in r.text, r.text
+    assert not any(noise in r.text for noise in ("\\u{", "[_]", "..=", "SERVICE")), r.text
+
+
+def test_a_syntax_error_keeps_the_json_error_format(site: Site) -> None:
+    r = requests.get(site.url + "/sparql", params={"query": "SELECT * WHERE { ?s ?p }"},
+                     headers={"Accept": "application/json"}, timeout=30)
+    error = r.json()["error"]
+    assert r.status_code == 400 and error["status"] == 400
+    assert error["message"].startswith("SPARQL syntax error: error at 1:25: the triple pattern")
+
+
+def test_the_in_process_lane_says_it_plainly_too(site: Site) -> None:
+    """A query the lane takes (one pattern, a constant subject, a LIMIT) that
+    Oxigraph refuses: "expected one of VALUES, ['0'..='9']" before."""
+    query = f"SELECT ?o {{ <{site.url}/id/record/pubmed-6839263> ?p ?o }} LIMIT 5 OFFSET"
+    r = requests.get(site.url + "/sparql", params={"query": query}, timeout=30)
+    assert r.status_code == 400
+    assert "expected one of VALUES, a number" in r.text, r.text
+
+
+def test_an_update_error_is_said_plainly_in_the_clients_text(site: Site) -> None:
+    """The update is sent with "BASE <endpoint> " and USING in front of its WHERE:
+    both positions are the client's."""
+    r = requests.post(site.url + "/sparql", timeout=30,
+                      data={"update": "DELETE { ?s ?p ?o }\nWHERE { ?s ?p }",
+                            "using-graph-uri": "http://example.org/g"},
+                      headers={"Authorization": f"Bearer {TOKEN}"})
+    assert r.status_code == 400
+    assert "SPARQL Update syntax error: error at 2:16: the triple pattern ?s ?p (at 2:9) " \
+           "has no object" in r.text, r.text
