@@ -5,10 +5,11 @@ Registered on the ``ldpub`` group by :mod:`ld.cli`. Unlike ``load`` and
 the store already holds, so they refuse a store that does not exist (a
 mistyped ``--store`` must not create an empty one and report nothing).
 ``stats`` and ``dump`` only read: while another process writes (a load),
-they read the latest published snapshot, as ``ldpub serve`` does, and say
-so. Also here, because every command that touches the store needs them:
-opening it (``ld.store`` imported only then, so that ``ldpub --help`` does
-not load pyoxigraph) and the final publish of a command that changed it.
+or where the store cannot be written (a read-only mount), they read the
+latest published snapshot, as ``ldpub serve`` does, and say so. Also here,
+because every command that touches the store needs them: opening it
+(``ld.store`` imported only then, so that ``ldpub --help`` does not load
+pyoxigraph) and the final publish of a command that changed it.
 Exit codes: 0 done; 2 a missing record id, no store, an unwritable output
 or a store error; 141 when the reader of ``dump``'s standard output stopped
 early.
@@ -16,6 +17,7 @@ early.
 
 from __future__ import annotations
 
+import errno
 import gzip
 import json
 import os
@@ -74,35 +76,55 @@ def require_store(settings: Settings) -> None:
 
 def open_for_reading(settings: Settings) -> Any:
     """The store for a command that only reads: the primary, as a writer would open
-    it, or, while another process holds it (a load), its latest published snapshot.
+    it, or its latest published snapshot while another process holds it (a load)
+    or where it cannot be written (a read-only mount, another account's store).
 
-    Reading the snapshot is what ``ldpub serve`` does during a load; the
-    command says so on standard error, since it may lag the running load.
+    Reading the snapshot is what ``ldpub serve`` does; the command says so on
+    standard error, since the snapshot may lag the primary.
     """
     from ld.store import lock
 
     require_store(settings)
     try:
         return open_for_command(settings, writes=False)
-    except StoreError as busy:
-        if settings.store_is_remote or not lock.is_locked(Path(settings.store)):
+    except StoreError as refused:
+        if settings.store_is_remote:
             raise
-        return _latest_snapshot(settings, busy)
+        unwritable = _unwritable(refused, settings.store)
+        if unwritable:
+            return _latest_snapshot(settings, unwritable, _NOT_PUBLISHED_HERE)
+        if not lock.is_locked(Path(settings.store)):
+            raise
+        return _latest_snapshot(settings, refused.message, _NOT_PUBLISHED_YET)
 
 
-def _latest_snapshot(settings: Settings, busy: StoreError) -> Any:
-    """The published snapshot of a store another process writes; an error without one."""
+_NOT_PUBLISHED_YET = "a load publishes one every minute: try again then, or when it is done"
+_NOT_PUBLISHED_HERE = ("snapshots are published where the store can be written (by a load, "
+                       "or by `ldpub serve` there)")
+_CANNOT_WRITE = frozenset({errno.EROFS, errno.EACCES, errno.EPERM})
+
+
+def _unwritable(refused: StoreError, store: str) -> str | None:
+    """Why the store cannot be opened for writing here, when that is the reason: a
+    reader needs neither the writer's lock file nor the primary."""
+    cause = refused.__cause__
+    if isinstance(cause, OSError) and cause.errno in _CANNOT_WRITE:
+        return f"the store at {store} cannot be written here ({cause.strerror})"
+    return None
+
+
+def _latest_snapshot(settings: Settings, why: str, hint: str) -> Any:
+    """The published snapshot of a store this command cannot open for writing (``why``);
+    an error without one."""
     from ld.store import open_reader
 
     reader = open_reader(settings)
     path = reader.snapshot_path
     if path is None:
         reader.close()
-        raise StoreError(f"{busy.message}, and no snapshot of it is published yet",
-                         hint="a load publishes one every minute: try again then, "
-                              "or when it is done")
+        raise StoreError(f"{why}, and no snapshot of it is published yet", hint=hint)
     when = datetime.fromtimestamp(os.stat(path).st_mtime, UTC).strftime("%Y-%m-%d %H:%M:%S")
-    out.stderr.print(f"ldpub: {busy.message}; reading its latest published snapshot "
+    out.stderr.print(f"ldpub: {why}; reading its latest published snapshot "
                      f"({Path(path).name}, published {when} UTC)",
                      markup=False, soft_wrap=True)
     return reader

@@ -22,14 +22,16 @@ from pathlib import Path
 
 import pytest
 import requests
-from rdflib import Graph
+from rdflib import Dataset, Graph
 from rdflib.compare import isomorphic
 
 from ld import describe, renders, uris
+from ld.config import load_settings
 from ld.model import Agent, Record, Source
 from ld.store.reader import CHECK_EVERY
 from ld.web.prerender import render_store
-from tests.conftest_web import Site, start_site
+from tests.conftest_web import Site, load_records, start_site
+from tests.web_records import sample_paths
 
 # --- 4. a damaged row of renders.sqlite is a miss, with one warning ------------
 
@@ -196,3 +198,70 @@ def test_a_replayed_journal_is_said_on_standard_error(tmp_path: Path) -> None:
     again = subprocess.run([LDPUB, "stats", "--json"], env=env, capture_output=True,
                            text=True, timeout=120)
     assert again.returncode == 0 and "replayed" not in again.stderr
+
+
+# --- 6. stats and dump on a store that cannot be written ------------------------
+
+# As root, permissions do not stop a write: the store is bind-mounted read-only in a
+# mount namespace of the command's own (gone with it; EROFS, as on the operator's
+# read-only mount). As anyone else, the store's files are made read-only (EACCES).
+_READ_ONLY_MOUNT = ('mount --bind "$1" "$1" && mount -o remount,bind,ro "$1" || exit 99; '
+                    'shift; exec "$@"')
+
+
+def _read_only(store: Path, *args: str) -> subprocess.CompletedProcess:
+    """``ldpub ARGS`` where ``store`` cannot be written."""
+    command = [LDPUB, *args]
+    if os.geteuid() == 0:
+        command = ["unshare", "--mount", "--propagation", "private", "sh", "-c",
+                   _READ_ONLY_MOUNT, "sh", str(store), *command]
+    done = subprocess.run(command, env=_env(store), capture_output=True, timeout=120)
+    if done.returncode == 99:
+        pytest.skip(f"no read-only bind mount here: {done.stderr.decode()}")
+    return done
+
+
+def _make_read_only(store: Path, writable: bool = False) -> None:
+    if os.geteuid() == 0:
+        return  # _read_only mounts it so
+    for path in [store, *store.rglob("*")]:
+        mode = path.stat().st_mode
+        path.chmod(mode | 0o200 if writable else mode & ~0o222)
+
+
+def _dataset(nquads: bytes) -> Dataset:
+    return Dataset().parse(data=nquads, format="nquads")
+
+
+def _same_graphs(one: Dataset, other: Dataset) -> bool:
+    names = {g.identifier for g in one.graphs()} | {g.identifier for g in other.graphs()}
+    return all(isomorphic(one.graph(n), other.graph(n)) for n in names)
+
+
+@pytest.mark.parametrize("unpublished", [False, True], ids=["published", "unpublished writes"])
+def test_stats_and_dump_read_a_read_only_store(tmp_path: Path, unpublished: bool) -> None:
+    """Regression (ops 6): both stopped with "Read-only file system: .../lock" (exit 2)
+    on a store that `ldpub serve` served; they read its published snapshot now."""
+    store = tmp_path / "store"
+    load_records(load_settings(env={}, store=str(store)), [_record("ro-1"), _record("ro-2")],
+                 sample_paths())
+    env = _env(store)
+    expected = json.loads(subprocess.run([LDPUB, "stats", "--json"], env=env, check=True,
+                                         capture_output=True, timeout=120).stdout)
+    dumped = subprocess.run([LDPUB, "dump", "--format", "nq"], env=env, check=True,
+                            capture_output=True, timeout=120).stdout
+    if unpublished:  # a load killed before its last publish: the snapshot is what is served
+        (store / "UNPUBLISHED").touch()
+    _make_read_only(store)
+    try:
+        stats = _read_only(store, "stats", "--json")
+        dump = _read_only(store, "dump", "--format", "nq")
+    finally:
+        _make_read_only(store, writable=True)
+    assert stats.returncode == 0, stats.stderr
+    assert json.loads(stats.stdout) == expected and expected["records"] > 2
+    assert dump.returncode == 0, dump.stderr
+    assert _same_graphs(_dataset(dump.stdout), _dataset(dumped))
+    for said in (stats.stderr.decode(), dump.stderr.decode()):
+        assert f"the store at {store} cannot be written here" in said, said
+        assert "reading its latest published snapshot" in said
