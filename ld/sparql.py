@@ -56,8 +56,8 @@ def parse_request(method: str, args: Mapping[str, Sequence[str]], content_type: 
 
     Returns None for a GET without ``query`` (the service description or the
     editor). HEAD is a GET whose body the server drops. Raises BadRequest for
-    a query or update given twice, given both ways, or via GET as an update,
-    or a body that is not UTF-8; UnsupportedMediaType for a POST body that
+    a query or update given twice, given both ways, an update in the URL (of
+    a GET or a POST), or a body that is not UTF-8; UnsupportedMediaType for a POST body that
     is not one of the three protocol types; ContentTooLarge past MAX_BODY.
     """
     params: dict[str, list[str]] = {k: list(v) for k, v in args.items()}
@@ -72,6 +72,10 @@ def parse_request(method: str, args: Mapping[str, Sequence[str]], content_type: 
     if len(body) > MAX_BODY:
         raise ContentTooLarge(f"the request body is larger than {MAX_BODY} bytes",
                               hint="a SPARQL request of that size is refused unread")
+    if "update" in params:  # URLs are written to access logs, proxies' included
+        raise BadRequest("SPARQL Update goes in the request body, never in the URL, where "
+                         "servers and proxies log it: POST update= in a form body, or the "
+                         f"update itself as {UPDATE_TYPE} (SPARQL 1.1 Protocol, section 2.2)")
     body = body.removeprefix(codecs.BOM_UTF8)  # Windows editors start files with one
     if media_type == FORM_TYPE:
         for key, values in _pairs(body, "the form body").items():

@@ -181,3 +181,26 @@ def test_an_update_error_is_said_plainly_in_the_clients_text(site: Site) -> None
     assert r.status_code == 400
     assert "SPARQL Update syntax error: error at 2:16: the triple pattern ?s ?p (at 2:9) " \
            "has no object" in r.text, r.text
+
+
+# --- 6. an update is never taken from a URL -------------------------------------------
+
+INSERT = "INSERT DATA { <urn:fixes10:s> <urn:fixes10:p> <urn:fixes10:o> }"
+
+
+@pytest.mark.parametrize("content_type, body", [
+    ("application/x-www-form-urlencoded", b"x=1"),
+    ("application/x-www-form-urlencoded", b"update=CLEAR+SILENT+GRAPH+%3Curn%3Ax%3E"),
+    ("application/sparql-update", b"CLEAR SILENT GRAPH <urn:x>"),
+    ("application/sparql-query", b"ASK {}"),
+])
+def test_an_update_in_a_post_url_is_refused(site: Site, content_type: str, body: bytes) -> None:
+    """Regression: POST /sparql?update=DROP%20ALL with a form body ran the DROP (204):
+    the update, in the request line, is in every access log on the way."""
+    r = requests.post(site.url + "/sparql", params={"update": INSERT}, data=body, timeout=30,
+                      headers={"Content-Type": content_type,
+                               "Authorization": f"Bearer {TOKEN}"})
+    assert r.status_code == 400
+    assert "SPARQL Update goes in the request body, never in the URL" in r.text, r.text
+    ask = _get(site, "ASK { <urn:fixes10:s> ?p ?o }", "application/sparql-results+json")
+    assert ask.json()["boolean"] is False
