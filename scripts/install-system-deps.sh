@@ -23,7 +23,8 @@ if [ "${#missing[@]}" -gt 0 ]; then
 fi
 
 # Comunica, the Node.js SPARQL client of tests/test_sparql_clients.py (pinned in
-# tests/node/package.json: 4.5.0, because 5.x needs Node >= 22).
+# tests/node/package.json: 4.5.0, because 5.x needs Node >= 22), and axe-core, the
+# accessibility checker tests/test_sparql_editor_a11y.py runs in Chromium.
 if command -v npm >/dev/null 2>&1; then
   (cd tests/node && npm install --no-audit --no-fund --no-package-lock --silent)
 else

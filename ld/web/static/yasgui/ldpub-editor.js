@@ -69,12 +69,56 @@
     endpointCatalogueOptions: { getData: function () { return [{ endpoint: endpoint }]; }, keys: [] },
     persistenceId: null,
     populateFromUrl: false,
-    yasqe: { value: query || starter, autocompleters: ["variables", "prefixes"] },
+    autofocus: false,  // the page opens at its top: skip link, navigation, keyboard hint
+    // CodeMirror's contenteditable input (its default on phones) is the one screen
+    // readers follow (CodeMirror's manual), and it lies inside the editor's scrolling
+    // region, so a keyboard reaches what scrolls (WCAG 2.1.1)
+    yasqe: { value: query || starter, autocompleters: ["variables", "prefixes"],
+             inputStyle: "contenteditable" },
   });
   window.ldpubYasgui = yasgui;
+  moveAddTabOut(yasgui.tabElements);
+  nameControls();
+  new MutationObserver(nameControls).observe(document.getElementById("yasgui"),
+                                             { childList: true, subtree: true });
   yasgui.on("query", function (instance, tab) {
     window.history.replaceState(null, "", "#query=" + encodeURIComponent(tab.getQuery()));
   });
+
+  // A tab list may hold only tabs (WCAG 4.1.2; YASGUI puts its "+" button in it):
+  // the button goes right after the list, in a bar holding both. YASGUI 4.6 keeps
+  // them as tabElements._tabsListEl and .addTabEl, and adds a tab before addTabEl,
+  // at the list's end once that is null.
+  function moveAddTabOut(tabs) {
+    var bar = document.createElement("div");
+    bar.className = "ldpub-tabbar";
+    tabs._tabsListEl.parentNode.insertBefore(bar, tabs._tabsListEl);
+    bar.appendChild(tabs._tabsListEl);
+    bar.appendChild(tabs.addTabEl);
+    tabs.addTabEl = null;
+  }
+
+  // Names and roles YASGUI's controls lack (WCAG 4.1.2), given again whenever it
+  // draws new ones (a tab, a result table): the query editor (CodeMirror's input,
+  // a multi-line text box, the keyboard hint above it its description), the
+  // response view's, the page-size select and the row-number column's header.
+  function nameControls() {
+    setAll("#yasgui .yasqe [contenteditable]", "role", "textbox");
+    setAll("#yasgui .yasqe [contenteditable]", "aria-multiline", "true");
+    setAll("#yasgui .yasqe [contenteditable]", "aria-label", "SPARQL query");
+    setAll("#yasgui .yasqe [contenteditable]", "aria-describedby", "ldpub-sparql-keys");
+    setAll("#yasgui .yasr textarea", "aria-label", "Query response");
+    setAll("#yasgui select.tableSizer", "aria-label", "Page size");
+    document.querySelectorAll("#yasgui th .dt-column-title:empty").forEach(function (title) {
+      title.innerHTML = '<span class="visually-hidden">Row</span>';
+    });
+  }
+
+  function setAll(selector, name, value) {
+    document.querySelectorAll(selector).forEach(function (element) {
+      if (element.getAttribute(name) !== value) { element.setAttribute(name, value); }
+    });
+  }
 
   var examples = {};
   config.examples.forEach(function (e) { examples[e.key] = e; });
