@@ -57,8 +57,9 @@ def parse_request(method: str, args: Mapping[str, Sequence[str]], content_type: 
     Returns None for a GET without ``query`` (the service description or the
     editor). HEAD is a GET whose body the server drops. Raises BadRequest for
     a query or update given twice, given both ways, an update in the URL (of
-    a GET or a POST), or a body that is not UTF-8; UnsupportedMediaType for a POST body that
-    is not one of the three protocol types; ContentTooLarge past MAX_BODY.
+    a GET or a POST), or a body that is not UTF-8; UnsupportedMediaType for a
+    POST body that is not one of the three protocol types, or that declares a
+    charset other than UTF-8 (or US-ASCII); ContentTooLarge past MAX_BODY.
     """
     params: dict[str, list[str]] = {k: list(v) for k, v in args.items()}
     if method in ("GET", "HEAD"):
@@ -81,11 +82,9 @@ def parse_request(method: str, args: Mapping[str, Sequence[str]], content_type: 
         for key, values in _pairs(body, "the form body").items():
             params.setdefault(key, []).extend(values)
         return _build(_which(params), params, None)
-    text = _decode(body)
     if media_type in (QUERY_TYPE, UPDATE_TYPE):
         operation = "query" if media_type == QUERY_TYPE else "update"
-        if charset not in (None, "utf-8", "utf8"):
-            raise UnsupportedMediaType(f"{media_type} must be UTF-8, not charset={charset}")
+        text = _decode(body, media_type, charset)
         if operation in params:
             raise BadRequest(f"the {operation} is given twice: in the body and as ?{operation}=")
         return _build(operation, params, text)
@@ -129,12 +128,29 @@ def _media_type(content_type: str | None) -> tuple[str, str | None]:
     return parts[0].lower(), charset
 
 
-def _decode(body: bytes) -> str:
+def _decode(body: bytes, media_type: str, charset: str | None) -> str:
+    """The body as text. The SPARQL media types have one encoding, UTF-8 (their
+    registrations define no charset parameter); a declared US-ASCII, a part of
+    it, is taken too. Any other charset is refused before the body is decoded,
+    so the refusal names it whatever bytes the body holds."""
+    codec = "utf-8" if charset is None else _codec(charset)
+    if codec not in ("utf-8", "ascii"):
+        raise UnsupportedMediaType(
+            f"{media_type} is always UTF-8 (or US-ASCII, a part of it), not charset={charset}",
+            hint="send the request as UTF-8, with charset=utf-8 or no charset")
     try:
-        return body.decode("utf-8")
+        return body.decode(codec)
     except UnicodeDecodeError as e:
-        raise BadRequest(f"the request body is not UTF-8 (byte {e.start}); "
+        raise BadRequest(f"the request body is not {charset or 'UTF-8'} (byte {e.start}); "
                          "SPARQL requests must be encoded as UTF-8") from None
+
+
+def _codec(charset: str) -> str | None:
+    """Python's name for ``charset`` ("us-ascii" and "ANSI_X3.4-1968": "ascii")."""
+    try:
+        return codecs.lookup(charset).name
+    except LookupError:
+        return None
 
 
 def _which(params: Mapping[str, list[str]]) -> str:

@@ -131,7 +131,7 @@ FORM = "application/x-www-form-urlencoded"
     ("POST", {"query": ["ASK {}"]}, Q, b"ASK {}", BadRequest),
     ("POST", {}, "text/plain", b"ASK {}", UnsupportedMediaType),
     ("POST", {}, None, b"query=ASK%20%7B%7D", UnsupportedMediaType),
-    ("POST", {}, Q + "; charset=UTF-16", "ASK {}".encode("utf-16"), BadRequest),
+    ("POST", {}, Q + "; charset=UTF-16", "ASK {}".encode("utf-16"), UnsupportedMediaType),
     ("POST", {}, Q + "; charset=latin-1", b"ASK {}", UnsupportedMediaType),
     ("POST", {}, FORM, b"query=ASK+%7B%7D&update=CLEAR+ALL", BadRequest),
     ("POST", {}, FORM, b"query=ASK+%7B%7D&query=ASK+%7B%7D", BadRequest),

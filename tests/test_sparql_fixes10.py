@@ -183,6 +183,58 @@ def test_an_update_error_is_said_plainly_in_the_clients_text(site: Site) -> None
            "has no object" in r.text, r.text
 
 
+
+# --- 5. declared charsets --------------------------------------------------------------
+
+def _post(site: Site, body: bytes, content_type: str, **headers: str) -> requests.Response:
+    return requests.post(site.url + "/sparql", data=body, timeout=30,
+                         headers={"Content-Type": content_type, **headers})
+
+
+@pytest.mark.parametrize("charset", ["us-ascii", "US-ASCII", "ANSI_X3.4-1968", "utf-8", "UTF8"])
+def test_a_query_declared_us_ascii_runs(site: Site, charset: str) -> None:
+    """Regression: US-ASCII, a part of UTF-8, was refused with 415."""
+    r = _post(site, b"ASK { ?s ?p ?o }", f"application/sparql-query; charset={charset}",
+              Accept="application/sparql-results+json")
+    assert r.status_code == 200 and r.json()["boolean"] is True
+
+
+def test_an_update_declared_us_ascii_runs(site: Site) -> None:
+    r = _post(site, b"CLEAR SILENT GRAPH <urn:fixes10:none>",
+              'application/sparql-update; charset="us-ascii"', Authorization=f"Bearer {TOKEN}")
+    assert r.status_code == 204, r.text
+
+
+@pytest.mark.parametrize("charset, body", [
+    ("iso-8859-1", 'ASK { ?s ?p "á" }'.encode("latin-1")),
+    ("iso-8859-1", b"ASK { ?s ?p ?o }"),  # the same answer whatever the bytes
+    ("utf-16", "ASK { ?s ?p ?o }".encode("utf-16")),
+    ("x-unheard-of", b"ASK { ?s ?p ?o }"),
+])
+def test_another_declared_charset_is_refused_by_name(site: Site, charset: str,
+                                                     body: bytes) -> None:
+    """Regression: a Latin-1 or UTF-16 body got 400 "not UTF-8 (byte 28)" (the body
+    was decoded first), an ASCII one 415: now 415 naming the charset either way."""
+    r = _post(site, body, f"application/sparql-query; charset={charset}")
+    assert r.status_code == 415
+    assert f"application/sparql-query is always UTF-8 (or US-ASCII, a part of it), " \
+           f"not charset={charset}" in r.text, r.text
+
+
+def test_a_body_that_is_not_what_it_declares_is_named(site: Site) -> None:
+    r = _post(site, 'ASK { ?s ?p "á" }'.encode(), "application/sparql-query; charset=us-ascii")
+    assert r.status_code == 400
+    assert "the request body is not us-ascii (byte 13)" in r.text, r.text
+
+
+def test_a_form_s_charset_is_not_read(site: Site) -> None:
+    """A form's escapes are UTF-8 whatever it declares: its media type defines no
+    charset parameter, and the SPARQL Protocol sends UTF-8."""
+    r = _post(site, b"query=ASK%20%7B%20%3Fs%20%3Fp%20%3Fo%20%7D",
+              "application/x-www-form-urlencoded; charset=ISO-8859-1",
+              Accept="application/sparql-results+json")
+    assert r.status_code == 200 and r.json()["boolean"] is True
+
 # --- 6. an update is never taken from a URL -------------------------------------------
 
 INSERT = "INSERT DATA { <urn:fixes10:s> <urn:fixes10:p> <urn:fixes10:o> }"
