@@ -168,11 +168,22 @@ def ids_from_url(url: str) -> tuple[str | None, str | None, str | None]:
 
 # Discontinued codes of the MARC Code List for Languages and the codes that replaced
 # them; old records still carry them (LoC "Books All" has scr/scc). pycountry only
-# knows current ISO 639-2 codes, so without this table those records would be refused.
+# knows current ISO 639-2 codes (and ISO 639-3 reuses many of these letters for other
+# languages: tru is Turoyo there), so without this table those records were refused.
+# Sources: LoC, "Changes/Additions to MARC Language Code List for compatibility with
+# ISO 639-2" (2000, https://www.loc.gov/marc/isochange_ann.html: cam ... tsw); the MARC
+# Code List for Languages' discontinued codes (gag; scc, scr and mol, 2008-2009).
+# Left out: ajm (Aljamia), discontinued with no successor. esk (Eskimo languages) was
+# deleted in 1999 without one (iku, ipk, kal and ypk came out of it): its ISO 639-5
+# family, Eskimo-Aleut languages, is the code that still names all of them.
 OBSOLETE_LANGUAGES = {
-    "scc": "srp", "scr": "hrv", "mol": "rum", "tag": "tgl", "far": "fao", "gag": "glg",
-    "cam": "khm", "esp": "epo", "eth": "gez", "int": "ina", "iri": "gle", "lan": "oci",
+    "cam": "khm", "esp": "epo", "eth": "gez", "far": "fao", "fri": "fry", "gae": "gla",
+    "gal": "orm", "gua": "grn", "int": "ina", "iri": "gle", "kus": "kos", "lan": "oci",
     "lap": "smi", "max": "glv", "mla": "mlg", "sao": "smo", "sho": "sna", "snh": "sin",
-    "sso": "sot", "swz": "ssw", "tar": "tat", "tsw": "tsn", "esk": "ypk", "fri": "fry",
-    "gae": "gla", "gal": "orm", "kus": "kos",
+    "sso": "sot", "swz": "ssw", "tag": "tgl", "taj": "tgk", "tar": "tat", "tru": "chk",
+    "tsw": "tsn", "gag": "glg", "scc": "srp", "scr": "hrv", "mol": "rum", "esk": "esx",
+    # Not a MARC code at all but a miskeying of jpn that LoC's own records carry
+    # (00033708, "Using Japanese", 041 $aengjap, 546 "English and Japanese"); Open
+    # Library's MARC import reads it so too. No MARC code was ever "jap".
+    "jap": "jpn",
 }
