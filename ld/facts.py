@@ -17,7 +17,7 @@ from datetime import datetime
 
 import pyoxigraph as ox
 
-from ld.facts_links import TitleLookup, read_identifiers, unnamed_labels
+from ld.facts_links import TitleLookup, read_identifiers, read_rights, unnamed_labels
 from ld.labels import expand, role
 from ld.numbers import ascii_digits, whole_number
 
@@ -114,6 +114,9 @@ class Facts:
     isbn: list[str] = field(default_factory=list)
     issn: list[str] = field(default_factory=list)
     urls: list[tuple[str, str | None]] = field(default_factory=list)  # (url, label or None)
+    licenses: list[str] = field(default_factory=list)  # dcterms:license IRIs
+    rights: list[str] = field(default_factory=list)  # dcterms:rights statements
+    access_rights: list[str] = field(default_factory=list)  # dcterms:accessRights
     linked: set[str] = field(default_factory=set)  # targets (ld.facts_links.target) of the above
     invalid: list[tuple[str, str]] = field(default_factory=list)  # (what, value as given)
     modified: datetime | None = None
@@ -152,6 +155,7 @@ def read(index: Index, thing: str, doc: str, base: str, titles: TitleLookup | No
     _read_host(index, f, base)
     _read_content(index, f, base)
     read_identifiers(index, f)
+    read_rights(index, f)
     _read_doc(index, f)
     return f
 

@@ -7,7 +7,8 @@ which links are one. A link says what it is when the source did (MARC 856
 $3/$y, published as the link's dcterms:title): :func:`web_links`. A thing of
 ours the record links without naming it (a journal known by its ISSN only,
 another record it is owl:sameAs) is shown by what its own page calls it, not
-by its IRI: :func:`unnamed_labels`. Split from :mod:`ld.facts`, which reads
+by its IRI: :func:`unnamed_labels`. The licences and rights statements are
+read here too (:func:`read_rights`). Split from :mod:`ld.facts`, which reads
 the rest of the record.
 """
 
@@ -81,6 +82,13 @@ def read_identifiers(index: Index, f: Facts) -> None:
 # identifiers and links the record gives that fail their check (see ld.mapping)
 _INVALID = (("ISBN", "ldpub:invalidIsbn"), ("ISSN", "ldpub:invalidIssn"),
             ("DOI", "ldpub:invalidDoi"), ("Link", "ldpub:invalidLink"))
+
+
+def read_rights(index: Index, f: Facts) -> None:
+    """The licences (IRIs: the page links the web ones) and the rights statements."""
+    f.licenses = index.values(f.thing, "dcterms:license")
+    f.rights = index.values(f.thing, "dcterms:rights")
+    f.access_rights = index.values(f.thing, "dcterms:accessRights")
 
 
 def web_links(index: Index, links: list[str]) -> tuple[list[tuple[str, str | None]], list[str]]:

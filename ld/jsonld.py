@@ -47,6 +47,8 @@ TERMS: dict[str, tuple[str, bool]] = {
     "isPartOf": ("dcterms:isPartOf", True),
     "conformsTo": ("dcterms:conformsTo", True),
     "license": ("dcterms:license", True),
+    "rights": ("dcterms:rights", False),
+    "accessRights": ("dcterms:accessRights", False),
     "source": ("dcterms:source", True),
     "extent": ("dcterms:extent", False),
     "name": ("foaf:name", False),

@@ -26,6 +26,7 @@ _STANDARD: dict[str, str] = {
     "dcterms:identifier": "Identifier", "dcterms:isPartOf": "Part of",
     "dcterms:hasPart": "Has part", "dcterms:type": "Type", "dcterms:format": "Format",
     "dcterms:extent": "Extent", "dcterms:license": "License", "dcterms:rights": "Rights",
+    "dcterms:accessRights": "Access rights",
     "dcterms:source": "Source", "dcterms:conformsTo": "Conforms to",
     "dcterms:bibliographicCitation": "Citation", "dcterms:spatial": "Place",
     "dcterms:temporal": "Period", "dcterms:relation": "Related",

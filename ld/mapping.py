@@ -9,7 +9,8 @@ alone (see :mod:`ld.uris`). This module maps the record itself and its
 document; those shared things are minted and described in
 :mod:`ld.mapping_things`. Value-level rules live in :mod:`ld.mapping_terms`
 (format table, languages, dates, relators) and :mod:`ld.mapping_identifiers`
-(DOI, PubMed, ISBN, ISSN, links).
+(DOI, PubMed, ISBN, ISSN, links); the record's licences and rights statements
+in :mod:`ld.mapping_rights`.
 
 The mapper publishes what the source says and leaves judging it to the
 shapes. An identifier that fails its check (an ISBN or ISSN check digit, a
@@ -29,6 +30,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib import namespace as rdf_ns
 
 from ld import mapping_identifiers as ids
+from ld import mapping_rights as rights
 from ld import mapping_terms as t
 from ld import mapping_things as things
 from ld import namespaces as ns
@@ -145,6 +147,7 @@ class _Mapper:
         self.languages()
         things.subjects(self)
         self.texts()
+        rights.rights(self)
         self.links()
         self.container()
         things.collections(self)

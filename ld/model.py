@@ -126,6 +126,13 @@ class Record:
     record_format: str | None = None  # "MEDLINE/PubMed", "marc", ...
     same_as: list[str] = field(default_factory=list)  # IRIs of the same work elsewhere
     grants: list[str] = field(default_factory=list)
+    # rights, as the source words them: the IRIs of the licences the record is under
+    # (MARC 540 $u, JATS license/@xlink:href or ali:license_ref, a dc:rights that is a
+    # URL), statements of the terms of use (MARC 540, dc:rights, JATS license-p) and of
+    # who may access it (MARC 506)
+    licenses: list[str] = field(default_factory=list)
+    rights: list[str] = field(default_factory=list)
+    access_rights: list[str] = field(default_factory=list)
     extra: dict[str, list[str]] = field(default_factory=dict)
 
 

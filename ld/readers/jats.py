@@ -27,6 +27,8 @@ NAME = "jats"
 DESCRIPTION = "PMC JATS articles (.nxml, <article> or efetch <pmc-articleset>), front matter"
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+XLINK_HREF = "{http://www.w3.org/1999/xlink}href"
+ALI_REF = "{http://www.niso.org/schemas/ali/1.0/}license_ref"  # NISO Access and License Indicators
 _DATE_PREFERENCE = ("epub", "ppub", "pub", "collection", "epub-ppub")
 
 
@@ -94,10 +96,33 @@ def _titles(record: Record, meta: etree._Element) -> None:
 
 
 def _rights(record: Record, meta: etree._Element) -> None:
-    """The article's license text, as extra["rights"] like the MARC and OAI readers."""
-    license_text = text_of(meta.find("permissions/license"))
-    if license_text:
-        record.extra["rights"] = [license_text]
+    """The licences the article is under, by their IRIs, and their words as rights
+    statements (the <license-p> paragraphs, else the text right in <license>)."""
+    record.licenses.extend(_license_iris(meta))
+    for lic in meta.iterfind("permissions/license"):
+        paragraphs = [_linked_text(p) for p in lic if p.tag in ("license-p", "p")]
+        text = " ".join(filter(None, paragraphs)) or " ".join((lic.text or "").split())
+        if text and text not in record.rights:
+            record.rights.append(text)
+
+
+def _license_iris(meta: etree._Element) -> list[str]:
+    """Each <license>'s @xlink:href, then each <ali:license_ref> (JATS 1.2 on: in
+    <license>, or in <permissions> itself), each once."""
+    hrefs = [lic.get(XLINK_HREF) or "" for lic in meta.iterfind("permissions/license")]
+    refs = [text_of(ref) for ref in meta.iterfind(f"permissions//{ALI_REF}")]
+    return list(dict.fromkeys(v.strip() for v in hrefs + refs if v.strip()))
+
+
+def _linked_text(element: etree._Element) -> str:
+    """The element's text, an empty link (``<ext-link xlink:href="..."/>``, as BioMed
+    Central writes a licence's address) as its address: "License (http://...)", not "()"."""
+    def text(node: etree._Element) -> str:
+        if not isinstance(node.tag, str):  # a comment or processing instruction
+            return ""
+        inner = (node.text or "") + "".join(text(c) + (c.tail or "") for c in node)
+        return inner if inner.strip() or not node.get(XLINK_HREF) else node.get(XLINK_HREF)
+    return " ".join(text(element).split())
 
 
 def _abstracts(record: Record, meta: etree._Element) -> None:

@@ -1,4 +1,4 @@
-"""MARC notes (5XX) and series statements (4XX/8XX) -> abstracts, notes, series.
+"""MARC notes (5XX) and series statements (4XX/8XX) -> abstracts, notes, rights, series.
 
 A 520 is an abstract (dcterms:abstract) when its first indicator makes it a
 description of the work: blank (summary), 0 (subject: a summary of the subject
@@ -33,7 +33,7 @@ _NOTE_TAGS = {"500", "501", "502", "504", "505", "508", "511", "515", "518", "52
 
 
 def notes(record: Record, tags: dict[str, list[pymarc.Field]]) -> None:
-    """520 summaries as abstracts, the other notes as notes, 506/540 rights kept aside."""
+    """520 summaries as abstracts, the other notes as notes, 506/540 as rights."""
     for fld in tags.get("520", []):
         if constant := _NOT_SUMMARY.get(fld.indicator1):
             add_new(record.notes, f"{constant}: {note_text(fld)}")
@@ -42,16 +42,27 @@ def notes(record: Record, tags: dict[str, list[pymarc.Field]]) -> None:
     for tag in sorted(_NOTE_TAGS & tags.keys()):
         for fld in tags[tag]:
             add_new(record.notes, note_text(fld))
-    for tag in ("506", "540"):
-        for fld in tags.get(tag, []):
-            record.extra.setdefault("rights", []).append(note_text(fld))
+    rights(record, tags)
 
 
-def note_text(fld: pymarc.Field) -> str:
-    """The note's text: every subfield but the control ones (digit codes); $3, the
-    materials the note is about ("v. 2:"), stays as the prefix it is written as."""
+def rights(record: Record, tags: dict[str, list[pymarc.Field]]) -> None:
+    """506 (restrictions on access) as access rights; 540 (terms governing use) as a
+    rights statement, its $u (the address of the terms: "https://creativecommons.org/
+    licenses/by/4.0/") as the licence, not as part of the words."""
+    for fld in tags.get("506", []):
+        add_new(record.access_rights, note_text(fld))
+    for fld in tags.get("540", []):
+        add_new(record.rights, note_text(fld, but="u"))
+        for uri in fld.get_subfields("u"):
+            add_new(record.licenses, uri.strip())
+
+
+def note_text(fld: pymarc.Field, but: str = "") -> str:
+    """The note's text: every subfield but the control ones (digit codes) and ``but``;
+    $3, the materials the note is about ("v. 2:"), stays as the prefix it is written as."""
     return " ".join(sub.value.strip() for sub in fld.subfields
-                    if (not sub.code.isdigit() or sub.code == "3") and sub.value.strip())
+                    if (not sub.code.isdigit() or sub.code == "3") and sub.code not in but
+                    and sub.value.strip())
 
 
 def series(record: Record, tags: dict[str, list[pymarc.Field]]) -> None:

@@ -61,12 +61,13 @@ def classify_identifier(record: Record, value: str) -> None:
 
 
 def sort_values(rec: Record, values: dict[str, list[str]]) -> None:
-    """Types, languages, identifiers and formats: sorted into slots by their shape."""
+    """Types, languages, identifiers, formats and rights: sorted into slots by their shape."""
     rec.formats = _types(rec, unique(values.get("type", [])))
     rec.languages = _languages(rec, unique(values.get("language", [])))
     for value in unique(values.get("identifier", [])):
         classify_identifier(rec, value)
     _formats(rec, unique(values.get("format", [])))
+    _rights(rec, unique(values.get("rights", [])))
 
 
 _LOCALE = re.compile(r"^([A-Za-z]{2,3})[_-][A-Za-z]{2}$")
@@ -124,3 +125,21 @@ def _formats(rec: Record, formats: list[str]) -> None:
             rec.extra.setdefault("format", []).append(rest)
         elif rest:
             rec.extent.append(rest)
+
+
+_WHOLE_URL = re.compile(r"https?://\S+", re.I)
+# the access levels of the OpenAIRE/DRIVER guidelines ("info:eu-repo/semantics/openAccess")
+_ACCESS_LEVEL = re.compile(r"info:eu-repo/semantics/[a-z]+Access", re.I)
+
+
+def _rights(rec: Record, values: list[str]) -> None:
+    """``dc:rights``: a URL is the licence's address ("https://creativecommons.org/
+    licenses/by/4.0/"), an OpenAIRE access level says who may access the work, and
+    anything else is a statement of the rights in words."""
+    for value in values:
+        if _WHOLE_URL.fullmatch(value):
+            rec.licenses.append(value)
+        elif _ACCESS_LEVEL.fullmatch(value):
+            rec.access_rights.append(value)
+        else:
+            rec.rights.append(value)

@@ -9,7 +9,7 @@ are chosen by the metadata element's qualified name, not by the
 Dublin Core has no slots for ISBN/ISSN/DOI: they hide in ``dc:identifier``
 next to URLs and local numbers, so identifiers are recognised by shape (and
 check digit) and the rest kept in ``extra``; those rules, and the ones for
-``dc:type``, ``dc:language`` and ``dc:format``, are
+``dc:type``, ``dc:language``, ``dc:format`` and ``dc:rights``, are
 :mod:`ld.readers.oai_dc_values`.
 """
 
@@ -81,8 +81,8 @@ def _dc_described(rec: Record, values: dict[str, list[str]]) -> None:
 
 
 def _dc_extra(rec: Record, values: dict[str, list[str]], more_dates: list[str]) -> None:
-    """What has no slot of its own (source, relation, coverage, rights, later dates)."""
-    for name in ("source", "relation", "coverage", "rights"):
+    """What has no slot of its own (source, relation, coverage, later dates)."""
+    for name in ("source", "relation", "coverage"):
         if name in values:
             rec.extra[name] = unique(values[name])
     if more_dates:

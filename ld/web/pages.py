@@ -39,7 +39,7 @@ SHOWN_ABOVE = {labels.expand(c) for c in (
     "ldpub:pmcid", "bibo:isbn", "bibo:issn", "bibo:volume", "bibo:issue", "bibo:pageStart",
     "bibo:pageEnd", "dcterms:publisher", "dcterms:language", "foaf:page", "rdf:type",
     "bibo:isbn10", "bibo:isbn13", "ldpub:invalidIsbn", "ldpub:invalidIssn", "ldpub:invalidDoi",
-    "ldpub:invalidLink")}
+    "ldpub:invalidLink", "dcterms:license", "dcterms:rights", "dcterms:accessRights")}
 # A section label of a structured abstract: capitals, at the start or after a sentence.
 SECTION = re.compile(r"(?:^|(?<=[.!?]\s))([A-Z][A-Z/&, -]*[A-Z]):\s+")
 
