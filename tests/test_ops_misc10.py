@@ -1,5 +1,7 @@
 """Operator's report explore10/ops, defects 5, 10 and 11: one regression each.
 
+- 5: under ``--server granian`` Granian's own lines ("Unexpected exit from worker-1")
+  went to standard output, untimestamped, into the access log.
 - 10: a real LoC record (tests/data/loc-00033708-jap.mrc, copied byte for byte from
   "Books All 2016" part 01, record 19,250) was rejected for its 041 code ``jap``;
   MARC's discontinued codes gua, taj and tru were refused too.
@@ -7,10 +9,19 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pymarc
 import pytest
+import requests
 from rdflib import URIRef
 from rdflib.namespace import DCTERMS
 
@@ -18,8 +29,102 @@ from ld.mapping import map_record
 from ld.readers import read_path
 from ld.validation import Validator
 from tests.test_readers_marc_more import BASE, field, marc_file
+from tests.test_web_serve import _free_port
+from tests.web_records import sample_paths
 
 DATA = Path(__file__).parent / "data"
+LDPUB = [str(Path(sys.executable).parent / "ldpub")]
+# ldpub's (and gunicorn's) layout of a log line: [time] [pid] [LEVEL] message
+LOG_LINE = r"\[\d{4}-\d\d-\d\d \d\d:\d\d:\d\d [+-]\d{4}\] \[\d+\] \[%s\] %s$"
+
+
+class Served:
+    """``ldpub serve`` on a store loaded with the sample; standard output and standard
+    error in files of their own, read while it runs."""
+
+    def __init__(self, root: Path, **env: str) -> None:
+        self.port = _free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.env = {**os.environ, "LDPUB_STORE": str(root / "store"),
+                    "LDPUB_PORT": str(self.port), "LDPUB_BASE_URI": self.url + "/",
+                    "LDPUB_WORKERS": "1", "LDPUB_LOG_LEVEL": "INFO", **env}
+        self.out, self.err = root / "stdout.log", root / "stderr.log"
+        subprocess.run([*LDPUB, "load", *sample_paths()], env=self.env, check=True,
+                       capture_output=True, timeout=120)
+        with self.out.open("wb") as out, self.err.open("wb") as err:
+            self.proc = subprocess.Popen([*LDPUB, "serve"], env=self.env, stdout=out,
+                                         stderr=err)
+        self.others: list[int] = []  # pids of its children this test signals
+
+    def stdout(self) -> str:
+        return self.out.read_text(errors="replace")
+
+    def stderr(self) -> str:
+        return self.err.read_text(errors="replace")
+
+    def wait_for(self, pattern: str, timeout: float = 60) -> re.Match[str]:
+        """The first match of ``pattern`` (multiline) in either output."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            found = re.search(pattern, self.stderr() + self.stdout(), re.M)
+            if found:
+                return found
+            assert self.proc.poll() is None, self.stderr() + self.stdout()
+            time.sleep(0.1)
+        pytest.fail(f"no {pattern!r} in {self.stderr() + self.stdout()}")
+
+    def stop(self) -> None:
+        """SIGTERM, a graceful stop; then kill whatever is left by pid."""
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        for pid in self.others:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+
+
+@contextlib.contextmanager
+def served(root: Path, **env: str) -> Iterator[Served]:
+    server = Served(root, **env)
+    try:
+        server.wait_for(r"ldpub\.serve: serving")
+        yield server
+    finally:
+        server.stop()
+
+
+def _get(url: str) -> requests.Response:
+    for _ in range(300):
+        with contextlib.suppress(requests.ConnectionError):
+            return requests.get(url, timeout=30)
+        time.sleep(0.1)
+    pytest.fail(f"{url} never answered")
+
+
+# --- 5. Granian's own lines ---------------------------------------------------------
+
+def test_granian_lines_go_to_standard_error_in_ldpubs_layout(tmp_path: Path) -> None:
+    """Regression: "[ERROR] Unexpected exit from worker-1" (and start, respawn, stop)
+    came on standard output without a time, between the access-log lines."""
+    with served(tmp_path, LDPUB_SERVER="granian", LDPUB_ACCESS_LOG="true") as server:
+        worker = int(server.wait_for(r"Spawning worker-1 with PID: (\d+)")[1])
+        server.others.append(worker)
+        assert _get(server.url + "/health").ok
+        os.kill(worker, signal.SIGKILL)
+        server.others.append(int(server.wait_for(
+            rf"Spawning worker-1 with PID: (?!{worker}\b)(\d+)")[1]))
+        assert _get(server.url + "/health").ok  # the new worker answers
+        time.sleep(0.5)  # Granian logs a request after its response
+    err, out = server.stderr(), server.stdout()
+    assert re.search(LOG_LINE % ("ERROR", "Unexpected exit from worker-1"), err, re.M), err
+    assert re.search(LOG_LINE % ("INFO", "Respawning worker-1"), err, re.M), err
+    assert re.search(LOG_LINE % ("INFO", r"ldpub\.serve: serving .*"), err, re.M), err
+    lines = out.splitlines()
+    assert len(lines) == 2 and all('"GET /health HTTP/1.1" 200' in line for line in lines), out
 
 
 def _iso(code: str, part: str = "2") -> URIRef:

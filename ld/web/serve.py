@@ -34,6 +34,9 @@ from ld.config import Settings
 from ld.errors import LdpubError, Overloaded
 
 LOG = logging.getLogger("ldpub.serve")
+# gunicorn's layout of its own lines, which ldpub's follow (a logger name is added)
+LINE_FORMAT = "[%(asctime)s] [%(process)d] [%(levelname)s] %(message)s"
+DATE_FORMAT = "%Y-%m-%d %H:%M:%S %z"
 
 
 def worker_count(settings: Settings) -> int:
@@ -83,8 +86,7 @@ def configure_logging(settings: Settings) -> None:
     if not logger.handlers:
         handler = logging.StreamHandler()
         handler.setFormatter(logging.Formatter(
-            "[%(asctime)s] [%(process)d] [%(levelname)s] %(name)s: %(message)s",
-            "%Y-%m-%d %H:%M:%S %z"))
+            LINE_FORMAT.replace("%(message)s", "%(name)s: %(message)s"), DATE_FORMAT))
         logger.addHandler(handler)
         logger.propagate = False  # once, even where a server configured the root logger
     logger.setLevel(settings.log_level)
@@ -193,6 +195,31 @@ def granian_options(settings: Settings) -> dict[str, Any]:
         "workers_kill_timeout": 10,  # graceful stop: requests get 10 s to finish
         "log_level": LogLevels(level) if level in LogLevels.__members__ else LogLevels.info,
         "log_access": settings.access_log,
+        "log_dictconfig": granian_logging(),
+    }
+
+
+def granian_logging() -> dict[str, Any]:
+    """Granian's logging: its own lines on standard error in ldpub's layout, the
+    access log alone on standard output, as under gunicorn (README, "Deployment").
+
+    Granian's default sent both to standard output, its own lines untimestamped
+    ("[ERROR] Unexpected exit from worker-1" among the requests). Granian replaces
+    its defaults' top-level keys with these, in the master and in each worker.
+    """
+    def stream(name: str, formatter: str) -> dict[str, str]:
+        return {"class": "logging.StreamHandler", "formatter": formatter,
+                "stream": f"ext://sys.{name}"}
+
+    return {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "formatters": {"ldpub": {"format": LINE_FORMAT, "datefmt": DATE_FORMAT},
+                       "access": {"format": "%(message)s"}},  # its own format has the time
+        "handlers": {"console": stream("stderr", "ldpub"), "access": stream("stdout", "access")},
+        "loggers": {"_granian": {"handlers": ["console"], "propagate": False},
+                    "granian.access": {"handlers": ["access"], "level": "INFO",
+                                       "propagate": False}},
     }
 
 
