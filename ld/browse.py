@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from ld import facts, search_index, uris
 from ld.listing import literal as _lit
 from ld.listing import page_count
-from ld.namespaces import STATED_SUPERCLASSES
+from ld.namespaces import LDPUB_NS, STATED_SUPERCLASSES
 from ld.store.base import Store
 from ld.versioned import cached
 
@@ -197,12 +197,16 @@ def top(store: Store, base: str, kind: str, page: int = 1, size: int = PAGE_SIZE
 
 
 def _labels(store: Store, iris: list[str]) -> dict[str, str]:
+    """Each thing's label, a person's with its heading's dates ("Smith, John, 1950-"):
+    two namesakes side by side in a list must not read the same."""
     if not iris:
         return {}
     values = " ".join(f"<{i}>" for i in iris)
-    rows = store.select(PREFIX + f"SELECT ?e (SAMPLE(?l) AS ?label) WHERE {{ VALUES ?e {{ "
-                        f"{values} }} GRAPH ?g {{ ?e {LABEL_PATH} ?l }} }} GROUP BY ?e")
-    return {str(r["e"]): str(r["label"]) for r in rows if "label" in r}
+    rows = store.select(PREFIX + "SELECT ?e (SAMPLE(?l) AS ?label) (SAMPLE(?d) AS ?dates) "
+                        f"WHERE {{ VALUES ?e {{ {values} }} GRAPH ?g {{ ?e {LABEL_PATH} ?l "
+                        f"OPTIONAL {{ ?e <{LDPUB_NS}dates> ?d }} }} }} GROUP BY ?e")
+    return {str(r["e"]): ", ".join(str(r[v]) for v in ("label", "dates") if v in r)
+            for r in rows if "label" in r}
 
 
 @dataclass

@@ -84,6 +84,13 @@ class Link:
     family: str | None = None  # a person's foaf:familyName / givenName, for citations
     given: str | None = None
     roles: list[str] = field(default_factory=list)  # "illustrator", from MARC relators
+    dates: str | None = None  # a person's heading dates (ldpub:dates): "1950-"
+
+    @property
+    def heading(self) -> str:
+        """The name as a list shows it, with the dates that tell namesakes apart
+        ("Smith, John, 1950-"); citations keep ``label``, the name alone."""
+        return f"{self.label}, {self.dates}" if self.dates else self.label
 
 
 @dataclass
@@ -231,6 +238,7 @@ def _person(index: Index, node: object, base: str, roles: dict[str, list[str]] |
         found.kind = "organization"  # one name, never split (also when not ours)
     found.family = index.first(found.iri, "foaf:familyName")
     found.given = index.first(found.iri, "foaf:givenName")
+    found.dates = index.first(found.iri, "ldpub:dates")
     return found
 
 

@@ -111,7 +111,9 @@ def agent(m: Writer, who: Agent, prop: URIRef) -> URIRef:
 
 def person(m: Writer, agent: Agent, name: str, identifiers: list[str]) -> URIRef:
     """One URI per person: an ORCID or authority link when known, else the slug of
-    "family given" (see :func:`ld.mapping_identifiers.person_key`) and its dates.
+    "family given" (see :func:`ld.mapping_identifiers.person_key`) and its dates,
+    which are also published (ldpub:dates), since the key alone tells no reader
+    "Smith, John, 1950-" from "Smith, John, 1820-1890".
 
     A source that gave only a given name (a MARC forename heading, "John Paul
     II, Pope") is not split at its comma.
@@ -127,6 +129,7 @@ def person(m: Writer, agent: Agent, name: str, identifiers: list[str]) -> URIRef
     m.lit(FOAF.name, name, node)
     m.lit(FOAF.familyName, family, node)
     m.lit(FOAF.givenName, given, node)
+    m.lit(LDPUB.dates, agent.dates, node)  # as written: what tells namesakes apart on a page
     return node
 
 

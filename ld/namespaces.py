@@ -97,6 +97,7 @@ class LDPUB(DefinedNamespace):
     warning: URIRef
     publishable: URIRef
     affiliation: URIRef
+    dates: URIRef
     role: URIRef
     series: URIRef
     isoAbbreviation: URIRef
