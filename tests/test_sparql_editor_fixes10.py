@@ -9,10 +9,14 @@ showed only "Failed to fetch".
 
 from __future__ import annotations
 
+import json
+import subprocess
 from collections.abc import Iterator
 from typing import Any
+from urllib.parse import urlencode
 
 import pytest
+import requests
 
 from tests.conftest_web import Site, sample_paths
 from tests.test_sparql_editor import open_editor
@@ -50,5 +54,26 @@ def test_a_count_reads_as_a_number_its_datatype_in_the_title(browser: Any, site:
     number_box = page.locator(".yasr tbody .ldpub-number").bounding_box()
     row_number = page.locator(".yasr tbody .rowNumber").bounding_box()
     assert number_box["x"] - (row_number["x"] + row_number["width"]) >= 8  # not "188"
+    assert elsewhere == []
+    page.close()
+
+
+def test_share_as_curl_runs_in_a_shell_on_a_dataset_page(browser: Any, site: Site) -> None:
+    graph = site.url + "/doc/record/pubmed-6839263"
+    query = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o } # it's $(x) `y` & z"
+    direct = requests.post(site.url + "/sparql", timeout=30,
+                           data={"query": query, "default-graph-uri": graph}).json()
+    page, elsewhere = open_editor(browser, site,
+                                  "/sparql?" + urlencode({"default-graph-uri": graph}))
+    page.evaluate("q => { window.ldpubYasgui.getTab().setQuery(q); }", query)
+    page.click(".yasqe_share")
+    page.click(".yasqe_sharePopup button.curl")
+    command = page.locator(".yasqe_sharePopup textarea, .yasqe_sharePopup input").input_value()
+    done = subprocess.run(["bash", "-c", command + " --silent --show-error --fail-with-body"],
+                          capture_output=True, text=True, timeout=60, check=False)
+    assert done.returncode == 0, (command, done.stdout, done.stderr)
+    assert json.loads(done.stdout)["results"] == direct["results"]
+    whole = requests.post(site.url + "/sparql", timeout=30, data={"query": query}).json()
+    assert whole["results"] != direct["results"]  # the dataset was sent, not dropped
     assert elsewhere == []
     page.close()

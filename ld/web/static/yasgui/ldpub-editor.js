@@ -67,6 +67,7 @@
   // showing it whole; off by default, so one click follows the link.
   Yasgui.Yasr.defaults.plugins.table.dynamicConfig = { isEllipsed: false };
   readableLiterals(Yasgui.Yasr.plugins.table.prototype);
+  Yasgui.Yasqe.prototype.getAsCurlString = curlCommand;
 
   var yasgui = new Yasgui(document.getElementById("yasgui"), {
     requestConfig: { endpoint: endpoint, method: "POST", args: datasetArgs },
@@ -139,6 +140,31 @@
       }
       return yasrLiteral.call(this, binding, Object.assign({ xsd: XSD }, prefixes));
     };
+  }
+
+  // Share → cURL: YASGUI 4.6 writes `curl URL --data a=1&query=... -X POST` unquoted,
+  // so on a page with a dataset a shell ran `curl ... a=1` in the background and
+  // then `query=...`. Here every word is quoted for a POSIX shell and each
+  // parameter is its own --data (curl joins them with &; -G puts them in the URL).
+  function curlCommand(requestConfig) {
+    var ajax = Yasgui.Yasqe.Sparql.getAjaxConfig(this, requestConfig);
+    if (!ajax) { return ""; }
+    var words = ["curl", shellQuote(new URL(ajax.url, window.location.href).href)];
+    if (ajax.reqMethod === "GET") { words.push("-G"); }
+    Object.keys(ajax.args).forEach(function (name) {
+      [].concat(ajax.args[name]).forEach(function (value) {
+        words.push("--data", shellQuote(encodeURIComponent(name) + "=" + encodeURIComponent(value)));
+      });
+    });
+    var headers = Object.assign(ajax.accept ? { Accept: ajax.accept } : {}, ajax.headers);
+    Object.keys(headers).forEach(function (name) {
+      words.push("-H", shellQuote(name + ": " + headers[name]));
+    });
+    return words.join(" ");
+  }
+
+  function shellQuote(word) {
+    return "'" + String(word).replace(/'/g, "'\\''") + "'";
   }
 
   function escapeHtml(text) {
