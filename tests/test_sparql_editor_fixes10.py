@@ -23,11 +23,21 @@ from tests.test_sparql_editor import open_editor
 
 pytestmark = pytest.mark.browser
 XSD = "http://www.w3.org/2001/XMLSchema#"
+CROSS = "CONSTRUCT { ?a <urn:x> ?d } WHERE { ?a ?b ?c . ?d ?e ?f }"
 
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory, sparql_site: Any) -> Iterator[Site]:
     the_site, server = sparql_site(tmp_path_factory.mktemp("sparql-fixes10"), [], sample_paths())
+    yield the_site
+    server.shutdown()
+
+
+@pytest.fixture(scope="module")
+def hasty_site(tmp_path_factory: pytest.TempPathFactory, sparql_site: Any) -> Iterator[Site]:
+    """A time limit of 1 s: the cross product above sends its first chunk, then is stopped."""
+    the_site, server = sparql_site(tmp_path_factory.mktemp("sparql-fixes10-hasty"), [],
+                                   sample_paths(), query_timeout=1.0)
     yield the_site
     server.shutdown()
 
@@ -75,5 +85,21 @@ def test_share_as_curl_runs_in_a_shell_on_a_dataset_page(browser: Any, site: Sit
     assert json.loads(done.stdout)["results"] == direct["results"]
     whole = requests.post(site.url + "/sparql", timeout=30, data={"query": query}).json()
     assert whole["results"] != direct["results"]  # the dataset was sent, not dropped
+    assert elsewhere == []
+    page.close()
+
+
+def test_an_answer_cut_by_the_time_limit_says_so(browser: Any, hasty_site: Site) -> None:
+    with requests.get(hasty_site.url + "/sparql", params={"query": CROSS}, stream=True,
+                      timeout=30) as response:
+        assert response.status_code == 200  # the status went first: only the body is cut
+        with pytest.raises(requests.exceptions.ChunkedEncodingError):
+            response.content  # noqa: B018
+    page, elsewhere = open_editor(browser, hasty_site)
+    run_in_editor(page, CROSS)
+    message = page.wait_for_selector(".yasr .errorResult pre", timeout=20_000).inner_text()
+    assert "Failed to fetch" not in message
+    assert "Answer cut off" in message and "limit of 1 s (LDPUB_QUERY_TIMEOUT)" in message
+    assert "add a LIMIT" in message
     assert elsewhere == []
     page.close()

@@ -3,7 +3,8 @@
  * Configuration comes from the page (<script id="ldpub-sparql-config">):
  * endpoint, base URI, prefixes, example queries, the row cap, the name
  * of the header that announces a cut result and the protocol dataset of
- * the page's URL. Nothing here talks to any other host: the autocompleters
+ * the page's URL; the query time limit is its data-query-timeout attribute.
+ * Nothing here talks to any other host: the autocompleters
  * that call LOV / prefix.cc are off, and YASGUI's populateFromUrl too (a
  * link could set another endpoint with it).
  */
@@ -13,7 +14,8 @@
   var XSD_NUMBERS = ["integer", "decimal", "double", "float", "long", "int", "short", "byte",
     "nonNegativeInteger", "positiveInteger", "nonPositiveInteger", "negativeInteger",
     "unsignedLong", "unsignedInt", "unsignedShort", "unsignedByte"];
-  var config = JSON.parse(document.getElementById("ldpub-sparql-config").textContent);
+  var configElement = document.getElementById("ldpub-sparql-config");
+  var config = JSON.parse(configElement.textContent);
   var endpoint = new URL(config.endpoint, window.location.href).href;
   var prefixLines = Object.keys(config.prefixes).map(function (p) {
     return "PREFIX " + p + ": <" + config.prefixes[p] + ">";
@@ -46,10 +48,35 @@
         note.hidden = !cap;
         note.textContent = cap ? "The result was cut after " + Number(cap).toLocaleString() +
           " rows (the server's row cap). Add LIMIT/OFFSET or narrow the query to see the rest." : "";
+        tellWhenCut(response);
       }
       return response;
     });
   };
+
+  // A query that passes the time limit after its first chunk was sent (a big
+  // CONSTRUCT, DESCRIBE or uncapped SELECT) ends in a cut connection: the 200 is
+  // gone, and HTTP has no later status a browser would show (docs/architecture.md).
+  // YASGUI then said only "Failed to fetch". Its reading of the body fails, not
+  // the fetch: say what most likely happened instead. A stop the user asked for
+  // (AbortError) stays YASGUI's.
+  function tellWhenCut(response) {
+    var read = response.text.bind(response);
+    response.text = function () {
+      return read().catch(function (error) {
+        if (error && error.name === "AbortError") { throw error; }
+        throw new Error(cutMessage());
+      });
+    };
+  }
+
+  function cutMessage() {
+    var limit = configElement.dataset.queryTimeout;
+    return "Answer cut off\nthe server stopped sending the answer part-way, so it is incomplete " +
+      "and not shown: most likely the query ran longer than the limit" +
+      (limit ? " of " + limit + " s" : "") + " (LDPUB_QUERY_TIMEOUT) and was stopped after " +
+      "its first results were sent (add a LIMIT, narrow the patterns, or use the dumps for bulk data)";
+  }
 
   // IRIs in results are our own URIs and dereference to our pages; YASGUI
   // opens them in a new tab (the results stay here). When the server runs
