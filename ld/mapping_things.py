@@ -94,7 +94,7 @@ def agent(m: Writer, who: Agent, prop: URIRef) -> URIRef:
     name = who.name.strip().rstrip(",;:/ ")
     identifiers, failing = ids.agent_identifiers(who.identifiers)
     if who.kind == "organization":
-        node = organisation(m, name)
+        node = organisation(m, name, who.alt_names)
     else:
         node = person(m, who, name, identifiers)
     m.add(m.s, prop, node)
@@ -130,6 +130,7 @@ def person(m: Writer, agent: Agent, name: str, identifiers: list[str]) -> URIRef
     m.lit(FOAF.familyName, family, node)
     m.lit(FOAF.givenName, given, node)
     m.lit(LDPUB.dates, agent.dates, node)  # as written: what tells namesakes apart on a page
+    m.lit(SKOS.altLabel, agent.alt_names, node)
     return node
 
 
@@ -140,19 +141,25 @@ def _name_key(name: str, dates: str | None) -> str:
     return slug(f"{name} {dates}" if dates and dates.strip() else name)
 
 
-def organisation(m: Writer, name: str) -> URIRef:
-    """An organisation keyed by the slug of its name (there is no identifier to prefer)."""
+def organisation(m: Writer, name: str, alt_names: list[str] | None = None) -> URIRef:
+    """An organisation keyed by the slug of its name (there is no identifier to prefer).
+
+    Its name in another script (a MARC 880) is skos:altLabel, as a person's is: the
+    name stays one foaf:name, the one pages and lists show.
+    """
     node = m.thing("organization", slug(name))
     m.add(node, RDF.type, FOAF.Organization)
     m.add(node, RDF.type, FOAF.Agent)
     m.lit(FOAF.name, name, node)
+    m.lit(SKOS.altLabel, alt_names, node)
     return node
 
 
 def organisations(m: Writer) -> None:
     """Publishers and holding institutions, with the places and buildings that go with them."""
     for name in filter(str.strip, m.r.publishers):
-        m.add(m.s, DCTERMS.publisher, organisation(m, name.strip().rstrip(",;:")))
+        node = organisation(m, name.strip().rstrip(",;:"), m.r.publisher_alt_names.get(name))
+        m.add(m.s, DCTERMS.publisher, node)
     for name in filter(str.strip, m.r.institutions):
         m.add(m.s, LDPUB.holdingInstitution, organisation(m, name.strip()))
     m.lit(LDPUB.publicationPlace, m.r.publication_places)

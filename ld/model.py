@@ -34,6 +34,9 @@ class Agent:
     VIAF, id.loc.gov, ...): the mapper links them with owl:sameAs and uses the
     strongest one for the agent's key. Without one, the key is the name and
     the heading's ``dates``, so two John Smiths of other centuries stay apart.
+    ``alt_names`` are the same name in another script (MARC 880: "影山, 輝国"
+    for "Kageyama, Terukuni"), published as skos:altLabel: ``name`` stays the
+    one foaf:name pages, lists and citations read.
     """
 
     name: str
@@ -44,6 +47,7 @@ class Agent:
     identifiers: list[str] = field(default_factory=list)
     affiliations: list[str] = field(default_factory=list)
     dates: str | None = None  # "1668-1744" as written
+    alt_names: list[str] = field(default_factory=list)  # in another script, as written
 
 
 @dataclass
@@ -100,6 +104,8 @@ class Record:
     contributors: list[Agent] = field(default_factory=list)
     publishers: list[str] = field(default_factory=list)
     publication_places: list[str] = field(default_factory=list)
+    # a publisher's name in another script (MARC 880), by its name as in ``publishers``
+    publisher_alt_names: dict[str, list[str]] = field(default_factory=dict)
     institutions: list[str] = field(default_factory=list)  # holding institutions
     buildings: list[str] = field(default_factory=list)
     collections: list[str] = field(default_factory=list)

@@ -6,7 +6,8 @@ how it is entered (indicator 1: surname or forename), numeration and titles
 meeting name, where $e is a subordinate unit; $4 codes or relator URIs) and
 authority links ($0, $1). One person may be named
 twice, as author in the 100 and as illustrator in a 700: that is one agent
-with both roles, not a second agent, nor a dropped role.
+with both roles, not a second agent, nor a dropped role. A heading given
+again in its original script (an 880 linked by $6) is that agent's other name.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import pymarc
 
 from ld.model import Agent, Record
 from ld.readers.marc_codes import authority_iri
+from ld.readers.marc_linkage import Scripts, in_original_script, original_scripts
 from ld.readers.marc_text import add_new, clean
 
 __all__ = ["agents"]
@@ -42,6 +44,7 @@ def agents(record: Record, tags: dict[str, list[pymarc.Field]]) -> None:
     for group, listed in enumerate((record.creators, record.contributors)):
         for known in listed:
             by_heading.setdefault((known.name, known.kind), ([], []))[group].append(known)
+    scripts = original_scripts(tags)
     for tag in ("100", "110", "111", "700", "710", "711", "720"):
         for fld in tags.get(tag, []):
             if tag.startswith("7") and fld.get("5"):
@@ -50,7 +53,7 @@ def agents(record: Record, tags: dict[str, list[pymarc.Field]]) -> None:
             if fld.get("t"):
                 record.extra.setdefault("related_work", []).append(clean(fld.value()))
                 continue
-            agent = _agent(fld, record)
+            agent = _agent(fld, record, scripts)
             if agent is None:
                 continue
             same = by_heading.setdefault((agent.name, agent.kind), ([], []))
@@ -90,18 +93,21 @@ def _merged(same_heading: list[Agent], agent: Agent) -> bool:
                 add_new(known.roles, role)
             for iri in agent.identifiers:
                 add_new(known.identifiers, iri)
+            for other in agent.alt_names:
+                add_new(known.alt_names, other)
             known.dates = known.dates or agent.dates
             return True
     return False
 
 
-def _agent(fld: pymarc.Field, record: Record) -> Agent | None:
+def _agent(fld: pymarc.Field, record: Record, scripts: Scripts | None = None) -> Agent | None:
     person = fld.tag in ("100", "700") or (fld.tag == "720" and fld.indicator1 == "1")
     name_codes, role_codes = _PERSON if person else _MEETING.get(fld.tag, _ORGANIZATION)
-    name = clean(" ".join(v.strip() for v in fld.get_subfields(*name_codes) if v.strip()))
+    name = _joined(fld, name_codes)
     if not name:
         return None
     agent = Agent(name=name, kind="person" if person else "organization")
+    _original_name(agent, in_original_script(fld, scripts or {}), name_codes)
     if person:
         _name_parts(agent, fld)
     for role in fld.get_subfields(*role_codes):
@@ -114,6 +120,18 @@ def _agent(fld: pymarc.Field, record: Record) -> Agent | None:
         elif link.strip():
             record.extra.setdefault("authority", []).append(f"{name}: {link.strip()}")
     return agent
+
+
+def _joined(fld: pymarc.Field, codes: str) -> str:
+    """The ``codes`` subfields of a heading as one name, catalogue punctuation dropped."""
+    return clean(" ".join(v.strip() for v in fld.get_subfields(*codes) if v.strip()))
+
+
+def _original_name(agent: Agent, original: pymarc.Field | None, codes: str) -> None:
+    """The heading again in its original script (its 880), unless that says the same."""
+    other = _joined(original, codes) if original is not None else ""
+    if other != agent.name:
+        add_new(agent.alt_names, other)
 
 
 def _role(value: str) -> str:

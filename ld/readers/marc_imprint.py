@@ -5,7 +5,9 @@ is hardest: brackets that open in one subfield and close in the next,
 placeholders for "unknown" ("[S.l. : s.n.]", "[publisher not identified]"),
 distributors written in the publisher's subfield, and dates as written
 ("[19--?]", "c1999.") beside the coded dates of the 008. The value rules
-themselves are in :mod:`ld.readers.marc_text`.
+themselves are in :mod:`ld.readers.marc_text`. An imprint given again in its
+original script (an 880: "東京 : 三省堂" for "Tōkyō : Sanseidō") adds its places
+and names each publisher a second time, the same publisher.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from datetime import date
 import pymarc
 
 from ld.model import Record
+from ld.readers.marc_linkage import in_original_script, original_scripts
 from ld.readers.marc_text import add_new, clean, is_no_value, unbracket
 
 __all__ = ["imprint"]
@@ -48,6 +51,31 @@ def imprint(record: Record, tags: dict[str, list[pymarc.Field]], f008: str) -> N
     if written:
         record.extra["date_as_written"] = written
     record.issued = _issued(f008, written)
+    _original_script(record, tags, imprints)
+
+
+def _original_script(record: Record, tags: dict[str, list[pymarc.Field]],
+                     imprints: list[pymarc.Field]) -> None:
+    """The places of the imprints' 880s after the romanised ones; their publishers, $b by
+    $b, as the other names of the publishers the romanised $b name (not when the two
+    fields have different numbers of $b: which is which would be a guess)."""
+    scripts = original_scripts(tags)
+    for fld in imprints:
+        original = in_original_script(fld, scripts)
+        if original is None:
+            continue
+        for value in _values([original], "a"):
+            add_new(record.publication_places, value)
+        if fld.tag != "264" or fld.indicator2 not in _NOT_PUBLISHING:
+            _publisher_names(record, fld.get_subfields("b"), original.get_subfields("b"))
+
+
+def _publisher_names(record: Record, romanised: list[str], original: list[str]) -> None:
+    if len(romanised) != len(original):
+        return
+    for name, other in zip(map(_value, romanised), map(_value, original), strict=True):
+        if name in record.publishers and other and other != name:
+            add_new(record.publisher_alt_names.setdefault(name, []), other)
 
 
 def _imprint_fields(tags: dict[str, list[pymarc.Field]]) -> list[pymarc.Field]:
@@ -108,6 +136,11 @@ def _values(fields: list[pymarc.Field], code: str) -> list[str]:
     The final period goes before the brackets do: inside "[Emmaus, Pa.]" it
     ends an abbreviation, not the area.
     """
-    values = [clean(unbracket(clean(raw)), keep_dot=True)
-              for fld in fields for raw in fld.get_subfields(code)]
-    return [v for v in values if v and not is_no_value(v)]
+    values = [_value(raw) for fld in fields for raw in fld.get_subfields(code)]
+    return [v for v in values if v]
+
+
+def _value(raw: str) -> str:
+    """One subfield as a plain name (see :func:`_values`); "" for a placeholder."""
+    value = clean(unbracket(clean(raw)), keep_dot=True)
+    return "" if is_no_value(value) else value

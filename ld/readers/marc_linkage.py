@@ -1,0 +1,37 @@
+"""MARC 880 fields: a field again, in its original script.
+
+A record catalogued in romanised form ("Kageyama, Terukuni") may repeat a field
+in the script of its language ("影山, 輝国") as an 880 whose $6 names the field
+it goes with: the 700 says "$6 880-03", its 880 "$6 700-03/$1" (tag, occurrence
+number, then the script). Apart from the readers of names and imprints because
+both pair fields this way; occurrence "00" is an 880 without a romanised field,
+which has nothing to pair with.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pymarc
+
+__all__ = ["in_original_script", "original_scripts"]
+
+_LINK = re.compile(r"\s*([0-9]{3})-([0-9]{2,})")
+
+Scripts = dict[tuple[str, str], pymarc.Field]
+
+
+def original_scripts(tags: dict[str, list[pymarc.Field]]) -> Scripts:
+    """The record's 880 fields by the (tag, occurrence) of the field each gives again."""
+    found: Scripts = {}
+    for fld in tags.get("880", []):
+        link = _LINK.match(fld.get("6") or "")
+        if link and link[2].strip("0"):
+            found.setdefault((link[1], link[2]), fld)
+    return found
+
+
+def in_original_script(fld: pymarc.Field, scripts: Scripts) -> pymarc.Field | None:
+    """The 880 that gives ``fld`` in its original script, if any ($6 "880-03")."""
+    link = _LINK.match(fld.get("6") or "")
+    return scripts.get((fld.tag, link[2])) if link and link[1] == "880" else None
