@@ -13,6 +13,8 @@ store).
 from __future__ import annotations
 
 import json
+from contextlib import AbstractContextManager
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -21,6 +23,9 @@ from ld.cli_settings import with_settings
 from ld.cli_store import require_store
 from ld.config import Settings
 from ld.errors import ConfigError
+
+if TYPE_CHECKING:
+    from ld.web.prerender import RenderSummary
 
 
 @click.command()
@@ -35,16 +40,24 @@ def render(settings: Settings, jobs: int | None, as_json: bool) -> None:
 
     require_store(settings)  # a mistyped --store must not make an empty one
     minted.check_settings(settings)  # else every record looks gone
-    with out.live_line(out.is_tty() and not as_json, "reading the snapshot...",
-                       lambda s: f"rendered {s.rendered:,} of {s.records - s.current:,} "
-                                 "records") as update:
+    with _progress(out.is_tty() and not as_json, "reading the snapshot...") as update:
         summary = render_store(settings, jobs=jobs, progress=update)
     if as_json:
         click.echo(json.dumps(summary.to_dict()))
     else:
-        click.echo(f"records {summary.records:,}: rendered {summary.rendered:,}, already "
-                   f"current {summary.current:,}; rows of {summary.removed:,} gone records "
-                   f"removed; {summary.seconds:.1f} s")
+        click.echo(f"records {summary.records:,}: {_figures(summary)}")
+
+
+def _progress(enabled: bool, first: str) -> AbstractContextManager[Any]:
+    """The live line of a render on a terminal (records rendered so far)."""
+    return out.live_line(enabled, first, lambda s: f"rendered {s.rendered:,} of "
+                                                   f"{s.records - s.current:,} records")
+
+
+def _figures(summary: RenderSummary) -> str:
+    """What a render did, in `ldpub render`'s words and after a load or harvest alike."""
+    return (f"rendered {summary.rendered:,}, already current {summary.current:,}; rows of "
+            f"{summary.removed:,} gone records removed; {summary.seconds:.1f} s")
 
 
 def refuse_remote_render(settings: Settings, choice: bool | None) -> None:
@@ -80,5 +93,9 @@ def render_after_write(settings: Settings, store: object, jobs: int | None,
     if choice or opted_in:
         from ld.web.prerender import render_store
 
-        render_store(settings, store=store, jobs=jobs,  # type: ignore[arg-type]
-                     changed_only=opted_in)
+        # seconds to minutes once the load's own progress ended: said, and timed
+        with _progress(out.is_tty(), "pre-rendering the records written...") as update:
+            summary = render_store(settings, store=store, jobs=jobs,  # type: ignore[arg-type]
+                                   progress=update, changed_only=opted_in)
+        out.stderr.print(f"pre-rendered records brought up to date: {_figures(summary)}",
+                         markup=False, soft_wrap=True)

@@ -194,7 +194,7 @@ def test_cli_load_render_renders_what_it_loaded(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, [*args, "load", "--jobs", "0", "--render", "--json",
                                        *sample_paths()])
     assert result.exit_code in (0, 1), result.output
-    loaded = json.loads(result.output)["loaded"]
+    loaded = json.loads(result.stdout)["loaded"]  # standard error says what was rendered
     with sqlite3.connect(tmp_path / "store" / renders.FILE) as db:
         rows = db.execute("SELECT COUNT(DISTINCT graph), COUNT(*) FROM reps").fetchone()
     assert rows == (loaded, loaded * len(renders.FORMATS))
