@@ -58,6 +58,7 @@ TERMS: dict[str, tuple[str, bool]] = {
     "isPrimaryTopicOf": ("foaf:isPrimaryTopicOf", True),
     "prefLabel": ("skos:prefLabel", False),
     "inScheme": ("skos:inScheme", True),
+    "notation": ("skos:notation", False),
     "label": ("rdfs:label", False),
     "sameAs": ("owl:sameAs", True),
     "authorList": ("bibo:authorList", True),

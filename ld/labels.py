@@ -200,6 +200,11 @@ SCHEME_LABELS = {
     "http://id.nlm.nih.gov/mesh/": "MeSH (Medical Subject Headings)",
     "http://id.loc.gov/authorities/subjects": "LCSH (Library of Congress Subject Headings)",
     "http://id.loc.gov/authorities/genreForms": "LCGFT (Library of Congress Genre/Form Terms)",
+    # the classifications of class numbers (ld.mapping_classes.CLASS_SCHEMES)
+    "http://id.loc.gov/authorities/classification": "LCC (Library of Congress Classification)",
+    "http://id.loc.gov/vocabulary/classSchemes/ddc": "DDC (Dewey Decimal Classification)",
+    "http://id.loc.gov/vocabulary/classSchemes/nlm": "NLM Classification",
+    "http://id.loc.gov/vocabulary/classSchemes/udc": "UDC (Universal Decimal Classification)",
 }
 
 

@@ -10,7 +10,7 @@ document; those shared things are minted and described in
 :mod:`ld.mapping_things`. Value-level rules live in :mod:`ld.mapping_terms`
 (format table, languages, dates, relators) and :mod:`ld.mapping_identifiers`
 (DOI, PubMed, ISBN, ISSN, links); the record's licences and rights statements
-in :mod:`ld.mapping_rights`.
+in :mod:`ld.mapping_rights`, class numbers in :mod:`ld.mapping_classes`.
 
 The mapper publishes what the source says and leaves judging it to the
 shapes. An identifier that fails its check (an ISBN or ISSN check digit, a
@@ -29,6 +29,7 @@ from functools import lru_cache
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib import namespace as rdf_ns
 
+from ld import mapping_classes as classes
 from ld import mapping_identifiers as ids
 from ld import mapping_rights as rights
 from ld import mapping_terms as t
@@ -146,6 +147,7 @@ class _Mapper:
         self.dates()
         self.languages()
         things.subjects(self)
+        classes.classifications(self)
         self.texts()
         rights.rights(self)
         self.links()

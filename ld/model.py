@@ -112,6 +112,10 @@ class Record:
     issued: str | None = None  # date as written: "2019", "2019-11", "2019-11-08", "c1992."
     languages: list[str] = field(default_factory=list)  # names ("English") or codes ("eng")
     subjects: list[Subject] = field(default_factory=list)
+    # class numbers (MARC 050/060/080/082/084, VuFind callnumber-a, dewey-full), each a
+    # Subject whose label is the number and whose scheme names the classification
+    # ("lcc", "ddc", "nlm", "udc", or the 084 $2 code)
+    classifications: list[Subject] = field(default_factory=list)
     abstracts: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     urls: list[str] = field(default_factory=list)

@@ -22,6 +22,7 @@ import pymarc
 from ld.errors import Location, RecordError
 from ld.model import Record, Source, Subject
 from ld.readers.marc_agents import agents
+from ld.readers.marc_classes import classifications
 from ld.readers.marc_codes import (
     OBSOLETE_LANGUAGES,
     authority_iri,
@@ -51,6 +52,7 @@ def from_pymarc(rec: pymarc.Record, source: Source) -> Record:
     _imprint(record, tags, f008)
     _description(record, tags)
     _subjects(record, tags)
+    classifications(record, tags)
     _host(record, tags)
     _languages(record, tags, f008)
     record.formats = _formats(str(rec.leader), f008, tags)

@@ -28,6 +28,7 @@ from urllib.parse import unquote
 
 from ld.errors import Location, RecordError
 from ld.model import Agent, Container, Record, Source, Subject
+from ld.readers.vufind_classes import classifications
 from ld.readers.vufind_names import parse_agent, trim_heading, trim_isbd
 from ld.readers.vufind_schema import MAPPED, is_known_field, is_solr_only
 
@@ -220,12 +221,14 @@ def _publication(record: Record, doc: Mapping[str, Any], where: Location) -> Non
 
 
 def _contents(record: Record, doc: Mapping[str, Any], where: Location) -> None:
-    """What the work is about: subjects (topic, place, period, then genre), abstract, contents."""
+    """What the work is about: subjects (topic, place, period, then genre), class numbers
+    (:mod:`ld.readers.vufind_classes`), abstract, contents."""
     def v(name: str) -> list[str]:
         return values(doc, name, where)
 
     record.subjects = [_subject(t, "topic") for t in v("topic") + v("geographic") + v("era")]
     record.subjects += [_subject(g, "genre") for g in v("genre")]
+    record.classifications = classifications(v("callnumber-a"), v("dewey-full") or v("dewey-raw"))
     record.abstracts = v("description")
     record.notes = v("contents")
 

@@ -73,7 +73,7 @@ author2 author2_role author_corporate author_corporate_role author_additional pu
 publication_place publishDate language topic genre geographic era description contents
 format url isbn issn doi_str_mv oclc_num lccn container_title container_volume container_issue
 container_start_page series series2 physical edition institution collection building
-record_format
+record_format callnumber-a dewey-full dewey-raw
 """)
 
 # Single-valued fields of the schema (staff view: continuation lines extend the value).
