@@ -14,8 +14,9 @@ Commands
     Publishes a new snapshot for ``ldpub serve`` at the end (and every
     minute during a long load). Then brings ``ldpub render``'s records up to
     date when the store has them (``--render``: always; ``--no-render``: never).
-    Ctrl-C stops it: the batches stored so far are kept, the summary so far
-    is shown with a line saying where it stopped, and the exit code is 130.
+    Ctrl-C stops it: the batches stored so far are kept and published, the
+    summary so far is shown with a line saying where it stopped, and the exit
+    code is 130; SIGTERM likewise, with exit code 143.
 ``ldpub validate PATH... [--format human|json|ttl] [--input-format NAME] [--jobs N]``
     Dry run: read, map and validate, store nothing. ``human`` names file,
     position, record, property and message of every problem; ``json`` is
@@ -70,6 +71,9 @@ Exit codes
 141
     ``dump`` to standard output stopped because its reader did
     (``ldpub dump | head``), quietly, as ``cat`` does.
+143
+    Stopped by SIGTERM (128 + 15: systemd, ``docker stop``); a load or a
+    harvest stops as after Ctrl-C.
 """
 
 from __future__ import annotations
@@ -113,7 +117,8 @@ class LdpubGroup(click.Group):
              help="ldpub: load, check, inspect, dump and serve library records as Linked Data.",
              epilog="Exit codes: 0 everything loaded/valid; 1 some records rejected (the rest "
                     "loaded); 2 unusable input, usage error or store error; 130 interrupted "
-                    "(Ctrl-C; a load keeps what it stored); 141 dump's reader stopped early. "
+                    "(Ctrl-C; a load keeps what it stored); 141 dump's reader stopped early; "
+                    "143 stopped by SIGTERM (a load keeps what it stored). "
                     "Every setting can also be given as its LDPUB_* environment variable.")
 @settings_options
 @click.version_option(package_name="ldpub")

@@ -92,11 +92,12 @@ def print_summary(summary: Summary, samples: list[dict[str, Any]],
         stderr.print(f"rejects report: {summary.rejects_file}", markup=False, soft_wrap=True)
 
 
-def print_interrupted(summary: Summary, command: str = "load") -> None:
-    """For a load (or harvest) stopped by Ctrl-C (nothing otherwise): what it kept, and
-    what to do. A harvest's saved state is not moved, so running it again resumes."""
+def print_interrupted(summary: Summary, command: str = "load", by: str = "Ctrl-C") -> None:
+    """For a load (or harvest) stopped by Ctrl-C or SIGTERM (``by``; nothing otherwise):
+    what it kept, and what to do. A harvest's saved state is not moved, so running it
+    again resumes."""
     if summary.interrupted:
-        stderr.print(f"{command} interrupted (Ctrl-C) after {summary.read:,} records were "
+        stderr.print(f"{command} interrupted ({by}) after {summary.read:,} records were "
                      "stored or rejected; whole batches are kept and the store is consistent; "
                      f"the records after them were not loaded: run the same {command} again "
                      "to finish", markup=False, soft_wrap=True)

@@ -3,9 +3,11 @@ bar, Ctrl-C, and a store that fails part-way.
 
 Both end the same way when stopped early: the summary of what the store now
 holds (whole batches only), a line saying what to do, and the documented exit
-code: 130 after Ctrl-C, 2 when the store failed (its own message follows, as
-for any store error). Written once here so that the two commands cannot drift
-apart: the harvest used to stop on a failing store without any summary.
+code: 130 after Ctrl-C, 143 after SIGTERM (what systemd, ``docker stop`` and
+Kubernetes send; it used to kill the load silently, its batches unpublished),
+2 when the store failed (its own message follows, as for any store error).
+Written once here so that the two commands cannot drift apart: the harvest
+used to stop on a failing store without any summary.
 """
 
 from __future__ import annotations
@@ -19,12 +21,13 @@ from typing import Any
 import click
 
 from ld import cli_output as out
-from ld.cli_store import EXIT_INTERRUPTED
 from ld.errors import StoreError
 from ld.rejects import RejectsReport
 from ld.summary import Summary
 
 ToJson = Callable[[Summary], dict[str, Any]]
+# the signals that stop a load as Ctrl-C does, and how its message names them
+STOPPED_BY = {signal.SIGINT: "Ctrl-C", signal.SIGTERM: "SIGTERM"}
 
 
 @contextmanager
@@ -33,9 +36,10 @@ def guarded_run(ctx: click.Context, command: str, report: RejectsReport, as_json
     """Run a writing command's body with the progress bar and Ctrl-C handling.
 
     The body passes the yielded :class:`LoadInterrupts` as its progress
-    callback and writes through ``interrupts.wrap(store)``. Ctrl-C: the
-    summary so far, then exit 130. A :class:`StoreError`: the summary so far,
-    what it means, and the error itself is raised on (exit 2).
+    callback and writes through ``interrupts.wrap(store)``. Ctrl-C or
+    SIGTERM: the batches stored so far published, the summary so far, then
+    exit 130 or 143 (128 + the signal). A :class:`StoreError`: the summary so
+    far, what it means, and the error itself is raised on (exit 2).
     """
     interrupts = LoadInterrupts()
     try:
@@ -44,9 +48,10 @@ def guarded_run(ctx: click.Context, command: str, report: RejectsReport, as_json
             yield interrupts
     except KeyboardInterrupt:
         stopped = interrupts.last.stopped(report.rejected)
+        interrupts.publish_stored()
         show_summary(stopped, report, as_json, command, to_json)
-        out.print_interrupted(stopped, command)
-        ctx.exit(EXIT_INTERRUPTED)
+        out.print_interrupted(stopped, command, STOPPED_BY[interrupts.signum])
+        ctx.exit(128 + interrupts.signum)
     except StoreError as err:  # the store failed part-way (disk full, its server gone)
         stopped = interrupts.last.stopped(report.rejected, interrupted=False)
         if as_json:  # a program reads only this: it must say the load did not finish
@@ -71,28 +76,33 @@ def show_summary(summary: Summary, report: RejectsReport, as_json: bool, command
 
 
 class LoadInterrupts:
-    """Ctrl-C during a load, and the load's progress callback.
+    """Ctrl-C or SIGTERM during a load, and the load's progress callback.
 
-    A Ctrl-C that comes while a batch is being written takes effect once that
+    A signal that comes while a batch is being written takes effect once that
     batch is stored and counted (at the load's next progress report), so the
     summary shown then says exactly what the store holds; anywhere else
     (reading, waiting for the workers) it stops the load at once, and so does
-    a second Ctrl-C. The callback keeps the last summary and moves the bar.
+    a second signal. The callback keeps the last summary and moves the bar.
     """
 
     def __init__(self) -> None:
         self.last, self.bar = Summary(), None
         self.writing = self.pending = False
-        self._previous: Any = None
+        self.signum = signal.SIGINT  # what stopped the load (a KeyboardInterrupt: Ctrl-C)
+        self.store: Any = None
+        self._previous: dict[int, Any] = {}
 
     def __enter__(self) -> LoadInterrupts:
-        self._previous = signal.signal(signal.SIGINT, self._on_sigint)
+        self._previous = {s: signal.signal(s, self._on_signal) for s in STOPPED_BY}
         return self
 
     def __exit__(self, *exc: object) -> None:
-        signal.signal(signal.SIGINT, self._previous)
+        for signum, handler in self._previous.items():
+            signal.signal(signum, handler)
 
-    def _on_sigint(self, _signum: int, _frame: Any) -> None:
+    def _on_signal(self, signum: int, _frame: Any) -> None:
+        if not self.pending:
+            self.signum = signal.Signals(signum)
         if not self.writing or self.pending:
             raise KeyboardInterrupt
         self.pending = True
@@ -107,7 +117,20 @@ class LoadInterrupts:
 
     def wrap(self, store: Any) -> Any:
         """``store``, whose writes say that a batch is being written."""
+        self.store = store
         return _MarkedWrites(store, self)
+
+    def publish_stored(self) -> None:
+        """Publish the whole batches stored before the stop, so the site serves what the
+        summary reports; not after a batch cut short (a second signal while writing):
+        its journal is replayed and published by whoever opens the store next."""
+        if self.store is None or self.writing:
+            return
+        try:
+            self.store.publish()
+        except StoreError as err:
+            out.stderr.print(f"ldpub: the records stored were not published: {err}",
+                             markup=False, soft_wrap=True)
 
 
 class _MarkedWrites:

@@ -7,6 +7,8 @@ subprocesses stopped with real signals.
 
 from __future__ import annotations
 
+import dataclasses
+import itertools
 import json
 import logging
 import os
@@ -265,3 +267,95 @@ def test_stats_and_dump_read_a_read_only_store(tmp_path: Path, unpublished: bool
     for said in (stats.stderr.decode(), dump.stderr.decode()):
         assert f"the store at {store} cannot be written here" in said, said
         assert "reading its latest published snapshot" in said
+
+
+# --- 7. SIGTERM stops a load or a harvest as Ctrl-C does -------------------------
+
+def _group(pgid: int) -> list[int]:
+    """The processes of a process group (Linux /proc)."""
+    members = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            if int(stat.read_text().rsplit(")", 1)[1].split()[2]) == pgid:
+                members.append(int(stat.parent.name))
+        except (OSError, IndexError, ValueError):
+            continue
+    return members
+
+
+def _wait_for_a_stored_batch(proc: subprocess.Popen, store: Path) -> None:
+    """Until a batch is stored whole: written (UNPUBLISHED) and out of the journal."""
+    deadline = time.monotonic() + 120
+    while not ((store / "UNPUBLISHED").exists() and not any(store.glob("journal/*.nq"))):
+        assert proc.poll() is None and time.monotonic() < deadline, proc.stderr.read()
+        time.sleep(0.02)
+
+
+def _published_records(store: Path) -> int:
+    """Records in the published snapshot (what ``ldpub serve`` serves), published by
+    nobody else: read as a serving worker reads it, without publishing first."""
+    from ld.store.reader import SnapshotReader
+
+    with SnapshotReader(store) as reader:
+        return reader.record_count()
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("whole_group", [False, True], ids=["the load", "its process group"])
+def test_sigterm_stops_a_load_as_ctrl_c_does(tmp_path: Path, whole_group: bool) -> None:
+    """Regression (ops 7): SIGTERM (systemd, docker stop; to every process of the unit
+    under systemd) killed the load silently, exit 143, its stored batches unpublished.
+    Now: the stored batches are published, the summary so far and the message, 143."""
+    store = tmp_path / "store"
+    data = _generate(tmp_path / "big.jsonl", 20_000)
+    proc = _load(data, _env(store, LDPUB_BATCH_SIZE="200"), "--jobs", "2", "--json")
+    try:
+        _wait_for_a_stored_batch(proc, store)
+        time.sleep(0.5)
+        (os.killpg if whole_group else os.kill)(proc.pid, signal.SIGTERM)
+        out, err = proc.communicate(timeout=120)
+    finally:
+        _end(proc)
+    assert proc.returncode == 143, err.decode()
+    summary = json.loads(out)
+    assert summary["interrupted"] is True and b"Traceback" not in err, err.decode()
+    loaded = summary["loaded"]
+    assert 0 < loaded < 20_000 and loaded % 200 == 0  # whole batches
+    assert (f"load interrupted (SIGTERM) after {summary['read']:,} records were stored"
+            in err.decode())
+    assert not (store / "UNPUBLISHED").exists() and not any(store.glob("journal/*.nq"))
+    assert _published_records(store) == loaded
+    deadline = time.monotonic() + 20  # its worker processes are gone too
+    while _group(proc.pid) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert _group(proc.pid) == []
+
+
+def test_sigterm_stops_a_harvest_as_ctrl_c_does(tmp_path: Path, shared_data: Path) -> None:
+    """The harvest shares the load's guarded run: the batches it stored are published,
+    the summary so far and the message, 143, and its state is not moved (it resumes)."""
+    from tests.oai_server import Provider, dc_items
+
+    store = tmp_path / "store"
+    items = dc_items(shared_data / "oai-pmh" / "pyoai" / "fake1" / "00005.xml")
+    with Provider(page_size=10) as provider:
+        for n, item in itertools.product(range(50), items):  # 800 records
+            provider.add(dataclasses.replace(item, identifier=f"{item.identifier}.{n}"))
+        proc = subprocess.Popen([LDPUB, "harvest", provider.url, "--jobs", "0", "--json"],
+                                env=_env(store, LDPUB_BATCH_SIZE="10"), start_new_session=True,
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        try:
+            _wait_for_a_stored_batch(proc, store)
+            proc.send_signal(signal.SIGTERM)
+            out, err = proc.communicate(timeout=60)
+        finally:
+            _end(proc)
+    assert proc.returncode == 143, err.decode()
+    result = json.loads(out)
+    summary = result["summary"]
+    assert result["complete"] is False and summary["interrupted"] is True
+    assert f"harvest interrupted (SIGTERM) after {summary['read']} records" in err.decode()
+    assert 0 < summary["loaded"] < 800 and summary["loaded"] % 10 == 0
+    assert summary["loaded"] == _published_records(store)
+    assert not (store / "UNPUBLISHED").exists()
+    assert not (store / "harvest-state.json").exists()  # the next run starts where this did
