@@ -57,6 +57,7 @@ TERMS: dict[str, tuple[str, bool]] = {
     "primaryTopic": ("foaf:primaryTopic", True),
     "isPrimaryTopicOf": ("foaf:isPrimaryTopicOf", True),
     "prefLabel": ("skos:prefLabel", False),
+    "altLabel": ("skos:altLabel", False),
     "inScheme": ("skos:inScheme", True),
     "notation": ("skos:notation", False),
     "label": ("rdfs:label", False),
@@ -66,12 +67,14 @@ TERMS: dict[str, tuple[str, bool]] = {
     "doi": ("bibo:doi", False),
     "pmid": ("bibo:pmid", False),
     "issn": ("bibo:issn", False),
+    "eissn": ("bibo:eissn", False),
     "isbn": ("bibo:isbn", False),
     "volume": ("bibo:volume", False),
     "issue": ("bibo:issue", False),
     "pageStart": ("bibo:pageStart", False),
     "pageEnd": ("bibo:pageEnd", False),
     "pmcid": ("ldpub:pmcid", False),
+    "dates": ("ldpub:dates", False),
 }
 _BY_IRI = {expand(curie): (term, coerced) for term, (curie, coerced) in TERMS.items()}
 
