@@ -280,7 +280,7 @@ def _scan(store: Store, base: str, text: str, limit: int, offset: int = 0) -> li
     query = (
         PREFIX + "SELECT DISTINCT ?r ?t WHERE { GRAPH ?g { "
         "{ ?r dcterms:title ?t FILTER(CONTAINS(LCASE(STR(?t)), " + _lit(needle) + ")) } UNION "
-        "{ ?r dcterms:creator|dcterms:contributor ?a . ?a foaf:name ?n "
+        "{ ?r dcterms:creator|dcterms:contributor ?a . ?a foaf:name|skos:altLabel ?n "
         "FILTER(CONTAINS(LCASE(STR(?n)), " + _lit(needle) + ")) ?r dcterms:title ?t } "
         f"FILTER(STRSTARTS(STR(?r), {records})) }} }} LIMIT {limit} OFFSET {offset}")
     return [Row(str(r["r"]), str(r["t"])) for r in store.select(query)]

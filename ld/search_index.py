@@ -11,7 +11,7 @@ modifier letters and apostrophes of romanized text ("istoriia" finds
 order does not matter unless words are quoted as a phrase, and titles
 (alternative titles too: MARC 880 "十八道", "Курс") rank above names (BM25).
 
-Where and when: ``<store>/search/<snapshot>.fts3.sqlite`` (``3``: :data:`FORMAT`,
+Where and when: ``<store>/search/<snapshot>.fts4.sqlite`` (``4``: :data:`FORMAT`,
 so an index of an older format or folding is never read), built from the
 snapshot it is named after, so it is as immutable as that snapshot and needs no
 invalidation. The first serving process that needs it (at worker start, or
@@ -62,14 +62,16 @@ LOOK_AGAIN = 5.0  # seconds before asking again while another process builds
 WORD = re.compile(r"\w+")
 # in the file name: 2 added the alternative column and folding, 3 the folding of marks,
 # modifier letters and apostrophes (ld.search_fold): bump it when the indexed text changes
-FORMAT = 3
+FORMAT = 4  # 4: an agent's other names (skos:altLabel: the original script) are names too
 _QUOTES = str.maketrans("“”„«»", '"""""')
 _ALPHABETS_END = 0x2E80  # CJK and later: one character can be a whole word of its own
 _EXTRACT = """PREFIX dcterms: <http://purl.org/dc/terms/>
 PREFIX foaf: <http://xmlns.com/foaf/0.1/>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
 SELECT ?r ?t ?n
 WHERE { GRAPH ?g { ?r dcterms:title ?t
-                   OPTIONAL { ?r dcterms:creator|dcterms:contributor ?a . ?a foaf:name ?n } }
+                   OPTIONAL { ?r dcterms:creator|dcterms:contributor ?a .
+                              ?a foaf:name|skos:altLabel ?n } }
         FILTER(STRSTARTS(STR(?r), RECORDS)) }"""
 # apart from the names: in one query, 5 names and 3 alternative titles make 15 rows
 _ALTERNATIVES = """PREFIX dcterms: <http://purl.org/dc/terms/>

@@ -138,7 +138,7 @@ def test_what_a_killed_worker_and_its_builder_left_goes_at_the_next_build(store)
     with _build_in_background(root, snapshot) as worker:
         try:
             child = builder_of(worker.pid)
-            caught_writing(child, ".fts3.sqlite", root / "search")
+            caught_writing(child, ".fts4.sqlite", root / "search")
         finally:
             worker.kill()
         os.kill(child, signal.SIGKILL)
@@ -160,7 +160,7 @@ def test_a_stopped_builder_removes_its_own_file(store, stop: signal.Signals) -> 
     with _build_in_background(root, snapshot) as worker:
         try:
             child = builder_of(worker.pid)
-            tmp = caught_writing(child, ".fts3.sqlite", root / "search")
+            tmp = caught_writing(child, ".fts4.sqlite", root / "search")
         finally:
             worker.kill()
         worker.wait()

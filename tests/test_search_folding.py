@@ -100,7 +100,7 @@ def test_romanized_text_is_found_as_typed(index: Path, text: str, expected: list
 def test_the_index_name_carries_the_folding_version(tmp_path: Path) -> None:
     """The folding of the indexed text changed: an index built before (fts2) must not
     be read, but rebuilt under its new name."""
-    assert search_index.index_path(tmp_path, "snap").name == "snap.fts3.sqlite"
+    assert search_index.index_path(tmp_path, "snap").name == "snap.fts4.sqlite"
 
 
 @pytest.mark.parametrize(("text", "count"), [
