@@ -27,6 +27,7 @@ import subprocess
 import sys
 import threading
 import time
+import weakref
 from collections.abc import Iterator
 from multiprocessing.connection import Connection
 from pathlib import Path
@@ -36,6 +37,7 @@ from ld.errors import BadRequest, Overloaded, QueryTimeout, StoreError
 
 log = logging.getLogger("ldpub.sparql")
 _PACKAGE_ROOT = str(Path(__file__).resolve().parent.parent)
+_POOLS: weakref.WeakSet[QueryPool] = weakref.WeakSet()  # of this process, for stop_all
 
 
 class WorkerProcess:
@@ -68,9 +70,11 @@ class QueryPool:
         self.size = max(1, size)
         self._slots = threading.BoundedSemaphore(self.size)
         self._idle: list[WorkerProcess] = []
+        self._busy: set[WorkerProcess] = set()
         self._lock = threading.Lock()
         self._closed = False
         atexit.register(self.close)
+        _POOLS.add(self)
         # two warm workers: a cheap query need not wait for a process start
         # while a slow one runs
         for _ in range(min(prewarm, self.size)):
@@ -102,12 +106,17 @@ class QueryPool:
             while self._idle:
                 worker = self._idle.pop()
                 if worker.proc.poll() is None:
+                    self._busy.add(worker)
                     return worker
                 worker.conn.close()
-        return WorkerProcess()
+        worker = WorkerProcess()
+        with self._lock:
+            self._busy.add(worker)
+        return worker
 
     def _checkin(self, worker: WorkerProcess) -> None:
         with self._lock:
+            self._busy.discard(worker)
             if not self._closed and len(self._idle) < self.size:
                 self._idle.append(worker)
                 return
@@ -117,6 +126,8 @@ class QueryPool:
         if healthy:
             self._checkin(worker)
         else:
+            with self._lock:
+                self._busy.discard(worker)
             worker.kill()
             self._spawn_later()
         self._slots.release()
@@ -131,11 +142,27 @@ class QueryPool:
                              name="ldpub-sparql-spawn", daemon=True).start()
 
     def close(self) -> None:
+        """Stop every worker, the ones running a query too (their requests then fail
+        at once): a serving process that stops must not wait for them, nor leave
+        them running. A busy worker's socket is its request's to close."""
         with self._lock:
             self._closed = True
             idle, self._idle = self._idle, []
+            busy = list(self._busy)
         for worker in idle:
             worker.kill()
+        for worker in busy:
+            worker.proc.kill()
+
+    @property
+    def closed(self) -> bool:
+        return self._closed
+
+
+def stop_all() -> None:
+    """Close every query pool of this process: it is stopping (ld.web.serve's hooks)."""
+    for pool in list(_POOLS):
+        pool.close()
 
 
 class ResultStream:
@@ -163,6 +190,8 @@ class ResultStream:
                 return self.worker.conn.recv_bytes()
         except (EOFError, OSError) as e:
             self.close()
+            if self.pool.closed:
+                raise Overloaded("the server is stopping", retry_after=2) from None
             raise StoreError(f"the query worker stopped unexpectedly ({e})") from None
         self.close()
         raise QueryTimeout(

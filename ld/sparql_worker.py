@@ -25,8 +25,11 @@ so a worker starts fast.
 from __future__ import annotations
 
 import json
+import os
 import signal
 import sys
+import threading
+import time
 from collections.abc import Callable, Iterable, Iterator
 from multiprocessing.connection import Connection
 from typing import Any, Protocol, TypeVar
@@ -225,7 +228,22 @@ def _solutions(result: ox.QuerySolutions, job: dict[str, Any],
 
 
 def main(argv: list[str]) -> None:
+    threading.Thread(target=_exit_with_parent, args=(os.getppid(),), name="parent watch",
+                     daemon=True).start()
     Worker(Connection(int(argv[1]))).serve()
+
+
+def _exit_with_parent(parent: int) -> None:
+    """End this process within half a second of its serving process.
+
+    A serving worker killed (a server stopping past its grace, the OOM killer)
+    left its query running alone until the alarm, up to the timeout plus
+    ALARM_GRACE. pyoxigraph lets go of the GIL while it evaluates, so this
+    thread runs during a query too.
+    """
+    while os.getppid() == parent:
+        time.sleep(0.5)
+    os._exit(1)
 
 
 if __name__ == "__main__":

@@ -6,7 +6,8 @@
   "Books All 2016" part 01, record 19,250) was rejected for its 041 code ``jap``;
   MARC's discontinued codes gua, taj and tru were refused too.
 - 11: what an operator could not see: ``ldpub load`` re-rendering for seconds after
-  its work without a word.
+  its work without a word; a server stopped during a SPARQL query saying "Perhaps out
+  of memory?" and leaving the query's process running for up to 40 s.
 """
 
 from __future__ import annotations
@@ -191,3 +192,69 @@ def test_the_render_after_a_load_says_what_it_did(tmp_path: Path) -> None:
     assert re.search(r"^pre-rendered records brought up to date: rendered 3, already "
                      r"current 0; rows of 0 gone records removed; \d+\.\d s$",
                      done.stderr, re.M), done.stderr
+
+
+SLOW_QUERY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"  # hours
+
+
+def _children(pid: int) -> list[int]:
+    """The processes whose parent is ``pid``, from /proc."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        with contextlib.suppress(OSError, IndexError, ValueError):
+            if int(stat.read_text().rsplit(")", 1)[1].split()[1]) == pid:
+                found.append(int(stat.parent.name))
+    return found
+
+
+def _query_processes(pid: int) -> list[int]:
+    """The ld.sparql_worker processes under ``pid`` (its workers' children)."""
+    found = []
+    for child in _children(pid):
+        for grandchild in _children(child):
+            with contextlib.suppress(OSError):
+                if b"ld.sparql_worker" in Path(f"/proc/{grandchild}/cmdline").read_bytes():
+                    found.append(grandchild)
+    return found
+
+
+def _alive(pid: int) -> bool:
+    """Running, not a zombie waiting to be reaped."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+@pytest.mark.parametrize(("server", "stop"), [("gunicorn", signal.SIGTERM),
+                                              ("gunicorn", signal.SIGINT),
+                                              ("granian", signal.SIGTERM)])
+def test_stopping_during_a_query_ends_its_process_without_an_oom_line(
+        tmp_path: Path, server: str, stop: signal.Signals) -> None:
+    """Regression: gunicorn killed the worker waiting on the query ("Worker (pid:4360)
+    was sent SIGKILL! Perhaps out of memory?") and the query process, orphaned, ran
+    on for up to the query timeout + 10 s after the server had gone."""
+    with served(tmp_path, LDPUB_SERVER=server, LDPUB_THREADS="2",
+                LDPUB_QUERY_TIMEOUT="60") as site:
+        _get(site.url + "/health")
+        before = set(_query_processes(site.proc.pid))
+        asked = subprocess.Popen(  # the client: a process of its own, killed below
+            [sys.executable, "-c", "import requests, sys; requests.get(sys.argv[1], "
+             "params={'query': sys.argv[2]}, timeout=120)", site.url + "/sparql", SLOW_QUERY],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        site.others.append(asked.pid)
+        deadline = time.monotonic() + 30
+        while not set(_query_processes(site.proc.pid)) - before:
+            assert time.monotonic() < deadline, "no query process started"
+            time.sleep(0.1)
+        time.sleep(1)  # the query runs
+        queries = _query_processes(site.proc.pid)
+        site.others.extend(queries)
+        started = time.monotonic()
+        site.proc.send_signal(stop)
+        site.proc.wait(timeout=30)
+        stopped = time.monotonic() - started
+        time.sleep(1.5)
+        assert [pid for pid in queries if _alive(pid)] == []
+    assert stopped < (3 if stop == signal.SIGINT else 11), stopped
+    assert "Perhaps out of memory" not in site.stderr(), site.stderr()

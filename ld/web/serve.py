@@ -26,17 +26,16 @@ from __future__ import annotations
 import functools
 import logging
 import os
+import signal
 import socket
 import threading
 from typing import Any
 
 from ld.config import Settings
 from ld.errors import LdpubError, Overloaded
+from ld.web.serve_logging import configure_logging, granian_logging
 
 LOG = logging.getLogger("ldpub.serve")
-# gunicorn's layout of its own lines, which ldpub's follow (a logger name is added)
-LINE_FORMAT = "[%(asctime)s] [%(process)d] [%(levelname)s] %(message)s"
-DATE_FORMAT = "%Y-%m-%d %H:%M:%S %z"
 
 
 def worker_count(settings: Settings) -> int:
@@ -71,25 +70,6 @@ def run(settings: Settings, debug: bool = False) -> None:
         _run_granian(settings)
     else:
         _run_gunicorn(settings)
-
-
-def configure_logging(settings: Settings) -> None:
-    """ldpub's own log lines on standard error, at ``LDPUB_LOG_LEVEL``, as the servers
-    write theirs (time, process, level).
-
-    Without it they went to Python's last-resort handler: warnings only, with
-    no time or process, whatever the setting (a search index built, or not,
-    said nothing). A host application that configured the "ldpub" logger
-    itself keeps its handlers.
-    """
-    logger = logging.getLogger("ldpub")
-    if not logger.handlers:
-        handler = logging.StreamHandler()
-        handler.setFormatter(logging.Formatter(
-            LINE_FORMAT.replace("%(message)s", "%(name)s: %(message)s"), DATE_FORMAT))
-        logger.addHandler(handler)
-        logger.propagate = False  # once, even where a server configured the root logger
-    logger.setLevel(settings.log_level)
 
 
 def in_reloader_child() -> bool:
@@ -150,8 +130,42 @@ def gunicorn_options(settings: Settings) -> dict[str, Any]:
         # without a writable home (a service account) each start logged an
         # ERROR. ldpub does not use it; older gunicorns skip the key.
         "control_socket_disable": True,
-        "post_worker_init": lambda worker: _warm(worker.wsgi),
+        "post_worker_init": _start_worker,
+        "worker_int": lambda worker: _stop_queries(),  # a quick stop (SIGINT, SIGQUIT)
     }
+
+
+def _start_worker(worker: Any) -> None:
+    _warm(worker.wsgi)
+    _stop_queries_before_the_kill(worker.cfg.graceful_timeout)
+
+
+def _stop_queries_before_the_kill(grace: float) -> None:
+    """On a graceful stop (SIGTERM), end the worker's running SPARQL queries a second
+    or two before gunicorn's master kills the worker for them.
+
+    A request waiting on its query process kept the worker past the grace
+    period: the master then SIGKILLed it ("Perhaps out of memory?", sending the
+    operator after a memory problem) and the query process ran on alone. Its
+    request now fails in time, and the worker exits by itself.
+    """
+    previous = signal.getsignal(signal.SIGTERM)
+
+    def on_term(signum: int, frame: Any) -> None:
+        if callable(previous):
+            previous(signum, frame)
+        timer = threading.Timer(max(0.0, grace - 2), _stop_queries)
+        timer.daemon = True
+        timer.start()
+
+    signal.signal(signal.SIGTERM, on_term)
+    signal.siginterrupt(signal.SIGTERM, False)  # as gunicorn set it: requests go on
+
+
+def _stop_queries() -> None:
+    from ld.sparql_pool import stop_all
+
+    stop_all()
 
 
 def _run_gunicorn(settings: Settings) -> None:
@@ -196,30 +210,6 @@ def granian_options(settings: Settings) -> dict[str, Any]:
         "log_level": LogLevels(level) if level in LogLevels.__members__ else LogLevels.info,
         "log_access": settings.access_log,
         "log_dictconfig": granian_logging(),
-    }
-
-
-def granian_logging() -> dict[str, Any]:
-    """Granian's logging: its own lines on standard error in ldpub's layout, the
-    access log alone on standard output, as under gunicorn (README, "Deployment").
-
-    Granian's default sent both to standard output, its own lines untimestamped
-    ("[ERROR] Unexpected exit from worker-1" among the requests). Granian replaces
-    its defaults' top-level keys with these, in the master and in each worker.
-    """
-    def stream(name: str, formatter: str) -> dict[str, str]:
-        return {"class": "logging.StreamHandler", "formatter": formatter,
-                "stream": f"ext://sys.{name}"}
-
-    return {
-        "version": 1,
-        "disable_existing_loggers": False,
-        "formatters": {"ldpub": {"format": LINE_FORMAT, "datefmt": DATE_FORMAT},
-                       "access": {"format": "%(message)s"}},  # its own format has the time
-        "handlers": {"console": stream("stderr", "ldpub"), "access": stream("stdout", "access")},
-        "loggers": {"_granian": {"handlers": ["console"], "propagate": False},
-                    "granian.access": {"handlers": ["access"], "level": "INFO",
-                                       "propagate": False}},
     }
 
 
