@@ -90,6 +90,7 @@ from ld.cli_run import guarded_run, show_summary
 from ld.cli_settings import OVERRIDES, settings_options, with_settings
 from ld.cli_store import DUMP_FORMATS, EXIT_INTERRUPTED, open_for_command, publish_final
 from ld.config import Settings, data_dir
+from ld.config_values import PER_CORE, process_limit
 from ld.errors import LdpubError
 from ld.rejects import RejectsReport
 
@@ -145,9 +146,9 @@ PATHS = click.argument("paths", nargs=-1, required=True,
                        type=click.Path(exists=True, dir_okay=False, allow_dash=True))
 
 
-JOBS = click.option("--jobs", type=click.IntRange(min=0), default=None,
+JOBS = click.option("--jobs", type=click.IntRange(0, process_limit()), default=None,
                     help="Worker processes for mapping and validation (default: one per "
-                         "CPU; 0: none).")
+                         f"CPU; 0: none; at most {PER_CORE} per CPU).")
 
 
 @main.command()

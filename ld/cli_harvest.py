@@ -21,6 +21,7 @@ from ld.cli_run import guarded_run, show_summary
 from ld.cli_settings import with_settings
 from ld.cli_store import open_for_command, publish_final
 from ld.config import Settings
+from ld.config_values import PER_CORE, process_limit
 
 
 def _url(_ctx: click.Context, _param: click.Parameter, value: str) -> str:
@@ -78,9 +79,9 @@ _OPTIONS = (  # in --help order
     click.option("--state", "state_path", type=click.Path(dir_okay=False),
                  help="Harvest state file (default: harvest-state.json in the store directory; "
                       "for a remote store harvest-state-<hash of its URL>.json here)."),
-    click.option("--jobs", type=click.IntRange(min=0), default=None,
+    click.option("--jobs", type=click.IntRange(0, process_limit()), default=None,
                  help="Worker processes for mapping and validation (default: one per CPU; "
-                      "0: none)."),
+                      f"0: none; at most {PER_CORE} per CPU)."),
     RENDER_OPTION,
     click.option("--json", "as_json", is_flag=True, help="Print the result as JSON."),
 )

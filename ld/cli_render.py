@@ -22,6 +22,7 @@ from ld import cli_output as out
 from ld.cli_settings import with_settings
 from ld.cli_store import require_store
 from ld.config import Settings
+from ld.config_values import PER_CORE, process_limit
 from ld.errors import ConfigError
 
 if TYPE_CHECKING:
@@ -29,8 +30,8 @@ if TYPE_CHECKING:
 
 
 @click.command()
-@click.option("--jobs", type=click.IntRange(min=0), default=None,
-              help="Worker processes (default: one per CPU; 0: none).")
+@click.option("--jobs", type=click.IntRange(0, process_limit()), default=None,
+              help=f"Worker processes (default: one per CPU; 0: none; at most {PER_CORE} per CPU).")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
 @with_settings
 def render(settings: Settings, jobs: int | None, as_json: bool) -> None:

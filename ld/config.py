@@ -19,7 +19,18 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from ld.config_values import Unusable, _base_uri, _bool, _dump_dir, _host, _iri, _store
+from ld.config_values import (
+    MAX_THREADS,
+    PER_CORE,
+    Unusable,
+    _base_uri,
+    _bool,
+    _dump_dir,
+    _host,
+    _iri,
+    _store,
+    process_limit,
+)
 from ld.errors import ConfigError
 
 ENV_PREFIX = "LDPUB_"
@@ -97,8 +108,10 @@ SETTINGS: tuple[Setting, ...] = (
             "Base URI of every minted URI; things are {base}id/{kind}/{key}.", _base_uri),
     Setting("host", "127.0.0.1", "Address `ldpub serve` listens on.", _host),
     Setting("port", 5000, "Port `ldpub serve` listens on.", int, 0, 65535),
-    Setting("workers", 0, "Serving worker processes; 0 means one per CPU core.", int, 0),
-    Setting("threads", 4, "Threads per serving worker.", int, 1),
+    Setting("workers", 0, "Serving worker processes; 0 means one per CPU core; at most "
+            f"{PER_CORE} per core.", int, 0, process_limit()),
+    Setting("threads", 4, f"Threads per serving worker (at most {MAX_THREADS}).", int, 1,
+            MAX_THREADS),
     Setting("server", "gunicorn",
             "HTTP server of `ldpub serve`: gunicorn, or granian (a Rust server: 2-3x "
             "the rate on small answers; see the README).", choices=("gunicorn", "granian")),

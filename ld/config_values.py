@@ -7,6 +7,7 @@ turns it into a ConfigError naming the flag or variable.
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -18,6 +19,26 @@ _IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|\\^`]+")
 _NOT_IN_IRI = frozenset('<>"{}|\\^`') | {chr(c) for c in (*range(0x20), 0x7F)}
 _URL_LIKE = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*)://")
 _HTTP = ("http", "https")
+
+
+# Processes per CPU core (serving workers, --jobs) beyond which more only contend for
+# the cores and memory: `LDPUB_WORKERS=100000` forked gunicorn workers until a shared
+# machine's load average reached ~900, and the master did not stop on SIGTERM meanwhile.
+PER_CORE = 4
+MAX_THREADS = 64  # per serving worker: 16x the default; a typo, not a tuning, beyond
+
+
+def cpu_cores() -> int:
+    """The CPU cores this process may run on (a container's or taskset's share)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def process_limit() -> int:
+    """The most worker processes a setting or ``--jobs`` may ask for here."""
+    return PER_CORE * cpu_cores()
 
 
 class Unusable(ValueError):

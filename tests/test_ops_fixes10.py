@@ -14,6 +14,7 @@ import logging
 import os
 import re
 import signal
+import socket
 import sqlite3
 import subprocess
 import sys
@@ -24,11 +25,15 @@ from pathlib import Path
 
 import pytest
 import requests
+from click.testing import CliRunner
 from rdflib import Dataset, Graph
 from rdflib.compare import isomorphic
 
 from ld import describe, renders, uris
+from ld.cli import main
 from ld.config import load_settings
+from ld.config_values import MAX_THREADS, process_limit
+from ld.errors import ConfigError
 from ld.model import Agent, Record, Source
 from ld.store.reader import CHECK_EVERY
 from ld.web.prerender import render_store
@@ -359,3 +364,79 @@ def test_sigterm_stops_a_harvest_as_ctrl_c_does(tmp_path: Path, shared_data: Pat
     assert summary["loaded"] == _published_records(store)
     assert not (store / "UNPUBLISHED").exists()
     assert not (store / "harvest-state.json").exists()  # the next run starts where this did
+
+
+# --- 9. no more worker processes or threads than make sense ----------------------
+
+LIMIT = process_limit()
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.mark.parametrize(("env", "flags", "named", "bounds"), [
+    ({"LDPUB_WORKERS": "100000"}, {}, "LDPUB_WORKERS", f"0 to {LIMIT}"),
+    ({}, {"workers": LIMIT + 1}, "--workers", f"0 to {LIMIT}"),
+    ({"LDPUB_THREADS": str(MAX_THREADS + 1)}, {}, "LDPUB_THREADS", f"1 to {MAX_THREADS}"),
+    ({}, {"threads": 10_000}, "--threads", f"1 to {MAX_THREADS}"),
+], ids=["LDPUB_WORKERS", "--workers", "LDPUB_THREADS", "--threads"])
+def test_far_too_many_workers_or_threads_are_refused(env, flags, named, bounds) -> None:
+    """Regression (ops 9): LDPUB_WORKERS=100000 was taken; gunicorn forked 1,874 workers
+    and brought a shared machine down."""
+    with pytest.raises(ConfigError) as refused:
+        load_settings(env=env, **flags)
+    message = str(refused.value)
+    assert message.startswith(named) and f"(give from {bounds})" in message
+    assert load_settings(env={}, workers=LIMIT, threads=MAX_THREADS).workers == LIMIT
+
+
+@pytest.mark.parametrize("command", ["load", "validate", "harvest", "render"])
+def test_far_too_many_jobs_are_refused(command: str, tmp_path: Path) -> None:
+    data = _generate(tmp_path / "one.jsonl", 1)
+    target = {"load": [str(data)], "validate": [str(data)],
+              "harvest": ["http://127.0.0.1:9/oai"], "render": []}[command]
+    args = ["--store", str(tmp_path / "store"), command, "--jobs", str(LIMIT + 1), *target]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 2, result.output
+    assert "'--jobs'" in result.output and f"0<=x<={LIMIT}" in result.output
+    assert not (tmp_path / "store").exists()  # refused before anything was done
+
+
+def test_serve_refuses_too_many_workers_before_starting_any(tmp_path: Path) -> None:
+    """One above the limit, so that the code before the fix started only a few."""
+    env = _env(tmp_path / "store", LDPUB_WORKERS=str(LIMIT + 1), LDPUB_PORT=str(_free_port()))
+    proc = subprocess.Popen([LDPUB, "serve"], env=env, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, start_new_session=True)
+    try:
+        _, err = proc.communicate(timeout=30)
+    finally:
+        _end(proc)
+    assert proc.returncode == 2
+    assert f"LDPUB_WORKERS: '{LIMIT + 1}' is out of range (give from 0 to {LIMIT})" in \
+        err.decode()
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("server", ["gunicorn", "granian"])
+def test_timeout_stops_a_server_starting_its_most_workers(tmp_path: Path, server: str) -> None:
+    """What the operator ran, at the limit now: `timeout`'s SIGTERM while the workers
+    start stops the server and every worker."""
+    env = _env(tmp_path / "store", LDPUB_WORKERS=str(LIMIT), LDPUB_SERVER=server,
+               LDPUB_PORT=str(_free_port()))
+    started = time.monotonic()
+    proc = subprocess.Popen(["timeout", "2", LDPUB, "serve"], env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            start_new_session=True)
+    try:
+        _, err = proc.communicate(timeout=90)
+    finally:
+        _end(proc)
+    assert proc.returncode == 124, err.decode()  # timeout's own: it had to stop it
+    assert time.monotonic() - started < 60, err.decode()
+    deadline = time.monotonic() + 20
+    while _group(proc.pid) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert _group(proc.pid) == []
