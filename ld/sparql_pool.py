@@ -52,6 +52,7 @@ class WorkerProcess:
             pass_fds=(theirs.fileno(),), stdin=subprocess.DEVNULL, env=env)
         theirs.close()
         self.conn = Connection(ours.detach())
+        log.debug("started query worker %d", self.proc.pid)
 
     def kill(self) -> None:
         """Stop it now, whatever it is doing; reap it so no zombie stays."""
@@ -194,6 +195,7 @@ class ResultStream:
                 raise Overloaded("the server is stopping", retry_after=2) from None
             raise StoreError(f"the query worker stopped unexpectedly ({e})") from None
         self.close()
+        log.debug("query worker %d stopped at the %g s limit", self.worker.proc.pid, self.timeout)
         raise QueryTimeout(
             f"the query ran longer than the limit of {self.timeout:g} s and was stopped",
             hint="add a LIMIT, narrow the patterns, or use the dumps for bulk data")

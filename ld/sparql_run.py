@@ -9,6 +9,7 @@ reachable with the token, see :func:`ld.sparql.check`) go to the store's own
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 import threading
@@ -25,6 +26,8 @@ from ld.sparql import TRUNCATED_HEADER, Analysis, ProtocolRequest
 from ld.sparql_messages import plain
 from ld.sparql_pool import QueryPool, busy_message
 from ld.store.base import QueryResponse, Store
+
+LOG = logging.getLogger("ldpub.sparql")
 
 if TYPE_CHECKING:
     import pyoxigraph as ox
@@ -189,7 +192,10 @@ def _evaluate(the_job: dict[str, object], here: ox.Store | None, request: Protoc
     worker; Oxigraph's syntax errors said plainly (:mod:`ld.sparql_messages`)."""
     try:
         if here is not None:
+            LOG.debug("%s query runs in this process (a bounded answer)", analysis.form)
             return sparql_local.run(the_job, here)
+        LOG.debug("%s query goes to a query worker (limit %g s)", analysis.form,
+                  settings.query_timeout)
         return pools.get(settings).execute(the_job, settings.query_timeout)
     except BadRequest as e:
         raise BadRequest(plain(e.message, request.text, analysis), e.location, e.hint) from None

@@ -26,10 +26,10 @@ from __future__ import annotations
 
 import json
 import os
+import select
 import signal
 import sys
 import threading
-import time
 from collections.abc import Callable, Iterable, Iterator
 from multiprocessing.connection import Connection
 from typing import Any, Protocol, TypeVar
@@ -228,21 +228,25 @@ def _solutions(result: ox.QuerySolutions, job: dict[str, Any],
 
 
 def main(argv: list[str]) -> None:
-    threading.Thread(target=_exit_with_parent, args=(os.getppid(),), name="parent watch",
+    fd = int(argv[1])
+    threading.Thread(target=_exit_with_parent, args=(fd,), name="parent watch",
                      daemon=True).start()
-    Worker(Connection(int(argv[1]))).serve()
+    Worker(Connection(fd)).serve()
 
 
-def _exit_with_parent(parent: int) -> None:
-    """End this process within half a second of its serving process.
+def _exit_with_parent(fd: int) -> None:
+    """End this process as soon as its serving process has gone (its end of our socket
+    closed), even in the middle of a query.
 
     A serving worker killed (a server stopping past its grace, the OOM killer)
     left its query running alone until the alarm, up to the timeout plus
-    ALARM_GRACE. pyoxigraph lets go of the GIL while it evaluates, so this
-    thread runs during a query too.
+    ALARM_GRACE. POLLRDHUP wakes on the peer's close only, not on a job
+    arriving, and the wait costs no CPU; pyoxigraph lets go of the GIL while
+    it evaluates, so this thread runs during a query too.
     """
-    while os.getppid() == parent:
-        time.sleep(0.5)
+    watch = select.poll()
+    watch.register(fd, select.POLLRDHUP)
+    watch.poll()
     os._exit(1)
 
 

@@ -6,8 +6,9 @@
   "Books All 2016" part 01, record 19,250) was rejected for its 041 code ``jap``;
   MARC's discontinued codes gua, taj and tru were refused too.
 - 11: what an operator could not see: ``ldpub load`` re-rendering for seconds after
-  its work without a word; a server stopped during a SPARQL query saying "Perhaps out
-  of memory?" and leaving the query's process running for up to 40 s.
+  its work without a word; LDPUB_LOG_LEVEL=DEBUG adding nothing; a server stopped
+  during a SPARQL query saying "Perhaps out of memory?" and leaving the query's
+  process running for up to 40 s.
 """
 
 from __future__ import annotations
@@ -96,6 +97,7 @@ def served(root: Path, **env: str) -> Iterator[Served]:
     server = Served(root, **env)
     try:
         server.wait_for(r"ldpub\.serve: serving")
+        _get(server.url + "/health")  # listening
         yield server
     finally:
         server.stop()
@@ -258,3 +260,28 @@ def test_stopping_during_a_query_ends_its_process_without_an_oom_line(
         assert [pid for pid in queries if _alive(pid)] == []
     assert stopped < (3 if stop == signal.SIGINT else 11), stopped
     assert "Perhaps out of memory" not in site.stderr(), site.stderr()
+
+
+def test_debug_level_says_what_workers_open_and_where_queries_run(tmp_path: Path) -> None:
+    """Regression: ldpub had no DEBUG lines at all (LDPUB_LOG_LEVEL=DEBUG was INFO)."""
+    debug = r"\[\d{4}-\d\d-\d\d [^]]*\] \[\d+\] \[DEBUG\] "
+    with served(tmp_path, LDPUB_LOG_LEVEL="DEBUG", LDPUB_UPDATE_TOKEN="t0ken") as site:
+        site.wait_for(debug + r"ldpub\.serve: worker \d+ ready, reading .*/snapshots/")
+        site.wait_for(debug + r"ldpub\.store: opened the snapshot .* read-only$")
+        ask = requests.get(site.url + "/sparql", timeout=30, params={  # a lookup by IRI
+            "query": f"ASK {{ <{site.url}/id/record/x> ?p ?o }}"})
+        rows = requests.get(site.url + "/sparql", timeout=30, params={
+            "query": "SELECT ?s WHERE { ?s ?p ?o } ORDER BY ?s"})
+        assert ask.ok and rows.ok
+        site.wait_for(debug + r"ldpub\.sparql: ASK query runs in this process")
+        site.wait_for(debug + r"ldpub\.sparql: SELECT query goes to a query worker")
+        site.wait_for(debug + r"ldpub\.sparql: started query worker \d+$")
+        update = requests.post(site.url + "/sparql", timeout=30, data=(
+            f"INSERT DATA {{ GRAPH <{site.url}/g> {{ <{site.url}/s> <{site.url}/p> 1 }} }}"),
+            headers={"Content-Type": "application/sparql-update",
+                     "Authorization": "Bearer t0ken"})
+        assert update.status_code == 204, update.text
+        site.wait_for(debug + r"ldpub\.store: published the snapshot \S+ of the store at ")
+    with served(tmp_path / "quiet", LDPUB_LOG_LEVEL="INFO") as site:
+        requests.get(site.url + "/sparql", params={"query": "ASK { ?s ?p ?o }"}, timeout=30)
+    assert "[DEBUG]" not in site.stderr()

@@ -287,6 +287,7 @@ class EmbeddedStore(OxigraphReads):
             store.flush()
             name = snapshots.publish(store, self.root, grace)
             (self.root / UNPUBLISHED).unlink(missing_ok=True)
+        LOG.debug("published the snapshot %s of the store at %s", name, self.root)
         return name
 
     def close(self) -> None:

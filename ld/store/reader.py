@@ -10,6 +10,7 @@ noticing new data.
 
 from __future__ import annotations
 
+import logging
 import os
 import threading
 import time
@@ -23,6 +24,8 @@ from ld.errors import StoreError
 from ld.store import snapshots
 from ld.store.base import RecordGraph, WriteResult
 from ld.store.oxstore import OxigraphReads
+
+LOG = logging.getLogger("ldpub.store")
 
 CHECK_EVERY = 1.0
 
@@ -100,6 +103,7 @@ class SnapshotReader(OxigraphReads):
                                  hint="run `ldpub load` again to publish a new one") from exc
             return  # keep serving the snapshot we have; try again in a second
         self._opened = (str(path), store)
+        LOG.debug("opened the snapshot %s read-only", path)  # each process, each new one
 
     def opened(self) -> tuple[str | None, ox.Store]:
         """The open snapshot's path and its pyoxigraph Store, taken together.

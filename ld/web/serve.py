@@ -250,6 +250,8 @@ def _warm(app: Any) -> None:
         except Exception as err:  # the first request will report it properly
             LOG.warning("store not ready yet: %s", err)
             return
+    LOG.debug("worker %d ready, reading %s", os.getpid(),
+              getattr(store, "snapshot_path", None) or "the remote store")
     labels.preload()
     threading.Thread(target=_prime, args=(store, app.config["LDPUB"]),
                      name="prime home page", daemon=True).start()
