@@ -6,7 +6,8 @@
   "Books All 2016" part 01, record 19,250) was rejected for its 041 code ``jap``;
   MARC's discontinued codes gua, taj and tru were refused too.
 - 11: what an operator could not see: ``ldpub load`` re-rendering for seconds after
-  its work without a word; LDPUB_LOG_LEVEL=DEBUG adding nothing; a server stopped
+  its work without a word; LDPUB_LOG_LEVEL=DEBUG adding nothing; gunicorn's access
+  log giving 0 bytes for every dump and sitemap; a server stopped
   during a SPARQL query saying "Perhaps out of memory?" and leaving the query's
   process running for up to 40 s.
 """
@@ -285,3 +286,19 @@ def test_debug_level_says_what_workers_open_and_where_queries_run(tmp_path: Path
     with served(tmp_path / "quiet", LDPUB_LOG_LEVEL="INFO") as site:
         requests.get(site.url + "/sparql", params={"query": "ASK { ?s ?p ?o }"}, timeout=30)
     assert "[DEBUG]" not in site.stderr()
+
+
+def test_gunicorns_access_log_counts_the_bytes_of_files(tmp_path: Path) -> None:
+    """Regression: "GET /dumps/dataset.nq.gz HTTP/1.1" 200 0 for 14,326,137 bytes
+    (gunicorn's sendfile() does not count them); sitemaps likewise."""
+    with served(tmp_path, LDPUB_SERVER="gunicorn", LDPUB_ACCESS_LOG="true") as site:
+        sizes = {}
+        for path in ("/sitemap.xml", "/dumps/dataset.nq.gz"):
+            deadline = time.monotonic() + 60
+            while (answer := requests.get(site.url + path, timeout=60)).status_code != 200:
+                assert time.monotonic() < deadline, answer.text  # made on first request
+                time.sleep(0.5)
+            sizes[path] = len(answer.content)
+        for path, size in sizes.items():
+            assert size > 0
+            site.wait_for(rf'"GET {re.escape(path)} HTTP/1\.1" 200 {size} ', timeout=10)
