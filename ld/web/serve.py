@@ -140,6 +140,7 @@ def gunicorn_options(settings: Settings) -> dict[str, Any]:
 
 
 def _start_worker(worker: Any) -> None:
+    """gunicorn's post_worker_init: the worker's own store reader, and its stop hook."""
     _warm(worker.wsgi)
     _stop_queries_before_the_kill(worker.cfg.graceful_timeout)
 
