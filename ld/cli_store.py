@@ -169,14 +169,15 @@ def dump(settings: Settings, fmt: str, output: str) -> None:
             _dump_to_file(store, fmt, Path(output))
 
 
-def _write_dump(store: Any, sink: BinaryIO, fmt: str) -> None:
-    """The dataset in ``fmt`` into ``sink``, gzip-compressed as it streams for .gz."""
+def _write_dump(store: Any, sink: BinaryIO, fmt: str, scratch: Path | None = None) -> None:
+    """The dataset in ``fmt`` into ``sink``, gzip-compressed as it streams for .gz
+    (temporary files of a one-graph dump in ``scratch``, None: the system's)."""
     media_type = get_format(fmt.removesuffix(".gz")).media_type
     if not fmt.endswith(".gz"):
-        store.dump(sink, media_type)
+        store.dump(sink, media_type, scratch=scratch)
         return
     with gzip.GzipFile(fileobj=sink, mode="wb", mtime=0) as zipped:
-        store.dump(zipped, media_type)
+        store.dump(zipped, media_type, scratch=scratch)
 
 
 def _dump_to_stdout(store: Any, fmt: str) -> None:
@@ -194,7 +195,7 @@ def _dump_to_file(store: Any, fmt: str, target: Path) -> None:
 
     def write(sink: BinaryIO) -> None:
         os.fchmod(sink.fileno(), mode)
-        _write_dump(store, sink, fmt)
+        _write_dump(store, sink, fmt, target.parent)
 
     try:
         write_atomically(target, write)

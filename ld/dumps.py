@@ -11,10 +11,12 @@ a temporary name and is renamed into place under an exclusive file lock, so
 several serving workers asking at once produce the file once and nobody
 ever reads half a dump.
 
-JSON-LD is streamed: the store's N-Triples dump is parsed as it is read and
-each run of triples about one subject becomes one node object, so memory
-stays flat however large the dataset (a subject may appear in several node
-objects, which JSON-LD merges).
+JSON-LD is streamed: the store's N-Triples dump (each triple once, a
+subject's triples together: :mod:`ld.store.dump_dedup`) is parsed as it is
+read and each run of triples about one subject becomes one node object, so
+memory stays flat however large the dataset. The one-graph dumps keep their
+temporary files in the dump's own folder (``.partial-dump-*``, removed when
+the dump ends or fails), on the disk that holds the dumps.
 """
 
 from __future__ import annotations
@@ -136,7 +138,8 @@ def make(settings: Settings, store: Store, filename: str) -> Path:
     """
     dump, store = BY_NAME[filename], store.pin()
     target = directory(settings, store) / filename
-    made(target, lambda: write_atomically(target, lambda out: _write(store, settings, dump, out)))
+    made(target, lambda: write_atomically(
+        target, lambda out: _write(store, settings, dump, out, target.parent)))
     prune(settings, target.parent)
     return target
 
@@ -218,19 +221,21 @@ def _refuse_if_failed(target: Path) -> None:
                      hint="give LDPUB_DUMP_DIR (--dump-dir) a directory the server can write to")
 
 
-def _write(store: Store, settings: Settings, dump: Dump, out: BinaryIO) -> None:
+def _write(store: Store, settings: Settings, dump: Dump, out: BinaryIO,
+           scratch: Path) -> None:
+    """``dump`` into ``out``; temporary files in ``scratch``."""
     if dump.encoding == "gzip":
         with gzip.GzipFile(fileobj=out, mode="wb", mtime=0) as zipped:
-            store.dump(zipped, dump.media_type)
+            store.dump(zipped, dump.media_type, scratch=scratch)
     elif dump.media_type == "application/ld+json":
-        _write_jsonld(store, settings.base_uri + CONTEXT_PATH, out)
+        _write_jsonld(store, settings.base_uri + CONTEXT_PATH, out, scratch)
     else:
-        store.dump(out, dump.media_type)
+        store.dump(out, dump.media_type, scratch=scratch)
 
 
-def _write_jsonld(store: Store, context_url: str, out: BinaryIO) -> None:
-    with tempfile.TemporaryFile() as nt:
-        store.dump(nt, "application/n-triples")
+def _write_jsonld(store: Store, context_url: str, out: BinaryIO, scratch: Path) -> None:
+    with tempfile.TemporaryFile(dir=scratch) as nt:  # on disk: the memory stays flat
+        store.dump(nt, "application/n-triples", scratch=scratch)
         nt.seek(0)
         out.write(b'{"@context": ' + json.dumps(context_url).encode() + b',\n "@graph": [')
         first = True

@@ -15,6 +15,7 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import BinaryIO
 
 import pyoxigraph as ox
@@ -170,8 +171,9 @@ class Store(ABC):
         """Run SPARQL Update (only reachable with an explicit token)."""
 
     @abstractmethod
-    def dump(self, out: BinaryIO, media_type: str) -> None:
-        """Stream every quad (N-Quads, TriG) or triple (others) to ``out``."""
+    def dump(self, out: BinaryIO, media_type: str, *, scratch: Path | None = None) -> None:
+        """Stream every quad (N-Quads, TriG) or triple (others, each once) to ``out``;
+        ``scratch``: a directory for temporary files (None: the system's)."""
 
     @abstractmethod
     def count_triples(self) -> int: ...

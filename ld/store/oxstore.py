@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Sequence
+from pathlib import Path
 from typing import Any, BinaryIO
 
 import pyoxigraph as ox
@@ -21,7 +22,7 @@ from ld import formats
 from ld.capped import capped
 from ld.errors import BadRequest, NotAcceptable, StoreError
 from ld.namespaces import PREFIXES
-from ld.store import results
+from ld.store import dump_dedup, results
 from ld.store.base import QueryResponse, Store
 from ld.store.convert import ask_answer, named, select_rows, triples_to_graph
 
@@ -143,14 +144,18 @@ class OxigraphReads(Store):
         return QueryResponse(head["kind"], head["media_type"], _guarded(chunks),
                              truncated=head["truncated"])
 
-    def dump(self, out: BinaryIO, media_type: str) -> None:
+    def dump(self, out: BinaryIO, media_type: str, *, scratch: Path | None = None) -> None:
+        """A dataset format is the store's own dump; a triples format holds the union
+        graph, each triple once, made from that dump in bounded memory (see
+        :mod:`ld.store.dump_dedup`; ``scratch`` is where its temporary files go)."""
         fmt = rdf_format(media_type)
         try:
+            store = self._ox()
             if fmt.supports_datasets:
-                self._ox().dump(out, fmt, prefixes=PREFIXES)
+                store.dump(out, fmt, prefixes=PREFIXES)
                 return
-            triples = self._run("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }")
-            ox.serialize(triples, out, fmt, prefixes=PREFIXES)
+            dump_dedup.write_triples(lambda sink: store.dump(sink, ox.RdfFormat.N_QUADS),
+                                     self.count_triples(), out, fmt, scratch)
         except BrokenPipeError:
             raise  # the output's reader went away (`ldpub dump | head`): not the store's fault
         except OSError as exc:

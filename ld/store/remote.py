@@ -31,6 +31,7 @@ from __future__ import annotations
 import time
 import uuid
 from collections.abc import Iterable, Sequence
+from pathlib import Path
 from typing import BinaryIO
 from urllib.parse import urlsplit
 
@@ -42,7 +43,7 @@ from rdflib.term import Node
 from ld import formats
 from ld.errors import BadRequest, NotAcceptable, ServerError
 from ld.namespaces import PREFIXES
-from ld.store import minted, remote_dump, remote_write, results
+from ld.store import dump_dedup, minted, remote_dump, remote_write, results
 from ld.store.base import QueryResponse, RecordGraph, Store, WriteResult
 from ld.store.convert import from_ox, record_quads, triples_to_graph
 from ld.store.oxstore import has_dataset_clause, rdf_format
@@ -261,11 +262,16 @@ class RemoteStore(Store):
             raise NotAcceptable(f"this query's results cannot be written as {media_type}",
                                 [f.media_type for f in formats.formats_of(*other)]) from exc
 
-    def dump(self, out: BinaryIO, media_type: str) -> None:
-        """The record graphs' statements (see :mod:`ld.store.remote_dump`)."""
+    def dump(self, out: BinaryIO, media_type: str, *, scratch: Path | None = None) -> None:
+        """The record graphs' statements (see :mod:`ld.store.remote_dump`); in a triples
+        format each triple once (see :mod:`ld.store.dump_dedup`)."""
         fmt = rdf_format(media_type)
-        statements = remote_dump.statements(self, fmt.supports_datasets)
-        ox.serialize(statements, out, fmt, prefixes=PREFIXES)
+        if fmt.supports_datasets:
+            ox.serialize(remote_dump.statements(self), out, fmt, prefixes=PREFIXES)
+            return
+        dump_dedup.write_triples(lambda sink: ox.serialize(
+            remote_dump.statements(self), sink, ox.RdfFormat.N_QUADS), self.count_triples(),
+            out, fmt, scratch)
 
     def count_triples(self) -> int:
         return self._count(f"SELECT (COUNT(*) AS ?n) WHERE {{ {IN_RECORDS} }}")

@@ -12,9 +12,10 @@ silently a part of the data. When the answer carries the header, the dump is
 made again page by page: the record graphs listed in order (``ORDER BY`` with
 a key, not ``OFFSET``, which Virtuoso refuses past 10,000 sorted rows), and
 their statements read a group of graphs at a time, a group halved while its
-answer reaches the cap. Paged, a triples dump (N-Triples, Turtle) may repeat a
-statement that several records state (a person, a journal): the same graph,
-written twice.
+answer reaches the cap. The statements are always read as quads: a triples dump
+(N-Triples, Turtle) is made of them by :mod:`ld.store.dump_dedup`, each triple
+once, paged or not, rather than by a ``SELECT DISTINCT``, which has the server
+hold every distinct triple in its memory.
 """
 
 from __future__ import annotations
@@ -37,33 +38,31 @@ GROUP = 100  # record graphs whose statements are asked for at once, to start wi
 SRJ = "application/sparql-results+json"
 
 
-def statements(store: Any, quads: bool) -> Iterator[ox.Quad | ox.Triple]:
+def statements(store: Any) -> Iterator[ox.Quad]:
     """Every statement of the record graphs of ``store`` (a RemoteStore)."""
-    select = "?s ?p ?o ?g" if quads else "DISTINCT ?s ?p ?o"
-    query = f"SELECT {select} WHERE {{ {IN_RECORDS} }}"
+    query = f"SELECT ?s ?p ?o ?g WHERE {{ {IN_RECORDS} }}"
     response = store.ask_server(query, SRJ, stream=True)
     with response:
         cap = cut_at(response)
         if cap is None:
-            yield from _streamed(store.query_url, response, quads)
+            yield from _streamed(store.query_url, response)
             return
-    yield from _paged(store, quads, cap)
+    yield from _paged(store, cap)
 
 
-def _streamed(url: str, response: Any, quads: bool) -> Iterator[ox.Quad | ox.Triple]:
+def _streamed(url: str, response: Any) -> Iterator[ox.Quad]:
     try:
         answer = ox.parse_query_results(Body(url, response), ox.QueryResultsFormat.JSON)
         for row in answer:
-            yield (ox.Quad(row["s"], row["p"], row["o"], row["g"]) if quads
-                   else ox.Triple(row["s"], row["p"], row["o"]))
+            yield ox.Quad(row["s"], row["p"], row["o"], row["g"])
     except (SyntaxError, ValueError) as exc:
         raise not_sparql(url, response, exc) from None
 
 
-def _paged(store: Any, quads: bool, cap: int) -> Iterator[ox.Quad | ox.Triple]:
+def _paged(store: Any, cap: int) -> Iterator[ox.Quad]:
     for graphs in _record_graphs(store, max(1, min(cap - 1, GRAPH_PAGE))):
         for start in range(0, len(graphs), GROUP):
-            yield from _group(store, graphs[start:start + GROUP], quads, cap)
+            yield from _group(store, graphs[start:start + GROUP], cap)
 
 
 def _record_graphs(store: Any, page: int) -> Iterator[list[str]]:
@@ -81,8 +80,7 @@ def _record_graphs(store: Any, page: int) -> Iterator[list[str]]:
         last = graphs[-1]
 
 
-def _group(store: Any, graphs: list[str], quads: bool,
-           cap: int) -> Iterator[ox.Quad | ox.Triple]:
+def _group(store: Any, graphs: list[str], cap: int) -> Iterator[ox.Quad]:
     """The statements of ``graphs``, asked for in halves while an answer reaches the cap."""
     values = " ".join(f"<{g}>" for g in graphs)
     _, rows = store.rows(f"SELECT ?s ?p ?o ?g WHERE {{ VALUES ?g {{ {values} }} "
@@ -94,13 +92,10 @@ def _group(store: Any, graphs: list[str], quads: bool,
                               hint="raise its limit (Virtuoso: ResultSetMaxRows in "
                                    "virtuoso.ini, [SPARQL] section)")
         half = len(graphs) // 2
-        yield from _group(store, graphs[:half], quads, cap)
-        yield from _group(store, graphs[half:], quads, cap)
+        yield from _group(store, graphs[:half], cap)
+        yield from _group(store, graphs[half:], cap)
         return
-    if quads:
-        yield from (ox.Quad(s, p, o, g) for s, p, o, g in rows)
-    else:
-        yield from dict.fromkeys(ox.Triple(s, p, o) for s, p, o, _ in rows)
+    yield from (ox.Quad(s, p, o, g) for s, p, o, g in rows)
 
 
 def _escaped(text: str) -> str:
