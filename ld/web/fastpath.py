@@ -46,6 +46,7 @@ from ld.web.sparql_fast import Answer, SparqlFastPath
 
 PREFIX = "/doc/record/"
 CORS = [("Access-Control-Allow-Origin", "*"), ("Access-Control-Expose-Headers", EXPOSED)]
+EXTRA = [*CORS, *SECURITY]  # after a document's own headers: what Flask's hooks add
 
 
 class FastPath:
@@ -103,7 +104,7 @@ class FastPath:
         security headers (ld.web.security, which Flask adds to its own responses)."""
         return document_headers(rep, fmt, self.base, f"{PREFIX}{uris.encode_key(key)}",
                                 RECORD_FORMATS, uris.doc_uri(self.base, "record", key),
-                                negotiated=negotiated) + CORS + [*SECURITY]
+                                negotiated=negotiated) + EXTRA
 
     def make(self, environ: dict[str, Any], store: Any, key: str, fmt: formats.Format,
              script: str) -> describe.Representation:
