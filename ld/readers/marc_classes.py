@@ -25,7 +25,7 @@ import pymarc
 
 from ld.model import Record, Subject
 
-__all__ = ["class_number", "classifications"]
+__all__ = ["add_class", "class_number", "classifications"]
 
 _SCHEMES = {"050": "lcc", "060": "nlm", "080": "udc", "082": "ddc"}
 # what a number of each scheme looks like: one to three capitals then a digit (LCC, NLM:
@@ -44,10 +44,15 @@ def classifications(record: Record, tags: dict[str, list[pymarc.Field]]) -> None
         for fld in tags.get(tag, []):
             scheme = _SCHEMES.get(tag) or _source(fld.get("2"))
             for written in _numbers(fld) if scheme else []:
-                number = class_number(scheme, written)
-                if number and all((c.scheme, c.label) != (scheme, number)
-                                  for c in record.classifications):
-                    record.classifications.append(Subject(number, scheme=scheme))
+                add_class(record.classifications, scheme, written)
+
+
+def add_class(found: list[Subject], scheme: str, written: str) -> None:
+    """``written`` as a class number of ``scheme`` added to ``found``, unless it is no
+    number of the scheme (:func:`class_number`) or ``found`` has it already."""
+    number = class_number(scheme, written)
+    if number and all((s.scheme, s.label) != (scheme, number) for s in found):
+        found.append(Subject(number, scheme=scheme))
 
 
 def class_number(scheme: str, written: str) -> str | None:

@@ -16,7 +16,7 @@ the item number of one copy), and the facets derived from these numbers
 from __future__ import annotations
 
 from ld.model import Subject
-from ld.readers.marc_classes import class_number
+from ld.readers.marc_classes import add_class
 
 __all__ = ["classifications"]
 
@@ -25,8 +25,7 @@ def classifications(lcc: list[str], ddc: list[str]) -> list[Subject]:
     """The LCC numbers (callnumber-a), then the DDC numbers (dewey-full, else dewey-raw),
     each once; what is no number of its scheme is left out, as in MARC."""
     found: list[Subject] = []
-    for scheme, value in [*(("lcc", v) for v in lcc), *(("ddc", v) for v in ddc)]:
-        number = class_number(scheme, value)
-        if number and all(s.label != number or s.scheme != scheme for s in found):
-            found.append(Subject(number, scheme=scheme))
+    for scheme, values in (("lcc", lcc), ("ddc", ddc)):
+        for value in values:
+            add_class(found, scheme, value)
     return found
