@@ -79,11 +79,9 @@ def check_settings(settings: Settings) -> None:
     if not settings.store_is_remote:
         check(settings.store, settings.base_uri)
         return
-    from ld.store.remote import RemoteStore
-    from ld.store.remote_http import READER
+    from ld.store import open_reader
 
-    with RemoteStore(settings.store, read_timeout=settings.query_timeout + 5,
-                     retry=READER) as store:
+    with open_reader(settings) as store:  # the remote store a server reads
         try:
             check_remote(store, settings.base_uri)
         except StoreError as exc:  # a refusal is a ConfigError: it goes on up
