@@ -3,8 +3,8 @@
 Split from :mod:`ld.pipeline`, which owns what happens to a batch: this module
 owns the processes it happens in. Each worker builds its
 :class:`~ld.validation.Validator` once (loading the shapes is slow), tunes
-Python's garbage collector for its life, ignores Ctrl-C (the loading process
-handles it) and ends itself when the loading process dies.
+Python's garbage collector for its life, ignores Ctrl-C and SIGTERM (the loading
+process handles them) and ends itself when the loading process dies.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ import threading
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from datetime import datetime
+from multiprocessing import forkserver, resource_tracker
 from pathlib import Path
 from typing import Any
 
@@ -35,12 +36,26 @@ def init_worker(shapes_dir: str | None, engine: str = "fast") -> None:
     """
     from ld.validation import Validator
 
-    # Ctrl-C on a terminal reaches the whole process group: the loading process
-    # handles it (it stops after the batch being written); a worker that died of it
-    # printed a traceback and could hang the pool's shutdown
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # Ctrl-C on a terminal, and SIGTERM from systemd or `docker stop`, reach the whole
+    # process group: the loading process handles them (it stops after the batch being
+    # written, then shuts the pool down). A worker that died of one printed a traceback
+    # and could hang the pool's shutdown. (Under 'forkserver' SIGTERM is blocked from
+    # the worker's birth: see pool_context; this covers 'spawn'.)
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, signal.SIG_IGN)
     _WORKER["validator"] = Validator(Path(shapes_dir) if shapes_dir else None, engine=engine)
     collect_less()  # for the worker's whole life, which is one load
+    watch_parent()
+
+
+def watch_parent() -> None:
+    """In a worker process: end it when the process that started the pool is gone.
+
+    If that process is killed (SIGKILL, or SIGTERM where it does not handle
+    it), nobody tells the workers, and they ignore SIGTERM themselves; a
+    thread waits on the parent's sentinel and ends the worker, so that no
+    orphan is left behind.
+    """
     parent = multiprocessing.parent_process()
     if parent is not None:
         threading.Thread(target=_watch_parent, args=(parent.sentinel,), daemon=True).start()
@@ -102,9 +117,24 @@ def new_pool(jobs: int, validator: Any, engine: str) -> ProcessPoolExecutor:
 
 
 def pool_context() -> multiprocessing.context.BaseContext:
-    """'forkserver' where available (cheap starts, no inherited threads/locks)."""
+    """'forkserver' where available (cheap starts, no inherited threads/locks).
+
+    The fork server is started here, with SIGTERM blocked: it and every
+    worker it forks inherit the blocked signal, so a SIGTERM sent to the whole
+    process group (systemd's default, ``docker stop``) reaches only the
+    process that started the pool, which stops the pool itself. The fork
+    server dying of it made the pool believe every worker dead at once, and
+    the pool's shutdown then waited for ever on a pipe nobody read (CI, stop 15).
+    """
     methods = multiprocessing.get_all_start_methods()
-    ctx = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
-    if "forkserver" in methods:
-        ctx.set_forkserver_preload(["ld.workers", "ld.pipeline", "ld.mapping", "ld.validation"])
+    if "forkserver" not in methods:
+        return multiprocessing.get_context("spawn")
+    ctx = multiprocessing.get_context("forkserver")
+    ctx.set_forkserver_preload(["ld.workers", "ld.pipeline", "ld.mapping", "ld.validation"])
+    resource_tracker.ensure_running()  # first: starting it unblocks SIGTERM (CPython's code)
+    before = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGTERM})
+    try:  # a SIGTERM that comes meanwhile is delivered here when the mask is restored
+        forkserver.ensure_running()
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, before)
     return ctx

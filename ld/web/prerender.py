@@ -199,7 +199,9 @@ _WORKER: dict[str, Any] = {}
 def _start_worker(settings: Settings) -> None:
     """One app (templates, settings) and one snapshot reader per worker process."""
     from ld.web import create_app
+    from ld.workers import watch_parent
 
+    watch_parent()  # the fork server's workers do not die of SIGTERM (ld.workers.pool_context)
     app = create_app(settings)
     _WORKER.update(app=app, flavour=app.config["LDPUB_FLAVOUR"], settings=settings,
                    store=SnapshotReader(settings.store))
