@@ -109,7 +109,9 @@ def gunicorn_options(settings: Settings) -> dict[str, Any]:
         "bind": f"{settings.host}:{settings.port}",
         "workers": worker_count(settings),
         "threads": threads,
-        "worker_class": "gthread" if threads > 1 else "sync",
+        # gthread, answering a keep-alive client's next request in the same thread
+        "worker_class": "ld.web.gunicorn_worker.LingeringThreadWorker" if threads > 1
+                        else "sync",
         "preload_app": True,
         "timeout": 120,  # first request for a large dump writes it
         "graceful_timeout": 10,
