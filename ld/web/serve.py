@@ -3,13 +3,15 @@
 Two production servers, chosen by the ``server`` setting (``LDPUB_SERVER``):
 
 * **gunicorn** (the default): the app is built once in the master
-  (``preload_app``) and the workers are forked from it.
+  (``preload_app``) and the workers are forked from it. Its threaded worker
+  is :class:`ld.web.gunicorn_worker.LingeringThreadWorker`: ``gthread``,
+  answering a keep-alive client's next request in the same thread.
 * **granian**: a Rust HTTP server that calls the WSGI app in Python threads.
   Its own cost per request is within 5% of Oxigraph's server, where
   gunicorn's HTTP handling in Python costs about as much as the app on small
   answers. It serves pre-rendered records at about 3x gunicorn's rate and a
   SPARQL lookup by IRI in 1.27-1.28x Oxigraph's time against gunicorn's
-  1.40x (docs/benchmarks.md, "SPARQL", seventh session). Each worker builds its
+  1.35x (docs/benchmarks.md, "SPARQL", seventh and eleventh sessions). Each worker builds its
   own app.
 
 Several workers, one store (see docs/architecture.md, "Serving: several
