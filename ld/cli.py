@@ -72,8 +72,9 @@ Exit codes
     ``dump`` to standard output stopped because its reader did
     (``ldpub dump | head``), quietly, as ``cat`` does.
 143
-    Stopped by SIGTERM (128 + 15: systemd, ``docker stop``); a load or a
-    harvest stops as after Ctrl-C.
+    Stopped by SIGTERM (128 + 15: systemd, ``docker stop``): every command
+    but ``serve`` stops as after Ctrl-C (a load or a harvest keeps the
+    batches it stored; a dump removes its temporary files).
 """
 
 from __future__ import annotations
@@ -84,7 +85,7 @@ from typing import Any
 import click
 
 from ld import cli_output as out
-from ld import cli_store
+from ld import cli_signals, cli_store
 from ld.cli_render import RENDER_OPTION, refuse_remote_render, render, render_after_write
 from ld.cli_run import guarded_run, show_summary
 from ld.cli_settings import OVERRIDES, settings_options, with_settings
@@ -101,17 +102,20 @@ PUBLISH_EVERY = 60.0  # seconds: a long load shows up in `ldpub serve` as it goe
 
 class LdpubGroup(click.Group):
     """Turns LdpubError into its located message on stderr and its exit code, and
-    Ctrl-C into exit code 130 (click's own "Aborted!" exits 1, "some records rejected")."""
+    Ctrl-C into exit code 130 (click's own "Aborted!" exits 1, "some records rejected"),
+    SIGTERM into 143."""
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
-            return super().invoke(ctx)
+            with cli_signals.sigterm_as_interrupt():
+                return super().invoke(ctx)
         except LdpubError as err:
             out.stderr.print(f"ldpub: error: {err}", markup=False, soft_wrap=True)
             ctx.exit(err.exit_code)
-        except KeyboardInterrupt:
-            out.stderr.print("ldpub: interrupted (Ctrl-C)", markup=False)
-            ctx.exit(EXIT_INTERRUPTED)
+        except KeyboardInterrupt as stop:
+            by = "SIGTERM" if isinstance(stop, cli_signals.Terminated) else "Ctrl-C"
+            out.stderr.print(f"ldpub: interrupted ({by})", markup=False)
+            ctx.exit(cli_signals.EXIT_TERMINATED if by == "SIGTERM" else EXIT_INTERRUPTED)
 
 
 @click.group(cls=LdpubGroup,
@@ -239,6 +243,7 @@ def serve(settings: Settings, debug: bool) -> None:
     """Serve Linked Data and SPARQL from the latest published snapshot."""
     from ld.web.serve import run
 
+    cli_signals.leave_sigterm_to_the_server()
     run(settings, debug=debug)
 
 
@@ -267,6 +272,7 @@ def demo(settings: Settings, debug: bool) -> None:
         child.join()
         if child.exitcode:
             raise click.exceptions.Exit(child.exitcode)
+    cli_signals.leave_sigterm_to_the_server()
     run(settings, debug=debug)
 
 
