@@ -19,6 +19,7 @@ import pyoxigraph as ox
 
 from ld.facts_links import TitleLookup, read_identifiers, read_rights, unnamed_labels
 from ld.labels import expand, role
+from ld.model import Text
 from ld.numbers import ascii_digits, whole_number
 
 T = expand  # short alias: T("dcterms:title") is the full IRI
@@ -275,13 +276,21 @@ def _journal(index: Index, hosts: list[Link]) -> Link | None:
 def _read_content(index: Index, f: Facts, base: str) -> None:
     """Abstracts, subjects, publishers, places, edition, languages and types."""
     thing = f.thing
-    f.abstracts = index.values(thing, "bibo:abstract", "dcterms:abstract")
+    f.abstracts = _texts(index, thing, "bibo:abstract", "dcterms:abstract")
     f.subjects = [link(index, s, base) for s in index.objects(thing, "dcterms:subject")]
     f.publishers = [_label_or_value(index, p) for p in index.objects(thing, "dcterms:publisher")]
     f.places = index.values(thing, "ldpub:publicationPlace")
     f.edition = index.first(thing, "bibo:edition")
     f.languages = [_label_or_value(index, x) for x in index.objects(thing, "dcterms:language")]
     f.types = index.values(thing, "rdf:type")
+
+
+def _texts(index: Index, subject: str, *curies: str) -> list[str]:
+    """:meth:`Index.values`, each a :class:`ld.model.Text` with its literal's language
+    tag, so a page can mark which language it is in (lang="ru")."""
+    texts = (Text(o.value, getattr(o, "language", None))
+             for c in curies for o in index.objects(subject, c))
+    return list(dict.fromkeys(texts))
 
 
 def _read_doc(index: Index, f: Facts) -> None:

@@ -36,7 +36,8 @@ from ld import mapping_terms as t
 from ld import mapping_things as things
 from ld import namespaces as ns
 from ld.errors import Location, RecordError
-from ld.model import Container, Record
+from ld.mapping_languages import language_tag
+from ld.model import Container, Record, language_of
 from ld.uris import record_graph, record_uri, split, thing_uri, unusable_key
 
 # namespaces whose terms are looked up once (ld.namespaces.Terms: rdflib's own lookup
@@ -124,10 +125,12 @@ class _Mapper:
         self.triples[(s, p, o)] = None
 
     def lit(self, p: URIRef, values: list[str] | str | None, s: URIRef | None = None) -> None:
-        """Plain literals, skipping empty values."""
+        """Literals, skipping empty values; a :class:`ld.model.Text` whose source states
+        its language is tagged with it (BCP 47), any other value is a plain literal."""
         for v in [values] if isinstance(values, str) else values or []:
             if v and v.strip():
-                self.add(s or self.s, p, _plain(v.strip()))
+                stated = language_of(v)
+                self.add(s or self.s, p, _plain(v.strip(), stated and language_tag(stated)))
 
     def thing(self, kind: str, key: str) -> URIRef:
         return _thing(self.base, kind, key)
@@ -175,6 +178,9 @@ class _Mapper:
         self.lit(DCTERMS.alternative, [r.title_sub or "", *r.alternative_titles])
 
     def dates(self) -> None:
+        """dcterms:issued, and dcterms:dateCopyrighted (MARC 264 _4 "©2018") as a year."""
+        for year in filter(None, map(t.year_literal, self.r.copyrighted)):
+            self.add(self.s, DCTERMS.dateCopyrighted, year)
         if not self.r.issued or not self.r.issued.strip():
             return
         issued = t.issued_literal(self.r.issued)

@@ -208,6 +208,41 @@ def _names(lang: object) -> list[str]:
     return [name for name in (getattr(lang, f, None) for f in fields) if name]
 
 
+_SUBTAG = re.compile(r"[A-Za-z0-9]{1,8}")
+
+
+@lru_cache(maxsize=1024)  # pure, and the same few codes recur record after record
+def language_tag(code: str) -> str | None:
+    """The BCP 47 tag of the language a source states for a text: "rus" -> "ru",
+    "chi" -> "zh", "eng-GB" -> "en-GB", "haw" -> "haw".
+
+    BCP 47 wants the ISO 639-1 code where there is one, else the 639-3 (or
+    639-5) one; the subtags after it (script, region) are kept as written, or
+    dropped when one is no subtag. None for a code pycountry does not know and
+    for the codes that name no language (und, mul, zxx, mis): an untagged text
+    says less, a wrongly tagged one misleads a client choosing by language.
+    """
+    primary, *rest = code.strip().replace("_", "-").split("-")
+    lang = _coded_language(primary.lower())
+    if lang is None:
+        return None
+    tag = getattr(lang, "alpha_2", None) or lang.alpha_3
+    return "-".join([tag, *rest]) if all(map(_SUBTAG.fullmatch, rest)) else tag
+
+
+def _coded_language(code: str) -> object | None:
+    """pycountry's language (or family) of an ISO 639-1, 639-2 (B or T), 639-3 or 639-5
+    code; None for another code and for the special ones (type "S")."""
+    if len(code) == 2:
+        lang = pycountry.languages.get(alpha_2=code)
+    elif len(code) == 3:
+        lang = (pycountry.languages.get(alpha_3=code) or pycountry.languages.get(
+            bibliographic=code) or pycountry.language_families.get(alpha_3=code))
+    else:
+        return None
+    return None if lang is None or getattr(lang, "type", None) == "S" else lang
+
+
 def language_name(code: str) -> str | None:
     """The English name of an ISO 639-2 or 639-5 code, for pages: pycountry's, else
     MARC's (pycountry lacks "him", Western Pahari languages)."""

@@ -198,9 +198,10 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 @lru_cache(maxsize=8192)  # names, labels and subjects recur record after record
-def text_literal(text: str) -> Literal:
-    """A plain literal of ``text`` that every RDF syntax can write (see ``_NOT_XML``)."""
-    return Literal(_SURROGATE.sub("\ufffd", _NOT_XML.sub("", text)))
+def text_literal(text: str, language: str | None = None) -> Literal:
+    """A literal of ``text`` that every RDF syntax can write (see ``_NOT_XML``), tagged
+    with ``language`` (a BCP 47 tag) when given."""
+    return Literal(_SURROGATE.sub("\ufffd", _NOT_XML.sub("", text)), lang=language)
 
 
 # --- dates -------------------------------------------------------------------
@@ -231,7 +232,15 @@ def issued_literal(value: str) -> Literal | None:
             pass
     if (m := _MONTH.fullmatch(value)) and m[1] != "9999" and 1 <= int(m[2]) <= 12:
         return Literal(f"{m[1]}-{m[2]}", datatype=XSD.gYearMonth)
-    for m in _YEAR.finditer(value):  # "9999" is MARC's "unknown / still open", no year
+    return year_literal(value)
+
+
+@lru_cache(maxsize=1024)
+def year_literal(value: str) -> Literal | None:
+    """The first year in ``value`` as xsd:gYear ("©2018", "[c1999]", "℗1995" -> the
+    year: marks and brackets are no part of it); None without one. "9999" is MARC's
+    "unknown / still open", no year."""
+    for m in _YEAR.finditer(value.translate(_FULLWIDTH_DIGITS)):
         if m[1] != "9999":
             return Literal(m[1], datatype=XSD.gYear)
     return None

@@ -50,6 +50,33 @@ class Agent:
     alt_names: list[str] = field(default_factory=list)  # in another script, as written
 
 
+class Text(str):
+    """A text with the language its source states for that very text, as written
+    ("rus" for a PubMed OtherAbstract, "en-GB" for a JATS xml:lang), else None.
+
+    Why a str: every reader that yields plain strings, and everything that
+    reads the text, stays as it is; only the mapper asks for ``language``
+    (and turns it into a BCP 47 tag, :func:`ld.mapping_languages.language_tag`).
+    A reader never guesses it: a text whose source says nothing has none.
+    """
+
+    __slots__ = ("language",)
+    language: str | None
+
+    def __new__(cls, text: str, language: str | None = None) -> Text:
+        self = super().__new__(cls, text)
+        self.language = (language.strip() or None) if language else None
+        return self
+
+    def __repr__(self) -> str:
+        return f"Text({str(self)!r}, language={self.language!r})"
+
+
+def language_of(text: str) -> str | None:
+    """The language the source states for ``text`` (a :class:`Text`), else None."""
+    return text.language if isinstance(text, Text) else None
+
+
 @dataclass
 class Subject:
     """A subject heading, keyword or genre.
@@ -110,12 +137,14 @@ class Record:
     buildings: list[str] = field(default_factory=list)
     collections: list[str] = field(default_factory=list)
     issued: str | None = None  # date as written: "2019", "2019-11", "2019-11-08", "c1992."
+    copyrighted: list[str] = field(default_factory=list)  # as written: "©2018" (MARC 264 _4)
     languages: list[str] = field(default_factory=list)  # names ("English") or codes ("eng")
     subjects: list[Subject] = field(default_factory=list)
     # class numbers (MARC 050/060/080/082/084, VuFind callnumber-a, dewey-full), each a
     # Subject whose label is the number and whose scheme names the classification
     # ("lcc", "ddc", "nlm", "udc", or the 084 $2 code)
     classifications: list[Subject] = field(default_factory=list)
+    # a plain str, or a Text when the source states the abstract's language
     abstracts: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     urls: list[str] = field(default_factory=list)

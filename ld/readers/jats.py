@@ -17,16 +17,15 @@ import pycountry
 from lxml import etree
 
 from ld.errors import Location, ParseError, RecordError
-from ld.model import Agent, Container, Record, Source, Subject
+from ld.model import Agent, Container, Record, Source, Subject, Text
 from ld.readers import xmlsafe
 from ld.readers.pubmed_fields import orcid_iri, partial_date
 from ld.readers.pubmed_text import marked_text
-from ld.readers.xmlsafe import text_of
+from ld.readers.xmlsafe import XML_LANG, stated_language, text_of
 
 NAME = "jats"
 DESCRIPTION = "PMC JATS articles (.nxml, <article> or efetch <pmc-articleset>), front matter"
 
-XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 XLINK_HREF = "{http://www.w3.org/1999/xlink}href"
 ALI_REF = "{http://www.niso.org/schemas/ali/1.0/}license_ref"  # NISO Access and License Indicators
 _DATE_PREFERENCE = ("epub", "ppub", "pub", "collection", "epub-ppub")
@@ -126,12 +125,17 @@ def _linked_text(element: etree._Element) -> str:
 
 
 def _abstracts(record: Record, meta: etree._Element) -> None:
-    """The plain abstracts; graphical, teaser and other special ones are left out."""
-    for abstract in meta.iterfind("abstract"):
+    """The plain abstracts, then their translations (<trans-abstract>), each with the
+    language its xml:lang states (an abstract's, else the article's; a translation's
+    own only: it is not in the article's language); graphical, teaser and other
+    special ones are left out."""
+    for abstract in [*meta.iterfind("abstract"), *meta.iterfind("trans-abstract")]:
         if abstract.get("abstract-type") in (None, "summary", "short"):
             text = _abstract(abstract)
+            language = (stated_language(abstract) if abstract.tag == "abstract"
+                        else abstract.get(XML_LANG))
             if text:
-                record.abstracts.append(text)
+                record.abstracts.append(Text(text, language))
 
 
 def _subjects(record: Record, meta: etree._Element) -> None:

@@ -1,4 +1,5 @@
-"""MARC imprint (260/264) and dates (008) -> places, publishers, date of issue.
+"""MARC imprint (260/264) and dates (008) -> places, publishers, date of issue and
+copyright date.
 
 Apart from the crosswalk because the imprint is where catalogue punctuation
 is hardest: brackets that open in one subfield and close in the next,
@@ -36,6 +37,7 @@ _DISTRIBUTOR = re.compile(
     r"|^(?:distributed\b.*?\bby\b|for\s+sale\s+by\b|sold\s+by\b|distributors?\s*[,:]"
     r"|(?:im\s+)?vertrieb\b)", re.I)
 _NOT_PUBLISHING = ("2", "3")  # 264 second indicator: distribution, manufacture
+_COPYRIGHT = "4"  # 264 second indicator: copyright notice date
 
 
 def imprint(record: Record, tags: dict[str, list[pymarc.Field]], f008: str) -> None:
@@ -51,7 +53,15 @@ def imprint(record: Record, tags: dict[str, list[pymarc.Field]], f008: str) -> N
     if written:
         record.extra["date_as_written"] = written
     record.issued = _issued(f008, written)
+    record.copyrighted = _copyright_dates(tags)
     _original_script(record, tags, imprints)
+
+
+def _copyright_dates(tags: dict[str, list[pymarc.Field]]) -> list[str]:
+    """The $c of each 264 of copyright notice (2nd indicator 4), as written ("©2018",
+    "℗1995"): a date of its own (dcterms:dateCopyrighted), not the date of issue."""
+    return [v.strip() for fld in tags.get("264", []) if fld.indicator2 == _COPYRIGHT
+            for v in fld.get_subfields("c") if v.strip()]
 
 
 def _original_script(record: Record, tags: dict[str, list[pymarc.Field]],

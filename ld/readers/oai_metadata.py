@@ -20,8 +20,9 @@ from collections.abc import Callable
 from lxml import etree
 
 from ld.errors import Location, RecordError
-from ld.model import Agent, Container, Record, Source, Subject
+from ld.model import Agent, Container, Record, Source, Subject, Text
 from ld.readers.oai_dc_values import DOI, sort_values, unique
+from ld.readers.xmlsafe import stated_language
 
 NS_OAI_DC = "http://www.openarchives.org/OAI/2.0/oai_dc/"
 NS_DC = "http://purl.org/dc/elements/1.1/"
@@ -60,11 +61,15 @@ def dc_record(elem: etree._Element, record_id: str, source: Source) -> Record:
 
 
 def _dc_values(elem: etree._Element) -> dict[str, list[str]]:
-    """The non-empty values of each DC element, by local name, in document order."""
+    """The non-empty values of each DC element, by local name, in document order; a
+    description (the abstract) with the language its xml:lang states."""
     values: dict[str, list[str]] = {}
     for child in elem.iterchildren(_DC_ANY):
         if text := clean(child.text):
-            values.setdefault(child.tag[_DC_CUT:], []).append(text)  # tag minus "{ns}"
+            name = child.tag[_DC_CUT:]  # tag minus "{ns}"
+            if name == "description":
+                text = Text(text, stated_language(child))
+            values.setdefault(name, []).append(text)
     return values
 
 

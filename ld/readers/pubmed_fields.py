@@ -15,7 +15,7 @@ from collections.abc import Iterable
 
 from lxml import etree
 
-from ld.model import Agent, Record
+from ld.model import Agent, Record, Text
 from ld.numbers import ascii_digits
 from ld.readers.pubmed_text import marked_text
 from ld.readers.xmlsafe import children, text_of
@@ -204,10 +204,13 @@ def authors(record: Record, author_list: etree._Element | None) -> None:
 
 def abstracts(record: Record, abstract: etree._Element | None,
               others: Iterable[etree._Element] = ()) -> None:
-    """The abstract, then each OtherAbstract (e.g. a translation) not already given."""
+    """The abstract, then each OtherAbstract (e.g. a translation) not already given, in
+    the language its Language attribute states ("rus"). The Abstract states none (the
+    article's <Language> is the article's, not necessarily its abstract's): untagged."""
     record.abstracts = [a for a in [abstract_text(abstract)] if a]
     for other in others:
-        add_all(record.abstracts, [abstract_text(other)])
+        text = abstract_text(other)
+        add_all(record.abstracts, [Text(text, other.get("Language")) if text else None])
 
 
 def languages(elements: Iterable[etree._Element]) -> list[str]:

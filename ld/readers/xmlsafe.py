@@ -251,3 +251,19 @@ def text_of(element: etree._Element | None) -> str:
             return " ".join(text.split())
         return text.strip()
     return " ".join("".join(element.itertext()).split())
+
+
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+
+
+def stated_language(element: etree._Element) -> str | None:
+    """The language the document states for ``element``'s text: its xml:lang, else the
+    nearest ancestor's (XML's rule: xml:lang holds for all an element contains; an
+    empty one says "unknown"); None when none says (no DTD is loaded, so a DTD's
+    default states nothing here)."""
+    node: etree._Element | None = element
+    while node is not None:
+        if (lang := node.get(XML_LANG)) is not None:
+            return lang.strip() or None
+        node = node.getparent()
+    return None
