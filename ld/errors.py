@@ -6,6 +6,7 @@
     │   └── ParseError              the file stops being readable (truncated, bad UTF-8, ...)
     ├── RecordError                 one record cannot be mapped; the file goes on (rejected)
     ├── StoreError                  the store cannot be opened, read or written (exit 2, HTTP 503)
+    │   ├── StoreBusy               another writer (ldpub load) holds it (HTTP 503 + Retry-After)
     │   └── ServerError             a SPARQL server failed; its own text kept from web visitors
     ├── ConfigError                 a flag or LDPUB_* variable has an unusable value (exit 2)
     ├── NotFound                    no such record or resource (HTTP 404)
@@ -19,7 +20,8 @@
     └── Overloaded                  too many concurrent queries (HTTP 503 + Retry-After)
 
 The web layer maps errors to responses with :attr:`LdpubError.http_status`
-in one place (``ld/web/errors.py``); the CLI maps them to exit codes with
+in one place (``ld/web/errors.py``), with ``Retry-After`` when the error has a
+:attr:`LdpubError.retry_after`; the CLI maps them to exit codes with
 :attr:`LdpubError.exit_code`.
 
 Messages users see name the file, the record and the field where there is
@@ -58,6 +60,7 @@ class LdpubError(Exception):
 
     http_status = 500
     exit_code = 2
+    retry_after: int | None = None  # seconds after which a client may try again (a 503's)
 
     def __init__(self, message: str, location: Location | None = None, hint: str = "") -> None:
         self.message = message
@@ -98,6 +101,13 @@ class StoreError(LdpubError):
     http_status = 503
 
 
+class StoreBusy(StoreError):
+    """Another process writes the store (``ldpub load``, another update): it is free
+    again when that one ends, so a web client is told when to try again."""
+
+    retry_after = 10  # a load holds the store for minutes, another update for a moment
+
+
 class ServerError(StoreError):
     """The SPARQL server failed; what it said (``detail``) is kept apart.
 
@@ -109,7 +119,6 @@ class ServerError(StoreError):
     def __init__(self, message: str, *, detail: str = "", hint: str = "") -> None:
         self.public = f"{message} ({hint})" if hint else message
         super().__init__(f"{message}: {detail}" if detail else message, hint=hint)
-
 
 
 class ConfigError(LdpubError):

@@ -227,16 +227,25 @@ def _build_once(root: Path, snapshot: str, base: str) -> None:
 
 
 def _warn_failed(err: Exception, path: Path) -> None:
-    """One line: the file that was not built (the child's, when it said), and why."""
+    """One line: the file that was not built (the child's, when it said), and why; a
+    build stopped by the server's stop is no fault (INFO)."""
     if isinstance(err, index_builder.BuildFailed):
         path = err.path
         log.debug("the index builder's traceback:\n%s", err.details)
-    if path.name.endswith(links_index.SUFFIX):
-        what, instead = "the links table", "record lists use SPARQL instead"
+    what, instead = _what(path)
+    if isinstance(err, index_builder.BuildStopped):
+        log.info("stopped building %s %s: the server is stopping (it is built again on "
+                 "the next start)", what, path)
     else:
-        what, instead = "the search index", "search scans instead"
-    log.warning("cannot build %s %s (%s; next try in %d s): %s", what, path, instead,
-                RETRY_AFTER, err)
+        log.warning("cannot build %s %s (%s; next try in %d s): %s", what, path, instead,
+                    RETRY_AFTER, err)
+
+
+def _what(path: Path) -> tuple[str, str]:
+    """What ``path`` is, and what is used while it is missing."""
+    if path.name.endswith(links_index.SUFFIX):
+        return "the links table", "record lists use SPARQL instead"
+    return "the search index", "search scans instead"
 
 
 def _build_locked(root: Path, snapshot: str, base: str, path: Path) -> None:

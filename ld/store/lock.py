@@ -16,7 +16,7 @@ import sys
 import time
 from pathlib import Path
 
-from ld.errors import StoreError
+from ld.errors import StoreBusy
 
 PUBLISH = "publishing a snapshot for ldpub serve"
 
@@ -41,7 +41,7 @@ class StoreLock:
                 time.sleep(0.05)
                 continue
             os.close(self.fd)
-            raise StoreError(
+            raise StoreBusy(
                 f"store at {root} is in use by process {pid} ({holder})",
                 hint="wait for that command to finish or stop it; one writer at a time")
         os.ftruncate(self.fd, 0)

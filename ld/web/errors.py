@@ -12,14 +12,20 @@ these gets JSON if it asked for a JSON type (JSON-LD, CSL-JSON), else plain
 text: an error must be readable, and a plain JSON object is not JSON-LD, nor
 plain text N-Triples.
 
-``Overloaded`` adds ``Retry-After``; a 406 lists the media types offered.
+An error with a ``retry_after`` (``Overloaded``, ``StoreBusy``) adds
+``Retry-After``; a 406 lists the media types offered.
 An error with a ``public`` text (a remote store's server failing,
 :class:`ld.errors.ServerError`) shows only that: what the server
 said goes to the log, not to an anonymous visitor.
+
+Every status line of a Flask response reads as HTTP spells it ("503 Service
+Unavailable", :func:`status_line`), as the fast paths' and Granian's do:
+werkzeug writes its own in upper case ("503 SERVICE UNAVAILABLE").
 """
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import re
@@ -29,7 +35,7 @@ from flask import Flask, Response, g, render_template, request
 from werkzeug.exceptions import HTTPException
 
 from ld import formats
-from ld.errors import LdpubError, NotAcceptable, Overloaded
+from ld.errors import LdpubError, NotAcceptable
 from ld.formats import Format
 
 MESSAGES = (formats.get("txt"), formats.get("json"), formats.get("html"))  # carry a message
@@ -44,9 +50,21 @@ def set_format(fmt: Format) -> None:
 
 
 def register(app: Flask) -> None:
-    """Install the handlers on ``app``."""
+    """Install the handlers on ``app``, and the status lines' reason phrases."""
     app.register_error_handler(LdpubError, _handle_ldpub)
     app.register_error_handler(HTTPException, _handle_http)
+    app.after_request(_reason_phrase)
+
+
+def _reason_phrase(response: Response) -> Response:
+    response.status = status_line(response.status_code)
+    return response
+
+
+@functools.lru_cache(maxsize=64)
+def status_line(status: int) -> str:
+    """``"503 Service Unavailable"``: the code and its reason phrase (RFC 9110)."""
+    return f"{status} {_title(status)}"
 
 
 def _handle_ldpub(error: LdpubError) -> Response:
@@ -55,7 +73,7 @@ def _handle_ldpub(error: LdpubError) -> Response:
     if message != str(error):
         LOG.warning("%s", error)
     response = error_response(error.http_status, _title(error.http_status), message, offered)
-    if isinstance(error, Overloaded):
+    if error.retry_after is not None:
         response.headers["Retry-After"] = str(error.retry_after)
     return response
 

@@ -33,6 +33,7 @@ import socket
 import threading
 from typing import Any
 
+from ld import index_builder
 from ld.config import Settings
 from ld.errors import LdpubError, Overloaded
 from ld.web.serve_logging import configure_logging, granian_logging
@@ -151,7 +152,8 @@ def _start_worker(worker: Any) -> None:
 
 def _stop_queries_before_the_kill(grace: float) -> None:
     """On a graceful stop (SIGTERM), end the worker's running SPARQL queries a second
-    or two before gunicorn's master kills the worker for them.
+    or two before gunicorn's master kills the worker for them, and its index build
+    at once (logged as stopped, at INFO: :func:`ld.index_builder.stop`).
 
     A request waiting on its query process kept the worker past the grace
     period: the master then SIGKILLed it ("Perhaps out of memory?", sending the
@@ -163,6 +165,7 @@ def _stop_queries_before_the_kill(grace: float) -> None:
     def on_term(signum: int, frame: Any) -> None:
         if callable(previous):
             previous(signum, frame)
+        index_builder.stop(wait=0)  # an index build is redone at the next start
         timer = threading.Timer(max(0.0, grace - 2), _stop_queries)
         timer.daemon = True
         timer.start()

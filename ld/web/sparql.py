@@ -46,13 +46,12 @@ def _setup(state) -> None:  # type: ignore[no-untyped-def]
 
 @bp.after_request
 def _cors(response: Response) -> Response:
-    """CORS for browser clients on other origins, preflight included."""
+    """CORS for browser clients on other origins; a preflight may send Authorization
+    (an update's token). The methods a preflight allows are the endpoint's ``Allow``
+    (GET, HEAD, POST, OPTIONS), as for every resource (:func:`ld.web.http.install_cors`)."""
     response.headers.update(CORS)
     if request.method == "OPTIONS":
-        response.headers["Access-Control-Allow-Methods"] = "GET, POST, OPTIONS"
-        response.headers["Access-Control-Allow-Headers"] = \
-            "Accept, Content-Type, Authorization"
-        response.headers["Access-Control-Max-Age"] = "86400"
+        response.headers["Access-Control-Allow-Headers"] = "Accept, Content-Type, Authorization"
     return response
 
 
