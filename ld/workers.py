@@ -117,24 +117,44 @@ def new_pool(jobs: int, validator: Any, engine: str) -> ProcessPoolExecutor:
 
 
 def pool_context() -> multiprocessing.context.BaseContext:
-    """'forkserver' where available (cheap starts, no inherited threads/locks).
-
-    The fork server is started here, with SIGTERM blocked: it and every
-    worker it forks inherit the blocked signal, so a SIGTERM sent to the whole
-    process group (systemd's default, ``docker stop``) reaches only the
-    process that started the pool, which stops the pool itself. The fork
-    server dying of it made the pool believe every worker dead at once, and
-    the pool's shutdown then waited for ever on a pipe nobody read (CI, stop 15).
-    """
+    """'forkserver' where available (cheap starts, no inherited threads/locks)."""
     methods = multiprocessing.get_all_start_methods()
     if "forkserver" not in methods:
         return multiprocessing.get_context("spawn")
     ctx = multiprocessing.get_context("forkserver")
     ctx.set_forkserver_preload(["ld.workers", "ld.pipeline", "ld.mapping", "ld.validation"])
-    resource_tracker.ensure_running()  # first: starting it unblocks SIGTERM (CPython's code)
-    before = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGTERM})
-    try:  # a SIGTERM that comes meanwhile is delivered here when the mask is restored
-        forkserver.ensure_running()
-    finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, before)
+    _start_fork_server()
     return ctx
+
+
+def _start_fork_server() -> None:
+    """Start the fork server (once per process), deaf to SIGTERM and blind to the
+    working directory.
+
+    SIGTERM is blocked while it starts: it and every worker it forks inherit
+    the blocked signal, so a SIGTERM sent to the whole process group (systemd's
+    default, ``docker stop``) reaches only the process that started the pool,
+    which stops the pool itself. The fork server dying of it made the pool
+    believe every worker dead at once, and the pool's shutdown then waited for
+    ever on a pipe nobody read (CI, stop 15).
+
+    The fork server runs ``python -c``, which puts the working directory first
+    on ``sys.path``, and imports the preloaded modules with that path (Python
+    3.11 ignores the one it is given): a file ``ld.py`` where ldpub was started
+    was run instead of the package, and every worker died. PYTHONSAFEPATH
+    (Python 3.11+) keeps the working directory off its path.
+    """
+    safe = os.environ.get("PYTHONSAFEPATH")
+    os.environ["PYTHONSAFEPATH"] = "1"
+    try:
+        resource_tracker.ensure_running()  # first: starting it unblocks SIGTERM (CPython)
+        before = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGTERM})
+        try:  # a SIGTERM that comes meanwhile is delivered here when the mask is restored
+            forkserver.ensure_running()
+        finally:
+            signal.pthread_sigmask(signal.SIG_SETMASK, before)
+    finally:
+        if safe is None:
+            del os.environ["PYTHONSAFEPATH"]
+        else:
+            os.environ["PYTHONSAFEPATH"] = safe
