@@ -238,9 +238,27 @@ _ROOT_MARK = renders.ROOT_MARK.encode("ascii")
 
 
 def finished(body: bytes, fmt: Format, modified: datetime | None) -> Representation:
-    """``body`` as a representation; its strong ETag is a hash of the bytes."""
+    """``body`` as a representation; its strong ETag is a hash of the bytes, its
+    Last-Modified ``modified`` unless :func:`dated` says the date would be wrong."""
     etag = hashlib.blake2b(body, digest_size=16).hexdigest()
-    return Representation(body, fmt.content_type, etag, modified)
+    return Representation(body, fmt.content_type, etag, modified if dated(fmt) else None)
+
+
+def dated(fmt: Format) -> bool:
+    """Whether a document's ``dcterms:modified`` is the Last-Modified of this format: not
+    for HTML.
+
+    A record's page also shows what other records' graphs say (the title of a
+    record it is owl:sameAs or part of), so its bytes change when they change
+    while its own date stays: a client revalidating with If-Modified-Since got
+    304 and kept the stale page (RFC 9110 §8.8.2 dates the representation).
+    The latest date of every record shown would cost their look-ups on every
+    request, and a pre-rendered page's row knows only its record's date; the
+    ETag, a hash of the bytes, is exact, so HTML is validated by it alone (in
+    the fast path and the Flask view, pre-rendered or not: both call
+    :func:`finished`). RDF and citations are the record's own graph.
+    """
+    return fmt.kind != "html"
 
 
 def _from_store(store: Store, base: str, key: str, fmt: Format) -> tuple[bytes, datetime | None]:

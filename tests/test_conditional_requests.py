@@ -152,11 +152,14 @@ def test_fast_path_and_flask_view_agree(site: Site, cold: Get, fmt: str, key: st
     media_type = formats.get(fmt).media_type
     for url, asked in _forms(path, media_type, fmt)[:2]:
         current = cold(url, asked)
+        column = 1 if "Last-Modified" in current.headers else 2  # HTML has none
         for case in AGREEMENT:
+            if BY_NAME[case][column] is None:
+                continue
             headers = {**asked, **_filled(BY_NAME[case][0], current)}
             fast = cold(url, headers, method)
             by_flask = cold(url + "?page=1", headers, method)
-            assert fast.status_code == BY_NAME[case][1], (case, url, fast.status_code)
+            assert fast.status_code == BY_NAME[case][column], (case, url, fast.status_code)
             assert _comparable(fast) == _comparable(by_flask), (case, url)
 
 

@@ -75,7 +75,7 @@ def test_rendered_bytes_are_what_the_server_makes_on_demand(site) -> None:
         after = _get(site, fmt)
         assert after.status_code == 200
         assert after.headers["Content-Type"] == response.headers["Content-Type"]
-        assert after.headers["Last-Modified"] == response.headers["Last-Modified"]
+        assert after.headers.get("Last-Modified") == response.headers.get("Last-Modified")
         assert after.content == response.content, fmt  # so ETags agree as well
         assert after.headers["ETag"] == response.headers["ETag"]
         if fmt != "html":  # and an independent parser reads the same graph
