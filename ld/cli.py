@@ -9,7 +9,7 @@ Commands
     record). ``--format`` forces a reader instead of detecting it from the
     content. Rejected records go to the rejects report (JSON Lines;
     ``--rejects`` or the ``rejects`` setting). Shows a progress bar on a
-    terminal, then a summary: read, loaded, replaced, rejected, deleted,
+    terminal, then a summary: read, loaded, replaced, unchanged, rejected, deleted,
     warnings, triples, seconds (``--json``: the same as one JSON object).
     Publishes a new snapshot for ``ldpub serve`` at the end (and every
     minute during a long load). Then brings ``ldpub render``'s records up to

@@ -66,7 +66,8 @@ def summary_table(summary: Summary, command: str = "load") -> Table:
     table.add_column("", style="bold")
     table.add_column("", justify="right")
     rows = [("read", summary.read), ("loaded", summary.loaded),
-            ("replaced", summary.replaced), ("rejected", summary.rejected),
+            ("replaced", summary.replaced), ("unchanged", summary.unchanged),
+            ("rejected", summary.rejected),
             ("deleted", summary.deleted), ("warnings", summary.warnings),
             ("triples", summary.triples)]
     for name, value in rows:

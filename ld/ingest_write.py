@@ -61,6 +61,7 @@ class BatchWriter:
             return
         self.summary.loaded += len(good)
         self.summary.replaced += result.replaced + len(good) - len(latest)
+        self.summary.unchanged += result.unchanged
         self.summary.triples += result.triples or sum(o.triples for o in latest.values())
 
     def _account(self, outcomes: Sequence[Outcome]) -> None:

@@ -18,7 +18,8 @@ class Summary:
 
     read: int = 0
     loaded: int = 0
-    replaced: int = 0
+    replaced: int = 0  # of loaded: replaced an earlier, different version
+    unchanged: int = 0  # of loaded: said what their stored version says (kept as they were)
     rejected: int = 0
     deleted: int = 0
     warnings: int = 0

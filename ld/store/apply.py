@@ -8,27 +8,79 @@ needs nothing but the pyoxigraph store.
 
 from __future__ import annotations
 
+import hashlib
+from collections.abc import Iterable, Sequence
+
 import pyoxigraph as ox
 
 from ld.store.convert import named
 
+MODIFIED = ox.NamedNode("http://purl.org/dc/terms/modified")
 
-def apply_batch(store: ox.Store, quads: dict[str, list[ox.Quad]]) -> int:
-    """Write the batch: new records by bulk write, replaced ones by their diff; flush.
 
-    Returns how many records were replaced. A replaced record only loses the
-    quads it no longer has and gains the ones it did not have (a transaction
-    of a few quads per record): a re-loaded record rarely changes much, and
-    pyoxigraph removes and re-writes quads far slower than it compares them.
-    """
-    replaced, fresh, added = 0, [], []
-    for iri, new in quads.items():
+def stored_versions(store: ox.Store, iris: Iterable[str]) -> dict[str, set[ox.Quad]]:
+    """The stored quads of each of these records that the store holds."""
+    stored = {}
+    for iri in iris:
         g = named(iri)
-        if not store.contains_named_graph(g):
+        if store.contains_named_graph(g):
+            stored[iri] = set(store.quads_for_pattern(None, None, None, g))
+    return stored
+
+
+def unchanged(old: set[ox.Quad], new: Sequence[ox.Quad]) -> bool:
+    """Whether a re-loaded record says what its stored copy says, its document's
+    dcterms:modified aside, whatever its blank nodes are called.
+
+    Such a record is left as it is, so its document keeps its date: the
+    ETag, Last-Modified and the sitemap's lastmod of a record a nightly full
+    load or harvest did not change stay what they were, and caches and
+    crawlers are not told that every record changed (explore11 client 1).
+    Blank node labels cannot be compared (a list cell gets a new one each
+    time), so each blank node is named by what it says (:func:`_canonical`).
+    """
+    return len(old) == len(set(new)) and _canonical(old) == _canonical(new)
+
+
+def _canonical(quads: Iterable[ox.Quad]) -> set[tuple[str, str, str]]:
+    """The triples, the document's dcterms:modified left out, blank nodes named by
+    their statements (recursively: our blank nodes are list cells, trees)."""
+    said: dict[ox.BlankNode, list[ox.Quad]] = {}
+    for quad in quads:
+        if isinstance(quad.subject, ox.BlankNode):
+            said.setdefault(quad.subject, []).append(quad)
+    names: dict[ox.BlankNode, str] = {}
+
+    def name(term: object) -> str:
+        if not isinstance(term, ox.BlankNode):
+            return str(term)
+        if term not in names:
+            names[term] = "_:cycle"  # met again while being named: a cycle
+            parts = sorted((str(q.predicate), name(q.object)) for q in said.get(term, []))
+            names[term] = "_:" + hashlib.sha1(repr(parts).encode()).hexdigest()
+        return names[term]
+
+    return {(name(q.subject), str(q.predicate), name(q.object)) for q in quads
+            if not (q.predicate == MODIFIED and q.subject == q.graph_name)}
+
+
+def apply_batch(store: ox.Store, quads: dict[str, list[ox.Quad]],
+                stored: dict[str, set[ox.Quad]]) -> None:
+    """Write the batch: new records by bulk write, replaced ones (``stored``: their
+    quads as stored) by their diff; flush.
+
+    A replaced record only loses the quads it no longer has and gains the
+    ones it did not have (a transaction of a few quads per record): a
+    re-loaded record rarely changes much, and pyoxigraph removes and
+    re-writes quads far slower than it compares them.
+    """
+    fresh, added = [], []
+    for iri, new in quads.items():
+        old = stored.get(iri)
+        if old is None:
             fresh.extend(new)
             continue
-        replaced += 1
-        old, wanted = set(store.quads_for_pattern(None, None, None, g)), set(new)
+        wanted = set(new)
         for stale in old - wanted:
             store.remove(stale)
         added.extend(wanted - old)
@@ -37,4 +89,3 @@ def apply_batch(store: ox.Store, quads: dict[str, list[ox.Quad]]) -> int:
     if fresh:
         store.bulk_extend(fresh)
     store.flush()
-    return replaced

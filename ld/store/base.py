@@ -45,7 +45,8 @@ class RecordGraph:
 @dataclass
 class WriteResult:
     written: int = 0  # records now stored from this batch
-    replaced: int = 0  # of which replaced an earlier version
+    replaced: int = 0  # of which replaced an earlier, different version
+    unchanged: int = 0  # of which said what their stored version says: kept as they were
     triples: int = 0
 
 

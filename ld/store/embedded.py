@@ -38,7 +38,7 @@ import pyoxigraph as ox
 
 from ld.errors import BadRequest, StoreError
 from ld.store import snapshots
-from ld.store.apply import apply_batch
+from ld.store.apply import apply_batch, stored_versions, unchanged
 from ld.store.base import RecordGraph, WriteResult
 from ld.store.compaction import EVERYTHING, CompactionLog
 from ld.store.convert import named, record_quads
@@ -126,26 +126,33 @@ class EmbeddedStore(OxigraphReads):
             return WriteResult()
         by_graph = {r.graph_iri: r for r in batch}  # a record twice: the last one wins
         with self._mutex:
-            self._renders.forget(by_graph)
             store = self._ox()
             if all(r.nquads is not None for r in by_graph.values()) and not any(
                     store.contains_named_graph(named(g)) for g in by_graph):
+                self._renders.forget(by_graph)
                 return self._write_fresh(by_graph)
             return self._write_parsed(by_graph)
 
     def _write_parsed(self, by_graph: dict[str, RecordGraph]) -> WriteResult:
-        """Records that replace stored ones (or come as rdflib graphs): quads, then a diff."""
+        """Records that replace stored ones (or come as rdflib graphs): quads, then a diff;
+        a record that says what its stored copy says stays as it is (apply.unchanged)."""
         quads = {iri: record_quads(r) for iri, r in by_graph.items()}
-        every = [q for qs in quads.values() for q in qs]
+        triples = sum(len(qs) for qs in quads.values())
         with self._mutex:
-            entry = self._journal(list(quads), every)
-            try:
-                replaced = apply_batch(self._ox(), quads)
-            except OSError as exc:
-                self._recover(entry, exc)
-            self.journal.clear([entry])
-            self._written(len(quads))
-        return WriteResult(written=len(quads), replaced=replaced, triples=len(every))
+            stored = stored_versions(self._ox(), quads)
+            same = {iri for iri, old in stored.items() if unchanged(old, quads[iri])}
+            changed = {iri: qs for iri, qs in quads.items() if iri not in same}
+            if changed:
+                self._renders.forget(changed)
+                entry = self._journal(list(changed), [q for qs in changed.values() for q in qs])
+                try:
+                    apply_batch(self._ox(), changed, stored)
+                except OSError as exc:
+                    self._recover(entry, exc)
+                self.journal.clear([entry])
+                self._written(len(changed))
+        return WriteResult(written=len(quads), replaced=len(stored) - len(same),
+                           unchanged=len(same), triples=triples)
 
     def _write_fresh(self, by_graph: dict[str, RecordGraph]) -> WriteResult:
         """A batch of new records as N-Quads: journal the bytes, bulk-load them as they are.
