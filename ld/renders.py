@@ -20,7 +20,11 @@ rendered from the store as before. The writer (:class:`ld.store.embedded.
 EmbeddedStore`) also forgets the rows of every record it writes or deletes,
 and all rows on a SPARQL Update, before the store changes: two loads within
 one second give the same ``dcterms:modified``, and an update may change a
-record without touching it.
+record without touching it. It forgets too the rows of the records that link
+a record it writes or deletes (:func:`ld.store.stale_renders.dependents`): a
+page shows a linked record by its stored title, which the row's version,
+its own record's date, does not cover. Forgotten rows are noted as pending,
+so the render after a load makes them again.
 """
 
 from __future__ import annotations

@@ -22,8 +22,9 @@ and removing and re-writing whole graphs is the slow part of pyoxigraph
 (see docs/benchmarks.md, "Store").
 
 Before any write, the rows ``ldpub render`` made for the records it changes
-are dropped (:mod:`ld.store.stale_renders`, apart because that is a second
-database with its own failures and lifetime).
+are dropped, with those of the records whose pages show their titles
+(:mod:`ld.store.stale_renders`, apart because that is a second database with
+its own failures and lifetime).
 """
 
 from __future__ import annotations
@@ -129,7 +130,7 @@ class EmbeddedStore(OxigraphReads):
             store = self._ox()
             if all(r.nquads is not None for r in by_graph.values()) and not any(
                     store.contains_named_graph(named(g)) for g in by_graph):
-                self._renders.forget(by_graph)
+                self._renders.forget(by_graph, store)
                 return self._write_fresh(by_graph)
             return self._write_parsed(by_graph)
 
@@ -143,7 +144,7 @@ class EmbeddedStore(OxigraphReads):
             same = {iri for iri, old in stored.items() if unchanged(old, quads[iri])}
             changed = {iri: qs for iri, qs in quads.items() if iri not in same}
             if changed:
-                self._renders.forget(changed)
+                self._renders.forget(changed, self._ox())
                 entry = self._journal(list(changed), [q for qs in changed.values() for q in qs])
                 try:
                     apply_batch(self._ox(), changed, stored)
@@ -244,7 +245,7 @@ class EmbeddedStore(OxigraphReads):
             existing = [g for g in dict.fromkeys(graph_iris)
                         if store.contains_named_graph(named(g))]
             if existing:
-                self._renders.forget(existing)
+                self._renders.forget(existing, store)
                 self._mark_unpublished()
                 store.update(";\n".join(f"DROP GRAPH <{g}>" for g in existing))
                 store.flush()
@@ -253,7 +254,7 @@ class EmbeddedStore(OxigraphReads):
 
     def update(self, update: str) -> None:
         with self._mutex:
-            self._renders.forget(None)
+            self._renders.forget(None, self._ox())
             self._mark_unpublished()
             try:
                 self._ox().update(update)
