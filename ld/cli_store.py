@@ -240,11 +240,13 @@ def _record_ids(_ctx: click.Context, _param: click.Parameter, ids: tuple[str, ..
 @with_settings
 def delete(settings: Settings, ids: list[str]) -> None:
     """Remove records by id (all that exist are removed; a missing id is an error)."""
+    from ld.deletion import delete_records  # imports the store's modules (pyoxigraph)
+
     require_store(settings)
     graphs = {i: record_graph(settings.base_uri, i) for i in ids}
     with open_for_command(settings) as store:
         missing = [i for i, g in graphs.items() if not store.has_graph(g)]
-        removed = store.delete_records([g for i, g in graphs.items() if i not in missing])
+        removed = delete_records(store, settings.base_uri, [i for i in graphs if i not in missing])
         if removed:
             publish_final(store)
     click.echo(f"deleted {removed} record(s)")

@@ -31,6 +31,12 @@ linked. ``ldpub load`` links in its main process, after validation (see
 :mod:`ld.ingest`). What the store is asked, and in which forms an
 identifier is looked up, is :mod:`ld.identity_queries`.
 
+When a record is deleted, the records that said owl:sameAs it are linked
+again by the same rule with the deleted records left out, as a fresh load
+of the remaining records would link them (:meth:`IdentityLinker.relink`,
+called by :func:`ld.deletion.delete_records`, which every deletion goes
+through): left alone they pointed at a 404 and were no longer joined.
+
 Agents are not handled here: the mapper already gives people with an ORCID
 or an authority link one URI across records (their strongest identifier is
 their key), which is the "share one URI" rule for people.
@@ -40,7 +46,7 @@ from __future__ import annotations
 
 import re
 from collections import OrderedDict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Sequence, Set
 from typing import Any
 
 from rdflib import Graph, URIRef
@@ -144,15 +150,22 @@ class IdentityLinker:
         wanted = {key for _, keys in batch for key in keys}
         first = {key: self._known[key] for key in wanted if key in self._known}
         first.update(self._stored_first(wanted - first.keys(), {iri for iri, _ in batch}))
-        links: dict[str, str] = {}
-        for iri, keys in batch:
-            match = next((first[k] for k in keys if first.get(k, iri) != iri), None)
-            for key in keys:
-                first.setdefault(key, match or iri)
-            if match:
-                links[iri] = match
+        links = _match(batch, first)
         self._keep(first)
         return links
+
+    def relink(self, records: Sequence[tuple[str, Iterable[Key]]],
+               gone: Set[str]) -> dict[str, str]:
+        """For stored ``records`` (in load order) that said owl:sameAs one of ``gone``
+        (about to be deleted): the first each shares an identifier with once ``gone``
+        are deleted; the records not in the answer are firsts themselves.
+
+        Their stored copies count as holders (they keep their identifiers), so the
+        earliest of them by the module's rule is first; ``gone`` count for nothing.
+        """
+        batch = [(iri, tuple(keys)) for iri, keys in records]
+        self.forget()  # what is remembered may name a record of ``gone``
+        return _match(batch, self._stored_first({k for _, ks in batch for k in ks}, set(), gone))
 
     def forget(self) -> None:
         """Records were deleted (or not stored after all): what is remembered may
@@ -167,7 +180,8 @@ class IdentityLinker:
         while len(self._known) > self.remember:
             self._known.popitem(last=False)
 
-    def _stored_first(self, keys: set[Key], reloading: set[str]) -> dict[Key, str]:
+    def _stored_first(self, keys: set[Key], reloading: set[str],
+                      gone: Set[str] = frozenset()) -> dict[Key, str]:
         """For each of ``keys`` held by a stored record, the first such record.
 
         The first is the record the other holders already say owl:sameAs, even
@@ -176,12 +190,14 @@ class IdentityLinker:
         counting the stored copies of records being loaded again (``reloading``):
         counted, a re-loaded follower found its own old copy earliest, wrote no
         link, and re-loading two sources in turn lost every link between them.
+        Records of ``gone`` (being deleted) are neither holders nor firsts.
         """
         holders = {(str(r["key"]), str(r["record"])) for chunk in chunks(sorted(keys))
-                   for r in self.store.select(holders_query(chunk))}
+                   for r in self.store.select(holders_query(chunk))
+                   if str(r["record"]) not in gone}
         several = self._several_isbns({r for k, r in holders if k.startswith("isbn ")})
         holders = {(k, r) for k, r in holders if not (k.startswith("isbn ") and r in several)}
-        modified, links_to = self._order({record for _, record in holders})
+        modified, links_to = self._order({record for _, record in holders}, gone)
         by_key: dict[str, list[str]] = {}
         for key, record in holders:
             by_key.setdefault(key, []).append(record)
@@ -203,8 +219,9 @@ class IdentityLinker:
                     isbn13(str(row["isbn"])) or str(row["isbn"]))
         return {record for record, values in isbns.items() if len(values) > 1}
 
-    def _order(self, records: set[str]) -> tuple[dict[str, str], dict[str, str]]:
-        """Each record's dcterms:modified, and the stored record each one says owl:sameAs."""
+    def _order(self, records: set[str], gone: Set[str]) -> tuple[dict[str, str], dict[str, str]]:
+        """Each record's dcterms:modified, and the stored record (not of ``gone``) each
+        one says owl:sameAs."""
         modified: dict[str, str] = {}
         links_to: dict[str, str] = {}
         for chunk in chunks(sorted(records)):
@@ -212,9 +229,23 @@ class IdentityLinker:
                 record = str(row["record"])
                 if row.get("modified") is not None:
                     modified[record] = min(str(row["modified"]), modified.get(record, "\uffff"))
-                if row.get("linked") is not None:
+                if row.get("linked") is not None and str(row["linked"]) not in gone:
                     links_to[record] = min(str(row["linked"]), links_to.get(record, "\uffff"))
         return modified, links_to
+
+
+def _match(batch: list[tuple[str, tuple[Key, ...]]], first: dict[Key, str]) -> dict[str, str]:
+    """record -> the first record it shares an identifier with (``first``: identifier ->
+    its first record, so far), in batch order; a record without one becomes the first
+    of its identifiers (``first`` is updated)."""
+    links: dict[str, str] = {}
+    for iri, keys in batch:
+        match = next((first[k] for k in keys if first.get(k, iri) != iri), None)
+        for key in keys:
+            first.setdefault(key, match or iri)
+        if match:
+            links[iri] = match
+    return links
 
 
 def _first_of(records: list[str], modified: dict[str, str], links_to: dict[str, str],

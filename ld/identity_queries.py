@@ -1,4 +1,5 @@
-"""The SPARQL the identity linker asks the store (:mod:`ld.identity`).
+"""The SPARQL the identity linker asks the store (:mod:`ld.identity`), and a
+deletion about the records that say owl:sameAs it (:mod:`ld.deletion`).
 
 Apart from the linker, which decides which record is first, this module
 owns how the store is asked: in chunks of :data:`QUERY_SIZE`, each
@@ -67,6 +68,14 @@ def order_query(records: Iterable[str]) -> str:
             f"  UNION {{ VALUES ?record {{ {values} }}\n"
             "    GRAPH ?g { ?record owl:sameAs ?linked }\n"
             "    GRAPH ?h { ?linked foaf:isPrimaryTopicOf ?other } }\n}")
+
+
+def followers_query(records: Iterable[str]) -> str:
+    """SELECT ?record ?graph: the stored records that say owl:sameAs any of ``records``
+    (those records' followers) and their graphs, one index look-up per record named."""
+    values = " ".join(f"<{record}>" for record in records)
+    return (f"SELECT ?record ?graph WHERE {{ VALUES ?first {{ {values} }}\n"
+            f"  GRAPH ?graph {{ ?record <{OWL.sameAs}> ?first }} }}")
 
 
 def _patterns(kind: str, value: str) -> list[tuple[str, str]]:

@@ -20,6 +20,7 @@ from dataclasses import replace
 from rdflib.namespace import OWL
 
 from ld.config import Settings
+from ld.deletion import delete_records
 from ld.errors import RecordError
 from ld.identity import IdentityLinker
 from ld.model import Deletion
@@ -27,7 +28,7 @@ from ld.pipeline import Outcome
 from ld.rejects import RejectsReport, error_entry, violation_entry
 from ld.store.base import RecordGraph, Store
 from ld.summary import Summary
-from ld.uris import record_graph, record_uri
+from ld.uris import record_uri
 
 
 class BatchWriter:
@@ -105,9 +106,9 @@ class BatchWriter:
         return [o for o in good if o.graph_iri != bad.graph_iri]
 
     def delete(self, deletions: list[Deletion]) -> None:
-        """Remove the deleted records' graphs; counted in ``deleted``."""
-        base = self.settings.base_uri
-        self.store.delete_records([record_graph(base, d.id) for d in deletions])
+        """Remove the deleted records, their followers linked again (:mod:`ld.deletion`);
+        counted in ``deleted``."""
+        delete_records(self.store, self.settings.base_uri, [d.id for d in deletions])
         self.linker.forget()  # a deleted record may be someone's remembered first
         self.summary.deleted += len(deletions)
 
