@@ -11,10 +11,9 @@ a temporary name and is renamed into place under an exclusive file lock, so
 several serving workers asking at once produce the file once and nobody
 ever reads half a dump.
 
-JSON-LD is streamed: the store's N-Triples dump (each triple once, a
-subject's triples together: :mod:`ld.store.dump_dedup`) is parsed as it is
-read and each run of triples about one subject becomes one node object, so
-memory stays flat however large the dataset. The one-graph dumps keep their
+JSON-LD is streamed from the store's N-Triples dump, one node object per
+subject, lists as ``@list`` (:mod:`ld.dumps_jsonld`), so memory stays flat
+however large the dataset. The one-graph dumps keep their
 temporary files in the dump's own folder (``.partial-dump-*``, removed when
 the dump ends or fails), on the disk that holds the dumps.
 """
@@ -23,21 +22,17 @@ from __future__ import annotations
 
 import gzip
 import hashlib
-import json
 import logging
 import re
 import shutil
-import tempfile
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
-import pyoxigraph as ox
-
-from ld import jsonld, oslock
+from ld import dumps_jsonld, oslock
 from ld.atomic import write_atomically
 from ld.config import Settings
 from ld.describe import CONTEXT_PATH, store_version
@@ -228,32 +223,6 @@ def _write(store: Store, settings: Settings, dump: Dump, out: BinaryIO,
         with gzip.GzipFile(fileobj=out, mode="wb", mtime=0) as zipped:
             store.dump(zipped, dump.media_type, scratch=scratch)
     elif dump.media_type == "application/ld+json":
-        _write_jsonld(store, settings.base_uri + CONTEXT_PATH, out, scratch)
+        dumps_jsonld.write(store, settings.base_uri + CONTEXT_PATH, out, scratch)
     else:
         store.dump(out, dump.media_type, scratch=scratch)
-
-
-def _write_jsonld(store: Store, context_url: str, out: BinaryIO, scratch: Path) -> None:
-    with tempfile.TemporaryFile(dir=scratch) as nt:  # on disk: the memory stays flat
-        store.dump(nt, "application/n-triples", scratch=scratch)
-        nt.seek(0)
-        out.write(b'{"@context": ' + json.dumps(context_url).encode() + b',\n "@graph": [')
-        first = True
-        for group in _runs(ox.parse(nt, format=ox.RdfFormat.N_TRIPLES)):
-            for node in jsonld.nodes(group):
-                out.write(b"\n  " if first else b",\n  ")
-                out.write(json.dumps(node, ensure_ascii=False).encode("utf-8"))
-                first = False
-        out.write(b"\n]}\n")
-
-
-def _runs(triples: Iterator[ox.Triple]) -> Iterator[list[ox.Triple]]:
-    """Consecutive triples with the same subject (bounded memory)."""
-    run: list[ox.Triple] = []
-    for t in triples:
-        if run and (t.subject != run[0].subject or len(run) >= 10_000):
-            yield run
-            run = []
-        run.append(t)
-    if run:
-        yield run

@@ -18,6 +18,7 @@ import json
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 import requests
@@ -72,3 +73,136 @@ def test_a_page_showing_a_changed_record_is_not_304_to_if_modified_since(
     # the Turtle of cli-b did not change: its date still validates it
     ttl = _get(f"{linked.url}/doc/record/cli-b.ttl", **{"If-Modified-Since": since})
     assert ttl.status_code == 304
+
+
+# --- 3. JSON-LD lists under the context's terms, in documents and in the dump ----------
+
+def _pyld_compacted(doc: dict, site: Site) -> dict:
+    """PyLD's own compaction of ``doc`` with the site's context (fetched from the site)."""
+    from pyld import jsonld
+
+    def loader(url: str, options: dict | None = None) -> dict:
+        return {"contentType": "application/ld+json", "contextUrl": None, "documentUrl": url,
+                "document": requests.get(url, timeout=10).json()}
+
+    context = site.url + "/context.jsonld"
+    options = {"documentLoader": loader}
+    return jsonld.compact(jsonld.expand(doc, options), context, options)
+
+
+LISTS = ("authorList", "editorList")
+
+
+@pytest.mark.parametrize(("key", "term"), [("test-article", "authorList"),
+                                           ("test-chapter", "editorList")])
+def test_a_document_writes_its_lists_as_a_json_ld_processor_compacts_them(
+        site: Site, key: str, term: str) -> None:
+    doc = requests.get(f"{site.url}/doc/record/{key}.jsonld", timeout=10).json()
+    (record,) = [n for n in doc["@graph"] if n["@id"] == f"{site.url}/id/record/{key}"]
+    assert all(type(a) is str for a in record[term]["@list"])
+    assert not any(f"bibo:{t}" in n or "rdf:first" in n for n in doc["@graph"] for t in LISTS)
+    by_pyld = {n["@id"]: n for n in _pyld_compacted(doc, site)["@graph"]}
+    for node in doc["@graph"]:
+        assert {k: node[k] for k in LISTS if k in node} == {
+            k: by_pyld[node["@id"]][k] for k in LISTS if k in by_pyld[node["@id"]]}
+
+
+def test_the_json_ld_dump_writes_lists_as_the_documents_do(site: Site) -> None:
+    import gzip
+
+    from rdflib import Graph
+
+    from tests.web_rdf import pyld_graph, same
+
+    text = requests.get(f"{site.url}/dumps/dataset.jsonld", timeout=60).text
+    assert '"rdf:first"' not in text and '"bibo:authorList"' not in text
+    dump = json.loads(text)
+    article = next(n for n in dump["@graph"]
+                   if n["@id"] == f"{site.url}/id/record/test-article")
+    served = requests.get(f"{site.url}/doc/record/test-article.jsonld", timeout=10).json()
+    (record,) = [n for n in served["@graph"] if n["@id"] == article["@id"]]
+    assert article["authorList"] == record["authorList"]  # {"@list": [...]}, in order
+    triples = Graph().parse(data=gzip.decompress(requests.get(
+        f"{site.url}/dumps/dataset.nt.gz", timeout=60).content).decode(), format="nt")
+    assert same(pyld_graph(dump, site), triples)
+    assert same(Graph().parse(data=text, format="json-ld", base=site.url + "/"), triples)
+
+
+EX = "http://example.org/"
+_LISTS = {  # record -> its statements (Turtle); "_:h" is made the record's own below
+    "whole": "<{r}> bibo:authorList ( <{p}a> <{p}b> <{p}c> ) .",
+    "shared-head": "<{r}> bibo:authorList _:h ; ex:also _:h . _:h rdf:first <{p}a> ; "
+                   "rdf:rest rdf:nil .",
+    "two-firsts": "<{r}> bibo:editorList _:h . _:h rdf:first <{p}a>, <{p}b> ; "
+                  "rdf:rest rdf:nil .",
+    "nested": "<{r}> ex:list ( ( <{p}x> <{p}y> ) <{p}z> ) .",
+    "literals": '<{r}> bibo:authorList ( "one" "two"@en ) .',
+    "no-nil": "<{r}> bibo:authorList _:h . _:h rdf:first <{p}a> ; rdf:rest <{p}end> .",
+}
+_PREFIXES = ("@prefix bibo: <http://purl.org/ontology/bibo/> . @prefix ex: <http://x.org/> . "
+             "@prefix rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#> .\n")
+
+
+def _graph(key: str, turtle: str) -> Any:
+    import pyoxigraph as ox
+
+    from ld.store.base import RecordGraph
+
+    graph = ox.NamedNode(f"{EX}doc/record/{key}")
+    text = _PREFIXES + turtle.format(r=f"{EX}id/record/{key}", p=f"{EX}id/person/").replace(
+        "_:h", f"_:h{key.replace('-', '')}")  # the store keeps a label across graphs
+    quads = [ox.Quad(t.subject, t.predicate, t.object, graph)
+             for t in ox.parse(text.encode(), format=ox.RdfFormat.TURTLE)]
+    return RecordGraph(record_id=key, graph_iri=graph.value,
+                       nquads=ox.serialize(quads, format=ox.RdfFormat.N_QUADS))
+
+
+def test_the_json_ld_dump_takes_every_well_formed_list_and_keeps_the_rest(
+        tmp_path: Path) -> None:
+    """Lists whose cells are scattered through the dump (subjects bucketed by hash) are
+    found through a table on disk; a shared head, a cell with two firsts, an inner
+    list and a chain without rdf:nil stay cells, and the graph stays the same."""
+    import gzip
+
+    from pyld import jsonld as pyld
+    from rdflib import Graph
+
+    from ld import dumps, jsonld
+    from ld.config import load_settings
+    from ld.store import dump_dedup, open_reader, open_store
+    from tests.web_rdf import same
+
+    settings = load_settings(env={}, store=str(tmp_path / "store"), base_uri=EX)
+    with open_store(settings) as store:
+        store.write_records([_graph(k, t) for k, t in _LISTS.items()])
+        store.publish()
+    reader = open_reader(settings).pin()
+    old_lines = dump_dedup.BUCKET_LINES
+    dump_dedup.BUCKET_LINES = 3  # many buckets: a list's cells far apart in the dump
+    try:
+        path = dumps.make(settings, reader, "dataset.jsonld")
+        triples = dumps.make(settings, reader, "dataset.nt.gz")
+    finally:
+        dump_dedup.BUCKET_LINES = old_lines
+    doc = json.loads(path.read_text())
+    by_id = {n["@id"]: n for n in doc["@graph"]}
+    record = f"{EX}id/record/"
+    assert by_id[record + "whole"]["authorList"] == {"@list": [
+        f"{EX}id/person/{x}" for x in "abc"]}
+    assert by_id[record + "literals"]["authorList"] == {"@list": [
+        {"@value": "one"}, {"@value": "two", "@language": "en"}]}
+    assert by_id[record + "nested"]["http://x.org/list"]["@list"][1] == {
+        "@id": f"{EX}id/person/z"}
+    for kept in ("shared-head", "two-firsts", "no-nil"):
+        node = by_id[record + kept]
+        assert "@list" not in json.dumps(node), kept
+    assert sum("rdf:first" in n for n in doc["@graph"]) == 1 + 1 + 2 + 1  # inner list: 2
+    assert sorted(p.name for p in path.parent.iterdir()) == [
+        ".lock", "dataset.jsonld", "dataset.nt.gz"]  # the cell table is gone
+
+    def context(url: str, options: dict | None = None) -> dict:
+        return {"contextUrl": None, "documentUrl": url, "document": jsonld.context()}
+
+    nquads = pyld.to_rdf(doc, {"format": "application/n-quads", "documentLoader": context})
+    expected = Graph().parse(data=gzip.decompress(triples.read_bytes()).decode(), format="nt")
+    assert same(Graph().parse(data=nquads, format="nt"), expected)
