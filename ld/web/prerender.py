@@ -128,7 +128,7 @@ def _bring_up_to_date(settings: Settings, root: Path, jobs: int | None,
             pending = sidecar.pending() if changed_only and sidecar.flavour() == flav else None
             wanted = None if pending is not None else _record_versions(root, settings.base_uri,
                                                                        flav)
-            summary, todo = _todo(wanted, pending, sidecar)
+            summary, todo = _todo(wanted, pending, sidecar, root)
             for rows, count in _rendered(settings, todo, jobs):
                 sidecar.put(rows)
                 summary.rendered += count
@@ -144,15 +144,23 @@ def _bring_up_to_date(settings: Settings, root: Path, jobs: int | None,
 
 
 def _todo(wanted: dict[str, str] | None, pending: list[str] | None,
-          sidecar: renders.Renders) -> tuple[RenderSummary, list[str]]:
+          sidecar: renders.Renders, root: Path) -> tuple[RenderSummary, list[str]]:
     if wanted is None:  # the rows of pending records were dropped when they changed
-        return RenderSummary(records=len(pending or [])), list(pending or [])
+        return _pending_todo(pending or [], root)
     have = sidecar.versions()
     gone = [g for g in have if g not in wanted]
     sidecar.forget(gone)
     todo = [g for g, v in wanted.items() if have.get(g) != dict.fromkeys(renders.FORMATS, v)]
     return RenderSummary(records=len(wanted), current=len(wanted) - len(todo),
                          removed=len(gone)), todo
+
+
+def _pending_todo(pending: list[str], root: Path) -> tuple[RenderSummary, list[str]]:
+    """The pending records still in the latest snapshot are rendered; the others were
+    deleted (their rows went with them): counted as removed, not as rendered."""
+    _, snapshot = SnapshotReader(root).opened()
+    here = [g for g in pending if snapshot.contains_named_graph(ox.NamedNode(g))]
+    return RenderSummary(records=len(here), removed=len(pending) - len(here)), here
 
 
 def _record_versions(root: Path, base: str, flav: str) -> dict[str, str]:
