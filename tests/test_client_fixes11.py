@@ -206,3 +206,77 @@ def test_the_json_ld_dump_takes_every_well_formed_list_and_keeps_the_rest(
     nquads = pyld.to_rdf(doc, {"format": "application/n-quads", "documentLoader": context})
     expected = Graph().parse(data=gzip.decompress(triples.read_bytes()).decode(), format="nt")
     assert same(Graph().parse(data=nquads, format="nt"), expected)
+
+
+# --- 4. Range requests on the files served whole -------------------------------------
+
+OLD = "Thu, 01 Jan 2015 00:00:00 GMT"
+FILES = ["/dumps/dataset.nt.gz", "/sitemaps/sitemap-1.xml.gz", "/static/ldpub.css"]
+# (name, request headers, what is sent: "whole" (200), (start, stop) of a 206, or 416);
+# "{n}" is the file's length, "{etag}" and "{last}" its current validators
+RANGES = [
+    ("one-range", {"Range": "bytes=0-9"}, (0, 10)),
+    ("unit-in-any-case", {"Range": "Bytes=2-4"}, (2, 5)),
+    ("open-ended", {"Range": "bytes=10-"}, (10, None)),
+    ("suffix", {"Range": "bytes=-5"}, (-5, None)),
+    ("suffix-longer-than-the-file", {"Range": "bytes=-{n}0"}, (0, None)),
+    ("last-past-the-end", {"Range": "bytes=3-{n}0"}, (3, None)),
+    ("unknown-unit-is-ignored", {"Range": "items=0-5"}, "whole"),
+    ("two-ranges-served-whole", {"Range": "bytes=0-1,5-9"}, "whole"),
+    ("range-and-suffix-served-whole", {"Range": "bytes=0-9,-5"}, "whole"),
+    ("one-of-two-satisfiable", {"Range": "bytes=0-1,{n}-"}, (0, 2)),
+    ("empty-list-elements", {"Range": "bytes=,0-9,"}, (0, 10)),
+    ("last-before-first-is-ignored", {"Range": "bytes=5-2"}, "whole"),
+    ("not-a-range-is-ignored", {"Range": "bytes=abc"}, "whole"),
+    ("no-range-set-is-ignored", {"Range": "bytes="}, "whole"),
+    ("past-the-end", {"Range": "bytes={n}-"}, 416),
+    ("every-range-past-the-end", {"Range": "bytes={n}-{n}5, {n}9-"}, 416),
+    ("empty-suffix", {"Range": "bytes=-0"}, 416),
+    ("if-range-strong-tag", {"Range": "bytes=0-9", "If-Range": "{etag}"}, (0, 10)),
+    ("if-range-weak-tag-never-holds", {"Range": "bytes=0-9", "If-Range": "W/{etag}"},
+     "whole"),
+    ("if-range-other-tag", {"Range": "bytes=0-9", "If-Range": '"xyz"'}, "whole"),
+    ("if-range-last-modified", {"Range": "bytes=0-9", "If-Range": "{last}"}, (0, 10)),
+    ("if-range-other-date", {"Range": "bytes=0-9", "If-Range": OLD}, "whole"),
+    ("if-range-with-unknown-unit", {"Range": "items=0-5", "If-Range": "{etag}"}, "whole"),
+]
+
+
+@pytest.fixture(scope="module")
+def files(site: Site) -> dict[str, requests.Response]:
+    """Each file whole (a dump or sitemap is made on first request: 503 meanwhile)."""
+    found = {}
+    for path in FILES:
+        for _ in range(60):
+            found[path] = requests.get(site.url + path, timeout=60)
+            if found[path].status_code != 503:
+                break
+            time.sleep(1)
+        assert found[path].status_code == 200, path
+    return found
+
+
+@pytest.mark.parametrize("path", FILES)
+@pytest.mark.parametrize(("case", "headers", "sent"), RANGES, ids=[c[0] for c in RANGES])
+def test_range_requests_follow_rfc_9110(site: Site, files: dict[str, requests.Response],
+                                        path: str, case: str, headers: dict[str, str],
+                                        sent: object) -> None:
+    whole = files[path]
+    n = len(whole.content)
+    values = {"n": n, "etag": whole.headers["ETag"], "last": whole.headers["Last-Modified"]}
+    answer = requests.get(site.url + path, timeout=30,
+                          headers={k: v.format(**values) for k, v in headers.items()})
+    if sent == "whole":
+        assert answer.status_code == 200 and answer.content == whole.content
+        assert "Content-Range" not in answer.headers
+    elif sent == 416:
+        assert answer.status_code == 416
+        assert answer.headers["Content-Range"] == f"bytes */{n}"
+        return
+    else:
+        start, stop = sent
+        part = whole.content[start:stop]
+        first = n + start if start < 0 else start
+        assert answer.status_code == 206 and answer.content == part
+        assert answer.headers["Content-Range"] == f"bytes {first}-{first + len(part) - 1}/{n}"
+    assert answer.headers["Accept-Ranges"] == "bytes"

@@ -78,11 +78,18 @@ def _handle_ldpub(error: LdpubError) -> Response:
     return response
 
 
+_KEPT = ("Allow", "Content-Range")  # what a 405 and a 416 must say (RFC 9110 §15.5.6, 15.5.17)
+
+
 def _handle_http(error: HTTPException) -> Response:
+    """werkzeug's error with our body, and the headers werkzeug gave it that say how to
+    ask again: the methods allowed, a 416's ``Content-Range: bytes */length``."""
     status = error.code or 500
     response = error_response(status, error.name, error.description or error.name)
-    if status == 405 and error.get_response().headers.get("Allow"):
-        response.headers["Allow"] = error.get_response().headers["Allow"]
+    given = error.get_response().headers
+    for name in _KEPT:
+        if given.get(name):
+            response.headers[name] = given[name]
     return response
 
 

@@ -27,6 +27,7 @@ from ld.errors import NotFound, PreconditionFailed
 from ld.formats import Format
 from ld.web.context import get_settings
 from ld.web.errors import set_format
+from ld.web.ranges import requested
 
 # what a cache may serve without asking again: documents, and dumps and sitemaps,
 # whose URLs stay the same across loads (an hour kept a dump stale that long)
@@ -143,7 +144,6 @@ def respond(rep: Representation, fmt: Format, path: str, offered: Sequence[Forma
 # the headers of a conditional request, as WSGI names them
 _IF_MATCH, _IF_UNMODIFIED = "HTTP_IF_MATCH", "HTTP_IF_UNMODIFIED_SINCE"
 _IF_NONE_MATCH, _IF_MODIFIED = "HTTP_IF_NONE_MATCH", "HTTP_IF_MODIFIED_SINCE"
-_PRECONDITIONS = frozenset({_IF_MATCH, _IF_UNMODIFIED, _IF_NONE_MATCH, _IF_MODIFIED})
 
 
 def precondition(environ: Mapping[str, Any], etag: str | None,
@@ -225,14 +225,18 @@ def not_modified_headers(headers: list[tuple[str, str]]) -> list[tuple[str, str]
 def conditional(response: Response, *, ranges: bool = False) -> Response:
     """A response that carries its own ETag and Last-Modified (the JSON-LD context, dumps,
     sitemaps) made conditional by :func:`precondition`; with ``ranges``, a Range request
-    is answered (206) only after the preconditions hold, as §13.2.2 step 5 says."""
+    is answered (206, by :func:`ld.web.ranges.requested`) only after the preconditions
+    hold, as §13.2.2 step 5 says."""
     tag, weak = response.get_etag()
     if precondition(request.environ, tag, response.last_modified, weak=weak) == 304:
         response.status_code = 304
     elif ranges:
-        # werkzeug's range handling, shown none of the headers decided above (If-Range,
-        # which only decides whether to honour Range, it still reads)
-        environ = {k: v for k, v in request.environ.items() if k not in _PRECONDITIONS}
+        # werkzeug serves the one byte range ld.web.ranges chose, shown nothing else
+        span = requested(request.environ, tag, weak, _whole_seconds(response.last_modified),
+                         response.content_length)
+        environ = {"REQUEST_METHOD": request.method}
+        if span is not None:
+            environ["HTTP_RANGE"] = f"bytes={span[0]}-{span[1] - 1}"
         response.make_conditional(environ, accept_ranges=True,
                                   complete_length=response.content_length)
     return response
