@@ -140,12 +140,16 @@ def publish_final(store: Any) -> None:
 @with_settings
 def stats(settings: Settings, as_json: bool) -> None:
     """Records, triples and instances per class (during a load: of its last snapshot)."""
+    from ld.store import mapping_version
+
     with open_for_reading(settings) as store:
         numbers = {
             "records": store.record_count(),
             "triples": store.count_triples(),
             "classes": {str(row["class"]): int(row["n"])
                         for row in store.select(_CLASS_COUNTS)},
+            # the URI rules its records were minted under (null: unknown, or a remote store)
+            "mapping_version": mapping_version.of_settings(settings),
         }
     if as_json:
         click.echo(json.dumps(numbers, indent=2))

@@ -23,6 +23,14 @@ WEB_SCHEMES = frozenset({"http", "https", "ftp"})
 
 KINDS = ("record", "person", "organization", "journal", "subject", "collection")
 
+# The version of the rules that make URIs: this scheme and every key (slug below,
+# ld.mapping_things, ld.mapping_identifiers). RAISE IT whenever a rule changes a URI
+# an earlier version minted: a store notes the version of its first records
+# (ld.store.mapping_version), and loads and servers of a store minted under another
+# say that a partial re-load gives one journal or person two URIs.
+# tests/test_store_versions.py holds what each version keys a fixed set of records to.
+MAPPING_VERSION = 1
+
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")
 _SAFE_KEY = "-._~:@!$'()*,;="  # RFC 3986 pchar without '/', '&', '+', '?', '#', '%'
 MAX_KEY = 120  # characters of a slug; a longer one is cut and ends in a hash

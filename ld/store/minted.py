@@ -10,7 +10,12 @@ An embedded store: the first command that writes records notes the base in
 ``<store>/base-uri``, and every command that writes, renders or serves
 checks it first (reading a small file: ``ldpub serve`` must not open RocksDB
 in the process that forks its workers). A store made before this file
-existed gets it from its first record graph's IRI when a writer opens it.
+existed gets it from its first record graph's IRI when a writer opens it;
+``ldpub serve`` and ``ldpub render`` read that IRI in a child process
+(:func:`_records_base`) and note nothing, so that an upgrade whose first
+command is ``serve`` is refused too, not served as a site of 404s. The same
+checks note and report the version of the URI rules the records were minted
+under (:mod:`ld.store.mapping_version`).
 
 A remote SPARQL store has nothing of ours beside it, and a graph of notes
 would be published with the data (the SPARQL endpoint sees every graph), so
@@ -24,14 +29,16 @@ record takes any base.
 from __future__ import annotations
 
 import logging
+import multiprocessing
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
 from ld.config import Settings
 from ld.errors import ConfigError, StoreError
+from ld.store import mapping_version
 
 BASE_FILE = "base-uri"
-_FIRST_GRAPH = "SELECT ?g WHERE { GRAPH ?g { ?s ?p ?o } } LIMIT 1"
 _DOCUMENT = "doc/record/"
 _FIRST_RECORD_GRAPH = ('SELECT ?g WHERE { GRAPH ?g { ?s ?p ?o } '
                        f'FILTER(CONTAINS(STR(?g), "/{_DOCUMENT}")) }} LIMIT 1')
@@ -74,10 +81,11 @@ def in_store(store: Any) -> str | None:
 
 
 def check_settings(settings: Settings) -> None:
-    """:func:`check` for the configured store; a remote one is asked (when it answers:
-    a server that is down at start is served with 503s until it is back)."""
+    """:func:`check` for the configured store, and the warning of records minted under
+    other URI rules; a remote one is asked (when it answers: a server that is down at
+    start is served with 503s until it is back)."""
     if not settings.store_is_remote:
-        check(settings.store, settings.base_uri)
+        _check_embedded(settings)
         return
     from ld.store import open_reader
 
@@ -86,6 +94,47 @@ def check_settings(settings: Settings) -> None:
             check_remote(store, settings.base_uri)
         except StoreError as exc:  # a refusal is a ConfigError: it goes on up
             LOG.warning("cannot check the base URI of the store's records: %s", exc)
+
+
+def _check_embedded(settings: Settings) -> None:
+    """The noted base, else (an older store) a record graph's; read only: nothing noted."""
+    root, base = settings.store, settings.base_uri
+    minted = recorded(root)
+    if minted is not None and mapping_version.is_current(root):
+        check(root, base)  # the usual case: two small files
+        return
+    held = _records_base(settings)
+    minted = minted or held
+    if minted is not None and minted != base:
+        raise refusal(root, minted, base)
+    if held is not None and not mapping_version.is_current(root):
+        mapping_version.warn(root, base)
+
+
+def _records_base(settings: Settings) -> str | None:
+    """The base of a record graph of the embedded store (None: no record), read in a
+    child process: a process that has opened RocksDB must not fork serving workers
+    (its thread pool does not survive a fork), and ``ldpub serve`` forks them."""
+    if not Path(settings.store).is_dir():
+        return None
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(1, mp_context=context) as child:
+        held, failure = child.submit(_read_records_base, settings).result()
+    if failure:
+        LOG.warning("cannot check the base URI of the store's records: %s", failure)
+    return held
+
+
+def _read_records_base(settings: Settings) -> tuple[str | None, str | None]:
+    """In the child: (the base of a record graph the served snapshot holds, None), or
+    (None, why it could not be read)."""
+    from ld.store import open_reader
+
+    try:
+        with open_reader(settings) as store:
+            return in_store(store), None
+    except StoreError as exc:
+        return None, str(exc)
 
 
 def check_remote(store: Any, base: str) -> None:
@@ -97,10 +146,14 @@ def check_remote(store: Any, base: str) -> None:
 
 def note(store: Any, root: str | Path, base: str) -> None:
     """For a writer: check the base, noting it first when the store has none yet (from
-    its first record graph when it holds records, else the base given now)."""
-    if recorded(root) is None:
-        rows = store.select(_FIRST_GRAPH)
-        graph = str(rows[0]["g"]) if rows else ""
-        found = base_of(graph) or base
-        (Path(root) / BASE_FILE).write_text(found + "\n", encoding="utf-8")
+    its first record graph when it holds records, else the base given now); then the
+    version of the URI rules (:func:`ld.store.mapping_version.note`)."""
+    minted = recorded(root)
+    if minted is not None and mapping_version.is_current(root):
+        check(root, base)
+        return
+    held = in_store(store)
+    if minted is None:
+        (Path(root) / BASE_FILE).write_text((held or base) + "\n", encoding="utf-8")
     check(root, base)
+    mapping_version.note(root, held is not None, base)

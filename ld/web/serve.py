@@ -55,10 +55,10 @@ def run(settings: Settings, debug: bool = False) -> None:
     """Serve until interrupted (SIGINT or SIGTERM: a graceful stop)."""
     from ld.store import minted
 
+    configure_logging(settings)  # first: the store's check may warn (records of other rules)
     minted.check_settings(settings)  # under another base, every URI answered 404
     if not (debug and in_reloader_child()):
         check_address(settings.host, settings.port)
-    configure_logging(settings)
     from ld.store.remote_http import redact
 
     LOG.info("serving %s (%s store) as %s on http://%s:%d with %s", redact(settings.store),
