@@ -80,13 +80,15 @@ def open_for_reading(settings: Settings) -> Any:
     or where it cannot be written (a read-only mount, another account's store).
 
     Reading the snapshot is what ``ldpub serve`` does; the command says so on
-    standard error, since the snapshot may lag the primary.
+    standard error, since the snapshot may lag the primary. Writes the primary
+    holds and no snapshot does (a load or delete killed before its publish) are
+    published first, so that what the command reports is what the site serves.
     """
     from ld.store import lock
 
     require_store(settings)
     try:
-        return open_for_command(settings, writes=False)
+        store = open_for_command(settings, writes=False)
     except StoreError as refused:
         if settings.store_is_remote:
             raise
@@ -96,6 +98,27 @@ def open_for_reading(settings: Settings) -> Any:
         if not lock.is_locked(Path(settings.store)):
             raise
         return _latest_snapshot(settings, refused.message, _NOT_PUBLISHED_YET)
+    if not settings.store_is_remote:
+        _publish_left_over(store)
+    return store
+
+
+def _publish_left_over(primary: Any) -> None:
+    """Publish what a writer that stopped left unpublished, and say so: the site served
+    the data from before it until now. A failure is said too; the command goes on."""
+    from ld.store import publish_left_over
+
+    try:
+        name = publish_left_over(primary)
+    except (OSError, StoreError) as err:
+        out.stderr.print(f"ldpub: could not publish the writes a stopped command left "
+                         f"unpublished (ldpub serve still serves the data from before it): "
+                         f"{err}", markup=False, soft_wrap=True)
+        return
+    if name is not None:
+        out.stderr.print(f"ldpub: published the writes a stopped command left unpublished "
+                         f"in {primary.root} (snapshot {name}): ldpub serve serves them now",
+                         markup=False, soft_wrap=True)
 
 
 _NOT_PUBLISHED_YET = "a load publishes one every minute: try again then, or when it is done"

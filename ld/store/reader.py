@@ -6,6 +6,12 @@ second, on use, it looks at CURRENT again and opens the newer snapshot when
 `ldpub load` published one; queries already running keep the store object
 they started with. Reading one small file per second is the whole cost of
 noticing new data.
+
+Writes a writer left unpublished (a load or delete killed after its write,
+before its publish: ``<store>/UNPUBLISHED`` with the store's lock free) are
+published by the first worker that notices them, at its start or within a
+second of a request after (:func:`ld.store.publish_if_needed`); a writer that
+is running publishes its own.
 """
 
 from __future__ import annotations
@@ -21,13 +27,14 @@ import pyoxigraph as ox
 
 from ld import renders
 from ld.errors import StoreError
-from ld.store import snapshots
+from ld.store import publish_if_needed, snapshots
 from ld.store.base import RecordGraph, WriteResult
 from ld.store.oxstore import OxigraphReads
 
 LOG = logging.getLogger("ldpub.store")
 
 CHECK_EVERY = 1.0
+PUBLISH_RETRY = 60.0  # seconds before a publish that failed is tried again
 
 
 class SnapshotReader(OxigraphReads):
@@ -57,6 +64,7 @@ class SnapshotReader(OxigraphReads):
         # (snapshot path, its Store), replaced in one step; empty until a snapshot is published
         self._opened: tuple[str | None, ox.Store] = (None, ox.Store())
         self._checked = -CHECK_EVERY
+        self._publish_after = -PUBLISH_RETRY
         self._renders = renders.ReaderRenders(self.root, CHECK_EVERY)
 
     @property
@@ -86,12 +94,32 @@ class SnapshotReader(OxigraphReads):
         if now - self._checked >= CHECK_EVERY and self._reload.acquire(blocking=False):
             try:
                 self._checked = now
+                self._publish_left_over(now)
                 name = snapshots.current(self.root)
                 if name and name != self._name:
                     self._open(name)
             finally:
                 self._reload.release()
         return self._store
+
+    def _publish_left_over(self, now: float) -> None:
+        """Publish what a writer that stopped left unpublished (killed before its publish),
+        so the site does not keep serving the data from before it for as long as it runs.
+
+        Checked with the snapshot pointer, once a second; when the store's
+        writer lock is held (a load running) nothing is done. A failure (a full
+        disk) is logged and tried again after :data:`PUBLISH_RETRY` seconds: it
+        opens the primary, too costly to repeat every second.
+        """
+        if now < self._publish_after:
+            return
+        try:
+            publish_if_needed(self.root)
+        except (OSError, StoreError) as err:
+            self._publish_after = now + PUBLISH_RETRY
+            LOG.warning("could not publish the unpublished writes of the store at %s: %s; "
+                        "serving its latest published snapshot, trying again in %d s",
+                        self.root, err, PUBLISH_RETRY)
 
     def _open(self, name: str) -> None:
         path = snapshots.snapshots_dir(self.root) / name
