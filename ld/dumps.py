@@ -37,6 +37,7 @@ from ld.atomic import write_atomically
 from ld.config import Settings
 from ld.describe import CONTEXT_PATH, store_version
 from ld.errors import StoreError
+from ld.made_by import made_by
 from ld.store.base import Store
 
 LOG = logging.getLogger("ldpub.dumps")
@@ -65,6 +66,11 @@ BY_NAME = {d.filename: d for d in DUMPS}
 REMOTE_PERIOD = 86_400  # seconds: how long a remote store's dumps are served before remade
 PRUNE_AFTER = 600.0  # seconds untouched before another version's folder is removed
 _FOLDER = re.compile(r"[0-9a-f]{16}")
+_SITEMAPS = re.compile(r"sitemaps(-\d+)?")  # ld.sitemap's folder, of any format
+# Of the dumps: raise it when what a dump holds changes, so the dumps an older ldpub
+# wrote for a snapshot are not served after an upgrade (ld/made_by.py; the sitemaps
+# have their own, ld.sitemap.FORMAT).
+FORMAT = 1
 
 
 def directory(settings: Settings, store: Store) -> Path:
@@ -77,15 +83,17 @@ def directory(settings: Settings, store: Store) -> Path:
     folder keyed by the server's URL (credentials left out) and the base URI:
     keyed by the day alone, two deployments run from one working directory
     (staging and production, two catalogues) served each other's dumps and
-    sitemaps for up to a day.
+    sitemaps for up to a day. Either way the key includes the ldpub version and
+    :data:`FORMAT`: an upgrade makes its own dumps, and the old folder is pruned.
     """
+    made = made_by("dumps", FORMAT)
     if settings.store_is_remote:
         from ld.store.remote_http import split_credentials
 
         server = split_credentials(settings.store.rstrip("/"))[0]
         own = settings.dumps_path / _hashed(f"{server} {settings.base_uri}")
-        return own / _hashed(f"remote-{int(time.time() // REMOTE_PERIOD)}")
-    return settings.dumps_path / _hashed(store_version(store) or "current")
+        return own / _hashed(f"remote-{int(time.time() // REMOTE_PERIOD)} {made}")
+    return settings.dumps_path / _hashed(f"{store_version(store) or 'current'} {made}")
 
 
 def _hashed(text: str) -> str:
@@ -113,8 +121,9 @@ def prune(settings: Settings, keep: Path) -> list[str]:
 
 
 def _ours(folder: Path) -> bool:
-    names = {d.filename for d in DUMPS} | {".lock", "sitemaps"}
-    return all(p.name in names or p.name.startswith(".partial-") for p in folder.iterdir())
+    names = {d.filename for d in DUMPS} | {".lock"}
+    return all(p.name in names or p.name.startswith(".partial-") or _SITEMAPS.fullmatch(p.name)
+               for p in folder.iterdir())
 
 
 def existing(settings: Settings, store: Store) -> dict[str, int]:

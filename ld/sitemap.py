@@ -35,6 +35,11 @@ from ld.listing import literal
 from ld.store.base import Store
 
 PAGE_SIZE = 50_000  # the protocol's limit of URLs per sitemap file
+# Of the sitemaps: raise it when what they hold changes, so the sitemaps an older ldpub
+# wrote for a snapshot are not served after an upgrade (ld/made_by.py). They are kept in
+# a folder named with it ("sitemaps-1") inside the dumps' folder, which is named with
+# the ldpub version; an older format's folder goes when that folder is pruned.
+FORMAT = 1
 INDEX = "sitemap.xml"
 NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 _DOCUMENTS = """SELECT ?doc ?modified
@@ -122,7 +127,7 @@ def ensure(settings: Settings, store: Store, wait: float = 20.0) -> Path | None:
     """This store version's sitemap folder once its index is written; None while it is
     being written (the web answers 503 + Retry-After, as for a dump)."""
     store = store.pin()  # the version whose folder is checked is the one written
-    folder = dumps.directory(settings, store) / "sitemaps"
+    folder = dumps.directory(settings, store) / f"sitemaps-{FORMAT}"
     index = folder / INDEX
     made = dumps.in_background(index, lambda: _make(settings, store, folder), wait)
     return None if made is None else folder

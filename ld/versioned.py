@@ -26,7 +26,9 @@ a core.
 
 Once per snapshot, not once per process: on the embedded store a value is
 also written beside the snapshot's search index, as JSON
-(``<store>/search/<snapshot>.figures/<digest of the key>.json``), so the
+(``<store>/search/<snapshot>.figures/<digest of the key>.json``; the key
+includes the ldpub version and :data:`FORMAT`, so an upgrade computes its
+own), so the
 other serving processes, and a restarted server, read it instead of scanning
 again (a server with 16 workers made 16 scans of each figure per snapshot).
 A background refresh first takes an OS lock on that file's name, so one
@@ -55,6 +57,7 @@ from typing import Any
 
 from ld.describe import store_version
 from ld.errors import Overloaded
+from ld.made_by import made_by
 from ld.search_index import snapshot_of
 from ld.store.base import Store
 from ld.versioned_files import Claim, figures_dir, newest, read, write
@@ -66,6 +69,10 @@ ELSEWHERE = 1.0  # seconds a refresh counts as having taken when another process
 FAILED_RETRY = 30.0  # seconds before a refresh that failed is tried again
 FIRST_WAIT = 1.0  # seconds a stale_ok caller waits when there is no earlier value at all
 EXACT_WAIT = 20.0  # seconds an exact caller waits for its value before "try again" (503)
+# Of the filed values: raise it when what a figure holds changes (a ``compute`` of
+# ld/browse.py or ld/void.py, their keys), so the files an older ldpub filed for a
+# snapshot are not served after an upgrade (ld/made_by.py).
+FORMAT = 1
 
 _values: dict[tuple, Any] = {}  # (*key, version) -> value
 _latest: dict[tuple, Any] = {}  # (store, *key) -> the value computed last, of any version
@@ -240,5 +247,6 @@ def _path(store: Store, key: tuple) -> Path | None:
     found = snapshot_of(store)
     if found is None:
         return None
-    digest = hashlib.sha256(repr(key).encode()).hexdigest()[:32]
+    named = (made_by("figures", FORMAT), *key)  # an upgrade never reads the old code's
+    digest = hashlib.sha256(repr(named).encode()).hexdigest()[:32]
     return figures_dir(*found) / f"{digest}.json"
