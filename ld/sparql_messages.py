@@ -28,7 +28,7 @@ import re
 from collections.abc import Sequence
 from typing import NamedTuple
 
-from ld.sparql_tokens import Analysis, Token
+from ld.sparql_tokens import Analysis, Token, unclosed
 
 _ERROR = re.compile(r"error at (\d+):(\d+): expected (?:one of )?")
 # one alternative: a "quoted" token, a [character class] or a word or sentence
@@ -186,6 +186,9 @@ def _unbalanced(tokens: Sequence[Token], text: str) -> str | None:
     """A bracket closed by the wrong one, never closed, or closing nothing; a lone quote."""
     opened: list[Token] = []
     for token in tokens:
+        if unclosed(token):
+            where = "on its line" if token.text[:3] not in ("\'\'\'", '"""') else "at all"
+            return f"the string that starts at {_at(token, text)} does not end {where}"
         if token.kind != "punct":
             continue
         if token.text in _PAIRS:
@@ -197,8 +200,6 @@ def _unbalanced(tokens: Sequence[Token], text: str) -> str | None:
             if _PAIRS[last.text] != token.text:
                 return (f"the {last.text} at {_at(last, text)} is not closed before the "
                         f"{token.text} at {_at(token, text)}")
-        elif token.text in "\"'":
-            return f"the string that starts at {_at(token, text)} does not end on its line"
     if opened:
         return f"the {opened[-1].text} at {_at(opened[-1], text)} is never closed"
     return None

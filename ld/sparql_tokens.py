@@ -24,20 +24,30 @@ QUERY_FORMS = ("SELECT", "CONSTRUCT", "DESCRIBE", "ASK")
 UPDATE_WORDS = frozenset(
     {"INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH"})
 
+# Linear time on any text (a serving worker runs this before any time limit applies):
+# no alternative scans the same characters again from each of their positions.
+# An unclosed string runs to its end (the line, or the text for a long string): the
+# parser refuses such a query anyway. A prefixed name's prefix is read at most
+# 65 characters far: a longer run without a colon ("a.a.a..." or a long word)
+# was scanned again from each of its characters, quadratic in its length; a longer
+# prefix is read as a word and a name with an empty prefix, declared and used alike.
 _TOKENS = re.compile(r"""\s*(?:
   (?P<comment>\#[^\n\r]*)
-| (?P<string>'''(?:[^'\\]|\\.|'(?!''))*'''|\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"
-            |'(?:[^'\\\n\r]|\\.)*'|"(?:[^"\\\n\r]|\\.)*")
+| (?P<string>'''(?:[^'\\]|\\.|'(?!''))*(?:''')?|\"\"\"(?:[^"\\]|\\.|"(?!""))*(?:\"\"\")?
+            |'(?:[^'\\\n\r]|\\.)*'?|"(?:[^"\\\n\r]|\\.)*"?)
 | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
 | (?P<var>[?$][\w\u00B7\u0300-\u036F\u203F-\u2040]+)
 | (?P<bnode>_:[\w.\-\u00B7]*)
 | (?P<lang>@[A-Za-z]+(?:-[A-Za-z0-9]+)*)
-| (?P<pname>[^\W\d][\w.\-\u00B7]*:(?:[\w.\-:%\u00B7]|\\.)*|:(?:[\w.\-:%\u00B7]|\\.)*)
+| (?P<pname>[^\W\d][\w.\-\u00B7]{0,64}:(?:[\w.\-:%\u00B7]|\\.)*|:(?:[\w.\-:%\u00B7]|\\.)*)
 | (?P<word>[^\W\d]\w*)
 | (?P<number>\d+(?:\.\d*)?(?:[eE][+-]?\d+)?)
 | (?P<punct>\S)
 )""", re.VERBOSE | re.DOTALL)
 _ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
+_CLOSED = re.compile(  # a whole string, closing quote(s) included: the original grammar
+    r"'''(?:[^'\\]|\\.|'(?!''))*'''" r'|"""(?:[^"\\]|\\.|"(?!""))*"""'
+    r"|'(?:[^'\\\n\r]|\\.)*'" r'|"(?:[^"\\\n\r]|\\.)*"', re.DOTALL)
 
 
 class Token(NamedTuple):
@@ -83,6 +93,12 @@ class Analysis:
         return None
 
 
+def unclosed(token: Token) -> bool:
+    """A string token that runs to the end of its line (or of the text: a long string)
+    without its closing quote: the parser refuses it, and says so less clearly."""
+    return token.kind == "string" and _CLOSED.fullmatch(token.text) is None
+
+
 def unescape_codepoints(text: str) -> str:
     """Apply SPARQL's \\u/\\U codepoint escapes, which the grammar undoes first."""
     def char(m: re.Match[str]) -> str:
@@ -92,9 +108,17 @@ def unescape_codepoints(text: str) -> str:
 
 
 def tokenize(text: str) -> tuple[Token, ...]:
-    """Tokens of ``text`` with whitespace and comments dropped."""
+    """Tokens of ``text`` with whitespace and comments dropped.
+
+    Trailing whitespace is cut first: every match skips the whitespace
+    before its token, and where no token follows, each position of the run
+    was tried again to its end, quadratic in its length (a 1 MiB body ending
+    in spaces held a serving worker for hours, before any time limit;
+    explore11 readme 1). Any other character is a token (``punct``), so
+    only the end can leave whitespace without one.
+    """
     tokens, depth = [], 0
-    for m in _TOKENS.finditer(text):  # each match skips the whitespace before its token
+    for m in _TOKENS.finditer(text.rstrip()):  # each match skips the whitespace before it
         kind = m.lastgroup or "punct"
         if kind == "comment":
             continue
