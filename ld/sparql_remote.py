@@ -9,6 +9,15 @@ are read as they stream, cut at ``max_rows`` with the same exact TSV cut as
 the worker processes, and written in the negotiated format; graphs pass
 through as the server wrote them.
 
+The Accept header names one kind only, the one the query's form answers with
+(RDF for CONSTRUCT/DESCRIBE, SPARQL results for SELECT/ASK): asked for both,
+Virtuoso wrote every graph as a table of s/p/o bindings (the first type
+named). An answer of the other kind is a failure that says so.
+
+A query the server refuses (400) is read again by Oxigraph's parser here:
+when that finds a syntax error, the client gets the explanation the embedded
+store gives (:mod:`ld.sparql_messages`), not the server's own parser text.
+
 The server's failures and odd answers are the remote store's
 (:mod:`ld.store.remote_http`, :mod:`ld.store.remote_read`): a StoreError (503)
 whose public text names neither the server's credentials nor what the server
@@ -27,13 +36,17 @@ import requests
 
 from ld.capped import capped
 from ld.config import Settings
-from ld.errors import QueryTimeout, ServerError, StoreError
+from ld.errors import BadRequest, QueryTimeout, ServerError, StoreError
+from ld.formats import formats_of
 from ld.sparql import TRUNCATED_HEADER, Analysis, ProtocolRequest
+from ld.sparql_messages import plain
 from ld.store.base import QueryResponse, Store
 from ld.store.remote_http import check, redact, unreachable, why
 from ld.store.remote_read import READ_ERRORS, Body, cut_at, not_sparql
 
 SRJ = "application/sparql-results+json"
+GRAPH_FORMS = frozenset({"CONSTRUCT", "DESCRIBE"})
+RDF_TYPES = frozenset(f.media_type for f in formats_of("rdf", "dataset"))
 CHUNK = 64 * 1024
 
 
@@ -56,10 +69,12 @@ def forward(request: ProtocolRequest, analysis: Analysis, formats: Any, *, store
     deadline, limit = _Deadline(settings.query_timeout), settings.max_rows
     url = getattr(store, "query_url", "")
     response = _post(request, analysis, formats, store, deadline)
-    media_type = response.headers.get("Content-Type", "").split(";")[0].strip()
-    if media_type == formats.graph.media_type:  # a graph: pass it through in its words
-        return QueryResponse("graph", formats.graph.media_type,
-                             _relay(url, response, deadline))
+    media_type = response.headers.get("Content-Type", "").split(";")[0].strip().lower()
+    if analysis.form in GRAPH_FORMS:
+        return _graph(url, response, media_type, analysis, formats.graph, deadline)
+    if media_type in RDF_TYPES:  # a graph, for a SELECT or an ASK
+        response.close()
+        raise _wrong_kind(url, analysis.form, SRJ, media_type)
     try:
         if media_type not in (SRJ, "application/json"):
             raise SyntaxError(f"a {media_type or 'body without a type'}, not a SPARQL answer")
@@ -85,16 +100,54 @@ def forward(request: ProtocolRequest, analysis: Analysis, formats: Any, *, store
                          headers)
 
 
+def _graph(url: str, response: requests.Response, media_type: str, analysis: Analysis,
+           fmt: Any, deadline: _Deadline) -> QueryResponse:
+    """A CONSTRUCT's or DESCRIBE's answer passed through in the server's words."""
+    if not fmt.matches(media_type):
+        response.close()
+        raise _wrong_kind(url, analysis.form, fmt.media_type, media_type)
+    return QueryResponse("graph", fmt.media_type, _relay(url, response, deadline))
+
+
 def _post(request: ProtocolRequest, analysis: Analysis, formats: Any, store: Store,
           deadline: _Deadline) -> requests.Response:
     url = getattr(store, "query_url", None)
     if url is None:
         raise StoreError("the remote store has no query URL")
     data = _form(request, analysis, store)
-    accept = f"{SRJ}, {formats.graph.media_type};q=0.9"
+    accept = formats.graph.media_type if analysis.form in GRAPH_FORMS else SRJ
     response = _send(url, data, accept, deadline, getattr(store, "auth", None))
-    check(response, url, "query")  # a 400 is the query's: BadRequest with the server's words
+    try:
+        check(response, url, "query")  # a 400 is the query's: BadRequest with the server's words
+    except BadRequest as refused:
+        raise _explained(request.text, analysis) or refused from None
     return response
+
+
+def _explained(text: str, analysis: Analysis) -> BadRequest | None:
+    """The embedded store's words for a query the server refused, when Oxigraph's
+    parser finds a syntax error in it too (None: the server's words stand).
+
+    Read by an empty in-memory store: a query that parses is not run (its answer
+    is never read), an ASK is answered at once from no data."""
+    try:
+        ox.Store().query(text)
+    except SyntaxError as e:
+        return BadRequest(f"SPARQL syntax error: {plain(str(e), text, analysis)}",
+                          hint="positions are line:column in the query text")
+    except (ValueError, RuntimeError, OSError):
+        return None
+    return None
+
+
+def _wrong_kind(url: str, form: str | None, wanted: str, sent: str) -> ServerError:
+    """A graph for a SELECT/ASK or a table for a CONSTRUCT/DESCRIBE: the server is
+    a SPARQL server (its URL is right) that answered with another kind than asked."""
+    kind = "RDF" if wanted != SRJ else "SPARQL results"
+    return ServerError(f"the SPARQL server at {redact(url)} answered the {form} query with "
+                       f"{sent or 'a body without a type'}, not {kind} ({wanted}) as asked",
+                       hint="the server does not write that format for this query: ask for "
+                            "another one (Accept)")
 
 
 def _form(request: ProtocolRequest, analysis: Analysis, store: Store) -> list[tuple[str, str]]:

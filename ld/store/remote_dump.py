@@ -12,10 +12,11 @@ silently a part of the data. When the answer carries the header, the dump is
 made again page by page: the record graphs listed in order (``ORDER BY`` with
 a key, not ``OFFSET``, which Virtuoso refuses past 10,000 sorted rows), and
 their statements read a group of graphs at a time, a group halved while its
-answer reaches the cap. The statements are always read as quads: a triples dump
-(N-Triples, Turtle) is made of them by :mod:`ld.store.dump_dedup`, each triple
-once, paged or not, rather than by a ``SELECT DISTINCT``, which has the server
-hold every distinct triple in its memory.
+answer reaches the cap, and each graph's statements written together. The
+statements are always read as quads: a triples dump (N-Triples, Turtle) is
+made of them by :mod:`ld.store.dump_dedup`, each triple once, paged or not,
+rather than by a ``SELECT DISTINCT``, which has the server hold every distinct
+triple in its memory.
 """
 
 from __future__ import annotations
@@ -95,7 +96,19 @@ def _group(store: Any, graphs: list[str], cap: int) -> Iterator[ox.Quad]:
         yield from _group(store, graphs[:half], cap)
         yield from _group(store, graphs[half:], cap)
         return
-    yield from (ox.Quad(s, p, o, g) for s, p, o, g in rows)
+    yield from _by_graph(rows)
+
+
+def _by_graph(rows: list[Any]) -> Iterator[ox.Quad]:
+    """The rows as quads, each graph's together: Virtuoso interleaves the graphs of a
+    group, and a JSON-LD dump starts a new top-level object at each change of graph
+    (a record in up to 119 pieces). Grouped here rather than by ORDER BY ?g, which
+    would have Virtuoso sort every row of the group."""
+    graphs: dict[str, list[ox.Quad]] = {}
+    for s, p, o, g in rows:
+        graphs.setdefault(g.value, []).append(ox.Quad(s, p, o, g))
+    for quads in graphs.values():
+        yield from quads
 
 
 def _escaped(text: str) -> str:

@@ -196,8 +196,18 @@ _FAILURES = {
 }
 
 
+# Virtuoso's answer (a 500) to a user without the right to run what a request needs
+_NO_PERMISSION = re.compile(r"\bSR186\b|No permission to execute", re.IGNORECASE)
+
+
 def _failure(status: int, where: str, service: str, detail: str) -> ServerError:
     writes = ", and that the server accepts SPARQL updates" if service == "update" else ""
+    if _NO_PERMISSION.search(detail):  # not transient: trying again never helps
+        return ServerError(f"the SPARQL server at {where} refused the {service}: its SPARQL "
+                           f"user has no permission ({status})", detail=detail,
+                           hint='grant it (Virtuoso: GRANT SPARQL_UPDATE TO "SPARQL"; in '
+                                "isql) or give a user who has it in the store URL: "
+                                "http://USER:PASSWORD@HOST/...")
     if status in (404, 405, 501):  # no such service there: what it said is a web page
         return ServerError(f"no SPARQL {service} service at {where} (it answered {status})",
                            hint=f"check the store URL, given by --store or LDPUB_STORE{writes}")
