@@ -43,6 +43,19 @@ where each key's value is filed.
 
 ``compute`` is given the store pinned to the version it is computed for, so
 a value is never filed under a version it was not read from.
+
+A remote store has no snapshots: its ``version`` also changes every 10 s
+(it cannot see other writers of its server), which bounds how stale its pages
+are. Its figures were filed under that version too, and once computing them
+took longer than 10 s, each value was filed under a version already gone:
+``/dataset`` answered 503 for ever. A store with a ``data_version`` (the
+remote store: it changes with its own writes only) has its values filed
+under that instead, so a value is served once computed, however long it
+took, and renewed in the background, like a ``stale_ok`` value, at most
+every :data:`DRIFT_REFRESH` seconds or :data:`PAUSE` times the last
+computation's duration, whichever is longer: a remote store's figures are at
+most that old (plus one computation), and exact callers wait only for the
+first one.
 """
 
 from __future__ import annotations
@@ -69,6 +82,7 @@ ELSEWHERE = 1.0  # seconds a refresh counts as having taken when another process
 FAILED_RETRY = 30.0  # seconds before a refresh that failed is tried again
 FIRST_WAIT = 1.0  # seconds a stale_ok caller waits when there is no earlier value at all
 EXACT_WAIT = 20.0  # seconds an exact caller waits for its value before "try again" (503)
+DRIFT_REFRESH = 10.0  # seconds: a remote store's figures are renewed no more often (its pages')
 # Of the filed values: raise it when what a figure holds changes (a ``compute`` of
 # ld/browse.py or ld/void.py, their keys), so the files an older ldpub filed for a
 # snapshot are not served after an upgrade (ld/made_by.py).
@@ -86,9 +100,12 @@ def cached(store: Store, key: tuple, compute: Callable[[Store], Any], *,
            stale_ok: bool = False) -> Any:
     """``compute(store)`` for this version of ``store``, once; see the module docstring."""
     pinned = store.pin()
-    full = (*key, store_version(pinned))
+    drifting = getattr(pinned, "data_version", None)  # a remote store: see the module doc
+    full = (*key, store_version(pinned) if drifting is None else drifting)
     found = _known(pinned, key, full)
     if found is not None:
+        if drifting is not None:  # renewed in the background, the value served meanwhile
+            _refresh_if_due(pinned, key, full, compute, floor=DRIFT_REFRESH)
         return found[0]
     if not stale_ok:
         return _exact(pinned, key, full, compute)
@@ -121,12 +138,13 @@ def _stale(store: Store, key: tuple, full: tuple, compute: Callable[[Store], Any
     return stale
 
 
-def _refresh_if_due(store: Store, key: tuple, full: tuple,
-                    compute: Callable[[Store], Any]) -> tuple[Any, threading.Event | None]:
-    """The latest value and the running refresh's event, starting a refresh when one is due."""
+def _refresh_if_due(store: Store, key: tuple, full: tuple, compute: Callable[[Store], Any],
+                    floor: float = 0.0) -> tuple[Any, threading.Event | None]:
+    """The latest value and the running refresh's event, starting a refresh when one is
+    due (and at least ``floor`` seconds after the last computation ended)."""
     with _lock:
         stale = _latest.get(_latest_key(store, key))
-        start = key not in _running and _due(key)
+        start = key not in _running and _due(key, floor)
         if start:
             _running[key] = threading.Event()
         done = _running.get(key)
@@ -163,7 +181,7 @@ def _exact(store: Store, key: tuple, full: tuple, compute: Callable[[Store], Any
 
 
 def _exact_work(store: Store, key: tuple, full: tuple, compute: Callable[[Store], Any]) -> None:
-    outcome = _exact_jobs[full][1]
+    outcome, started = _exact_jobs[full][1], time.monotonic()
     try:
         with Claim(_path(store, key), wait=True):  # another process computing it: wait
             outcome.append((True, _keep(store, key, full, _filed_or_computed(store, key, compute))))
@@ -172,11 +190,14 @@ def _exact_work(store: Store, key: tuple, full: tuple, compute: Callable[[Store]
     with _lock:
         if outcome[0][0]:
             _exact_jobs.pop(full, None)  # the value is in _values now
+            if getattr(store, "data_version", None) is not None:  # renewed in the background:
+                ended = time.monotonic()  # not at once, as after a refresh of its own
+                _last[key] = (ended, ended - started)
 
 
-def _due(key: tuple) -> bool:
+def _due(key: tuple, floor: float = 0.0) -> bool:
     ended, took = _last.get(key, (0.0, 0.0))
-    return time.monotonic() - ended >= PAUSE * took
+    return time.monotonic() - ended >= max(floor, PAUSE * took)
 
 
 def _refresh(key: tuple, full: tuple, store: Store, compute: Callable[[Store], Any]) -> None:

@@ -32,7 +32,7 @@ def open_store(settings: Settings, *, purpose: str | None = None) -> Store:
     if settings.store_is_remote:
         from ld.store.remote import RemoteStore
 
-        return RemoteStore(settings.store)
+        return RemoteStore(settings.store, base=settings.base_uri)
     from ld.store.embedded import EmbeddedStore
 
     return EmbeddedStore(settings.store, purpose=purpose)
@@ -53,7 +53,7 @@ def open_reader(settings: Settings) -> Store:
         from ld.store.remote_http import READER
 
         return RemoteStore(settings.store, read_timeout=settings.query_timeout + 5,
-                           retry=READER)
+                           retry=READER, base=settings.base_uri, check_base=True)
     from ld.store.reader import SnapshotReader
 
     root = Path(settings.store)

@@ -20,10 +20,15 @@ under (:mod:`ld.store.mapping_version`).
 A remote SPARQL store has nothing of ours beside it, and a graph of notes
 would be published with the data (the SPARQL endpoint sees every graph), so
 its base is the one its record graphs' IRIs (``{base}doc/record/{id}``) were
-minted under: read from one of them (:func:`in_store`). The remote store
-checks every batch it writes or deletes against it (:meth:`RemoteStore
-._guard_base`), and ``ldpub serve`` checks it at start. A server that holds no
-record takes any base.
+minted under (:func:`in_store`): the base given when the server holds a
+record graph under it, whatever else it holds (a SPARQL server is often
+shared with other catalogues, whose graphs are none of ours: only
+``{base}doc/record/`` graphs are, :func:`in_records`), else the base of any
+record graph it holds (a mistyped base looks exactly like that). The remote
+store checks every batch it writes or deletes against it (:meth:`RemoteStore
+._guard_base`), and ``ldpub serve`` checks it at start and, in every serving
+process, at the server's first answer (:meth:`RemoteStore.check_base`). A
+server that holds no record takes any base.
 """
 
 from __future__ import annotations
@@ -42,7 +47,27 @@ BASE_FILE = "base-uri"
 _DOCUMENT = "doc/record/"
 _FIRST_RECORD_GRAPH = ('SELECT ?g WHERE { GRAPH ?g { ?s ?p ?o } '
                        f'FILTER(CONTAINS(STR(?g), "/{_DOCUMENT}")) }} LIMIT 1')
+_ANY_BASE = f'CONTAINS(STR(?g), "/{_DOCUMENT}")'
 LOG = logging.getLogger("ldpub.store")
+
+
+def records_prefix(base: str | None) -> str:
+    """What the IRIs of the record graphs minted under ``base`` start with ("" for None)."""
+    return f"{base}{_DOCUMENT}" if base is not None else ""
+
+
+def in_records(base: str | None) -> str:
+    """The SPARQL pattern of the statements of the record graphs under ``base`` (None:
+    under any base), ``?s ?p ?o`` in ``GRAPH ?g``. ``GRAPH ?g { }`` first lists the
+    graphs, so the filter runs once a graph, not once a statement (Oxigraph: a count
+    in half the time); Virtuoso takes it as no pattern and filters the statements."""
+    ours = (f'STRSTARTS(STR(?g), "{_escaped(records_prefix(base))}")' if base is not None
+            else _ANY_BASE)
+    return f"GRAPH ?g {{ }} FILTER({ours}) GRAPH ?g {{ ?s ?p ?o }}"
+
+
+def _escaped(text: str) -> str:
+    return text.replace("\\", "\\\\").replace('"', '\\"')
 
 
 def recorded(root: str | Path) -> str | None:
@@ -74,8 +99,12 @@ def base_of(graph_iri: str) -> str | None:
     return graph_iri[:graph_iri.index(_DOCUMENT)] if _DOCUMENT in graph_iri else None
 
 
-def in_store(store: Any) -> str | None:
-    """The base of a record graph the (remote) store holds; None when it holds none."""
+def in_store(store: Any, base: str | None = None) -> str | None:
+    """The base of a record graph the store holds; None when it holds none. Given
+    ``base`` (a remote store's), ``base`` itself when the store holds a record graph
+    under it, whatever other record graphs it holds."""
+    if base is not None and store.ask(f"ASK {{ {in_records(base)} }}"):
+        return base
     rows = store.select(_FIRST_RECORD_GRAPH)
     return base_of(str(rows[0]["g"])) if rows else None
 
@@ -91,7 +120,7 @@ def check_settings(settings: Settings) -> None:
 
     with open_reader(settings) as store:  # the remote store a server reads
         try:
-            check_remote(store, settings.base_uri)
+            store.check_base()  # else checked by each serving process at its first answer
         except StoreError as exc:  # a refusal is a ConfigError: it goes on up
             LOG.warning("cannot check the base URI of the store's records: %s", exc)
 
@@ -139,7 +168,7 @@ def _read_records_base(settings: Settings) -> tuple[str | None, str | None]:
 
 def check_remote(store: Any, base: str) -> None:
     """Refuse ``base`` when the remote store's records were minted under another one."""
-    minted = in_store(store)
+    minted = in_store(store, base)
     if minted is not None and minted != base:
         raise refusal(store.shown, minted, base)
 

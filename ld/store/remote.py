@@ -19,15 +19,30 @@
 StoreError and retries transient ones). How a batch is written, in one
 atomic request or, for Virtuoso, in small ones: :mod:`ld.store.remote_write`.
 Counts and dumps cover the record graphs only (a server's own graphs are no
-part of the catalogue); dumps: :mod:`ld.store.remote_dump`.
+part of the catalogue); dumps: :mod:`ld.store.remote_dump`. Given its
+``base``, the record graphs are those under ``{base}doc/record/`` only: a
+server is often shared (another catalogue, a staging copy under another
+base), and any graph named ``.../doc/record/...`` was counted, dumped and
+taken for the base check.
 
 ``version`` cannot see other writers of the server, so it changes with our
 own writes and at least every :data:`VERSION_SECONDS`: caches keyed on it
-are at most that stale.
+(pages) are at most that stale. ``data_version`` changes with our own writes
+only: the whole-dataset figures are filed under it and renewed in the
+background (:mod:`ld.versioned`), since computing them may take longer than
+a ``version`` lasts (none of the servers ldpub supports says when its data
+changed, short of a scan as long as the figures').
+
+A serving reader (``check_base``) checks at its first answer from the server
+that the records were minted under ``base`` (:meth:`check_base`): ``ldpub
+serve`` started while the server was down could not, and served a site of
+404s with ``/health`` ok. A mismatch makes every read a StoreError naming it
+(503 on every page and on ``/health``) until the server is restarted.
 """
 
 from __future__ import annotations
 
+import threading
 import time
 import uuid
 from collections.abc import Iterable, Sequence
@@ -41,7 +56,7 @@ from rdflib import Graph
 from rdflib.term import Node
 
 from ld import formats
-from ld.errors import BadRequest, NotAcceptable, ServerError
+from ld.errors import BadRequest, ConfigError, NotAcceptable, ServerError, StoreError
 from ld.namespaces import PREFIXES
 from ld.store import dump_dedup, minted, remote_dump, remote_write, results
 from ld.store.base import QueryResponse, RecordGraph, Store, WriteResult
@@ -56,7 +71,6 @@ VERSION_SECONDS = 10
 SRJ = "application/sparql-results+json"
 NT = "application/n-triples"
 CONNECT_TIMEOUT, READ_TIMEOUT = 5.0, 300.0  # seconds; a load's batch may take minutes
-IN_RECORDS = remote_dump.IN_RECORDS
 
 
 class RemoteStore(Store):
@@ -65,10 +79,13 @@ class RemoteStore(Store):
     snapshot_path: str | None = None
 
     def __init__(self, url: str, read_timeout: float = READ_TIMEOUT,
-                 retry: Retry = WRITER) -> None:
+                 retry: Retry = WRITER, *, base: str | None = None,
+                 check_base: bool = False) -> None:
         """``read_timeout``: how long to wait for an answer. A load waits minutes for a
         batch's update; a server waits as long as a query may run, so a hung SPARQL
-        server gives 503s (and a failing /health) instead of taking every thread."""
+        server gives 503s (and a failing /health) instead of taking every thread.
+        ``base``: the record graphs are ``{base}doc/record/...`` (None: of any base);
+        ``check_base``: see the module docstring."""
         plain, self.auth = split_credentials(url.rstrip("/"))
         self.url, self.shown = plain, redact(url.rstrip("/"))
         path = urlsplit(self.url).path
@@ -83,10 +100,56 @@ class RemoteStore(Store):
         self.http = Http(self.auth, (CONNECT_TIMEOUT, read_timeout), retry)
         self._id, self._writes = uuid.uuid4().hex[:8], 0
         self._base: str | None = None  # the base its records were minted under; "" none
+        self.base = base
+        self.in_records = minted.in_records(base)  # the record graphs' statements
+        self._unchecked, self._refusal = check_base and base is not None, None
+        self._checking, self._checker = threading.Lock(), 0
 
     @property
     def version(self) -> str:
-        return f"{self._id}-{self._writes}-{int(time.time() // VERSION_SECONDS)}"
+        return f"{self.data_version}-{int(time.time() // VERSION_SECONDS)}"
+
+    @property
+    def data_version(self) -> str:
+        """Changes with this process's own writes only (see the module docstring)."""
+        return f"{self._id}-{self._writes}"
+
+    def check_base(self) -> None:
+        """Refuse (ConfigError) when the server holds record graphs, none of them
+        under ``base``; once it has answered, every read is refused the same way as
+        a StoreError (a server that is down leaves it to the next read)."""
+        if self._refusal is not None:
+            raise self._refusal
+        if not self._unchecked or self._checker == threading.get_ident():
+            return  # checked, or the check's own queries
+        with self._checking:
+            if self._unchecked:
+                self._checker = threading.get_ident()
+                try:
+                    minted.check_remote(self, self.base or "")
+                except ConfigError as refused:
+                    self._unchecked = False
+                    self._refusal = StoreError(refused.message, hint=refused.hint +
+                                               "; then restart ldpub serve")
+                    raise
+                finally:
+                    self._checker = 0
+                self._unchecked = False
+        if self._refusal is not None:  # found by another thread meanwhile
+            raise self._refusal
+
+    def pin(self) -> RemoteStore:
+        """Itself (a server has no snapshots), once the base is checked: the home page
+        reads only figures kept in memory, and is refused as every other page is."""
+        self._checked()
+        return self
+
+    def _checked(self) -> None:
+        """Before any request of a serving reader: :meth:`check_base`, refusals as 503s."""
+        try:
+            self.check_base()
+        except ConfigError:
+            raise self._refusal from None
 
     # --- HTTP -----------------------------------------------------------------
 
@@ -100,6 +163,7 @@ class RemoteStore(Store):
         if self.union_param and not default and not named and not has_dataset_clause(query):
             data.append(("union-default-graph", ""))
         headers = {"Accept": accept, "Accept-Encoding": "identity"}
+        self._checked()
         return self.http.send("POST", self.query_url, service="query", data=data,
                               headers=headers, stream=stream)
 
@@ -110,6 +174,7 @@ class RemoteStore(Store):
     def _update(self, update: str, *, own: bool = True) -> None:
         """ldpub's own updates replace or drop whole graphs: safe to send again."""
         headers = {"Content-Type": "application/sparql-update; charset=utf-8"}
+        self._checked()
         self.http.send("POST", self.update_url, service="update", idempotent=own,
                        refused=ServerError if own else BadRequest,
                        data=update.encode("utf-8"), headers=headers).close()
@@ -152,7 +217,7 @@ class RemoteStore(Store):
         """Refuse records minted under another base than the server's records were
         (mixed, every URI of one of them answers 404); see :mod:`ld.store.minted`."""
         if self._base is None:
-            self._base = minted.in_store(self) or ""
+            self._base = minted.in_store(self, self.base) or ""
         for iri in graph_iris:
             given = minted.base_of(iri)
             if given and self._base and given != self._base:
@@ -186,6 +251,7 @@ class RemoteStore(Store):
 
     def _graph_triples(self, graph_iri: str) -> list[ox.Triple] | None:
         if self.gsp_url:  # the one 404 that is no failure: no such graph
+            self._checked()
             response = self.http.send("GET", self.gsp_url, service="graph store",
                                       missing_ok=True, params={"graph": graph_iri},
                                       headers={"Accept": NT})
@@ -267,17 +333,24 @@ class RemoteStore(Store):
         format each triple once (see :mod:`ld.store.dump_dedup`)."""
         fmt = rdf_format(media_type)
         if fmt.supports_datasets:
-            ox.serialize(remote_dump.statements(self), out, fmt, prefixes=PREFIXES)
+            ox.serialize(self._statements(), out, fmt, prefixes=PREFIXES)
             return
         dump_dedup.write_triples(lambda sink: ox.serialize(
-            remote_dump.statements(self), sink, ox.RdfFormat.N_QUADS), self.count_triples(),
+            self._statements(), sink, ox.RdfFormat.N_QUADS), self.count_triples(),
             out, fmt, scratch)
 
+    def _statements(self) -> Iterable[ox.Quad]:
+        """The dump's statements, of our record graphs only: :mod:`ld.store.remote_dump`
+        selects every ``.../doc/record/`` graph, so another base's are left out here."""
+        ours = minted.records_prefix(self.base)
+        return (q for q in remote_dump.statements(self)
+                if str(q.graph_name.value).startswith(ours))
+
     def count_triples(self) -> int:
-        return self._count(f"SELECT (COUNT(*) AS ?n) WHERE {{ {IN_RECORDS} }}")
+        return self._count(f"SELECT (COUNT(*) AS ?n) WHERE {{ {self.in_records} }}")
 
     def record_count(self) -> int:
-        return self._count(f"SELECT (COUNT(DISTINCT ?g) AS ?n) WHERE {{ {IN_RECORDS} }}")
+        return self._count(f"SELECT (COUNT(DISTINCT ?g) AS ?n) WHERE {{ {self.in_records} }}")
 
     def _count(self, query: str) -> int:
         cache: dict[tuple[str, str], int] = self.__dict__.setdefault("_counts", {})
