@@ -20,8 +20,9 @@ from ld.errors import NotAcceptable
 class Format:
     """One representation.
 
-    ``key`` is the short name used in ``?format=`` and as file suffix
-    (``ext`` lists more suffixes); ``kind`` is "rdf" (triples), "dataset"
+    ``key`` is the short name used in ``?format=`` and, for the formats of
+    documents (:data:`SUFFIXED`), as file suffix (``ext`` lists more names, suffixes
+    there); ``kind`` is "rdf" (triples), "dataset"
     (quads), "results" (SPARQL SELECT/ASK), "citation" or "html".
     ``names`` are more ``?format=`` values that mean this format where it is
     offered: SPARQL clients send ``format=xml`` or ``format=json`` whatever
@@ -45,6 +46,13 @@ class Format:
 
     @property
     def suffixes(self) -> tuple[str, ...]:
+        """The file suffixes naming it: a document's formats only, as README's table says.
+        Other keys (``nq``, ``csv``, ``json``...) are ``?format=`` names: ``/doc/record/x.nq``
+        is the record ``x.nq``, not a 406 (nothing with a suffix offers them)."""
+        return self.short_names if self.kind in SUFFIXED else ()
+
+    @property
+    def short_names(self) -> tuple[str, ...]:
         return (self.key, *self.ext)
 
     @property
@@ -57,6 +65,8 @@ class Format:
     def __hash__(self) -> int:  # cheap, and defined although ``extras`` is a dict
         return hash((self.key, self.media_type))
 
+
+SUFFIXED = ("rdf", "citation", "html")  # the kinds a document (record, thing, VoID) offers
 
 FORMATS: tuple[Format, ...] = (
     # RDF graphs
@@ -125,7 +135,7 @@ def by_name(name: str, offered: Sequence[Format]) -> Format | None:
     ``?format=rdf+xml`` or ``?format=application/ld+json`` arrive with one.
     """
     low = name.strip().lower().replace(" ", "+")
-    return (next((f for f in offered if low in f.suffixes or low in f.names), None)
+    return (next((f for f in offered if low in f.short_names or low in f.names), None)
             or by_media_type(low, offered))
 
 

@@ -115,12 +115,12 @@ def test_file_names_and_messages_are_printed_as_they_are(
     """D4: text from files was read as rich markup: 'a[/b].json' ended in a MarkupError
     traceback, '[bold]weird.json' was shown as 'weird.json'."""
     (tmp_path / "a[").mkdir()
-    (tmp_path / "a[" / "b].json").write_bytes(b"")
+    (tmp_path / "a[" / "b].json").write_bytes(b"%%%")  # (an empty file loads: readme 7)
     (tmp_path / "[bold]weird.json").write_text('{"id": "w1", "title": "cut sh')
     proc = ldpub(tmp_path / "store", "load", f"{tmp_path}/a[/b].json",
                  f"{tmp_path}/[bold]weird.json")
     assert proc.returncode == 2 and "Traceback" not in proc.stderr, proc.stderr
-    assert f"error: {tmp_path}/a[/b].json: the file is empty" in proc.stderr
+    assert f"error: {tmp_path}/a[/b].json: no reader recognises" in proc.stderr
     assert f"error: {tmp_path}/[bold]weird.json, byte" in proc.stderr
     from ld.cli_output import print_summary
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 import gzip
 import importlib
 import io
+import logging
 import sys
 import zlib
 from collections.abc import Iterator
@@ -40,6 +41,7 @@ READER_MODULES: tuple[str, ...] = (
     "oai",
 )
 
+LOG = logging.getLogger("ldpub.readers")
 HEAD_SIZE = 64 * 1024
 MIN_CONFIDENCE = 20  # below this a reader is only guessing
 GZIP_MAGIC = b"\x1f\x8b"
@@ -204,13 +206,26 @@ def read_stream(stream: BinaryIO, filename: str, format: str | None = None) -> I
         unzipped = gzip.GzipFile(fileobj=buffered, mode="rb")
         buffered = io.BufferedReader(_FillingRaw(unzipped, filename, compressed=True),  # type: ignore[arg-type]
                                      buffer_size=HEAD_SIZE)
-    fmt = format or detect_format(peek(buffered, HEAD_SIZE), filename)
+    head = peek(buffered, HEAD_SIZE)
+    if not head.strip():
+        _say_empty(filename)
+        return
+    fmt = format or detect_format(head, filename)
     yield from _reader(fmt, filename).read(buffered, filename)
     if isinstance(buffered.raw, _FillingRaw):  # type: ignore[attr-defined]
         # a reader that stopped at the first end (a line iterator does): the held error of
         # a cut gzip file comes now, not lost (never for a plain stream: a terminal on
         # standard input would wait for more after its end)
         buffered.read(1)
+
+
+def _say_empty(filename: str) -> None:
+    """An empty file (0 bytes or white space, gzipped or not) holds no records, in any
+    format, as an empty JSON array does: a nightly export of no changes is such a file,
+    and exiting 2 for it made the cron job fail. Said on standard error all the same."""
+    message = f"{filename}: the file is empty: no records read from it"
+    # Python's last-resort handler (the command line) prints the message alone
+    LOG.warning(message if LOG.hasHandlers() else f"ldpub: WARNING: {message}")
 
 
 def read_path(path: str, format: str | None = None) -> Iterator[Item]:

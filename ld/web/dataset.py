@@ -80,8 +80,7 @@ def dump_file(name: str) -> Response:
                        hint="the dumps are " + ", ".join(dumps.BY_NAME))
     path = dumps.ensure(get_settings(), get_store(), name)
     if path is None:
-        raise Overloaded(f"the dump {name} is being written now; try again in a minute",
-                         retry_after=30)
+        raise _being_written(f"the dump {name}")
     mimetype = "application/gzip" if dump.encoding == "gzip" else dump.media_type
     return http.send_file(path, mimetype=mimetype, as_attachment=True, download_name=name,
                           max_age=http.MAX_AGE)
@@ -105,11 +104,21 @@ _SITEMAP_PAGE = re.compile(r"sitemap-[1-9][0-9]*\.xml\.gz")
 def _sitemap_file(name: str, mimetype: str) -> Response:
     folder = sitemap.ensure(get_settings(), get_store())
     if folder is None:
-        raise Overloaded("the sitemap is being written now; try again in a minute",
-                         retry_after=30)
+        raise _being_written("the sitemap")
     if not (folder / name).is_file():
         raise _no_sitemap_page(name)
     return http.send_file(folder / name, mimetype=mimetype, max_age=http.MAX_AGE)
+
+
+# A client retrying a file still being written: each request waits up to 20 s for it
+# (dumps.ensure), so retries 30 s apart cover a dump of 100,000 records (39-51 s,
+# docs/benchmarks.md "Dumps") by the first retry; /dataset's figures say 60 s
+WRITING_RETRY = 30
+
+
+def _being_written(what: str) -> Overloaded:
+    return Overloaded(f"{what} is being written now; try again in {WRITING_RETRY} s",
+                      retry_after=WRITING_RETRY)
 
 
 def _no_sitemap_page(name: str) -> NotFound:

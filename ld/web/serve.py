@@ -28,17 +28,17 @@ from __future__ import annotations
 import functools
 import logging
 import os
-import signal
 import socket
 import threading
 from typing import Any
 
-from ld import index_builder
 from ld.config import Settings
 from ld.errors import LdpubError, Overloaded
+from ld.web import graceful_stop
 from ld.web.serve_logging import configure_logging, granian_logging
 
 LOG = logging.getLogger("ldpub.serve")
+GRACE = 10  # seconds a graceful stop gives running requests, under either server
 
 
 def worker_count(settings: Settings) -> int:
@@ -117,7 +117,7 @@ def gunicorn_options(settings: Settings) -> dict[str, Any]:
                         else "sync",
         "preload_app": True,
         "timeout": 120,  # first request for a large dump writes it
-        "graceful_timeout": 10,
+        "graceful_timeout": GRACE,
         "keepalive": 5,
         # a GET /sparql?query=... URL is the request line: gunicorn's default of
         # 4094 bytes answered long queries with its bare 414 (no CORS, no hint);
@@ -140,44 +140,14 @@ def gunicorn_options(settings: Settings) -> dict[str, Any]:
         # ERROR. ldpub does not use it; older gunicorns skip the key.
         "control_socket_disable": True,
         "post_worker_init": _start_worker,
-        "worker_int": lambda worker: _stop_queries(),  # a quick stop (SIGINT, SIGQUIT)
+        "worker_int": lambda worker: graceful_stop.stop_queries(),  # a quick stop (SIGINT, SIGQUIT)
     }
 
 
 def _start_worker(worker: Any) -> None:
     """gunicorn's post_worker_init: the worker's own store reader, and its stop hook."""
     _warm(worker.wsgi)
-    _stop_queries_before_the_kill(worker.cfg.graceful_timeout)
-
-
-def _stop_queries_before_the_kill(grace: float) -> None:
-    """On a graceful stop (SIGTERM), end the worker's running SPARQL queries a second
-    or two before gunicorn's master kills the worker for them, and its index build
-    at once (logged as stopped, at INFO: :func:`ld.index_builder.stop`).
-
-    A request waiting on its query process kept the worker past the grace
-    period: the master then SIGKILLed it ("Perhaps out of memory?", sending the
-    operator after a memory problem) and the query process ran on alone. Its
-    request now fails in time, and the worker exits by itself.
-    """
-    previous = signal.getsignal(signal.SIGTERM)
-
-    def on_term(signum: int, frame: Any) -> None:
-        if callable(previous):
-            previous(signum, frame)
-        index_builder.stop(wait=0)  # an index build is redone at the next start
-        timer = threading.Timer(max(0.0, grace - 2), _stop_queries)
-        timer.daemon = True
-        timer.start()
-
-    signal.signal(signal.SIGTERM, on_term)
-    signal.siginterrupt(signal.SIGTERM, False)  # as gunicorn set it: requests go on
-
-
-def _stop_queries() -> None:
-    from ld.sparql_pool import stop_all
-
-    stop_all()
+    graceful_stop.under_gunicorn(worker.cfg.graceful_timeout)
 
 
 def _run_gunicorn(settings: Settings) -> None:
@@ -218,7 +188,7 @@ def granian_options(settings: Settings) -> dict[str, Any]:
         "workers": worker_count(settings),
         "blocking_threads": max(1, settings.threads),
         "respawn_failed_workers": True,  # a crashed worker comes back, as under gunicorn
-        "workers_kill_timeout": 10,  # graceful stop: requests get 10 s to finish
+        "workers_kill_timeout": GRACE,  # graceful stop: requests get 10 s to finish
         "log_level": LogLevels(level) if level in LogLevels.__members__ else LogLevels.info,
         "log_access": settings.access_log,
         "log_dictconfig": granian_logging(),
@@ -246,6 +216,7 @@ def worker_app(settings: Settings) -> Any:
     configure_logging(settings)  # a spawned worker does not inherit the master's
     app = create_app(settings)
     _warm(app)
+    graceful_stop.under_granian(GRACE)
     return app
 
 
