@@ -19,6 +19,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ld import facts, search_index, uris
+from ld.facts_index import text_order
+from ld.labels import expand
 from ld.listing import literal as _lit
 from ld.listing import page_count
 from ld.namespaces import LDPUB_NS, STATED_SUPERCLASSES
@@ -29,7 +31,6 @@ PREFIX = ("PREFIX dcterms: <http://purl.org/dc/terms/>\n"
           "PREFIX foaf: <http://xmlns.com/foaf/0.1/>\n"
           "PREFIX skos: <http://www.w3.org/2004/02/skos/core#>\n"
           "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n")
-LABEL_PATH = "foaf:name|skos:prefLabel|dcterms:title|rdfs:label"
 KIND_LABELS = {"subject": "Subjects", "person": "People", "journal": "Journals",
                "organization": "Organizations", "collection": "Collections"}
 BROWSABLE = tuple(KIND_LABELS)
@@ -198,15 +199,30 @@ def top(store: Store, base: str, kind: str, page: int = 1, size: int = PAGE_SIZE
 
 def _labels(store: Store, iris: list[str]) -> dict[str, str]:
     """Each thing's label, a person's with its heading's dates ("Smith, John, 1950-"):
-    two namesakes side by side in a list must not read the same."""
+    two namesakes side by side in a list must not read the same. A thing several
+    records name differently ("McGraw Hill", "McGraw-Hill") is called what its own
+    page calls it (:meth:`ld.facts.Index.name`: the first name property it has, its
+    first value by :func:`ld.facts_index.text_order`), never a store's SAMPLE."""
     if not iris:
         return {}
     values = " ".join(f"<{i}>" for i in iris)
-    rows = store.select(PREFIX + "SELECT ?e (SAMPLE(?l) AS ?label) (SAMPLE(?d) AS ?dates) "
-                        f"WHERE {{ VALUES ?e {{ {values} }} GRAPH ?g {{ ?e {LABEL_PATH} ?l "
-                        f"OPTIONAL {{ ?e <{LDPUB_NS}dates> ?d }} }} }} GROUP BY ?e")
-    return {str(r["e"]): ", ".join(str(r[v]) for v in ("label", "dates") if v in r)
-            for r in rows if "label" in r}
+    props = " ".join(f"<{expand(p)}>" for p in (*facts.NAME_PROPS, "ldpub:dates"))
+    rows = store.select(f"SELECT DISTINCT ?e ?p ?l WHERE {{ VALUES ?e {{ {values} }} "
+                        f"VALUES ?p {{ {props} }} GRAPH ?g {{ ?e ?p ?l }} }}")
+    found: dict[str, dict[str, list[str]]] = {}
+    for r in rows:
+        found.setdefault(str(r["e"]), {}).setdefault(str(r["p"]), []).append(str(r["l"]))
+    return {iri: label for iri, by_prop in found.items() if (label := _heading(by_prop))}
+
+
+def _heading(by_prop: dict[str, list[str]]) -> str | None:
+    """The name and dates chosen from a thing's values of each property (see _labels)."""
+    first = [min(by_prop[p], key=text_order) for p in map(expand, facts.NAME_PROPS)
+             if p in by_prop]
+    if not first:
+        return None
+    dates = min(by_prop.get(f"{LDPUB_NS}dates", []), key=text_order, default=None)
+    return ", ".join(x for x in (first[0], dates) if x)
 
 
 @dataclass

@@ -7,7 +7,11 @@ forename heading such as "John Paul II, Pope") is one literal name, never
 split at its comma. Editors (relators:edt) are cited as editors; a record
 with no creator is cited by its other contributors. BibTeX special
 characters are escaped so that a title with ``{``, ``%`` or ``&`` still
-parses; url and doi are verbatim.
+parses; url and doi are verbatim. Where a format keeps one value of several
+(BibTeX's address, RIS CY and CSL's publisher-place: one place of
+publication; the first DOI, ISBN, ISSN, abstract) it is the first in the
+facts' fixed order (:mod:`ld.facts`: alphabetical, as RDF keeps no order), so
+a citation is the same on every store.
 """
 
 from __future__ import annotations

@@ -33,6 +33,7 @@ from markupsafe import escape
 from ld import citation, jsonld, renders, uris
 from ld.errors import NotFound
 from ld.facts import Facts, Index, read
+from ld.facts_index import in_order
 from ld.facts_links import TitleLookup, stored_titles
 from ld.formats import Format
 from ld.listing import PAGE_SIZE, Listing, page_query, records_pointing_to
@@ -143,7 +144,7 @@ def load(store: Store, base: str, kind: str, key: str, page: int = 1,
                        hint=f"start from the first page: {doc}")  # public, any proxy prefix
     links = [ox.Triple(ox.NamedNode(i["record"]), ox.NamedNode(i["via"]), ox.NamedNode(thing))
              for i in listing.items]
-    return Document(kind, key, thing, doc, about + links, listing)
+    return Document(kind, key, thing, doc, in_order(about + links), listing)  # not the store's
 
 
 def _about(store: Store, thing: str) -> list[ox.Triple]:
@@ -292,10 +293,12 @@ def serialize(triples: list[ox.Triple] | list[ox.Quad], base: str, fmt: Format) 
     """RDF bytes: JSON-LD by ld.jsonld, everything else by pyoxigraph.
 
     A record's quads (one graph) are written as its triples: byte for byte
-    what the store's own dump of that graph gives (checked on 300 records).
+    what the store's own dump of that graph gives (checked on 300 records), so
+    a Turtle record ``ldpub render`` made is the one the store writes. JSON-LD
+    is written in :func:`ld.facts_index.in_order`, the same from every store.
     """
     if fmt.key == "jsonld":
-        return jsonld.document(triples, base + CONTEXT_PATH)
+        return jsonld.document(in_order(triples), base + CONTEXT_PATH)
     rdf_format = getattr(ox.RdfFormat, fmt.oxigraph or "")
     prefixes = PREFIXES if rdf_format in (ox.RdfFormat.TURTLE, ox.RdfFormat.RDF_XML) else None
     plain = [t.triple if isinstance(t, ox.Quad) else t for t in triples]

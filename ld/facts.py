@@ -4,7 +4,11 @@ The record page, the Highwire ``citation_*`` tags and the BibTeX/RIS/CSL-JSON
 citations all need the same handful of facts (title, ordered authors, date,
 journal, volume, pages, identifiers). They are read here once from the
 record's named graph (pyoxigraph terms, no rdflib), so the three outputs can
-never disagree.
+never disagree. Values RDF gives no order (subjects, languages, places,
+publishers, people without a list) are in a fixed order, by label
+(:func:`ld.facts_index.text_order`), never the store's: a record reads the
+same on every store, and where one value is kept (a citation's place) it is
+the first of them.
 """
 
 from __future__ import annotations
@@ -16,7 +20,7 @@ from datetime import datetime
 
 import pyoxigraph as ox
 
-from ld.facts_index import NAME_PROPS, Index, _key
+from ld.facts_index import NAME_PROPS, Index, _key, text_order
 from ld.facts_links import TitleLookup, read_identifiers, read_rights, unnamed_labels
 from ld.labels import expand, role
 from ld.model import Text
@@ -170,14 +174,17 @@ def _contributors(index: Index, f: Facts, base: str, roles: dict[str, list[str]]
     people = [_person(index, key, base, roles, _CONTRIBUTORS_ROLES)
               for key in dict.fromkeys(keys) if key not in shown
               and not (key in publishers and roles.get(key) == ["publisher"])]
-    return sorted(people, key=lambda p: p.label.casefold())
+    return _by_label(people)
 
 
 def _ordered(index: Index, thing: str, list_prop: str, *props: str) -> list:
     """The members of the record's ``list_prop`` rdf:List (the source's order) when it
-    has one, else the objects of ``props`` as stored, each once (RDF keeps no order)."""
+    has one, else the objects of ``props``, each once, by label (RDF keeps no order)."""
     ordered = [o for h in index.objects(thing, list_prop) for o in index.rdf_list(_key(h))]
-    return ordered or list({_key(o): o for p in props for o in index.objects(thing, p)}.values())
+    if ordered:
+        return ordered
+    found = {_key(o): o for p in props for o in index.objects(thing, p)}
+    return [found[k] for k in sorted(found, key=lambda k: (*text_order(index.label(k) or k), k))]
 
 
 def _person(index: Index, node: object, base: str, roles: dict[str, list[str]] | None = None,
@@ -199,7 +206,7 @@ def _read_host(index: Index, f: Facts, base: str) -> None:
     """Date, journal, volume, issue and pages: where and when the record was published."""
     thing = f.thing
     f.issued = index.first(thing, *_ISSUED)
-    f.hosts = [link(index, h, base) for h in index.objects(thing, "dcterms:isPartOf")]
+    f.hosts = _by_label([link(index, h, base) for h in index.objects(thing, "dcterms:isPartOf")])
     f.journal = _journal(index, f.hosts)
     f.volume = index.first(thing, "bibo:volume")
     f.issue = index.first(thing, "bibo:issue")
@@ -219,22 +226,34 @@ def _page_range(start: str | None, end: str | None) -> tuple[str | None, str | N
 
 
 def _journal(index: Index, hosts: list[Link]) -> Link | None:
-    """The first host that is a journal (ours by kind, or typed bibo:Journal)."""
+    """The first host (by label) that is a journal (ours by kind, or typed bibo:Journal)."""
     journals = [j for j in hosts
                 if j.kind == "journal" or T("bibo:Journal") in index.values(j.iri, "rdf:type")]
     return journals[0] if journals else None
 
 
 def _read_content(index: Index, f: Facts, base: str) -> None:
-    """Abstracts, subjects, publishers, places, edition, languages and types."""
+    """Abstracts, subjects, publishers, places, edition, languages and types; each list
+    by label (the places too: MARC's order of an imprint's places is not in the RDF)."""
     thing = f.thing
     f.abstracts = _texts(index, thing, "bibo:abstract", "dcterms:abstract")
-    f.subjects = [link(index, s, base) for s in index.objects(thing, "dcterms:subject")]
-    f.publishers = [_label_or_value(index, p) for p in index.objects(thing, "dcterms:publisher")]
-    f.places = index.values(thing, "ldpub:publicationPlace")
+    f.subjects = _by_label([link(index, s, base) for s in index.objects(thing, "dcterms:subject")])
+    f.publishers = _sorted([_label_or_value(index, p)
+                            for p in index.objects(thing, "dcterms:publisher")])
+    f.places = _sorted(index.values(thing, "ldpub:publicationPlace"))
     f.edition = index.first(thing, "bibo:edition")
-    f.languages = [_label_or_value(index, x) for x in index.objects(thing, "dcterms:language")]
+    f.languages = _sorted([_label_or_value(index, x)
+                           for x in index.objects(thing, "dcterms:language")])
     f.types = index.values(thing, "rdf:type")
+
+
+def _by_label(links: list[Link]) -> list[Link]:
+    """``links`` by label (case-folded first), then IRI: RDF keeps no order."""
+    return sorted(links, key=lambda x: (*text_order(x.label), x.iri))
+
+
+def _sorted(texts: list[str]) -> list[str]:
+    return sorted(texts, key=text_order)
 
 
 def _texts(index: Index, subject: str, *curies: str) -> list[str]:

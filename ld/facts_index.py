@@ -2,6 +2,14 @@
 
 Split from :mod:`ld.facts` (which reads the facts) so that each stays small;
 :mod:`ld.facts` re-exports :class:`Index`.
+
+RDF has no order but a list's (an author list is an rdf:List and keeps the
+source's order): a store returns a graph's triples in an order of its own
+(the embedded store and Virtuoso differ), and reading them "in document order"
+made a citation's one place of publication, a shared organisation's name and
+the order of subjects and languages depend on the store. So every value is
+read in :func:`term_order` (case-folded text, then the text), and where one
+value is shown it is the first in that order: every store reads alike.
 """
 
 from __future__ import annotations
@@ -17,14 +25,38 @@ T = expand  # short alias: T("dcterms:title") is the full IRI
 NAME_PROPS = ("foaf:name", "skos:prefLabel", "rdfs:label", "dcterms:title")
 
 
+def term_order(term: object) -> tuple:
+    """How values are ordered where RDF gives no order: by the case-folded text, then the
+    text ("McGraw Hill" before "McGraw-Hill"), then kind, language and datatype, so
+    that no two distinct terms tie. Blank nodes go last (their ids are the store's)."""
+    value = term.value  # type: ignore[attr-defined]
+    datatype = getattr(term, "datatype", None)
+    kind = {ox.Literal: 0, ox.NamedNode: 1}.get(type(term), 2)
+    return (kind == 2, value.casefold(), value, kind, getattr(term, "language", None) or "",
+            datatype.value if datatype is not None else "")
+
+
+def text_order(text: str) -> tuple[str, str]:
+    """:func:`term_order` of a plain text: the key pages sort labels by."""
+    return (text.casefold(), text)
+
+
+def in_order(triples: Iterable[ox.Triple] | Iterable[ox.Quad]) -> list:
+    """``triples`` sorted by subject, predicate and object (:func:`term_order`): what a
+    document serialises, so its bytes are the same whatever order the store gave."""
+    return sorted(triples, key=lambda t: (term_order(t.subject), t.predicate.value,
+                                          term_order(t.object)))
+
+
 class Index:
-    """subject -> predicate -> objects, in document order; and the labels :func:`read`
-    found for the things the record links without naming them (``shown``)."""
+    """subject -> predicate -> objects in :func:`term_order` (never the store's order:
+    see the module's docstring); and the labels :func:`read` found for the things the
+    record links without naming them (``shown``)."""
 
     def __init__(self, triples: Iterable[ox.Triple]) -> None:
         self.triples = list(triples)
         self.by_s: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
-        for t in self.triples:
+        for t in in_order(self.triples):  # subjects and predicates in order too
             self.by_s[_key(t.subject)][t.predicate.value].append(t.object)
         self.shown: dict[str, str] = {}  # node -> label, not a name (an ISSN, a stored title)
 
@@ -32,14 +64,17 @@ class Index:
         return self.by_s.get(subject, {}).get(T(curie), [])
 
     def first(self, subject: str, *curies: str) -> str | None:
+        """The value of the first of ``curies`` the subject has; of several values of
+        it, the first in :func:`term_order` (a name stated differently by two records)."""
         for curie in curies:
             for o in self.objects(subject, curie):
                 return o.value
         return None
 
     def values(self, subject: str, *curies: str) -> list[str]:
-        """The values of any of ``curies``, in order, each once: a MARC record states
-        one ISBN as bibo:isbn and as bibo:isbn10, and the page listed it twice."""
+        """The values of any of ``curies``, each in :func:`term_order`, each once: a MARC
+        record states one ISBN as bibo:isbn and as bibo:isbn10, and the page listed it
+        twice."""
         return list(dict.fromkeys(o.value for c in curies for o in self.objects(subject, c)))
 
     def name(self, node: str) -> str | None:

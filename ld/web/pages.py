@@ -21,6 +21,7 @@ from markupsafe import Markup
 from ld import browse, formats, jsonld, labels
 from ld.describe import CONTEXT_PATH, Document
 from ld.facts import Facts
+from ld.facts_index import in_order
 from ld.facts_links import is_web, target
 from ld.listing import page_query
 from ld.namespaces import STATED_SUPERCLASSES
@@ -55,7 +56,8 @@ def href(context: Context, iri: str) -> str:
 
 def ld_json(triples: Any) -> Markup:
     """JSON-LD for a ``<script>`` element, referring to our published context."""
-    doc = {"@context": get_settings().base_uri + CONTEXT_PATH, "@graph": jsonld.nodes(triples)}
+    doc = {"@context": get_settings().base_uri + CONTEXT_PATH,
+           "@graph": jsonld.nodes(in_order(triples))}  # the same from every store
     text = json.dumps(doc, ensure_ascii=False)
     text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
     return Markup(escape_controls(text))  # JSON leaves U+007F-U+009F raw; HTML forbids them
