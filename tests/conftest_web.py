@@ -26,11 +26,15 @@ from tests.web_records import generated_records, sample_paths
 
 
 def load_records(settings: Settings, records: list[Any], paths: list[str] = ()) -> None:
-    """Load through the real pipeline into the embedded store and publish a snapshot."""
+    """Load through the real pipeline into the embedded store and publish a snapshot,
+    noting the base and the URI rules' version as ``ldpub load`` does (a store without
+    them is an older ldpub's: ``ldpub serve`` then checks it and warns)."""
     from ld.ingest import ingest_items, read_paths
-    from ld.store import open_store
+    from ld.store import minted, open_store
 
     with open_store(settings) as store:
+        if not settings.store_is_remote:  # as `ldpub load` does: the base and URI rules
+            minted.note(store, settings.store, settings.base_uri)
         items = [*read_paths(list(paths)), *records]
         summary = ingest_items(items, settings=settings, store=store, jobs=0)
         assert summary.rejected == 0, summary.to_dict()
