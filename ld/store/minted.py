@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import logging
 import multiprocessing
+import threading
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -171,6 +172,47 @@ def check_remote(store: Any, base: str) -> None:
     minted = in_store(store, base)
     if minted is not None and minted != base:
         raise refusal(store.shown, minted, base)
+
+
+class FirstAnswer:
+    """The base check of a serving reader of a remote store (``base``; None: none),
+    made at the server's first answer, once per process: ``ldpub serve`` started
+    while the server was down could not make it, and served a site of 404s with
+    ``/health`` ok. A server that does not answer leaves it to the next read; a
+    mismatch is kept as :attr:`refusal`, a StoreError naming it (503 on every
+    page and on ``/health``), raised by every read until ldpub is restarted with
+    the right base. Concurrent first reads wait for the one check."""
+
+    def __init__(self, base: str | None) -> None:
+        self.base, self.pending = base or "", base is not None
+        self.refusal: StoreError | None = None
+        self._lock, self._checker = threading.Lock(), 0
+
+    def __call__(self, store: Any) -> None:
+        """Raises the ConfigError in the thread that finds a mismatch, ``refusal`` after."""
+        if self.refusal is not None:
+            raise self.refusal
+        if not self.pending or self._checker == threading.get_ident():
+            return  # checked, or the check's own queries
+        with self._lock:
+            if self.pending:
+                self._check(store)
+        if self.refusal is not None:  # found by another thread meanwhile
+            raise self.refusal
+
+    def _check(self, store: Any) -> None:
+        self._checker = threading.get_ident()
+        try:
+            check_remote(store, self.base)
+        except ConfigError as refused:
+            self.pending = False
+            self.refusal = StoreError(refused.message,
+                                      hint=f"{refused.hint}; then restart ldpub serve")
+            LOG.error("%s: every page answers 503 until ldpub is restarted", self.refusal)
+            raise
+        finally:
+            self._checker = 0
+        self.pending = False
 
 
 def note(store: Any, root: str | Path, base: str) -> None:

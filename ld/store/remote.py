@@ -33,16 +33,13 @@ background (:mod:`ld.versioned`), since computing them may take longer than
 a ``version`` lasts (none of the servers ldpub supports says when its data
 changed, short of a scan as long as the figures').
 
-A serving reader (``check_base``) checks at its first answer from the server
-that the records were minted under ``base`` (:meth:`check_base`): ``ldpub
-serve`` started while the server was down could not, and served a site of
-404s with ``/health`` ok. A mismatch makes every read a StoreError naming it
-(503 on every page and on ``/health``) until the server is restarted.
+A serving reader (``check_base``) checks the base at the server's first
+answer (:class:`ld.store.minted.FirstAnswer`), and refuses every read after a
+mismatch.
 """
 
 from __future__ import annotations
 
-import threading
 import time
 import uuid
 from collections.abc import Iterable, Sequence
@@ -56,7 +53,7 @@ from rdflib import Graph
 from rdflib.term import Node
 
 from ld import formats
-from ld.errors import BadRequest, ConfigError, NotAcceptable, ServerError, StoreError
+from ld.errors import BadRequest, ConfigError, NotAcceptable, ServerError
 from ld.namespaces import PREFIXES
 from ld.store import dump_dedup, minted, remote_dump, remote_write, results
 from ld.store.base import QueryResponse, RecordGraph, Store, WriteResult
@@ -99,11 +96,10 @@ class RemoteStore(Store):
             self.gsp_url, self.union_param = None, False
         self.http = Http(self.auth, (CONNECT_TIMEOUT, read_timeout), retry)
         self._id, self._writes = uuid.uuid4().hex[:8], 0
-        self._base: str | None = None  # the base its records were minted under; "" none
+        self._minted: str | None = None  # the base its records were minted under; "" none
         self.base = base
         self.in_records = minted.in_records(base)  # the record graphs' statements
-        self._unchecked, self._refusal = check_base and base is not None, None
-        self._checking, self._checker = threading.Lock(), 0
+        self._first_answer = minted.FirstAnswer(base if check_base else None)
 
     @property
     def version(self) -> str:
@@ -116,27 +112,8 @@ class RemoteStore(Store):
 
     def check_base(self) -> None:
         """Refuse (ConfigError) when the server holds record graphs, none of them
-        under ``base``; once it has answered, every read is refused the same way as
-        a StoreError (a server that is down leaves it to the next read)."""
-        if self._refusal is not None:
-            raise self._refusal
-        if not self._unchecked or self._checker == threading.get_ident():
-            return  # checked, or the check's own queries
-        with self._checking:
-            if self._unchecked:
-                self._checker = threading.get_ident()
-                try:
-                    minted.check_remote(self, self.base or "")
-                except ConfigError as refused:
-                    self._unchecked = False
-                    self._refusal = StoreError(refused.message, hint=refused.hint +
-                                               "; then restart ldpub serve")
-                    raise
-                finally:
-                    self._checker = 0
-                self._unchecked = False
-        if self._refusal is not None:  # found by another thread meanwhile
-            raise self._refusal
+        under ``base``; for a serving reader only, once (:class:`minted.FirstAnswer`)."""
+        self._first_answer(self)
 
     def pin(self) -> RemoteStore:
         """Itself (a server has no snapshots), once the base is checked: the home page
@@ -147,9 +124,9 @@ class RemoteStore(Store):
     def _checked(self) -> None:
         """Before any request of a serving reader: :meth:`check_base`, refusals as 503s."""
         try:
-            self.check_base()
+            self._first_answer(self)
         except ConfigError:
-            raise self._refusal from None
+            raise self._first_answer.refusal from None
 
     # --- HTTP -----------------------------------------------------------------
 
@@ -216,13 +193,13 @@ class RemoteStore(Store):
     def _guard_base(self, graph_iris: Iterable[str]) -> None:
         """Refuse records minted under another base than the server's records were
         (mixed, every URI of one of them answers 404); see :mod:`ld.store.minted`."""
-        if self._base is None:
-            self._base = minted.in_store(self, self.base) or ""
+        if self._minted is None:
+            self._minted = minted.in_store(self, self.base) or ""
         for iri in graph_iris:
             given = minted.base_of(iri)
-            if given and self._base and given != self._base:
-                raise minted.refusal(self.shown, self._base, given)
-            self._base = self._base or given or ""
+            if given and self._minted and given != self._minted:
+                raise minted.refusal(self.shown, self._minted, given)
+            self._minted = self._minted or given or ""
 
     def _existing(self, graph_iris: Iterable[str]) -> list[str]:
         values = " ".join(f"<{g}>" for g in graph_iris)
