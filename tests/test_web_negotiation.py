@@ -65,8 +65,9 @@ TABLE = [
     ("", "jsonld", "text/turtle", 200, "application/ld+json"),
     ("", "application/rdf+xml", None, 200, "application/rdf+xml"),
     ("", "nt", BROWSER, 200, "application/n-triples"),
+    # a key with no suffix in the formats table is part of the id (README, "Formats")
+    (".csv", None, None, 404, "text/plain"),
     # a format we know but do not offer here, and one we do not know
-    (".csv", None, None, 406, "text/plain"),
     ("", "csv", None, 406, "text/plain"),
     ("", "pdf", BROWSER, 406, "text/html"),
 ]
