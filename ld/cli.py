@@ -113,9 +113,10 @@ class LdpubGroup(click.Group):
             out.stderr.print(f"ldpub: error: {err}", markup=False, soft_wrap=True)
             ctx.exit(err.exit_code)
         except KeyboardInterrupt as stop:
-            by = "SIGTERM" if isinstance(stop, cli_signals.Terminated) else "Ctrl-C"
-            out.stderr.print(f"ldpub: interrupted ({by})", markup=False)
-            ctx.exit(cli_signals.EXIT_TERMINATED if by == "SIGTERM" else EXIT_INTERRUPTED)
+            terminated = isinstance(stop, cli_signals.Terminated)
+            out.stderr.print(f"ldpub: interrupted ({'SIGTERM' if terminated else 'Ctrl-C'})",
+                             markup=False)
+            ctx.exit(cli_signals.EXIT_TERMINATED if terminated else EXIT_INTERRUPTED)
 
 
 @click.group(cls=LdpubGroup,

@@ -40,6 +40,7 @@ from ld.errors import BadRequest, QueryTimeout, ServerError, StoreError
 from ld.formats import formats_of
 from ld.sparql import TRUNCATED_HEADER, Analysis, ProtocolRequest
 from ld.sparql_messages import plain
+from ld.sparql_pool import query_error
 from ld.store.base import QueryResponse, Store
 from ld.store.remote_http import check, redact, unreachable, why
 from ld.store.remote_read import READ_ERRORS, Body, cut_at, not_sparql
@@ -133,10 +134,9 @@ def _explained(text: str, analysis: Analysis) -> BadRequest | None:
     try:
         ox.Store().query(text)
     except SyntaxError as e:
-        return BadRequest(f"SPARQL syntax error: {plain(str(e), text, analysis)}",
-                          hint="positions are line:column in the query text")
+        return query_error({"kind": "syntax", "message": plain(str(e), text, analysis)})
     except (ValueError, RuntimeError, OSError):
-        return None
+        pass
     return None
 
 

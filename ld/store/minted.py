@@ -48,7 +48,7 @@ BASE_FILE = "base-uri"
 _DOCUMENT = "doc/record/"
 _FIRST_RECORD_GRAPH = ('SELECT ?g WHERE { GRAPH ?g { ?s ?p ?o } '
                        f'FILTER(CONTAINS(STR(?g), "/{_DOCUMENT}")) }} LIMIT 1')
-_ANY_BASE = f'CONTAINS(STR(?g), "/{_DOCUMENT}")'
+ANY_BASE = f'CONTAINS(STR(?g), "/{_DOCUMENT}")'
 LOG = logging.getLogger("ldpub.store")
 
 
@@ -62,12 +62,13 @@ def in_records(base: str | None) -> str:
     under any base), ``?s ?p ?o`` in ``GRAPH ?g``. ``GRAPH ?g { }`` first lists the
     graphs, so the filter runs once a graph, not once a statement (Oxigraph: a count
     in half the time); Virtuoso takes it as no pattern and filters the statements."""
-    ours = (f'STRSTARTS(STR(?g), "{_escaped(records_prefix(base))}")' if base is not None
-            else _ANY_BASE)
+    ours = (f'STRSTARTS(STR(?g), "{escaped(records_prefix(base))}")' if base is not None
+            else ANY_BASE)
     return f"GRAPH ?g {{ }} FILTER({ours}) GRAPH ?g {{ ?s ?p ?o }}"
 
 
-def _escaped(text: str) -> str:
+def escaped(text: str) -> str:
+    """``text`` inside a SPARQL string literal."""
     return text.replace("\\", "\\\\").replace('"', '\\"')
 
 

@@ -27,13 +27,11 @@ from typing import Any
 import pyoxigraph as ox
 
 from ld.errors import ServerError
+from ld.store import minted
 from ld.store.remote_read import Body, cut_at, not_sparql
 
-RECORD_GRAPH = 'CONTAINS(STR(?g), "/doc/record/")'
-#: The statements of the record graphs. ``GRAPH ?g {}`` first lists the graphs, so the
-#: filter runs once a graph, not once a statement (Oxigraph: a count in half the time);
-#: Virtuoso takes it as no pattern and filters the statements.
-IN_RECORDS = f"GRAPH ?g {{ }} FILTER({RECORD_GRAPH}) GRAPH ?g {{ ?s ?p ?o }}"
+RECORD_GRAPH = minted.ANY_BASE
+IN_RECORDS = minted.in_records(None)  # the statements of the record graphs, any base
 GRAPH_PAGE = 5_000  # record graphs listed per request (fewer than the server's cap)
 GROUP = 100  # record graphs whose statements are asked for at once, to start with
 SRJ = "application/sparql-results+json"
@@ -70,7 +68,7 @@ def _record_graphs(store: Any, page: int) -> Iterator[list[str]]:
     """The record graphs' IRIs in order, a page at a time."""
     last = ""
     while True:
-        after = f' && STR(?g) > "{_escaped(last)}"' if last else ""
+        after = f' && STR(?g) > "{minted.escaped(last)}"' if last else ""
         _, rows = store.rows(f"SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ ?s ?p ?o }} "
                              f"FILTER({RECORD_GRAPH}{after}) }} ORDER BY STR(?g) LIMIT {page}")
         graphs = [row[0].value for row in rows if row[0] is not None]
@@ -109,7 +107,3 @@ def _by_graph(rows: list[Any]) -> Iterator[ox.Quad]:
         graphs.setdefault(g.value, []).append(ox.Quad(s, p, o, g))
     for quads in graphs.values():
         yield from quads
-
-
-def _escaped(text: str) -> str:
-    return text.replace("\\", "\\\\").replace('"', '\\"')
