@@ -77,7 +77,7 @@ class Document:
 
     @cached_property
     def index(self) -> Index:
-        return Index(self.triples)
+        return Index(self.triples, ordered=self.kind != "record")  # load() sorted a thing's
 
     @cached_property
     def facts(self) -> Facts | None:

@@ -240,7 +240,7 @@ def _read_content(index: Index, f: Facts, base: str) -> None:
     f.subjects = _by_label([link(index, s, base) for s in index.objects(thing, "dcterms:subject")])
     f.publishers = _sorted([_label_or_value(index, p)
                             for p in index.objects(thing, "dcterms:publisher")])
-    f.places = _sorted(index.values(thing, "ldpub:publicationPlace"))
+    f.places = index.values(thing, "ldpub:publicationPlace")  # term_order: by text
     f.edition = index.first(thing, "bibo:edition")
     f.languages = _sorted([_label_or_value(index, x)
                            for x in index.objects(thing, "dcterms:language")])

@@ -53,10 +53,12 @@ class Index:
     see the module's docstring); and the labels :func:`read` found for the things the
     record links without naming them (``shown``)."""
 
-    def __init__(self, triples: Iterable[ox.Triple]) -> None:
+    def __init__(self, triples: Iterable[ox.Triple], ordered: bool = False) -> None:
+        """``ordered``: the triples are :func:`in_order` already (a described document's
+        are), which spares sorting them again on every page."""
         self.triples = list(triples)
         self.by_s: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
-        for t in in_order(self.triples):  # subjects and predicates in order too
+        for t in self.triples if ordered else in_order(self.triples):  # subjects, predicates too
             self.by_s[_key(t.subject)][t.predicate.value].append(t.object)
         self.shown: dict[str, str] = {}  # node -> label, not a name (an ISSN, a stored title)
 

@@ -212,9 +212,9 @@ def _journal(record: Record, journal: etree._Element | None, meta: etree._Elemen
         for jid in journal.iterfind("journal-id"):
             if jid.get("journal-id-type") in ("iso-abbrev", "nlm-ta"):
                 container.iso_abbreviation = container.iso_abbreviation or text_of(jid)
-        container.issn = [text_of(i) for i in journal.iterfind("issn") if text_of(i)]
-        container.eissn = [text_of(i) for i in journal.iterfind("issn")
-                           if text_of(i) and _electronic(i)]
+        issns = [(text_of(i), i) for i in journal.iterfind("issn")]
+        container.issn = [text for text, _ in issns if text]
+        container.eissn = [text for text, i in issns if text and _electronic(i)]
         publisher = text_of(journal.find("publisher/publisher-name"))
         if publisher:
             record.publishers.append(publisher)

@@ -18,7 +18,7 @@ import pymarc
 
 from ld.model import Agent, Record
 from ld.readers.marc_codes import authority_iri
-from ld.readers.marc_linkage import Scripts, in_original_script, original_scripts
+from ld.readers.marc_linkage import Scripts, in_original_script
 from ld.readers.marc_text import add_new, clean
 
 __all__ = ["agents"]
@@ -34,7 +34,7 @@ _ORGANIZATION = ("abcdn", "e4")
 _MEETING = dict.fromkeys(("111", "711"), ("acdenq", "j4"))
 
 
-def agents(record: Record, tags: dict[str, list[pymarc.Field]]) -> None:
+def agents(record: Record, tags: dict[str, list[pymarc.Field]], scripts: Scripts) -> None:
     """Main entries are creators, added entries contributors unless their role is
     authorship; a name-title entry ($t) names a related work instead, and an added
     entry about the library's copy ($5) no agent of the work at all."""
@@ -44,7 +44,6 @@ def agents(record: Record, tags: dict[str, list[pymarc.Field]]) -> None:
     for group, listed in enumerate((record.creators, record.contributors)):
         for known in listed:
             by_heading.setdefault((known.name, known.kind), ([], []))[group].append(known)
-    scripts = original_scripts(tags)
     for tag in ("100", "110", "111", "700", "710", "711", "720"):
         for fld in tags.get(tag, []):
             if tag.startswith("7") and fld.get("5"):

@@ -32,6 +32,7 @@ from ld.readers.marc_codes import (
     subject_scheme,
 )
 from ld.readers.marc_imprint import imprint
+from ld.readers.marc_linkage import Scripts, original_scripts
 from ld.readers.marc_notes import notes, series
 from ld.readers.marc_text import add_new, clean, unbracket
 
@@ -46,10 +47,11 @@ def from_pymarc(rec: pymarc.Record, source: Source) -> Record:
     tags = _by_tag(rec)
     record = Record(id=_record_id(tags, source), source=source, record_format="marc")
     f008 = tags["008"][0].data if tags.get("008") else ""
+    scripts = original_scripts(tags)  # the 880s, once: names and imprints pair with them
     _identifiers(record, tags)
     _titles(record, tags)
-    agents(record, tags)
-    _imprint(record, tags, f008)
+    agents(record, tags, scripts)
+    _imprint(record, tags, f008, scripts)
     _description(record, tags)
     _subjects(record, tags)
     classifications(record, tags)
@@ -200,11 +202,12 @@ def _title_mark(code: str, previous: tuple[str, str]) -> str:
     return ", " if code == "p" and previous[0] == "n" else ". "
 
 
-def _imprint(record: Record, tags: dict[str, list[pymarc.Field]], f008: str) -> None:
+def _imprint(record: Record, tags: dict[str, list[pymarc.Field]], f008: str,
+             scripts: Scripts) -> None:
     """Imprint, then the first 250 with its remainder $b in ISBD form ("2nd ed. /
     revised by Paul Martin"; a final period kept where it may end "ed.", not after a
     bracket: "[et al.]."), and 300s."""
-    imprint(record, tags, f008)
+    imprint(record, tags, f008, scripts)
     for fld in tags.get("250", [])[:1]:
         edition = clean(" ".join(fld.get_subfields("a", "b")), keep_dot=True)
         record.edition = edition.removesuffix(".") if edition.endswith("].") else edition or None

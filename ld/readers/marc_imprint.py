@@ -19,7 +19,7 @@ from datetime import date
 import pymarc
 
 from ld.model import Record
-from ld.readers.marc_linkage import in_original_script, original_scripts
+from ld.readers.marc_linkage import Scripts, in_original_script
 from ld.readers.marc_text import add_new, clean, is_no_value, unbracket
 
 __all__ = ["imprint"]
@@ -40,7 +40,8 @@ _NOT_PUBLISHING = ("2", "3")  # 264 second indicator: distribution, manufacture
 _COPYRIGHT = "4"  # 264 second indicator: copyright notice date
 
 
-def imprint(record: Record, tags: dict[str, list[pymarc.Field]], f008: str) -> None:
+def imprint(record: Record, tags: dict[str, list[pymarc.Field]], f008: str,
+            scripts: Scripts) -> None:
     """Places, publishers and the date of issue of one record."""
     imprints = _imprint_fields(tags)
     for value in _values(imprints, "a"):
@@ -54,7 +55,7 @@ def imprint(record: Record, tags: dict[str, list[pymarc.Field]], f008: str) -> N
         record.extra["date_as_written"] = written
     record.issued = _issued(f008, written)
     record.copyrighted = _copyright_dates(tags)
-    _original_script(record, tags, imprints)
+    _original_script(record, scripts, imprints)
 
 
 def _copyright_dates(tags: dict[str, list[pymarc.Field]]) -> list[str]:
@@ -64,12 +65,11 @@ def _copyright_dates(tags: dict[str, list[pymarc.Field]]) -> list[str]:
             for v in fld.get_subfields("c") if v.strip()]
 
 
-def _original_script(record: Record, tags: dict[str, list[pymarc.Field]],
+def _original_script(record: Record, scripts: Scripts,
                      imprints: list[pymarc.Field]) -> None:
     """The places of the imprints' 880s after the romanised ones; their publishers, $b by
     $b, as the other names of the publishers the romanised $b name (not when the two
     fields have different numbers of $b: which is which would be a guess)."""
-    scripts = original_scripts(tags)
     for fld in imprints:
         original = in_original_script(fld, scripts)
         if original is None:

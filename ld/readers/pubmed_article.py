@@ -96,21 +96,13 @@ def _journal(record: Record, art: dict[str, etree._Element],
         volume=text_of(issue.get("Volume")) or None,
         issue=text_of(issue.get("Issue")) or None,
     )
-    add_all(container.issn, _issns(journal, cite))
-    add_all(container.eissn, [text_of(e) for e in journal.iterchildren("ISSN")
-                              if e.get("IssnType") == "Electronic"])
+    issns = list(journal.iterchildren("ISSN"))  # print and electronic, then the ISSN-L
     container.issn_l = text_of(children(cite.get("MedlineJournalInfo")).get("ISSNLinking")) or None
+    add_all(container.issn, [t for t in (*map(text_of, issns), container.issn_l) if t])
+    add_all(container.eissn, [text_of(e) for e in issns if e.get("IssnType") == "Electronic"])
     container.page_start, container.page_end = _pages(children(art.get("Pagination")))
     _issued(record, issue.get("PubDate"), art.get("ArticleDate"))
     record.container = container
-
-
-def _issns(journal: etree._Element, cite: dict[str, etree._Element]) -> list[str]:
-    """The journal's ISSNs (print, electronic), then the ISSN-L linking its media."""
-    issns = [e.text for e in journal.iterchildren("ISSN")]
-    linking = children(cite.get("MedlineJournalInfo")).get("ISSNLinking")
-    issns.append(linking.text if linking is not None else None)
-    return [i.strip() for i in issns if i and i.strip()]
 
 
 def _pages(pages: dict[str, etree._Element]) -> tuple[str | None, str | None]:
