@@ -31,10 +31,13 @@ UPDATE_WORDS = frozenset(
 # 65 characters far: a longer run without a colon ("a.a.a..." or a long word)
 # was scanned again from each of its characters, quadratic in its length; a longer
 # prefix is read as a word and a name with an empty prefix, declared and used alike.
+# The four string forms up to their closing quote(s): a token takes the closing quotes
+# when they are there, _CLOSED (the original grammar) only when they are.
+_STRINGS = ((r"'''(?:[^'\\]|\\.|'(?!''))*", "'''"), (r'"""(?:[^"\\]|\\.|"(?!""))*', '"""'),
+            (r"'(?:[^'\\\n\r]|\\.)*", "'"), (r'"(?:[^"\\\n\r]|\\.)*', '"'))
 _TOKENS = re.compile(r"""\s*(?:
   (?P<comment>\#[^\n\r]*)
-| (?P<string>'''(?:[^'\\]|\\.|'(?!''))*(?:''')?|\"\"\"(?:[^"\\]|\\.|"(?!""))*(?:\"\"\")?
-            |'(?:[^'\\\n\r]|\\.)*'?|"(?:[^"\\\n\r]|\\.)*"?)
+| (?P<string>""" + "|".join(f"{body}(?:{end})?" for body, end in _STRINGS) + r""")
 | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
 | (?P<var>[?$][\w\u00B7\u0300-\u036F\u203F-\u2040]+)
 | (?P<bnode>_:[\w.\-\u00B7]*)
@@ -45,9 +48,7 @@ _TOKENS = re.compile(r"""\s*(?:
 | (?P<punct>\S)
 )""", re.VERBOSE | re.DOTALL)
 _ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
-_CLOSED = re.compile(  # a whole string, closing quote(s) included: the original grammar
-    r"'''(?:[^'\\]|\\.|'(?!''))*'''" r'|"""(?:[^"\\]|\\.|"(?!""))*"""'
-    r"|'(?:[^'\\\n\r]|\\.)*'" r'|"(?:[^"\\\n\r]|\\.)*"', re.DOTALL)
+_CLOSED = re.compile("|".join(body + end for body, end in _STRINGS), re.DOTALL)
 
 
 class Token(NamedTuple):
