@@ -130,16 +130,23 @@ def check_settings(settings: Settings) -> None:
 def _check_embedded(settings: Settings) -> None:
     """The noted base, else (an older store) a record graph's; read only: nothing noted."""
     root, base = settings.store, settings.base_uri
-    minted = recorded(root)
-    if minted is not None and mapping_version.is_current(root):
-        check(root, base)  # the usual case: two small files
+    if _checked_by_notes(root, base):
         return
     held = _records_base(settings)
-    minted = minted or held
+    minted = recorded(root) or held
     if minted is not None and minted != base:
         raise refusal(root, minted, base)
     if held is not None and not mapping_version.is_current(root):
         mapping_version.warn(root, base)
+
+
+def _checked_by_notes(root: str | Path, base: str) -> bool:
+    """The usual case, two small files: the base noted (checked against ``base`` here)
+    and the current version of the URI rules. False: the store needs a closer look."""
+    if recorded(root) is None or not mapping_version.is_current(root):
+        return False
+    check(root, base)
+    return True
 
 
 def _records_base(settings: Settings) -> str | None:
@@ -220,12 +227,10 @@ def note(store: Any, root: str | Path, base: str) -> None:
     """For a writer: check the base, noting it first when the store has none yet (from
     its first record graph when it holds records, else the base given now); then the
     version of the URI rules (:func:`ld.store.mapping_version.note`)."""
-    minted = recorded(root)
-    if minted is not None and mapping_version.is_current(root):
-        check(root, base)
+    if _checked_by_notes(root, base):
         return
     held = in_store(store)
-    if minted is None:
+    if recorded(root) is None:
         (Path(root) / BASE_FILE).write_text((held or base) + "\n", encoding="utf-8")
     check(root, base)
     mapping_version.note(root, held is not None, base)
