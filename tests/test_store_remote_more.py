@@ -549,6 +549,33 @@ def test_graphs_that_are_not_records_are_not_counted_or_dumped(server: str,
     assert out.getvalue().count(b"\n") == len(record.graph)
 
 
+@pytest.mark.parametrize("cut", [False, True], ids=["streamed", "paged"])
+def test_a_dump_asks_only_for_its_own_base_s_records(server: str, virtuoso_like: SparqlProxy,
+                                                     cut: bool) -> None:
+    """Was: a dump asked the server for every base's record graphs and dropped the
+    other catalogue's afterwards (read and sent for nothing, page by page on Virtuoso)."""
+    import io
+
+    from ld.store import remote_dump
+
+    records = [make_record(i, extra=i % 4) for i in range(8)]  # over the cap of 50 rows
+    with RemoteStore(server, base="http://localhost:5000/") as direct:
+        direct.write_records(records)
+    requests.post(f"{server}/update", timeout=30,  # written as another deployment would
+                  headers={"Content-Type": "application/sparql-update"},
+                  data=f"INSERT DATA {{ GRAPH <{ELSEWHERE}doc/record/r2> "
+                       "{ <urn:a> <urn:b> <urn:c> } }").raise_for_status()
+    url = virtuoso_like.root + "/sparql" if cut else server
+    with RemoteStore(url, base="http://localhost:5000/") as store:
+        asked = {q.graph_name.value for q in remote_dump.statements(store)}
+        out = io.BytesIO()
+        store.dump(out, "application/n-quads")
+    assert asked == {r.graph_iri for r in records}
+    assert out.getvalue().count(b"\n") == sum(len(r.graph) for r in records)
+    if cut:  # the whole SELECT cut at 50 rows, then graphs listed and read by groups
+        assert virtuoso_like.kinds().count("query") >= 3 * 2
+
+
 # --- M3: one dump folder per store ------------------------------------------
 
 def test_two_remote_stores_have_dump_folders_of_their_own(tmp_path: Any) -> None:

@@ -62,9 +62,14 @@ def in_records(base: str | None) -> str:
     under any base), ``?s ?p ?o`` in ``GRAPH ?g``. ``GRAPH ?g { }`` first lists the
     graphs, so the filter runs once a graph, not once a statement (Oxigraph: a count
     in half the time); Virtuoso takes it as no pattern and filters the statements."""
-    ours = (f'STRSTARTS(STR(?g), "{escaped(records_prefix(base))}")' if base is not None
-            else ANY_BASE)
-    return f"GRAPH ?g {{ }} FILTER({ours}) GRAPH ?g {{ ?s ?p ?o }}"
+    return f"GRAPH ?g {{ }} FILTER({record_graph(base)}) GRAPH ?g {{ ?s ?p ?o }}"
+
+
+def record_graph(base: str | None) -> str:
+    """The SPARQL condition "``?g`` is a record graph under ``base``" (None: any base)."""
+    if base is None:
+        return ANY_BASE
+    return f'STRSTARTS(STR(?g), "{escaped(records_prefix(base))}")'
 
 
 def escaped(text: str) -> str:

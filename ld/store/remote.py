@@ -310,18 +310,11 @@ class RemoteStore(Store):
         format each triple once (see :mod:`ld.store.dump_dedup`)."""
         fmt = rdf_format(media_type)
         if fmt.supports_datasets:
-            ox.serialize(self._statements(), out, fmt, prefixes=PREFIXES)
+            ox.serialize(remote_dump.statements(self), out, fmt, prefixes=PREFIXES)
             return
         dump_dedup.write_triples(lambda sink: ox.serialize(
-            self._statements(), sink, ox.RdfFormat.N_QUADS), self.count_triples(),
+            remote_dump.statements(self), sink, ox.RdfFormat.N_QUADS), self.count_triples(),
             out, fmt, scratch)
-
-    def _statements(self) -> Iterable[ox.Quad]:
-        """The dump's statements, of our record graphs only: :mod:`ld.store.remote_dump`
-        selects every ``.../doc/record/`` graph, so another base's are left out here."""
-        ours = minted.records_prefix(self.base)
-        return (q for q in remote_dump.statements(self)
-                if str(q.graph_name.value).startswith(ours))
 
     def count_triples(self) -> int:
         return self._count(f"SELECT (COUNT(*) AS ?n) WHERE {{ {self.in_records} }}")

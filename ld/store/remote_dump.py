@@ -1,9 +1,10 @@
 """A remote store's dump: the statements of its record graphs, streamed or, where the
 server cuts answers short, page by page.
 
-Only record graphs (``{base}doc/record/...``) are dumped: a server has graphs of
-its own (Virtuoso's system graphs: about 5,600 statements of quad maps and
-ontologies), which are no part of the catalogue.
+Only record graphs (``{base}doc/record/...``, of the store's base) are dumped: a
+server has graphs of its own (Virtuoso's system graphs: about 5,600 statements of
+quad maps and ontologies), and maybe another catalogue's, which are no part of this
+one.
 
 One streamed SELECT is the fast way, and what an Oxigraph or Fuseki server
 gets. Virtuoso cuts every SELECT at its ``ResultSetMaxRows`` (10,000 by
@@ -30,16 +31,15 @@ from ld.errors import ServerError
 from ld.store import minted
 from ld.store.remote_read import Body, cut_at, not_sparql
 
-RECORD_GRAPH = minted.ANY_BASE
-IN_RECORDS = minted.in_records(None)  # the statements of the record graphs, any base
 GRAPH_PAGE = 5_000  # record graphs listed per request (fewer than the server's cap)
 GROUP = 100  # record graphs whose statements are asked for at once, to start with
 SRJ = "application/sparql-results+json"
 
 
 def statements(store: Any) -> Iterator[ox.Quad]:
-    """Every statement of the record graphs of ``store`` (a RemoteStore)."""
-    query = f"SELECT ?s ?p ?o ?g WHERE {{ {IN_RECORDS} }}"
+    """Every statement of the record graphs of ``store`` (a RemoteStore), under its base
+    only: a server shared by two catalogues holds the other's too."""
+    query = f"SELECT ?s ?p ?o ?g WHERE {{ {store.in_records} }}"
     response = store.ask_server(query, SRJ, stream=True)
     with response:
         cap = cut_at(response)
@@ -66,11 +66,11 @@ def _paged(store: Any, cap: int) -> Iterator[ox.Quad]:
 
 def _record_graphs(store: Any, page: int) -> Iterator[list[str]]:
     """The record graphs' IRIs in order, a page at a time."""
-    last = ""
+    last, ours = "", minted.record_graph(store.base)
     while True:
         after = f' && STR(?g) > "{minted.escaped(last)}"' if last else ""
         _, rows = store.rows(f"SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ ?s ?p ?o }} "
-                             f"FILTER({RECORD_GRAPH}{after}) }} ORDER BY STR(?g) LIMIT {page}")
+                             f"FILTER({ours}{after}) }} ORDER BY STR(?g) LIMIT {page}")
         graphs = [row[0].value for row in rows if row[0] is not None]
         if graphs:
             yield graphs
