@@ -31,8 +31,11 @@ from ld.uris import record_graph, record_uri, split
 Follower = tuple[str, Graph]  # a follower's graph IRI and its stored graph
 
 
-def delete_records(store: Store, base: str, record_ids: Iterable[str]) -> int:
+def delete_records(store: Store, base: str, record_ids: Iterable[str],
+                   linker: IdentityLinker | None = None) -> int:
     """Delete these records, linking their followers again first; how many existed.
+    ``linker``: a load's own (deleting a harvest's deleted records), which then
+    forgets what it remembered, as it must: it may name a deleted record.
 
     Linked again before the deletion: should the deletion then fail, the
     records are still there and the command can be run again; the other way
@@ -40,17 +43,18 @@ def delete_records(store: Store, base: str, record_ids: Iterable[str]) -> int:
     would ever mend them (the ids are no longer in the store).
     """
     ids = list(dict.fromkeys(record_ids))
-    store.write_records(relinked(store, base, {record_uri(base, i) for i in ids}))
+    store.write_records(relinked(store, base, {record_uri(base, i) for i in ids}, linker))
     return store.delete_records([record_graph(base, i) for i in ids])
 
 
-def relinked(store: Store, base: str, gone: Set[str]) -> list[RecordGraph]:
+def relinked(store: Store, base: str, gone: Set[str],
+             linker: IdentityLinker | None = None) -> list[RecordGraph]:
     """The stored records that say owl:sameAs one of ``gone`` (record IRIs), rewritten
     to say what a fresh load of the records left, in their load order (their
     dcterms:modified, then IRI, as the linker orders), would have them say."""
     followers = _followers(store, gone)
     order = sorted(followers, key=lambda r: (_modified(followers[r]) or "", r))  # load order
-    links = IdentityLinker(store).relink(
+    links = (linker or IdentityLinker(store)).relink(
         [(r, identifiers(followers[r][1], URIRef(r))) for r in order], gone)
     now = datetime.now(UTC).replace(microsecond=0)
     return [_rewrite(base, r, followers[r], links.get(r), gone, now) for r in order]

@@ -108,8 +108,8 @@ class BatchWriter:
     def delete(self, deletions: list[Deletion]) -> None:
         """Remove the deleted records, their followers linked again (:mod:`ld.deletion`);
         counted in ``deleted``."""
-        delete_records(self.store, self.settings.base_uri, [d.id for d in deletions])
-        self.linker.forget()  # a deleted record may be someone's remembered first
+        delete_records(self.store, self.settings.base_uri, [d.id for d in deletions],
+                       self.linker)  # which forgets: a deleted record may be a first it knew
         self.summary.deleted += len(deletions)
 
     def _reject(self, outcome: Outcome) -> None:
