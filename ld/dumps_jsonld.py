@@ -110,9 +110,8 @@ class DiskCells:
             uses.extend((f"_:{t.object.value}",) for t in run
                         if isinstance(t.object, ox.BlankNode))
             if _is_cell(run):
-                node = jsonld.nodes(run)[0]
-                first, rest = jsonld.cell_of(node) or (None, None)
-                cells.append((node["@id"], json.dumps(first), json.dumps(rest)))
+                node_id, first, rest = jsonld.cell(run)
+                cells.append((node_id, json.dumps(first), json.dumps(rest)))
             if len(cells) + len(uses) >= BATCH:
                 self._flush(cells, uses)
         self._flush(cells, uses)

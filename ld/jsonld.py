@@ -16,7 +16,7 @@ value object, so every document expands to exactly the triples it was given.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from typing import Any, Protocol
 
@@ -175,6 +175,14 @@ def nodes(triples: Iterable[ox.Triple | ox.Quad], cells: Cells | None = None
             if type(values) is list and len(values) == 1:
                 node[key] = values[0]
     return list(by_subject.values())
+
+
+def cell(run: Sequence[ox.Triple]) -> tuple[str, Any, Any]:
+    """A list cell's id, ``rdf:first`` and ``rdf:rest`` values as :func:`nodes` writes
+    them, from its two statements alone: what :mod:`ld.dumps_jsonld` notes of every
+    cell of a dump (without building a node and looking for lists in it)."""
+    values = dict(_key_and_value(t.predicate.value, t.object) for t in run)
+    return f"_:{run[0].subject.value}", values[FIRST], values[REST]
 
 
 def cell_of(node: dict[str, Any]) -> tuple[Any, Any] | None:
