@@ -217,9 +217,26 @@ def test_old_snapshots_are_pruned_after_the_grace_period(store: EmbeddedStore,
         names.append(store.publish(grace=3600))
     kept = sorted(p.name for p in snapshots.snapshots_dir(Path(settings.store)).iterdir())
     assert kept == names  # all within the grace period
+    store.write_records([make_record(4)])
     store.publish(grace=0)
     kept = sorted(p.name for p in snapshots.snapshots_dir(Path(settings.store)).iterdir())
     assert len(kept) == snapshots.KEEP and kept[-1] == snapshots.current(Path(settings.store))
+
+
+def test_a_publish_with_nothing_written_keeps_the_current_snapshot(
+        store: EmbeddedStore, settings: Settings) -> None:
+    """Was: every load published a new snapshot, one of unchanged records too (a nightly
+    full load of an unchanged catalogue), and servers made their figures, search index
+    and dumps again for it."""
+    root = Path(settings.store)
+    store.write_records([make_record(1)])
+    first = store.publish(compact=True)  # as a command's final publish: compacted if due
+    assert store.publish() == first == snapshots.current(root)
+    assert store.write_records([make_record(1)]).unchanged == 1  # the same record again
+    assert store.publish(compact=True) == first
+    assert [p.name for p in snapshots.snapshots_dir(root).iterdir()] == [first]
+    store.delete_records([make_record(1).graph_iri])
+    assert store.publish() != first
 
 
 READER = """

@@ -284,11 +284,17 @@ class EmbeddedStore(OxigraphReads):
         ``optimize``): reads from the snapshot get ~35% cheaper. Its cost
         follows the size of the store, so it suits the end of a command, and
         runs only when the changes since the last one are worth it
-        (:mod:`ld.store.compaction`).
+        (:mod:`ld.store.compaction`). Nothing written since the current snapshot
+        (a nightly load of an unchanged catalogue): that one stays, and with it
+        what servers made for it (figures, search index, dumps).
         """
         with self._mutex:
+            compacting = compact and self._compaction.due()
+            current = snapshots.current(self.root)
+            if current and not compacting and not (self.root / UNPUBLISHED).exists():
+                return current
             store = self._ox()
-            if compact and self._compaction.due():
+            if compacting:
                 store.optimize()
                 self._compaction.compacted(self.record_count())
             self._compaction.save()
