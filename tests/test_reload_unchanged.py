@@ -102,3 +102,34 @@ def test_an_unchanged_reload_keeps_the_etag_and_last_modified(tmp_path: Path) ->
         assert revalidated.status_code == 304
     finally:
         server.shutdown()
+
+
+@pytest.mark.parametrize(("new", "same"), [
+    (LIST.format("n1", "smith", "n2", "jones") + DOC_MODIFIED.format("2026-01-02T00:00:00Z"),
+     True),
+    (LIST.format("a", "jones", "b", "smith") + DOC_MODIFIED.format("2026-01-01T00:00:00Z"),
+     False),
+    (LIST.format("a", "smith", "b", "jones") + DOC_MODIFIED.format("2026-01-01T00:00:00Z")
+     + OTHER_MODIFIED.format("2020"), False),
+    (LIST.format("a", "smith", "b", "jones"), False),  # a statement less
+], ids=["labels and load time", "list order", "a record's own dcterms:modified", "less"])
+def test_what_counts_as_unchanged_by_the_bytes(new: str, same: bool) -> None:
+    """The bytes comparison (apply.same_as_stored, the load's fast way) agrees with the
+    quads one on the same cases."""
+    from ld.store.apply import same_as_stored
+
+    store = ox.Store()
+    store.extend(_quads(LIST.format("a", "smith", "b", "jones")
+                        + DOC_MODIFIED.format("2026-01-01T00:00:00Z")))
+    assert same_as_stored(store, G.strip("<>"), new.encode()) is same
+
+
+def test_a_value_spelled_apart_in_the_bytes_is_still_unchanged(tmp_path: Path) -> None:
+    """A tab in a title: the worker writes it as it is, the store escapes it (\\t), so the
+    bytes differ; the quads comparison then finds the record unchanged all the same."""
+    settings = load_settings(env={}, store=str(tmp_path / "store"))
+    records = _records("With\ta tab")
+    with open_store(settings) as store:
+        ingest_items(records, settings=settings, store=store, jobs=0)
+        again = ingest_items(records, settings=settings, store=store, jobs=0)
+        assert (again.replaced, again.unchanged) == (0, 3)

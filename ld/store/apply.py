@@ -42,7 +42,43 @@ def unchanged(old: set[ox.Quad], new: Sequence[ox.Quad]) -> bool:
     return len(old) == len(set(new)) and _canonical(old) == _canonical(new)
 
 
-def _canonical(quads: Iterable[ox.Quad]) -> set[tuple[str, str, str]]:
+def same_as_stored(store: ox.Store, graph: str, nquads: bytes) -> bool:
+    """Whether a record's N-Quads (a worker's, :mod:`ld.nquads`) say what its stored graph
+    says, compared as N-Triples lines: true only when they do (False may be a
+    spelling apart, such as an escaped tab: then :func:`unchanged` decides).
+
+    Compared as bytes because the quads path makes every quad a Python object on
+    both sides (a re-load of 20,000 unchanged records took as long as their first
+    load, explore12 marc): a re-load of 5,000 unchanged records takes 15-20% less
+    CPU this way. What is left is mostly the store's own reading of each graph
+    (~0.3 ms: its strings are looked up one by one). Lines with a blank node are
+    compared by :func:`_canonical`, the others as they are written.
+    """
+    end = f" <{graph}> .".encode()
+    lines = nquads.splitlines()
+    if not all(line.endswith(end) for line in lines):
+        return False
+    ours = {line[:-len(end)] + b" ." for line in lines}
+    theirs = set(store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=named(graph)).splitlines())
+    if len(ours) != len(theirs):
+        return False
+    modified = f"<{graph}> <{MODIFIED.value}> ".encode()
+    ours, theirs = _without(ours, modified), _without(theirs, modified)
+    plain = {line for line in ours if b"_:" not in line}
+    if plain != {line for line in theirs if b"_:" not in line}:
+        return False
+    return _canonical(_parsed(ours - plain)) == _canonical(_parsed(theirs - plain))
+
+
+def _without(lines: set[bytes], start: bytes) -> set[bytes]:
+    return {line for line in lines if not line.startswith(start)}
+
+
+def _parsed(lines: set[bytes]) -> list[ox.Triple]:
+    return list(ox.parse(b"\n".join(lines), format=ox.RdfFormat.N_TRIPLES))
+
+
+def _canonical(quads: Iterable[ox.Quad] | Iterable[ox.Triple]) -> set[tuple[str, str, str]]:
     """The triples, the document's dcterms:modified left out, blank nodes named by
     their statements (recursively: our blank nodes are list cells, trees)."""
     said: dict[ox.BlankNode, list[ox.Quad]] = {}
@@ -61,7 +97,7 @@ def _canonical(quads: Iterable[ox.Quad]) -> set[tuple[str, str, str]]:
         return names[term]
 
     return {(name(q.subject), str(q.predicate), name(q.object)) for q in quads
-            if not (q.predicate == MODIFIED and q.subject == q.graph_name)}
+            if not (q.predicate == MODIFIED and q.subject == getattr(q, "graph_name", None))}
 
 
 def apply_batch(store: ox.Store, quads: dict[str, list[ox.Quad]],

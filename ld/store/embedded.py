@@ -39,7 +39,7 @@ import pyoxigraph as ox
 
 from ld.errors import BadRequest, StoreError
 from ld.store import snapshots
-from ld.store.apply import apply_batch, stored_versions, unchanged
+from ld.store.apply import apply_batch, same_as_stored, stored_versions, unchanged
 from ld.store.base import RecordGraph, WriteResult
 from ld.store.compaction import EVERYTHING, CompactionLog
 from ld.store.convert import named, record_quads
@@ -136,23 +136,29 @@ class EmbeddedStore(OxigraphReads):
 
     def _write_parsed(self, by_graph: dict[str, RecordGraph]) -> WriteResult:
         """Records that replace stored ones (or come as rdflib graphs): quads, then a diff;
-        a record that says what its stored copy says stays as it is (apply.unchanged)."""
-        quads = {iri: record_quads(r) for iri, r in by_graph.items()}
-        triples = sum(len(qs) for qs in quads.values())
+        a record that says what its stored copy says stays as it is (apply.unchanged),
+        found by its N-Quads bytes where it has them (apply.same_as_stored)."""
         with self._mutex:
-            stored = stored_versions(self._ox(), quads)
-            same = {iri for iri, old in stored.items() if unchanged(old, quads[iri])}
+            store = self._ox()
+            same = {iri for iri, r in by_graph.items() if r.nquads is not None
+                    and store.contains_named_graph(named(iri))
+                    and same_as_stored(store, iri, r.nquads)}
+            quads = {iri: record_quads(r) for iri, r in by_graph.items() if iri not in same}
+            stored = stored_versions(store, quads)
+            same |= {iri for iri, old in stored.items() if unchanged(old, quads[iri])}
             changed = {iri: qs for iri, qs in quads.items() if iri not in same}
             if changed:
-                self._renders.forget(changed, self._ox())
+                self._renders.forget(changed, store)
                 entry = self._journal(list(changed), [q for qs in changed.values() for q in qs])
                 try:
-                    apply_batch(self._ox(), changed, stored)
+                    apply_batch(store, changed, stored)
                 except OSError as exc:
                     self._recover(entry, exc)
                 self.journal.clear([entry])
                 self._written(len(changed))
-        return WriteResult(written=len(quads), replaced=len(stored) - len(same),
+        triples = sum(len(qs) for qs in quads.values()) + sum(
+            by_graph[iri].nquads.count(b"\n") for iri in same if iri not in quads)  # type: ignore[union-attr]
+        return WriteResult(written=len(by_graph), replaced=len(stored) - len(same & stored.keys()),
                            unchanged=len(same), triples=triples)
 
     def _write_fresh(self, by_graph: dict[str, RecordGraph]) -> WriteResult:
