@@ -8,9 +8,9 @@ identifiers and links, and keeps the Solr-only fields (spelling, *_sort,
 _version_, ...) that must not be published. A record maps to about 68 quads
 (the seed record maps to 68).
 
-``--bad-every K`` plants a violation in every K-th record (an unknown
-language, which the mapper keeps as a literal and the shapes reject), so
-benchmarks and tests can check that rejects are counted and reported.
+``--bad-every K`` plants a violation in every K-th record (no title, which
+the shapes reject; an unknown language was one until such a value became a
+warning), so benchmarks and tests can check that rejects are counted and reported.
 
 Usage: python bench/generate.py N [-o FILE] [--seed S] [--bad-every K] [--prefix P]
 """
@@ -130,7 +130,8 @@ def records(n: int, seed: int = 1, bad_every: int = 0, prefix: str = "") -> Iter
     for i in range(1, n + 1):
         doc = (article if rng.random() < 0.6 else book)(rng, i, prefix)
         if bad_every and i % bad_every == 0:
-            doc["language"] = ["Klingonese"]  # no ISO 639-2 code: a violation
+            for key in ("title", "title_full", "title_short", "title_sub"):
+                doc.pop(key, None)  # a record must have a title: a violation
         yield {k: v for k, v in doc.items() if v not in (None, [], "")}
 
 

@@ -87,11 +87,14 @@ def _host(f: Facts, e: Entry) -> str | None:
 
 
 def _authors(f: Facts) -> list[Link]:
-    """The creators; a record without any is cited by its contributors other than its
-    editors (who are cited as editors), rather than by nobody."""
-    if f.authors:
-        return f.authors
+    """The creators but those cited as editors (a main entry whose role is editor,
+    "Warren, John Collins, ed.", is the record's creator but no author: explore12/marc
+    M2); a record without any creator is cited by its contributors other than its
+    editors, rather than by nobody. One whose only creator is an editor has no author:
+    its illustrators and sponsors are no authors either (review12 M1)."""
     editors = {e.iri for e in f.editors}
+    if f.authors:
+        return [a for a in f.authors if a.iri not in editors]
     return [c for c in f.contributors if c.iri not in editors]
 
 
@@ -197,7 +200,12 @@ def csl_json(f: Facts, record_id: str) -> str:
     for role, people in (("author", _authors(f)), ("editor", f.editors)):
         if people:
             item[role] = [_csl_name(a) for a in people]
-    if f.issued:
+    if f.issued and (span := re.fullmatch(r"(\d{4})/(\d{4}|\.\.)", f.issued)):
+        # a range of years (MARC 008 q, dcterms:date "1880/1893"): CSL's date range, or
+        # "circa" the earliest when the latest is open; "1893" is no month
+        ends = [[int(y)] for y in span.groups() if y != ".."]
+        item["issued"] = {"date-parts": ends, **({"circa": True} if len(ends) == 1 else {})}
+    elif f.issued:
         parts = [int(p) for p in re.findall(r"\d+", f.issued)[:3]]
         if parts and parts[0] > 999:
             item["issued"] = {"date-parts": [parts]}

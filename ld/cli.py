@@ -86,6 +86,7 @@ import click
 
 from ld import cli_output as out
 from ld import cli_signals, cli_store
+from ld.cli_paths import InputPath
 from ld.cli_render import RENDER_OPTION, refuse_remote_render, render, render_after_write
 from ld.cli_run import guarded_run, show_summary
 from ld.cli_settings import OVERRIDES, settings_options, with_settings
@@ -147,8 +148,7 @@ def _check_reader(_ctx: click.Context, _param: click.Parameter, value: str | Non
     return value
 
 
-PATHS = click.argument("paths", nargs=-1, required=True,
-                       type=click.Path(exists=True, dir_okay=False, allow_dash=True))
+PATHS = click.argument("paths", nargs=-1, required=True, type=InputPath())
 
 
 JOBS = click.option("--jobs", type=click.IntRange(0, process_limit()), default=None,

@@ -32,7 +32,7 @@ def _url(_ctx: click.Context, _param: click.Parameter, value: str) -> str:
 
 def _date(_ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
     """--from/--until: a real date or moment, checked before the store is opened."""
-    from ld.harvest import DATE_HINT, date_problem
+    from ld.harvest_dates import DATE_HINT, date_problem
 
     problem = date_problem(value) if value else None
     if problem:
@@ -92,8 +92,8 @@ def _harvest(ctx: click.Context, settings: Settings, url: str, metadata_prefix: 
              timeout: float, max_retries: int, state_path: str | None, jobs: int | None,
              prerender: bool | None, as_json: bool) -> None:
     """Harvest an OAI-PMH repository (ListRecords) into the store, incrementally."""
-    from ld.harvest import RANGE_HINT, range_problem
     from ld.harvest import harvest as run_harvest
+    from ld.harvest_dates import RANGE_HINT, range_problem
     from ld.rejects import RejectsReport
 
     if problem := range_problem(from_, until):  # before the store is opened and locked
@@ -143,4 +143,7 @@ def _describe(result: Any) -> str:
             f"{', set ' + result.set_spec if result.set_spec else ''}): {asked}, {fetched}")
     if result.complete:
         return f"{line}; next run from {result.next_from or 'the beginning'}"
+    if result.state_from_refused:  # running it again would be refused again
+        return (f"{line}; INCOMPLETE: the repository refused the from of the saved harvest "
+                "state; run it with --full, or with --from DATE")
     return f"{line}; INCOMPLETE, harvest state not moved: run it again"

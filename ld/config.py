@@ -121,8 +121,13 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("query_timeout", 30.0, "SPARQL query timeout in seconds.", float, 0.1),
     Setting("max_rows", 10_000,
             "Most result rows a SPARQL SELECT returns (announced); 0 means no cap.", int, 0),
-    Setting("max_concurrent_queries", 4,
-            "Concurrent SPARQL queries per worker before answering 503.", int, 1),
+    Setting("max_concurrent_queries", 0,
+            "Concurrent SPARQL queries per worker before answering 503; 0 means threads "
+            "- 2, at least 1. Must be below --threads (`ldpub serve` refuses it otherwise), "
+            "so slow queries always leave threads for pages.", int, 0),
+    Setting("query_memory", 2048,
+            "Memory in MB one SPARQL query may use (the data memory of the process "
+            "running it; a query needing more answers 503); 0 means no limit.", int, 0),
     Setting("update_token", "",
             "Bearer token that enables SPARQL Update on /sparql; empty keeps it read-only."),
     Setting("batch_size", 1000, "Records per store write during a load.", int, 1),
@@ -176,6 +181,7 @@ class Settings:
     validator: str = "fast"
     server: str = "gunicorn"
     access_log: bool = False
+    query_memory: int = 2048
 
     @property
     def store_is_remote(self) -> bool:
@@ -222,6 +228,8 @@ def load_settings(env: Mapping[str, str] | None = None, **overrides: Any) -> Set
         else:
             raw, origin = setting.default, f"the default of {setting.flag}"
         values[setting.name] = setting.parse(raw, origin)
+    if values["max_concurrent_queries"] == 0:  # leave threads for pages (see its help)
+        values["max_concurrent_queries"] = max(1, values["threads"] - 2)
     return Settings(**values)
 
 

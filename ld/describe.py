@@ -31,6 +31,7 @@ import pyoxigraph as ox
 from markupsafe import escape
 
 from ld import citation, jsonld, renders, uris
+from ld import document_meta as meta
 from ld.errors import NotFound
 from ld.facts import Facts, Index, read
 from ld.facts_index import in_order
@@ -124,8 +125,10 @@ def exists(store: Store, base: str, kind: str, key: str) -> bool:
 
 
 def load(store: Store, base: str, kind: str, key: str, page: int = 1,
-         size: int = PAGE_SIZE) -> Document:
-    """Read the document about ``{base}id/{kind}/{key}``; NotFound when we know nothing."""
+         size: int = PAGE_SIZE, *, license: str | None = None) -> Document:
+    """Read the document about ``{base}id/{kind}/{key}``; NotFound when we know nothing.
+    A thing's document also says what it is (:mod:`ld.document_meta`, with ``license``,
+    the dataset's); a record's graph says so itself."""
     thing, doc = uris.thing_uri(base, kind, key), uris.doc_uri(base, kind, key)
     if kind == "record":
         triples = store.triples(doc)
@@ -144,7 +147,9 @@ def load(store: Store, base: str, kind: str, key: str, page: int = 1,
                        hint=f"start from the first page: {doc}")  # public, any proxy prefix
     links = [ox.Triple(ox.NamedNode(i["record"]), ox.NamedNode(i["via"]), ox.NamedNode(thing))
              for i in listing.items]
-    return Document(kind, key, thing, doc, in_order(about + links), listing)  # not the store's
+    own = meta.describing(doc, thing, base, license) + meta.paging(doc, listing)
+    ordered = in_order(about + links + own)  # not the store's order
+    return Document(kind, key, thing, doc, ordered, listing)
 
 
 def _about(store: Store, thing: str) -> list[ox.Triple]:
@@ -186,10 +191,11 @@ def cached(store: Store, kind: str, key: str, fmt: Format, page: int = 1, root: 
 
 def represent(store: Store, base: str, kind: str, key: str, fmt: Format, *,
               page: int = 1, html: Callable[[Document], str] | None = None,
-              flavour: str | None = None, root: str = "") -> Representation:
+              flavour: str | None = None, root: str = "",
+              license: str | None = None) -> Representation:
     """The bytes of one representation: per-process cache, else what ``ldpub render``
     made (when ``flavour``, the serving app's, matches), else made now. ``html`` must
-    render for ``root``."""
+    render for ``root``; ``license`` is the dataset's (one per serving process)."""
     the_key = cache_key(kind, key, fmt, page, store, root)
     found = CACHE.get(the_key)
     if found is not None:
@@ -198,18 +204,19 @@ def represent(store: Store, base: str, kind: str, key: str, fmt: Format, *,
     if kind == "record" and flavour is not None:
         result = prerendered(store, base, key, fmt, flavour, root)
     if result is None:
-        result = make(store, base, kind, key, fmt, page=page, html=html)
+        result = make(store, base, kind, key, fmt, page=page, html=html, license=license)
     CACHE.put(the_key, result)
     return result
 
 
 def make(store: Store, base: str, kind: str, key: str, fmt: Format, *, page: int = 1,
-         html: Callable[[Document], str] | None = None) -> Representation:
+         html: Callable[[Document], str] | None = None,
+         license: str | None = None) -> Representation:
     """A representation made from the store now, bypassing every cache."""
     if kind == "record" and fmt.key in STORE_WRITES:
         body, modified = _from_store(store, base, key, fmt)
         return finished(body, fmt, modified)
-    document = load(store, base, kind, key, page)
+    document = load(store, base, kind, key, page, license=license)
     rep = finished(body_of(document, base, fmt, html), fmt, document.modified)
     listing = document.listing
     if listing is not None and listing.pages > 1:  # the RDF holds one page of record links

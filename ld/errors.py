@@ -32,6 +32,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+ECHO_LIMIT = 200  # characters of an untrusted value an error message repeats
+
+
+def clipped(text: str, limit: int = ECHO_LIMIT) -> str:
+    """``text``, cut to ``limit`` characters with an ellipsis and its full length.
+
+    Values a remote server chose (a 200 KB resumption token, the URL carrying it, an
+    OAI-PMH error's text) are named in an error, not echoed whole: one error line
+    of 200,000 characters hides the message and floods logs and terminals.
+    """
+    return text if len(text) <= limit else f"{text[:limit]}… ({len(text):,} characters)"
+
 
 @dataclass(frozen=True)
 class Location:

@@ -8,13 +8,13 @@ never disagree. Values RDF gives no order (subjects, languages, places,
 publishers, people without a list) are in a fixed order, by label
 (:func:`ld.facts_index.text_order`), never the store's: a record reads the
 same on every store, and where one value is kept (a citation's place) it is
-the first of them.
+the first of them. The people are read by :mod:`ld.facts_people`, the identifiers,
+links and rights by :mod:`ld.facts_links`.
 """
 
 from __future__ import annotations
 
 import re
-from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -22,7 +22,9 @@ import pyoxigraph as ox
 
 from ld.facts_index import NAME_PROPS, Index, _key, text_order
 from ld.facts_links import TitleLookup, read_identifiers, read_rights, unnamed_labels
-from ld.labels import expand, role
+from ld.facts_people import Link, by_label, link, ordered, person, read_people
+from ld.facts_scripts import original_titles
+from ld.labels import expand
 from ld.model import Text
 from ld.numbers import ascii_digits, whole_number
 
@@ -31,30 +33,11 @@ __all__ = ["NAME_PROPS", "Facts", "Index", "Link", "byline", "link", "read", "ye
 
 
 @dataclass
-class Link:
-    """A node the record points to, with its label (never a bare IRI when one is known)."""
-
-    iri: str
-    label: str
-    kind: str = ""  # "person", "organization", ... when the IRI is ours
-    named: bool = True  # False: the label is the IRI's key, the data gives no name
-    family: str | None = None  # a person's foaf:familyName / givenName, for citations
-    given: str | None = None
-    roles: list[str] = field(default_factory=list)  # "illustrator", from MARC relators
-    dates: str | None = None  # a person's heading dates (ldpub:dates): "1950-"
-
-    @property
-    def heading(self) -> str:
-        """The name as a list shows it, with the dates that tell namesakes apart
-        ("Smith, John, 1950-"); citations keep ``label``, the name alone."""
-        return f"{self.label}, {self.dates}" if self.dates else self.label
-
-
-@dataclass
 class Facts:
     thing: str
     doc: str
     title: str | None = None
+    original_titles: list[str] = field(default_factory=list)  # in another script (MARC 880)
     authors: list[Link] = field(default_factory=list)
     contributors: list[Link] = field(default_factory=list)
     editors: list[Link] = field(default_factory=list)
@@ -67,10 +50,14 @@ class Facts:
     page_end: str | None = None
     abstracts: list[str] = field(default_factory=list)
     subjects: list[Link] = field(default_factory=list)
+    genres: list[Link] = field(default_factory=list)  # genre/form concepts (dcterms:type)
     publishers: list[str] = field(default_factory=list)
+    publisher_links: list[Link] = field(default_factory=list)  # the same, linked, by label
     places: list[str] = field(default_factory=list)  # of publication
     edition: str | None = None
+    responsibility: str | None = None  # as transcribed (ldpub:responsibilityStatement)
     languages: list[str] = field(default_factory=list)
+    invalid_languages: list[str] = field(default_factory=list)  # naming none (as given)
     types: list[str] = field(default_factory=list)
     doi: list[str] = field(default_factory=list)
     pmid: str | None = None
@@ -93,17 +80,6 @@ class Facts:
         return year_of(self.issued)
 
 
-def link(index: Index, node: object, base: str) -> Link:
-    """The link to ``node`` (a term, or the key ``_key`` makes of one)."""
-    from ld import uris
-
-    key = node if isinstance(node, str) else _key(node)
-    parts = uris.split(base, key)
-    fallback = parts[2] if parts else key
-    label = index.label(key)
-    return Link(key, label or fallback, parts[1] if parts else "", named=bool(index.name(key)))
-
-
 def read(index: Index, thing: str, doc: str, base: str, titles: TitleLookup | None = None
          ) -> Facts:
     """The facts about ``thing`` (the record) and ``doc`` (its document).
@@ -115,7 +91,7 @@ def read(index: Index, thing: str, doc: str, base: str, titles: TitleLookup | No
     """
     index.shown.update(unnamed_labels(index, thing, base, titles))
     f = Facts(thing, doc, title=index.first(thing, "dcterms:title", "rdfs:label"))
-    _read_people(index, f, base)
+    read_people(index, f, base)
     _read_host(index, f, base)
     _read_content(index, f, base)
     read_identifiers(index, f)
@@ -124,22 +100,11 @@ def read(index: Index, thing: str, doc: str, base: str, titles: TitleLookup | No
     return f
 
 
-def _read_people(index: Index, f: Facts, base: str) -> None:
-    """Authors and editors (in the order of the record's bibo:authorList or
-    bibo:editorList when it has one) and the other people, each with their roles."""
-    thing, roles = f.thing, _roles(index, f.thing)
-    f.authors = [_person(index, a, base, roles, _AUTHORS_ROLES)
-                 for a in _ordered(index, thing, "bibo:authorList", "dcterms:creator")]
-    f.editors = [_person(index, a, base) for a in _ordered(
-        index, thing, "bibo:editorList", "relators:edt", "bibo:editor")]
-    f.contributors = _contributors(index, f, base, roles)
-
-
 def byline(index: Index, thing: str, base: str) -> tuple[list[str], str | None]:
     """The record's authors' names, in order, and its year: what a result list shows,
     without the rest of a record's reading (roles, editors, hosts, identifiers)."""
     authors = [link(index, a, base).label
-               for a in _ordered(index, thing, "bibo:authorList", "dcterms:creator")]
+               for a in ordered(index, thing, "bibo:authorList", "dcterms:creator")]
     return authors, year_of(index.first(thing, *_ISSUED))
 
 
@@ -148,65 +113,13 @@ def year_of(issued: str | None) -> str | None:
 
 
 _ISSUED = ("dcterms:issued", "dcterms:date", "dcterms:created")
-# roles a list already says by being that list: the author line, "Contributors"
-_AUTHORS_ROLES, _CONTRIBUTORS_ROLES = frozenset({"author", "creator"}), frozenset({"contributor"})
-
-
-def _roles(index: Index, thing: str) -> dict[str, list[str]]:
-    """Each agent's roles in the record, in words, from the MARC relator properties that
-    link it ("illustrator", "binding designer"); sorted, since RDF keeps no order."""
-    found: dict[str, set[str]] = defaultdict(set)
-    for pred, objects in index.by_s.get(thing, {}).items():
-        if (name := role(pred)) is not None:
-            for o in objects:
-                found[_key(o)].add(name)
-    return {key: sorted(names) for key, names in found.items()}
-
-
-def _contributors(index: Index, f: Facts, base: str, roles: dict[str, list[str]]
-                  ) -> list[Link]:
-    """Everyone else the record names (dcterms:contributor, or by a role), each once, by
-    name (RDF keeps no order): not its authors, nor a publisher whose one stated role
-    (relators:pbl) is publishing (it has its own line)."""
-    publishers = {_key(p) for p in index.objects(f.thing, "dcterms:publisher")}
-    shown = {a.iri for a in f.authors}
-    keys = [*(_key(c) for c in index.objects(f.thing, "dcterms:contributor")), *roles]
-    people = [_person(index, key, base, roles, _CONTRIBUTORS_ROLES)
-              for key in dict.fromkeys(keys) if key not in shown
-              and not (key in publishers and roles.get(key) == ["publisher"])]
-    return _by_label(people)
-
-
-def _ordered(index: Index, thing: str, list_prop: str, *props: str) -> list:
-    """The members of the record's ``list_prop`` rdf:List (the source's order) when it
-    has one, else the objects of ``props``, each once, by label (RDF keeps no order)."""
-    ordered = [o for h in index.objects(thing, list_prop) for o in index.rdf_list(_key(h))]
-    if ordered:
-        return ordered
-    found = {_key(o): o for p in props for o in index.objects(thing, p)}
-    return [found[k] for k in sorted(found, key=lambda k: (*text_order(index.label(k) or k), k))]
-
-
-def _person(index: Index, node: object, base: str, roles: dict[str, list[str]] | None = None,
-            unsaid: frozenset[str] = frozenset()) -> Link:
-    """A person's (or organisation's) link with the name split as the data splits it (a
-    citation must not split "John Paul II, Pope", a forename heading, at its comma) and
-    its ``roles`` but those its place on the page already says (``unsaid``)."""
-    found = link(index, node, base)
-    found.roles = [r for r in (roles or {}).get(found.iri, []) if r not in unsaid]
-    if T("foaf:Organization") in index.values(found.iri, "rdf:type"):
-        found.kind = "organization"  # one name, never split (also when not ours)
-    found.family = index.first(found.iri, "foaf:familyName")
-    found.given = index.first(found.iri, "foaf:givenName")
-    found.dates = index.first(found.iri, "ldpub:dates")
-    return found
 
 
 def _read_host(index: Index, f: Facts, base: str) -> None:
     """Date, journal, volume, issue and pages: where and when the record was published."""
     thing = f.thing
     f.issued = index.first(thing, *_ISSUED)
-    f.hosts = _by_label([link(index, h, base) for h in index.objects(thing, "dcterms:isPartOf")])
+    f.hosts = by_label([link(index, h, base) for h in index.objects(thing, "dcterms:isPartOf")])
     f.journal = _journal(index, f.hosts)
     f.volume = index.first(thing, "bibo:volume")
     f.issue = index.first(thing, "bibo:issue")
@@ -233,23 +146,39 @@ def _journal(index: Index, hosts: list[Link]) -> Link | None:
 
 
 def _read_content(index: Index, f: Facts, base: str) -> None:
-    """Abstracts, subjects, publishers, places, edition, languages and types; each list
+    """Abstracts, subjects, genres (a dcterms:type that is a skos:Concept, not a DCMI
+    type), publishers, places, edition, languages and types; each list
     by label (the places too: MARC's order of an imprint's places is not in the RDF)."""
     thing = f.thing
     f.abstracts = _texts(index, thing, "bibo:abstract", "dcterms:abstract")
-    f.subjects = _by_label([link(index, s, base) for s in index.objects(thing, "dcterms:subject")])
-    f.publishers = _sorted([_label_or_value(index, p)
-                            for p in index.objects(thing, "dcterms:publisher")])
+    f.subjects = by_label([link(index, s, base) for s in index.objects(thing, "dcterms:subject")])
+    f.genres = by_label([link(index, g, base) for g in index.objects(thing, "dcterms:type")
+                          if T("skos:Concept") in index.values(_key(g), "rdf:type")])
+    f.publisher_links = _publishers(index, thing, base)
+    f.publishers = [x.label for x in f.publisher_links]  # read once: the same, by label
+    f.original_titles = original_titles(index, f.thing, f.title)
     f.places = index.values(thing, "ldpub:publicationPlace")  # term_order: by text
     f.edition = index.first(thing, "bibo:edition")
+    f.responsibility = index.first(thing, "ldpub:responsibilityStatement")
     f.languages = _sorted([_label_or_value(index, x)
                            for x in index.objects(thing, "dcterms:language")])
+    f.invalid_languages = index.values(thing, "ldpub:invalidLanguage")
     f.types = index.values(thing, "rdf:type")
 
 
-def _by_label(links: list[Link]) -> list[Link]:
-    """``links`` by label (case-folded first), then IRI: RDF keeps no order."""
-    return sorted(links, key=lambda x: (*text_order(x.label), x.iri))
+def _publishers(index: Index, thing: str, base: str) -> list[Link]:
+    """The publishers as links to their pages, as authors are: a page links every thing it
+    names (Linked Data's 4th rule), and the publisher was the one left as text."""
+    return by_label([_publisher(index, p, base)
+                      for p in index.objects(thing, "dcterms:publisher")])
+
+
+def _publisher(index: Index, node: object, base: str) -> Link:
+    if not isinstance(node, ox.NamedNode):
+        return Link("", node.value)  # type: ignore[attr-defined]  # a name as text: no page
+    found = person(index, node, base)
+    found.label = _label_or_value(index, node)  # the name the citations give
+    return found
 
 
 def _sorted(texts: list[str]) -> list[str]:

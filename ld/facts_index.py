@@ -20,6 +20,7 @@ from collections.abc import Iterable
 import pyoxigraph as ox
 
 from ld.labels import expand
+from ld.model import Text
 
 T = expand  # short alias: T("dcterms:title") is the full IRI
 NAME_PROPS = ("foaf:name", "skos:prefLabel", "rdfs:label", "dcterms:title")
@@ -67,10 +68,12 @@ class Index:
 
     def first(self, subject: str, *curies: str) -> str | None:
         """The value of the first of ``curies`` the subject has; of several values of
-        it, the first in :func:`term_order` (a name stated differently by two records)."""
+        it, the first in :func:`term_order` (a name stated differently by two records).
+        A :class:`ld.model.Text` with the literal's language tag, so a page can say
+        which language a title or a label is in (WCAG 3.1.2)."""
         for curie in curies:
             for o in self.objects(subject, curie):
-                return o.value
+                return Text(o.value, getattr(o, "language", None))  # a page marks lang=
         return None
 
     def values(self, subject: str, *curies: str) -> list[str]:

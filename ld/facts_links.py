@@ -79,7 +79,8 @@ def read_identifiers(index: Index, f: Facts) -> None:
                  for value in index.values(thing, prop)] + [("Link", u) for u in odd]
 
 
-# identifiers and links the record gives that fail their check (see ld.mapping)
+# identifiers and links the record gives that fail their check (see ld.mapping); a
+# language naming none is read with the languages (Facts.invalid_languages)
 _INVALID = (("ISBN", "ldpub:invalidIsbn"), ("ISSN", "ldpub:invalidIssn"),
             ("DOI", "ldpub:invalidDoi"), ("Link", "ldpub:invalidLink"))
 

@@ -9,6 +9,7 @@ then ``?format=``, then the Accept header (RFC 9110 section 12.5.1).
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -164,21 +165,30 @@ def parse_accept(header: str | None) -> list[MediaRange]:
     for part in (header or "").split(","):
         pieces = [p.strip() for p in part.split(";")]
         mtype, _, subtype = pieces[0].lower().partition("/")
-        if not mtype or not subtype:
-            continue
+        if not mtype or not subtype or (mtype == "*" and subtype != "*"):
+            continue  # no range ("*/html" is none either): skipped, as a header of none is
         q, params = 1.0, []
         for param in pieces[1:]:
             name, _, value = param.partition("=")
             name, value = name.strip().lower(), value.strip().strip('"')
             if name == "q":
-                try:
-                    q = min(max(float(value), 0.0), 1.0)
-                except ValueError:
-                    q = 0.0
+                q = _weight(value)
             elif name:
                 params.append((name, value))
         ranges.append(MediaRange(mtype, subtype, q, tuple(params)))
     return ranges
+
+
+def _weight(value: str) -> float:
+    """A range's q-value, clamped to 0..1; 1 (as if none were given) when it is no number
+    ("q=abc", "q=", "q=nan"): a broken weight was q=0, a 406 for the very format the
+    client named, while a header that parses not at all is ignored (RFC 9110 §12.5.1
+    allows either; the two now agree, and the client gets what it named)."""
+    try:
+        q = float(value)
+    except ValueError:
+        return 1.0
+    return 1.0 if math.isnan(q) else min(max(q, 0.0), 1.0)
 
 
 def quality(ranges: Sequence[MediaRange], fmt: Format) -> float:

@@ -27,7 +27,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -35,8 +34,9 @@ from pathlib import Path
 from typing import Any
 
 from ld.config import Settings
-from ld.errors import InputError, Location
+from ld.errors import InputError, Location, clipped
 from ld.harvest_client import Client, HarvestError
+from ld.harvest_dates import check_date, check_range, date_problem, oai_moment
 from ld.ingest import Item, ingest_items
 from ld.readers.oai import OAIError, ResponseInfo
 from ld.readers.oai_metadata import Converter
@@ -47,7 +47,6 @@ __all__ = ["STATE_FILE", "Client", "HarvestError", "HarvestResult", "harvest",
            "state_file", "state_key"]
 
 STATE_FILE = "harvest-state.json"
-_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}:\d{2}Z)?$")  # the shape of one
 
 
 @dataclass
@@ -66,6 +65,7 @@ class HarvestResult:
     state_path: str | None = None
     requests: int = 0  # HTTP requests made, retries included
     deletions_received: int = 0  # records the repository says are deleted, held here or not
+    state_from_refused: bool = False  # badArgument to the from= of the saved state
 
     @property
     def exit_code(self) -> int:
@@ -120,22 +120,24 @@ def harvest(
     in Clark notation -> converter), see :mod:`ld.readers.oai_metadata`.
     """
     for name, value in (("from", from_), ("until", until)):
-        _check_date(name, value)
+        check_date(name, value)
     path = Path(state_path) if state_path else state_file(settings)
     key = state_key(url, metadata_prefix, set_spec)
     previous = {} if full else _load_state(path).get(key, {})
-    sent_from = from_ or previous.get("from")
+    sent_from = from_ or _state_from(previous, path)
     check_range(sent_from, until, "--from" if from_ else "the saved harvest state's from")
     params = {"metadataPrefix": metadata_prefix, "set": set_spec, "from": sent_from,
               "until": until}
     client = Client(url, timeout=timeout, max_retries=max_retries, max_wait=max_wait,
                     converters=converters)
     run = _Run(client, {k: v for k, v in params.items() if v})
+    run.state_from = None if from_ else sent_from
     summary = ingest_items(run.items(), settings=settings, store=store, validator=validator,
                            progress=progress, rejects=rejects, jobs=jobs)
     result = HarvestResult(url, metadata_prefix, set_spec, sent_from, until, summary,
                            pages=run.pages, complete=run.complete, state_path=str(path),
-                           requests=len(client.requests), deletions_received=summary.deleted)
+                           requests=len(client.requests), deletions_received=summary.deleted,
+                           state_from_refused=run.state_from_refused)
     if run.complete:
         result.next_from = _save_state(path, key, run, previous, until)
     return result
@@ -151,6 +153,8 @@ class _Run:
         self.first_response_date: str | None = None
         self.max_datestamp: str | None = None
         self.tokens: set[str] = set()
+        self.state_from: str | None = None  # the from= taken from the saved state
+        self.state_from_refused = False
 
     def items(self) -> Iterator[Item | InputError]:
         try:
@@ -162,6 +166,9 @@ class _Run:
                 self.first_response_date = self.client.last_info.response_date
                 self.complete = True  # nothing new: a successful incremental run
                 return
+            if err.code == "badArgument" and self.state_from and self.pages == 0:
+                err.hint = _STATE_FROM_HINT.format(self.state_from)
+                self.state_from_refused = True
             yield err
             return
         except InputError as err:  # HarvestError, ParseError: named after the URL
@@ -173,8 +180,8 @@ class _Run:
         """Count the page; a resumption token seen before would loop for ever."""
         token = info.resumption_token
         if token and token in self.tokens:
-            raise HarvestError(f"the repository sent resumption token {token!r} twice",
-                               Location(file=self.client.requests[-1]),
+            raise HarvestError(f"the repository sent resumption token {clipped(token)!r} twice",
+                               Location(file=clipped(self.client.requests[-1])),
                                hint="the repository is looping; report it to its maintainers")
         if token:
             self.tokens.add(token)
@@ -204,9 +211,8 @@ def _save_state(path: Path, key: str, run: _Run, previous: dict[str, Any],
     """Remember where the next run starts; written atomically (temp file + rename)."""
     granularity = _granularity(run.max_datestamp) or previous.get("granularity")
     next_from = previous.get("from")
-    if run.first_response_date and granularity:
-        next_from = run.first_response_date[:10] if granularity == "day" \
-            else run.first_response_date
+    if granularity and (moment := oai_moment(run.first_response_date, granularity)):
+        next_from = moment
     if until and next_from and until < next_from:
         next_from = until  # nothing after --until was asked for
     entry = {"from": next_from, "granularity": granularity,
@@ -224,62 +230,24 @@ def _save_state(path: Path, key: str, run: _Run, previous: dict[str, Any],
     return next_from
 
 
+def _state_from(previous: dict[str, Any], path: Path) -> str | None:
+    """The saved from=, put in OAI-PMH's shape (a state file an older ldpub wrote verbatim);
+    refused, naming the way out, when it is no date at all."""
+    saved = previous.get("from")
+    if not saved or not date_problem(saved):
+        return saved
+    fixed = oai_moment(saved, "day" if len(saved) == 10 else "seconds")
+    if fixed is None:
+        raise InputError(f"the saved harvest state's from {saved!r} is not an OAI-PMH date",
+                         Location(file=str(path)), hint=_STATE_FROM_HINT.format(saved))
+    return fixed
+
+
+_STATE_FROM_HINT = ("the from {} was not given by you but taken from the saved harvest state; "
+                    "harvest with --full to ignore the state, or give --from YYYY-MM-DD")
+
+
 def _granularity(datestamp: str | None) -> str | None:
     if not datestamp:
         return None
     return "day" if len(datestamp) == 10 else "seconds"
-
-
-# --- helpers -----------------------------------------------------------------
-
-def date_problem(value: str) -> str | None:
-    """Why ``value`` is no OAI-PMH date (a real UTC day or moment), or None when it is one.
-
-    Checked before any request: a repository answers "2003-13-45" with a
-    badArgument only after the store is locked and the harvest has begun.
-    """
-    if not _DATE.match(value):
-        return f"{value!r} is not an OAI-PMH date"
-    try:
-        datetime.strptime(value, "%Y-%m-%dT%H:%M:%SZ" if "T" in value else "%Y-%m-%d")
-    except ValueError:
-        return f"{value!r} is no calendar date or time"
-    return None
-
-
-def _check_date(name: str, value: str | None) -> None:
-    problem = date_problem(value) if value else None
-    if problem:
-        raise InputError(f"--{name} {problem}", hint=DATE_HINT)
-
-
-def range_problem(from_: str | None, until: str | None, from_name: str = "--from"
-                  ) -> str | None:
-    """Why ``from_`` .. ``until`` (both valid dates) is no range to ask for, or None.
-
-    OAI-PMH 2.0 wants both of one granularity (a repository answers a day
-    and a moment with badArgument), and a range that ends before it starts
-    matches nothing: neither is worth locking the store and asking for.
-    """
-    if not (from_ and until):
-        return None
-    if len(from_) != len(until):
-        return (f"{from_name} {from_} and --until {until} are of different granularities "
-                "(a day and a moment), which OAI-PMH 2.0 does not allow")
-    if from_ > until:  # ISO 8601 of one granularity: text order is time order
-        return f"{from_name} {from_} is after --until {until}: no record can match"
-    return None
-
-
-def check_range(from_: str | None, until: str | None, from_name: str = "--from") -> None:
-    """:func:`range_problem` as an InputError (exit code 2)."""
-    problem = range_problem(from_, until, from_name)
-    if problem:
-        hint = RANGE_HINT if from_name == "--from" else \
-            "give --from (or --full, to ignore the saved state) with this --until"
-        raise InputError(problem, hint=hint)
-
-
-DATE_HINT = "use YYYY-MM-DD or YYYY-MM-DDThh:mm:ssZ (UTC)"
-RANGE_HINT = "give --from no later than --until, both as YYYY-MM-DD or both as " \
-             "YYYY-MM-DDThh:mm:ssZ"

@@ -32,7 +32,7 @@ from sickle import Sickle
 from sickle.iterator import OAIResponseIterator
 from urllib3.exceptions import ProtocolError, ReadTimeoutError
 
-from ld.errors import InputError, Location, ParseError
+from ld.errors import InputError, Location, ParseError, clipped
 from ld.numbers import ascii_digits
 from ld.pipeline import Item
 from ld.readers import xmlsafe
@@ -41,6 +41,9 @@ from ld.readers.oai_metadata import Converter
 
 RETRY_STATUS = (429, 502, 503, 504)  # "come back later" answers worth a bounded retry
 _CHUNK = 64 * 1024
+# One answer's size, counted as it is decoded: OAI-PMH pages are a few MB, so more is a broken
+# or hostile server (a 2 MB gzip can inflate to 2 GB), not a page to hold in memory.
+MAX_RESPONSE_BYTES = 256 * 1024 * 1024
 
 
 class HarvestError(InputError):
@@ -51,11 +54,13 @@ class Client(Sickle):
     """sickle, with strict page checks, a bounded Retry-After and errors that name the URL."""
 
     def __init__(self, url: str, *, timeout: float, max_retries: int, max_wait: float,
-                 converters: Mapping[str, Converter] | None = None) -> None:
+                 converters: Mapping[str, Converter] | None = None,
+                 max_bytes: int = MAX_RESPONSE_BYTES) -> None:
         super().__init__(url, iterator=OAIResponseIterator, max_retries=max_retries,
                          retry_status_codes=RETRY_STATUS, timeout=timeout, stream=True,
                          headers={"User-Agent": "ldpub-harvester"})
         self.timeout, self.max_wait, self.converters = timeout, max_wait, converters
+        self.max_bytes = max_bytes
         self.requests: list[str] = []
         self.last_info = ResponseInfo()
         self._attempt = 0
@@ -77,7 +82,7 @@ class Client(Sickle):
         """The page's items, all or none, named by the URL that answered (after redirects)."""
         self._check_oai(http)
         try:
-            return list(read_response(io.BytesIO(http.content), http.url, info=info,
+            return list(read_response(io.BytesIO(http.content), clipped(http.url), info=info,
                                       converters=self.converters))
         except ParseError as exc:  # its hint is a file's: "records before this point were read"
             earlier = " (those of earlier pages were)" if len(self.requests) > 1 else ""
@@ -95,14 +100,14 @@ class Client(Sickle):
         hint = ("check that the URL is the repository's OAI-PMH base URL" if len(self.requests) < 2
                 else f"the repository answered this instead of page {len(self.requests)}, in the "
                      "middle of the harvest: it may be failing or limiting requests; try later")
-        raise HarvestError(f"the answer is not an OAI-PMH response ({kind}: {start!r})",
-                           Location(file=http.url), hint=hint)
+        raise HarvestError(f"the answer is not an OAI-PMH response ({clipped(kind)}: {start!r})",
+                           Location(file=clipped(http.url)), hint=hint)
 
     def _request(self, kwargs: dict[str, str]) -> requests.Response:
         """sickle's request (streamed), whose whole answer must arrive within ``timeout``."""
         deadline = time.monotonic() + self.timeout
         response = super()._request(kwargs)
-        _read_body(response, deadline, self.timeout)
+        _read_body(response, deadline, self.timeout, self.max_bytes)
         return response
 
     def get_retry_after(self, http_response: requests.Response) -> float:
@@ -114,26 +119,31 @@ class Client(Sickle):
         return max(0.0, min(wait, self.max_wait))
 
 
-def _read_body(response: requests.Response, deadline: float, timeout: float) -> None:
+def _read_body(response: requests.Response, deadline: float, timeout: float,
+               max_bytes: int) -> None:
     """Read the streamed body by chunks, each read waiting at most the time left.
 
     The body becomes ``response.content`` (requests keeps it in ``_content``,
-    which is what its own ``content`` property fills). A late or cut answer is
-    a HarvestError naming the URL the answer came from (after redirects).
+    which is what its own ``content`` property fills). A late, cut or too large
+    answer (more than ``max_bytes`` once gzip is undone) is a HarvestError naming
+    the URL the answer came from (after redirects). BytesIO hands its buffer
+    over without the copy a join of chunks made, which doubled the memory.
     """
-    chunks: list[bytes] = []
+    body = io.BytesIO()
     try:
         while chunk := _read_chunk(response, deadline):
-            chunks.append(chunk)
+            body.write(chunk)
+            if body.tell() > max_bytes:
+                raise _too_large(response, max_bytes)
     except (ReadTimeoutError, TimeoutError) as exc:
-        raise _too_slow(response, timeout, chunks) from exc
+        raise _too_slow(response, timeout, body.tell()) from exc
     except ProtocolError as exc:
-        raise HarvestError(f"the connection closed after {_size(chunks)} of the answer",
-                           Location(file=response.url),
+        raise HarvestError(f"the connection closed after {body.tell():,} bytes of the answer",
+                           Location(file=clipped(response.url)),
                            hint="the repository or the network failed; try again") from exc
     finally:
         response.close()
-    response._content = b"".join(chunks)
+    response._content = body.getvalue()
 
 
 def _read_chunk(response: requests.Response, deadline: float) -> bytes:
@@ -147,14 +157,17 @@ def _read_chunk(response: requests.Response, deadline: float) -> bytes:
     return response.raw.read1(_CHUNK, decode_content=True)  # gzip undone, as requests does
 
 
-def _too_slow(response: requests.Response, timeout: float, chunks: list[bytes]) -> HarvestError:
+def _too_slow(response: requests.Response, timeout: float, received: int) -> HarvestError:
     return HarvestError(f"the answer did not arrive within {timeout:g} s "
-                        f"({_size(chunks)} received)", Location(file=response.url),
+                        f"({received:,} bytes received)", Location(file=clipped(response.url)),
                         hint="the repository is sending very slowly; try later or raise --timeout")
 
 
-def _size(chunks: list[bytes]) -> str:
-    return f"{sum(map(len, chunks)):,} bytes"
+def _too_large(response: requests.Response, max_bytes: int) -> HarvestError:
+    return HarvestError(f"the answer is larger than {max_bytes:,} bytes (after gzip is undone); "
+                        "no OAI-PMH page is that large", Location(file=clipped(response.url)),
+                        hint="the repository is failing or is not an OAI-PMH repository; "
+                             "check the URL, or ask its operators for smaller pages")
 
 
 def _retry_after(value: str | None) -> float | None:
@@ -176,14 +189,15 @@ def _reason(exc: requests.ConnectionError) -> str:
     """The OS-level reason ("[Errno 111] Connection refused") out of urllib3's long text."""
     text = str(exc)
     found = re.search(r"\[Errno -?\d+\] [^)'\"]+", text)
-    return found.group(0).strip() if found else text
+    return found.group(0).strip() if found else clipped(text)
 
 
 def _request_error(exc: requests.RequestException, url: str, timeout: float,
                    attempts: int) -> HarvestError:
     """A failed request, named by the URL it failed at (a redirect's target, if any)."""
     final = exc.request.url if exc.request is not None and exc.request.url else url
-    moved = f" (redirected from {url})" if final != url else ""
+    moved = f" (redirected from {clipped(url)})" if final != url else ""
+    final = clipped(final)
     if isinstance(exc, requests.HTTPError) and exc.response is not None:
         return _http_error(exc.response, final, attempts, moved)
     message, hint = _failure(exc, timeout)
@@ -197,7 +211,7 @@ def _failure(exc: requests.RequestException, timeout: float) -> tuple[str, str]:
                 "the repository is slow or down; try later or raise --timeout")
     if isinstance(exc, requests.ConnectionError):
         return f"cannot connect: {_reason(exc)}", "check the URL and that the repository is up"
-    return f"the request failed: {exc}", "check the URL and the harvest options"
+    return f"the request failed: {clipped(str(exc))}", "check the URL and the harvest options"
 
 
 def _http_error(response: requests.Response, url: str, attempts: int,
@@ -206,5 +220,6 @@ def _http_error(response: requests.Response, url: str, attempts: int,
     tries = f" after {attempts + 1} attempts" if attempts else ""
     hint = ("the repository is overloaded or down; try later" if response.status_code >= 500
             else "check the URL and the harvest options")
-    return HarvestError(f"HTTP {response.status_code} {response.reason}{tries}{moved}",
+    reason = clipped(response.reason or "")
+    return HarvestError(f"HTTP {response.status_code} {reason}{tries}{moved}",
                         Location(file=url), hint=hint)

@@ -33,6 +33,7 @@ _STANDARD: dict[str, str] = {
     "dcterms:references": "References", "dcterms:isReferencedBy": "Referenced by",
     "dcterms:tableOfContents": "Contents", "dcterms:audience": "Audience",
     "dcterms:medium": "Medium", "dcterms:hasVersion": "Other version",
+    "dcterms:isVersionOf": "Version of",
     # BIBO
     "bibo:Document": "Document", "bibo:AcademicArticle": "Academic article",
     "bibo:Article": "Article", "bibo:Book": "Book", "bibo:BookSection": "Book section",
@@ -48,7 +49,8 @@ _STANDARD: dict[str, str] = {
     "bibo:abstract": "Abstract", "bibo:authorList": "Authors (in order)",
     "bibo:contributorList": "Contributors (in order)", "bibo:doi": "DOI",
     "bibo:edition": "Edition", "bibo:editor": "Editor", "bibo:eissn": "eISSN",
-    "bibo:handle": "Handle", "bibo:isbn": "ISBN", "bibo:isbn10": "ISBN-10",
+    "bibo:handle": "Handle", "bibo:identifier": "Identifier", "bibo:isbn": "ISBN",
+    "bibo:isbn10": "ISBN-10",
     "bibo:isbn13": "ISBN-13", "bibo:issn": "ISSN", "bibo:issue": "Issue",
     "bibo:lccn": "LCCN", "bibo:numPages": "Number of pages", "bibo:oclcnum": "OCLC number",
     "bibo:pageEnd": "Last page", "bibo:pageStart": "First page", "bibo:pages": "Pages",
@@ -79,6 +81,7 @@ _STANDARD: dict[str, str] = {
     "void:sparqlEndpoint": "SPARQL endpoint", "void:dataDump": "Data dump",
     "void:uriSpace": "URI space", "void:exampleResource": "Example resource",
     "void:vocabulary": "Vocabulary", "void:classPartition": "Class partition",
+    "void:classes": "Classes", "void:properties": "Properties",
     "void:class": "Class", "sh:NodeShape": "Node shape", "sh:PropertyShape": "Property shape",
     # dcmitype
     "dcmitype:Text": "Text", "dcmitype:Image": "Image", "dcmitype:Sound": "Sound",

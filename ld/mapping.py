@@ -31,12 +31,14 @@ from rdflib import namespace as rdf_ns
 
 from ld import mapping_classes as classes
 from ld import mapping_identifiers as ids
+from ld import mapping_pids as pids
 from ld import mapping_rights as rights
 from ld import mapping_terms as t
 from ld import mapping_things as things
+from ld import mapping_transcribed as transcribed
 from ld import namespaces as ns
 from ld.errors import Location, RecordError
-from ld.mapping_languages import language_tag
+from ld.mapping_languages import language_tag, read_languages
 from ld.model import Container, Record, language_of
 from ld.uris import record_graph, record_uri, split, thing_uri, unusable_key
 
@@ -47,6 +49,10 @@ RDF, DCTERMS, FOAF, OWL, RDFS, SKOS, VOID = (ns.Terms(n) for n in (
 BIBO, LDPUB = ns.Terms(ns.BIBO), ns.Terms(ns.LDPUB)
 RECORD_SHAPE = ns.LDSH.RecordShape
 _PERIODICALS = {BIBO.Journal, BIBO.Periodical, BIBO.Newspaper, BIBO.Magazine}
+# a record of these classes (or of none the formats name: bibo:Document) can be in a
+# journal, so the ISSN it carries is its journal's; any other (a book, whose 022 is its
+# series' ISSN) keeps its ISSN itself
+_JOURNAL_PARTS = {BIBO.Article, BIBO.AcademicArticle, BIBO.Document}
 
 
 def dataset_iri(base: str) -> URIRef:
@@ -152,7 +158,10 @@ class _Mapper:
         things.subjects(self)
         classes.classifications(self)
         self.texts()
+        transcribed.transcribed(self)
         rights.rights(self)
+        pids.persistent_ids(self)
+        pids.pubmed_relations(self)
         self.links()
         self.container()
         things.collections(self)
@@ -173,7 +182,11 @@ class _Mapper:
     def titles(self) -> None:
         r = self.r
         titles = (r.title, r.title_full, r.title_short)
-        self.lit(DCTERMS.title, next((x for x in titles if x and x.strip()), None))
+        title = next((x for x in titles if x and x.strip()), None)
+        self.lit(DCTERMS.title, title)
+        # the C1 controls text_literal drops are mojibake's sign: noted, the shapes warn
+        if dropped := len(t.C1_CONTROLS.findall(title or "")):
+            self.add(self.s, LDPUB.droppedControlCharacters, Literal(dropped))
         self.lit(BIBO.shortTitle, r.title_short)
         self.lit(DCTERMS.alternative, [r.title_sub or "", *r.alternative_titles])
 
@@ -183,17 +196,21 @@ class _Mapper:
             self.add(self.s, DCTERMS.dateCopyrighted, year)
         if not self.r.issued or not self.r.issued.strip():
             return
-        issued = t.issued_literal(self.r.issued)
-        if issued is not None:
+        issued = None if transcribed.is_range(self.r.issued) else t.issued_literal(self.r.issued)
+        if issued is not None:  # a range ("1880/1893", MARC 008 q) is no date of issue
             self.add(self.s, DCTERMS.issued, issued)
         else:  # keep what the source says; the shape warns that there is no date
             self.lit(DCTERMS.date, self.r.issued)
 
     def languages(self) -> None:
-        """ISO 639-2 IRIs; an unknown language stays a literal and the shape rejects it."""
+        """ISO 639-2 IRIs, one for each language a value names ("en; fr": two); a part
+        naming none ("Deutsch", "qaa") is set apart as ldpub:invalidLanguage, as a failing
+        ISBN is (the shapes warn: a harvested record must not be lost over it)."""
         for value in filter(str.strip, self.r.languages):
-            iri = t.language_iri(value)
-            self.add(self.s, DCTERMS.language, iri if iri is not None else _plain(value.strip()))
+            found = read_languages(value)
+            for iri in found.iris:
+                self.add(self.s, DCTERMS.language, iri)
+            self.lit(LDPUB.invalidLanguage, list(found.unread))
 
     def texts(self) -> None:
         r = self.r
@@ -230,8 +247,7 @@ class _Mapper:
         self.dois(dois)
         for pmid in dict.fromkeys(p.strip() for p in pmids if p and p.strip()):
             self.lit(BIBO.pmid, pmid)
-            self.add(self.s, RDFS.seeAlso, self.iri(f"https://pubmed.ncbi.nlm.nih.gov/{pmid}/",
-                                                    "pmid"))
+            self.add(self.s, RDFS.seeAlso, self.iri(ids.pubmed_iri(pmid), "pmid"))
         for pmcid in dict.fromkeys(ids.clean_pmcid(p) for p in pmcids if p and p.strip()):
             self.lit(LDPUB.pmcid, pmcid)
             self.add(self.s, RDFS.seeAlso,
@@ -271,17 +287,19 @@ class _Mapper:
             self.add(self.s, OWL.sameAs, iri)
 
     def container(self) -> None:
-        """The journal an article is in; a periodical's own ISSN stays on the record."""
+        """The journal an article is in, or the collection a host that is no serial is;
+        the ISSN of a periodical, book or any other record no journal holds stays on it."""
         r, c = self.r, self.r.container or Container()
-        periodical = any((self.s, RDF.type, cls) in self.triples for cls in _PERIODICALS)
-        issns = [i for i in c.issn + ([] if periodical else r.issn) if i.strip()]
-        if periodical:
+        kinds = {cls for cls in t.RECORD_CLASSES if (self.s, RDF.type, cls) in self.triples}
+        own = bool(kinds & _PERIODICALS) or not kinds <= _JOURNAL_PARTS
+        issns = [i for i in c.issn + ([] if own else r.issn) if i.strip()]
+        if own:
             things.issns(self, self.s, r.issn)
         self.lit(BIBO.volume, c.volume)
         self.lit(BIBO.issue, c.issue)
         self.lit(BIBO.pageStart, c.page_start)
         self.lit(BIBO.pageEnd, c.page_end)
-        journal = things.journal(self, c, issns)
+        journal = things.journal(self, c, issns) if c.serial else transcribed.host(self, c)
         if journal is not None:
             self.add(self.s, DCTERMS.isPartOf, journal)
 

@@ -14,7 +14,7 @@ but unjudged, so the shapes can reject it showing what the source said.
 from __future__ import annotations
 
 import re
-from urllib.parse import quote
+from urllib.parse import quote, unquote
 
 from pyoxigraph import NamedNode
 from rdflib import URIRef
@@ -26,7 +26,8 @@ from ld.uris import WEB_SCHEMES
 # digits, which no identifier standard (nor the shapes' patterns) allows, so a
 # "DOI" written with them was minted into a doi.org IRI and then rejected.
 
-_DOI_PREFIX = re.compile(r"^(?:doi:\s*|info:doi/|https?://(?:dx\.)?doi\.org/)", re.I)
+_DOI_PREFIX = re.compile(r"^(?:doi:\s*|info:doi/|https?://(?:dx\.|www\.)?doi\.org/)", re.I)
+DOI_RESOLVER = re.compile(r"^https?://(?:dx\.|www\.)?doi\.org/", re.I)
 DOI_SYNTAX = re.compile(r"10\.[0-9]{4,9}/\S+")
 _PMID_URL = re.compile(r"(?:ncbi\.nlm\.nih\.gov/pubmed/|pubmed\.ncbi\.nlm\.nih\.gov/)([0-9]+)")
 _PMC_URL = re.compile(r"(?:/pmc/articles/|pmc\.ncbi\.nlm\.nih\.gov/articles/)(PMC[0-9]+)", re.I)
@@ -37,15 +38,21 @@ _DOI_SAFE = "/:;()@!$&'*+,=~-._"  # a DOI's "#", "?" and "%" are part of it: enc
 
 
 def doi_from_url(url: str) -> str | None:
-    """The DOI in a doi.org link, or None for any other URL."""
-    if re.match(r"https?://(?:dx\.)?doi\.org/", url, re.I):
+    """The DOI in a doi.org link (also www.doi.org, dx.doi.org), or None for any other URL."""
+    if DOI_RESOLVER.match(url.strip()):
         return clean_doi(url)
     return None
 
 
 def clean_doi(value: str) -> str:
-    """DOI without "doi:" or resolver prefix; syntax is checked by the shapes."""
-    return _DOI_PREFIX.sub("", value.strip()).strip()
+    """DOI without "doi:" or resolver prefix; syntax is checked by the shapes.
+
+    A DOI in a resolver URL is percent-encoded (DOI Handbook 2.5.2.4: "10.1002/
+    %28SICI%29..."): decoded, or "abc%2F12" became another DOI, "abc%252F12" in its IRI.
+    """
+    text = value.strip()
+    bare = _DOI_PREFIX.sub("", text).strip()
+    return unquote(bare) if DOI_RESOLVER.match(text) else bare
 
 
 def doi_iri(doi: str) -> URIRef | None:
@@ -209,6 +216,20 @@ def person_key(identifiers: list[str]) -> str | None:
     return None
 
 
+_DEATH_ONLY = re.compile(r"^[-\u2010-\u2015]\s*(?=\S)")  # "-1950", "–1950": no birth date
+
+
+def key_dates(dates: str) -> str:
+    """A heading's dates as a person's name key spells them: as written, but a death date
+    alone ("-1950", RDA's "died 1950") as AACR2 wrote it, "d. 1950".
+
+    A slug drops the hyphen at either end, so "Smith, John, -1950" was keyed as his
+    namesake born that year, "Smith, John, 1950-" (explore12/marc H1): one URI, two
+    people. Every other form ("1950-", "1838-1904", "b. 1950") keeps its key.
+    """
+    return _DEATH_ONLY.sub("d. ", dates.strip())
+
+
 def agent_identifiers(values: list[str]) -> tuple[list[str], list[str]]:
     """(identifier IRIs of an agent, ORCID iDs among them that fail their check):
     bare iDs as IRIs (:func:`agent_identifier`), failing ones set apart."""
@@ -222,3 +243,9 @@ def agent_identifier(value: str) -> str:
     """A bare ORCID ("0000-0002-1825-0097") as its https://orcid.org/ IRI."""
     text = value.strip()
     return f"https://orcid.org/{text}" if _ORCID.fullmatch(text) else text
+
+
+def pubmed_iri(pmid: str) -> str:
+    """The PubMed page of a PMID, which a record names with rdfs:seeAlso and the articles
+    that retract, correct or comment on it link to: one spelling, so the two meet."""
+    return f"https://pubmed.ncbi.nlm.nih.gov/{pmid.strip()}/"

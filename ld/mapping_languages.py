@@ -14,10 +14,17 @@ is Old French or nothing, never French.
 
 pycountry ships ISO 639-3 and 639-5 but not the list of ISO 639-2 codes, and
 id.loc.gov publishes ISO 639-2 only (bibliographic codes: ``fre``, not ``fra``):
-so the 639-2 codes are listed here (:data:`ISO639_2_CODES`), and a name of a
+so the 639-2 codes are listed (:mod:`ld.mapping_language_tables`), and a name of a
 639-3 language outside it ("Batak", bya) loses to a 639-2 collective ("Batak
 languages", btk). A code or name only ISO 639-3 knows ("cmn") keeps the IRI it
 always had, under iso639-2/, rather than rejecting its record.
+
+A value is read whole first, then as a list ("en;fr", "English, French": each
+language), a part as a code, a BCP 47 tag by its primary language ("zh-Hans";
+Java's deprecated "iw" and "in" as Hebrew and Indonesian) or a name
+(:func:`read_languages`). What names no language is returned apart, for the
+mapping to publish as ldpub:invalidLanguage with a warning: DSpace repositories
+write all of these, and a harvester cannot correct them (explore12 pubmed H1, H2).
 """
 
 from __future__ import annotations
@@ -26,61 +33,13 @@ import re
 import unicodedata
 from collections.abc import Iterator
 from functools import lru_cache
+from typing import NamedTuple
 
 import pycountry
 from rdflib import URIRef
 
+from ld.mapping_language_tables import ISO639_2_CODES, ISO_ALTERNATIVES, MARC_NAMES
 from ld.namespaces import ISO639_2, ISO639_5
-
-# The ISO 639-2 codes (ISO 639-2 Registration Authority, Library of Congress), in
-# their bibliographic form where there are two, as id.loc.gov/vocabulary/iso639-2 names them.
-_ISO639_2 = """
-    aar abk ace ach ada ady afa afh afr ain aka akk alb ale alg alt amh ang anp apa ara arc
-    arg arm arn arp art arw asm ast ath aus ava ave awa aym aze bad bai bak bal bam ban baq
-    bas bat bej bel bem ben ber bho bih bik bin bis bla bnt bos bra bre btk bua bug bul bur
-    byn cad cai car cat cau ceb cel cha chb che chg chi chk chm chn cho chp chr chu chv chy
-    cmc cnr cop cor cos cpe cpf cpp cre crh crp csb cus cze dak dan dar day del den dgr din
-    div doi dra dsb dua dum dut dyu dzo efi egy eka elx eng enm epo est ewe ewo fan fao fat
-    fij fil fin fiu fon fre frm fro frr frs fry ful fur gaa gay gba gem geo ger gez gil gla
-    gle glg glv gmh goh gon gor got grb grc gre grn gsw guj gwi hai hat hau haw heb her hil
-    him hin hit hmn hmo hrv hsb hun hup iba ibo ice ido iii ijo iku ile ilo ina inc ind ine
-    inh ipk ira iro ita jav jbo jpn jpr jrb kaa kab kac kal kam kan kar kas kau kaw kaz kbd
-    kha khi khm kho kik kin kir kmb kok kom kon kor kos kpe krc krl kro kru kua kum kur kut
-    lad lah lam lao lat lav lez lim lin lit lol loz ltz lua lub lug lui lun luo lus mac mad
-    mag mah mai mak mal man mao map mar mas may mdf mdr men mga mic min mis mkh mlg mlt mnc
-    mni mno moh mon mos mul mun mus mwl mwr myn myv nah nai nap nau nav nbl nde ndo nds nep
-    new nia nic niu nno nob nog non nor nqo nso nub nwc nya nym nyn nyo nzi oci oji ori orm
-    osa oss ota oto paa pag pal pam pan pap pau peo per phi phn pli pol pon por pra pro pus
-    que raj rap rar roa roh rom rum run rup rus sad sag sah sai sal sam san sas sat scn sco
-    sel sem sga sgn shn sid sin sio sit sla slo slv sma sme smi smj smn smo sms sna snd snk
-    sog som son sot spa srd srn srp srr ssa ssw suk sun sus sux swa swe syc syr tah tai tam
-    tat tel tem ter tet tgk tgl tha tib tig tir tiv tkl tlh tli tmh tog ton tpi tsi tsn tso
-    tuk tum tup tur tut tvl twi tyv udm uga uig ukr umb und urd uzb vai ven vie vol vot wak
-    wal war was wel wen wln wol xal xho yao yap yid yor ypk zap zbl zen zgh zha znd zul zun
-    zxx zza"""
-ISO639_2_CODES = frozenset(_ISO639_2.split())
-
-# The MARC Code List for Languages' name of a code where no rule derives it from the ISO
-# names pycountry has ("Abkhaz", ISO "Abkhazian"; "Syriac" is MARC's syc, ISO's syr).
-# Compared whole (qualifiers kept: "Provençal (to 1500)" is Old Provençal only).
-MARC_NAMES: dict[str, str] = {
-    "abk": "Abkhaz", "ady": "Adygei", "alt": "Altai", "arc": "Aramaic", "arn": "Mapuche",
-    "ast": "Bable", "bin": "Edo", "bug": "Bugis", "car": "Carib", "day": "Dayak",
-    "den": "Slavey", "dgr": "Dogrib", "frr": "North Frisian", "frs": "East Frisian",
-    "fry": "Frisian", "ful": "Fula", "gez": "Ethiopic", "hat": "Haitian French Creole",
-    "him": "Western Pahari languages", "kal": "Kalâtdlisut", "kir": "Kyrgyz",
-    "kut": "Kootenai", "lam": "Lamba (Zambia and Congo)", "lez": "Lezgian",
-    "lim": "Limburgish", "lol": "Mongo-Nkundu", "mas": "Maasai", "mic": "Micmac",
-    "mos": "Mooré", "nap": "Neapolitan Italian", "nbl": "Ndebele (South Africa)",
-    "nde": "Ndebele (Zimbabwe)", "new": "Newari", "nso": "Northern Sotho",
-    "nwc": "Newari, Old", "nya": "Nyanja", "oss": "Ossetic", "pro": "Provençal (to 1500)",
-    "roh": "Raeto-Romance", "rom": "Romani", "rum": "Moldavian", "rup": "Aromanian",
-    "sag": "Sango (Ubangi Creole)", "scn": "Sicilian Italian", "sin": "Sinhalese",
-    "sot": "Sotho", "srn": "Sranan", "ssw": "Swazi", "syc": "Syriac", "syr": "Syriac, Modern",
-    "tem": "Temne", "ter": "Terena", "tkl": "Tokelauan", "ton": "Tongan", "tvl": "Tuvaluan",
-    "wal": "Wolayta", "was": "Washoe", "xal": "Oirat", "yao": "Yao (Africa)",
-    "zbl": "Blissymbolics", "zgh": "Tamazight",
-}
 
 # ISO 639-2's special codes by the words catalogues write for them (VuFind: "Unknown";
 # MARC: "Miscellaneous languages", ISO's "Uncoded languages")
@@ -88,32 +47,106 @@ _SPECIAL = {"unknown": "und", "undetermined": "und", "miscellaneous languages": 
             "multiple": "mul", "multilingual": "mul", "multiple languages": "mul",
             "no linguistic content": "zxx"}
 
-# Most specific first: MARC's own names; names of ISO 639-2 languages; of 639-2
-# collective codes ("Kru (Other)", "Batak"); 639-2 names without their qualifier on the
-# ISO side ("Egyptian (Ancient)" answers "Egyptian"); 639-5 families; 639-3 only.
-_TIERS = ("marc", "iso639-2", "collective", "bare", "iso639-5", "iso639-3")
+# Most specific first: MARC's own names; names of ISO 639-2 languages, then ISO 639-2's
+# other names of them (:data:`ISO_ALTERNATIVES`); of 639-2 collective codes ("Kru
+# (Other)", "Batak"); 639-2 names without their qualifier on the ISO side ("Egyptian
+# (Ancient)" answers "Egyptian"); 639-5 families; 639-3 only.
+_TIERS = ("marc", "iso639-2", "alternative", "collective", "bare", "iso639-5", "iso639-3")
 # Qualifiers that say what kind of code, or which period, not which language
 _QUALIFIER = re.compile(
     r"\((?:[^()]*[0-9][^()]*|macrolanguage|other|family|artificial language)\)", re.I)
 
 
-@lru_cache(maxsize=4096)  # pure, and the same values recur record after record
-def language_iri(value: str) -> URIRef | None:
-    """The id.loc.gov IRI of a language name ("French, Old (ca. 842-1300)") or code
-    ("fre", "fra", "fr", "fr-CA"), or None when neither names a language.
+class Languages(NamedTuple):
+    """What one language value names: the IRIs of its languages, and the parts of it
+    that name none (published apart, as ldpub:invalidLanguage)."""
 
-    Two letters are a code ("en", never the En language); three letters a code
-    when written in one case ("kru" is Kurukh), a name first otherwise ("Kru").
+    iris: tuple[URIRef, ...]
+    unread: tuple[str, ...]
+
+
+@lru_cache(maxsize=4096)  # pure, and the same values recur record after record
+def read_languages(value: str) -> Languages:
+    """Every language a value names: "English; French", "en, de", "eng/fre" are two.
+
+    The whole value is read as one name first, since the names of the table hold
+    commas and semicolons ("French, Old (ca. 842-1300)", "Spanish; Castilian"); only
+    then is it split, on ";", ",", "/", "&" and "and", each part read alone. A value
+    that says there is no language ("N/A", "None", "--") gives nothing, as ISO's
+    own codes for that (und, zxx) give themselves.
     """
-    text = " ".join(value.split())
-    if not text:
-        return None
-    locale = re.fullmatch(r"([A-Za-z]{2,3})[-_][A-Za-z]{2}", text)  # "en_US", "fr-CA"
-    if locale or re.fullmatch(r"[A-Za-z]{2}|[a-z]{3}|[A-Z]{3}", text):
-        code = _code(locale[1] if locale else text)
-    else:
-        code = _by_name(text) or (_code(text) if re.fullmatch(r"[A-Za-z]{3}", text) else None)
-    return _iri(code) if code else None
+    codes, unread = _read(" ".join(value.split()))
+    return Languages(tuple(_iri(code) for code in dict.fromkeys(codes)), tuple(unread))
+
+
+def language_iri(value: str) -> URIRef | None:
+    """The IRI of the one language ``value`` names ("French, Old (ca. 842-1300)", "fre",
+    "fr-CA"), or None when it names none, or several (see :func:`read_languages`)."""
+    found = read_languages(value)
+    return found.iris[0] if len(found.iris) == 1 and not found.unread else None
+
+
+# Words a source writes for "no language given": nothing to publish, nothing to warn of
+_NO_LANGUAGE = frozenset({"n/a", "n.a.", "none", "null", "not applicable", "other"})
+# The separators of a list of languages, tried in this order (the widest first)
+_SEPARATORS = tuple(re.compile(p, re.I) for p in (
+    r"\s*;\s*", r"\s*,\s*", r"\s*/\s*", r"\s+(?:and|&)\s+|\s*&\s*"))
+
+
+def _read(text: str) -> tuple[list[str], list[str]]:
+    """(codes, parts that name no language) of ``text``.
+
+    A list every part of which reads ("en, de", "N/A; --") is that list: names are
+    compared without punctuation, and read whole "en, de" was the Ende language. Else
+    the whole value as one name ("French, Old (ca. 842-1300)": "Old" alone reads as
+    nothing); else the parts that read, the rest set apart (the whole when none reads).
+    """
+    if text.casefold() in _NO_LANGUAGE or not re.search(r"[^\W_]", text):
+        return [], []
+    read = [_read(part) for part in _parts(text)]
+    codes = [code for found, _ in read for code in found]
+    unread = [part for _, missed in read for part in missed]
+    if read and not unread:
+        return codes, []
+    if code := _one(text):
+        return [code], []
+    return (codes, unread) if codes else ([], [text])
+
+
+def _parts(text: str) -> list[str]:
+    """The parts of a list of languages, split at the first separator it has; [] for one."""
+    for separator in _SEPARATORS:
+        parts = [part for part in separator.split(text) if part]
+        if len(parts) > 1:
+            return parts
+    return []
+
+
+# Deprecated ISO 639-1 codes BCP 47 still reads (RFC 5646 section 2.2.1): Java's Locale
+# writes them to this day, so DSpace's dc.language holds "iw_IL" and "in_ID"
+_DEPRECATED = {"iw": "heb", "in": "ind", "ji": "yid", "jw": "jav", "mo": "rum"}
+# A BCP 47 language tag (RFC 5646 section 2.1, "langtag"), "_" read as "-" (Java's
+# locales): its language is the primary subtag's ("zh-Hans", "sr-Latn-RS"). A primary
+# subtag of three letters is one in one case (:func:`_one`): "Uto-Aztecan" is a name.
+_TAG = re.compile(r"""([A-Za-z]{2,3})(?:-[A-Za-z]{3}){0,3}  # language, extlangs
+    (?:-[A-Za-z]{4})?(?:-(?:[A-Za-z]{2}|[0-9]{3}))?  # script, region
+    (?:-(?:[A-Za-z0-9]{5,8}|[0-9][A-Za-z0-9]{3}))*  # variants
+    (?:-[0-9A-WY-Za-wy-z](?:-[A-Za-z0-9]{2,8})+)*(?:-[Xx](?:-[A-Za-z0-9]{1,8})+)?""", re.X)
+
+
+def _one(text: str) -> str | None:
+    """The code of one language: a code or tag ("en", "fre", "zh-Hans", "iw_IL"), else a
+    name. Two letters are a code ("en", never the En language); three letters a code
+    when written in one case ("kru" is Kurukh), a name first otherwise ("Kru")."""
+    tag = _TAG.fullmatch(text.replace("_", "-"))
+    if tag and (len(tag[1]) == 2 or tag[1].islower() or tag[1].isupper()):
+        return _code(tag[1])
+    if (code := _by_name(text)) is not None:
+        return code
+    # a capitalised word that is no name ("Eng", "Fra") is a code if ISO 639-2 has it:
+    # "Old", in "Newari, Old", is no language (639-3's old is Mochi)
+    code = _code(text) if re.fullmatch(r"[A-Za-z]{3}", text) else None
+    return code if code in ISO639_2_CODES else None
 
 
 def _iri(code: str) -> URIRef:
@@ -125,8 +158,8 @@ def _iri(code: str) -> URIRef:
 def _code(text: str) -> str | None:
     """The ISO 639-2 (bibliographic) code of a 639-1, 639-2 (B or T), 639-3 or 639-5 code."""
     code = text.lower()
-    if code in ISO639_2_CODES:
-        return code
+    if code in ISO639_2_CODES or code in _DEPRECATED:
+        return _DEPRECATED.get(code, code)
     lang = (pycountry.languages.get(alpha_2=code) if len(code) == 2
             else pycountry.languages.get(alpha_3=code) or pycountry.language_families.get(
                 alpha_3=code))
@@ -134,19 +167,17 @@ def _code(text: str) -> str | None:
 
 
 def _by_name(text: str) -> str | None:
-    """The code of a language name; names separated by ";" are alternatives ("Spanish;
-    Castilian"), the first that names a language wins."""
+    """The code of one language name ("French, Old", also as "Old French"), or None."""
     if (special := _SPECIAL.get(text.lower())) is not None:
         return special
     tiers = _index()
-    for part in text.split(";"):
-        names = [part, *_inverted(part)]
-        for tier in _TIERS:
-            keyed = _whole if tier == "marc" else _key
-            for key in {keyed(name) for name in names}:
-                codes = tiers[tier].get(key, ())
-                if len(codes) == 1:
-                    return next(iter(codes))
+    names = [text, *_inverted(text)]
+    for tier in _TIERS:
+        keyed = _whole if tier == "marc" else _key
+        for key in {keyed(name) for name in names}:
+            codes = tiers[tier].get(key, ())
+            if len(codes) == 1:
+                return next(iter(codes))
     return None
 
 
@@ -187,6 +218,9 @@ def _entries() -> Iterator[tuple[str, str, str]]:
     """(tier, name key, code) for every name of every language and family."""
     for code, name in MARC_NAMES.items():
         yield "marc", _whole(name), code
+    for code, names in ISO_ALTERNATIVES.items():
+        for name in names.split("; "):
+            yield "alternative", _key(name), code
     for lang in pycountry.languages:
         code = getattr(lang, "bibliographic", None) or lang.alpha_3
         for name in _names(lang):

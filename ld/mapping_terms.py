@@ -24,10 +24,12 @@ from rdflib.namespace import XSD as _XSD
 from ld import namespaces as ns
 from ld.mapping_identifiers import clean_doi, doi_iri, person_key
 from ld.mapping_languages import language_iri
+from ld.mapping_relator_tables import OTHER_TERMS
 from ld.namespaces import RELATORS
 
-__all__ = ["FORMATS", "RECORD_CLASSES", "clean_doi", "doi_iri",
-           "issued_literal", "language_iri", "person_key", "record_types", "relator_iri"]
+__all__ = ["FORMATS", "OTHER_TERMS", "RECORD_CLASSES", "clean_doi", "doi_iri",
+           "is_author", "is_editor", "issued_literal", "language_iri", "person_key",
+           "record_types", "relator_iri"]
 
 # looked up once (ld.namespaces.Terms), not through rdflib's namespace machinery per call
 BIBO, DCMITYPE, XSD = ns.Terms(ns.BIBO), ns.Terms(ns.DCMITYPE), ns.Terms(_XSD)
@@ -142,6 +144,19 @@ FORMATS: dict[str, tuple[URIRef | None, URIRef | None]] = {
     "government document": (None, None),
     "online integrating resource": (None, None),
     "physical integrating resource": (None, None),
+    # the DCMI Type Vocabulary by name (DCMI recommends it for dc:type: "StillImage",
+    # "MovingImage"; keys compare without spaces), and the work types of the OpenAIRE
+    # (DRIVER, COAR) vocabularies ld.readers.oai_dc_values names them by
+    "still image": (BIBO.Image, DCMITYPE.StillImage),
+    "moving image": (BIBO.AudioVisualDocument, DCMITYPE.MovingImage),
+    "sound": (BIBO.AudioDocument, DCMITYPE.Sound),
+    "interactive resource": (None, DCMITYPE.InteractiveResource),
+    "collection": (None, DCMITYPE.Collection),
+    "event": (None, DCMITYPE.Event),
+    "service": (None, DCMITYPE.Service),
+    "review": (BIBO.Article, DCMITYPE.Text),
+    "conference paper": (BIBO.Article, DCMITYPE.Text),
+    "lecture": (None, DCMITYPE.Text),
 }
 
 # Every class a record can get; the record shape targets exactly these.
@@ -193,7 +208,13 @@ _FORMAT_KEYS = {_format_key(label): types for label, types in FORMATS.items()}
 # in another. They carry nothing a reader sees (a bell, a NUL from a broken
 # export), so they are dropped; a lone surrogate (half of a broken character,
 # which not even UTF-8 can write) becomes U+FFFD, the visible replacement.
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+# DEL and the C1 controls (U+007F-U+009F) too: XML allows them, but HTML forbids
+# them on a page ("control-character-in-input-stream"; &#x83; is read as cp1252's
+# "ƒ"), and no text uses them: they are what is left of text decoded with the wrong
+# character set (mojibake), which the mapping notes on the title before dropping them
+# (ld.mapping titles, ldpub:droppedControlCharacters), so the shapes still warn.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
+C1_CONTROLS = re.compile("[\x80-\x9f]")  # the mojibake sign (shapes/record.ttl)
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
@@ -249,23 +270,8 @@ def year_literal(value: str) -> Literal | None:
 # --- relator roles --------------------------------------------------------------
 # The MARC relator terms (https://id.loc.gov/vocabulary/relators, ld.labels) by
 # their term or code; a code is a code only when the list has it ("the", "dir.",
-# "eds." look like codes and would mint properties no vocabulary defines).
-
-
-# Terms catalogues write in other languages (VuFind's author2_role, MARC $e), and
-# AACR2's designations (21.0D: "comp.", "ed.", "ill.", "tr.", and "joint ..."), the
-# bulk of pre-RDA 7XX $e: a role a table did not know was dropped, leaving a plain
-# contributor (an AACR2 editor was in no bibo:editorList, so no citation named him).
-OTHER_TERMS: dict[str, str] = {
-    "ed": "edt", "eds": "edt", "joint ed": "edt", "joint eds": "edt", "comp": "com",
-    "comps": "com", "joint comp": "com", "tr": "trl", "trans": "trl", "joint tr": "trl",
-    "joint ill": "ill", "joint author": "aut", "opponent": "opn", "directeur de thèse": "ths",
-    "directrice de thèse": "ths", "traducteur": "trl", "traductrice": "trl",
-    "übersetzer": "trl", "kääntäjä": "trl", "herausgeber": "edt", "toimittaja": "edt",
-    "éditeur scientifique": "edt", "illustrateur": "ill", "kuvittaja": "ill",
-    "vastaväittäjä": "opn", "ohjaaja": "ths", "betreuer": "ths",
-    "author of introduction": "aui",  # the LoC list says "author of introduction, etc."
-}
+# "eds." look like codes and would mint properties no vocabulary defines); other
+# terms (AACR2's "ed.", "Übersetzer") by ld.mapping_relator_tables.OTHER_TERMS.
 
 
 @lru_cache(maxsize=4096)  # pure, and the same values recur record after record
@@ -275,6 +281,22 @@ def relator_iri(role: str) -> URIRef | None:
     text = " ".join(role.strip().strip(".,;:").lower().split())
     code = OTHER_TERMS.get(text) or _loc_terms().get(text)
     return RELATORS[code] if code else None
+
+
+def is_author(roles: list[str]) -> bool:
+    """Whether a role is authorship ("aut", "joint author", "auteur", "cre"), by the relator
+    it maps to: the one rule of the MARC reader's creators and the author list."""
+    return any(relator_iri(role) in _AUTHORS for role in roles)
+
+
+def is_editor(roles: list[str]) -> bool:
+    """Whether a role is editing or compiling ("ed.", "comp."): cited as an editor (BibTeX,
+    RIS and CSL have no compiler)."""
+    return any(relator_iri(role) in _EDITORS for role in roles)
+
+
+_AUTHORS = frozenset({RELATORS.aut, RELATORS.cre})
+_EDITORS = frozenset({RELATORS.edt, RELATORS.com})
 
 
 @lru_cache(maxsize=1)

@@ -36,7 +36,6 @@ from ld.uris import slug
 RDF, DCTERMS, FOAF, OWL, SKOS = (ns.Terms(n) for n in (
     rdf_ns.RDF, rdf_ns.DCTERMS, rdf_ns.FOAF, rdf_ns.OWL, rdf_ns.SKOS))
 BIBO, DCMITYPE, LDPUB = ns.Terms(ns.BIBO), ns.Terms(ns.DCMITYPE), ns.Terms(ns.LDPUB)
-_EDITOR = ns.RELATORS.edt
 SCHEMES = {  # thesaurus name -> skos:ConceptScheme IRI, when the scheme has one
     "mesh": URIRef("http://id.nlm.nih.gov/mesh/"),
     "lcsh": URIRef("http://id.loc.gov/authorities/subjects"),
@@ -61,21 +60,25 @@ class Writer(Protocol):
 
 
 def agents(m: Writer) -> None:
-    """Creators in order (bibo:authorList), then contributors, editors among them in
-    order too (bibo:editorList: a citation lists a book's editors as the source does);
-    roles as relators."""
-    creators = [agent(m, a, DCTERMS.creator) for a in m.r.creators]
-    editors = []
+    """Creators in order (bibo:authorList), then contributors, editors and compilers
+    among both in order too (bibo:editorList: a citation lists a book's editors as the
+    source does); roles as relators.
+
+    A creator whose roles are editing and not authorship (a MARC 100 "Warren, John
+    Collins, $e ed.": AACR1 entered a compilation under its editor) is in the editor
+    list, not the author list, as an added entry editor is (explore12/marc M2: he was
+    cited as the author); he stays the record's dcterms:creator, its main entry.
+    """
+    authors, editors = [], []
+    for a in m.r.creators:
+        node = agent(m, a, DCTERMS.creator)
+        (editors if t.is_editor(a.roles) and not t.is_author(a.roles) else authors).append(node)
     for a in m.r.contributors:
         node = agent(m, a, DCTERMS.contributor)
-        if _edits(a):
+        if t.is_editor(a.roles):
             editors.append(node)
-    _rdf_list(m, BIBO.authorList, creators)
+    _rdf_list(m, BIBO.authorList, authors)
     _rdf_list(m, BIBO.editorList, editors)
-
-
-def _edits(who: Agent) -> bool:
-    return any(t.relator_iri(role) == _EDITOR for role in who.roles)
 
 
 def _rdf_list(m: Writer, prop: URIRef, members: list[URIRef]) -> None:
@@ -106,7 +109,23 @@ def agent(m: Writer, who: Agent, prop: URIRef) -> URIRef:
         relator = t.relator_iri(role)
         if relator is not None:
             m.add(m.s, relator, node)
+    _roles_as_written(m, node, [r for r in who.roles if t.relator_iri(r) is None])
     return node
+
+
+def _roles_as_written(m: Writer, node: URIRef, roles: list[str]) -> None:
+    """Roles no relator stands for ("joint sponsor", "Mrs."), as the source wrote them:
+    ``[ ldpub:agent node ; ldpub:role "..." ]``, the record's ldpub:contribution. Such a
+    role was dropped, leaving a plain contributor (explore12/marc M1); a role is the
+    record's, not the agent's (whom other records name in other roles), hence the node."""
+    roles = [role.strip() for role in roles if role.strip()]
+    if not roles:
+        return
+    contribution = BNode()
+    m.add(m.s, LDPUB.contribution, contribution)
+    m.add(contribution, LDPUB.agent, node)
+    for role in roles:
+        m.add(contribution, LDPUB.role, t.text_literal(role))
 
 
 def person(m: Writer, agent: Agent, name: str, identifiers: list[str]) -> URIRef:
@@ -116,13 +135,14 @@ def person(m: Writer, agent: Agent, name: str, identifiers: list[str]) -> URIRef
     "Smith, John, 1950-" from "Smith, John, 1820-1890".
 
     A source that gave only a given name (a MARC forename heading, "John Paul
-    II, Pope") is not split at its comma.
+    II, Pope") is not split at its comma. The fuller form of the name (MARC $q) is
+    keyed, not published as part of the given name.
     """
     family, given = agent.family, agent.given
     if not family and not given and ", " in name:
         family, given = (part.strip() for part in name.split(", ", 1))
     key = ids.person_key(identifiers) or _name_key(
-        f"{family} {given or ''}" if family else name, agent.dates)
+        f"{family} {given or ''} {agent.fuller or ''}" if family else name, agent.dates)
     node = m.thing("person", key)
     m.add(node, RDF.type, FOAF.Person)
     m.add(node, RDF.type, FOAF.Agent)
@@ -137,8 +157,9 @@ def person(m: Writer, agent: Agent, name: str, identifiers: list[str]) -> URIRef
 def _name_key(name: str, dates: str | None) -> str:
     """A person's key without an identifier: the name's slug, with the heading's dates
     when it has them ("smith-john-1950"), so namesakes of other centuries stay apart;
-    names without dates (PubMed, most VuFind authors) keep their key."""
-    return slug(f"{name} {dates}" if dates and dates.strip() else name)
+    names without dates (PubMed, most VuFind authors) keep their key; a death date alone
+    is keyed apart from a birth date (:func:`ld.mapping_identifiers.key_dates`)."""
+    return slug(f"{name} {ids.key_dates(dates)}" if dates and dates.strip() else name)
 
 
 def organisation(m: Writer, name: str, alt_names: list[str] | None = None) -> URIRef:
@@ -167,10 +188,14 @@ def organisations(m: Writer) -> None:
 
 
 def subjects(m: Writer) -> None:
-    """dcterms:subject for every subject with a label."""
+    """dcterms:subject for every topic with a label; dcterms:type for a genre or form
+    (MARC 655, PubMed PublicationType, JATS article category), as the LoC MARC to
+    Dublin Core crosswalk maps 655 to Type: "Journal Article" or "Pastoral fiction"
+    says what kind of work the record is, not what it is about (explore12 pubmed H3)."""
     for subject in m.r.subjects:
         if subject.label.strip():
-            m.add(m.s, DCTERMS.subject, concept(m, subject))
+            prop = DCTERMS.type if subject.kind == "genre" else DCTERMS.subject
+            m.add(m.s, prop, concept(m, subject))
 
 
 def concept(m: Writer, subject: Subject) -> URIRef:
@@ -221,10 +246,17 @@ def journal(m: Writer, container: Container, values: list[str]) -> URIRef | None
 
 
 def collections(m: Writer) -> None:
-    """The collections a record belongs to, keyed by the slug of their name."""
+    """The collections a record belongs to."""
     for name in filter(str.strip, m.r.collections):
-        node = m.thing("collection", slug(name))
-        m.add(node, RDF.type, DCMITYPE.Collection)
-        m.add(node, RDF.type, BIBO.Collection)
-        m.lit(DCTERMS.title, name, node)
-        m.add(m.s, DCTERMS.isPartOf, node)
+        m.add(m.s, DCTERMS.isPartOf, collection(m, name))
+
+
+def collection(m: Writer, name: str) -> URIRef:
+    """A collection keyed by the slug of its name, typed and titled: one name is one
+    collection, whether a record names it as a collection or as its host (a MARC 773
+    that is no serial, :func:`ld.mapping_transcribed.host`)."""
+    node = m.thing("collection", slug(name))
+    m.add(node, RDF.type, DCMITYPE.Collection)
+    m.add(node, RDF.type, BIBO.Collection)
+    m.lit(DCTERMS.title, name, node)
+    return node

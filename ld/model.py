@@ -48,6 +48,9 @@ class Agent:
     affiliations: list[str] = field(default_factory=list)
     dates: str | None = None  # "1668-1744" as written
     alt_names: list[str] = field(default_factory=list)  # in another script, as written
+    # the fuller form of the name (MARC $q, "(Horace Sumner)"): no part of ``given`` that
+    # pages and citations print, but part of the key, as it tells namesakes apart
+    fuller: str | None = None
 
 
 class Text(str):
@@ -108,6 +111,9 @@ class Container:
     page_start: str | None = None
     page_end: str | None = None
     iso_abbreviation: str | None = None
+    # False for a host that is no serial (MARC 773 on a monograph: an LC collection, the
+    # book a chapter is in): published as a collection it is part of, never a bibo:Journal
+    serial: bool = True
 
 
 @dataclass
@@ -172,6 +178,27 @@ class Record:
     licenses: list[str] = field(default_factory=list)
     rights: list[str] = field(default_factory=list)
     access_rights: list[str] = field(default_factory=list)
+    # identifiers the source itself marks cancelled or invalid (MARC 020 $z, 022 $y/$z),
+    # as written: published apart (ldpub:cancelledIsbn / cancelledIssn), never as identifiers
+    cancelled_isbn: list[str] = field(default_factory=list)
+    cancelled_issn: list[str] = field(default_factory=list)
+    # the dates as the source writes them ("[between 1880 and 1893]", "1998 Dec-1999 Jan",
+    # "1990 Spring"): ldpub:dateAsWritten beside the normalised dcterms:issued
+    dates_as_written: list[str] = field(default_factory=list)
+    responsibility: str | None = None  # statement of responsibility, as written (MARC 245 $c)
+    alt_editions: list[str] = field(default_factory=list)  # in another script (MARC 880)
+    # notes with a property of their own: audience (MARC 521), provenance (561)
+    audience: list[str] = field(default_factory=list)
+    provenance: list[str] = field(default_factory=list)
+    # persistent identifiers of repository items (oai_dc dc:identifier), as written
+    # without their scheme prefix: handles ("1765/320", bibo:handle and a hdl.handle.net
+    # page), URNs ("urn:nbn:de:0001-12345", bibo:uri) and arXiv ids ("2101.00001")
+    handles: list[str] = field(default_factory=list)
+    urns: list[str] = field(default_factory=list)
+    arxiv: list[str] = field(default_factory=list)
+    # the PubMed records that retract, correct, update or comment on this one, or that this
+    # one does so to, as (PubMed's CommentsCorrections RefType, PMID): ("RetractionIn", "123")
+    pubmed_relations: list[tuple[str, str]] = field(default_factory=list)
     extra: dict[str, list[str]] = field(default_factory=dict)
 
 

@@ -60,6 +60,7 @@ class BIBO(DefinedNamespace):
     editor: URIRef
     eissn: URIRef
     handle: URIRef
+    identifier: URIRef
     isbn: URIRef
     isbn10: URIRef
     isbn13: URIRef
@@ -99,15 +100,25 @@ class LDPUB(DefinedNamespace):
     affiliation: URIRef
     dates: URIRef
     role: URIRef
+    contribution: URIRef  # [ agent, role ]: a role no relator stands for
+    agent: URIRef
     series: URIRef
+    responsibilityStatement: URIRef  # MARC 245 $c, as written
+    dateAsWritten: URIRef  # "[between 1880 and 1893]", "1990 Spring"
     isoAbbreviation: URIRef
     grant: URIRef
     publicationPlace: URIRef
     invalidIsbn: URIRef
     invalidIssn: URIRef
+    cancelledIsbn: URIRef  # MARC 020 $z: marked so by the record, no error
+    cancelledIssn: URIRef  # MARC 022 $y/$z
     invalidDoi: URIRef
     invalidLink: URIRef
     invalidOrcid: URIRef
+    invalidLanguage: URIRef  # a language value that names no language we can read
+    droppedControlCharacters: URIRef  # C1 controls dropped from the title (mojibake)
+    retractedBy: URIRef  # PubMed CommentsCorrections RetractionIn
+    retractionOf: URIRef  # ... RetractionOf
     ReadableRecordConstraintComponent: URIRef
     ReadableInputConstraintComponent: URIRef
 
@@ -119,6 +130,8 @@ MESH = Namespace("http://id.nlm.nih.gov/mesh/")
 RELATORS = Namespace("http://id.loc.gov/vocabulary/relators/")
 LDSH_NS = "https://w3id.org/ldpub/shapes#"
 LDSH = Namespace(LDSH_NS)
+# Hydra: the paging controls of a thing's paged record list (ld.document_meta)
+HYDRA_NS = "http://www.w3.org/ns/hydra/core#"
 
 # Prefixes used in every serialisation, SPARQL editor and JSON-LD @context.
 PREFIXES: dict[str, str] = {
@@ -136,6 +149,7 @@ PREFIXES: dict[str, str] = {
     "ldpub": LDPUB_NS,
     "ldsh": LDSH_NS,
     "relators": str(RELATORS),
+    "hydra": HYDRA_NS,
 }
 
 # Superclasses the mapping states beside a thing's own class (ld.mapping_things:

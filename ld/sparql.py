@@ -27,6 +27,7 @@ from ld.sparql_tokens import Analysis, analyse, undeclared_prefix
 OUTBOUND_WORDS = frozenset({"SERVICE", "LOAD"})  # would make the server fetch a URL
 TRUNCATED_HEADER = "X-Ldpub-Truncated"  # announces a SELECT cut at max_rows (value: max_rows)
 MAX_BODY = 1 << 20  # bytes; a longer query is refused before it is read into the parser
+MAX_NESTING = 200  # levels of { ( [; Oxigraph's parser crashed at a few thousand
 
 QUERY_TYPE = "application/sparql-query"
 UPDATE_TYPE = "application/sparql-update"
@@ -199,6 +200,10 @@ def check(request: ProtocolRequest, settings: Settings, authorization: str | Non
       in plain words (Oxigraph's own messages list character classes).
     """
     analysis = analyse(request.text)
+    if analysis.nesting > MAX_NESTING:
+        raise BadRequest(f"the {request.operation} nests deeper than {MAX_NESTING} levels of "
+                         f"{{ }}, ( ) and [ ] ({analysis.nesting}): this endpoint does not "
+                         "run it", hint=f"write the {request.operation} with fewer nested groups")
     outbound = sorted(analysis.words & OUTBOUND_WORDS)
     if outbound:
         raise Forbidden(

@@ -68,6 +68,19 @@ SELECT DISTINCT ?record ?title ?subject WHERE {
 ORDER BY ?title
 LIMIT 100
 """),
+    Example("genre", "Records by genre/form",
+            "Genre/form terms (MARC 655, PubMed publication types), each with its number "
+            "of records, most first: the kind of work, apart from what it is about.",
+            ("dcterms", "skos"), """
+SELECT ?genre ?label (COUNT(DISTINCT ?record) AS ?records) WHERE {
+  ?record dcterms:type ?genre .
+  ?genre a skos:Concept ;
+         skos:prefLabel ?label .
+}
+GROUP BY ?genre ?label
+ORDER BY DESC(?records) ?label
+LIMIT 100
+"""),
     Example("journals", "Journals by number of articles",
             "Journals that articles in the catalogue are part of, most articles first.",
             ("dcterms", "bibo"), """

@@ -22,6 +22,9 @@ conservatively; anything else goes to a worker:
 Why that bounds the work: with the subject (and maybe predicate or object)
 constant, Oxigraph answers the pattern with a prefix scan of one index, so
 the work grows with the rows produced, and production stops at the cap.
+So does the memory: at most MAX_LOCAL_ROWS stored triples' terms, no join,
+sort or group to hold, so ``LDPUB_QUERY_MEMORY`` (the cap of a worker
+process, :func:`ld.sparql_worker.limit_memory`) has nothing to bound here.
 """
 
 from __future__ import annotations

@@ -8,7 +8,9 @@ streams the result chunks back as they come. A worker that runs past the
 deadline is killed, which is the only way to stop a pyoxigraph query, and a
 fresh one is started in the background; the request gets
 :class:`ld.errors.QueryTimeout`. Other requests are served meanwhile: the
-waiting thread sleeps in ``poll`` without the GIL.
+waiting thread sleeps in ``poll`` without the GIL. Each worker's data memory
+is capped (``memory_mb``, from ``LDPUB_QUERY_MEMORY``): a query past it ends
+its worker, and the request gets a 503 that says so.
 
 The hop costs one JSON message out and one message per 64 KiB back over a
 Unix socket; docs/benchmarks.md ("SPARQL") measures it against the bare
@@ -22,6 +24,7 @@ import contextlib
 import json
 import logging
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -43,12 +46,12 @@ _POOLS: weakref.WeakSet[QueryPool] = weakref.WeakSet()  # of this process, for s
 class WorkerProcess:
     """One ``python -m ld.sparql_worker`` child and our end of its socket."""
 
-    def __init__(self) -> None:
+    def __init__(self, memory_mb: int = 0) -> None:
         ours, theirs = socket.socketpair()
         env = dict(os.environ)  # the child must import ld exactly as we do
         env["PYTHONPATH"] = os.pathsep.join([_PACKAGE_ROOT, env.get("PYTHONPATH", "")])
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "ld.sparql_worker", str(theirs.fileno())],
+            [sys.executable, "-m", "ld.sparql_worker", str(theirs.fileno()), str(memory_mb)],
             pass_fds=(theirs.fileno(),), stdin=subprocess.DEVNULL, env=env)
         theirs.close()
         self.conn = Connection(ours.detach())
@@ -67,8 +70,9 @@ class WorkerProcess:
 class QueryPool:
     """Worker processes of one serving process; thread-safe."""
 
-    def __init__(self, size: int, *, prewarm: int = 2) -> None:
+    def __init__(self, size: int, *, prewarm: int = 2, memory_mb: int = 0) -> None:
         self.size = max(1, size)
+        self.memory_mb = memory_mb  # each worker's data memory cap (ld.sparql_worker)
         self._slots = threading.BoundedSemaphore(self.size)
         self._idle: list[WorkerProcess] = []
         self._busy: set[WorkerProcess] = set()
@@ -110,7 +114,7 @@ class QueryPool:
                     self._busy.add(worker)
                     return worker
                 worker.conn.close()
-        worker = WorkerProcess()
+        worker = WorkerProcess(self.memory_mb)
         with self._lock:
             self._busy.add(worker)
         return worker
@@ -139,7 +143,7 @@ class QueryPool:
             return
         # RuntimeError: the interpreter is shutting down; the next query starts one
         with contextlib.suppress(RuntimeError):
-            threading.Thread(target=lambda: self._checkin(WorkerProcess()),
+            threading.Thread(target=lambda: self._checkin(WorkerProcess(self.memory_mb)),
                              name="ldpub-sparql-spawn", daemon=True).start()
 
     def close(self) -> None:
@@ -179,7 +183,7 @@ class ResultStream:
         message = self._receive()
         if message[:1] == b"E":
             self.done = True
-            raise query_error(json.loads(message[1:]))
+            raise self.error(json.loads(message[1:]))
         header: dict[str, Any] = json.loads(message[1:])
         return header
 
@@ -189,11 +193,11 @@ class ResultStream:
             ready = remaining > 0 and self.worker.conn.poll(remaining)
             if ready:
                 return self.worker.conn.recv_bytes()
-        except (EOFError, OSError) as e:
+        except (EOFError, OSError):
             self.close()
             if self.pool.closed:
                 raise Overloaded("the server is stopping", retry_after=2) from None
-            raise StoreError(f"the query worker stopped unexpectedly ({e})") from None
+            raise self.stopped() from None
         self.close()
         log.debug("query worker %d stopped at the %g s limit", self.worker.proc.pid, self.timeout)
         raise QueryTimeout(
@@ -213,13 +217,45 @@ class ResultStream:
             return message[1:]
         self.done = True
         if tag == b"E":
+            error = self.error(json.loads(message[1:]))
             self.close()
-            raise query_error(json.loads(message[1:]))
+            raise error
         self.close()
         raise StopIteration
 
     def read_all(self) -> bytes:
         return b"".join(self)
+
+    def error(self, payload: dict[str, str]) -> Exception:
+        """The worker's error message as ours; one out of memory is not reused."""
+        if payload.get("kind") == "memory":
+            self.done = False  # close() then kills it: its heap may be in any state
+            return self.out_of_memory()
+        return query_error(payload)
+
+    def out_of_memory(self) -> StoreError:
+        return StoreError(f"the query needed more than {self.pool.memory_mb} MB, this "
+                          "server's limit for one query, and was stopped",
+                          hint="add a LIMIT, narrow the patterns, or use the dumps for "
+                               "bulk data")
+
+    def stopped(self) -> StoreError:
+        """Why the worker's socket closed mid-query, from how its process ended.
+
+        A Rust allocation past the memory cap aborts the process (SIGABRT);
+        any other end (a crash in Oxigraph) is named with its signal or exit
+        code and logged, where "stopped unexpectedly ()" told nobody anything.
+        """
+        code = _exit_code(self.worker.proc)
+        if self.pool.memory_mb and code == -signal.SIGABRT:
+            return self.out_of_memory()
+        how = (f"killed by {signal.Signals(-code).name}" if code is not None and code < 0
+               and -code in signal.valid_signals() else f"exit code {code}")
+        log.warning("query worker %d stopped in the middle of a query (%s)",
+                    self.worker.proc.pid, how)
+        return StoreError(f"the query worker stopped unexpectedly ({how}); the query was "
+                          "not answered", hint="try again; if it happens again, simplify "
+                                               "the query and tell the operator")
 
     def __del__(self) -> None:  # a response dropped without close(): free the slot
         self.close()
@@ -228,6 +264,13 @@ class ResultStream:
         if not self.released:
             self.released = True
             self.pool._release(self.worker, healthy=self.done)
+
+
+def _exit_code(proc: subprocess.Popen[bytes]) -> int | None:
+    """The worker's exit status (negative: the signal); it was already killed and reaped."""
+    with contextlib.suppress(subprocess.TimeoutExpired):
+        proc.wait(timeout=5)
+    return proc.returncode
 
 
 def query_error(payload: dict[str, str]) -> Exception:

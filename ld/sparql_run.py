@@ -83,7 +83,8 @@ class Pools:
         if self._pool is None or self._pid != pid:
             with self._lock:
                 if self._pool is None or self._pid != pid:
-                    self._pool = QueryPool(settings.max_concurrent_queries)
+                    self._pool = QueryPool(settings.max_concurrent_queries,
+                                           memory_mb=settings.query_memory)
                     self._pid = pid
         return self._pool
 

@@ -49,6 +49,7 @@ _TOKENS = re.compile(r"""\s*(?:
 )""", re.VERBOSE | re.DOTALL)
 _ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 _CLOSED = re.compile("|".join(body + end for body, end in _STRINGS), re.DOTALL)
+_OPENING, _CLOSING = frozenset("{(["), frozenset("})]")
 
 
 class Token(NamedTuple):
@@ -68,6 +69,7 @@ class Analysis:
     words: frozenset[str]  # every bare keyword, upper-cased
     tokens: tuple[Token, ...]
     escaped: bool = False  # the text has \\u / \\U codepoint escapes
+    nesting: int = 0  # the deepest nesting of { ( [, read both ways when escaped
 
     @property
     def is_update(self) -> bool:
@@ -137,14 +139,34 @@ def analyse(text: str) -> Analysis:
     """Tokenise ``text`` (also after undoing codepoint escapes) and find its form."""
     tokens = tokenize(text)
     words = {t.text for t in tokens if t.kind == "word"}
+    depth = nesting(tokens)
     escaped = "\\u" in text or "\\U" in text
     if escaped:  # read it both ways; refuse what either way shows
-        words |= {t.text for t in tokenize(unescape_codepoints(text)) if t.kind == "word"}
+        unescaped = tokenize(unescape_codepoints(text))
+        words |= {t.text for t in unescaped if t.kind == "word"}
+        depth = max(depth, nesting(unescaped))
     form = next((t.text for t in tokens if t.kind == "word"
                  and (t.text in QUERY_FORMS or t.text in UPDATE_WORDS)), None)
     if form in UPDATE_WORDS:
         form = "UPDATE"
-    return Analysis(form, frozenset(words), tokens, escaped)
+    return Analysis(form, frozenset(words), tokens, escaped, depth)
+
+
+def nesting(tokens: Sequence[Token]) -> int:
+    """The deepest nesting of ``{``, ``(`` and ``[`` (strings, IRIs and comments skipped).
+
+    Oxigraph's parser recurses once per level: a few thousand levels crashed
+    its process (a segmentation fault): a query worker or, for an update, the
+    serving worker itself. Counted here, before any parser sees the text.
+    """
+    depth = deepest = 0
+    for token in tokens:
+        if token.kind == "punct" and token.text in _OPENING:
+            depth += 1
+            deepest = max(deepest, depth)
+        elif token.kind == "punct" and token.text in _CLOSING:
+            depth = max(depth - 1, 0)
+    return deepest
 
 
 def undeclared_prefix(tokens: Sequence[Token]) -> str | None:

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import json
 import os
+import resource
 import select
 import signal
 import sys
@@ -122,7 +123,7 @@ class Worker:
         """Run ``job`` and send its messages; errors become ``E`` messages."""
         try:
             out = execute(self.open(job.get("store")), job, self.writer)
-        except ERRORS as e:
+        except (*ERRORS, MemoryError) as e:
             message = {"kind": error_kind(e), "message": str(e)}
             self.conn.send_bytes(b"E" + json.dumps(message).encode())
             return
@@ -146,6 +147,8 @@ def error_kind(err: BaseException) -> str:
     """What went wrong, for the parent: "syntax", "query" (evaluation) or "store"."""
     if isinstance(err, SyntaxError):
         return "syntax"
+    if isinstance(err, MemoryError):
+        return "memory"
     return "store" if isinstance(err, OSError) else "query"
 
 
@@ -229,9 +232,26 @@ def _solutions(result: ox.QuerySolutions, job: dict[str, Any],
 
 def main(argv: list[str]) -> None:
     fd = int(argv[1])
+    limit_memory(int(argv[2]) if len(argv) > 2 else 0)
     threading.Thread(target=_exit_with_parent, args=(fd,), name="parent watch",
                      daemon=True).start()
     Worker(Connection(fd)).serve()
+
+
+def limit_memory(megabytes: int) -> None:
+    """Cap this process's data memory (heap and private mappings) at ``megabytes``.
+
+    A cross product held by ORDER BY grew at ~125 MB/s until the time limit:
+    a few such queries took the host's memory. With the cap, the allocation
+    that passes it fails: Oxigraph (Rust) aborts the process, Python raises
+    MemoryError (sent as an error of kind "memory"), and the parent answers
+    503 (:mod:`ld.sparql_pool`). RLIMIT_DATA rather than RLIMIT_AS: the
+    store's files and libraries mapped read-only (~450 MB of address space
+    at start, 90 MB of it data) do not count against it. 0: no cap.
+    """
+    if megabytes > 0:
+        cap = megabytes << 20
+        resource.setrlimit(resource.RLIMIT_DATA, (cap, cap))
 
 
 def _exit_with_parent(fd: int) -> None:

@@ -77,8 +77,8 @@ _CONTROLS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 def escape_controls(text: str) -> str:
     """``text`` with each control character written as the Turtle source writes it
-    (``\\u0080``): the title shape's pattern names U+0080-U+009F, which HTML forbids
-    raw and no reader could see anyway (the pattern read ``^[^-]*$``)."""
+    (``\\u0080``): a shape's pattern or message naming U+0080-U+009F, which HTML forbids
+    raw and no reader could see anyway (such a pattern read ``^[^-]*$``)."""
     return _CONTROLS.sub(lambda m: f"\\u{ord(m[0]):04X}", text)
 
 

@@ -86,7 +86,7 @@ DRIFT_REFRESH = 10.0  # seconds: a remote store's figures are renewed no more of
 # Of the filed values: raise it when what a figure holds changes (a ``compute`` of
 # ld/browse.py or ld/void.py, their keys), so the files an older ldpub filed for a
 # snapshot are not served after an upgrade (ld/made_by.py).
-FORMAT = 1
+FORMAT = 2  # 2: VoID's classes, properties, distinct subjects and objects
 
 _values: dict[tuple, Any] = {}  # (*key, version) -> value
 _latest: dict[tuple, Any] = {}  # (store, *key) -> the value computed last, of any version

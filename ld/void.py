@@ -48,12 +48,17 @@ def entity_count(store: Store, base: str) -> int:
     return int(rows[0]["n"]) if rows else 0
 
 
-def vocabularies(store: Store) -> list[str]:
+def used(store: Store, pattern: str) -> list[str]:
+    """The distinct ``?p`` of ``pattern`` in every record graph: the predicates
+    (``?s ?p ?o``) or the classes (``?s a ?p``) in use."""
+    rows = store.select(f"SELECT DISTINCT ?p WHERE {{ GRAPH ?g {{ {pattern} }} }}")
+    return [str(r["p"]) for r in rows]
+
+
+def vocabularies(terms: list[str]) -> list[str]:
     """Namespaces of the predicates and classes in use."""
-    rows = store.select("SELECT DISTINCT ?p WHERE { GRAPH ?g { ?s ?p ?o } }")
-    rows += store.select("SELECT DISTINCT ?p WHERE { GRAPH ?g { ?s a ?p } }")
     known = sorted(PREFIXES.values(), key=len, reverse=True)
-    return sorted({_namespace(str(r["p"]), known) for r in rows})
+    return sorted({_namespace(iri, known) for iri in terms})
 
 
 def _namespace(iri: str, known: list[str]) -> str:
@@ -68,8 +73,11 @@ def statistics(store: Store, base: str, *, stale_ok: bool = False) -> dict[str, 
     (cached per store version; ``stale_ok``: see :mod:`ld.versioned`; None while a
     first computation runs)."""
     def compute(store: Store) -> dict[str, Any]:
+        predicates, classes = used(store, "?s ?p ?o"), used(store, "?s a ?p")
         return {"triples": store.count_triples(), "entities": entity_count(store, base),
-                "documents": store.record_count(), "vocabularies": vocabularies(store)}
+                "documents": store.record_count(),
+                "vocabularies": vocabularies(predicates + classes),
+                "classes": len(classes), "properties": len(predicates)}
     found = cached(store, ("void", base), compute, stale_ok=stale_ok)
     return None if found is None else dict(found)
 
@@ -136,12 +144,17 @@ def _dump(ds: ox.NamedNode, iri: ox.NamedNode, dump: dumps.Dump) -> list[ox.Trip
 
 
 def _figures(ds: ox.NamedNode, stats: dict[str, Any]) -> list[ox.Triple]:
-    """The store's statistics: triples, entities, documents and vocabularies."""
-    out = [ox.Triple(ds, _n(f"void:{name}"), _int(stats[name]))
-           for name in ("triples", "entities", "documents")]
+    """The store's statistics: triples, entities, documents, classes, properties (VoID
+    section 4.6) and vocabularies. Not void:distinctSubjects or void:distinctObjects: a
+    COUNT(DISTINCT) over every quad took 157 s at 100,000 records (entity_count), and its
+    set of distinct terms would grow with the catalogue in the serving process."""
+    out = [ox.Triple(ds, _n(f"void:{name}"), _int(stats[name])) for name in FIGURES]
     out += [ox.Triple(ds, _n("void:vocabulary"), ox.NamedNode(v))
             for v in stats["vocabularies"]]
     return out
+
+
+FIGURES = ("triples", "entities", "documents", "classes", "properties")
 
 
 def _partitions(base: str, ds: ox.NamedNode, classes: list[Row]) -> list[ox.Triple]:

@@ -57,7 +57,8 @@ def test_data_dirs_exist(name: str) -> None:
     ({"LDPUB_PORT": "http"}, "LDPUB_PORT: 'http' is not a whole number"),
     ({"LDPUB_PORT": "70000"}, "LDPUB_PORT: '70000' is out of range (give from 0 to 65535)"),
     ({"LDPUB_WORKERS": "-3"}, "LDPUB_WORKERS: '-3' is out of range"),
-    ({"LDPUB_MAX_CONCURRENT_QUERIES": "0"}, "LDPUB_MAX_CONCURRENT_QUERIES: '0' is out of range"),
+    # 0 means threads - 2 (explore12 security H4)
+    ({"LDPUB_MAX_CONCURRENT_QUERIES": "-1"}, "LDPUB_MAX_CONCURRENT_QUERIES: '-1' is out of range"),
     ({"LDPUB_BATCH_SIZE": "0"}, "LDPUB_BATCH_SIZE: '0' is out of range"),
     ({"LDPUB_SERVER": "uwsgi"}, "LDPUB_SERVER: 'uwsgi' is not one of gunicorn, granian"),
     ({"LDPUB_VALIDATOR": "quick"}, "LDPUB_VALIDATOR: 'quick' is not one of fast, pyshacl"),

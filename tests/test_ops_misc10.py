@@ -120,17 +120,26 @@ def test_granian_lines_go_to_standard_error_in_ldpubs_layout(tmp_path: Path) -> 
         worker = int(server.wait_for(r"Spawning worker-1 with PID: (\d+)")[1])
         server.others.append(worker)
         assert _get(server.url + "/health").ok
+        _logged(server, 1)  # before the kill: a killed worker's unwritten line is lost
         os.kill(worker, signal.SIGKILL)
         server.others.append(int(server.wait_for(
             rf"Spawning worker-1 with PID: (?!{worker}\b)(\d+)")[1]))
         assert _get(server.url + "/health").ok  # the new worker answers
-        time.sleep(0.5)  # Granian logs a request after its response
+        _logged(server, 2)  # Granian logs a request after its response (flaky under load)
     err, out = server.stderr(), server.stdout()
     assert re.search(LOG_LINE % ("ERROR", "Unexpected exit from worker-1"), err, re.M), err
     assert re.search(LOG_LINE % ("INFO", "Respawning worker-1"), err, re.M), err
     assert re.search(LOG_LINE % ("INFO", r"ldpub\.serve: serving .*"), err, re.M), err
     lines = out.splitlines()
     assert len(lines) >= 2 and all('"GET /health HTTP/1.1" 200' in line for line in lines), out
+
+
+def _logged(server: object, lines: int, timeout: float = 10.0) -> None:
+    """Wait until the server's standard output holds ``lines`` lines (or the timeout)."""
+    deadline = time.monotonic() + timeout
+    while (len(server.stdout().splitlines()) < lines  # type: ignore[attr-defined]
+           and time.monotonic() < deadline):
+        time.sleep(0.1)
 
 
 def _iso(code: str, part: str = "2") -> URIRef:

@@ -217,7 +217,7 @@ def test_external_entities_are_never_resolved(tmp_path: Path) -> None:
     ("ISSN 0028-0836", "issn", ["0028-0836"]),
     ("0028-0837", "issn", []),  # wrong check digit
     ("info:pmid/6839263", "pmid", "6839263"),
-    ("urn:nbn:nl:ui:15-1765-315", "isbn", []),
+    ("urn:nbn:nl:ui:15-1765-315", "urns", ["urn:nbn:nl:ui:15-1765-315"]),  # not an ISBN
 ])
 def test_dc_identifiers_recognised_by_shape(value: str, slot: str, expected: object) -> None:
     from ld.readers.oai_metadata import dc_record

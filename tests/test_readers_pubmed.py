@@ -119,7 +119,7 @@ def test_older_dtd_medline_citation_set() -> None:
     items = list(read_path(str(DATA / "pubmed_medline_set.xml")))
     first, seasonal, bad, *deleted = items
     assert first.id == "pmid-9999001" and first.title == "A test article with H₂O"
-    assert first.issued == "1998-12" and first.extra["date_as_written"] == ["1998 Dec-1999 Jan"]
+    assert first.issued == "1998-12" and first.dates_as_written == ["1998 Dec-1999 Jan"]
     assert (first.container.page_start, first.container.page_end) == ("S12", "S15")
     assert [(a.name, a.kind) for a in first.creators] == [
         ("Smith, John, Jr", "person"), ("Doe, JA", "person"),
@@ -131,7 +131,7 @@ def test_older_dtd_medline_citation_set() -> None:
     pairs = [s.iri for s in first.subjects if s.label.startswith("Anxiety/")]
     assert pairs == ["http://id.nlm.nih.gov/mesh/D001007Q000523",
                      "http://id.nlm.nih.gov/mesh/D001007Q000188"]
-    assert seasonal.issued == "2000" and seasonal.extra["date_as_written"] == ["2000 Spring"]
+    assert seasonal.issued == "2000" and seasonal.dates_as_written == ["2000 Spring"]
     assert isinstance(bad, RecordError) and bad.location.field == "PMID"
     assert "article 3" in bad.location.position
     assert all(isinstance(d, Deletion) for d in deleted)

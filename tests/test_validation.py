@@ -54,7 +54,7 @@ def test_seed_conforms_without_warnings(validator: Validator, seed: Record) -> N
 @pytest.mark.parametrize(("change", "path", "value", "words"), [
     ({"title": None, "title_full": None, "title_short": None},
      DCTERMS.title, None, "must have a title"),
-    ({"languages": ["Klingonese"]}, DCTERMS.language, "Klingonese", "ISO 639-2"),
+    ({"pmid": "PMID 6839263"}, BIBO.pmid, "PMID 6839263", "up to 9 digits"),
 ])
 def test_planted_violation_is_reported(validator: Validator, seed: Record, change: dict,
                                        path: URIRef, value: str | None, words: str) -> None:
@@ -82,6 +82,8 @@ def test_planted_violation_is_reported(validator: Validator, seed: Record, chang
     ({"issn": ["1234-5678"]}, {LDSH.IssnInvalid, LDSH.JournalTitle}),
     ({"doi": ["10.1186/ bad doi"]}, {LDSH.DoiInvalid}),
     ({"urls": ["www.alexandria.admin.ch/BIG Bc1801.pdf"]}, {LDSH.LinkInvalid}),
+    # explore12 pubmed H2: a language value no rule reads cost harvested records
+    ({"languages": ["Klingonese"]}, {LDSH.LanguageInvalid, LDSH.RecordLanguageMissing}),
 ])
 def test_warnings_do_not_reject(validator: Validator, seed: Record, change: dict,
                                 shapes: set[URIRef]) -> None:
@@ -122,7 +124,7 @@ def test_shared_node_faults_stay_with_their_record(validator: Validator, seed: R
 
 
 def test_report_json_and_turtle(validator: Validator, seed: Record) -> None:
-    reports = _check(validator, seed, dataclasses.replace(seed, id="x", languages=["Klingonese"]))
+    reports = _check(validator, seed, dataclasses.replace(seed, id="x", pmid="PMID 6839263"))
     data = reports[1].to_json()
     assert data["record_id"] == "x" and data["conforms"] is False
     assert {"severity", "focus", "path", "value", "message", "shape"} <= set(data["results"][0])
@@ -131,8 +133,8 @@ def test_report_json_and_turtle(validator: Validator, seed: Record) -> None:
     (root,) = graph.subjects(RDF.type, SH.ValidationReport)
     assert graph.value(root, SH.conforms) == Literal(False)
     (result,) = graph.objects(root, SH.result)
-    assert graph.value(result, SH.value) == Literal("Klingonese")
-    assert graph.value(result, SH.resultPath) == DCTERMS.language
+    assert graph.value(result, SH.value) == Literal("PMID 6839263")
+    assert graph.value(result, SH.resultPath) == BIBO.pmid
     assert graph.value(result, SH.focusNode) == URIRef(f"{BASE}id/record/x")
     assert graph.value(result, SH.resultSeverity) == SH.Violation
     # SHACL requires it of every result; the compiled engine gave none

@@ -203,7 +203,7 @@ def bad_values(shape: Node, parameter: URIRef, rng: random.Random, sure: bool) -
                       blank])]
     if parameter == SH["class"]:
         return [pick([iri, blank, Literal("an agent")])]
-    if parameter == SH.pattern:  # a control character also breaks the mojibake pattern,
+    if parameter == SH.pattern:  # a control character breaks a pattern of plain text,
         # a blank one the non-blank title's; the plainest value is one breaking this pattern
         values = [Literal("planted \u0085 value"), Literal(" "), Literal(rng.choice(BAD_TEXT)),
                   iri, blank]

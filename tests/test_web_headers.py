@@ -240,10 +240,13 @@ def test_a_paged_thing_document_links_its_other_pages(site) -> None:
     links = requests.utils.parse_header_links(first.headers["Link"])
     by_rel = {link["rel"]: link["url"] for link in links if link["rel"] in
               ("first", "prev", "next", "last")}
-    assert by_rel == {"first": url + "?page=1", "next": url + "?page=2",
-                      "last": url + "?page=3"}, first.headers["Link"]
+    assert by_rel == {"first": url, "next": url + "?page=2",  # page 1: the canonical URL,
+                      "last": url + "?page=3"}, first.headers["Link"]  # as hydra:first
     last = requests.get(by_rel["last"], headers={"Accept": "text/turtle"}, timeout=10)
     rels = {link["rel"] for link in requests.utils.parse_header_links(last.headers["Link"])}
     assert "prev" in rels and "next" not in rels
+    second = requests.get(url + "?page=2", headers={"Accept": "text/turtle"}, timeout=10)
+    assert {link["rel"]: link["url"] for link in requests.utils.parse_header_links(
+        second.headers["Link"])}["prev"] == url  # was ?page=1: the same document twice
     one = requests.get(f"{site.url}/doc/record/pubmed-6839263.ttl", timeout=10)
     assert 'rel="next"' not in one.headers["Link"]

@@ -43,6 +43,10 @@ READER_MODULES: tuple[str, ...] = (
 
 LOG = logging.getLogger("ldpub.readers")
 HEAD_SIZE = 64 * 1024
+# One record's bytes at most, in every JSON and XML reader: no catalogue record comes near
+# (a MARC record cannot pass 99,999 bytes); a larger one is a broken or hostile file (a
+# 0.5 MB gzip of one 512 MB value held the loader for minutes). Read when a file is read.
+MAX_RECORD_BYTES = 64 * 1024 * 1024
 MIN_CONFIDENCE = 20  # below this a reader is only guessing
 GZIP_MAGIC = b"\x1f\x8b"
 
@@ -88,7 +92,7 @@ def detect_format(head: bytes, filename: str) -> str:
     Raises UnknownFormatError naming the file and listing the formats when
     no reader is at least :data:`MIN_CONFIDENCE` sure.
     """
-    if not head.strip():
+    if not head.strip() and len(head) < HEAD_SIZE:  # a full head of white space: read on
         raise UnknownFormatError("the file is empty", Location(file=filename),
                                  hint="nothing to read")
     name = _strip_suffixes(filename)
@@ -208,8 +212,11 @@ def read_stream(stream: BinaryIO, filename: str, format: str | None = None) -> I
                                      buffer_size=HEAD_SIZE)
     head = peek(buffered, HEAD_SIZE)
     if not head.strip():
-        _say_empty(filename)
-        return
+        past = _past_white_space(buffered, filename)
+        if past is None:
+            _say_empty(filename)
+            return
+        buffered, head = past, peek(past, HEAD_SIZE)
     fmt = format or detect_format(head, filename)
     yield from _reader(fmt, filename).read(buffered, filename)
     if isinstance(buffered.raw, _FillingRaw):  # type: ignore[attr-defined]
@@ -217,6 +224,23 @@ def read_stream(stream: BinaryIO, filename: str, format: str | None = None) -> I
         # a cut gzip file comes now, not lost (never for a plain stream: a terminal on
         # standard input would wait for more after its end)
         buffered.read(1)
+
+
+def _past_white_space(buffered: io.BufferedReader, filename: str) -> io.BufferedReader | None:
+    """The stream from its first byte that is not white space; None when there is none.
+
+    A head of white space alone is not yet an empty file: JSON and XML allow any amount
+    before the content, and calling 64 KiB of it "empty" dropped every record after it
+    with exit 0. The white space is skipped a buffer at a time, never held (100 MB of it
+    costs 64 KiB), so positions a reader reports count from the first other byte. The
+    rest is handed out through a fresh buffer, whose peek shows the reader a full head.
+    """
+    while head := peek(buffered, HEAD_SIZE):
+        rest = head.lstrip()
+        buffered.read(len(head) - len(rest))
+        if rest:
+            return io.BufferedReader(_FillingRaw(buffered, filename), buffer_size=HEAD_SIZE)  # type: ignore[arg-type]
+    return None
 
 
 def _say_empty(filename: str) -> None:

@@ -19,7 +19,7 @@ from lxml import etree
 from ld.errors import Location, ParseError, RecordError
 from ld.model import Agent, Container, Record, Source, Subject, Text
 from ld.readers import xmlsafe
-from ld.readers.pubmed_fields import orcid_iri, partial_date
+from ld.readers.pubmed_fields import orcid_identifier, partial_date
 from ld.readers.pubmed_text import marked_text
 from ld.readers.xmlsafe import XML_LANG, stated_language, text_of
 
@@ -190,7 +190,7 @@ def _agent(contrib: etree._Element, affiliations: dict[str | None, str]) -> Agen
         agent = Agent(name=f"{family}, {given}" if given else family, family=family,
                       given=given or None)
     for ident in contrib.iterfind("contrib-id"):
-        iri = orcid_iri(ident.text) if ident.get("contrib-id-type") == "orcid" else None
+        iri = orcid_identifier(ident.text) if ident.get("contrib-id-type") == "orcid" else None
         if iri:
             agent.identifiers.append(iri)
     for xref in contrib.iterfind("xref"):

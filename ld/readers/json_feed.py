@@ -4,7 +4,9 @@ ijson's C backend (yajl) reports neither the byte nor the line of a syntax
 error, and stops at bad UTF-8 with no position either. :class:`Feed` sits
 between the source stream and ijson: it counts bytes and lines, checks UTF-8
 itself (exact offset), keeps ijson within the limits it cannot keep itself
-(:mod:`ld.readers.json_guard`: depth, long numbers, lone surrogates), and
+(:mod:`ld.readers.json_guard`: depth, long numbers, lone surrogates; and one
+record's size, :data:`ld.readers.MAX_RECORD_BYTES`, the reader saying where
+each record ends: :meth:`Feed.record_read`), and
 keeps the last chunk so that a yajl error can be pinned to its byte from the
 context snippet yajl prints.
 """
@@ -14,6 +16,7 @@ from __future__ import annotations
 import codecs
 from typing import BinaryIO
 
+from ld import readers
 from ld.errors import Location, ParseError
 from ld.readers.json_guard import Guard, Limit
 
@@ -38,10 +41,18 @@ class Feed:
         self._decoder = codecs.getincrementaldecoder("utf-8")()
         self._guard = Guard()
         self._error: ParseError | None = None
+        self.max_record = readers.MAX_RECORD_BYTES
+        self.record_start, self.records = offset, 0  # the reader moves them on
+
+    def record_read(self) -> None:
+        """A record was built: the next one starts here (a chunk late at most)."""
+        self.record_start, self.records = self.offset, self.records + 1
 
     def read(self, size: int = -1) -> bytes:
         if self._error is not None:
             raise self._error
+        if self.offset - self.record_start > self.max_record:
+            raise self._too_large()
         if not size:
             return b""
         data = b""
@@ -60,6 +71,16 @@ class Feed:
         self.offset += len(data)
         self.lines += data.count(b"\n")
         return data
+
+    def _too_large(self) -> ParseError:
+        self._error = ParseError(
+            f"a record larger than {self.max_record:,} bytes (no catalogue record is that "
+            "large: the file is broken or not what it says)",
+            Location(file=self.filename,
+                     position=f"record {self.records + 1}, after byte {self.record_start}"),
+            hint="records before this point were read; fix the file and load it again",
+        )
+        return self._error
 
     def _check_utf8(self, data: bytes) -> int:
         """How many bytes of ``data`` are valid UTF-8; sets the error for the rest."""

@@ -16,6 +16,7 @@ import re
 
 import pymarc
 
+from ld.mapping_terms import is_author
 from ld.model import Agent, Record
 from ld.readers.marc_codes import authority_iri
 from ld.readers.marc_linkage import Scripts, in_original_script
@@ -23,8 +24,8 @@ from ld.readers.marc_text import add_new, clean
 
 __all__ = ["agents"]
 
-_CREATOR_ROLES = {"aut", "author", "cre", "creator", "kirjoittaja", "verfasser", "auteur"}
-_ROLE_SEPARATOR = re.compile(r"\s*,\s*(?:and\s+)?|\s+and\s+")
+# "ed. and tr.", "ed. & tr.", "ed., tr." (explore12/marc M1: "&" was no separator)
+_ROLE_SEPARATOR = re.compile(r"\s*,\s*(?:(?:and|&)\s+)?|\s+and\s+|\s*&\s*")
 _RELATOR_URI = re.compile(r"^https?://id\.loc\.gov/vocabulary/relators/([a-z]{3})(?:\.\w+)?/?$")
 # the subfields that make the name and those that give the roles, by kind of heading;
 # in a meeting name (X11) $e is a subordinate unit ("Steering Committee") and $q a meeting
@@ -57,8 +58,10 @@ def agents(record: Record, tags: dict[str, list[pymarc.Field]], scripts: Scripts
                 continue
             same = by_heading.setdefault((agent.name, agent.kind), ([], []))
             if not _merged([*same[0], *same[1]], agent):
-                is_creator = tag.startswith("1") or bool(
-                    _CREATOR_ROLES & {r.lower() for r in agent.roles})
+                # an added entry is a creator when a role is authorship: the table of
+                # ld.mapping_terms knows "joint author", "auteur" and "aut" alike
+                # (explore12/marc H2: the raw text was compared)
+                is_creator = tag.startswith("1") or is_author(agent.roles)
                 (record.creators if is_creator else record.contributors).append(agent)
                 same[0 if is_creator else 1].append(agent)
 
@@ -148,12 +151,16 @@ def _name_parts(agent: Agent, fld: pymarc.Field) -> None:
     only) or a surname alone ("Perejaume"); 0 a forename ("John Paul II,
     Pope": $a is a given name, never split; $b numeration only occurs in
     forename headings, whatever the indicator says). A 720 is uncontrolled:
-    without a comma its name is kept whole.
+    without a comma its name is kept whole. $q, the fuller form ("Tarbell, H. S.
+    $q (Horace Sumner)"), is no part of the given name, "H. S. (Horace Sumner)", which
+    citations printed (explore12/marc L9), but is kept apart (``fuller``) for the key:
+    it is what tells "Smith, J. (John)" from "Smith, J. (James)" (review12 H2).
     """
-    heading = clean(" ".join(v.strip() for v in fld.get_subfields("a", "q") if v.strip()))
+    heading = clean(fld.get("a") or "")
     if fld.indicator1 == "0" or fld.get("b"):
         agent.given = clean(fld.get("a")) or None
     elif fld.indicator1 == "1" and ("," in heading or fld.tag != "720"):
         family, _, given = heading.partition(",")
         agent.family, agent.given = family.strip() or None, clean(given) or None
     agent.dates = clean(fld.get("d")) or None
+    agent.fuller = clean(" ".join(v.strip() for v in fld.get_subfields("q"))) or None

@@ -12,6 +12,7 @@ import re
 
 import pymarc
 
+from ld.mapping_identifiers import clean_doi
 from ld.model import Container
 from ld.numbers import ascii_digits
 
@@ -161,7 +162,11 @@ def host_item(fld: pymarc.Field) -> tuple[Container, str]:
 
 def ids_from_url(url: str) -> tuple[str | None, str | None, str | None]:
     """(DOI, PMCID, PMID) named by a link, for identity across sources."""
-    doi = url.split("doi.org/", 1)[1] if "doi.org/10." in url else None
+    # the mapping's rule (the DOI in a resolver link percent-decoded): read here otherwise,
+    # "abc%2F12" and the mapping's "abc/12" were two DOIs of one record. A proxied link
+    # ("...?url=https://doi.org/10.1/x") gives its DOI too, read as a resolver link's
+    _, found, tail = url.partition("doi.org/10.")
+    doi = clean_doi(f"https://doi.org/10.{tail}") if found else None
     pmc, pubmed = _PMC_URL.search(url), _PUBMED_URL.search(url)
     return doi, pmc.group(1) if pmc else None, pubmed.group(1) if pubmed else None
 

@@ -31,15 +31,19 @@ from ld.readers.marc_codes import (
     ids_from_url,
     subject_scheme,
 )
+from ld.readers.marc_identifiers import identifiers, series_issn
 from ld.readers.marc_imprint import imprint
-from ld.readers.marc_linkage import Scripts, original_scripts
+from ld.readers.marc_linkage import (
+    Scripts,
+    in_original_script,
+    in_original_scripts,
+    original_scripts,
+    with_original_scripts,
+)
 from ld.readers.marc_notes import notes, series
 from ld.readers.marc_text import add_new, clean, unbracket
 
 __all__ = ["clean", "from_pymarc"]
-
-_ISBN = re.compile(r"[0-9][0-9Xx\-]{8,16}[0-9Xx]")
-_ISSN = re.compile(r"\b[0-9]{4}-?[0-9]{3}[0-9Xx]\b")
 
 
 def from_pymarc(rec: pymarc.Record, source: Source) -> Record:
@@ -47,17 +51,19 @@ def from_pymarc(rec: pymarc.Record, source: Source) -> Record:
     tags = _by_tag(rec)
     record = Record(id=_record_id(tags, source), source=source, record_format="marc")
     f008 = tags["008"][0].data if tags.get("008") else ""
+    leader = str(rec.leader)
     scripts = original_scripts(tags)  # the 880s, once: names and imprints pair with them
-    _identifiers(record, tags)
+    identifiers(record, tags)
     _titles(record, tags)
     agents(record, tags, scripts)
     _imprint(record, tags, f008, scripts)
-    _description(record, tags)
+    _description(record, tags, scripts)
+    _series(record, tags, scripts, leader)
     _subjects(record, tags)
     classifications(record, tags)
-    _host(record, tags)
+    _host(record, tags, leader)
     _languages(record, tags, f008)
-    record.formats = _formats(str(rec.leader), f008, tags)
+    record.formats = _formats(leader, f008, tags)
     return record
 
 
@@ -71,11 +77,17 @@ def _by_tag(rec: pymarc.Record) -> dict[str, list[pymarc.Field]]:
     return tags
 
 
-def _host(record: Record, tags: dict[str, list[pymarc.Field]]) -> None:
-    """773 (host item entry): the container, its related parts ($g) kept in ``extra``."""
+def _host(record: Record, tags: dict[str, list[pymarc.Field]], leader: str) -> None:
+    """773 (host item entry): the container, its related parts ($g) kept in ``extra``.
+    A journal only when the host is a serial: the record is a serial component part
+    (Leader/07 b), or the 773 gives the host's ISSN ($x) or says its bibliographic level
+    is serial ($7/3 s). Otherwise (a monograph in an LC collection, a chapter in a book:
+    Leader/07 a is a monographic component part) it is a host that is no journal."""
     host = tags.get("773", [])
     if host:
         record.container, related = host_item(host[0])
+        record.container.serial = (leader[7:8] == "b" or bool(host[0].get_subfields("x"))
+                                   or (host[0].get("7") or "")[3:4] == "s")
         if related:
             record.extra["773g"] = [related]
 
@@ -115,27 +127,6 @@ def _sub(fields: list[pymarc.Field], code: str) -> list[str]:
     return [v.strip() for fld in fields for v in fld.get_subfields(code) if v and v.strip()]
 
 
-def _identifiers(record: Record, tags: dict[str, list[pymarc.Field]]) -> None:
-    for value in _sub(tags.get("020", []), "a"):
-        match = _ISBN.search(value)
-        add_new(record.isbn, match.group(0).replace("-", "") if match else None)
-    for value in _sub(tags.get("022", []), "a"):
-        match = _ISSN.search(value)
-        add_new(record.issn, match.group(0) if match else None)
-    for fld in tags.get("024", []):
-        scheme = (fld.get("2") or "").strip().lower()
-        value = (fld.get("a") or "").strip()
-        if fld.indicator1 == "7" and scheme == "doi" and value:
-            add_new(record.doi, value.removeprefix("https://doi.org/").removeprefix("doi:"))
-        elif value:
-            record.extra.setdefault(f"024:{scheme or fld.indicator1}", []).append(value)
-    for value in _sub(tags.get("010", []), "a"):
-        add_new(record.lccn, value.replace(" ", ""))
-    for value in _sub(tags.get("035", []), "a"):
-        if value.startswith("(OCoLC)"):
-            add_new(record.oclc, re.sub(r"^\(OCoLC\)(ocm|ocn|on)?", "", value).strip())
-
-
 def _titles(record: Record, tags: dict[str, list[pymarc.Field]]) -> None:
     """The 245, then the other titles: uniform titles (130, 240, 243 collective, 730,
     with their form subheading $k: "Plays. Selections"), translated (242), varying
@@ -170,6 +161,7 @@ def _title(record: Record, fld: pymarc.Field) -> None:
     record.title_sub = _text(fld.get_subfields("b")[:1]) or None
     full = " ".join(v.strip() for v in fld.get_subfields(*"abkfgnpc") if v.strip())
     record.title_full = clean(full) or None
+    record.responsibility = clean(" ".join(fld.get_subfields("c"))) or None
 
 
 def _title_pieces(fld: pymarc.Field) -> list[tuple[str, str]]:
@@ -209,15 +201,21 @@ def _imprint(record: Record, tags: dict[str, list[pymarc.Field]], f008: str,
     bracket: "[et al.]."), and 300s."""
     imprint(record, tags, f008, scripts)
     for fld in tags.get("250", [])[:1]:
-        edition = clean(" ".join(fld.get_subfields("a", "b")), keep_dot=True)
-        record.edition = edition.removesuffix(".") if edition.endswith("].") else edition or None
+        record.edition = _edition(fld)
+        original = in_original_script(fld, scripts)
+        add_new(record.alt_editions, _edition(original) if original else None)
     for fld in tags.get("300", []):
         add_new(record.extent, fld.value().strip())
 
 
-def _description(record: Record, tags: dict[str, list[pymarc.Field]]) -> None:
-    notes(record, tags)
-    series(record, tags)
+def _edition(fld: pymarc.Field) -> str | None:
+    edition = clean(" ".join(fld.get_subfields("a", "b")), keep_dot=True)
+    return edition.removesuffix(".") if edition.endswith("].") else edition or None
+
+
+def _description(record: Record, tags: dict[str, list[pymarc.Field]],
+                 scripts: Scripts) -> None:
+    notes(record, with_original_scripts(tags, scripts, "5"))
     for fld in tags.get("856", []):
         label = _link_label(fld)
         for url in fld.get_subfields("u"):
@@ -229,6 +227,16 @@ def _description(record: Record, tags: dict[str, list[pymarc.Field]]) -> None:
             record.pmcid, record.pmid = record.pmcid or pmcid, record.pmid or pmid
     for value in _sub(tags.get("856", []), "x"):
         record.extra.setdefault("856x", []).append(value)
+
+
+def _series(record: Record, tags: dict[str, list[pymarc.Field]], scripts: Scripts,
+            leader: str) -> None:
+    """Series statements, a monograph's 022 ISSNs put in them, then the statements in their
+    original scripts (880): an ISSN goes into a statement, never into its 880 copy, the
+    same series again (review12 L11)."""
+    series(record, tags)
+    series_issn(record, leader)
+    series(record, in_original_scripts(tags, scripts, "48"))
 
 
 def _link_label(fld: pymarc.Field) -> str | None:

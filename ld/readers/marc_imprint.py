@@ -51,8 +51,7 @@ def imprint(record: Record, tags: dict[str, list[pymarc.Field]], f008: str,
             for value in _values([fld], "b"):
                 add_new(record.publishers, None if _DISTRIBUTOR.search(value) else value)
     written = [v.strip() for fld in imprints for v in fld.get_subfields("c") if v.strip()]
-    if written:
-        record.extra["date_as_written"] = written
+    record.dates_as_written = [d for d in map(clean, written) if d]
     record.issued = _issued(f008, written)
     record.copyrighted = _copyright_dates(tags)
     _original_script(record, scripts, imprints)
@@ -97,9 +96,10 @@ def _imprint_fields(tags: dict[str, list[pymarc.Field]]) -> list[pymarc.Field]:
 
 
 def _issued(f008: str, written: list[str]) -> str | None:
-    """The detailed date of 008/06 "e" ("2015-03-12"), else the year of 008/07-10
-    when it is one, else the year in the first $c, else the first $c without
-    brackets ("[19--?]" -> "19--?"); None for "[n.d.]".
+    """The detailed date of 008/06 "e" ("2015-03-12"), the range of 008/06 "q"
+    ("1880/1893"), else the year of 008/07-10 when it is one, else the year in the
+    first $c, else the first $c without brackets ("[19--?]" -> "19--?"); None for
+    "[n.d.]".
 
     "9999" is never a year: MARC writes it for a date still open or unknown
     (a continuing resource's Date2, and some catalogues' Date1 too), as
@@ -108,6 +108,8 @@ def _issued(f008: str, written: list[str]) -> str | None:
     if f008[6:7] == "e" and (detailed := _detailed_date(f008[7:15])):
         return detailed
     date1 = f008[7:11] if len(f008) >= 11 else ""
+    if f008[6:7] == "q" and _is_year(date1):
+        return _questionable(date1, f008[11:15])
     if _is_year(date1) and f008[6:7] not in ("b", "n", "|"):
         return date1
     if not written:
@@ -119,6 +121,14 @@ def _issued(f008: str, written: list[str]) -> str | None:
 
 
 _OPEN = "9999"  # MARC's "no end yet / unknown" date, never a year
+
+
+def _questionable(date1: str, date2: str) -> str:
+    """008/06 q (questionable date): Date1 and Date2 are the earliest and latest the
+    item can be of, not its date. The range as an EDTF interval, "1880/1893", or
+    "1880/.." when the latest is unknown, which ld.mapping publishes as dcterms:date
+    instead of a dcterms:issued year the catalogue never states."""
+    return f"{date1}/{date2 if _is_year(date2) and date2 >= date1 else '..'}"
 
 
 def _is_year(text: str) -> bool:

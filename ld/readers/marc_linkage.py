@@ -14,7 +14,7 @@ import re
 
 import pymarc
 
-__all__ = ["in_original_script", "original_scripts"]
+__all__ = ["in_original_script", "in_original_scripts", "original_scripts", "with_original_scripts"]
 
 _LINK = re.compile(r"\s*([0-9]{3})-([0-9]{2,})")
 
@@ -35,3 +35,20 @@ def in_original_script(fld: pymarc.Field, scripts: Scripts) -> pymarc.Field | No
     """The 880 that gives ``fld`` in its original script, if any ($6 "880-03")."""
     link = _LINK.match(fld.get("6") or "")
     return scripts.get((fld.tag, link[2])) if link and link[1] == "880" else None
+
+
+def with_original_scripts(tags: dict[str, list[pymarc.Field]], scripts: Scripts, first: str
+                          ) -> dict[str, list[pymarc.Field]]:
+    """The fields of the tags that start with ``first`` ("5": the notes) by tag, each
+    followed by the 880 that gives it in its original script, so it is published in both
+    scripts; only those tags, once a record (review12 L11: every tag, twice)."""
+    return {tag: [f for fld in fields for f in (fld, in_original_script(fld, scripts)) if f]
+            for tag, fields in tags.items() if tag.startswith(first)}
+
+
+def in_original_scripts(tags: dict[str, list[pymarc.Field]], scripts: Scripts, first: str
+                        ) -> dict[str, list[pymarc.Field]]:
+    """The 880s that give the fields of the tags that start with one of ``first`` ("48":
+    series statements) again, by the tag they give again."""
+    return {tag: [f for fld in fields if (f := in_original_script(fld, scripts))]
+            for tag, fields in tags.items() if tag.startswith(tuple(first)) and scripts}

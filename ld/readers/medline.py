@@ -17,13 +17,32 @@ from ld.errors import Location, ParseError, RecordError
 from ld.model import Agent, Container, Record, Source, Subject
 from ld.numbers import ascii_digits
 from ld.readers.pubmed import ID_PREFIX
-from ld.readers.pubmed_fields import add_all, orcid_iri, page_range, partial_date
+from ld.readers.pubmed_fields import (
+    add_all,
+    is_article_number,
+    orcid_iri,
+    page_range,
+    partial_date,
+    says_more,
+)
+from ld.readers.pubmed_ids import add_correction
 from ld.readers.pubmed_text import PLACEHOLDER_TITLES, nlm_title
 
 NAME = "medline"
 DESCRIPTION = "MEDLINE/PubMed tagged text (PMID- ..., TI  - ...)"
 
 _LINE = re.compile(r"^([A-Z]{2,4})\s*- (.*)$")
+# the comment and correction tags, as the XML's CommentsCorrections RefTypes
+_CORRECTIONS = {
+    "RIN": "RetractionIn", "ROF": "RetractionOf", "RRI": "RetractedandRepublishedIn",
+    "RRF": "RetractedandRepublishedFrom", "EIN": "ErratumIn", "EFR": "ErratumFor",
+    "CRI": "CorrectedandRepublishedIn", "CRF": "CorrectedandRepublishedFrom",
+    "ECI": "ExpressionOfConcernIn", "ECF": "ExpressionOfConcernFor", "UIN": "UpdateIn",
+    "UOF": "UpdateOf", "CIN": "CommentIn", "CON": "CommentOn", "RPI": "RepublishedIn",
+    "RPF": "RepublishedFrom", "SPIN": "SummaryForPatientsIn", "ORI": "OriginalReportIn",
+}
+# "N Engl J Med. 2000;5:1. PMID: 90000002": the XML's RefSource, then its PMID if any
+_CORRECTION = re.compile(r"^(.*?)[.\s]*(?:PMID:\s*([0-9]+))?\s*$", re.S)
 _SNIFF = re.compile(rb"^\s*PMID- \d+", re.M)
 
 
@@ -85,11 +104,27 @@ def map_record(fields: list[tuple[str, str]], source: Source) -> Record:
     _authors(record, fields)
     record.container = _journal(values, first)
     record.issued = _issued(first.get("DP"))
+    record.dates_as_written = [first["DP"]] if says_more(first.get("DP")) else []  # "2000 Spring"
     _dois(record, values.get("AID", []) + values.get("LID", []))
     record.pmcid = first.get("PMC")
     record.grants = values.get("GR", [])
     _subjects(record, values)
+    _corrections_and_rights(record, fields, values)
     return record
+
+
+def _corrections_and_rights(record: Record, fields: list[tuple[str, str]],
+                            values: dict[str, list[str]]) -> None:
+    """What the XML reader reads of the same article: its comments and corrections (RIN,
+    EIN, CON ...: a note and the link to the other article), its copyright (CI, as
+    dcterms:rights) and, without pages, its article number (LID "e154225 [pii]")."""
+    for tag, value in fields:
+        if tag in _CORRECTIONS and (match := _CORRECTION.match(value)):
+            add_correction(record, _CORRECTIONS[tag], match[1], match[2] or "")
+    add_all(record.rights, values.get("CI", []))
+    pii = [v[:-5].strip() for v in values.get("LID", []) if v.endswith("[pii]")]
+    if record.container and not record.container.page_start:
+        record.container.page_start = next((v for v in pii if is_article_number(v)), None)
 
 
 def _titles(record: Record, first: dict[str, str]) -> None:

@@ -25,7 +25,7 @@ from typing import BinaryIO
 
 from lxml import etree
 
-from ld.errors import InputError, Location, RecordError
+from ld.errors import InputError, Location, RecordError, clipped
 from ld.model import Deletion, Record, Source
 from ld.readers import xmlsafe
 from ld.readers.oai_metadata import CONVERTERS, Converter, clean
@@ -47,7 +47,7 @@ class OAIError(InputError):
     def __init__(self, code: str, text: str, location: Location, hint: str = "") -> None:
         self.code = code
         self.text = text
-        detail = f": {text}" if text else ""
+        detail = f": {clipped(text)}" if text else ""  # the repository's words, not all of them
         super().__init__(f"OAI-PMH error {code}{detail}", location, hint)
 
 

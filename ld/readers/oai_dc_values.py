@@ -12,11 +12,18 @@ from __future__ import annotations
 
 import re
 
+from ld.mapping_identifiers import clean_doi
 from ld.model import Record
 
 DOI = re.compile(
-    r"^(?:doi:\s*|info:doi/|https?://(?:dx\.)?doi\.org/)?(10\.[0-9]{4,9}/\S+)$", re.I)
-_PMID = re.compile(r"^(?:pmid:\s*|info:pmid/)([0-9]{1,9})$", re.I)
+    r"^(?:doi:\s*|info:doi/|https?://(?:dx\.|www\.)?doi\.org/)?(10\.[0-9]{4,9}/\S+)$", re.I)
+_PMID = re.compile(r"^(?:pmid[:\s]\s*|info:pmid/)([0-9]{1,9})$", re.I)  # "PMID 123" too
+_PMCID = re.compile(r"^(?:pmcid[:\s]\s*)?(PMC[0-9]{1,9})$", re.I)
+_HANDLE = re.compile(r"^(?:hdl:\s*|info:hdl/)([0-9][^\s/]*/\S+)$", re.I)
+# RFC 8141: urn:nbn:...; not urn:isbn:, an ISBN (checked as any ISBN is)
+_URN = re.compile(r"^urn:(?!isbn:)[a-z0-9][a-z0-9-]{0,31}:\S+$", re.I)
+_ARXIV = re.compile(r"^arxiv:\s*([0-9]{4}\.[0-9]{4,5}(?:v[0-9]+)?|[a-z-]+(?:\.[a-z]{2})?/[0-9]{7}"
+                    r"(?:v[0-9]+)?)$", re.I)
 _ISSN = re.compile(r"^(?:issn:?\s*)?([0-9]{4})-?([0-9]{3}[0-9X])$", re.I)
 _ISBN = re.compile(r"^(?:urn:isbn:|isbn:?\s*)?([0-9][0-9\- ]{8,15}[0-9X])$", re.I)
 _MEDIA_TYPE = re.compile(r"^[a-z]+/[\w.+-]+$", re.I)
@@ -46,18 +53,35 @@ def issn_ok(digits: str) -> bool:
 
 def classify_identifier(record: Record, value: str) -> None:
     """Put one ``dc:identifier`` value into the slot its shape says it belongs to."""
-    if m := DOI.match(value):
-        record.doi.append(m.group(1))
+    if DOI.match(value):
+        record.doi.append(clean_doi(value))  # a resolver URL's DOI percent-decoded
     elif (m := _PMID.match(value)) and record.pmid is None:
         record.pmid = m.group(1)
+    elif (m := _PMCID.match(value)) and record.pmcid is None:
+        record.pmcid = m.group(1).upper()
     elif value.lower().startswith(("http://", "https://")):
         record.urls.append(value)
     elif (m := _ISSN.match(value)) and issn_ok((m.group(1) + m.group(2)).upper()):
         record.issn.append(f"{m.group(1)}-{m.group(2).upper()}")
-    elif (m := _ISBN.match(value)) and isbn_ok(re.sub(r"[\s-]", "", m.group(1)).upper()):
-        record.isbn.append(m.group(1))
-    else:
+    elif (m := _ISBN.match(value)) and (isbn_ok(re.sub(r"[\s-]", "", m.group(1)).upper())
+                                        or value.lower().startswith(("urn:isbn:", "isbn"))):
+        record.isbn.append(m.group(1))  # one that says it is an ISBN, set apart if it fails
+    elif not _persistent_id(record, value):
         record.extra.setdefault("identifier", []).append(value)
+
+
+def _persistent_id(record: Record, value: str) -> bool:
+    """A repository item's handle, URN (URN:NBN) or arXiv id into its slot; False for
+    any other value. They are what an institutional repository cites its items by."""
+    if m := _HANDLE.match(value):
+        record.handles.append(m.group(1))
+    elif _URN.match(value):
+        record.urns.append(value)
+    elif m := _ARXIV.match(value):
+        record.arxiv.append(m.group(1))
+    else:
+        return False
+    return True
 
 
 def sort_values(rec: Record, values: dict[str, list[str]]) -> None:
@@ -98,7 +122,28 @@ _TYPES = {
     "doctoralthesis": "Thesis", "masterthesis": "Thesis", "bachelorthesis": "Thesis",
     "conferenceobject": "Conference Proceeding", "report": "Report",
     "workingpaper": "Report", "technicalreport": "Report", "patent": "Patent",
-    "periodical": "Periodical",
+    "periodical": "Periodical", "review": "Review", "lecture": "Lecture",
+    "dataset": "Dataset", "conferencepaper": "Conference Paper",
+    "conferenceproceedings": "Conference Proceeding",
+}
+# The DCMI Type Vocabulary by IRI ("http://purl.org/dc/dcmitype/StillImage"): its name
+_DCMITYPE = re.compile(r"^https?://purl\.org/dc/dcmitype/([A-Za-z]+)/?$")
+# COAR Resource Types (OpenAIRE Guidelines 4), by the code of their IRI
+# ("http://purl.org/coar/resource_type/c_6501"), as the same format labels
+_COAR = re.compile(r"^https?://purl\.org/coar/resource_type/([A-Za-z0-9_-]+)/?$")
+_COAR_TYPES = {
+    "c_6501": "Journal Article", "c_2df8fbb1": "Journal Article", "c_beb9": "Journal Article",
+    "c_dcae04bc": "Review", "c_efa0": "Review", "c_ba08": "Review", "c_b239": "Article",
+    "c_3e5a": "Article", "c_816b": "Article", "c_2f33": "Book", "c_3248": "Book Chapter",
+    "c_46ec": "Thesis", "c_7a1f": "Thesis", "c_bdcc": "Thesis", "c_db06": "Thesis",
+    "c_5794": "Conference Paper", "c_c94f": "Conference Proceeding",
+    "c_f744": "Conference Proceeding", "c_93fc": "Report", "c_18gh": "Report",
+    "c_18ws": "Report", "c_18ww": "Report", "c_186u": "Report", "c_8042": "Report",
+    "c_15cd": "Patent", "c_2659": "Periodical", "c_0857": "Letter", "c_8544": "Lecture",
+    "c_18cf": "Text", "c_ddb1": "Dataset", "c_5ce6": "Software", "c_c950": "Software",
+    "c_c513": "Image", "c_ecc8": "Still Image", "c_8a7e": "Moving Image", "c_12ce": "Video",
+    "c_18cc": "Sound", "c_12cd": "Map", "c_12cc": "Map", "c_e9a0": "Interactive Resource",
+    "c_7ad9": "Website", "c_18cw": "Musical Score",
 }
 
 
@@ -106,14 +151,23 @@ def _types(rec: Record, values: list[str]) -> list[str]:
     """dc:type values as format labels; vocabulary IRIs translated, the original kept."""
     labels = []
     for value in values:
-        key = value
-        for prefix in _TYPE_PREFIXES:
-            key = key.removeprefix(prefix)
-        label = _TYPES.get(re.sub(r"[\s_-]", "", key.lower()))
+        label = _type_label(value)
         if label and label != value:
             rec.extra.setdefault("type", []).append(value)
         labels.append(label or value)
     return unique(labels)
+
+
+def _type_label(value: str) -> str | None:
+    """The format label of a DRIVER, DINI, DCMI Type or COAR term, else None."""
+    if m := _DCMITYPE.match(value):
+        return m.group(1)  # "StillImage": the mapper's table knows every DCMI type
+    if m := _COAR.match(value):
+        return _COAR_TYPES.get(m.group(1).lower())
+    key = value
+    for prefix in _TYPE_PREFIXES:
+        key = key.removeprefix(prefix)
+    return _TYPES.get(re.sub(r"[\s_-]", "", key.lower()))
 
 
 def _formats(rec: Record, formats: list[str]) -> None:

@@ -20,8 +20,10 @@ from collections.abc import Callable
 from lxml import etree
 
 from ld.errors import Location, RecordError
+from ld.mapping_identifiers import clean_doi
 from ld.model import Agent, Container, Record, Source, Subject, Text
 from ld.readers.oai_dc_values import DOI, sort_values, unique
+from ld.readers.pubmed_fields import orcid_identifier
 from ld.readers.xmlsafe import stated_language
 
 NS_OAI_DC = "http://www.openarchives.org/OAI/2.0/oai_dc/"
@@ -114,7 +116,7 @@ def doaj_record(elem: etree._Element, record_id: str, source: Source) -> Record:
     rec.publishers = _doaj(elem, "publisher")
     rec.issued = _doaj_one(elem, "publicationDate")
     rec.languages = _doaj(elem, "language")
-    rec.doi = [m.group(1) for d in _doaj(elem, "doi") if (m := DOI.match(d))]
+    rec.doi = [clean_doi(d) for d in _doaj(elem, "doi") if DOI.match(d)]
     rec.urls = unique(_doaj(elem, "fullTextUrl"))
     rec.issn = unique(_doaj(elem, "issn") + _doaj(elem, "eissn"))
     keywords = (k.strip(" ;,") for k in _doaj(elem, "keyword"))
@@ -142,13 +144,9 @@ def _doaj_authors(elem: etree._Element) -> list[Agent]:
             continue
         agent = person(name)
         agent.affiliations = [names[i] for i in _doaj(author, "affiliationId") if i in names]
-        agent.identifiers = [_orcid(o) for o in _doaj(author, "orcid_id")]
+        agent.identifiers = [i for o in _doaj(author, "orcid_id") if (i := orcid_identifier(o))]
         authors.append(agent)
     return authors
-
-
-def _orcid(value: str) -> str:
-    return value if value.startswith("http") else f"https://orcid.org/{value}"
 
 
 # --- marc21 (MARCXML) --------------------------------------------------------

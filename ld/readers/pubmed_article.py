@@ -12,10 +12,19 @@ from __future__ import annotations
 from lxml import etree
 
 from ld.errors import Location, RecordError
-from ld.model import Container, Record, Source
+from ld.model import Container, Record, Source, Text
 from ld.readers import pubmed_subjects as subjects
-from ld.readers.pubmed_fields import abstracts, add_all, authors, languages, page_range, pub_date
-from ld.readers.pubmed_ids import ID_PREFIX, identifiers, pmid
+from ld.readers.pubmed_fields import (
+    abstracts,
+    add_all,
+    authors,
+    is_article_number,
+    languages,
+    page_range,
+    pub_date,
+    says_more,
+)
+from ld.readers.pubmed_ids import ID_PREFIX, comments_corrections, identifiers, pmid
 from ld.readers.pubmed_text import PLACEHOLDER_TITLES, marked_text, nlm_title
 from ld.readers.xmlsafe import children, text_of
 
@@ -29,7 +38,7 @@ def map_article(citation: etree._Element | None, data: etree._Element | None,
     cite = children(citation)
     article = _article(cite, record.id, source)
     art = children(article)
-    _titles(record, art)
+    _titles(record, art, languages(article.iterchildren("Language")))
     abstracts(record, art.get("Abstract"), citation.iterchildren("OtherAbstract"))
     authors(record, art.get("AuthorList"))
     _journal(record, art, cite)
@@ -37,6 +46,8 @@ def map_article(citation: etree._Element | None, data: etree._Element | None,
     _subjects(record, art, cite, citation)
     _grants(record, art.get("GrantList"))
     _article_ids(record, article, data)
+    _article_number(record, article)
+    comments_corrections(record, cite.get("CommentsCorrectionsList"))
     return record
 
 
@@ -50,20 +61,30 @@ def _article(cite: dict[str, etree._Element], record_id: str, source: Source) ->
     return article
 
 
-def _titles(record: Record, art: dict[str, etree._Element]) -> None:
+def _titles(record: Record, art: dict[str, etree._Element], langs: list[str]) -> None:
     """The ArticleTitle; the VernacularTitle replaces it when it is only a placeholder.
 
     PubMed writes "[Not Available]." as the title of an article that has
     only a non-English one; otherwise the vernacular title is an alternative.
     Both without NLM's final period and translation brackets (:func:`nlm_title`).
+    The vernacular title is in the article's language by definition: tagged
+    with it when the article has one <Language> other than English ("spa"),
+    so it is published "…"@es, as the abstracts are.
     """
     title = marked_text(art.get("ArticleTitle"))
-    vernacular = nlm_title(marked_text(art.get("VernacularTitle")))
+    vernacular = _vernacular(nlm_title(marked_text(art.get("VernacularTitle"))), langs)
     if title in PLACEHOLDER_TITLES:
         record.title = vernacular or title
     else:
         record.title = nlm_title(title) or None
         add_all(record.alternative_titles, [vernacular])
+
+
+def _vernacular(title: str, langs: list[str]) -> str:
+    """``title`` as a :class:`ld.model.Text` in the one non-English language of ``langs``
+    ("und", NLM's undetermined, names none)."""
+    other = [x for x in dict.fromkeys(langs) if x.lower() not in ("eng", "und")]
+    return Text(title, other[0]) if title and len(other) == 1 else title
 
 
 def _subjects(record: Record, art: dict[str, etree._Element],
@@ -80,6 +101,21 @@ def _article_ids(record: Record, article: etree._Element, data: etree._Element |
     identifiers(record, article.iterchildren("ELocationID"), "EIdType")
     if data is not None:
         identifiers(record, data.iterfind("ArticleIdList/ArticleId"), "IdType")
+
+
+def _article_number(record: Record, article: etree._Element) -> None:
+    """An article without pages is located by its article number, which NLM gives as the
+    ELocationID of type "pii" and cites in the pages' place ("2022;132(10):e154225"):
+    the first page (bibo:pageStart), as a MedlinePgn "e0092424" is, so citations have it."""
+    container = record.container
+    if container is None or container.page_start:
+        return
+    for element in article.iterchildren("ELocationID"):
+        value = (element.text or "").strip()
+        if element.get("EIdType") == "pii" and element.get("ValidYN") != "N" \
+                and is_article_number(value):
+            container.page_start = value
+            return
 
 
 def _journal(record: Record, art: dict[str, etree._Element],
@@ -117,15 +153,16 @@ def _issued(record: Record, pub: etree._Element | None,
             article_date: etree._Element | None) -> None:
     """The issue's PubDate, else the ArticleDate (electronic publication).
 
-    The date as written ("1975 Sep", "1998 Dec-1999 Jan") is kept in extra
-    whenever it differs from the ISO date made of it.
+    The date as written ("1998 Dec-1999 Jan", "1990 Spring") is kept when it says
+    more than the ISO date made of it (:func:`says_more`): the range or season the ISO
+    date cannot say is published as written (ldpub:dateAsWritten); "2020 Jan 05" is not.
     """
     issued, written = pub_date(pub)
     if issued is None:
         issued, written = pub_date(article_date)
     record.issued = issued or written
-    if written and written != issued:
-        record.extra["date_as_written"] = [written]
+    if written and says_more(written):
+        record.dates_as_written = [written]
 
 
 def _grants(record: Record, grant_list: etree._Element | None) -> None:

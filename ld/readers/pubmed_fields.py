@@ -31,7 +31,10 @@ _MONTHS.update({name.lower(): i for i, name in enumerate(calendar.month_name) if
 _MEDLINE_DATE = re.compile(r"([0-9]{4})(?:\s+([A-Za-z]{3,9}|[0-9]{1,2})\b(?:\s+([0-9]{1,2})\b)?)?")
 _PAGES = re.compile(r"^\s*([A-Za-z]*)(\d+)([A-Za-z]*)\s*(?:[-–]\s*([A-Za-z]*)(\d+)([A-Za-z]*))?")
 _ROMAN_PAGES = re.compile(r"([ivxlcdm]+)\s*[-–]\s*([ivxlcdm]+)", re.I)
-_ORCID = re.compile(r"([0-9]{4})-?([0-9]{4})-?([0-9]{4})-?([0-9]{3}[0-9Xx])")
+# four groups of four, joined by hyphens, spaces (ISNI's display form) or nothing
+_ORCID = re.compile(r"(?<![0-9])([0-9]{4})[-\s]?([0-9]{4})[-\s]?([0-9]{4})[-\s]?([0-9]{3}[0-9Xx])"
+                    r"(?![0-9Xx])")
+_ORCID_SITE = re.compile(r"^\s*(?:https?://)?(?:www\.)?orcid\.org/", re.I)
 
 
 def month_number(value: str | None) -> int | None:
@@ -58,6 +61,32 @@ def partial_date(year: str | None, month: str | None = None, day: str | None = N
         except ValueError:
             return result  # no such day: keep what is certain
     return result
+
+
+# a publisher's article number ("e154225", "euae122", "10046"), not the long PII of a
+# publisher's system ("S0002-9297(24)00257-X", SciELO's "S0004-28032022000200219", and
+# Elsevier's without its punctuation, "S0002929724002573": S and the journal's ISSN)
+_ARTICLE_NUMBER = re.compile(r"(?!S[0-9]{4}-|S[0-9]{8})[A-Za-z]{0,6}[0-9][0-9A-Za-z.-]{0,15}")
+
+
+def is_article_number(pii: str) -> bool:
+    """Whether a PII (PubMed ELocationID "pii", MEDLINE LID "[pii]") is the article number
+    NLM cites in the pages' place ("2022;132(10):e154225"), not a publisher's long PII."""
+    return bool(_ARTICLE_NUMBER.fullmatch(pii.strip()))
+
+
+def says_more(written: str | None) -> bool:
+    """Whether a date as written says more than the ISO date made of it (so it is kept as
+    ldpub:dateAsWritten): a range ("1998 Dec-1999 Jan", "2020 Jan-Feb"), a season, a day
+    that is no number; not "2020 Jan 05" beside "2020-01-05", which repeats it."""
+    words = (written or "").split()
+    if not words or len(words) > 3:
+        return bool(words)
+    month = words[1].lower() if len(words) > 1 else "jan"
+    if month not in _MONTHS and not ascii_digits(month):  # "Jan-Feb" is no month
+        return True
+    iso = partial_date(*words)
+    return iso is None or iso.count("-") + 1 != len(words)
 
 
 def pub_date(element: etree._Element | None) -> tuple[str | None, str | None]:
@@ -115,6 +144,16 @@ def orcid_iri(value: str | None) -> str | None:
     return "https://orcid.org/" + "-".join(match.groups()).upper()
 
 
+def orcid_identifier(value: str | None) -> str | None:
+    """An ORCID iD as its IRI (:func:`orcid_iri`) or, when it is none, as an orcid.org IRI
+    of what was written, which the mapping sets apart as ldpub:invalidOrcid with a
+    warning: a reader that dropped it left no trace of the iD. None when empty."""
+    text = (value or "").strip()
+    if not text:
+        return None
+    return orcid_iri(text) or "https://orcid.org/" + _ORCID_SITE.sub("", text)
+
+
 def abstract_text(abstract: etree._Element | None) -> str | None:
     """Sections joined as "LABEL: text LABEL: text", as PubMed and VuFind show them."""
     if abstract is None:
@@ -148,7 +187,7 @@ def _author_parts(author: etree._Element) -> tuple[dict[str, etree._Element], li
     for child in author:
         tag = child.tag
         if tag == "Identifier":
-            iri = orcid_iri(child.text) if child.get("Source") == "ORCID" else None
+            iri = orcid_identifier(child.text) if child.get("Source") == "ORCID" else None
             if iri and iri not in identifiers:
                 identifiers.append(iri)
         elif tag == "AffiliationInfo":
@@ -208,9 +247,18 @@ def abstracts(record: Record, abstract: etree._Element | None,
     the language its Language attribute states ("rus"). The Abstract states none (the
     article's <Language> is the article's, not necessarily its abstract's): untagged."""
     record.abstracts = [a for a in [abstract_text(abstract)] if a]
+    add_all(record.rights, [abstract_copyright(abstract)])
     for other in others:
         text = abstract_text(other)
         add_all(record.abstracts, [Text(text, other.get("Language")) if text else None])
+        add_all(record.rights, [abstract_copyright(other)])
+
+
+def abstract_copyright(abstract: etree._Element | None) -> str | None:
+    """The publisher's <CopyrightInformation> of an abstract ("Copyright 2001 Elsevier
+    Science."): the terms its republished text comes under, so published with it
+    (dcterms:rights), as MARC 540 and JATS licences are."""
+    return text_of(abstract.find("CopyrightInformation")) if abstract is not None else None
 
 
 def languages(elements: Iterable[etree._Element]) -> list[str]:

@@ -1,4 +1,5 @@
-"""Identifiers of a PubMed record: its PMID (the record id) and the ids NLM lists for it.
+"""Identifiers of a PubMed record: its PMID (the record id) and the ids NLM lists for it,
+and the PMIDs of the articles that retract, correct or comment on it (CommentsCorrections).
 
 Apart from the element walk (:mod:`ld.readers.pubmed_article`,
 :mod:`ld.readers.pubmed_book`) because both journal articles and book
@@ -68,6 +69,49 @@ def identifiers(record: Record, elements: Iterator[etree._Element], attr: str) -
             _identifier(record, kind, value, element.get("ValidYN") != "N")
     invalid = {doi.lower() for doi in record.extra.get("invalid_id:doi", [])}
     record.doi = [doi for doi in record.doi if doi.lower() not in invalid]
+
+
+# PubMed's CommentsCorrections RefTypes, in the words of PubMed's own pages ("Retraction
+# in: N Engl J Med. 2000;5:1"); "Cites" (the reference list) is no note and is left out
+_CORRECTIONS = {
+    "RetractionIn": "Retraction in", "RetractionOf": "Retraction of",
+    "RetractedandRepublishedIn": "Retracted and republished in",
+    "RetractedandRepublishedFrom": "Retracted and republished from",
+    "ErratumIn": "Erratum in", "ErratumFor": "Erratum for",
+    "CorrectedandRepublishedIn": "Corrected and republished in",
+    "CorrectedandRepublishedFrom": "Corrected and republished from",
+    "ExpressionOfConcernIn": "Expression of concern in",
+    "ExpressionOfConcernFor": "Expression of concern for",
+    "UpdateIn": "Update in", "UpdateOf": "Update of", "CommentIn": "Comment in",
+    "CommentOn": "Comment on", "RepublishedIn": "Republished in",
+    "RepublishedFrom": "Republished from", "ReprintIn": "Reprint in", "ReprintOf": "Reprint of",
+    "SummaryForPatientsIn": "Summary for patients in", "OriginalReportIn": "Original report in",
+}
+
+
+def comments_corrections(record: Record, corrections: etree._Element | None) -> None:
+    """What retracts, corrects, updates or comments on the article (or what it does so
+    to): a note in PubMed's words, and the relation to the other record's PMID.
+
+    A retraction is the most important thing a library can say of an article;
+    it was read nowhere, so a retracted article carried no word of it.
+    """
+    for item in corrections.iterfind("CommentsCorrections") if corrections is not None else ():
+        add_correction(record, item.get("RefType", ""), item.findtext("RefSource") or "",
+                       item.findtext("PMID") or "")
+
+
+def add_correction(record: Record, kind: str, source: str, number: str) -> None:
+    """One comment or correction of RefType ``kind`` ("RetractionIn"), in the XML or
+    MEDLINE text alike (:mod:`ld.readers.medline`), so the same article read in either
+    format gets the same note and link; a kind not in the table ("Cites") is left out."""
+    words, source, number = _CORRECTIONS.get(kind), source.strip(), number.strip()
+    if words is None or not (source or number):
+        return
+    detail = " ".join(p for p in (source, f"PMID: {number}" if number else "") if p)
+    add_all(record.notes, [f"{words}: {detail}"])
+    if ascii_digits(number) and (kind, number) not in record.pubmed_relations:
+        record.pubmed_relations.append((kind, number))
 
 
 def _identifier(record: Record, kind: str, value: str, valid: bool) -> None:

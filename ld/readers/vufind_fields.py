@@ -24,9 +24,9 @@ import re
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import Any
-from urllib.parse import unquote
 
 from ld.errors import Location, RecordError
+from ld.mapping_identifiers import DOI_SYNTAX, clean_doi, doi_from_url
 from ld.model import Agent, Container, Record, Source, Subject
 from ld.readers.vufind_classes import classifications
 from ld.readers.vufind_names import parse_agent, trim_heading, trim_isbd
@@ -121,8 +121,6 @@ def _agents(doc: Mapping[str, Any], field: str, roles_field: str, kind: str,
 
 # -- identifiers in URLs ----------------------------------------------------------------
 
-_DOI_URL = re.compile(r"^https?://(?:dx\.)?doi\.org/(10\.[0-9]{4,9}/\S+)$", re.I)
-_DOI_PREFIX = re.compile(r"^(?:doi:\s*|https?://(?:dx\.)?doi\.org/)", re.I)
 _PMID_URL = re.compile(
     r"^https?://(?:www\.)?(?:ncbi\.nlm\.nih\.gov/pubmed/|pubmed\.ncbi\.nlm\.nih\.gov/)([0-9]+)/?$",
     re.I,
@@ -135,10 +133,6 @@ _PMC_URL = re.compile(
 _ISN_TOKEN = re.compile(r"^([0-9Xx][0-9Xx-]{7,16})(?=$|[\s(:;])")
 
 
-def clean_doi(text: str) -> str:
-    return unquote(_DOI_PREFIX.sub("", text.strip()))
-
-
 def _isn(text: str) -> str:
     """The ISBN/ISSN itself, without the qualifier MARC appends ("(pbk. : alk. paper)")."""
     match = _ISN_TOKEN.match(text.strip())
@@ -147,8 +141,8 @@ def _isn(text: str) -> str:
 
 def _identifiers_from_urls(record: Record) -> None:
     for url in record.urls:
-        if match := _DOI_URL.match(url):
-            _add(record.doi, clean_doi(match.group(1)))
+        if (doi := doi_from_url(url)) and DOI_SYNTAX.fullmatch(doi):
+            _add(record.doi, doi)
         elif match := _PMID_URL.match(url):
             record.pmid = record.pmid or match.group(1)
         elif match := _PMC_URL.match(url):
@@ -166,15 +160,26 @@ def _unique(items: Iterable[str]) -> list[str]:
 
 # -- subjects ---------------------------------------------------------------------------
 
-_SCHEME_TAIL = re.compile(r"^(.*?)[.\s]*\s(lcsh|lcgft|gsafd|fast|aat|mesh|rbgenr|local)$")
+# the tail only, searched: a pattern for the label too ("^(.*?)[.\s]*\s(lcsh|...)$")
+# backtracked in quadratic time on a run of dots (80,000 of them: 19 s for one value)
+_SCHEME_TAIL = re.compile(r"\s(lcsh|lcgft|gsafd|fast|aat|mesh|rbgenr|local)$")
 
 
 def _subject(text: str, kind: str) -> Subject:
     """ "Domestic fiction. lcsh" -> Subject("Domestic fiction", scheme "lcsh")."""
-    match = _SCHEME_TAIL.match(text)
+    match = _SCHEME_TAIL.search(text)
     if match:
-        return Subject(label=match.group(1).strip(), kind=kind, scheme=match.group(2))  # type: ignore[arg-type]
+        label = _cut_dots(text[: match.start()]).strip()
+        return Subject(label=label, kind=kind, scheme=match.group(1))  # type: ignore[arg-type]
     return Subject(label=trim_heading(text), kind=kind)  # type: ignore[arg-type]
+
+
+def _cut_dots(text: str) -> str:
+    """``text`` without the dots and white space it ends with, in one pass from the end."""
+    end = len(text)
+    while end and (text[end - 1] == "." or text[end - 1].isspace()):
+        end -= 1
+    return text[:end]
 
 
 # -- the mapping ------------------------------------------------------------------------

@@ -91,6 +91,7 @@ def read(stream: BinaryIO, filename: str) -> Iterator[Record | RecordError]:
         return
     feed = Feed(stream, filename, skip, skipped.count(b"\n"))
     for position, doc in enumerate(_documents(feed, body), start=1):
+        feed.record_read()
         yield to_record(doc, filename, f"record {position}")
 
 

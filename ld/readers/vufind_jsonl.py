@@ -16,8 +16,10 @@ import json
 from collections.abc import Iterator
 from typing import Any, BinaryIO
 
+from ld import readers
 from ld.errors import Location, ParseError, RecordError
 from ld.model import Record, Source
+from ld.readers import json_feed
 from ld.readers.json_guard import MAX_DEPTH, Guard, mend_surrogates
 from ld.readers.vufind_fields import doc_to_record
 
@@ -48,8 +50,13 @@ def read_lines(
 ) -> Iterator[Record | RecordError]:
     """JSON Lines: one document per line; a bad line (not JSON, not UTF-8) is one bad record."""
     line_no = lines
-    for raw in stream:
+    limit = readers.MAX_RECORD_BYTES
+    for raw in _lines(stream, limit):
         line_no += 1
+        if isinstance(raw, int):  # a line over the limit, skipped unread
+            offset += raw
+            yield _too_large_line(raw, limit, filename, line_no)
+            continue
         start, offset = offset, offset + len(raw)
         try:
             text = mend_surrogates(raw).decode("utf-8")
@@ -59,6 +66,26 @@ def read_lines(
         if not text.strip():
             continue
         yield from _line_items(text, raw, filename, line_no, start)
+
+
+def _lines(stream: BinaryIO, limit: int) -> Iterator[bytes | int]:
+    """The stream's lines; one longer than ``limit`` bytes is read on to its end in
+    bounded pieces, never held, and given as its length (a 2 GB line was held whole)."""
+    while raw := stream.readline(limit + 1):
+        if len(raw) <= limit or raw.endswith(b"\n"):
+            yield raw
+            continue
+        size = len(raw)
+        while raw and not raw.endswith(b"\n"):
+            raw = stream.readline(json_feed.CHUNK)
+            size += len(raw)
+        yield size
+
+
+def _too_large_line(size: int, limit: int, filename: str, line_no: int) -> RecordError:
+    return RecordError(f"a record larger than {limit:,} bytes ({size:,}; no catalogue record "
+                       "is that large)", Location(file=filename, position=f"line {line_no}"),
+                       hint="fix this line and load the file again")
 
 
 def _bad_utf8_line(exc: UnicodeDecodeError, raw: bytes, filename: str, line_no: int,

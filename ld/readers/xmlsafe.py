@@ -19,6 +19,7 @@ from typing import BinaryIO
 
 from lxml import etree
 
+from ld import readers
 from ld.errors import Location, ParseError, RecordError
 
 PARSER_OPTIONS = {
@@ -159,10 +160,13 @@ def iterparse(
     """lxml iterparse with the safe options; errors become located ParseErrors.
 
     The entity check runs on the first event, before any element reaches the
-    caller, and once more at the end for documents that produced no event.
+    caller, and once more at the end for documents that produced no event. More
+    than :data:`ld.readers.MAX_RECORD_BYTES` read between two events (one record,
+    with the readers' ``tags``) stops the file: lxml would build it all in memory.
     """
+    counted = _Counted(stream, filename)
     context = etree.iterparse(
-        stream, events=events, tag=list(tags) if tags else None, **PARSER_OPTIONS
+        counted, events=events, tag=list(tags) if tags else None, **PARSER_OPTIONS
     )
     checked = False
     try:
@@ -170,6 +174,7 @@ def iterparse(
             if not checked:
                 check_no_entities(element, filename)
                 checked = True
+            counted.start = counted.total
             yield event, element
         if not checked and getattr(context, "root", None) is not None:
             check_no_entities(context.root, filename)
@@ -181,6 +186,26 @@ def iterparse(
             Location(file=filename, position=f"line {line}, column {column}"),
             hint="records before this point were read; fix the XML and load the file again",
         ) from exc
+
+
+class _Counted:
+    """The stream as lxml reads it; a ParseError once one record passes the cap."""
+
+    def __init__(self, stream: BinaryIO, filename: str) -> None:
+        self.stream, self.filename = stream, filename
+        self.limit = readers.MAX_RECORD_BYTES
+        self.total = self.start = 0  # bytes read; where the record being read began
+
+    def read(self, size: int = -1) -> bytes:
+        data = self.stream.read(size)
+        self.total += len(data)
+        if self.total - self.start > self.limit:
+            raise ParseError(
+                f"a record larger than {self.limit:,} bytes (no catalogue record is that "
+                "large: the file is broken or not what it says)",
+                Location(file=self.filename, position=f"the record after byte {self.start}"),
+                hint="records before this point were read; fix the file and load it again")
+        return data
 
 
 def entity_references(element: etree._Element) -> list[str]:

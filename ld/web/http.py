@@ -25,6 +25,7 @@ from ld import formats
 from ld.describe import Representation
 from ld.errors import NotFound, PreconditionFailed
 from ld.formats import Format
+from ld.listing import page_query
 from ld.web.context import get_settings
 from ld.web.errors import set_format
 from ld.web.ranges import requested
@@ -87,10 +88,13 @@ def script_root(environ: Mapping[str, Any]) -> str:
 def link_header(root: str, path: str, offered: tuple[str, ...], canonical: str,
                 query: str = "") -> str:
     """Link: rel=alternate for each offered format key, and rel=canonical (each with
-    ``query``, the ``?page=N`` of a page of a thing's record list)."""
+    ``query``, the ``?page=N`` of a page of a thing's record list); a thing's document
+    (``/doc/...``) also names the dataset's VoID as rel=describedby."""
     links = [f'<{root}{path}.{key}{query}>; rel="alternate"; '
              f'type="{formats.get(key).media_type}"' for key in offered]
     links.append(f'<{canonical}{query}>; rel="canonical"')
+    if path.startswith("/doc/"):
+        links.append(described_by(f"{root}/dataset"))
     return ", ".join(links)
 
 
@@ -123,12 +127,20 @@ def document_headers(rep: Representation, fmt: Format, base: str, path: str,
     return headers
 
 
+def described_by(target: str) -> str:
+    """RFC 8288 ``rel="describedby"`` (POWDER, LDP): where a generic client finds the
+    description of what it fetched: a thing's document from its IRI's 303, the dataset's
+    VoID (licence, SPARQL endpoint, dumps) from a document."""
+    return f'<{target}>; rel="describedby"'
+
+
 def page_links(url: str, page: int, last: int) -> str:
     """RFC 8288 first/prev/next/last links of a thing's paged record list: its RDF holds
     one page of links, and a program must be able to find the others."""
     links = {"first": 1, "prev": min(page - 1, last) or None,  # never past the last
              "next": page + 1 if page < last else None, "last": last}
-    return ", ".join(f'<{url}?page={n}>; rel="{rel}"' for rel, n in links.items() if n)
+    return ", ".join(f'<{url}{page_query(n)}>; rel="{rel}"'  # page 1: the document itself
+                     for rel, n in links.items() if n)
 
 
 def respond(rep: Representation, fmt: Format, path: str, offered: Sequence[Format],

@@ -32,9 +32,11 @@ class KeyConverter(PathConverter):
     werkzeug's ``path`` wants a first character other than "/": the id "/lead"
     (``/id/record/%2Flead``, that is ``/id/record//lead``) matched no rule, and
     the map's merge_slashes then redirected it (308) to the record "lead".
+    Any character, a line break too: werkzeug compiles without DOTALL, so ".+"
+    left a record whose id holds a line break with Flask's bare 404 at its /id/ URI.
     """
 
-    regex = ".+"
+    regex = r"[\s\S]+"
     part_isolating = False  # werkzeug infers True from a regex without "/"
 
 
@@ -65,6 +67,7 @@ def thing(kind: str, key: str) -> Response:
         target += "?" + request.query_string.decode("latin-1")
     response = redirect(target, code=303)
     response.headers["Vary"] = "Accept"
+    response.headers["Link"] = http.described_by(uris.doc_uri(get_settings().base_uri, kind, key))
     return response
 
 
@@ -106,7 +109,7 @@ def document(kind: str, name: str) -> Response:
     rep = describe.represent(store, settings.base_uri, kind, key, fmt,
                              page=_page_arg(), html=pages.render_document,
                              flavour=current_app.config["LDPUB_FLAVOUR"],
-                             root=request.script_root)
+                             root=request.script_root, license=settings.license)
     path = f"/doc/{kind}/{uris.encode_key(key)}"
     return http.respond(rep, fmt, path, offered, uris.doc_uri(settings.base_uri, kind, key),
                         negotiated=suffix is None)

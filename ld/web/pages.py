@@ -24,6 +24,7 @@ from ld.facts import Facts
 from ld.facts_index import in_order
 from ld.facts_links import is_web, target
 from ld.listing import page_query
+from ld.model import Text
 from ld.namespaces import STATED_SUPERCLASSES
 from ld.termdocs import escape_controls
 from ld.web.context import get_settings
@@ -32,6 +33,7 @@ RDF_FORMATS = formats.formats_of("rdf")
 RECORD_FORMATS = (formats.get("html"), *RDF_FORMATS, *formats.formats_of("citation"))
 THING_FORMATS = (formats.get("html"), *RDF_FORMATS)
 RDF_TYPE, SHORT_TITLE = labels.expand("rdf:type"), labels.expand("bibo:shortTitle")
+ALTERNATIVE = labels.expand("dcterms:alternative")
 Values = list[tuple[str, str | None]]
 # Shown in their own sections of the record page (the table lists everything else).
 SHOWN_ABOVE = {labels.expand(c) for c in (
@@ -40,7 +42,8 @@ SHOWN_ABOVE = {labels.expand(c) for c in (
     "ldpub:pmcid", "bibo:isbn", "bibo:issn", "bibo:volume", "bibo:issue", "bibo:pageStart",
     "bibo:pageEnd", "dcterms:publisher", "dcterms:language", "foaf:page", "rdf:type",
     "bibo:isbn10", "bibo:isbn13", "ldpub:invalidIsbn", "ldpub:invalidIssn", "ldpub:invalidDoi",
-    "ldpub:invalidLink", "dcterms:license", "dcterms:rights", "dcterms:accessRights")}
+    "ldpub:invalidLink", "ldpub:invalidLanguage", "dcterms:license", "dcterms:rights",
+    "dcterms:accessRights", "ldpub:responsibilityStatement")}
 # A section label of a structured abstract: capitals, at the start or after a sentence.
 SECTION = re.compile(r"(?:^|(?<=[.!?]\s))([A-Z][A-Z/&, -]*[A-Z]):\s+")
 
@@ -52,6 +55,15 @@ def href(context: Context, iri: str) -> str:
     if iri.startswith(base):
         return context["root"] + "/" + iri[len(base):]
     return iri
+
+
+@pass_context
+def our_links(context: Context, text: str) -> list[str]:
+    """The addresses of ours in ``text`` (an error's message), for the page to link: a
+    hint's "start from the first page: {base}search?q=tea". Ours only, as the message
+    may repeat what the request said: nothing a visitor typed becomes a link elsewhere."""
+    ours = re.compile(re.escape(context["base_uri"]) + r"[^\s)”]*")
+    return list(dict.fromkeys(found[0] for found in ours.finditer(text)))
 
 
 def ld_json(triples: Any) -> Markup:
@@ -96,6 +108,7 @@ def install(app: Flask) -> None:
     app.jinja_env.lstrip_blocks = True
     app.add_template_filter(href, "href")
     app.add_template_filter(ld_json, "ld_json")
+    app.add_template_filter(our_links, "our_links")
     app.add_template_filter(term_label, "label")
     app.add_template_filter(abstract_sections, "sections")
     app.add_template_filter(thousands, "thousands")
@@ -139,10 +152,12 @@ def _objects(document: Document, pred: str, objs: list) -> list:
 
 
 def _shown_above(f: Facts, pred: str, o: object) -> bool:
-    if isinstance(o, ox.NamedNode):
-        return target(o.value) in f.linked
+    if isinstance(o, ox.NamedNode):  # a genre concept has its own section (dcterms:type)
+        return target(o.value) in f.linked or any(g.iri == o.value for g in f.genres)
     if pred in SHOWN_AS_PUBLISHED:  # a date the page gives as "Published" (no issued)
         return o.value == f.issued
+    if pred == ALTERNATIVE:  # an original-script title is shown under the title
+        return o.value in f.original_titles
     return pred == SHORT_TITLE and " ".join(o.value.split()) == " ".join((f.title or "").split())
 
 
@@ -151,8 +166,8 @@ SHOWN_AS_PUBLISHED = {labels.expand("dcterms:date"), labels.expand("dcterms:crea
 
 def _values(document: Document, o: object) -> Values:
     """What to show of one object: a literal's text, a list's members, a labelled link."""
-    if isinstance(o, ox.Literal):
-        return [(o.value, None)]
+    if isinstance(o, ox.Literal):  # with its language tag, for the page's lang=
+        return [(Text(o.value, o.language), None)]
     if isinstance(o, ox.BlankNode):
         members = document.index.rdf_list(f"_:{o.value}")
         return [(_shown(document, m.value), m.value) for m in members

@@ -33,7 +33,7 @@ import threading
 from typing import Any
 
 from ld.config import Settings
-from ld.errors import LdpubError, Overloaded
+from ld.errors import ConfigError, LdpubError, Overloaded
 from ld.web import graceful_stop
 from ld.web.serve_logging import configure_logging, granian_logging
 
@@ -55,6 +55,8 @@ def run(settings: Settings, debug: bool = False) -> None:
     """Serve until interrupted (SIGINT or SIGTERM: a graceful stop)."""
     from ld.store import minted
 
+    if not debug:  # Flask's debug server has a thread per request
+        check_query_cap(settings)
     configure_logging(settings)  # first: the store's check may warn (records of other rules)
     minted.check_settings(settings)  # under another base, every URI answered 404
     if not (debug and in_reloader_child()):
@@ -73,6 +75,24 @@ def run(settings: Settings, debug: bool = False) -> None:
         _run_granian(settings)
     else:
         _run_gunicorn(settings)
+
+
+def check_query_cap(settings: Settings) -> None:
+    """Refuse a SPARQL concurrency cap that can take every thread of a worker.
+
+    With the cap at the thread count it was never reached: slow queries held
+    every thread, pages waited for them and no query got the promised 503
+    (README, "SPARQL endpoint safety"). A single thread serves one request at
+    a time whatever the cap, so there is nothing to leave for pages then.
+    """
+    cap, threads = settings.max_concurrent_queries, settings.threads
+    if threads > 1 and cap >= threads:
+        raise ConfigError(
+            f"--max-concurrent-queries / LDPUB_MAX_CONCURRENT_QUERIES ({cap}) must be below "
+            f"--threads / LDPUB_THREADS ({threads}): otherwise slow SPARQL queries take "
+            "every thread and pages wait",
+            hint=f"give --max-concurrent-queries {max(1, threads - 2)} (or 0 for threads - 2), "
+                 "or more --threads")
 
 
 def in_reloader_child() -> bool:
@@ -251,7 +271,7 @@ def _prime(store: Any, settings: Settings) -> None:
 
     try:
         browse.search_ready(store, settings.base_uri)  # starts the index build if needed
-        browse.class_counts(store)
+        browse.holdings(store)  # the class counts, and the subjects the home page counts
         browse.recent(store, settings.base_uri)
         void.describe(store, settings)
     except Overloaded:  # a large store: the scans go on in the background

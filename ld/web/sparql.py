@@ -10,15 +10,19 @@ a browser whose query is refused gets the editor with it instead.
 
 from __future__ import annotations
 
+import errno
 import functools
 import json
+import logging
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from flask import Blueprint, Response, current_app, render_template, request, url_for
 from werkzeug.wsgi import get_current_url, get_host
 
 from ld import formats, sparql_sd
-from ld.errors import BadRequest, Forbidden, NotAcceptable
+from ld.config import Settings
+from ld.errors import BadRequest, Forbidden, LdpubError, NotAcceptable
 from ld.namespaces import PREFIXES
 from ld.sparql import MAX_BODY, Analysis, ProtocolRequest, analyse, check, parse_request, query_args
 from ld.sparql_examples import EXAMPLES
@@ -28,6 +32,7 @@ from ld.web.context import get_settings, get_store
 from ld.web.http import script_root
 
 bp = Blueprint("sparql", __name__)
+LOG = logging.getLogger("ldpub.sparql")
 HTML = formats.get("html")
 RESULTS = formats.formats_of("results")  # ASK too: CSV/TSV are the word true or false
 GRAPHS = formats.formats_of("rdf")
@@ -83,7 +88,7 @@ def _update(operation: ProtocolRequest, analysis: Analysis) -> Response:
     """Run a checked update: 204, or the store's refusal as an error."""
     run_update(operation, analysis, store=get_store(), settings=get_settings(),
                pools=current_app.extensions[EXTENSION],
-               base_iri=endpoint_url(request.environ))
+               base_iri=endpoint_url(request.environ, get_settings()))
     return Response(status=204)
 
 
@@ -94,7 +99,7 @@ def _query(operation: ProtocolRequest, analysis: Analysis) -> Response:
         return _editor(operation)
     result = run_query(operation, analysis, chosen, store=get_store(), settings=get_settings(),
                        pools=current_app.extensions[EXTENSION],
-                       base_iri=endpoint_url(request.environ))
+                       base_iri=endpoint_url(request.environ, get_settings()))
     return _answer(result, chosen)
 
 
@@ -103,10 +108,45 @@ def _answer(result: QueryResponse, chosen: Formats) -> Response:
     run's headers and every query answer's (:data:`ANSWER`)."""
     fmt = chosen.graph if result.kind == "graph" else chosen.results
     chunks = result.chunks
-    body = chunks[0] if isinstance(chunks, list) and len(chunks) == 1 else chunks
+    body = chunks[0] if isinstance(chunks, list) and len(chunks) == 1 else _CutQuietly(chunks)
     response = Response(body, content_type=fmt.content_type, headers=result.headers)
     response.headers.update(ANSWER)
     return response
+
+
+class _CutQuietly:
+    """The chunks; an answer that fails once sent (the time limit) is cut in one line.
+
+    The status and some data have gone: the only way left to say "incomplete"
+    is to close the connection before the last chunk (README, "SPARQL endpoint
+    safety"). The error raised through the server did that, but gunicorn then
+    logged an ERROR with a 15-line traceback for an expected outcome. A broken
+    pipe is what servers take as the connection ended: they close it quietly.
+    A class, not a generator: its close() reaches the chunks (and frees the
+    query's slot) even when the server never started reading them.
+    """
+
+    def __init__(self, chunks: Iterable[bytes]) -> None:
+        self.chunks, self.sent = iter(chunks), False
+
+    def __iter__(self) -> Iterator[bytes]:
+        return self
+
+    def __next__(self) -> bytes:
+        try:
+            chunk = next(self.chunks)
+        except LdpubError as cut:
+            if not self.sent:
+                raise  # nothing went out yet: the server can still answer an error status
+            LOG.warning("a SPARQL answer was cut after its first bytes: %s", cut)
+            raise BrokenPipeError(errno.EPIPE, "the SPARQL answer was cut") from None
+        self.sent = True
+        return chunk
+
+    def close(self) -> None:
+        close = getattr(self.chunks, "close", None)
+        if close is not None:
+            close()
 
 
 def _negotiated(operation: ProtocolRequest, analysis: Analysis) -> Formats | None:
@@ -218,15 +258,19 @@ def _dataset(operation: ProtocolRequest | None) -> dict[str, list[str]]:
     return {name: request.args.getlist(name) for name in ("default-graph-uri", "named-graph-uri")}
 
 
-def endpoint_url(environ: dict[str, Any]) -> str:
-    """This endpoint's URL as it was asked (the base of a query's relative IRIs), from
-    the WSGI environ: what the view and the fast path both use. (The service
-    description names the configured base URI's /sparql instead.)
+def endpoint_url(environ: dict[str, Any], settings: Settings) -> str:
+    """This endpoint's URL, the base of a query's relative IRIs: what the view and
+    the fast path both use.
 
-    It is werkzeug's ``request.host_url`` + ``script_root`` + ``/sparql``.
+    The configured base URI's ``sparql``, unless ``trust_proxy``: then the URL
+    as the proxy forwarded it (README, "Behind a reverse proxy"). A client's
+    own ``Host`` never counts (it made ``<rel>`` ``http://evil.com/rel``).
+    Behind a trusted proxy it is werkzeug's ``request.host_url`` + ``script_root`` + ``/sparql``.
     werkzeug turns the host into an IRI (percent escapes, punycode); a plain
     ASCII host is its own IRI, so only other hosts take werkzeug's longer way.
     """
+    if not settings.trust_proxy:
+        return settings.base_uri + "sparql"
     root = f"{environ['wsgi.url_scheme']}://{get_host(environ)}"
     if not root.isascii() or "%" in root or "xn--" in root:
         root = get_current_url(environ, host_only=True).rstrip("/")

@@ -69,7 +69,7 @@ class SparqlFastPath:
             return None
         result = run_query(operation, analysis, chosen, store=self.holder.get(),
                            settings=self.settings, pools=self.extensions[EXTENSION],
-                           base_iri=endpoint_url(environ), bounded=True)
+                           base_iri=endpoint_url(environ, self.settings), bounded=True)
         data = b"".join(result.chunks)
         fmt = chosen.graph if result.kind == "graph" else chosen.results
         return "200 OK", [("Content-Type", fmt.content_type), ("Content-Length", str(len(data))),

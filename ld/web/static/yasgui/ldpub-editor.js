@@ -117,6 +117,49 @@
   yasgui.on("query", function (instance, tab) {
     window.history.replaceState(null, "", "#query=" + encodeURIComponent(tab.getQuery()));
   });
+  announceResults(yasgui);
+
+  // WCAG 4.1.3: every answer is said to a screen reader ("3 results", "Error: 400 Bad
+  // Request: ...") in the page's own live regions, there since the page loaded (a region
+  // inserted with its text, as YASR's and DataTables' are, is often not announced).
+  // YASGUI's "queryResponse" comes before YASR has read the answer: its "drawn" after.
+  function announceResults(gui) {
+    var status = document.getElementById("ldpub-sparql-status");
+    var alertRegion = document.getElementById("ldpub-sparql-alert");
+    var pending = false;
+    watch(gui.getTab().getYasr());
+    gui.on("queryResponse", function (instance, tab) { pending = true; watch(tab.getYasr()); });
+    function watch(yasr) {
+      if (yasr.ldpubWatched) { return; }
+      yasr.ldpubWatched = true;
+      yasr.on("drawn", function () {
+        if (!pending || !yasr.results) { return; }
+        pending = false;
+        var error = yasr.results.getError();
+        say(error ? alertRegion : status, error ? errorText(error) : answerText(yasr.results));
+        say(error ? status : alertRegion, "");
+      });
+    }
+  }
+
+  function answerText(results) {
+    if (results.getType() === "json" && typeof results.getBoolean() === "boolean") {
+      return "Answer: " + (results.getBoolean() ? "yes" : "no");
+    }
+    var count = (results.getBindings() || []).length;  // a cap's note says itself (role=status)
+    return count.toLocaleString() + (count === 1 ? " result" : " results");
+  }
+
+  function errorText(error) {
+    var text = String(error.text || error.statusText || "the query failed").trim();
+    return "Error: " + text.replace(/\s*\n\s*/g, ": ");
+  }
+
+  // emptied first, so the same message twice (a query run again) is said again
+  function say(region, text) {
+    region.textContent = "";
+    if (text) { window.setTimeout(function () { region.textContent = text; }, 50); }
+  }
 
   // A tab list may hold only tabs (WCAG 4.1.2; YASGUI puts its "+" button in it):
   // the button goes right after the list, in a bar holding both. YASGUI 4.6 keeps
@@ -210,8 +253,12 @@
     button.addEventListener("click", function () {
       var tab = yasgui.getTab();
       tab.setQuery(examples[button.dataset.example].query);
-      tab.query();
+      tab.query().catch(shownAlready);
     });
   });
-  if (query) { yasgui.getTab().query(); }
+  if (query) { yasgui.getTab().query().catch(shownAlready); }
+
+  // YASGUI's query() rejects when the server refuses a query (400, 403): YASR shows that
+  // error and the live region says it; left uncaught it was also a console error.
+  function shownAlready() {}
 })();

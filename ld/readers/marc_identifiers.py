@@ -1,0 +1,98 @@
+"""MARC standard numbers (010, 020, 022, 024, 035) -> the record's identifiers.
+
+Apart from the crosswalk for its size, and because an ISSN in a MARC record
+means different things by the record's level: on a serial (or an article, an
+integrating resource) the 022 is the record's own ISSN, or its journal's; on
+a monograph it is the ISSN of the series the book is in (a "Materials
+Research Society symposium proceedings" volume), which made a journal nobody
+catalogued when it was published as one (:func:`series_issn`). Numbers the
+record itself marks cancelled or invalid (020 $z, 022 $y/$z) are kept apart,
+so they are published set apart and never taken for the work's own.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pymarc
+
+from ld.mapping_identifiers import clean_doi
+from ld.model import Record
+from ld.readers.marc_text import add_new
+
+__all__ = ["identifiers", "series_issn"]
+
+_ISBN = re.compile(r"[0-9][0-9Xx\-]{8,16}[0-9Xx]")
+_ISSN = re.compile(r"\b([0-9]{4})-?([0-9]{3}[0-9Xx])\b")
+# Leader/07 of records whose 022 is their own ISSN (or their journal's): serial component
+# part, integrating resource, serial. On any other (a monograph) it is its series' ISSN.
+_SERIAL_LEVELS = ("b", "i", "s")
+
+
+def _sub(fields: list[pymarc.Field], *codes: str) -> list[str]:
+    return [v.strip() for fld in fields for v in fld.get_subfields(*codes) if v and v.strip()]
+
+
+def _isbn(value: str) -> str | None:
+    match = _ISBN.search(value)
+    return match.group(0).replace("-", "") if match else None
+
+
+def _issn(value: str) -> str | None:
+    match = _ISSN.search(value)
+    return f"{match[1]}-{match[2]}" if match else None
+
+
+def identifiers(record: Record, tags: dict[str, list[pymarc.Field]]) -> None:
+    """ISBNs, ISSNs, a DOI (024 7_ $2 doi), LCCNs and OCLC numbers; the cancelled ones."""
+    for value in _sub(tags.get("020", []), "a"):
+        add_new(record.isbn, _isbn(value))
+    for value in _sub(tags.get("022", []), "a"):
+        add_new(record.issn, _issn(value))
+    _cancelled(record, tags)
+    for fld in tags.get("024", []):
+        scheme = (fld.get("2") or "").strip().lower()
+        value = (fld.get("a") or "").strip()
+        if fld.indicator1 == "7" and scheme == "doi" and value:
+            add_new(record.doi, clean_doi(value))  # the one DOI rule: review12 M2
+        elif value:
+            record.extra.setdefault(f"024:{scheme or fld.indicator1}", []).append(value)
+    for value in _sub(tags.get("010", []), "a"):
+        add_new(record.lccn, value.replace(" ", ""))
+    for value in _sub(tags.get("035", []), "a"):
+        if value.startswith("(OCoLC)"):
+            add_new(record.oclc, re.sub(r"^\(OCoLC\)(ocm|ocn|on)?", "", value).strip())
+
+
+def _cancelled(record: Record, tags: dict[str, list[pymarc.Field]]) -> None:
+    """ISBNs and ISSNs the record itself marks cancelled or invalid (020 $z, 022 $y
+    incorrect and $z cancelled), as ld.mapping_transcribed sets them apart. The
+    qualifier written with an ISBN ("(pbk. : acid-free paper)", 020 $q) is left out:
+    the RDF has no place for it on a bare number."""
+    for value in _sub(tags.get("020", []), "z"):
+        add_new(record.cancelled_isbn, _isbn(value) or value)
+    for value in _sub(tags.get("022", []), "y", "z"):
+        add_new(record.cancelled_issn, _issn(value) or value)
+
+
+def series_issn(record: Record, leader: str) -> None:
+    """On a monograph, the 022 ISSNs are its series': each goes into the first series
+    statement that gives no ISSN yet ("Materials Research Society symposium proceedings,
+    ISSN 0272-9172 ; v. 583"), or is dropped when a statement gives it already. One with
+    no series to go to stays the record's own ISSN (never a journal's: ld.mapping)."""
+    if leader[7:8] in _SERIAL_LEVELS:
+        return
+    for issn in list(record.issn):
+        free = next((i for i, s in enumerate(record.series) if ", ISSN " not in s), None)
+        if any(issn in statement for statement in record.series):
+            record.issn.remove(issn)
+        elif free is not None:
+            record.series[free] = _with_issn(record.series[free], issn)
+            record.issn.remove(issn)
+
+
+def _with_issn(statement: str, issn: str) -> str:
+    """The series statement with its ISSN where ISBD puts it: after the title, before
+    the numbering (" ; v. 583")."""
+    title, mark, numbering = statement.partition(" ; ")
+    return f"{title}, ISSN {issn}{mark}{numbering}"
