@@ -21,6 +21,8 @@ __all__ = ["add_new", "clean", "is_no_value", "unbracket"]
 # right-to-left text (880 fields) hid the ISBD punctuation before them from _TRAILING
 _BIDI = "\u200e\u200f\u202a-\u202e\u2066-\u2069"
 _TRAILING = re.compile(rf"[\s/:;=,{_BIDI}]+$")
+_BIDI_CHARS = frozenset("\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+_TRAILING_CHARS = frozenset(" /:;=,") | _BIDI_CHARS  # the text's white space is " " only
 _LEADING_BIDI = re.compile(rf"^[\s{_BIDI}]+")
 _TRAILING_DOT = re.compile(r"(?<![.\s][A-Z])(?<!\.\.)\.$")
 # s.l. (sine loco), s.n. (sine nomine), s.d./s.a., n.p., n.d., German o.O., o.V., o.J.,
@@ -41,8 +43,16 @@ def clean(value: str | None, *, keep_dot: bool = False) -> str:
     """
     if not value:
         return ""
-    text = _LEADING_BIDI.sub("", _TRAILING.sub("", " ".join(value.split())))
-    return text if keep_dot else _TRAILING_DOT.sub("", text).strip()
+    text = " ".join(value.split())
+    # the expressions only where they can match (a character test first): every
+    # subfield of every record comes here (the MARC readers' own time, bench/readers.py)
+    if text[-1:] in _TRAILING_CHARS:
+        text = _TRAILING.sub("", text)
+    if text[:1] in _BIDI_CHARS:
+        text = _LEADING_BIDI.sub("", text)
+    if keep_dot or not text.endswith("."):
+        return text
+    return _TRAILING_DOT.sub("", text).strip()
 
 
 def add_new(target: list[str], value: str | None) -> None:
@@ -72,6 +82,8 @@ def is_no_value(value: str) -> bool:
 
 def _drop_unmatched(text: str) -> str:
     """Remove every "[" that never closes and every "]" that never opened."""
+    if "[" not in text and "]" not in text:  # most values: no Python loop over them
+        return text
     opened: list[int] = []
     unmatched: set[int] = set()
     for i, char in enumerate(text):
