@@ -156,8 +156,10 @@ def _title(record: Record, fld: pymarc.Field) -> None:
     subtitle is the part's, so it follows the part). The short title is the title
     proper, part included, without the remainder; the full statement keeps all."""
     pieces = _title_pieces(fld)
+    proper = [p for p in pieces if p[0] != "b"]
     record.title = _text([_isbd(pieces)]) or None
-    record.title_short = _text([_isbd([p for p in pieces if p[0] != "b"])]) or None
+    record.title_short = (record.title if len(proper) == len(pieces)  # no remainder
+                          else _text([_isbd(proper)]) or None)
     record.title_sub = _text(fld.get_subfields("b")[:1]) or None
     full = " ".join(v.strip() for v in fld.get_subfields(*"abkfgnpc") if v.strip())
     record.title_full = clean(full) or None
