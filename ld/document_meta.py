@@ -20,26 +20,34 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 
+from ld.labels import expand
 from ld.listing import Listing, page_query
-from ld.namespaces import HYDRA_NS, PREFIXES
 
-_FOAF, _VOID, _DCTERMS = PREFIXES["foaf"], PREFIXES["void"], PREFIXES["dcterms"]
-_TYPE = ox.NamedNode(PREFIXES["rdf"] + "type")
+_TYPE = ox.NamedNode(expand("rdf:type"))
 
 
-def _n(iri: str) -> ox.NamedNode:
-    return ox.NamedNode(iri)
+def _n(iri_or_curie: str) -> ox.NamedNode:
+    return ox.NamedNode(expand(iri_or_curie))
+
+
+def dataset_iri(base: str) -> str:
+    """The dataset every document is in (its VoID description: ld.void)."""
+    return f"{base}dataset"
+
+
+def integer(value: int) -> ox.Literal:
+    return ox.Literal(str(value), datatype=_n("xsd:integer"))
 
 
 def describing(doc: str, thing: str, base: str, license: str | None) -> list[ox.Triple]:
     """``<doc> a foaf:Document; foaf:primaryTopic <thing>; void:inDataset <{base}dataset>``
     and, when the dataset has one, the licence of its metadata (``dcterms:license``)."""
     d = _n(doc)
-    triples = [ox.Triple(d, _TYPE, _n(_FOAF + "Document")),
-               ox.Triple(d, _n(_FOAF + "primaryTopic"), _n(thing)),
-               ox.Triple(d, _n(_VOID + "inDataset"), _n(f"{base}dataset"))]
+    triples = [ox.Triple(d, _TYPE, _n("foaf:Document")),
+               ox.Triple(d, _n("foaf:primaryTopic"), _n(thing)),
+               ox.Triple(d, _n("void:inDataset"), _n(dataset_iri(base)))]
     if license:
-        triples.append(ox.Triple(d, _n(_DCTERMS + "license"), _n(license)))
+        triples.append(ox.Triple(d, _n("dcterms:license"), _n(license)))
     return triples
 
 
@@ -50,14 +58,10 @@ def paging(doc: str, listing: Listing) -> list[ox.Triple]:
     d, view = _n(doc), _n(doc + page_query(listing.page))
     links = {"first": 1, "previous": listing.page - 1, "last": listing.pages,
              "next": listing.page + 1 if listing.page < listing.pages else 0}
-    triples = [ox.Triple(d, _TYPE, _n(HYDRA_NS + "Collection")),
-               ox.Triple(d, _n(HYDRA_NS + "totalItems"), _integer(listing.total)),
-               ox.Triple(d, _n(HYDRA_NS + "view"), view),
-               ox.Triple(view, _TYPE, _n(HYDRA_NS + "PartialCollectionView")),
-               ox.Triple(view, _n(HYDRA_NS + "itemsPerPage"), _integer(listing.size))]
-    return triples + [ox.Triple(view, _n(HYDRA_NS + rel), _n(doc + page_query(n)))
+    triples = [ox.Triple(d, _TYPE, _n("hydra:Collection")),
+               ox.Triple(d, _n("hydra:totalItems"), integer(listing.total)),
+               ox.Triple(d, _n("hydra:view"), view),
+               ox.Triple(view, _TYPE, _n("hydra:PartialCollectionView")),
+               ox.Triple(view, _n("hydra:itemsPerPage"), integer(listing.size))]
+    return triples + [ox.Triple(view, _n(f"hydra:{rel}"), _n(doc + page_query(n)))
                       for rel, n in links.items() if n >= 1]
-
-
-def _integer(value: int) -> ox.Literal:
-    return ox.Literal(str(value), datatype=_n(PREFIXES["xsd"] + "integer"))

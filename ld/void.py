@@ -17,6 +17,8 @@ import pyoxigraph as ox
 from ld import dumps
 from ld.browse import Row, class_counts, recent
 from ld.config import Settings
+from ld.document_meta import dataset_iri
+from ld.document_meta import integer as _int
 from ld.labels import expand
 from ld.listing import literal as _lit
 from ld.namespaces import PREFIXES
@@ -28,12 +30,6 @@ def _n(curie: str) -> ox.NamedNode:
     return ox.NamedNode(expand(curie))
 
 
-def _int(value: int) -> ox.Literal:
-    return ox.Literal(str(value), datatype=_n("xsd:integer"))
-
-
-def dataset_iri(base: str) -> str:
-    return f"{base}dataset"
 
 
 def entity_count(store: Store, base: str) -> int:
