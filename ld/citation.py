@@ -104,18 +104,38 @@ def _pages(f: Facts, dash: str = "-") -> str | None:
     return f.page_start
 
 
+# a generational suffix ("Jr", "3rd", "III"), not a title ("Sir", "Pope") or dates
+_SUFFIX = re.compile(r"(?:[JS]r|Junior|Senior|[IVX]{1,4}|[0-9]{1,2}(?:st|nd|rd|th))\.?", re.I)
+
+
+def _suffix(a: Link) -> str | None:
+    """The suffix the name (foaf:name) writes after the family and given names PubMed
+    splits off ("Artino, Anthony R, Jr"): no name part of its own in the data, so it
+    was dropped from every citation. Only a generational one, "Jr" or "3rd"."""
+    if not a.family:
+        return None
+    split = f"{a.family}, {a.given}, " if a.given else f"{a.family}, "
+    rest = a.label[len(split):].strip() if a.label.startswith(split) else ""
+    return rest if _SUFFIX.fullmatch(rest) else None
+
+
 def _bib_name(a: Link) -> str:
-    """"Family, Given" as BibTeX reads it, when the data splits the name. Any other name
-    (an organisation, a forename heading, a name given whole) is braced: BibTeX would
-    take its last word, or the part before a comma, for a family name."""
+    """"Family, Given" (or "Family, Jr, Given") as BibTeX reads it, when the data splits
+    the name. Any other name (an organisation, a forename heading, a name given whole)
+    is braced: BibTeX would take its last word, or the part before a comma, for a family
+    name."""
     if a.family and a.kind != "organization":
+        if suffix := _suffix(a):
+            return _bib(f"{a.family}, {suffix}, {a.given or ''}".rstrip())
         return _bib(f"{a.family}, {a.given}" if a.given else a.family)
     return "{" + _bib(a.label) + "}"
 
 
 def _ris_name(a: Link) -> str:
+    """RIS's "Family, Given, Suffix"."""
     if a.family:
-        return f"{a.family}, {a.given}" if a.given else a.family
+        name = f"{a.family}, {a.given}" if a.given else a.family
+        return f"{name}, {suffix}" if (suffix := _suffix(a)) else name
     return a.label
 
 
@@ -188,7 +208,9 @@ def _ris_date(issued: str | None) -> str | None:
 def _csl_name(a: Link) -> dict[str, str]:
     """Family and given as the data splits them; any other name is one literal."""
     if a.family and a.kind != "organization":
-        return {"family": a.family, **({"given": a.given} if a.given else {})}
+        suffix = _suffix(a)
+        return {"family": a.family, **({"given": a.given} if a.given else {}),
+                **({"suffix": suffix} if suffix else {})}
     return {"literal": a.label}
 
 

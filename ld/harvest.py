@@ -36,7 +36,7 @@ from typing import Any
 from ld.config import Settings
 from ld.errors import InputError, Location, clipped
 from ld.harvest_client import Client, HarvestError
-from ld.harvest_dates import check_date, check_range, date_problem, oai_moment
+from ld.harvest_dates import check_date, check_range, date_problem, like_until, oai_moment
 from ld.ingest import Item, ingest_items
 from ld.readers.oai import OAIError, ResponseInfo
 from ld.readers.oai_metadata import Converter
@@ -124,7 +124,7 @@ def harvest(
     path = Path(state_path) if state_path else state_file(settings)
     key = state_key(url, metadata_prefix, set_spec)
     previous = {} if full else _load_state(path).get(key, {})
-    sent_from = from_ or _state_from(previous, path)
+    sent_from = from_ or like_until(_state_from(previous, path), until)
     check_range(sent_from, until, "--from" if from_ else "the saved harvest state's from")
     params = {"metadataPrefix": metadata_prefix, "set": set_spec, "from": sent_from,
               "until": until}

@@ -49,6 +49,16 @@ def date_problem(value: str) -> str | None:
     return None
 
 
+def like_until(saved: str | None, until: str | None) -> str | None:
+    """The saved state's from= in the granularity of the user's --until, which OAI-PMH
+    wants the same: a day as its first moment ("2024-03-04T00:00:00Z"), a moment as its
+    day (no later, so nothing is missed). ldpub saved it: refusing the pair made the user
+    repair what ldpub wrote."""
+    if not saved or not until or len(saved) == len(until):
+        return saved
+    return f"{saved}T00:00:00Z" if len(saved) == 10 else saved[:10]
+
+
 def check_date(name: str, value: str | None) -> None:
     problem = date_problem(value) if value else None
     if problem:

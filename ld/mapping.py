@@ -299,6 +299,7 @@ class _Mapper:
         self.lit(BIBO.issue, c.issue)
         self.lit(BIBO.pageStart, c.page_start)
         self.lit(BIBO.pageEnd, c.page_end)
+        self.lit(BIBO.pages, c.pages)  # "1199-1201, 1205": more than the one range above
         journal = things.journal(self, c, issns) if c.serial else transcribed.host(self, c)
         if journal is not None:
             self.add(self.s, DCTERMS.isPartOf, journal)

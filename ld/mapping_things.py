@@ -195,7 +195,10 @@ def subjects(m: Writer) -> None:
     for subject in m.r.subjects:
         if subject.label.strip():
             prop = DCTERMS.type if subject.kind == "genre" else DCTERMS.subject
-            m.add(m.s, prop, concept(m, subject))
+            node = concept(m, subject)
+            m.add(m.s, prop, node)
+            if subject.major and prop == DCTERMS.subject:  # PubMed's major topics ("*")
+                m.add(m.s, LDPUB.majorSubject, node)
 
 
 def concept(m: Writer, subject: Subject) -> URIRef:
@@ -209,6 +212,8 @@ def concept(m: Writer, subject: Subject) -> URIRef:
         m.add(node, SKOS.inScheme, SCHEMES[scheme])
     if subject.iri:
         m.add(node, SKOS.exactMatch, m.iri(subject.iri, subject.kind))
+    if subject.broader and subject.broader.strip():  # "Humans/analysis" narrows "Humans"
+        m.add(node, SKOS.broader, concept(m, Subject(subject.broader, scheme=subject.scheme)))
     return node
 
 

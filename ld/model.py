@@ -93,6 +93,12 @@ class Subject:
     kind: Literal["topic", "genre"] = "topic"
     scheme: str | None = None
     iri: str | None = None
+    # a main topic of the work, as the source marks it (PubMed MajorTopicYN="Y", the
+    # MEDLINE "*"): ldpub:majorSubject besides dcterms:subject
+    major: bool = False
+    # the label of the heading this one narrows in the same scheme: a MeSH
+    # descriptor/qualifier pair's descriptor ("Humans" for "Humans/analysis"), skos:broader
+    broader: str | None = None
 
 
 @dataclass
@@ -110,6 +116,9 @@ class Container:
     issue: str | None = None
     page_start: str | None = None
     page_end: str | None = None
+    # every page when there is more than one range ("1199-1201, 1205", PubMed MedlinePgn):
+    # bibo:pages beside the first range's page_start/page_end, which would drop the rest
+    pages: str | None = None
     iso_abbreviation: str | None = None
     # False for a host that is no serial (MARC 773 on a monograph: an LC collection, the
     # book a chapter is in): published as a collection it is part of, never a bibo:Journal

@@ -119,6 +119,7 @@ class LDPUB(DefinedNamespace):
     droppedControlCharacters: URIRef  # C1 controls dropped from the title (mojibake)
     retractedBy: URIRef  # PubMed CommentsCorrections RetractionIn
     retractionOf: URIRef  # ... RetractionOf
+    majorSubject: URIRef  # PubMed MajorTopicYN="Y": a main topic, besides dcterms:subject
     ReadableRecordConstraintComponent: URIRef
     ReadableInputConstraintComponent: URIRef
 

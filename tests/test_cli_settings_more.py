@@ -224,7 +224,8 @@ def test_harvest_refuses_before_asking(tmp_path: Path, args: list[str], says: st
 
 @pytest.mark.parametrize(("saved", "until", "says"), [
     ("2026-11-05", "2026-11-01", "is after --until 2026-11-01"),
-    ("2026-11-05T08:00:00Z", "2026-11-06", "are of different granularities"),
+    # a saved moment is sent as its day beside a day --until (explore12/pubmed L8)
+    ("2026-11-05T08:00:00Z", "2026-11-04", "from 2026-11-05 is after --until 2026-11-04"),
 ])
 def test_harvest_refuses_an_until_before_the_saved_state(tmp_path: Path, saved: str,
                                                          until: str, says: str) -> None:

@@ -52,7 +52,7 @@ def test_a_real_plos_author_summary_reads_as_title_then_text(shared_data: Path) 
      ["Tomography, Optical Coherence", "Tomography, Optical Coherence/methods"]),
 ])
 def test_an_mh_line_is_its_descriptor_then_each_qualifier(line: str, subjects: list[str]) -> None:
-    assert medline.mesh_heading(line) == subjects
+    assert [s.label for s in medline.mesh_heading(line)] == subjects
 
 
 # the MEDLINE form of ../shared/data/pubmed/metapub-efetch/39731248.xml, as PubMed writes it

@@ -19,7 +19,7 @@ from lxml import etree
 from ld.errors import Location, ParseError, RecordError
 from ld.model import Agent, Container, Record, Source, Subject, Text
 from ld.readers import xmlsafe
-from ld.readers.pubmed_fields import orcid_identifier, partial_date
+from ld.readers.pubmed_fields import EQUAL_CONTRIBUTOR, orcid_identifier, partial_date
 from ld.readers.pubmed_text import marked_text
 from ld.readers.xmlsafe import XML_LANG, stated_language, text_of
 
@@ -90,8 +90,15 @@ def _identifiers(record: Record, ids: dict[str, str]) -> None:
 
 
 def _titles(record: Record, meta: etree._Element) -> None:
-    record.title = marked_text(meta.find("title-group/article-title")) or None
-    record.title_sub = marked_text(meta.find("title-group/subtitle")) or None
+    """The title and subtitle, each in the language its xml:lang states (its own, else the
+    article's, as for the abstracts: XML's rule), published "…"@en; else plain."""
+    record.title = _in_stated_language(meta.find("title-group/article-title"))
+    record.title_sub = _in_stated_language(meta.find("title-group/subtitle"))
+
+
+def _in_stated_language(element: etree._Element | None) -> Text | None:
+    text = marked_text(element)
+    return Text(text, stated_language(element)) if element is not None and text else None
 
 
 def _rights(record: Record, meta: etree._Element) -> None:
@@ -165,6 +172,8 @@ def _authors(record: Record, meta: etree._Element) -> None:
         agent = _agent(contrib, affiliations)
         if agent is None:
             continue
+        if contrib.get("equal-contrib") == "yes":  # as PubMed's EqualContrib="Y"
+            agent.roles.append(EQUAL_CONTRIBUTOR)
         if kind == "author":
             record.creators.append(agent)
         else:

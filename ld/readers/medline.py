@@ -19,6 +19,7 @@ from ld.numbers import ascii_digits
 from ld.readers.pubmed import ID_PREFIX
 from ld.readers.pubmed_fields import (
     add_all,
+    all_pages,
     is_article_number,
     orcid_iri,
     page_range,
@@ -26,7 +27,7 @@ from ld.readers.pubmed_fields import (
     says_more,
 )
 from ld.readers.pubmed_ids import add_correction
-from ld.readers.pubmed_text import PLACEHOLDER_TITLES, nlm_title
+from ld.readers.pubmed_text import PLACEHOLDER_TITLES, nlm_title, vernacular_title
 
 NAME = "medline"
 DESCRIPTION = "MEDLINE/PubMed tagged text (PMID- ..., TI  - ...)"
@@ -131,12 +132,21 @@ def _titles(record: Record, first: dict[str, str]) -> None:
     """TI without NLM's final period and translation brackets, and TT (the title in the
     article's language, romanised) as an alternative title: as the XML reader gives the
     ArticleTitle and VernacularTitle, TT standing in for a placeholder TI."""
-    title, vernacular = first.get("TI") or "", nlm_title(first.get("TT") or "")
+    title = first.get("TI") or ""
+    vernacular = vernacular_title(nlm_title(first.get("TT") or ""), record.languages)
     if title.strip() in PLACEHOLDER_TITLES:
         record.title = vernacular or nlm_title(title) or None
         return
     record.title = nlm_title(title) or None
     add_all(record.alternative_titles, [vernacular])
+
+
+def _until_author(fields: list[tuple[str, str]], name_tag: str) -> Iterator[tuple[str, str]]:
+    """The fields before the first author (``name_tag`` or CN)."""
+    for tag, value in fields:
+        if tag in (name_tag, "CN"):
+            return
+        yield tag, value
 
 
 def _by_tag(fields: list[tuple[str, str]]) -> dict[str, list[str]]:
@@ -161,7 +171,7 @@ def _journal(values: dict[str, list[str]], first: dict[str, str]) -> Container:
     lines = values.get("IS", [])
     return Container(
         title=first.get("JT"), iso_abbreviation=first.get("TA"), volume=first.get("VI"),
-        issue=first.get("IP"), page_start=start, page_end=end,
+        issue=first.get("IP"), page_start=start, page_end=end, pages=all_pages(first.get("PG")),
         issn=[v.split(" ")[0] for v in lines],
         eissn=[v.split(" ")[0] for v in lines if "(Electronic)" in v],
         issn_l=next((v.split(" ")[0] for v in lines if "(Linking)" in v), None))
@@ -186,7 +196,7 @@ def _subjects(record: Record, values: dict[str, list[str]]) -> None:
     for value in values.get("PT", []):
         record.subjects.append(Subject(value, kind="genre", scheme="mesh"))
     for value in values.get("MH", []):
-        record.subjects.extend(Subject(label, scheme="mesh") for label in mesh_heading(value))
+        record.subjects.extend(mesh_heading(value))
     seen = {s.label.casefold() for s in record.subjects}
     for value in values.get("OT", []):
         if value.casefold() not in seen:  # "humans" beside MeSH's "Humans"
@@ -194,35 +204,43 @@ def _subjects(record: Record, values: dict[str, list[str]]) -> None:
             record.subjects.append(Subject(value, scheme="keyword"))
 
 
-def mesh_heading(value: str) -> list[str]:
+def mesh_heading(value: str) -> list[Subject]:
     """The subjects of one MH line, as the XML reader gives them: the descriptor, then
     descriptor/qualifier for each qualifier ("*Choroid/diagnostic imaging/*blood supply"
-    is Choroid, Choroid/diagnostic imaging, Choroid/blood supply); "*" marks dropped.
+    is Choroid, Choroid/diagnostic imaging, Choroid/blood supply), each pair narrowing
+    the descriptor; a "*" marks a major topic, as the XML's MajorTopicYN="Y".
 
     Taken as written, the line was one heading MeSH does not have, and the
     descriptor alone was never a subject, so an article described the same
     way in XML and in MEDLINE text got different subjects.
     """
-    descriptor, *qualifiers = (part.replace("*", "").strip() for part in value.split("/"))
+    (descriptor, major), *qualifiers = (
+        (part.replace("*", "").strip(), "*" in part) for part in value.split("/"))
     if not descriptor:
         return []
-    return [descriptor, *(f"{descriptor}/{q}" for q in qualifiers if q)]
+    return [Subject(descriptor, scheme="mesh", major=major),
+            *(Subject(f"{descriptor}/{q}", scheme="mesh", major=starred, broader=descriptor)
+              for q, starred in qualifiers if q)]
 
 
 def _authors(record: Record, fields: list[tuple[str, str]]) -> None:
     """FAU (full name; AU when a record has none) or CN starts an author.
 
-    AUID (ORCID) and AD (affiliation) lines that follow belong to that author.
+    AUID (ORCID) and AD (affiliation) lines that follow belong to that author. An AD
+    before any author (older records, whose one address was the article's) is the
+    first author's, as NLM's XML gives the same record's <Affiliation>.
     """
     name_tag = "FAU" if any(tag == "FAU" for tag, _ in fields) else "AU"
     current: Agent | None = None
+    before = [value for tag, value in _until_author(fields, name_tag) if tag == "AD"]
     for tag, value in fields:
         if tag in (name_tag, "CN"):
             family, _, given = value.partition(",")
             person = tag != "CN"
             current = Agent(name=value, kind="person" if person else "organization",
                             family=family.strip() if person and given else None,
-                            given=given.strip() if person and given else None)
+                            given=given.strip() if person and given else None,
+                            affiliations=[] if record.creators else list(dict.fromkeys(before)))
             record.creators.append(current)
         elif tag == "AUID" and current is not None and orcid_iri(value):
             current.identifiers.append(orcid_iri(value) or "")

@@ -64,12 +64,12 @@ def dc_record(elem: etree._Element, record_id: str, source: Source) -> Record:
 
 def _dc_values(elem: etree._Element) -> dict[str, list[str]]:
     """The non-empty values of each DC element, by local name, in document order; a
-    description (the abstract) with the language its xml:lang states."""
+    description (the abstract) or title with the language its xml:lang states."""
     values: dict[str, list[str]] = {}
     for child in elem.iterchildren(_DC_ANY):
         if text := clean(child.text):
             name = child.tag[_DC_CUT:]  # tag minus "{ns}"
-            if name == "description":
+            if name in ("description", "title"):
                 text = Text(text, stated_language(child))
             values.setdefault(name, []).append(text)
     return values

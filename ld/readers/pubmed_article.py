@@ -12,11 +12,12 @@ from __future__ import annotations
 from lxml import etree
 
 from ld.errors import Location, RecordError
-from ld.model import Container, Record, Source, Text
+from ld.model import Container, Record, Source
 from ld.readers import pubmed_subjects as subjects
 from ld.readers.pubmed_fields import (
     abstracts,
     add_all,
+    all_pages,
     authors,
     is_article_number,
     languages,
@@ -24,8 +25,14 @@ from ld.readers.pubmed_fields import (
     pub_date,
     says_more,
 )
-from ld.readers.pubmed_ids import ID_PREFIX, comments_corrections, identifiers, pmid
-from ld.readers.pubmed_text import PLACEHOLDER_TITLES, marked_text, nlm_title
+from ld.readers.pubmed_ids import (
+    ID_PREFIX,
+    comments_corrections,
+    identifiers,
+    nlm_pmcid,
+    pmid,
+)
+from ld.readers.pubmed_text import PLACEHOLDER_TITLES, marked_text, nlm_title, vernacular_title
 from ld.readers.xmlsafe import children, text_of
 
 
@@ -46,6 +53,7 @@ def map_article(citation: etree._Element | None, data: etree._Element | None,
     _subjects(record, art, cite, citation)
     _grants(record, art.get("GrantList"))
     _article_ids(record, article, data)
+    nlm_pmcid(record, citation)
     _article_number(record, article)
     comments_corrections(record, cite.get("CommentsCorrectionsList"))
     return record
@@ -72,19 +80,12 @@ def _titles(record: Record, art: dict[str, etree._Element], langs: list[str]) ->
     so it is published "…"@es, as the abstracts are.
     """
     title = marked_text(art.get("ArticleTitle"))
-    vernacular = _vernacular(nlm_title(marked_text(art.get("VernacularTitle"))), langs)
+    vernacular = vernacular_title(nlm_title(marked_text(art.get("VernacularTitle"))), langs)
     if title in PLACEHOLDER_TITLES:
         record.title = vernacular or title
     else:
         record.title = nlm_title(title) or None
         add_all(record.alternative_titles, [vernacular])
-
-
-def _vernacular(title: str, langs: list[str]) -> str:
-    """``title`` as a :class:`ld.model.Text` in the one non-English language of ``langs``
-    ("und", NLM's undetermined, names none)."""
-    other = [x for x in dict.fromkeys(langs) if x.lower() not in ("eng", "und")]
-    return Text(title, other[0]) if title and len(other) == 1 else title
 
 
 def _subjects(record: Record, art: dict[str, etree._Element],
@@ -136,7 +137,9 @@ def _journal(record: Record, art: dict[str, etree._Element],
     container.issn_l = text_of(children(cite.get("MedlineJournalInfo")).get("ISSNLinking")) or None
     add_all(container.issn, [t for t in (*map(text_of, issns), container.issn_l) if t])
     add_all(container.eissn, [text_of(e) for e in issns if e.get("IssnType") == "Electronic"])
-    container.page_start, container.page_end = _pages(children(art.get("Pagination")))
+    pagination = children(art.get("Pagination"))
+    container.page_start, container.page_end = _pages(pagination)
+    container.pages = all_pages(text_of(pagination.get("MedlinePgn")))
     _issued(record, issue.get("PubDate"), art.get("ArticleDate"))
     record.container = container
 

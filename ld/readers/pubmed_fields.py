@@ -131,6 +131,16 @@ def page_range(medline_pgn: str | None) -> tuple[str | None, str | None]:
     return f"{prefix}{start}{suffix}", f"{end_prefix or prefix}{end}{end_suffix}"
 
 
+def all_pages(medline_pgn: str | None) -> str | None:
+    """Every range of a MedlinePgn of more than one ("1199-201, 1205" -> "1199-1201, 1205",
+    each end page spelled out as :func:`page_range` does), else None: bibo:pages, as
+    page_range keeps only the first range and the rest was lost unseen."""
+    parts = [p.strip() for p in re.split(r"[,;]", medline_pgn or "") if p.strip()]
+    if len(parts) < 2:
+        return None
+    return ", ".join("-".join(filter(None, page_range(part))) for part in parts)
+
+
 def orcid_iri(value: str | None) -> str | None:
     """Any written form of an ORCID iD -> "https://orcid.org/0000-0002-1825-0097".
 
@@ -169,13 +179,19 @@ def abstract_text(abstract: etree._Element | None) -> str | None:
     return " ".join(parts) or None
 
 
+EQUAL_CONTRIBUTOR = "equal contributor"  # a role no relator names, as the page shows it
+
+
 def agent_from_author(author: etree._Element) -> Agent | None:
-    """One pass over the author's children (this runs for every author of every article)."""
+    """One pass over the author's children (this runs for every author of every article).
+    EqualContrib="Y" (the authors who contributed equally) is the role "equal contributor"."""
     parts, identifiers, affiliations = _author_parts(author)
     agent = _author_name(parts)
     if agent is None:
         return None
     agent.identifiers, agent.affiliations = identifiers, affiliations
+    if author.get("EqualContrib") == "Y":
+        agent.roles.append(EQUAL_CONTRIBUTOR)
     return agent
 
 

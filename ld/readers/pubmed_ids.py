@@ -11,6 +11,7 @@ sources), so whatever NLM doubts must stop here.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from lxml import etree
@@ -112,6 +113,18 @@ def add_correction(record: Record, kind: str, source: str, number: str) -> None:
     add_all(record.notes, [f"{words}: {detail}"])
     if ascii_digits(number) and (kind, number) not in record.pubmed_relations:
         record.pubmed_relations.append((kind, number))
+
+
+_NLM_PMC = re.compile(r"(PMC[0-9]+)\b")  # "PMC123456", "PMC2745432 [Available on 09/01/10]"
+
+
+def nlm_pmcid(record: Record, citation: etree._Element) -> None:
+    """The PMC id an older citation gives only as <OtherID Source="NLM">PMC123456</OtherID>
+    (with, until it is free, "[Available on 09/01/10]"), when ArticleIdList gave none."""
+    for other in citation.iterchildren("OtherID"):
+        match = _NLM_PMC.match((other.text or "").strip())
+        if other.get("Source") == "NLM" and match and not record.pmcid:
+            record.pmcid = match[1]
 
 
 def _identifier(record: Record, kind: str, value: str, valid: bool) -> None:

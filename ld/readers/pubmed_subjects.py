@@ -45,21 +45,30 @@ def mesh(record: Record, headings: etree._Element | None,
 
 
 def _headings(record: Record, headings: etree._Element | None) -> set[str]:
-    """The MeshHeadings as subjects; returns the descriptor UIs given."""
+    """The MeshHeadings as subjects; returns the descriptor UIs given.
+
+    A descriptor/qualifier pair ("Humans/analysis") narrows its descriptor
+    (skos:broader); each is a major topic where its MajorTopicYN says so.
+    """
     seen: set[str] = set()
     for heading in _all(headings, "MeshHeading"):
         label = ui = ""
         for child in heading:  # DescriptorName first, then its QualifierNames
             if child.tag == "DescriptorName":
                 label, ui = text_of(child), child.get("UI") or ""
-                record.subjects.append(Subject(label, scheme="mesh",
+                record.subjects.append(Subject(label, scheme="mesh", major=_major(child),
                                                iri=MESH + ui if ui else None))
                 seen.add(ui or label)
             elif child.tag == "QualifierName" and label:
                 qui = child.get("UI")
                 record.subjects.append(Subject(f"{label}/{text_of(child)}", scheme="mesh",
-                                               iri=MESH + ui + qui if ui and qui else None))
+                                               iri=MESH + ui + qui if ui and qui else None,
+                                               major=_major(child), broader=label))
     return seen
+
+
+def _major(element: etree._Element) -> bool:
+    return element.get("MajorTopicYN") == "Y"
 
 
 def _all(parent: etree._Element | None, path: str) -> list[etree._Element]:
@@ -74,4 +83,4 @@ def keywords(record: Record, parent: etree._Element) -> None:
         label = text_of(keyword)
         if label and label.casefold() not in seen:
             seen.add(label.casefold())
-            record.subjects.append(Subject(label, scheme="keyword"))
+            record.subjects.append(Subject(label, scheme="keyword", major=_major(keyword)))

@@ -17,6 +17,7 @@ from collections.abc import Iterator
 
 from lxml import etree
 
+from ld.model import Text
 from ld.readers.marc_text import closing_bracket
 from ld.readers.xmlsafe import text_of
 
@@ -61,8 +62,10 @@ def script(text: str, tag: str) -> str:
 # words whose period is their own, not the one NLM adds: "... by Smith et al.",
 # "Streptomyces sp.", "... Ltd."; a final word holding a period itself ("e.g.", "U.S.")
 # keeps it too. A single capital is NOT taken for an initial: "Hepatitis B." ends so.
+# The taxonomists' "sp. nov.", "gen. nov.", "comb. nov." (new species, genus,
+# combination: IJSEM titles end so) and "emend." (emended) are abbreviations too.
 _ABBREVIATIONS = {"al", "etc", "ltd", "inc", "corp", "co", "jr", "sr", "vs", "spp", "sp",
-                  "subsp", "ssp", "var", "cf"}
+                  "subsp", "ssp", "var", "cf", "nov", "emend"}
 PLACEHOLDER_TITLES = ("[Not Available].", "[Not Available]", "[In Process Citation]")
 
 
@@ -75,7 +78,9 @@ def nlm_title(title: str) -> str:
     prognosis". The final period is kept when it belongs to an abbreviation
     (see ``_ABBREVIATIONS``) or an ellipsis; the brackets are removed only
     when they enclose the whole title ("[A] versus [B]." keeps its own).
-    NLM's placeholders ("[Not Available].") are left as they are.
+    NLM's placeholders ("[Not Available].") are left as they are. The brackets
+    say the title is NLM's English translation: it is returned as a
+    :class:`ld.model.Text` in English ("eng"), so it is published "…"@en.
     """
     text = title.strip()
     if text in PLACEHOLDER_TITLES:
@@ -83,8 +88,17 @@ def nlm_title(title: str) -> str:
     if text.endswith(".") and not _own_period(text):
         text = text[:-1].rstrip()
     if _enclosed(text):
-        text = text[1:-1].strip()
+        return Text(text[1:-1].strip(), "eng")
     return text
+
+
+def vernacular_title(title: str, languages: list[str]) -> str:
+    """A VernacularTitle (MEDLINE TT) as a :class:`ld.model.Text` in the one non-English
+    language of the article's ``languages`` ("spa"): it is in the article's language by
+    definition; with several, or none but English and "und" (NLM's undetermined), which
+    is its language is not stated, and it stays plain."""
+    other = [x for x in dict.fromkeys(languages) if x.lower() not in ("eng", "und")]
+    return Text(title, other[0]) if title and len(other) == 1 else title
 
 
 def _own_period(text: str) -> bool:
