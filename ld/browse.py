@@ -127,7 +127,7 @@ def _labels(store: Store, iris: list[str]) -> dict[str, str]:
     if not iris:
         return {}
     values = " ".join(f"<{i}>" for i in iris)
-    props = " ".join(f"<{expand(p)}>" for p in (*facts.NAME_PROPS, "ldpub:dates"))
+    props = " ".join(f"<{expand(p)}>" for p in (*facts.NAME_PROPS, "ldpub:dates", *_CLASS))
     rows = store.select(f"SELECT DISTINCT ?e ?p ?l WHERE {{ VALUES ?e {{ {values} }} "
                         f"VALUES ?p {{ {props} }} GRAPH ?g {{ ?e ?p ?l }} }}")
     found: dict[str, dict[str, list[str]]] = {}
@@ -143,7 +143,13 @@ def _heading(by_prop: dict[str, list[str]]) -> str | None:
     if not first:
         return None
     dates = min(by_prop.get(f"{LDPUB_NS}dates", []), key=text_order, default=None)
+    notation, scheme = (min(by_prop.get(expand(p), [""]), key=text_order) for p in _CLASS)
+    if notation:  # a class number, after its scheme: "DDC 005.133"
+        return f"{facts.scheme_name(scheme or None)} {first[0]}"
     return ", ".join(x for x in (first[0], dates) if x)
+
+
+_CLASS = ("skos:notation", "skos:inScheme")  # what makes a concept a class number
 
 
 @dataclass

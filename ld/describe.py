@@ -128,13 +128,15 @@ def load(store: Store, base: str, kind: str, key: str, page: int = 1,
          size: int = PAGE_SIZE, *, license: str | None = None) -> Document:
     """Read the document about ``{base}id/{kind}/{key}``; NotFound when we know nothing.
     A thing's document also says what it is (:mod:`ld.document_meta`, with ``license``,
-    the dataset's); a record's graph says so itself."""
+    the dataset's); a record's graph says so itself, but for the dataset's licence, a
+    setting of the serving process, not of the load that stored the graph."""
     thing, doc = uris.thing_uri(base, kind, key), uris.doc_uri(base, kind, key)
     if kind == "record":
         triples = store.triples(doc)
         if not triples:
             raise NotFound(f"no record {key!r} in this dataset",
                            hint="check the identifier, or search from the home page")
+        triples = [*triples, *meta.licensed(doc, license)]  # never the store's own list
         return Document(kind, key, thing, doc, triples, titles=stored_titles(store, base))
     about = _about(store, thing)
     listing = records_pointing_to(store, base, thing, page, size)
@@ -212,8 +214,10 @@ def represent(store: Store, base: str, kind: str, key: str, fmt: Format, *,
 def make(store: Store, base: str, kind: str, key: str, fmt: Format, *, page: int = 1,
          html: Callable[[Document], str] | None = None,
          license: str | None = None) -> Representation:
-    """A representation made from the store now, bypassing every cache."""
-    if kind == "record" and fmt.key in STORE_WRITES:
+    """A representation made from the store now, bypassing every cache. A record's
+    Turtle, N-Triples and RDF/XML are the store's own writing of its graph, but with a
+    dataset licence, which the stored graph does not hold: :func:`load` adds it."""
+    if kind == "record" and fmt.key in STORE_WRITES and not license:
         body, modified = _from_store(store, base, key, fmt)
         return finished(body, fmt, modified)
     document = load(store, base, kind, key, page, license=license)

@@ -51,6 +51,14 @@ def describing(doc: str, thing: str, base: str, license: str | None) -> list[ox.
     return triples
 
 
+def licensed(doc: str, license: str | None) -> list[ox.Triple]:
+    """``<doc> dcterms:license <license>`` for a record's document, when the dataset has a
+    licence: a record's document said none, though every other document did."""
+    if not license:
+        return []
+    return [ox.Triple(_n(doc), _n("dcterms:license"), _n(license))]
+
+
 def paging(doc: str, listing: Listing) -> list[ox.Triple]:
     """The Hydra controls of one page of a record list that has more than one page."""
     if listing.pages <= 1:

@@ -24,7 +24,7 @@ from ld.facts_index import NAME_PROPS, Index, _key, text_order
 from ld.facts_links import TitleLookup, read_identifiers, read_rights, unnamed_labels
 from ld.facts_people import Link, by_label, link, ordered, person, read_people
 from ld.facts_scripts import original_titles
-from ld.labels import expand
+from ld.labels import expand, known
 from ld.model import Text
 from ld.numbers import ascii_digits, whole_number
 
@@ -49,7 +49,8 @@ class Facts:
     page_start: str | None = None
     page_end: str | None = None
     abstracts: list[str] = field(default_factory=list)
-    subjects: list[Link] = field(default_factory=list)
+    subjects: list[Link] = field(default_factory=list)  # headings and class numbers
+    classes: list[tuple[Link, str]] = field(default_factory=list)  # (number, its scheme)
     genres: list[Link] = field(default_factory=list)  # genre/form concepts (dcterms:type)
     publishers: list[str] = field(default_factory=list)
     publisher_links: list[Link] = field(default_factory=list)  # the same, linked, by label
@@ -78,6 +79,12 @@ class Facts:
     @property
     def year(self) -> str | None:
         return year_of(self.issued)
+
+    @property
+    def headings(self) -> list[Link]:
+        """The subjects that are no class number (those are :attr:`classes`)."""
+        numbers = {c.iri for c, _ in self.classes}
+        return [s for s in self.subjects if s.iri not in numbers]
 
 
 def read(index: Index, thing: str, doc: str, base: str, titles: TitleLookup | None = None
@@ -152,6 +159,8 @@ def _read_content(index: Index, f: Facts, base: str) -> None:
     thing = f.thing
     f.abstracts = _texts(index, thing, "bibo:abstract", "dcterms:abstract")
     f.subjects = by_label([link(index, s, base) for s in index.objects(thing, "dcterms:subject")])
+    f.classes = [(s, _scheme(index, s.iri)) for s in f.subjects
+                 if index.first(s.iri, "skos:notation")]
     f.genres = by_label([link(index, g, base) for g in index.objects(thing, "dcterms:type")
                           if T("skos:Concept") in index.values(_key(g), "rdf:type")])
     f.publisher_links = _publishers(index, thing, base)
@@ -164,6 +173,18 @@ def _read_content(index: Index, f: Facts, base: str) -> None:
                            for x in index.objects(thing, "dcterms:language")])
     f.invalid_languages = index.values(thing, "ldpub:invalidLanguage")
     f.types = index.values(thing, "rdf:type")
+
+
+def _scheme(index: Index, concept: str) -> str:
+    return scheme_name(index.first(concept, "skos:inScheme"))
+
+
+def scheme_name(scheme: str | None) -> str:
+    """A class number's classification by its short name ("DDC", from "DDC (Dewey
+    Decimal Classification)"), which pages write before the number (explore12 browser
+    D12: "005.133" among the subject headings could not be told from one)."""
+    name = (known(scheme) or "") if scheme else ""
+    return name.split(" (", 1)[0] or "Class"
 
 
 def _publishers(index: Index, thing: str, base: str) -> list[Link]:
@@ -203,8 +224,6 @@ def _read_doc(index: Index, f: Facts) -> None:
 
 
 def _label_or_value(index: Index, node: object) -> str:
-    from ld.labels import known
-
     if isinstance(node, ox.Literal):
         return node.value
     key = _key(node)

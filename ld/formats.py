@@ -58,7 +58,9 @@ class Format:
 
     @property
     def content_type(self) -> str:
-        return f"{self.media_type}; charset=utf-8" if self.charset else self.media_type
+        plain = f"{self.media_type}; charset=utf-8" if self.charset else self.media_type
+        profile = self.extras.get("profile")
+        return f'{plain}; profile="{profile}"' if profile else plain
 
     def matches(self, media_type: str) -> bool:
         return media_type == self.media_type or media_type in self.aliases
@@ -107,6 +109,14 @@ FORMATS: tuple[Format, ...] = (
     Format("txt", "text/plain", "text", "Plain text", ("text",)),
     Format("json", "application/json", "text", "JSON"),
 )
+
+# JSON-LD 1.1 §9 (its media type's profile parameter): the expanded document form, had by
+# asking for it in Accept only (`application/ld+json; profile="...#expanded"`); no suffix
+# or ?format= names it, so no document lists it among its formats
+EXPANDED_PROFILE = "http://www.w3.org/ns/json-ld#expanded"
+EXPANDED_JSONLD = Format("jsonld-expanded", "application/ld+json", "rdf-profile",
+                         "JSON-LD (expanded)", rdflib="json-ld", oxigraph="JSON_LD",
+                         extras={"profile": EXPANDED_PROFILE})
 
 BY_KEY = {f.key: f for f in FORMATS}
 BY_SUFFIX = {s: f for f in FORMATS for s in f.suffixes}
@@ -250,7 +260,22 @@ def _by_accept(offered: tuple[Format, ...], accept: str, default: Format) -> For
     if best <= 0:
         return None
     tied = [f for q, f in scored if q == best]
-    return default if default in tied else tied[0]
+    chosen = default if default in tied else tied[0]
+    return EXPANDED_JSONLD if chosen.key == "jsonld" and _asks_expanded(ranges) else chosen
+
+
+def _asks_expanded(ranges: Sequence[MediaRange]) -> bool:
+    """Whether the client's ``application/ld+json`` range names the expanded profile and
+    not the compacted one (ours, served when both or neither are named); an unknown
+    profile (``#flattened``) is ignored, as JSON-LD 1.1 §9 lets a server do."""
+    for r in ranges:
+        if (r.type, r.subtype) == ("application", "ld+json") and r.q > 0:
+            profiles = dict(r.params).get("profile", "").split()
+            return EXPANDED_PROFILE in profiles and COMPACTED_PROFILE not in profiles
+    return False
+
+
+COMPACTED_PROFILE = "http://www.w3.org/ns/json-ld#compacted"
 
 
 def _not_acceptable(offered: Sequence[Format], message: str) -> NotAcceptable:

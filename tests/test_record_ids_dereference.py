@@ -24,7 +24,8 @@ from urllib.parse import urljoin
 
 import pytest
 import requests
-from rdflib import Graph
+from rdflib import Graph, URIRef
+from rdflib.namespace import DCTERMS
 
 from ld import sitemap, uris
 from tests.conftest_web import Site, start_site
@@ -75,7 +76,10 @@ def follow(site: Site, record_id: str, accept: dict[str, str]) -> requests.Respo
 
 def stored(site: Site, record_id: str) -> Graph:
     with site.reader() as store:
-        return store.graph(uris.record_graph(site.settings.base_uri, record_id))
+        graph = store.graph(uris.record_graph(site.settings.base_uri, record_id))
+    doc = URIRef(uris.record_graph(site.settings.base_uri, record_id))  # what a document
+    graph.add((doc, DCTERMS.license, URIRef(site.settings.license)))  # adds: the licence
+    return graph
 
 
 @pytest.mark.parametrize("record_id", IDS)

@@ -16,6 +16,7 @@ from html.parser import HTMLParser
 import pytest
 import requests
 from rdflib import Graph, URIRef
+from rdflib.namespace import DCTERMS
 
 from ld.uris import record_graph
 from tests.web_rdf import pyld_graph as _pyld_graph
@@ -32,6 +33,8 @@ def _store_graph(site, record_id: str) -> Graph:
     finally:
         reader.close()
     assert graph is not None and len(graph) > 5
+    doc = URIRef(record_graph(site.settings.base_uri, record_id))  # what a document adds:
+    graph.add((doc, DCTERMS.license, URIRef(site.settings.license)))  # the dataset's licence
     return graph
 
 

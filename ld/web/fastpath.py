@@ -115,7 +115,8 @@ class FastPath:
                 return render_document(document)
 
         return describe.represent(store, self.base, "record", key, fmt, html=html,
-                                  flavour=self.flavour, root=script)
+                                  flavour=self.flavour, root=script,
+                                  license=self.app.config["LDPUB"].license)
 
 
 def _asked(environ: dict[str, Any], resolve: Callable[[str], tuple[str, str | None]]

@@ -114,10 +114,11 @@ def document_headers(rep: Representation, fmt: Format, base: str, path: str,
     """
     query, root = rep.page_query, base.rstrip("/")
     headers = [("Content-Type", rep.content_type), ("ETag", f'"{rep.etag}"'),
-               ("Cache-Control", CACHE_CONTROL),
-               ("Content-Location", f"{root}{path}.{fmt.key}{query}"),
-               ("Link", link_header(root, path, tuple(f.key for f in offered), canonical,
-                                    query))]
+               ("Cache-Control", CACHE_CONTROL)]
+    if fmt.suffixes:  # expanded JSON-LD (a profile asked for in Accept) has no URL of its own
+        headers.append(("Content-Location", f"{root}{path}.{fmt.key}{query}"))
+    headers.append(("Link", link_header(root, path, tuple(f.key for f in offered), canonical,
+                                        query)))
     if rep.last_modified is not None:
         headers.append(("Last-Modified", http_date(rep.last_modified)))
     if negotiated:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Any
+from typing import Any, NamedTuple
 
 import pyoxigraph as ox
 from flask import Flask, render_template, request
@@ -125,16 +125,51 @@ def install(app: Flask) -> None:
 
 
 
+class Statement(NamedTuple):
+    """One row of a page's table: its label, and the property it is (its prefixed name
+    and where its definition is), as Pubby and LodView show: a reader moving from the
+    page to SPARQL had to guess that "Place of publication" is ldpub:publicationPlace."""
+
+    label: str
+    term: str  # "bibo:edition", or the IRI when no prefix fits
+    href: str  # our /vocab#name for our terms (root-relative), else the term's IRI
+    values: Values
+
+
 def statements(document: Document) -> list[tuple[str, Values]]:
-    """(property label, [(text, link or None)]) for every statement about the thing that
-    the page does not show above, by label: the store's order changed from record to
-    record."""
+    """(label, values) of :func:`statement_rows`."""
+    return [(row.label, row.values) for row in statement_rows(document)]
+
+
+def statement_rows(document: Document) -> list[Statement]:
+    """A :class:`Statement` for every property of the thing that the page does not show
+    above, by label: the store's order changed from record to record."""
     rows: dict[str, Values] = {}
     for pred, objs in document.index.by_s.get(document.thing, {}).items():
         values = [v for o in _objects(document, pred, objs) for v in _values(document, o)]
         if values:
-            rows.setdefault(labels.label(pred), []).extend(values)
-    return sorted(rows.items(), key=lambda row: row[0].casefold())
+            rows.setdefault(pred, []).extend(values)
+    found = [Statement(row_label(p), labels.compact(p), term_href(p), v) for p, v in rows.items()]
+    return sorted(found, key=lambda row: (row.label.casefold(), row.term))
+
+
+def row_label(iri: str) -> str:
+    """A property's label in sentence case, as every other row's ("Place of publication"):
+    a term without a label of ours was its local name in title case ("Editor List",
+    "Date Copyrighted"); words in capitals ("LCCN") stay so."""
+    if labels.known(iri):
+        return labels.label(iri)
+    first, *rest = labels.label(iri).split(" ")
+    return " ".join([first, *(w.lower() if w[1:].islower() else w for w in rest)])
+
+
+def term_href(iri: str) -> str:
+    """Where a term's definition is: ours on this site's /vocab page (the anchor
+    ld.termdocs gives each term), any other at its IRI."""
+    ours = labels.expand("ldpub:")
+    if iri.startswith(ours):
+        return f"{request.script_root}/vocab#{iri[len(ours):]}"
+    return iri
 
 
 def _objects(document: Document, pred: str, objs: list) -> list:
@@ -145,23 +180,55 @@ def _objects(document: Document, pred: str, objs: list) -> list:
     if f is not None:
         if pred in SHOWN_ABOVE or labels.role(pred) is not None:
             return []
-        objs = [o for o in objs if not _shown_above(f, pred, o)]
+        objs = [o for o in objs if not _shown_above(f, pred, o, document)]
     if pred == RDF_TYPE and any(o.value not in STATED_SUPERCLASSES for o in objs):
         objs = [o for o in objs if o.value not in STATED_SUPERCLASSES]
     return objs
 
 
-def _shown_above(f: Facts, pred: str, o: object) -> bool:
+def _shown_above(f: Facts, pred: str, o: object, document: Document) -> bool:
+    if pred in REPEATS:  # the type line, the key, the people (explore12 browser D11)
+        return REPEATS[pred](f, o, document)
     if isinstance(o, ox.NamedNode):  # a genre concept has its own section (dcterms:type)
         return target(o.value) in f.linked or any(g.iri == o.value for g in f.genres)
     if pred in SHOWN_AS_PUBLISHED:  # a date the page gives as "Published" (no issued)
         return o.value == f.issued
     if pred == ALTERNATIVE:  # an original-script title is shown under the title
         return o.value in f.original_titles
-    return pred == SHORT_TITLE and " ".join(o.value.split()) == " ".join((f.title or "").split())
+    return False
 
 
 SHOWN_AS_PUBLISHED = {labels.expand("dcterms:date"), labels.expand("dcterms:created")}
+
+
+def _same_text(a: str, b: str) -> bool:
+    return " ".join(a.split()).casefold() == " ".join(b.split()).casefold()
+
+
+def _short_title_is_title(f: Facts, o: Any, _: Document) -> bool:
+    """A short title that is the whole title; a shorter one is shown (the form a
+    citation may use: tests/test_web_record_page.py keeps it)."""
+    return " ".join(o.value.split()) == " ".join((f.title or "").split())
+
+
+def _format_label_shown(f: Facts, o: Any, _: Document) -> bool:
+    """ldpub:formatLabel "Book" repeats the type line above the title ("Book")."""
+    return any(_same_text(o.value, labels.label(t)) for t in f.types)
+
+
+def _people_shown(f: Facts, o: Any, document: Document) -> bool:
+    """bibo:editorList: its editors are listed as contributors (editor) or authors."""
+    shown = {a.iri for a in (*f.authors, *f.contributors)}
+    members = document.index.rdf_list(f"_:{o.value}") if isinstance(o, ox.BlankNode) else [o]
+    return all(m.value in shown for m in members)
+
+
+REPEATS = {  # a statement the page shows above in other words, and how to tell
+    SHORT_TITLE: _short_title_is_title,
+    labels.expand("ldpub:formatLabel"): _format_label_shown,
+    labels.expand("dcterms:identifier"): lambda f, o, d: _same_text(o.value, d.key),
+    labels.expand("bibo:editorList"): _people_shown,
+}
 
 
 def _values(document: Document, o: object) -> Values:
@@ -189,7 +256,7 @@ def render_document(document: Document) -> str:
     query = page_query(listing.page) if listing is not None else ""
     return render_template(template, d=document, f=document.facts, path=path, query=query,
                            downloads=[x for x in offered if x.kind != "html"],
-                           statements=statements(document))
+                           statements=statement_rows(document))
 
 
 

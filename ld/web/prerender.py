@@ -61,11 +61,12 @@ def flavour(settings: Settings) -> str:
     """What shapes a record's bytes besides the record: code, templates, settings.
 
     A serving app uses rows only of its own flavour, so upgrading ldpub,
-    editing a template or changing the base URI or title falls back to
+    editing a template or changing the base URI, title or licence falls back to
     rendering on demand until ``ldpub render`` runs again.
     """
     digest = hashlib.blake2b(digest_size=8)
-    for part in (_code(), settings.base_uri, settings.dataset_title, *renders.FORMATS):
+    for part in (_code(), settings.base_uri, settings.dataset_title, settings.license or "",
+                 *renders.FORMATS):
         digest.update(part.encode("utf-8") + b"\0")
     return digest.hexdigest()
 
@@ -229,7 +230,8 @@ def _render_chunk(graphs: list[str]) -> list[renders.Row]:
             if modified is None or parts is None:
                 continue  # gone meanwhile: nothing to keep
             row_version = renders.version(_WORKER["flavour"], modified)
-            document = describe.load(store, base, "record", parts[2])  # one read, three formats
+            document = describe.load(store, base, "record", parts[2],  # one read, 3 formats
+                                     license=settings.license)
             for key in renders.FORMATS:
                 body = describe.body_of(document, base, offered[key], render_document)
                 rows.append((graph, key, row_version, renders.pack(body)))
