@@ -99,9 +99,16 @@ def _authors(f: Facts) -> list[Link]:
 
 
 def _pages(f: Facts, dash: str = "-") -> str | None:
+    """Every page when there is more than one range ("1199-1201, 1205", bibo:pages: the
+    first range alone would cite a part of the article), else the first to the last."""
+    if f.pages:
+        return _RANGE_DASH.sub(dash, f.pages)
     if f.page_start and f.page_end:
         return f"{f.page_start}{dash}{f.page_end}"
     return f.page_start
+
+
+_RANGE_DASH = re.compile(r"\s*[-–]+\s*")
 
 
 # a generational suffix ("Jr", "3rd", "III"), not a title ("Sir", "Pope") or dates
@@ -188,7 +195,8 @@ def ris(f: Facts, record_id: str) -> str:
     lines += [("AU", _ris_name(a)) for a in _authors(f)]
     lines += [("ED", _ris_name(a)) for a in f.editors]
     lines += [("PY", f.year), ("DA", _ris_date(f.issued)), ("T2", _host(f, e)),
-              ("VL", f.volume), ("IS", f.issue), ("SP", f.page_start), ("EP", f.page_end)]
+              ("VL", f.volume), ("IS", f.issue), ("SP", f.pages or f.page_start),
+              ("EP", None if f.pages else f.page_end)]  # several ranges: all in SP (Zotero)
     lines += [("DO", d) for d in f.doi] + [("SN", s) for s in (f.issn or f.isbn)]
     lines += [("PB", p) for p in f.publishers] + [("CY", c) for c in f.places[:1]]
     lines += [("ET", f.edition)] + [("LA", x) for x in f.languages]

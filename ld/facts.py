@@ -42,12 +42,14 @@ class Facts:
     contributors: list[Link] = field(default_factory=list)
     editors: list[Link] = field(default_factory=list)
     issued: str | None = None
+    dates_as_written: list[str] = field(default_factory=list)  # ldpub:dateAsWritten
     journal: Link | None = None
     hosts: list[Link] = field(default_factory=list)  # all it is dcterms:isPartOf
     volume: str | None = None
     issue: str | None = None
     page_start: str | None = None
     page_end: str | None = None
+    pages: str | None = None  # every range when there is more than one (bibo:pages)
     abstracts: list[str] = field(default_factory=list)
     subjects: list[Link] = field(default_factory=list)  # headings and class numbers
     classes: list[tuple[Link, str]] = field(default_factory=list)  # (number, its scheme)
@@ -126,12 +128,14 @@ def _read_host(index: Index, f: Facts, base: str) -> None:
     """Date, journal, volume, issue and pages: where and when the record was published."""
     thing = f.thing
     f.issued = index.first(thing, *_ISSUED)
+    f.dates_as_written = index.values(thing, "ldpub:dateAsWritten")
     f.hosts = by_label([link(index, h, base) for h in index.objects(thing, "dcterms:isPartOf")])
     f.journal = _journal(index, f.hosts)
     f.volume = index.first(thing, "bibo:volume")
     f.issue = index.first(thing, "bibo:issue")
     f.page_start, f.page_end = _page_range(index.first(thing, "bibo:pageStart"),
                                            index.first(thing, "bibo:pageEnd"))
+    f.pages = index.first(thing, "bibo:pages")
 
 
 # a first page that holds the whole range ("1730-1753", "S12–S19"), as some sources store it

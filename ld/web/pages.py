@@ -228,6 +228,9 @@ REPEATS = {  # a statement the page shows above in other words, and how to tell
     labels.expand("ldpub:formatLabel"): _format_label_shown,
     labels.expand("dcterms:identifier"): lambda f, o, d: _same_text(o.value, d.key),
     labels.expand("bibo:editorList"): _people_shown,
+    # the journal line gives every page; the "Published" line the date as written
+    labels.expand("bibo:pages"): lambda f, o, d: f.journal is not None,
+    labels.expand("ldpub:dateAsWritten"): lambda f, o, d: f.issued is not None,
 }
 
 
