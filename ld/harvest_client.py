@@ -26,6 +26,7 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import Any
+from urllib.parse import urljoin, urlsplit
 
 import requests
 from sickle import Sickle
@@ -58,7 +59,8 @@ class Client(Sickle):
                  max_bytes: int = MAX_RESPONSE_BYTES) -> None:
         super().__init__(url, iterator=OAIResponseIterator, max_retries=max_retries,
                          retry_status_codes=RETRY_STATUS, timeout=timeout, stream=True,
-                         headers={"User-Agent": "ldpub-harvester"})
+                         headers={"User-Agent": "ldpub-harvester"},
+                         hooks={"response": self._refuse_other_origin})
         self.timeout, self.max_wait, self.converters = timeout, max_wait, converters
         self.max_bytes = max_bytes
         self.requests: list[str] = []
@@ -109,6 +111,24 @@ class Client(Sickle):
         response = super()._request(kwargs)
         _read_body(response, deadline, self.timeout, self.max_bytes)
         return response
+
+    def _refuse_other_origin(self, response: requests.Response, *args: Any, **kwargs: Any
+                             ) -> requests.Response:
+        """A redirect leaving the base URL's host and port is an error, before it is followed.
+
+        requests follows any redirect: a hostile or hijacked repository could send
+        the harvester to another service (a port on the same machine, an internal
+        host) and have its answer quoted in the error. A repository that moved is
+        named instead, for the operator to harvest at its new address.
+        """
+        target = urljoin(response.url, response.headers.get("location", ""))
+        if not response.is_redirect or may_redirect(self.endpoint, target):
+            return response
+        response.close()
+        raise HarvestError(
+            f"the repository redirected to {clipped(target)}, off its own host and port; "
+            "a harvest follows redirects only there (and from http to https)",
+            Location(file=clipped(response.url)), hint=_moved_hint(target))
 
     def get_retry_after(self, http_response: requests.Response) -> float:
         """Retry-After (seconds or HTTP date) if given, else 1, 2, 4 ... s; at most max_wait."""
@@ -168,6 +188,34 @@ def _too_large(response: requests.Response, max_bytes: int) -> HarvestError:
                         "no OAI-PMH page is that large", Location(file=clipped(response.url)),
                         hint="the repository is failing or is not an OAI-PMH repository; "
                              "check the URL, or ask its operators for smaller pages")
+
+
+def may_redirect(base: str, target: str) -> bool:
+    """True when a harvest of ``base`` follows a redirect to ``target``: the same scheme,
+    host and port, or the same host's https on the default ports (http upgraded)."""
+    if _origin(target) == _origin(base):
+        return True
+    scheme, host, port = _origin(base)
+    return (scheme, port) == ("http", 80) and _origin(target) == ("https", host, 443)
+
+
+def _moved_hint(target: str) -> str:
+    """What to do about a redirect refused: harvest the new address, if it is one."""
+    parts = urlsplit(target)
+    if parts.scheme.lower() not in ("http", "https"):
+        return "only http and https repositories are harvested; check the base URL"
+    new_base = parts._replace(query="", fragment="").geturl()
+    return f"if the repository moved, harvest its new address: {clipped(new_base)}"
+
+
+def _origin(url: str) -> tuple[str, str, int | None]:
+    parts = urlsplit(url)
+    scheme = parts.scheme.lower()
+    try:
+        port = parts.port or {"http": 80, "https": 443}.get(scheme)
+    except ValueError:  # a port that is not a number: no origin matches it
+        port = -1
+    return scheme, (parts.hostname or "").lower(), port
 
 
 def _retry_after(value: str | None) -> float | None:

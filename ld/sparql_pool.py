@@ -244,15 +244,15 @@ class ResultStream:
 
         A Rust allocation past the memory cap aborts the process (SIGABRT);
         any other end (a crash in Oxigraph) is named with its signal or exit
-        code and logged, where "stopped unexpectedly ()" told nobody anything.
+        code and logged as an ERROR, where "stopped unexpectedly ()" told nobody anything.
         """
         code = _exit_code(self.worker.proc)
         if self.pool.memory_mb and code == -signal.SIGABRT:
             return self.out_of_memory()
         how = (f"killed by {signal.Signals(-code).name}" if code is not None and code < 0
                and -code in signal.valid_signals() else f"exit code {code}")
-        log.warning("query worker %d stopped in the middle of a query (%s)",
-                    self.worker.proc.pid, how)
+        log.error("query worker %d stopped in the middle of a query (%s): the query "
+                  "failed", self.worker.proc.pid, how)  # a crash: not an expected outcome
         return StoreError(f"the query worker stopped unexpectedly ({how}); the query was "
                           "not answered", hint="try again; if it happens again, simplify "
                                                "the query and tell the operator")

@@ -161,8 +161,9 @@ def iterparse(
 
     The entity check runs on the first event, before any element reaches the
     caller, and once more at the end for documents that produced no event. More
-    than :data:`ld.readers.MAX_RECORD_BYTES` read between two events (one record,
-    with the readers' ``tags``) stops the file: lxml would build it all in memory.
+    than :data:`ld.readers.MAX_RECORD_BYTES`, or :data:`MAX_RECORD_TAGS` tags, read
+    between two events (one record, with the readers' ``tags``) stops the file: lxml
+    would build it all in memory.
     """
     counted = _Counted(stream, filename)
     context = etree.iterparse(
@@ -174,7 +175,7 @@ def iterparse(
             if not checked:
                 check_no_entities(element, filename)
                 checked = True
-            counted.start = counted.total
+            counted.mark()
             yield event, element
         if not checked and getattr(context, "root", None) is not None:
             check_no_entities(context.root, filename)
@@ -188,24 +189,41 @@ def iterparse(
         ) from exc
 
 
+# One record's XML tags ("<") at most: an element costs lxml ~350 bytes, so 3 M empty
+# subfields (a 225 KB gzip) took 1.7 GB under the byte cap. Real records: 2,563 elements
+# at most in /work/shared/data, ~100,000 for a PubMed article of 15,000 authors.
+MAX_RECORD_TAGS = 1_000_000
+
+
 class _Counted:
-    """The stream as lxml reads it; a ParseError once one record passes the cap."""
+    """The stream as lxml reads it; a ParseError once one record passes a cap."""
 
     def __init__(self, stream: BinaryIO, filename: str) -> None:
         self.stream, self.filename = stream, filename
         self.limit = readers.MAX_RECORD_BYTES
         self.total = self.start = 0  # bytes read; where the record being read began
+        self.tags = self.tags_start = 0  # "<" read; how many before the record began
+
+    def mark(self) -> None:
+        """A record ended here: the caps count from this point."""
+        self.start, self.tags_start = self.total, self.tags
 
     def read(self, size: int = -1) -> bytes:
         data = self.stream.read(size)
         self.total += len(data)
+        self.tags += data.count(b"<")
         if self.total - self.start > self.limit:
-            raise ParseError(
-                f"a record larger than {self.limit:,} bytes (no catalogue record is that "
-                "large: the file is broken or not what it says)",
-                Location(file=self.filename, position=f"the record after byte {self.start}"),
-                hint="records before this point were read; fix the file and load it again")
+            self._refuse(f"larger than {self.limit:,} bytes")
+        if self.tags - self.tags_start > MAX_RECORD_TAGS:
+            self._refuse(f"of more than {MAX_RECORD_TAGS:,} XML tags")
         return data
+
+    def _refuse(self, what: str) -> None:
+        raise ParseError(
+            f"a record {what} (no catalogue record is that large: the file is broken "
+            "or not what it says)",
+            Location(file=self.filename, position=f"the record after byte {self.start}"),
+            hint="records before this point were read; fix the file and load it again")
 
 
 def entity_references(element: etree._Element) -> list[str]:

@@ -16,6 +16,22 @@ from ld.config import Settings
 # gunicorn's layout of its own lines, which ldpub's follow (a logger name is added)
 LINE_FORMAT = "[%(asctime)s] [%(process)d] [%(levelname)s] %(message)s"
 DATE_FORMAT = "%Y-%m-%d %H:%M:%S %z"
+# The error that ends a SPARQL answer cut at its time limit (ld.web.sparql), which is
+# logged there in one WARNING line: a broken pipe, which gunicorn closes quietly.
+ANSWER_CUT = "the SPARQL answer was cut"
+
+
+class QuietCut(logging.Filter):
+    """Drops Granian's "[ERROR] Application callable raised an exception" and its
+    traceback for a SPARQL answer cut at its time limit.
+
+    Granian logs every error raised from a response body so, even the broken
+    pipe that closes a cut answer: an expected, documented outcome, any client
+    can cause, already logged in one WARNING line naming the limit and the client.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return ANSWER_CUT not in record.getMessage()
 
 
 def configure_logging(settings: Settings) -> None:
@@ -54,7 +70,9 @@ def granian_logging() -> dict[str, Any]:
         "disable_existing_loggers": False,
         "formatters": {"ldpub": {"format": LINE_FORMAT, "datefmt": DATE_FORMAT},
                        "access": {"format": "%(message)s"}},  # its own format has the time
-        "handlers": {"console": stream("stderr", "ldpub"), "access": stream("stdout", "access")},
+        "filters": {"cut": {"()": f"{__name__}.QuietCut"}},
+        "handlers": {"console": {**stream("stderr", "ldpub"), "filters": ["cut"]},
+                     "access": stream("stdout", "access")},
         "loggers": {"_granian": {"handlers": ["console"], "propagate": False},
                     "granian.access": {"handlers": ["access"], "level": "INFO",
                                        "propagate": False}},

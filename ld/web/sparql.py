@@ -30,6 +30,7 @@ from ld.sparql_run import TRUNCATED_HEADER, Formats, Pools, run_query, run_updat
 from ld.store.base import QueryResponse
 from ld.web.context import get_settings, get_store
 from ld.web.http import script_root
+from ld.web.serve_logging import ANSWER_CUT
 
 bp = Blueprint("sparql", __name__)
 LOG = logging.getLogger("ldpub.sparql")
@@ -108,7 +109,8 @@ def _answer(result: QueryResponse, chosen: Formats) -> Response:
     run's headers and every query answer's (:data:`ANSWER`)."""
     fmt = chosen.graph if result.kind == "graph" else chosen.results
     chunks = result.chunks
-    body = chunks[0] if isinstance(chunks, list) and len(chunks) == 1 else _CutQuietly(chunks)
+    body = (chunks[0] if isinstance(chunks, list) and len(chunks) == 1
+            else _CutQuietly(chunks, request.remote_addr or "an unknown client"))
     response = Response(body, content_type=fmt.content_type, headers=result.headers)
     response.headers.update(ANSWER)
     return response
@@ -126,8 +128,8 @@ class _CutQuietly:
     query's slot) even when the server never started reading them.
     """
 
-    def __init__(self, chunks: Iterable[bytes]) -> None:
-        self.chunks, self.sent = iter(chunks), False
+    def __init__(self, chunks: Iterable[bytes], client: str) -> None:
+        self.chunks, self.sent, self.client = iter(chunks), False, client
 
     def __iter__(self) -> Iterator[bytes]:
         return self
@@ -138,8 +140,9 @@ class _CutQuietly:
         except LdpubError as cut:
             if not self.sent:
                 raise  # nothing went out yet: the server can still answer an error status
-            LOG.warning("a SPARQL answer was cut after its first bytes: %s", cut)
-            raise BrokenPipeError(errno.EPIPE, "the SPARQL answer was cut") from None
+            LOG.warning("a SPARQL answer was cut after its first bytes (client %s): %s",
+                        self.client, cut.message)
+            raise BrokenPipeError(errno.EPIPE, ANSWER_CUT) from None
         self.sent = True
         return chunk
 
