@@ -52,6 +52,9 @@ _CLOSED = re.compile("|".join(body + end for body, end in _STRINGS), re.DOTALL)
 _OPENING, _CLOSING = frozenset("{(["), frozenset("})]")
 
 
+_new_tuple = tuple.__new__
+
+
 class Token(NamedTuple):
     """One token; a tuple, because every request to /sparql makes a few dozen."""
 
@@ -125,11 +128,12 @@ def tokenize(text: str) -> tuple[Token, ...]:
         kind = m.lastgroup or "punct"
         if kind == "comment":
             continue
-        value = m.group(kind)
+        value = m[kind]
         if value == "}":
             depth = max(depth - 1, 0)
-        tokens.append(Token(kind, value.upper() if kind == "word" else value, m.start(kind),
-                            depth))
+        # the tuple made directly: a NamedTuple's __new__ is one more Python call a token
+        tokens.append(_new_tuple(Token, (kind, value.upper() if kind == "word" else value,
+                                         m.start(kind), depth)))
         if value == "{":
             depth += 1
     return tuple(tokens)

@@ -17,21 +17,152 @@ them taking turns, which threads that kept theirs starved of the GIL, p99 at
 32 connections 12 -> 20 ms; the client idle; the worker stopping) the
 connection goes back to gunicorn's poller exactly as before.
 
+It also spares each request some of gunicorn's own per-request work, with
+the same bytes on the wire (docs/benchmarks.md, "SPARQL", thirteenth
+session: CPU ~470 -> ~370 µs a lookup): the response's head goes out with its
+body in one ``sendall`` (:class:`OneSendResponse`), the Date header is made
+once a second, the settings are read once (:class:`SettledConfig`), and a
+request body the app read whole is not drained again (:func:`body_read`).
+
 It uses gunicorn's documented extension point (the ``worker_class``
-setting) and gunicorn's own request handling. With a gunicorn whose
-``gthread`` handles a request differently (gunicorn 23's ``handle`` returned
-a tuple, not whether to keep the connection), it is exactly ``gthread``.
+setting) and gunicorn's own request handling (``handle_request`` is
+gunicorn 27's, with its response class). With a gunicorn whose ``gthread``
+handles a request differently (gunicorn 23's ``handle`` returned a tuple,
+not whether to keep the connection; before 27 no response class could be
+given), it is exactly ``gthread``.
 """
 
 from __future__ import annotations
 
+import inspect
 import select
+import sys
+import time
+from datetime import datetime
 from typing import Any
 
+import gunicorn
+from gunicorn import util
+from gunicorn.http import wsgi
+from gunicorn.http.body import LengthReader
 from gunicorn.workers.gthread import ThreadWorker
 
 LINGER = 0.002  # seconds: a sequential client's next request comes within ~0.3 ms here
 SLICE_MS = 1  # how often a waiting thread looks whether another connection needs it
+ONE_SEND = 64 * 1024  # bytes of body at most sent together with the head (copied once)
+
+
+class OneSendResponse(wsgi.Response):
+    """gunicorn's HTTP/1 response, whose head goes out with the first piece of the body.
+
+    gunicorn writes the head (status line and headers) and the body with two
+    ``sendall`` calls: two TCP segments, two wake-ups of the client, for an
+    answer of a few kilobytes. Here the head is held while :meth:`write` runs
+    and sent with the body piece it writes, in one call; whatever else
+    happens in ``write`` (a HEAD answer, an empty chunk, an error) sends the
+    head alone before it returns, as before. The bytes are gunicorn's own.
+    """
+
+    _held = b""
+    _holding = False
+
+    def write(self, arg: Any) -> None:
+        self._holding = True
+        try:
+            super().write(arg)
+        finally:
+            self._holding = False
+            if self._held:
+                head, self._held = self._held, b""
+                util.write(self.sock, head)
+
+    def send_headers(self) -> None:
+        """gunicorn's head, held when :meth:`write` asks for it."""
+        if self.headers_sent or not self._holding:
+            super().send_headers()
+            return
+        lines = self.default_headers()
+        lines.extend(["%s: %s\r\n" % (k, v) for k, v in self.headers])  # noqa: UP031
+        self._held = ("%s\r\n" % "".join(lines)).encode("latin-1")  # noqa: UP031
+        self.headers_sent = True
+
+    def default_headers(self) -> list[str]:
+        """gunicorn's status line and its own headers, the date made once a second."""
+        if self.upgrade:
+            connection = "upgrade"
+        elif self.should_close():
+            connection = "close"
+        else:
+            connection = "keep-alive"
+        version = self.req.version
+        headers = [f"HTTP/{version[0]}.{version[1]} {self.status}\r\n",
+                   f"Server: {self.version}\r\n", f"Date: {http_date()}\r\n",
+                   f"Connection: {connection}\r\n"]
+        if self.chunked:
+            headers.append("Transfer-Encoding: chunked\r\n")
+        return headers
+
+    def _emit_body(self, data: bytes) -> None:
+        head = self._held
+        if not head or len(data) > ONE_SEND:
+            if head:
+                self._held = b""
+                util.write(self.sock, head)
+            super()._emit_body(data)
+            return
+        self._held = b""
+        if self.chunked:  # util.write_chunk's framing
+            data = b"%X\r\n%s\r\n" % (len(data), data)
+        self.sock.sendall(head + data)
+
+
+_DATE: tuple[int, str] = (0, "")
+
+
+def http_date() -> str:
+    """gunicorn's ``util.http_date()`` (whole seconds), made once a second: formatting
+    it costs ~2 µs, a request."""
+    global _DATE
+    now = int(time.time())
+    second, text = _DATE
+    if second != now:
+        text = util.http_date(now)
+        _DATE = (now, text)
+    return text
+
+
+class SettledConfig:
+    """A worker's gunicorn settings, each looked up once.
+
+    gunicorn reads a setting through ``Config.__getattr__`` (a dictionary
+    lookup and a method call) every time: ~20 times a request (header limits,
+    header policy once per header, the hooks), ~0.7 µs each. A worker's
+    settings never change (a reload starts new workers), so the first value
+    read is kept as a plain attribute. Everything else is the Config's own.
+    """
+
+    def __init__(self, cfg: Any) -> None:
+        self.__dict__["_cfg"] = cfg
+
+    def __getattr__(self, name: str) -> Any:
+        value = getattr(self._cfg, name)
+        self.__dict__[name] = value
+        return value
+
+
+def body_read(message: Any) -> bool:
+    """Whether the app read the request's whole body (of a known length), so that
+    gunicorn's drain before the next request has nothing to read."""
+    body = getattr(message, "body", None)
+    return (body is not None and getattr(body, "failed", False) is False
+            and type(body.reader) is LengthReader
+            and body.reader.length == 0 and body.buf.tell() == 0)
+
+
+# gunicorn 27 lets a worker choose the response class and frames the body in one place;
+# handle_request and default_headers here are its own (another gunicorn: its own code)
+ONE_SEND_WORKS = (gunicorn.version_info[0] == 27 and hasattr(wsgi.Response, "_emit_body")
+                  and "response_class" in inspect.signature(wsgi.create).parameters)
 
 
 class LingeringThreadWorker(ThreadWorker):
@@ -42,6 +173,80 @@ class LingeringThreadWorker(ThreadWorker):
         while keepalive is True and self.alive and self._next_request_soon(conn):
             keepalive = super().handle(conn)
         return keepalive
+
+    def init_process(self) -> None:
+        self.cfg = SettledConfig(self.cfg)  # in the worker process, before its first request
+        super().init_process()
+
+    def _keepalive_after(self, conn: Any, keepalive: bool) -> bool:
+        """gthread's, without the drain (a socket timeout set and reset: two system
+        calls) when the app read the whole body: it would read nothing. The parser
+        then forgets the finished request, so its own drain before the next one
+        (one more system call) has nothing to do either."""
+        if keepalive and body_read(conn.parser.mesg):
+            conn.parser.mesg = None  # kept alive, so it did not ask to close (handle_request)
+            return True
+        return bool(super()._keepalive_after(conn, keepalive))
+
+    def handle_request(self, req: Any, conn: Any) -> bool:
+        """gunicorn 27's ``gthread`` ``handle_request``, line for line, with
+        :class:`OneSendResponse` as the response (another gunicorn: its own)."""
+        if not ONE_SEND_WORKS:
+            return bool(super().handle_request(req, conn))
+        environ: dict[str, Any] = {}
+        resp = None
+        try:
+            self.cfg.pre_request(self, req)
+            request_start = datetime.now()
+            resp, environ = wsgi.create(req, conn.sock, conn.client, conn.server, self.cfg,
+                                        response_class=OneSendResponse)
+            environ["wsgi.multithread"] = True
+            self.nr += 1
+            if self.nr >= self.max_requests:
+                if self.alive:
+                    self.log.info("Autorestarting worker after current request.")
+                    self.alive = False
+                resp.force_close()
+            if (not self.alive or not self.cfg.keepalive
+                    or len(self.keepalived_conns) >= self.max_keepalived):
+                resp.force_close()
+            self._respond(resp, environ, req, request_start)
+            if resp.should_close():
+                self.log.debug("Closing connection.")
+                return False
+        except OSError:
+            util.reraise(*sys.exc_info())  # pass to next try-except level
+        except (Exception, SystemExit):
+            if resp and resp.headers_sent:
+                # Timeout abort is SystemExit. If we already started the
+                # response, writing a 500 on the same socket corrupts it.
+                self.log.exception("Error handling request")
+                util.close_graceful(conn.sock)
+                raise StopIteration() from None
+            raise
+        finally:
+            try:
+                self.cfg.post_request(self, req, environ, resp)
+            except Exception:
+                self.log.exception("Exception in post_request hook")
+        return True
+
+    def _respond(self, resp: Any, environ: dict[str, Any], req: Any,
+                 request_start: datetime) -> None:
+        """Run the app and write its answer; the access log line, whatever happens."""
+        respiter = self.wsgi(environ, resp.start_response)
+        try:
+            if isinstance(respiter, environ["wsgi.file_wrapper"]):
+                resp.write_file(respiter)
+            else:
+                for item in respiter:
+                    resp.write(item)
+            resp.close()
+        finally:
+            request_time = datetime.now() - request_start
+            self.log.access(resp, req, environ, request_time)
+            if hasattr(respiter, "close"):
+                respiter.close()
 
     def _next_request_soon(self, conn: Any) -> bool:
         """Whether the connection's next request is here (or comes within LINGER) and no
