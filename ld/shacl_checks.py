@@ -22,7 +22,7 @@ from rdflib import RDF, RDFS, XSD, BNode, Graph, Literal, URIRef
 from rdflib.namespace import SH
 from rdflib.term import Node
 
-from ld.shacl_paths import Data, UnsupportedShapes
+from ld.shacl_paths import Data, UnsupportedShapes, same_as
 
 if TYPE_CHECKING:
     from ld.shacl_fast import Shape
@@ -74,31 +74,39 @@ def max_count(sg: Graph, shape: Node, _: Conforms) -> Check:
 
 
 def datatype(sg: Graph, shape: Node, _: Conforms) -> Check:
-    rule = _one(sg, shape, SH.datatype)
-    return _per_value(lambda v: _datatype_ok(v, rule))
+    return _per_value(_datatype_test(_one(sg, shape, SH.datatype)))
 
 
-def _datatype_ok(v: Node, rule: Node) -> bool:
+def _datatype_test(rule: Node) -> Callable[[Node], bool]:
     """pySHACL's DatatypeConstraintComponent, rule for rule, plus the lexical forms of
-    xsd:gYear and xsd:gYearMonth that pySHACL leaves unchecked (see ``_LEXICAL``)."""
-    if not isinstance(v, Literal):
-        return False
-    if v.datatype == rule:
-        return getattr(v, "ill_typed", None) is not True and _actual(v, rule)
-    if rule == _LITERAL:
-        return True
-    if rule == _DATATYPE and v.datatype:
-        return True
-    if v.datatype is None and v.language is None and rule == _STRING:
-        return _actual(v, rule)
-    return bool(rule == _LANGSTRING and v.language and _actual(v, rule))
+    xsd:gYear and xsd:gYearMonth that pySHACL leaves unchecked (see ``_LEXICAL``).
+
+    What depends on the rule alone is decided here, once: every comparison of two
+    IRIs is a call of rdflib's Python ``__eq__``, several per literal checked."""
+    is_rule, actual = same_as(rule), _actual_test(rule)
+    literal, any_datatype = rule == _LITERAL, rule == _DATATYPE
+    string, langstring = rule == _STRING, rule == _LANGSTRING
+
+    def ok(v: Node) -> bool:
+        if not isinstance(v, Literal):
+            return False
+        if is_rule(v.datatype):
+            return getattr(v, "ill_typed", None) is not True and actual(v)
+        if literal:
+            return True
+        if any_datatype and v.datatype:
+            return True
+        if v.datatype is None and v.language is None and string:
+            return actual(v)
+        return bool(langstring and v.language and actual(v))
+    return ok
 
 
-def _actual(v: Literal, rule: Node) -> bool:
+def _actual_test(rule: Node) -> Callable[[Literal], bool]:
     if (lexical := _LEXICAL.get(rule)) is not None:  # type: ignore[call-overload]
-        return lexical.fullmatch(str(v)) is not None
+        return lambda v: lexical.fullmatch(str(v)) is not None
     types = _PYTHON_TYPES.get(rule)  # type: ignore[call-overload]
-    return types is None or isinstance(v.value, types)
+    return lambda v: types is None or isinstance(v.value, types)
 
 
 # Lexical spaces rdflib does not check (it gives these literals no Python value,
@@ -147,8 +155,12 @@ def max_length(sg: Graph, shape: Node, _: Conforms) -> Check:
 
 
 def in_(sg: Graph, shape: Node, _: Conforms) -> Check:
-    allowed = list(sg.items(_one(sg, shape, SH["in"])))
-    return _per_value(lambda v: v in allowed)
+    """``v in`` the list, IRIs compared as plain strs (see :func:`ld.shacl_paths.key`):
+    an IRI equals only an IRI, and any other node only one of the other members."""
+    members = list(sg.items(_one(sg, shape, SH["in"])))
+    iris = {str(m) for m in members if type(m) is URIRef}
+    others = [m for m in members if type(m) is not URIRef]
+    return _per_value(lambda v: str(v) in iris if type(v) is URIRef else v in others)
 
 
 def has_value(sg: Graph, shape: Node, _: Conforms) -> Check:
@@ -157,10 +169,10 @@ def has_value(sg: Graph, shape: Node, _: Conforms) -> Check:
 
 
 def class_(sg: Graph, shape: Node, _: Conforms) -> Check:
-    classes = list(sg.objects(shape, SH["class"]))
+    classes = [(c, same_as(c)) for c in sg.objects(shape, SH["class"])]
     return lambda data, focus, values: [
-        v for c in classes for v in values
-        if isinstance(v, Literal) or not data.is_instance(v, c)]
+        v for c, is_c in classes for v in values
+        if isinstance(v, Literal) or not data.is_instance(v, c, is_c)]
 
 
 def language_in(sg: Graph, shape: Node, _: Conforms) -> Check:

@@ -29,7 +29,15 @@ from rdflib.namespace import SH
 from rdflib.term import Node
 
 from ld.shacl_checks import BUILDERS, SHAPE_PARAMETERS, Check
-from ld.shacl_paths import Data, PathFn, UnsupportedShapes, compile_path
+from ld.shacl_paths import (
+    SUBCLASS_KEY,
+    TYPE_KEY,
+    Data,
+    PathFn,
+    UnsupportedShapes,
+    compile_path,
+    key,
+)
 from ld.shacl_report import Result, described, path_text
 
 __all__ = ["FastValidator", "UnsupportedShapes"]
@@ -88,14 +96,18 @@ class FastValidator:
             if not shape.deactivated:
                 groups.setdefault(_target_spec(shapes, node), []).append(shape)
         self.top = [(_targets(*spec), group) for spec, group in groups.items()]
+        self.index = TargetIndex(list(groups))
 
     def check(self, graph: Graph) -> list[Result]:
         """Every result of validating ``graph`` against every shape."""
         data = Data(graph)
         out: list[Result] = []
-        for targets, group in self.top:
-            focus_nodes = targets(data)
-            for shape in group:
+        if SUBCLASS_KEY in data.by_pred:  # instances of subclasses too: each target alone
+            found = {i: targets(data) for i, (targets, _) in enumerate(self.top)}
+        else:
+            found = self.index.focus_nodes(data)
+        for i, focus_nodes in found.items():
+            for shape in self.top[i][1]:
                 for focus in focus_nodes:
                     _evaluate(shape, data, focus, out)
         return out
@@ -125,7 +137,8 @@ class FastValidator:
 
 
 def _evaluate(shape: Shape, data: Data, focus: Node, out: list[Result]) -> None:
-    values = shape.values(data, focus)
+    path = shape.path  # Shape.values, inline: ~45 evaluations a record
+    values = (focus,) if path is None else path(data, focus)
     for source, check in shape.checks:
         for value in check(data, focus, values):
             out.append(shape.result(focus, value, source))
@@ -240,6 +253,45 @@ def _target_spec(sg: Graph, node: Node) -> tuple[frozenset, ...]:
     return spec
 
 
+class TargetIndex:
+    """Which groups of shapes (by position) target what: the focus nodes of every group
+    of a record in one pass over the record's predicates and types.
+
+    Asking each group in turn (27 groups, one with 22 target classes) cost 40% of
+    validation (docs/benchmarks.md, "Ingest", thirteenth session): most targets are
+    absent from a record, and every present one was compared with rdflib's Python
+    ``__eq__``. The record's own predicates and types are few; looking them up here
+    finds the same nodes. Only for data without rdfs:subClassOf (see ``check``). IRIs
+    are looked up as plain strs (:func:`ld.shacl_paths.key`), as :class:`Data` files
+    predicates.
+    """
+
+    def __init__(self, specs: list[tuple[frozenset, ...]]) -> None:
+        self.nodes = {i: spec[0] for i, spec in enumerate(specs) if spec[0]}
+        self.classes: dict[Node, list[int]] = {}
+        self.subjects_of: dict[Node, list[int]] = {}
+        self.objects_of: dict[Node, list[int]] = {}
+        for i, (_, classes, subjects_of, objects_of) in enumerate(specs):
+            for table, keys in ((self.classes, classes), (self.subjects_of, subjects_of),
+                                (self.objects_of, objects_of)):
+                for node in keys:
+                    table.setdefault(key(node), []).append(i)
+
+    def focus_nodes(self, data: Data) -> dict[int, set[Node]]:
+        """group position -> its focus nodes in ``data``; groups with none left out."""
+        found: dict[int, set[Node]] = {i: set(nodes) for i, nodes in self.nodes.items()}
+        classes, subjects_of, objects_of = self.classes, self.subjects_of, self.objects_of
+        for p, pairs in data.by_pred.items():
+            for i in subjects_of.get(p, ()):
+                found.setdefault(i, set()).update(s for s, _ in pairs)
+            for i in objects_of.get(p, ()):
+                found.setdefault(i, set()).update(o for _, o in pairs)
+        for s, o in data.by_pred.get(TYPE_KEY, ()):
+            for i in classes.get(key(o), ()):
+                found.setdefault(i, set()).add(s)
+        return dict(sorted(found.items()))  # in the order of the groups, as before
+
+
 def _targets(nodes: frozenset, classes: frozenset, subjects_of: frozenset,
              objects_of: frozenset) -> Targets:
     """The focus nodes of a target spec in a data graph, as SHACL (and pySHACL) finds them."""
@@ -248,8 +300,8 @@ def _targets(nodes: frozenset, classes: frozenset, subjects_of: frozenset,
         for cls in classes:
             found.update(data.instances(cls))
         for p in subjects_of:
-            found.update(s for s, _ in data.by_pred.get(p, ()))
+            found.update(s for s, _ in data.by_pred.get(key(p), ()))
         for p in objects_of:
-            found.update(o for _, o in data.by_pred.get(p, ()))
+            found.update(o for _, o in data.by_pred.get(key(p), ()))
         return found
     return focus

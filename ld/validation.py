@@ -38,9 +38,6 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-from pyshacl import Validator as ShaclRun
-from pyshacl.graph_abstraction import DataGraph
-from pyshacl.shapes_graph import ShapesGraph
 from rdflib import BNode, Graph, URIRef
 from rdflib import Literal as RdfLiteral
 from rdflib.namespace import SH
@@ -103,6 +100,9 @@ class Validator:
             return
         if (None, SH.targetNode, None) in self.shapes:  # a focus no record owns: run alone
             self.batch_size = 1
+        from pyshacl.shapes_graph import ShapesGraph  # here: ~0.1 s to import, and every
+        # load's worker processes (the fast engine) would pay it for nothing
+
         self._compiled = ShapesGraph(self.shapes, logger=_OPTIONS["logger"])
         _ = self._compiled.shapes  # harvest (read every shape, build its constraints) once
 
@@ -135,6 +135,9 @@ class Validator:
         return [finish_report(rid, res) for (rid, _), res in zip(chunk, results, strict=True)]
 
     def _run(self, data: Graph, original: dict[Node, Node]) -> list[Result]:
+        from pyshacl import Validator as ShaclRun
+        from pyshacl.graph_abstraction import DataGraph
+
         run = ShaclRun(DataGraph.from_rdflib(data), shacl_graph=self.shapes,
                        options=dict(_OPTIONS))
         run.shacl_graph = self._compiled  # reuse the harvested shapes

@@ -61,7 +61,7 @@ def watch_parent() -> None:
         threading.Thread(target=_watch_parent, args=(parent.sentinel,), daemon=True).start()
 
 
-GC_THRESHOLD = (50_000, 20, 100)  # Python's default is (700, 10, 10)
+GC_THRESHOLD = (200_000, 20, 100)  # Python's default is (700, 10, 10)
 
 
 def collect_less() -> tuple[int, int, int]:
@@ -71,8 +71,10 @@ def collect_less() -> tuple[int, int, int]:
     caches; with the default thresholds the collector ran every 700
     allocations and rescanned those caches, ~12% of the loading process's
     CPU (docs/benchmarks.md, "Ingest"). Freezing what exists (the shapes,
-    the modules) and collecting the youngest generation every 50,000
-    allocations keeps cycles collected while scanning far less.
+    the modules) and collecting the youngest generation every 200,000
+    allocations keeps cycles collected while scanning far less (every 50,000
+    cost the workers 4% more CPU than no collector at all; every 200,000 the
+    same as none: docs/benchmarks.md, "Ingest", thirteenth session).
     """
     old = gc.get_threshold()
     gc.freeze()
