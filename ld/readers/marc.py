@@ -169,21 +169,34 @@ def _broken_entry(chunk: bytes, base: int) -> str | None:
     longer than 99,999 bytes, a start of 99999 is one the five digits cannot
     hold: such entries are left to pymarc, as before.
     """
-    last = len(chunk) - 1
+    if _sound_entries(chunk, base):  # the common case, with no entry sliced
+        return None
     for i in range(24, base - 1, 12):
-        entry = _ENTRY.fullmatch(chunk, i, i + 12)  # the common, sound case: no slicing
-        if entry is not None:
-            length, start = int(entry[2]), int(entry[3])
-            end = base + start + length
-            if length and end <= last and chunk[end - 1] == 0x1E:
-                continue
         problem = _entry_problem(chunk, base, chunk[i:i + 12])  # says what is wrong
         if problem:
             return problem
     return None
 
 
-_ENTRY = re.compile(rb"([0-9A-Za-z]{3})([0-9]{4})([0-9]{5})")
+# one sound entry: a tag of letters or digits, then length and start as digits
+_ENTRY = re.compile(rb"[0-9A-Za-z]{3}([0-9]{4})([0-9]{5})")
+
+
+def _sound_entries(chunk: bytes, base: int) -> bool:
+    """True when every entry is sound (what :func:`_entry_problem` passes without the
+    99999 exception): one regular expression finds them all, as many as the directory
+    holds entries only when each of its 12-byte entries is one, and each points at a
+    field inside the data that ends with 0x1E."""
+    entries = _ENTRY.findall(chunk, 24, base - 1)
+    if len(entries) * 12 != base - 25:
+        return False
+    last = len(chunk) - 1
+    for length, start in entries:
+        size = int(length)
+        end = base + int(start) + size
+        if not size or end > last or chunk[end - 1] != 0x1E:
+            return False
+    return True
 
 
 def _entry_problem(chunk: bytes, base: int, entry: bytes) -> str | None:

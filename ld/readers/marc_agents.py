@@ -125,8 +125,9 @@ def _agent(fld: pymarc.Field, record: Record, scripts: Scripts | None = None) ->
 
 
 def _joined(fld: pymarc.Field, codes: str) -> str:
-    """The ``codes`` subfields of a heading as one name, catalogue punctuation dropped."""
-    return clean(" ".join(v.strip() for v in fld.get_subfields(*codes) if v.strip()))
+    """The ``codes`` subfields of a heading as one name, catalogue punctuation dropped
+    (clean() splits at white space and joins with one space)."""
+    return clean(" ".join(fld.get_subfields(*codes)))
 
 
 def _original_name(agent: Agent, original: pymarc.Field | None, codes: str) -> None:
@@ -156,11 +157,11 @@ def _name_parts(agent: Agent, fld: pymarc.Field) -> None:
     citations printed (explore12/marc L9), but is kept apart (``fuller``) for the key:
     it is what tells "Smith, J. (John)" from "Smith, J. (James)" (review12 H2).
     """
-    heading = clean(fld.get("a") or "")
+    heading = clean(fld.get("a"))
     if fld.indicator1 == "0" or fld.get("b"):
-        agent.given = clean(fld.get("a")) or None
+        agent.given = heading or None
     elif fld.indicator1 == "1" and ("," in heading or fld.tag != "720"):
         family, _, given = heading.partition(",")
         agent.family, agent.given = family.strip() or None, clean(given) or None
     agent.dates = clean(fld.get("d")) or None
-    agent.fuller = clean(" ".join(v.strip() for v in fld.get_subfields("q"))) or None
+    agent.fuller = clean(" ".join(fld.get_subfields("q"))) or None

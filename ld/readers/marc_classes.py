@@ -36,6 +36,8 @@ _SHAPES = {
     "ddc": re.compile(r"\d{3}(\.\d+)?"),
 }
 _SOURCE_CODE = re.compile(r"[a-z0-9-]{1,12}")  # a source code: lowercase, digits, hyphen
+_LCC_SPACE = re.compile(r"^([A-Z]{1,3}) (?=\d)")  # "QA 76.73": the space LCC does not write
+_NLM_LETTERS = re.compile(r"^([A-Z]{1,2})(?=\d)")  # "WB320": NLM writes "WB 320"
 
 
 def classifications(record: Record, tags: dict[str, list[pymarc.Field]]) -> None:
@@ -63,10 +65,10 @@ def class_number(scheme: str, written: str) -> str | None:
     text = " ".join(written.split()).rstrip(" ,;:")
     if scheme == "ddc":
         text = text.replace("/", "").replace("'", "").strip("[]")
-    elif scheme == "lcc":
-        text = re.sub(r"^([A-Z]{1,3}) (?=\d)", r"\1", text)
-    elif scheme == "nlm":  # NLM writes a space there: "WB 320"
-        text = re.sub(r"^([A-Z]{1,2})(?=\d)", r"\1 ", text)
+    elif scheme == "lcc" and (space := _LCC_SPACE.match(text)):
+        text = space[1] + text[space.end():]
+    elif scheme == "nlm" and (letters := _NLM_LETTERS.match(text)):  # NLM writes "WB 320"
+        text = f"{letters[1]} {text[letters.end():]}"
     shape = _SHAPES.get(scheme)
     if not text or (shape is not None and not shape.fullmatch(text)):
         return None

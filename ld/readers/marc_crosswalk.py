@@ -31,6 +31,7 @@ from ld.readers.marc_codes import (
     ids_from_url,
     subject_scheme,
 )
+from ld.readers.marc_fields import subfield
 from ld.readers.marc_identifiers import identifiers, series_issn
 from ld.readers.marc_imprint import imprint
 from ld.readers.marc_linkage import (
@@ -41,7 +42,8 @@ from ld.readers.marc_linkage import (
     with_original_scripts,
 )
 from ld.readers.marc_notes import notes, series
-from ld.readers.marc_text import add_new, clean, unbracket
+from ld.readers.marc_text import add_new, clean
+from ld.readers.marc_titles import titles
 
 __all__ = ["clean", "from_pymarc"]
 
@@ -54,7 +56,7 @@ def from_pymarc(rec: pymarc.Record, source: Source) -> Record:
     leader = str(rec.leader)
     scripts = original_scripts(tags)  # the 880s, once: names and imprints pair with them
     identifiers(record, tags)
-    _titles(record, tags)
+    titles(record, tags)
     agents(record, tags, scripts)
     _imprint(record, tags, f008, scripts)
     _description(record, tags, scripts)
@@ -68,11 +70,14 @@ def from_pymarc(rec: pymarc.Record, source: Source) -> Record:
 
 
 def _by_tag(rec: pymarc.Record) -> dict[str, list[pymarc.Field]]:
-    """The record's fields by tag, in order, data fields' subfields in NFC."""
+    """The record's fields by tag, in order, data fields' subfields in NFC (loops, no
+    generator or call per field: this runs for every field of every record)."""
     tags: dict[str, list[pymarc.Field]] = defaultdict(list)
     for fld in rec.fields:
-        if not fld.is_control_field():
-            _to_nfc(fld)
+        for _code, value in [] if fld.control_field else fld.subfields:
+            if not value.isascii() and not unicodedata.is_normalized("NFC", value):
+                _to_nfc(fld)  # ASCII is NFC: most subfields need no look
+                break
         tags[fld.tag].append(fld)
     return tags
 
@@ -102,10 +107,8 @@ def _formats(leader: str, f008: str, tags: dict[str, list[pymarc.Field]]) -> lis
 def _to_nfc(fld: pymarc.Field) -> None:
     """Compose decomposed accents (UTF-8 MARC often has e + U+0301): RDF literals want NFC,
     and the same name must compare equal across sources."""
-    if all(unicodedata.is_normalized("NFC", sub.value) for sub in fld.subfields):
-        return
-    fld.subfields = [pymarc.Subfield(sub.code, unicodedata.normalize("NFC", sub.value))
-                     for sub in fld.subfields]
+    fld.subfields = [subfield(code, unicodedata.normalize("NFC", value))
+                     for code, value in fld.subfields]
 
 
 def _record_id(tags: dict[str, list[pymarc.Field]], source: Source) -> str:
@@ -125,75 +128,6 @@ def _record_id(tags: dict[str, list[pymarc.Field]], source: Source) -> str:
 
 def _sub(fields: list[pymarc.Field], code: str) -> list[str]:
     return [v.strip() for fld in fields for v in fld.get_subfields(code) if v and v.strip()]
-
-
-def _titles(record: Record, tags: dict[str, list[pymarc.Field]]) -> None:
-    """The 245, then the other titles: uniform titles (130, 240, 243 collective, 730,
-    with their form subheading $k: "Plays. Selections"), translated (242), varying
-    (246) and related (740) titles, and 245/246 in another script (880)."""
-    for fld in tags.get("245", [])[:1]:
-        _title(record, fld)
-    for tag in ("130", "240", "243", "242", "246", "730", "740"):
-        for fld in tags.get(tag, []):
-            add_new(record.alternative_titles, _text(fld.get_subfields("a", "b", "k", "n", "p")))
-    for fld in tags.get("880", []):
-        link = fld.get("6") or ""
-        if link.startswith("245") or link.startswith("246"):
-            add_new(record.alternative_titles, _text(fld.get_subfields("a", "b")))
-
-
-def _text(values: list[str]) -> str:
-    """Title values as one plain text: ISBD marks and, as in the imprint, unmatched
-    or enclosing brackets dropped (a bracket opened in the 245 may close in the 260:
-    "$a [Resolutions on the death of Mr. Lincoln." ... "$c 1865]")."""
-    return clean(unbracket(clean(" ".join(values))))
-
-
-def _title(record: Record, fld: pymarc.Field) -> None:
-    """245 in ISBD form, its subfields in record order: title $a (else an archival
-    form $k with its dates $f/$g: "Papers, 1900-1950"), part number and name $n/$p,
-    remainder $b: "The annual report. Part 2, Finance: a review of the year" (the
-    subtitle is the part's, so it follows the part). The short title is the title
-    proper, part included, without the remainder; the full statement keeps all."""
-    pieces = _title_pieces(fld)
-    proper = [p for p in pieces if p[0] != "b"]
-    record.title = _text([_isbd(pieces)]) or None
-    record.title_short = (record.title if len(proper) == len(pieces)  # no remainder
-                          else _text([_isbd(proper)]) or None)
-    record.title_sub = _text(fld.get_subfields("b")[:1]) or None
-    full = " ".join(v.strip() for v in fld.get_subfields(*"abkfgnpc") if v.strip())
-    record.title_full = clean(full) or None
-    record.responsibility = clean(" ".join(fld.get_subfields("c"))) or None
-
-
-def _title_pieces(fld: pymarc.Field) -> list[tuple[str, str]]:
-    """(code, value as written) of the 245's title subfields in record order."""
-    pieces = [(sub.code, sub.value) for sub in fld.subfields
-              if sub.code in "abnp" and clean(sub.value)]
-    archival = " ".join(v.strip() for v in fld.get_subfields("k", "f", "g"))
-    if not fld.get("a") and clean(archival):
-        pieces.insert(0, ("a", archival))
-    return pieces
-
-
-def _isbd(pieces: list[tuple[str, str]]) -> str:
-    """The pieces cleaned of the punctuation they carry and joined by ISBD's."""
-    text = ""
-    for i, (code, raw) in enumerate(pieces):
-        mark = _title_mark(code, pieces[i - 1]) if text else ""
-        if mark == ". " and text[-1] in ".?!":  # "U.S." or "Why?" ends the element already
-            mark = " "
-        text += mark + clean(raw)
-    return text
-
-
-def _title_mark(code: str, previous: tuple[str, str]) -> str:
-    """ISBD punctuation before a title element: before the remainder $b ": ", or as
-    the element before ends, " = " (parallel title) or "; " (another title); ", "
-    between a part's number and its name; ". " before a part."""
-    if code == "b":
-        return {"=": " = ", ";": "; "}.get(previous[1].rstrip()[-1:], ": ")
-    return ", " if code == "p" and previous[0] == "n" else ". "
 
 
 def _imprint(record: Record, tags: dict[str, list[pymarc.Field]], f008: str,
@@ -252,7 +186,7 @@ def _subjects(record: Record, tags: dict[str, list[pymarc.Field]]) -> None:
     for tag in ("600", "610", "611", "630", "648", "650", "651", "653", "655"):
         for fld in tags.get(tag, []):
             label = " -- ".join(
-                clean(" ".join(v.strip() for v in group)) for group in _heading_groups(fld)
+                clean(" ".join(group)) for group in _heading_groups(fld)
             ).strip(" -")
             if not label:
                 continue
@@ -280,6 +214,9 @@ def _heading_groups(fld: pymarc.Field) -> list[list[str]]:
     return [g for g in groups if g]
 
 
+_LANGUAGE_CODE = re.compile(r"[a-z]{3}")
+
+
 def _languages(record: Record, tags: dict[str, list[pymarc.Field]], f008: str) -> None:
     """008/35-37, then every 041 $a/$d code (041 may run codes together: "engfre")."""
     codes = [f008[35:38]] if len(f008) >= 38 else []
@@ -290,7 +227,7 @@ def _languages(record: Record, tags: dict[str, list[pymarc.Field]], f008: str) -
             value = value.strip()
             codes += [value[i:i + 3] for i in range(0, len(value) - 2, 3)]
     for code in (c.strip().lower() for c in codes):
-        if re.fullmatch(r"[a-z]{3}", code):
+        if _LANGUAGE_CODE.fullmatch(code):
             if code in OBSOLETE_LANGUAGES:
                 record.extra.setdefault("language_as_written", []).append(code)
             add_new(record.languages, OBSOLETE_LANGUAGES.get(code, code))

@@ -43,6 +43,8 @@ import pymarc
 from pymarc import marc8, marc8_mapping
 from pymarc.exceptions import BadSubfieldCodeWarning, PymarcException
 
+from ld.readers.marc_fields import utf8_record
+
 __all__ = ["DecodeProblem", "decode"]
 
 # pymarc's only warning, one per odd subfield code, which we keep: ignored once, here,
@@ -109,6 +111,10 @@ def _is_utf8(chunk: bytes) -> bool:
 
 
 def _pymarc_record(chunk: bytes, *, utf8: bool = False) -> pymarc.Record:
+    """pymarc's reading of the bytes; a sound UTF-8 record read the same way, faster."""
+    fast = utf8_record(chunk) if utf8 else None
+    if fast is not None:
+        return fast
     try:
         return pymarc.Record(chunk, force_utf8=utf8)
     except UnicodeDecodeError as exc:

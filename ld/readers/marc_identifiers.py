@@ -24,6 +24,7 @@ __all__ = ["identifiers", "series_issn"]
 
 _ISBN = re.compile(r"[0-9][0-9Xx\-]{8,16}[0-9Xx]")
 _ISSN = re.compile(r"\b([0-9]{4})-?([0-9]{3}[0-9Xx])\b")
+_OCLC_PREFIX = re.compile(r"^\(OCoLC\)(ocm|ocn|on)?")
 # Leader/07 of records whose 022 is their own ISSN (or their journal's): serial component
 # part, integrating resource, serial. On any other (a monograph) it is its series' ISSN.
 _SERIAL_LEVELS = ("b", "i", "s")
@@ -61,7 +62,7 @@ def identifiers(record: Record, tags: dict[str, list[pymarc.Field]]) -> None:
         add_new(record.lccn, value.replace(" ", ""))
     for value in _sub(tags.get("035", []), "a"):
         if value.startswith("(OCoLC)"):
-            add_new(record.oclc, re.sub(r"^\(OCoLC\)(ocm|ocn|on)?", "", value).strip())
+            add_new(record.oclc, _OCLC_PREFIX.sub("", value).strip())
 
 
 def _cancelled(record: Record, tags: dict[str, list[pymarc.Field]]) -> None:

@@ -33,6 +33,8 @@ def original_scripts(tags: dict[str, list[pymarc.Field]]) -> Scripts:
 
 def in_original_script(fld: pymarc.Field, scripts: Scripts) -> pymarc.Field | None:
     """The 880 that gives ``fld`` in its original script, if any ($6 "880-03")."""
+    if not scripts:  # a record without 880s (most): no $6 to read
+        return None
     link = _LINK.match(fld.get("6") or "")
     return scripts.get((fld.tag, link[2])) if link and link[1] == "880" else None
 
@@ -42,6 +44,8 @@ def with_original_scripts(tags: dict[str, list[pymarc.Field]], scripts: Scripts,
     """The fields of the tags that start with ``first`` ("5": the notes) by tag, each
     followed by the 880 that gives it in its original script, so it is published in both
     scripts; only those tags, once a record (review12 L11: every tag, twice)."""
+    if not scripts:  # most records: no 880, no field to look one up for
+        return {tag: list(fields) for tag, fields in tags.items() if tag.startswith(first)}
     return {tag: [f for fld in fields for f in (fld, in_original_script(fld, scripts)) if f]
             for tag, fields in tags.items() if tag.startswith(first)}
 
@@ -50,5 +54,7 @@ def in_original_scripts(tags: dict[str, list[pymarc.Field]], scripts: Scripts, f
                         ) -> dict[str, list[pymarc.Field]]:
     """The 880s that give the fields of the tags that start with one of ``first`` ("48":
     series statements) again, by the tag they give again."""
+    if not scripts:  # most records: no 880, and no tag to go through
+        return {}
     return {tag: [f for fld in fields if (f := in_original_script(fld, scripts))]
-            for tag, fields in tags.items() if tag.startswith(tuple(first)) and scripts}
+            for tag, fields in tags.items() if tag.startswith(tuple(first))}

@@ -18,13 +18,10 @@ import re
 __all__ = ["add_new", "clean", "is_no_value", "unbracket"]
 
 # bidi marks (RLM, LRM, embeddings, isolates) that MARC-8 conversions put around
-# right-to-left text (880 fields) hid the ISBD punctuation before them from _TRAILING
-_BIDI = "\u200e\u200f\u202a-\u202e\u2066-\u2069"
-_TRAILING = re.compile(rf"[\s/:;=,{_BIDI}]+$")
-_BIDI_CHARS = frozenset("\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
-_TRAILING_CHARS = frozenset(" /:;=,") | _BIDI_CHARS  # the text's white space is " " only
-_LEADING_BIDI = re.compile(rf"^[\s{_BIDI}]+")
-_TRAILING_DOT = re.compile(r"(?<![.\s][A-Z])(?<!\.\.)\.$")
+# right-to-left text (880 fields) hid the ISBD punctuation before them from the strip
+_BIDI = "\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+_TRAILING = " /:;=," + _BIDI  # the cleaned text's only white space is " "
+_LEADING = " " + _BIDI
 # s.l. (sine loco), s.n. (sine nomine), s.d./s.a., n.p., n.d., German o.O., o.V., o.J.,
 # alone or in a row ("S.l. : s.n.", "s.l.n.d."); the full Latin; the RDA phrases
 _ABBREVIATION = r"(?:s\.\s?[lnda]|n\.\s?[pd]|o\.\s?[ovj])\.?"
@@ -43,16 +40,24 @@ def clean(value: str | None, *, keep_dot: bool = False) -> str:
     """
     if not value:
         return ""
-    text = " ".join(value.split())
-    # the expressions only where they can match (a character test first): every
-    # subfield of every record comes here (the MARC readers' own time, bench/readers.py)
-    if text[-1:] in _TRAILING_CHARS:
-        text = _TRAILING.sub("", text)
-    if text[:1] in _BIDI_CHARS:
-        text = _LEADING_BIDI.sub("", text)
-    if keep_dot or not text.endswith("."):
+    # string methods, no expressions: every subfield of every record comes here (the
+    # MARC readers' own time, bench/readers.py); white space is " " once split and joined
+    text = " ".join(value.split()).rstrip(_TRAILING)
+    if text[:1] in _BIDI:
+        text = text.lstrip(_LEADING)
+    if keep_dot or text[-1:] != ".":
         return text
-    return _TRAILING_DOT.sub("", text).strip()
+    return _without_final_period(text)
+
+
+def _without_final_period(text: str) -> str:
+    """``text`` without its final period, unless that ends an initial or an abbreviation
+    ("J. S.", "U.S.A.", "Smith, A.") or an ellipsis ("..."): a capital after a space or
+    a period, or two periods, before it."""
+    before = text[-3:-1]
+    if before == ".." or (len(before) == 2 and before[0] in ". " and "A" <= before[1] <= "Z"):
+        return text
+    return text[:-1].strip()
 
 
 def add_new(target: list[str], value: str | None) -> None:
@@ -80,19 +85,23 @@ def is_no_value(value: str) -> bool:
     return bool(_NO_VALUE.search(unbracket(value).strip(" ?")))
 
 
+_BRACKET = re.compile(r"[\[\]]")
+_PAIRED = re.compile(r"[^\[\]]*(?:\[[^\[\]]*\][^\[\]]*)*")  # brackets in pairs, none nested
+
+
 def _drop_unmatched(text: str) -> str:
     """Remove every "[" that never closes and every "]" that never opened."""
-    if "[" not in text and "]" not in text:  # most values: no Python loop over them
-        return text
+    if ("[" not in text and "]" not in text) or _PAIRED.fullmatch(text):  # most values:
+        return text  # no bracket, or each closed before the next opens ("[Paris] : [s.n.]")
     opened: list[int] = []
     unmatched: set[int] = set()
-    for i, char in enumerate(text):
-        if char == "[":
-            opened.append(i)
-        elif char == "]" and opened:
+    for bracket in _BRACKET.finditer(text):  # from bracket to bracket, not a loop per character
+        if bracket[0] == "[":
+            opened.append(bracket.start())
+        elif opened:
             opened.pop()
-        elif char == "]":
-            unmatched.add(i)
+        else:
+            unmatched.add(bracket.start())
     unmatched.update(opened)
     return "".join(c for i, c in enumerate(text) if i not in unmatched) if unmatched else text
 

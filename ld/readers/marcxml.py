@@ -13,11 +13,13 @@ from typing import BinaryIO
 
 import pymarc
 from lxml import etree
+from pymarc import Indicators, Subfield
 
 from ld.errors import Location, ParseError, RecordError
 from ld.model import Record, Source
 from ld.readers import xmlsafe
 from ld.readers.marc import from_pymarc
+from ld.readers.marc_fields import field
 
 NAME = "marcxml"
 DESCRIPTION = "MARCXML (MARC 21 slim), a <collection> or a single <record>"
@@ -104,7 +106,8 @@ def _root_tag(head: bytes) -> tuple[str | None, int]:
 
 def _map(element: etree._Element, source: Source) -> Record | RecordError:
     try:
-        xmlsafe.refuse_unresolved(element, Location(file=source.file, position=source.position))
+        if xmlsafe.entity_references(element):  # rare: the error, located (no Location else)
+            xmlsafe.refuse_unresolved(element, Location(file=source.file, position=source.position))
         return from_pymarc(to_pymarc(element), source)
     except RecordError as exc:
         return exc
@@ -118,10 +121,13 @@ def _map(element: etree._Element, source: Source) -> Record | RecordError:
 
 _NAMES = {f"{{{MARC_NS}}}{n}": n for n in ("leader", "controlfield", "datafield", "subfield")}
 _NAMES.update({n: n for n in ("leader", "controlfield", "datafield", "subfield")})
+_SUBFIELD = frozenset((f"{{{MARC_NS}}}subfield", "subfield"))
+_tuple = tuple.__new__
 
 
 def to_pymarc(element: etree._Element) -> pymarc.Record:
-    """A pymarc.Record from a MARCXML <record> element (namespaced or not)."""
+    """A pymarc.Record from a MARCXML <record> element (namespaced or not); its fields
+    made by :func:`ld.readers.marc_fields.field`, as ``pymarc.Field`` makes them."""
     record = pymarc.Record()
     fields = record.fields
     for child in element:
@@ -129,7 +135,7 @@ def to_pymarc(element: etree._Element) -> pymarc.Record:
         if name == "datafield":
             fields.append(_datafield(child))
         elif name == "controlfield":
-            fields.append(pymarc.Field(tag=_tag(child), data=child.text or ""))
+            fields.append(field(_tag(child), data=child.text or ""))
         elif name == "leader":
             record.leader = pymarc.Leader((child.text or "").ljust(24)[:24])
     return record
@@ -143,10 +149,9 @@ def _tag(element: etree._Element) -> str:
 
 
 def _datafield(element: etree._Element) -> pymarc.Field:
-    subfields = [
-        pymarc.Subfield((sub.get("code") or " ")[:1], sub.text or "")
-        for sub in element
-        if _NAMES.get(sub.tag) == "subfield"
-    ]
-    indicators = [(element.get("ind1") or " ")[:1], (element.get("ind2") or " ")[:1]]
-    return pymarc.Field(tag=_tag(element), indicators=indicators, subfields=subfields)
+    # Subfields and Indicators made as marc_fields.subfield/indicators make them, without
+    # a call each: this runs for every subfield of every record
+    subfields = [_tuple(Subfield, ((sub.get("code") or " ")[:1], sub.text or ""))
+                 for sub in element if sub.tag in _SUBFIELD]
+    marks = _tuple(Indicators, ((element.get("ind1") or " ")[:1], (element.get("ind2") or " ")[:1]))
+    return field(_tag(element), marks, subfields)

@@ -1,0 +1,92 @@
+"""MARC titles (245, and 130/240/242/243/246/730/740, 880) -> the record's titles.
+
+Apart from the crosswalk because the 245 is read in pieces: its title proper,
+part number and name, and remainder are cleaned of the ISBD punctuation they
+carry one by one, then joined again by ISBD's own, with and without the
+remainder (the title and the short title), so each piece is cleaned once. The
+value rules themselves are in :mod:`ld.readers.marc_text`.
+"""
+
+from __future__ import annotations
+
+import pymarc
+
+from ld.model import Record
+from ld.readers.marc_text import add_new, clean, unbracket
+
+__all__ = ["titles"]
+
+
+def titles(record: Record, tags: dict[str, list[pymarc.Field]]) -> None:
+    """The 245, then the other titles: uniform titles (130, 240, 243 collective, 730,
+    with their form subheading $k: "Plays. Selections"), translated (242), varying
+    (246) and related (740) titles, and 245/246 in another script (880)."""
+    for fld in tags.get("245", [])[:1]:
+        _title(record, fld)
+    for tag in ("130", "240", "243", "242", "246", "730", "740"):
+        for fld in tags.get(tag, []):
+            add_new(record.alternative_titles, _text(fld.get_subfields("a", "b", "k", "n", "p")))
+    for fld in tags.get("880", []):
+        link = fld.get("6") or ""
+        if link.startswith("245") or link.startswith("246"):
+            add_new(record.alternative_titles, _text(fld.get_subfields("a", "b")))
+
+
+def _text(values: list[str]) -> str:
+    """Title values as one plain text: ISBD marks and, as in the imprint, unmatched
+    or enclosing brackets dropped (a bracket opened in the 245 may close in the 260:
+    "$a [Resolutions on the death of Mr. Lincoln." ... "$c 1865]")."""
+    return clean(unbracket(clean(" ".join(values))))
+
+
+def _title(record: Record, fld: pymarc.Field) -> None:
+    """245 in ISBD form, its subfields in record order: title $a (else an archival
+    form $k with its dates $f/$g: "Papers, 1900-1950"), part number and name $n/$p,
+    remainder $b: "The annual report. Part 2, Finance: a review of the year" (the
+    subtitle is the part's, so it follows the part). The short title is the title
+    proper, part included, without the remainder; the full statement keeps all."""
+    pieces = _title_pieces(fld)
+    proper = [p for p in pieces if p[0] != "b"]
+    record.title = _text([_isbd(pieces)]) or None
+    record.title_short = (record.title if len(proper) == len(pieces)  # no remainder
+                          else _text([_isbd(proper)]) or None)
+    remainder = fld.get_subfields("b")[:1]
+    record.title_sub = (_text(remainder) or None) if remainder else None
+    # clean() splits at white space and joins with one space: no strip needed before it
+    record.title_full = clean(" ".join(fld.get_subfields(*"abkfgnpc"))) or None
+    record.responsibility = clean(" ".join(fld.get_subfields("c"))) or None
+
+
+Piece = tuple[str, str, str]  # a 245 subfield's code, value as written, value cleaned
+
+
+def _title_pieces(fld: pymarc.Field) -> list[Piece]:
+    """The 245's title subfields in record order, each cleaned once (a title is joined
+    from them twice: with and without its remainder)."""
+    pieces = [(sub.code, sub.value, text) for sub in fld.subfields
+              if sub.code in "abnp" and (text := clean(sub.value))]
+    if not fld.get("a"):
+        archival = " ".join(v.strip() for v in fld.get_subfields("k", "f", "g"))
+        if text := clean(archival):
+            pieces.insert(0, ("a", archival, text))
+    return pieces
+
+
+def _isbd(pieces: list[Piece]) -> str:
+    """The pieces cleaned of the punctuation they carry and joined by ISBD's."""
+    text = ""
+    for i, (code, _raw, cleaned) in enumerate(pieces):
+        mark = _title_mark(code, pieces[i - 1]) if text else ""
+        if mark == ". " and text[-1] in ".?!":  # "U.S." or "Why?" ends the element already
+            mark = " "
+        text += mark + cleaned
+    return text
+
+
+def _title_mark(code: str, previous: Piece) -> str:
+    """ISBD punctuation before a title element: before the remainder $b ": ", or as
+    the element before ends, " = " (parallel title) or "; " (another title); ", "
+    between a part's number and its name; ". " before a part."""
+    if code == "b":
+        return {"=": " = ", ";": "; "}.get(previous[1].rstrip()[-1:], ": ")
+    return ", " if code == "p" and previous[0] == "n" else ". "
