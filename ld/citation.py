@@ -235,6 +235,10 @@ def csl_json(f: Facts, record_id: str) -> str:
         # "circa" the earliest when the latest is open; "1893" is no month
         ends = [[int(y)] for y in span.groups() if y != ".."]
         item["issued"] = {"date-parts": ends, **({"circa": True} if len(ends) == 1 else {})}
+    elif f.issued and (bce := re.fullmatch(r"-(\d{4})((?:-\d{2}){0,2})", f.issued)):
+        # ISO 8601 counts 1 BCE as 0000, CSL as -1: "-0500" (501 BCE) is CSL's -501
+        rest = [int(p) for p in bce[2].split("-")[1:]]
+        item["issued"] = {"date-parts": [[-int(bce[1]) - 1, *rest]]}
     elif f.issued:
         parts = [int(p) for p in re.findall(r"\d+", f.issued)[:3]]
         if parts and parts[0] > 999:

@@ -42,7 +42,6 @@ from ld.lru import Cache
 from ld.namespaces import PREFIXES
 from ld.store.base import Store
 
-STORE_WRITES = ("ttl", "nt", "rdf")  # record formats the store serialises by itself
 CONTEXT_PATH = "context.jsonld"
 
 
@@ -136,7 +135,7 @@ def load(store: Store, base: str, kind: str, key: str, page: int = 1,
         if not triples:
             raise NotFound(f"no record {key!r} in this dataset",
                            hint="check the identifier, or search from the home page")
-        triples = [*triples, *meta.licensed(doc, license)]  # never the store's own list
+        triples = _with_license(triples, doc, license)  # never the store's own list
         return Document(kind, key, thing, doc, triples, titles=stored_titles(store, base))
     about = _about(store, thing)
     listing = records_pointing_to(store, base, thing, page, size)
@@ -152,6 +151,17 @@ def load(store: Store, base: str, kind: str, key: str, page: int = 1,
     own = meta.describing(doc, thing, base, license) + meta.paging(doc, listing)
     ordered = in_order(about + links + own)  # not the store's order
     return Document(kind, key, thing, doc, ordered, listing)
+
+
+def _with_license(triples: list[ox.Quad], doc: str, license: str | None
+                  ) -> list[ox.Quad | ox.Triple]:
+    """The record's statements with the dataset's licence just after the document's own
+    (the store gives a subject's statements together), so Turtle writes the document
+    in one block, not a second ``<doc> dcterms:license`` at the end."""
+    subject = ox.NamedNode(doc)
+    own = [i for i, t in enumerate(triples) if t.subject == subject]
+    at = own[-1] + 1 if own else len(triples)
+    return [*triples[:at], *meta.licensed(doc, license), *triples[at:]]
 
 
 def _about(store: Store, thing: str) -> list[ox.Triple]:
@@ -215,11 +225,9 @@ def make(store: Store, base: str, kind: str, key: str, fmt: Format, *, page: int
          html: Callable[[Document], str] | None = None,
          license: str | None = None) -> Representation:
     """A representation made from the store now, bypassing every cache. A record's
-    Turtle, N-Triples and RDF/XML are the store's own writing of its graph, but with a
-    dataset licence, which the stored graph does not hold: :func:`load` adds it."""
-    if kind == "record" and fmt.key in STORE_WRITES and not license:
-        body, modified = _from_store(store, base, key, fmt)
-        return finished(body, fmt, modified)
+    Turtle, N-Triples and RDF/XML are not the store's own writing of its graph: they
+    hold the dataset's licence, which the stored graph does not (:func:`load` adds it),
+    so pyoxigraph writes them from the graph's triples, as every other format."""
     document = load(store, base, kind, key, page, license=license)
     rep = finished(body_of(document, base, fmt, html), fmt, document.modified)
     listing = document.listing
@@ -273,22 +281,6 @@ def dated(fmt: Format) -> bool:
     return fmt.kind != "html"
 
 
-def _from_store(store: Store, base: str, key: str, fmt: Format) -> tuple[bytes, datetime | None]:
-    """A record's graph written by the store itself, and its dcterms:modified.
-
-    Turtle, N-Triples and RDF/XML need no triples in Python: one store call
-    writes them (about a quarter less CPU per miss than reading triples and
-    serialising them; docs/benchmarks.md, "Serving"), and one index lookup
-    gives Last-Modified.
-    """
-    doc = uris.doc_uri(base, "record", key)
-    body = store.serialize_graph(doc, fmt.media_type)
-    if not body:
-        raise NotFound(f"no record {key!r} in this dataset",
-                       hint="check the identifier, or search from the home page")
-    return body, _timestamp(store.value(doc, doc, _MODIFIED.value))
-
-
 def _timestamp(text: str | None) -> datetime | None:
     """An xsd:dateTime as an aware datetime (UTC when it has no zone), or None."""
     if text is None:
@@ -303,14 +295,17 @@ def _timestamp(text: str | None) -> datetime | None:
 def serialize(triples: list[ox.Triple] | list[ox.Quad], base: str, fmt: Format) -> bytes:
     """RDF bytes: JSON-LD by ld.jsonld, everything else by pyoxigraph.
 
-    A record's quads (one graph) are written as its triples: byte for byte
-    what the store's own dump of that graph gives (checked on 300 records), so
-    a Turtle record ``ldpub render`` made is the one the store writes. JSON-LD
-    is written in :func:`ld.facts_index.in_order`, the same from every store.
+    A record's quads (one graph) are written as its triples, in the store's order
+    with the dataset's licence among the document's statements (:func:`load`): the
+    store's own dump of the graph plus that one statement, so a record ``ldpub
+    render`` made is the one made on demand. JSON-LD is written in
+    :func:`ld.facts_index.in_order`, the same from every store, expanded or not.
     """
     if fmt.key == "jsonld":
         return jsonld.document(in_order(triples), base + CONTEXT_PATH)
     rdf_format = getattr(ox.RdfFormat, fmt.oxigraph or "")
+    if rdf_format == ox.RdfFormat.JSON_LD:  # the expanded form: the same from every store too
+        triples = in_order(triples)
     prefixes = PREFIXES if rdf_format in (ox.RdfFormat.TURTLE, ox.RdfFormat.RDF_XML) else None
     plain = [t.triple if isinstance(t, ox.Quad) else t for t in triples]
     return ox.serialize(plain, format=rdf_format, prefixes=prefixes) or b""

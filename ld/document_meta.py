@@ -43,12 +43,10 @@ def describing(doc: str, thing: str, base: str, license: str | None) -> list[ox.
     """``<doc> a foaf:Document; foaf:primaryTopic <thing>; void:inDataset <{base}dataset>``
     and, when the dataset has one, the licence of its metadata (``dcterms:license``)."""
     d = _n(doc)
-    triples = [ox.Triple(d, _TYPE, _n("foaf:Document")),
-               ox.Triple(d, _n("foaf:primaryTopic"), _n(thing)),
-               ox.Triple(d, _n("void:inDataset"), _n(dataset_iri(base)))]
-    if license:
-        triples.append(ox.Triple(d, _n("dcterms:license"), _n(license)))
-    return triples
+    return [ox.Triple(d, _TYPE, _n("foaf:Document")),
+            ox.Triple(d, _n("foaf:primaryTopic"), _n(thing)),
+            ox.Triple(d, _n("void:inDataset"), _n(dataset_iri(base))),
+            *licensed(doc, license)]
 
 
 def licensed(doc: str, license: str | None) -> list[ox.Triple]:

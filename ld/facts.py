@@ -26,7 +26,7 @@ from ld.facts_people import Link, by_label, link, ordered, person, read_people
 from ld.facts_scripts import original_titles
 from ld.labels import expand, known
 from ld.model import Text
-from ld.numbers import ascii_digits, whole_number
+from ld.numbers import whole_number
 
 T = expand  # short alias: T("dcterms:title") is the full IRI
 __all__ = ["NAME_PROPS", "Facts", "Index", "Link", "byline", "link", "read", "year_of"]
@@ -118,7 +118,13 @@ def byline(index: Index, thing: str, base: str) -> tuple[list[str], str | None]:
 
 
 def year_of(issued: str | None) -> str | None:
-    return issued[:4] if issued and ascii_digits(issued[:4]) else None
+    """The year a date of issue starts with, as written: "-0500" (501 BCE by ISO 8601's
+    count, as ``dcterms:issued`` writes it) too, never "-050"."""
+    year = _YEAR_START.match(issued or "")
+    return year[0] if year else None
+
+
+_YEAR_START = re.compile(r"-?[0-9]{4}")
 
 
 _ISSUED = ("dcterms:issued", "dcterms:date", "dcterms:created")

@@ -267,12 +267,15 @@ def _by_accept(offered: tuple[Format, ...], accept: str, default: Format) -> For
 def _asks_expanded(ranges: Sequence[MediaRange]) -> bool:
     """Whether the client's ``application/ld+json`` range names the expanded profile and
     not the compacted one (ours, served when both or neither are named); an unknown
-    profile (``#flattened``) is ignored, as JSON-LD 1.1 §9 lets a server do."""
-    for r in ranges:
-        if (r.type, r.subtype) == ("application", "ld+json") and r.q > 0:
-            profiles = dict(r.params).get("profile", "").split()
-            return EXPANDED_PROFILE in profiles and COMPACTED_PROFILE not in profiles
-    return False
+    profile (``#flattened``) is ignored, as JSON-LD 1.1 §9 lets a server do. Of several
+    such ranges the one of highest q decides (RFC 9110 §12.5.1), on a tie one with a
+    profile (the more specific), then the first listed."""
+    jsonld = [r for r in ranges if (r.type, r.subtype) == ("application", "ld+json") and r.q > 0]
+    if not jsonld:
+        return False
+    best = max(jsonld, key=lambda r: (r.q, "profile" in dict(r.params)))
+    profiles = dict(best.params).get("profile", "").split()
+    return EXPANDED_PROFILE in profiles and COMPACTED_PROFILE not in profiles
 
 
 COMPACTED_PROFILE = "http://www.w3.org/ns/json-ld#compacted"

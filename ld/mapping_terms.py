@@ -229,6 +229,7 @@ def text_literal(text: str, language: str | None = None) -> Literal:
 
 _DAY = re.compile(r"\s*([0-9]{4})-([0-9]{2})-([0-9]{2})(?:[T ][0-9:.Z+-]*)?(?:/[0-9.]\S*)?\s*")
 _MONTH = re.compile(r"\s*([0-9]{4})-([0-9]{2})(?:/[0-9.]\S*)?\s*")  # "/...": an interval's end
+_BCE = re.compile(r"\s*(-[0-9]{4})(-0[1-9]|-1[0-2])?(?:-[0-9]{2})*(?:[T ]\S*)?\s*")
 _YEAR = re.compile(r"(?<![0-9])([0-9]{4})(?![0-9])")
 _NO_YEARS = ("9999", "0000")  # MARC's "open / unknown", and repositories' "no date"
 _FULLWIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
@@ -240,7 +241,8 @@ def issued_literal(value: str) -> Literal | None:
 
     Catalogue dates come as "2019-11-08", "2019-11", "c1992.", "[1992?]" or
     "1922-1975" (a run of years: the first is the date of issue; an interval,
-    "2019-07-15/2019-08-01", is dated by its start too). None when
+    "2019-07-15/2019-08-01", is dated by its start too; a day before 1 CE by its
+    month, as ISO 8601 counts: rdflib reads no xsd:date before 1 CE). None when
     no year can be found ("19--", "n.d."): the caller keeps the text as
     dcterms:date and the record shape warns about the missing date. Fullwidth
     digits ("２０２０年", common in CJK catalogues) are read as the digits they
@@ -248,8 +250,8 @@ def issued_literal(value: str) -> Literal | None:
     Arabic-Indic year is often a Hijri one), and XSD allows ASCII digits only.
     """
     value = value.translate(_FULLWIDTH_DIGITS)
-    if re.fullmatch(r"\s*-[0-9]{4}\s*", value):  # ISO 8601 "-0500" (501 BCE), not year 500
-        return Literal(value.strip(), datatype=XSD.gYear)
+    if (m := _BCE.fullmatch(value)) and m[1] != "-0000":  # "-0500": 501 BCE, not 500 CE
+        return Literal(m[1] + (m[2] or ""), datatype=XSD.gYearMonth if m[2] else XSD.gYear)
     if (m := _DAY.fullmatch(value)) and m[1] not in _NO_YEARS:
         try:
             return Literal(date(int(m[1]), int(m[2]), int(m[3])).isoformat(), datatype=XSD.date)
@@ -262,9 +264,8 @@ def issued_literal(value: str) -> Literal | None:
 
 @lru_cache(maxsize=1024)
 def year_literal(value: str) -> Literal | None:
-    """The first year in ``value`` as xsd:gYear ("©2018", "[c1999]", "℗1995" -> the
-    year: marks and brackets are no part of it); None without one. "9999" is MARC's
-    "unknown / still open", and "0000" (XSD 1.0 has no year 0) no year either."""
+    """The first year in ``value`` as xsd:gYear ("©2018", "[c1999]" -> the year); None
+    without one: "9999" (MARC's "unknown / still open") and "0000" ("no date") are none."""
     for m in _YEAR.finditer(value.translate(_FULLWIDTH_DIGITS)):
         if m[1] not in _NO_YEARS:
             return Literal(m[1], datatype=XSD.gYear)

@@ -58,7 +58,7 @@ def test_the_page_gives_every_page_and_the_date_as_written(site: Site) -> None:
     facts = {dt.text_content().strip(): dt.getnext().text_content()
              for dt in page.xpath("//dl[@class='props']/dt")}
     assert facts["Published"] == "1998-12 (as written: 1998 Dec-1999 Jan)"
-    assert facts["Journal"].endswith("pp. 1199-1201, 1205")
+    assert facts["Journal"].endswith("pp. 1199–1201, 1205")  # the page's dash (mend13 L2)
 
 
 def test_the_table_does_not_repeat_them(site: Site) -> None:

@@ -61,7 +61,7 @@ def test_a_date_shown_as_published_is_not_listed_again() -> None:
     from ld.mapping import map_record
     from ld.model import Record, Source
     from ld.nquads import serialize
-    from ld.web.pages import statements
+    from ld.web.pages import statement_rows
 
     record = Record(id="d1", source=Source("t.json", "record 1", "test"), title="T",
                     issued="17--?", formats=["Book"])
@@ -71,4 +71,4 @@ def test_a_date_shown_as_published_is_not_listed_again() -> None:
     doc = Document("record", "d1", "http://x.org/id/record/d1", "http://x.org/doc/record/d1",
                    quads)
     assert doc.facts is not None and doc.facts.issued == "17--?"
-    assert "Date" not in [label for label, _ in statements(doc)]
+    assert "Date" not in [row.label for row in statement_rows(doc)]

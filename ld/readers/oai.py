@@ -94,7 +94,10 @@ def read_response(
     table = {**CONVERTERS, **(converters or {})}
     head, stream = xmlsafe.peek_head(stream)
     root_seen = _check_root(head, filename)
-    for _event, elem in xmlsafe.iterparse(stream, filename, tags=_TAGS):
+    for _event, elem in xmlsafe.iterparse(stream, filename, tags=_TAGS, records=_RECORD):
+        if xmlsafe.inside(elem, _RECORD):  # an envelope tag inside a record: not the envelope's
+            xmlsafe.detach(elem)
+            continue
         if not root_seen:  # a prolog longer than the head hid it; the element may be it
             _check_parsed_root(elem.getroottree().getroot(), filename)
             root_seen = True
@@ -106,6 +109,7 @@ def read_response(
 
 
 _VERB_TAGS = {f"{_O}{verb}": verb for verb in (*RECORD_VERBS, *OTHER_VERBS)}
+_RECORD = frozenset({f"{_O}record"})
 _TAGS = (f"{_O}record", f"{_O}responseDate", f"{_O}request", f"{_O}resumptionToken",
          f"{_O}error", *_VERB_TAGS)
 

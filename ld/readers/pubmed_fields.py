@@ -138,7 +138,17 @@ def all_pages(medline_pgn: str | None) -> str | None:
     parts = [p.strip() for p in re.split(r"[,;]", medline_pgn or "") if p.strip()]
     if len(parts) < 2:
         return None
-    return ", ".join("-".join(filter(None, page_range(part))) for part in parts)
+    return ", ".join(_spelled_out(part) for part in parts)
+
+
+def _spelled_out(part: str) -> str:
+    """One range with its end page spelled out, after a leading word if any
+    ("discussion 117-8" -> "discussion 117-118")."""
+    word, rest = _LEADING_WORDS.fullmatch(part).groups()  # type: ignore[union-attr]
+    return word + "-".join(filter(None, page_range(rest)))
+
+
+_LEADING_WORDS = re.compile(r"((?:[^\W\d]+\.?\s+)*)(.*)", re.S)
 
 
 def orcid_iri(value: str | None) -> str | None:

@@ -156,26 +156,31 @@ def iterparse(
     filename: str,
     tags: Iterable[str] | None = None,
     events: tuple[str, ...] = ("end",),
+    records: Iterable[str] | None = None,
 ) -> Iterator[tuple[str, etree._Element]]:
     """lxml iterparse with the safe options; errors become located ParseErrors.
 
     The entity check runs on the first event, before any element reaches the
     caller, and once more at the end for documents that produced no event. More
     than :data:`ld.readers.MAX_RECORD_BYTES`, or :data:`MAX_RECORD_TAGS` tags, read
-    between two events (one record, with the readers' ``tags``) stops the file: lxml
-    would build it all in memory.
+    since the last event outside a record (``records``: the tags of the elements the
+    reader releases, by default all ``tags``) stops the file: lxml would build it all
+    in memory. An event inside a record (a nested ``<record/>``) does not restart the
+    count, since the record around it is still held.
     """
     counted = _Counted(stream, filename)
     context = etree.iterparse(
         counted, events=events, tag=list(tags) if tags else None, **PARSER_OPTIONS
     )
+    record_tags = frozenset(records if records is not None else tags or ())
     checked = False
     try:
         for event, element in context:
             if not checked:
                 check_no_entities(element, filename)
                 checked = True
-            counted.mark()
+            if not inside(element, record_tags):
+                counted.mark()
             yield event, element
         if not checked and getattr(context, "root", None) is not None:
             check_no_entities(context.root, filename)
@@ -189,9 +194,10 @@ def iterparse(
         ) from exc
 
 
-# One record's XML tags ("<") at most: an element costs lxml ~350 bytes, so 3 M empty
-# subfields (a 225 KB gzip) took 1.7 GB under the byte cap. Real records: 2,563 elements
-# at most in /work/shared/data, ~100,000 for a PubMed article of 15,000 authors.
+# One record's XML tags at most, counted as "<" characters (tags, comments, CDATA, PIs):
+# an element costs lxml ~350 bytes, so 3 M empty subfields (a 225 KB gzip) took 1.7 GB
+# under the byte cap. Real records have at most a few thousand (2,563 in
+# /work/shared/data), a PubMed article of 15,000 authors ~100,000 (as the README says).
 MAX_RECORD_TAGS = 1_000_000
 
 
@@ -224,6 +230,31 @@ class _Counted:
             "or not what it says)",
             Location(file=self.filename, position=f"the record after byte {self.start}"),
             hint="records before this point were read; fix the file and load it again")
+
+
+def inside(element: etree._Element, tags: frozenset[str]) -> bool:
+    """True when an ancestor of ``element`` has one of ``tags`` (records are shallow)."""
+    return any(ancestor.tag in tags for ancestor in element.iterancestors())
+
+
+def detach(element: etree._Element) -> None:
+    """Empty ``element`` and take it out of the tree, its tail text left in place.
+
+    For an event element nested in a record the reader has no use for: lxml keeps
+    the element's proxy for a while, and a proxy inside a record makes releasing
+    the record cost time that grows with the square of its elements.
+    """
+    element.clear(keep_tail=True)
+    parent, tail = element.getparent(), element.tail
+    if parent is None:
+        return
+    if tail:
+        before = element.getprevious()
+        if before is not None:
+            before.tail = (before.tail or "") + tail
+        else:
+            parent.text = (parent.text or "") + tail
+    parent.remove(element)
 
 
 def entity_references(element: etree._Element) -> list[str]:

@@ -136,11 +136,6 @@ class Statement(NamedTuple):
     values: Values
 
 
-def statements(document: Document) -> list[tuple[str, Values]]:
-    """(label, values) of :func:`statement_rows`."""
-    return [(row.label, row.values) for row in statement_rows(document)]
-
-
 def statement_rows(document: Document) -> list[Statement]:
     """A :class:`Statement` for every property of the thing that the page does not show
     above, by label: the store's order changed from record to record."""
