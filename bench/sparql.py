@@ -62,7 +62,7 @@ def build(n: int, folder: Path) -> Path:
     from generate import records
 
     from ld.config import load_settings
-    from ld.store import open_store
+    from ld.store import mapping_version, open_store
     from ld.store.base import RecordGraph
 
     store_dir = folder / "store"
@@ -71,6 +71,8 @@ def build(n: int, folder: Path) -> Path:
     lines = [json.dumps(r).encode() + b"\n" for r in records(n)]
     chunks = [lines[i:i + 500] for i in range(0, len(lines), 500)]
     settings = load_settings(env={}, store=str(store_dir), base_uri=BASE)
+    store_dir.mkdir(parents=True, exist_ok=True)
+    mapping_version.note(store_dir, False, BASE)  # as `ldpub load` does: no warning on serve
     started = time.monotonic()
     with Pool(os.cpu_count() or 1) as pool, open_store(settings) as store:
         for done, mapped in enumerate(pool.imap(_map_chunk, chunks), 1):

@@ -258,9 +258,9 @@ class TargetIndex:
     of a record in one pass over the record's predicates and types.
 
     Asking each group in turn (27 groups, one with 22 target classes) cost 40% of
-    validation (docs/benchmarks.md, "Ingest", thirteenth session): most targets are
-    absent from a record, and every present one was compared with rdflib's Python
-    ``__eq__``. The record's own predicates and types are few; looking them up here
+    validation (docs/benchmarks.md, "Thirteenth session: less CPU in the workers"): most
+    targets are absent from a record, and every present one was compared with rdflib's
+    Python ``__eq__``. The record's own predicates and types are few; looking them up here
     finds the same nodes. Only for data without rdfs:subClassOf (see ``check``). IRIs
     are looked up as plain strs (:func:`ld.shacl_paths.key`), as :class:`Data` files
     predicates.

@@ -100,8 +100,9 @@ class Validator:
             return
         if (None, SH.targetNode, None) in self.shapes:  # a focus no record owns: run alone
             self.batch_size = 1
-        from pyshacl.shapes_graph import ShapesGraph  # here: ~0.1 s to import, and every
-        # load's worker processes (the fast engine) would pay it for nothing
+        # pySHACL imported here: ~0.1 s to import, and every load's worker processes
+        # (the fast engine) would pay it for nothing
+        from pyshacl.shapes_graph import ShapesGraph
 
         self._compiled = ShapesGraph(self.shapes, logger=_OPTIONS["logger"])
         _ = self._compiled.shapes  # harvest (read every shape, build its constraints) once
@@ -135,6 +136,7 @@ class Validator:
         return [finish_report(rid, res) for (rid, _), res in zip(chunk, results, strict=True)]
 
     def _run(self, data: Graph, original: dict[Node, Node]) -> list[Result]:
+        # pySHACL imported here, as above: the fast engine's workers never run it
         from pyshacl import Validator as ShaclRun
         from pyshacl.graph_abstraction import DataGraph
 

@@ -74,7 +74,7 @@ def collect_less() -> tuple[int, int, int]:
     the modules) and collecting the youngest generation every 200,000
     allocations keeps cycles collected while scanning far less (every 50,000
     cost the workers 4% more CPU than no collector at all; every 200,000 the
-    same as none: docs/benchmarks.md, "Ingest", thirteenth session).
+    same as none: docs/benchmarks.md, "Thirteenth session: less CPU in the workers").
     """
     old = gc.get_threshold()
     gc.freeze()

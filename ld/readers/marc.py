@@ -96,7 +96,8 @@ def parse_chunk(chunk: bytes, filename: str, number: int, offset: int) -> Record
             return exc
         except DecodeProblem as exc:
             problem, field = exc.message, exc.field
-        except ValueError as exc:  # a reader bug costs this record, not the whole load
+        except (ValueError, TypeError, AttributeError, IndexError, KeyError) as exc:
+            # a reader bug costs this record, not the whole load
             problem, field = (f"cannot read this record ({type(exc).__name__}: {exc}); this "
                               "is a bug in ldpub's MARC reader, please report it"), None
     return RecordError(

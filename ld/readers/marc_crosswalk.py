@@ -52,7 +52,7 @@ def from_pymarc(rec: pymarc.Record, source: Source) -> Record:
     """Map one pymarc Record; raises RecordError when it has no usable id."""
     tags = _by_tag(rec)
     record = Record(id=_record_id(tags, source), source=source, record_format="marc")
-    f008 = tags["008"][0].data if tags.get("008") else ""
+    f008 = (tags["008"][0].data or "") if tags.get("008") else ""  # None: a 008 with subfields
     leader = str(rec.leader)
     scripts = original_scripts(tags)  # the 880s, once: names and imprints pair with them
     identifiers(record, tags)

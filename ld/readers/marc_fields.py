@@ -18,14 +18,45 @@ None, and the record is left to pymarc: its results, its errors.
 
 from __future__ import annotations
 
+from importlib import metadata
+
 import pymarc
 from pymarc import Indicators, Subfield
 
-__all__ = ["field", "subfield", "utf8_record"]
+__all__ = ["WrongForm", "control_tag", "field", "subfield", "utf8_record"]
+
+# The pymarc these shortcuts copy (Field.__init__'s slots and control-field rule,
+# Record.decode_marc's reading), compared with it by tests/test_marcperf13_fast.py.
+# Another release may add a slot or change a rule: there pymarc builds every Field
+# and reads every record itself, slower but its own.
+CHECKED = metadata.version("pymarc").split(".")[:2] == ["5", "4"]
 
 _new = object.__new__
 _tuple = tuple.__new__
 _BLANKS = Indicators(" ", " ")
+
+
+def control_tag(tag: str) -> bool:
+    """pymarc's rule: a numeric tag below 010 is a control field (text at fixed positions,
+    no indicators or subfields); every other tag, letters included, a data field."""
+    return tag < "010" and tag.isdigit()
+
+
+class WrongForm(ValueError):
+    """A field written in the form its numeric tag does not have: an 008 with indicators
+    and subfields, a 245 as bare text.
+
+    pymarc goes by the tag: such an 008 became a control field with no text (the
+    crosswalk then failed with a TypeError that ended the whole file), a 245's
+    text was dropped. Neither can be read as its catalogue meant, so the reader
+    refuses the record naming the field (:attr:`field`) and how to write it
+    (:attr:`hint`), rather than publish it without the field.
+    """
+
+    def __init__(self, message: str, field: str, hint: str) -> None:
+        super().__init__(message)
+        self.field = field
+        self.hint = hint
 
 
 def subfield(code: str, value: str) -> Subfield:
@@ -37,7 +68,10 @@ def field(tag: str, marks: Indicators | None = None, subfields: list[Subfield] |
           data: str | None = None) -> pymarc.Field:
     """``pymarc.Field(tag, marks, subfields, data)`` for a three-character ``tag`` and
     two one-character indicators (or None: blanks), its attributes (pymarc 5's __slots__)
-    set as pymarc sets them; tests/test_marcperf13_fast.py compares the two."""
+    set as pymarc sets them; tests/test_marcperf13_fast.py compares the two. Any other
+    tag (pymarc pads "1" to "001", a control field) or pymarc release: pymarc's own."""
+    if len(tag) != 3 or not CHECKED:
+        return pymarc.Field(tag, marks, subfields, data)
     fld = _new(pymarc.Field)
     fld.tag = tag
     fld.control_field = tag < "010" and tag.isdigit()  # pymarc's rule, numeric tags only
@@ -49,7 +83,10 @@ def field(tag: str, marks: Indicators | None = None, subfields: list[Subfield] |
 
 def utf8_record(chunk: bytes) -> pymarc.Record | None:
     """The record ``pymarc.Record(chunk, force_utf8=True)`` reads, or None where pymarc
-    would do more than read (guess, warn, raise): then pymarc should read it."""
+    would do more than read (guess, warn, raise), or when the installed pymarc is not
+    the one this copies (:data:`CHECKED`): then pymarc should read it."""
+    if not CHECKED:
+        return None
     try:
         leader = chunk[:24].decode("ascii")
         base = int(chunk[12:17])

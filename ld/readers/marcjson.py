@@ -27,6 +27,7 @@ import pymarc
 from ld.errors import Location, ParseError, RecordError
 from ld.model import Record, Source
 from ld.readers.marc import from_pymarc
+from ld.readers.marc_fields import WrongForm, control_tag
 
 NAME = "marc-json"
 DESCRIPTION = "MARC-in-JSON (an object with leader and fields, an array of them, or JSON Lines)"
@@ -49,6 +50,10 @@ def read(stream: BinaryIO, filename: str) -> Iterator[Record | RecordError]:
             yield from_pymarc(to_pymarc(obj), source)
         except RecordError as exc:
             yield exc
+        except WrongForm as exc:
+            yield RecordError(str(exc), Location(filename, source.position, field=exc.field),
+                              hint=f"the record was skipped; {exc.hint}, and load the file "
+                                   "again")
         except NotText as exc:
             yield RecordError(str(exc), Location(filename, source.position, field=exc.field),
                               hint="MARC-in-JSON values are strings: fix the field and load "
@@ -150,6 +155,7 @@ def to_pymarc(obj: dict[str, Any]) -> pymarc.Record:
     record.leader = pymarc.Leader(_text(obj["leader"], "leader").ljust(24)[:24])
     for entry in obj["fields"]:
         ((tag, value),) = entry.items()
+        _check_form(tag, isinstance(value, dict))
         if isinstance(value, dict):
             subfields = [pymarc.Subfield(code=c, value=_text(v, f"{tag} ${c}"))
                          for sub in value.get("subfields", []) for c, v in sub.items()]
@@ -174,6 +180,7 @@ def _from_recordmanager(fields: dict[str, Any]) -> pymarc.Record:
             record.leader = pymarc.Leader(_text(occurrences, "000").ljust(24)[:24])
             continue
         for value in occurrences if isinstance(occurrences, list) else [occurrences]:
+            _check_form(tag, isinstance(value, dict))
             if not isinstance(value, dict):
                 record.add_field(pymarc.Field(tag=tag, data=_text(value, tag)))
             elif value.get("s"):
@@ -184,3 +191,20 @@ def _from_recordmanager(fields: dict[str, Any]) -> pymarc.Record:
                 record.add_field(pymarc.Field(tag=tag, indicators=indicators,
                                               subfields=subfields))
     return record
+
+
+def _check_form(tag: Any, data_form: bool) -> None:
+    """Refuse (:class:`WrongForm`) a numeric tag in the other form: an "008" object with
+    indicators and subfields (pymarc made it a control field without text), a "245"
+    string (pymarc dropped it). Tags of letters are local and free; digits are read as
+    pymarc pads them ("8" is 008)."""
+    numeric = isinstance(tag, str) and tag.isascii() and tag.isdigit()
+    if not numeric or control_tag(f"{int(tag):03}") != data_form:
+        return
+    if data_form:
+        raise WrongForm(f"field {tag} is a control field (text at fixed positions) but is "
+                        "an object with indicators and subfields", tag,
+                        f'write it as "{tag}": "its text"')
+    raise WrongForm(f"field {tag} is a data field (indicators and subfields) but is a "
+                    "string: its text would be lost", tag,
+                    f'write it as "{tag}": {{"ind1": " ", "ind2": " ", "subfields": [...]}}')

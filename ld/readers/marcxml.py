@@ -19,7 +19,7 @@ from ld.errors import Location, ParseError, RecordError
 from ld.model import Record, Source
 from ld.readers import xmlsafe
 from ld.readers.marc import from_pymarc
-from ld.readers.marc_fields import field
+from ld.readers.marc_fields import WrongForm, control_tag, field
 
 NAME = "marcxml"
 DESCRIPTION = "MARCXML (MARC 21 slim), a <collection> or a single <record>"
@@ -111,11 +111,22 @@ def _map(element: etree._Element, source: Source) -> Record | RecordError:
         return from_pymarc(to_pymarc(element), source)
     except RecordError as exc:
         return exc
+    except WrongForm as exc:
+        return RecordError(str(exc), Location(file=source.file, position=source.position,
+                                              field=exc.field),
+                           hint=f"the record was skipped; {exc.hint}, and load the file again")
     except ValueError as exc:
         return RecordError(
             f"unusable MARCXML record: {exc}",
             Location(file=source.file, position=source.position),
             hint="the record was skipped; fix it and load the file again",
+        )
+    except (TypeError, AttributeError, IndexError, KeyError) as exc:  # costs this record only
+        return RecordError(
+            f"cannot read this record ({type(exc).__name__}: {exc}); this is a bug in "
+            "ldpub's MARC reader, please report it",
+            Location(file=source.file, position=source.position),
+            hint="the record was skipped; the file's other records were read",
         )
 
 
@@ -135,7 +146,7 @@ def to_pymarc(element: etree._Element) -> pymarc.Record:
         if name == "datafield":
             fields.append(_datafield(child))
         elif name == "controlfield":
-            fields.append(field(_tag(child), data=child.text or ""))
+            fields.append(field(_formed_tag(child, control=True), data=child.text or ""))
         elif name == "leader":
             record.leader = pymarc.Leader((child.text or "").ljust(24)[:24])
     return record
@@ -148,10 +159,26 @@ def _tag(element: etree._Element) -> str:
     return tag
 
 
+def _formed_tag(element: etree._Element, control: bool) -> str:
+    """The element's tag, refused (:class:`WrongForm`) when it is numeric and its element
+    is the other form: tags of letters ("FMT", "CAT") are local and free."""
+    tag = _tag(element)
+    if not tag.isdigit() or control_tag(tag) == control:
+        return tag
+    line = element.sourceline
+    if control:
+        raise WrongForm(f"field {tag} is a data field (indicators and subfields) but is "
+                        f"written as a <controlfield> (line {line}): its text would be lost",
+                        tag, f'write it as <datafield tag="{tag}"> with its subfields')
+    raise WrongForm(f"field {tag} is a control field (text at fixed positions) but is written "
+                    f"as a <datafield> with indicators and subfields (line {line})",
+                    tag, f'write it as <controlfield tag="{tag}">, its text without subfields')
+
+
 def _datafield(element: etree._Element) -> pymarc.Field:
-    # Subfields and Indicators made as marc_fields.subfield/indicators make them, without
-    # a call each: this runs for every subfield of every record
+    # Subfields and Indicators made as marc_fields.subfield makes them and as pymarc makes
+    # Indicators, without a call each: this runs for every subfield of every record
     subfields = [_tuple(Subfield, ((sub.get("code") or " ")[:1], sub.text or ""))
                  for sub in element if sub.tag in _SUBFIELD]
     marks = _tuple(Indicators, ((element.get("ind1") or " ")[:1], (element.get("ind2") or " ")[:1]))
-    return field(_tag(element), marks, subfields)
+    return field(_formed_tag(element, control=False), marks, subfields)

@@ -6,8 +6,9 @@ request arrives, submits it to the thread pool again. For a client that sends
 its requests one after another on one connection (a script with a
 ``requests.Session``, a harvester, a SPARQL library, the benchmark), that is
 three hand-offs between threads per request, about a fifth of the serving
-process's CPU for a small answer (docs/benchmarks.md, "SPARQL", eleventh
-session: a lookup by IRI 0.90 -> 0.83 ms, CPU 470 -> 380 µs a request).
+process's CPU for a small answer (docs/benchmarks.md, "Eleventh session:
+gunicorn keeps a keep-alive client's thread": a lookup by IRI 0.90 -> 0.83 ms,
+CPU 470 -> 380 µs a request).
 
 This worker keeps the connection for up to :data:`LINGER` seconds after a
 response, and answers the next request at once if it comes, while the worker
@@ -17,19 +18,22 @@ them taking turns, which threads that kept theirs starved of the GIL, p99 at
 32 connections 12 -> 20 ms; the client idle; the worker stopping) the
 connection goes back to gunicorn's poller exactly as before.
 
-It also spares each request some of gunicorn's own per-request work, with
-the same bytes on the wire (docs/benchmarks.md, "SPARQL", thirteenth
-session: CPU ~470 -> ~370 µs a lookup): the response's head goes out with its
-body in one ``sendall`` (:class:`OneSendResponse`), the Date header is made
-once a second, the settings are read once (:class:`SettledConfig`), and a
-request body the app read whole is not drained again (:func:`body_read`).
+On gunicorn 27.0.x, the release it was copied from and compared with
+(:data:`COPIED`), it also spares each request some of gunicorn's own
+per-request work, with the same bytes on the wire (docs/benchmarks.md,
+"Thirteenth session: gunicorn's per-request work in ldpub's worker class":
+CPU ~470 -> ~370 µs a lookup): the response's head goes out with its body in
+one ``sendall`` (:class:`OneSendResponse`), the Date header is made once a
+second, the settings are read once (:class:`SettledConfig`), and a request
+body the app read whole is not drained again (:func:`body_read`).
 
 It uses gunicorn's documented extension point (the ``worker_class``
-setting) and gunicorn's own request handling (``handle_request`` is
-gunicorn 27's, with its response class). With a gunicorn whose ``gthread``
-handles a request differently (gunicorn 23's ``handle`` returned a tuple,
-not whether to keep the connection; before 27 no response class could be
-given), it is exactly ``gthread``.
+setting). On any other gunicorn, none of those savings runs: requests are
+gunicorn's own ``gthread`` code, and only the lingering above is added, where
+``gthread``'s ``handle`` returns whether to keep the connection (27 does;
+gunicorn 23's returned a tuple, so there it is exactly ``gthread``).
+tests/test_mend2_13_worker_wire.py compares the bytes with ``gthread``'s over
+a socket on whatever gunicorn is installed.
 """
 
 from __future__ import annotations
@@ -103,6 +107,10 @@ class OneSendResponse(wsgi.Response):
         return headers
 
     def _emit_body(self, data: bytes) -> None:
+        """The held head and a body piece of up to :data:`ONE_SEND` bytes in one
+        ``sendall``, the piece framed as ``util.write_chunk`` frames it when the answer
+        is chunked (written out: ``util.write`` would send it alone); otherwise
+        gunicorn's own ``_emit_body``, after the head."""
         head = self._held
         if not head or len(data) > ONE_SEND:
             if head:
@@ -139,6 +147,9 @@ class SettledConfig:
     header policy once per header, the hooks), ~0.7 µs each. A worker's
     settings never change (a reload starts new workers), so the first value
     read is kept as a plain attribute. Everything else is the Config's own.
+    Whatever is read is kept, methods and properties too: a hook that later
+    changed a setting with ``worker.cfg.set(...)`` in the worker would change the
+    Config, not what was kept (ldpub's hooks run in the master, before).
     """
 
     def __init__(self, cfg: Any) -> None:
@@ -159,9 +170,13 @@ def body_read(message: Any) -> bool:
             and body.reader.length == 0 and body.buf.tell() == 0)
 
 
-# gunicorn 27 lets a worker choose the response class and frames the body in one place;
-# handle_request and default_headers here are its own (another gunicorn: its own code)
-ONE_SEND_WORKS = (gunicorn.version_info[0] == 27 and hasattr(wsgi.Response, "_emit_body")
+# The gunicorn release handle_request, default_headers, the chunk framing and the
+# skipped drain were copied from and compared with: a later release may change them (a
+# security fix, a header), so on any other the worker runs gunicorn's own code.
+# tests/test_mend2_13_worker_wire.py fails ("re-copy") when 27.0's code changes.
+COPIED = gunicorn.version_info[:2] == (27, 0)
+# gunicorn 27 lets a worker choose the response class and frames the body in one place
+ONE_SEND_WORKS = (COPIED and hasattr(wsgi.Response, "_emit_body")
                   and "response_class" in inspect.signature(wsgi.create).parameters)
 
 
@@ -175,22 +190,26 @@ class LingeringThreadWorker(ThreadWorker):
         return keepalive
 
     def init_process(self) -> None:
-        self.cfg = SettledConfig(self.cfg)  # in the worker process, before its first request
+        if COPIED:  # in the worker process, before its first request
+            self.cfg = SettledConfig(self.cfg)
         super().init_process()
 
     def _keepalive_after(self, conn: Any, keepalive: bool) -> bool:
         """gthread's, without the drain (a socket timeout set and reset: two system
         calls) when the app read the whole body: it would read nothing. The parser
         then forgets the finished request, so its own drain before the next one
-        (one more system call) has nothing to do either."""
-        if keepalive and body_read(conn.parser.mesg):
+        (one more system call) has nothing to do either. gunicorn 27.0's only
+        (:data:`COPIED`): another may drain or check more here."""
+        if COPIED and keepalive and body_read(conn.parser.mesg):
             conn.parser.mesg = None  # kept alive, so it did not ask to close (handle_request)
             return True
         return bool(super()._keepalive_after(conn, keepalive))
 
     def handle_request(self, req: Any, conn: Any) -> bool:
-        """gunicorn 27's ``gthread`` ``handle_request``, line for line, with
-        :class:`OneSendResponse` as the response (another gunicorn: its own)."""
+        """gunicorn 27.0's ``gthread`` ``handle_request`` with :class:`OneSendResponse`
+        as the response: its lines, the app's part moved to :meth:`_respond`, its two
+        force_close tests joined, ``from None`` on the StopIteration (ruff's rule; the
+        exception is caught by ``handle`` alike). Another gunicorn: its own."""
         if not ONE_SEND_WORKS:
             return bool(super().handle_request(req, conn))
         environ: dict[str, Any] = {}
