@@ -123,6 +123,8 @@ def _utf8(part: bytes, where: str) -> str:
 
 
 def _media_type(content_type: str | None) -> tuple[str, str | None]:
+    if content_type is not None and ";" not in content_type:
+        return content_type.strip().lower(), None  # no parameters: what clients mostly send
     parts = [p.strip() for p in (content_type or "").split(";")]
     charset = next((p.partition("=")[2].strip('"').lower() for p in parts[1:]
                     if p.lower().startswith("charset=")), None)

@@ -65,14 +65,16 @@ class Pools:
             raise Overloaded(busy_message(settings.max_concurrent_queries), retry_after=2)
         return self._remote
 
-    def snapshot(self, store: Store) -> str | None:
-        """The snapshot to query: the reader's, or a newer one our own update published.
+    def snapshot(self, store: Store, current: str | None = None) -> str | None:
+        """The snapshot to query: the reader's (``current`` when the caller has just
+        read it), or a newer one our own update published.
 
         The reader looks for new snapshots at most once a second; a client
         that updates and then queries must see its update (read your writes).
         Snapshot names sort by time.
         """
-        current = getattr(store, "snapshot_path", None)
+        if current is None:
+            current = getattr(store, "snapshot_path", None)
         if self.published and (current is None
                                or Path(self.published).name > Path(current).name):
             return self.published
@@ -171,13 +173,14 @@ def run_query(request: ProtocolRequest, analysis: Analysis, formats: Formats, *,
             raise
         response.chunks = _Releasing(response.chunks, slot.release)
         return response
-    snapshot = pools.snapshot(store)
-    the_job = job(request, analysis, formats, snapshot=snapshot, settings=settings,
-                  base_iri=base_iri)
     opened = getattr(store, "opened", None)
     if bounded is None:
         bounded = sparql_local.bounded(analysis, settings.max_rows)
+    # the reader's path and Store read once (each read checks the fork and the clock)
     local = opened() if opened and bounded else None
+    snapshot = pools.snapshot(store, local[0] if local is not None else None)
+    the_job = job(request, analysis, formats, snapshot=snapshot, settings=settings,
+                  base_iri=base_iri)
     here = local[1] if local is not None and local[0] == snapshot else None  # as a worker would
     header, chunks = _evaluate(the_job, here, request, analysis, settings, pools)
     kind = header["kind"]
