@@ -21,7 +21,7 @@ from ld.model import Agent, Container, Record, Source, Subject, Text
 from ld.readers import xmlsafe
 from ld.readers.pubmed_fields import EQUAL_CONTRIBUTOR, orcid_identifier, partial_date
 from ld.readers.pubmed_text import marked_text
-from ld.readers.xmlsafe import XML_LANG, stated_language, text_of
+from ld.readers.xml_text import XML_LANG, stated_language, text_of
 
 NAME = "jats"
 DESCRIPTION = "PMC JATS articles (.nxml, <article> or efetch <pmc-articleset>), front matter"

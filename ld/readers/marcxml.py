@@ -20,6 +20,7 @@ from ld.model import Record, Source
 from ld.readers import xmlsafe
 from ld.readers.marc import from_pymarc
 from ld.readers.marc_fields import WrongForm, control_tag, field
+from ld.readers.xml_text import local
 
 NAME = "marcxml"
 DESCRIPTION = "MARCXML (MARC 21 slim), a <collection> or a single <record>"
@@ -48,7 +49,7 @@ def read(stream: BinaryIO, filename: str) -> Iterator[Record | RecordError]:
     number = 0
     for _event, element in xmlsafe.iterparse(stream, filename, tags=RECORD_TAGS):
         parent = element.getparent()
-        if parent is not None and xmlsafe.local(parent.tag) == "record":
+        if parent is not None and local(parent.tag) == "record":
             continue  # a <record> nested inside a record is not a MARC record
         number += 1
         position = f"record {number} (line {element.sourceline})"

@@ -24,7 +24,7 @@ from ld.mapping_identifiers import clean_doi
 from ld.model import Agent, Container, Record, Source, Subject, Text
 from ld.readers.oai_dc_values import DOI, sort_values, unique
 from ld.readers.pubmed_fields import orcid_identifier
-from ld.readers.xmlsafe import stated_language
+from ld.readers.xml_text import stated_language
 
 NS_OAI_DC = "http://www.openarchives.org/OAI/2.0/oai_dc/"
 NS_DC = "http://purl.org/dc/elements/1.1/"

@@ -33,7 +33,7 @@ from ld.readers.pubmed_ids import (
     pmid,
 )
 from ld.readers.pubmed_text import PLACEHOLDER_TITLES, marked_text, nlm_title, vernacular_title
-from ld.readers.xmlsafe import children, text_of
+from ld.readers.xml_text import children, text_of
 
 
 def map_article(citation: etree._Element | None, data: etree._Element | None,

@@ -21,7 +21,7 @@ from ld.readers import pubmed_subjects as subjects
 from ld.readers.pubmed_fields import abstracts, add_all, authors, languages, pub_date
 from ld.readers.pubmed_ids import ID_PREFIX, identifiers, pmid
 from ld.readers.pubmed_text import marked_text
-from ld.readers.xmlsafe import text_of
+from ld.readers.xml_text import text_of
 
 
 def map_book_article(element: etree._Element, source: Source) -> Record:

@@ -18,7 +18,7 @@ from lxml import etree
 from ld.model import Agent, Record, Text
 from ld.numbers import ascii_digits
 from ld.readers.pubmed_text import marked_text
-from ld.readers.xmlsafe import children, text_of
+from ld.readers.xml_text import children, text_of
 
 
 def _text(element: etree._Element | None) -> str | None:

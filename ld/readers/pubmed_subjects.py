@@ -13,7 +13,7 @@ from __future__ import annotations
 from lxml import etree
 
 from ld.model import Record, Subject
-from ld.readers.xmlsafe import text_of
+from ld.readers.xml_text import text_of
 
 MESH = "http://id.nlm.nih.gov/mesh/"
 

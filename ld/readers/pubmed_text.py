@@ -1,6 +1,6 @@
 """Text as PubMed and PMC write it: inline markup that carries meaning.
 
-:func:`ld.readers.xmlsafe.text_of` flattens markup, which is right for <i>
+:func:`ld.readers.xml_text.text_of` flattens markup, which is right for <i>
 and <b> but not for <sup> and <sub>: "10<sup>6</sup> cells" flattened is
 "106 cells", another number. :func:`marked_text` keeps what they mean, as
 Unicode superscript/subscript characters when every character has one
@@ -19,7 +19,7 @@ from lxml import etree
 
 from ld.model import Text
 from ld.readers.marc_text import closing_bracket
-from ld.readers.xmlsafe import text_of
+from ld.readers.xml_text import text_of
 
 _SUPERSCRIPTS = dict(zip("0123456789+-−=()ni", "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁻⁼⁽⁾ⁿⁱ", strict=True))
 _SUBSCRIPTS = dict(zip("0123456789+-−=()", "₀₁₂₃₄₅₆₇₈₉₊₋₋₌₍₎", strict=True))
