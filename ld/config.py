@@ -209,6 +209,12 @@ class Settings:
         return dataclasses.replace(self, **changes)
 
 
+def default_query_cap(threads: int) -> int:
+    """Concurrent SPARQL queries a worker takes when none is set: threads - 2, at least
+    1, so slow queries always leave threads for pages."""
+    return max(1, threads - 2)
+
+
 def load_settings(env: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
     """Resolve settings: explicit overrides > ``LDPUB_*`` environment > defaults.
 
@@ -229,7 +235,7 @@ def load_settings(env: Mapping[str, str] | None = None, **overrides: Any) -> Set
             raw, origin = setting.default, f"the default of {setting.flag}"
         values[setting.name] = setting.parse(raw, origin)
     if values["max_concurrent_queries"] == 0:  # leave threads for pages (see its help)
-        values["max_concurrent_queries"] = max(1, values["threads"] - 2)
+        values["max_concurrent_queries"] = default_query_cap(values["threads"])
     return Settings(**values)
 
 

@@ -25,7 +25,6 @@ from ld.facts_links import TitleLookup, read_identifiers, read_rights, unnamed_l
 from ld.facts_people import Link, by_label, link, ordered, person, read_people
 from ld.facts_scripts import original_titles
 from ld.labels import expand, known
-from ld.model import Text
 from ld.numbers import whole_number
 
 T = expand  # short alias: T("dcterms:title") is the full IRI
@@ -219,9 +218,7 @@ def _sorted(texts: list[str]) -> list[str]:
 def _texts(index: Index, subject: str, *curies: str) -> list[str]:
     """:meth:`Index.values`, each a :class:`ld.model.Text` with its literal's language
     tag, so a page can mark which language it is in (lang="ru")."""
-    texts = (Text(o.value, getattr(o, "language", None))
-             for c in curies for o in index.objects(subject, c))
-    return list(dict.fromkeys(texts))
+    return list(dict.fromkeys(index.texts(subject, *curies)))
 
 
 def _read_doc(index: Index, f: Facts) -> None:

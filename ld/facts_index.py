@@ -49,6 +49,12 @@ def in_order(triples: Iterable[ox.Triple] | Iterable[ox.Quad]) -> list:
                                           term_order(t.object)))
 
 
+def text(term: object) -> Text:
+    """A literal's value as a :class:`ld.model.Text` with its language tag, so a page can
+    say which language a title or a label is in (WCAG 3.1.2: lang=)."""
+    return Text(term.value, getattr(term, "language", None))  # type: ignore[attr-defined]
+
+
 class Index:
     """subject -> predicate -> objects in :func:`term_order` (never the store's order:
     see the module's docstring); and the labels :func:`read` found for the things the
@@ -73,8 +79,12 @@ class Index:
         which language a title or a label is in (WCAG 3.1.2)."""
         for curie in curies:
             for o in self.objects(subject, curie):
-                return Text(o.value, getattr(o, "language", None))  # a page marks lang=
+                return text(o)
         return None
+
+    def texts(self, subject: str, *curies: str) -> list[Text]:
+        """Every value of ``curies`` as a :func:`text`, in the index's order."""
+        return [text(o) for c in curies for o in self.objects(subject, c)]
 
     def values(self, subject: str, *curies: str) -> list[str]:
         """The values of any of ``curies``, each in :func:`term_order`, each once: a MARC

@@ -13,13 +13,11 @@ from __future__ import annotations
 import unicodedata
 
 from ld.facts_index import Index
-from ld.model import Text
 
 
 def alt_names(index: Index, iri: str) -> list[str]:
     """An agent's names in another script (skos:altLabel), each with its language tag."""
-    return [Text(o.value, getattr(o, "language", None))
-            for o in index.objects(iri, "skos:altLabel")]
+    return index.texts(iri, "skos:altLabel")
 
 
 def original_titles(index: Index, thing: str, title: str | None) -> list[str]:
@@ -28,9 +26,7 @@ def original_titles(index: Index, thing: str, title: str | None) -> list[str]:
     itself is not in Latin script (then it is the original already)."""
     if not title or not _latin(title):
         return []
-    others = (Text(o.value, getattr(o, "language", None))
-              for o in index.objects(thing, "dcterms:alternative"))
-    return [t for t in others if not _latin(t)]
+    return [t for t in index.texts(thing, "dcterms:alternative") if not _latin(t)]
 
 
 def _latin(text: str) -> bool:

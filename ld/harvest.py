@@ -236,7 +236,7 @@ def _state_from(previous: dict[str, Any], path: Path) -> str | None:
     saved = previous.get("from")
     if not saved or not date_problem(saved):
         return saved
-    fixed = oai_moment(saved, "day" if len(saved) == 10 else "seconds")
+    fixed = oai_moment(saved, _granularity(saved))
     if fixed is None:
         raise InputError(f"the saved harvest state's from {saved!r} is not an OAI-PMH date",
                          Location(file=str(path)), hint=_STATE_FROM_HINT.format(saved))

@@ -121,8 +121,10 @@ class Client(Sickle):
         host) and have its answer quoted in the error. A repository that moved is
         named instead, for the operator to harvest at its new address.
         """
+        if not response.is_redirect:
+            return response
         target = urljoin(response.url, response.headers.get("location", ""))
-        if not response.is_redirect or may_redirect(self.endpoint, target):
+        if may_redirect(self.endpoint, target):
             return response
         response.close()
         raise HarvestError(

@@ -29,6 +29,7 @@ from functools import lru_cache
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib import namespace as rdf_ns
 
+from ld import document_meta
 from ld import mapping_classes as classes
 from ld import mapping_identifiers as ids
 from ld import mapping_pids as pids
@@ -57,7 +58,7 @@ _JOURNAL_PARTS = {BIBO.Article, BIBO.AcademicArticle, BIBO.Document}
 
 def dataset_iri(base: str) -> URIRef:
     """The VoID dataset every record document is void:inDataset of."""
-    return URIRef(f"{base}dataset")
+    return URIRef(document_meta.dataset_iri(base))
 
 
 Triple = tuple[URIRef | BNode, URIRef, URIRef | BNode | Literal]

@@ -294,14 +294,17 @@ class TargetIndex:
 
 def _targets(nodes: frozenset, classes: frozenset, subjects_of: frozenset,
              objects_of: frozenset) -> Targets:
-    """The focus nodes of a target spec in a data graph, as SHACL (and pySHACL) finds them."""
+    """The focus nodes of a target spec in a data graph, as SHACL (and pySHACL) finds them
+    (the predicates' keys made once, with the spec)."""
+    subject_keys, object_keys = [key(p) for p in subjects_of], [key(p) for p in objects_of]
+
     def focus(data: Data) -> set[Node]:
         found = set(nodes)
         for cls in classes:
             found.update(data.instances(cls))
-        for p in subjects_of:
-            found.update(s for s, _ in data.by_pred.get(key(p), ()))
-        for p in objects_of:
-            found.update(o for _, o in data.by_pred.get(key(p), ()))
+        for k in subject_keys:
+            found.update(s for s, _ in data.by_pred.get(k, ()))
+        for k in object_keys:
+            found.update(o for _, o in data.by_pred.get(k, ()))
         return found
     return focus

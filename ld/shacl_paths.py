@@ -106,11 +106,9 @@ class Data:
             self._supers[cls] = found
         return found
 
-    def is_instance(self, node: Node, cls: Node, is_cls: Callable[[Node], bool] | None = None
-                    ) -> bool:
+    def is_instance(self, node: Node, cls: Node, is_cls: Callable[[Node], bool]) -> bool:
         """SHACL's "SHACL instance": rdf:type/rdfs:subClassOf* ``cls`` (``is_cls``:
         :func:`same_as` ``cls``, made once by the caller)."""
-        is_cls = is_cls or same_as(cls)
         return any(is_cls(t) or cls in self.superclasses(t)
                    for t in self.out.get(node, EMPTY).get(TYPE_KEY, ()))
 

@@ -32,7 +32,7 @@ from ld.readers.marc_codes import (
     subject_scheme,
 )
 from ld.readers.marc_fields import subfield
-from ld.readers.marc_identifiers import identifiers, series_issn
+from ld.readers.marc_identifiers import identifiers, series_issn, subfield_values
 from ld.readers.marc_imprint import imprint
 from ld.readers.marc_linkage import (
     Scripts,
@@ -126,10 +126,6 @@ def _record_id(tags: dict[str, list[pymarc.Field]], source: Source) -> str:
     )
 
 
-def _sub(fields: list[pymarc.Field], code: str) -> list[str]:
-    return [v.strip() for fld in fields for v in fld.get_subfields(code) if v and v.strip()]
-
-
 def _imprint(record: Record, tags: dict[str, list[pymarc.Field]], f008: str,
              scripts: Scripts) -> None:
     """Imprint, then the first 250 with its remainder $b in ISBD form ("2nd ed. /
@@ -161,7 +157,7 @@ def _description(record: Record, tags: dict[str, list[pymarc.Field]],
             doi, pmcid, pmid = ids_from_url(url.strip())
             add_new(record.doi, doi)
             record.pmcid, record.pmid = record.pmcid or pmcid, record.pmid or pmid
-    for value in _sub(tags.get("856", []), "x"):
+    for value in subfield_values(tags.get("856", []), "x"):
         record.extra.setdefault("856x", []).append(value)
 
 

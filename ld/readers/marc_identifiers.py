@@ -30,7 +30,8 @@ _OCLC_PREFIX = re.compile(r"^\(OCoLC\)(ocm|ocn|on)?")
 _SERIAL_LEVELS = ("b", "i", "s")
 
 
-def _sub(fields: list[pymarc.Field], *codes: str) -> list[str]:
+def subfield_values(fields: list[pymarc.Field], *codes: str) -> list[str]:
+    """The non-empty values of subfields ``codes`` of ``fields``, stripped."""
     return [v.strip() for fld in fields for v in fld.get_subfields(*codes) if v and v.strip()]
 
 
@@ -46,9 +47,9 @@ def _issn(value: str) -> str | None:
 
 def identifiers(record: Record, tags: dict[str, list[pymarc.Field]]) -> None:
     """ISBNs, ISSNs, a DOI (024 7_ $2 doi), LCCNs and OCLC numbers; the cancelled ones."""
-    for value in _sub(tags.get("020", []), "a"):
+    for value in subfield_values(tags.get("020", []), "a"):
         add_new(record.isbn, _isbn(value))
-    for value in _sub(tags.get("022", []), "a"):
+    for value in subfield_values(tags.get("022", []), "a"):
         add_new(record.issn, _issn(value))
     _cancelled(record, tags)
     for fld in tags.get("024", []):
@@ -58,9 +59,9 @@ def identifiers(record: Record, tags: dict[str, list[pymarc.Field]]) -> None:
             add_new(record.doi, clean_doi(value))  # the one DOI rule: review12 M2
         elif value:
             record.extra.setdefault(f"024:{scheme or fld.indicator1}", []).append(value)
-    for value in _sub(tags.get("010", []), "a"):
+    for value in subfield_values(tags.get("010", []), "a"):
         add_new(record.lccn, value.replace(" ", ""))
-    for value in _sub(tags.get("035", []), "a"):
+    for value in subfield_values(tags.get("035", []), "a"):
         if value.startswith("(OCoLC)"):
             add_new(record.oclc, _OCLC_PREFIX.sub("", value).strip())
 
@@ -70,9 +71,9 @@ def _cancelled(record: Record, tags: dict[str, list[pymarc.Field]]) -> None:
     incorrect and $z cancelled), as ld.mapping_transcribed sets them apart. The
     qualifier written with an ISBN ("(pbk. : acid-free paper)", 020 $q) is left out:
     the RDF has no place for it on a bare number."""
-    for value in _sub(tags.get("020", []), "z"):
+    for value in subfield_values(tags.get("020", []), "z"):
         add_new(record.cancelled_isbn, _isbn(value) or value)
-    for value in _sub(tags.get("022", []), "y", "z"):
+    for value in subfield_values(tags.get("022", []), "y", "z"):
         add_new(record.cancelled_issn, _issn(value) or value)
 
 

@@ -59,7 +59,8 @@ def _kind(kind: str) -> str:
 def thing(kind: str, key: str) -> Response:
     """303 See Other from the thing to the document about it (404 for a thing we do not
     know: no round trip to a document that is not there)."""
-    if not describe.exists(get_store(), get_settings().base_uri, _kind(kind), key):
+    base = get_settings().base_uri
+    if not describe.exists(get_store(), base, _kind(kind), key):
         raise NotFound(f"no {kind} {key!r} in this dataset",
                        hint="check the identifier, or search from the home page")
     target = f"{request.script_root}/doc/{kind}/{uris.encode_key(key)}"
@@ -67,7 +68,7 @@ def thing(kind: str, key: str) -> Response:
         target += "?" + request.query_string.decode("latin-1")
     response = redirect(target, code=303)
     response.headers["Vary"] = "Accept"
-    response.headers["Link"] = http.described_by(uris.doc_uri(get_settings().base_uri, kind, key))
+    response.headers["Link"] = http.described_by(uris.doc_uri(base, kind, key))
     return response
 
 

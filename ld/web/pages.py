@@ -25,7 +25,7 @@ from ld.facts_index import in_order
 from ld.facts_links import is_web, target
 from ld.listing import page_query
 from ld.model import Text
-from ld.namespaces import STATED_SUPERCLASSES
+from ld.namespaces import LDPUB_NS, STATED_SUPERCLASSES
 from ld.termdocs import escape_controls
 from ld.web.context import get_settings
 
@@ -152,8 +152,8 @@ def row_label(iri: str) -> str:
     """A property's label in sentence case, as every other row's ("Place of publication"):
     a term without a label of ours was its local name in title case ("Editor List",
     "Date Copyrighted"); words in capitals ("LCCN") stay so."""
-    if labels.known(iri):
-        return labels.label(iri)
+    if known := labels.known(iri):
+        return known
     first, *rest = labels.label(iri).split(" ")
     return " ".join([first, *(w.lower() if w[1:].islower() else w for w in rest)])
 
@@ -161,9 +161,8 @@ def row_label(iri: str) -> str:
 def term_href(iri: str) -> str:
     """Where a term's definition is: ours on this site's /vocab page (the anchor
     ld.termdocs gives each term), any other at its IRI."""
-    ours = labels.expand("ldpub:")
-    if iri.startswith(ours):
-        return f"{request.script_root}/vocab#{iri[len(ours):]}"
+    if iri.startswith(LDPUB_NS):
+        return f"{request.script_root}/vocab#{iri[len(LDPUB_NS):]}"
     return iri
 
 

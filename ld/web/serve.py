@@ -32,7 +32,7 @@ import socket
 import threading
 from typing import Any
 
-from ld.config import Settings
+from ld.config import Settings, default_query_cap
 from ld.errors import ConfigError, LdpubError, Overloaded
 from ld.web import graceful_stop
 from ld.web.serve_logging import configure_logging, granian_logging
@@ -91,8 +91,8 @@ def check_query_cap(settings: Settings) -> None:
             f"--max-concurrent-queries / LDPUB_MAX_CONCURRENT_QUERIES ({cap}) must be below "
             f"--threads / LDPUB_THREADS ({threads}): otherwise slow SPARQL queries take "
             "every thread and pages wait",
-            hint=f"give --max-concurrent-queries {max(1, threads - 2)} (or 0 for threads - 2), "
-                 "or more --threads")
+            hint=f"give --max-concurrent-queries {default_query_cap(threads)} "
+                 "(or 0 for threads - 2), or more --threads")
 
 
 def in_reloader_child() -> bool:

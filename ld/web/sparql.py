@@ -87,9 +87,10 @@ def _operation() -> ProtocolRequest | None:
 
 def _update(operation: ProtocolRequest, analysis: Analysis) -> Response:
     """Run a checked update: 204, or the store's refusal as an error."""
-    run_update(operation, analysis, store=get_store(), settings=get_settings(),
+    settings = get_settings()
+    run_update(operation, analysis, store=get_store(), settings=settings,
                pools=current_app.extensions[EXTENSION],
-               base_iri=endpoint_url(request.environ, get_settings()))
+               base_iri=endpoint_url(request.environ, settings))
     return Response(status=204)
 
 
@@ -98,9 +99,10 @@ def _query(operation: ProtocolRequest, analysis: Analysis) -> Response:
     chosen = _negotiated(operation, analysis)
     if chosen is None:
         return _editor(operation)
-    result = run_query(operation, analysis, chosen, store=get_store(), settings=get_settings(),
+    settings = get_settings()
+    result = run_query(operation, analysis, chosen, store=get_store(), settings=settings,
                        pools=current_app.extensions[EXTENSION],
-                       base_iri=endpoint_url(request.environ, get_settings()))
+                       base_iri=endpoint_url(request.environ, settings))
     return _answer(result, chosen)
 
 
