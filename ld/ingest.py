@@ -143,9 +143,15 @@ class _Load:
         self._enqueue("batch", future)
 
     def _enqueue(self, kind: str, future: Future[Any]) -> None:
+        """Queue a batch, and write at most one: the oldest, if it is done or too many are
+        in flight.
+
+        One in, one out: writing every finished batch at once (a second each) left
+        the workers nothing to map meanwhile, and a core idle for a third of a load
+        (docs/benchmarks.md, "Ingest", fourteenth session).
+        """
         self.inflight.append((kind, future))
-        while self.inflight and (len(self.inflight) > 2 * self.jobs + 1
-                                 or self.inflight[0][1].done()):
+        if len(self.inflight) > 2 * self.jobs + 1 or self.inflight[0][1].done():
             self._write_oldest()
 
     def _write_oldest(self) -> None:

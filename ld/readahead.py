@@ -27,7 +27,8 @@ from typing import Any, Generic, TypeVar
 T = TypeVar("T")
 
 CHUNK = 64  # items per queue hand-off
-DEPTH = 16  # chunks read ahead at most: 1,024 items, a default batch
+DEPTH = 48  # chunks read ahead at most: 3,072 items, three default batches (one ran
+# out while the store wrote a batch, and the loading process then waited for reads)
 STOP_WAIT = 5.0  # seconds close() waits for a reader blocked in its input
 _END = object()
 

@@ -23,6 +23,7 @@ from typing import Any
 
 from ld.model import Record
 from ld.pipeline import Outcome, process_batch
+from ld.priority import lower_this_process
 
 _WORKER: dict[str, Any] = {}
 
@@ -45,6 +46,7 @@ def init_worker(shapes_dir: str | None, engine: str = "fast") -> None:
         signal.signal(signum, signal.SIG_IGN)
     _WORKER["validator"] = Validator(Path(shapes_dir) if shapes_dir else None, engine=engine)
     collect_less()  # for the worker's whole life, which is one load
+    lower_this_process()  # the loading process's store write first (ld.priority)
     watch_parent()
 
 

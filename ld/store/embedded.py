@@ -38,6 +38,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from ld.errors import BadRequest, StoreError
+from ld.priority import lower_compactions
 from ld.store import snapshots
 from ld.store.apply import apply_batch, same_as_stored, stored_versions, unchanged
 from ld.store.base import RecordGraph, WriteResult
@@ -80,12 +81,14 @@ class EmbeddedStore(OxigraphReads):
     def _open_primary(self) -> ox.Store:
         """Open the primary database; on failure let go of the lock."""
         try:
-            return ox.Store(str(self.root / "primary"))
+            store = ox.Store(str(self.root / "primary"))
         except OSError as exc:
             self._lock.release()
             raise StoreError(f"cannot open the store at {self.root}: {exc}",
                              hint="is the directory an ldpub store, readable and writable?"
                              ) from exc
+        lower_compactions()  # writes first, compactions when a core is free (ld.priority)
+        return store
 
     def _open_journal(self) -> None:
         """Open the journal and replay what a crash left; on failure close and unlock."""
