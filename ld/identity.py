@@ -49,7 +49,7 @@ from collections import OrderedDict
 from collections.abc import Iterable, Sequence, Set
 from typing import Any
 
-from rdflib import Graph, URIRef
+from rdflib import BNode, Graph, URIRef
 from rdflib.namespace import OWL
 
 from ld.identity_queries import Key, chunks, holders_query, isbns_query, order_query
@@ -100,9 +100,12 @@ def triple_keys(triples: Iterable[tuple[Any, Any, Any]]) -> tuple[Key, ...]:
 
     The load's workers call this on the triples they mapped and send the keys
     with the record's N-Quads, so the main process links without parsing. Only
-    the record itself carries these predicates in a mapped graph.
+    the record itself carries these predicates in a mapped graph, and the items it
+    links to (blank nodes, :mod:`ld.mapping_relations`: its online version's ISBN is
+    not its own), which are left out.
     """
-    keys = {key for _, p, o in triples if p in _KEYSET and (key := normalise(p, str(o)))}
+    keys = {key for s, p, o in triples
+            if p in _KEYSET and not isinstance(s, BNode) and (key := normalise(p, str(o)))}
     isbns = {key for key in keys if key[0] == "isbn"}
     if len(isbns) > 1:  # several ISBNs: related manifestations, not one identity
         keys -= isbns

@@ -38,11 +38,12 @@ def chunks(items: list[T]) -> Iterator[list[T]]:
 def holders_query(keys: Iterable[Key]) -> str:
     """SELECT ?key ("kind value") ?record: the stored records holding any of ``keys``,
     matched in the forms the mapper writes them (:func:`_patterns`), each by an
-    index look-up."""
+    index look-up; records only, not the items they link to (blank nodes,
+    :mod:`ld.mapping_relations`), which share their related editions' ISBNs."""
     values = " ".join(f"({predicate} {term} {_string(f'{kind} {value}')})"
                       for kind, value in keys for predicate, term in _patterns(kind, value))
     return (f"SELECT ?key ?record WHERE {{\n  VALUES (?p ?v ?key) {{ {values} }}\n"
-            "  GRAPH ?g { ?record ?p ?v }\n}")
+            "  GRAPH ?g { ?record ?p ?v FILTER(isIRI(?record)) }\n}")
 
 
 def isbns_query(records: Iterable[str]) -> str:

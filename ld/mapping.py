@@ -33,6 +33,7 @@ from ld import document_meta
 from ld import mapping_classes as classes
 from ld import mapping_identifiers as ids
 from ld import mapping_pids as pids
+from ld import mapping_relations as relations
 from ld import mapping_rights as rights
 from ld import mapping_terms as t
 from ld import mapping_things as things
@@ -182,6 +183,7 @@ class _Mapper:
         rights.rights(self)
         pids.persistent_ids(self)
         pids.pubmed_relations(self)
+        relations.related(self)
         self.links()
         self.container()
         things.collections(self)

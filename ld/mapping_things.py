@@ -208,6 +208,7 @@ def concept(m: Writer, subject: Subject) -> URIRef:
     node = m.thing("subject", slug(f"{scheme} {label}" if scheme else label))
     m.add(node, RDF.type, SKOS.Concept)
     m.add(node, SKOS.prefLabel, t.text_literal(label))
+    m.lit(SKOS.altLabel, subject.alt_labels, node)  # the heading in its original script (880)
     if scheme in SCHEMES:
         m.add(node, SKOS.inScheme, SCHEMES[scheme])
     if subject.iri:

@@ -99,6 +99,9 @@ class Subject:
     # the label of the heading this one narrows in the same scheme: a MeSH
     # descriptor/qualifier pair's descriptor ("Humans" for "Humans/analysis"), skos:broader
     broader: str | None = None
+    # the heading in another script (a MARC 880: "Наполеон I ..." for "Napoleon I ..."),
+    # skos:altLabel: ``label`` stays the heading the scheme gives
+    alt_labels: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -123,6 +126,31 @@ class Container:
     # False for a host that is no serial (MARC 773 on a monograph: an LC collection, the
     # book a chapter is in): published as a collection it is part of, never a bibo:Journal
     serial: bool = True
+
+
+@dataclass
+class Related:
+    """Another work or item a record links to, as the record transcribes it (MARC 775
+    other edition, 776 other physical form, any 760-787 linking entry but 773, a 7XX
+    name-title entry): it has no record of its own here, so it is kept by what the
+    record says of it, its title, main entry, edition and numbers.
+
+    ``relation`` says how it relates: "version" (775), "format" (776), "part" (an
+    analytic name-title entry, second indicator 2) or "other".
+    """
+
+    relation: Literal["version", "format", "part", "other"]
+    title: str | None = None
+    heading: str | None = None  # its main entry heading as written (MARC 76X-78X $a)
+    creator: Agent | None = None  # the name of a name-title entry, a controlled heading
+    edition: str | None = None
+    label: str | None = None  # the relationship as written ($i: "Online version")
+    isbn: list[str] = field(default_factory=list)
+    issn: list[str] = field(default_factory=list)
+    oclc: list[str] = field(default_factory=list)
+    lccn: list[str] = field(default_factory=list)
+    # any other number as written: "(DE-600)2020720-4" ($w), $o, $r, $u, $y
+    identifiers: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -208,6 +236,9 @@ class Record:
     # the PubMed records that retract, correct, update or comment on this one, or that this
     # one does so to, as (PubMed's CommentsCorrections RefType, PMID): ("RetractionIn", "123")
     pubmed_relations: list[tuple[str, str]] = field(default_factory=list)
+    # other works and items the record links to, as it transcribes them (MARC 760-787
+    # linking entries, 700/710/711 name-title entries): published, not kept in ``extra``
+    related: list[Related] = field(default_factory=list)
     extra: dict[str, list[str]] = field(default_factory=dict)
 
 

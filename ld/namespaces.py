@@ -120,6 +120,8 @@ class LDPUB(DefinedNamespace):
     retractedBy: URIRef  # PubMed CommentsCorrections RetractionIn
     retractionOf: URIRef  # ... RetractionOf
     majorSubject: URIRef  # PubMed MajorTopicYN="Y": a main topic, besides dcterms:subject
+    mainEntryHeading: URIRef  # a related item's main entry as written (MARC 76X-78X $a)
+    relationshipLabel: URIRef  # how a related item relates, in words (MARC 76X-78X $i)
     ReadableRecordConstraintComponent: URIRef
     ReadableInputConstraintComponent: URIRef
 

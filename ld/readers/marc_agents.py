@@ -20,6 +20,7 @@ from ld.mapping_terms import is_author
 from ld.model import Agent, Record
 from ld.readers.marc_codes import authority_iri
 from ld.readers.marc_linkage import Scripts, in_original_script
+from ld.readers.marc_relations import name_part, name_title
 from ld.readers.marc_text import add_new, clean
 
 __all__ = ["agents"]
@@ -52,6 +53,7 @@ def agents(record: Record, tags: dict[str, list[pymarc.Field]], scripts: Scripts
                 continue
             if fld.get("t"):
                 record.extra.setdefault("related_work", []).append(clean(fld.value()))
+                name_title(record, fld, _agent(name_part(fld), record))  # a work, by its name
                 continue
             agent = _agent(fld, record, scripts)
             if agent is None:

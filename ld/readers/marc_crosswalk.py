@@ -42,6 +42,7 @@ from ld.readers.marc_linkage import (
     with_original_scripts,
 )
 from ld.readers.marc_notes import notes, series
+from ld.readers.marc_relations import linking_entries
 from ld.readers.marc_text import add_new, clean
 from ld.readers.marc_titles import titles
 
@@ -61,9 +62,10 @@ def from_pymarc(rec: pymarc.Record, source: Source) -> Record:
     _imprint(record, tags, f008, scripts)
     _description(record, tags, scripts)
     _series(record, tags, scripts, leader)
-    _subjects(record, tags)
+    _subjects(record, tags, scripts)
     classifications(record, tags)
     _host(record, tags, leader)
+    linking_entries(record, tags)  # 760-787 but 773: other editions, forms, relations
     _languages(record, tags, f008)
     record.formats = _formats(leader, f008, tags)
     return record
@@ -178,34 +180,51 @@ def _link_label(fld: pymarc.Field) -> str | None:
     return ": ".join(dict.fromkeys(p for p in parts if p)) or None
 
 
-def _subjects(record: Record, tags: dict[str, list[pymarc.Field]]) -> None:
+def _subjects(record: Record, tags: dict[str, list[pymarc.Field]], scripts: Scripts) -> None:
     for tag in ("600", "610", "611", "630", "648", "650", "651", "653", "655"):
         for fld in tags.get(tag, []):
-            label = " -- ".join(
-                clean(" ".join(group)) for group in _heading_groups(fld)
-            ).strip(" -")
-            if not label:
-                continue
-            scheme = "keyword" if tag == "653" else subject_scheme(fld.indicator2, fld.get("2"))
-            iri = next((i for i in map(authority_iri, fld.get_subfields("0", "1")) if i), None)
-            kind = "genre" if tag == "655" else "topic"
-            subject = Subject(label=label, kind=kind, scheme=scheme, iri=iri)
-            if all(s.label != label or s.scheme != scheme for s in record.subjects):
-                record.subjects.append(subject)
+            _subject(record, fld, tag, in_original_script(fld, scripts))
 
 
-# main-heading subfields beyond a-d, q, t: a work's or meeting's part, and a meeting's
-# subordinate unit ($e, a relator term in 600/610, as $j is in 611)
-_HEADING_PARTS = {"611": "efnp", "630": "fnp"}
+def _subject(record: Record, fld: pymarc.Field, tag: str, original: pymarc.Field | None
+             ) -> None:
+    """One heading, once per scheme and label; the same heading in its original script
+    (its 880) is that subject's other label (explore12 marc M4)."""
+    label = _heading(fld, tag)
+    if not label:
+        return
+    scheme = "keyword" if tag == "653" else subject_scheme(fld.indicator2, fld.get("2"))
+    subject = next((s for s in record.subjects if s.label == label and s.scheme == scheme), None)
+    if subject is None:
+        iri = next((i for i in map(authority_iri, fld.get_subfields("0", "1")) if i), None)
+        kind = "genre" if tag == "655" else "topic"
+        subject = Subject(label=label, kind=kind, scheme=scheme, iri=iri)
+        record.subjects.append(subject)
+    if original is not None and (other := _heading(original, tag)) != label:
+        add_new(subject.alt_labels, other)
 
 
-def _heading_groups(fld: pymarc.Field) -> list[list[str]]:
+def _heading(fld: pymarc.Field, tag: str) -> str:
+    """A heading as one label, its subdivisions after " -- "; ``tag`` is the 6XX's (an
+    880 gives it again)."""
+    return " -- ".join(clean(" ".join(group)) for group in _heading_groups(fld, tag)).strip(" -")
+
+
+# main-heading subfields beyond a-d, q, t: a work's part, form, language, medium, arrangement,
+# key and version (a name-title heading's $f $k $l $m $o $r $s: "Shakespeare, William,
+# 1564-1616. Hamlet. French", explore12 marc L9), a meeting's part and its subordinate unit
+# ($e, a relator term in 600/610, as $j is in 611)
+_WORK_PARTS = "fklmnoprs"
+_HEADING_PARTS = {"600": _WORK_PARTS, "610": _WORK_PARTS, "611": "efklnps", "630": _WORK_PARTS}
+
+
+def _heading_groups(fld: pymarc.Field, tag: str) -> list[list[str]]:
     """Main heading (a-t) then each subdivision (v, x, y, z) as its own group."""
     groups: list[list[str]] = [[]]
     for sub in fld.subfields:
         if sub.code in "vxyz":
             groups.append([sub.value])
-        elif sub.code in "abcdqt" or sub.code in _HEADING_PARTS.get(fld.tag, ""):
+        elif sub.code in "abcdqt" or sub.code in _HEADING_PARTS.get(tag, ""):
             groups[0].append(sub.value)
     return [g for g in groups if g]
 

@@ -44,10 +44,10 @@ def imprint(record: Record, tags: dict[str, list[pymarc.Field]], f008: str,
             scripts: Scripts) -> None:
     """Places, publishers and the date of issue of one record."""
     imprints = _imprint_fields(tags)
-    for value in _values(imprints, "a"):
-        add_new(record.publication_places, value)
     for fld in imprints:
-        if fld.tag != "264" or fld.indicator2 not in _NOT_PUBLISHING:
+        if _publishes(fld):
+            for value in _publication_places(fld):
+                add_new(record.publication_places, value)
             for value in _values([fld], "b"):
                 add_new(record.publishers, None if _DISTRIBUTOR.search(value) else value)
     written = [v.strip() for fld in imprints for v in fld.get_subfields("c") if v.strip()]
@@ -73,10 +73,46 @@ def _original_script(record: Record, scripts: Scripts,
         original = in_original_script(fld, scripts)
         if original is None:
             continue
-        for value in _values([original], "a"):
-            add_new(record.publication_places, value)
-        if fld.tag != "264" or fld.indicator2 not in _NOT_PUBLISHING:
+        if _publishes(fld):
+            for value in _publication_places(original):
+                add_new(record.publication_places, value)
             _publisher_names(record, fld.get_subfields("b"), original.get_subfields("b"))
+
+
+def _publishes(fld: pymarc.Field) -> bool:
+    """A publication statement: a 260, or a 264 of publication or production, not one
+    of distribution or manufacture (2nd indicator 2, 3), whose place and name are no
+    publisher's."""
+    return fld.tag != "264" or fld.indicator2 not in _NOT_PUBLISHING
+
+
+def _publication_places(fld: pymarc.Field) -> list[str]:
+    """The places of publication of a statement, as plain names: each $a but those
+    of a distributor's place and name ("$a Vienna : $b IAEA ; $a [Lanham, MD : $b
+    Bernan Associates, distributor]" has one place of publication, Vienna; explore12
+    marc L1). A statement that names only sellers ("New York : Sold by the principal
+    booksellers", 1844) keeps its place: the only one the imprint gives."""
+    groups = _place_and_names(fld)
+    published = [g for g in groups if not _distributed(g)] or groups
+    return [v for group in published for code, raw in group if code == "a" and (v := _value(raw))]
+
+
+def _distributed(group: list[tuple[str, str]]) -> bool:
+    """Places whose names ($b) are all distributors (at least one)."""
+    names = [name for code, raw in group if code == "b" and (name := _value(raw))]
+    return bool(names) and all(_DISTRIBUTOR.search(name) for name in names)
+
+
+def _place_and_names(fld: pymarc.Field) -> list[list[tuple[str, str]]]:
+    """A statement's $a and $b, cut before each $a that follows a $b: the places
+    that go with the names after them ("$a London ; $a New York : $b Macmillan")."""
+    groups: list[list[tuple[str, str]]] = [[]]
+    for sub in fld.subfields:
+        if sub.code == "a" and any(code == "b" for code, _raw in groups[-1]):
+            groups.append([])
+        if sub.code in ("a", "b"):
+            groups[-1].append((sub.code, sub.value))
+    return groups
 
 
 def _publisher_names(record: Record, romanised: list[str], original: list[str]) -> None:

@@ -40,8 +40,8 @@ def _text(values: list[str]) -> str:
 
 
 def _title(record: Record, fld: pymarc.Field) -> None:
-    """245 in ISBD form, its subfields in record order: title $a (else an archival
-    form $k with its dates $f/$g: "Papers, 1900-1950"), part number and name $n/$p,
+    """245 in ISBD form, its subfields in record order: title $a and an archival form
+    $k with its dates $f/$g ("Papers, 1900-1950", explore12 marc L9), part number and name $n/$p,
     remainder $b: "The annual report. Part 2, Finance: a review of the year" (the
     subtitle is the part's, so it follows the part). The short title is the title
     proper, part included, without the remainder; the full statement keeps all."""
@@ -63,13 +63,13 @@ Piece = tuple[str, str, str]  # a 245 subfield's code, value as written, value c
 def _title_pieces(fld: pymarc.Field) -> list[Piece]:
     """The 245's title subfields in record order, each cleaned once (a title is joined
     from them twice: with and without its remainder)."""
-    pieces = [(sub.code, sub.value, text) for sub in fld.subfields
-              if sub.code in "abnp" and (text := clean(sub.value))]
-    if not fld.get("a"):
-        archival = " ".join(v.strip() for v in fld.get_subfields("k", "f", "g"))
-        if text := clean(archival):
-            pieces.insert(0, ("a", archival, text))
-    return pieces
+    return [(sub.code, sub.value, text) for sub in fld.subfields
+            if sub.code in _TITLE_CODES and (text := clean(sub.value))]
+
+
+# 245 subfields of the title, as the LoC crosswalk's Title: title $a, remainder $b, form
+# $k, inclusive and bulk dates $f/$g (an archival title: "Papers, 1900-1950"), part $n/$p
+_TITLE_CODES = ("a", "b", "k", "f", "g", "n", "p")
 
 
 def _isbd(pieces: list[Piece]) -> str:
@@ -77,7 +77,8 @@ def _isbd(pieces: list[Piece]) -> str:
     text = ""
     for i, (code, _raw, cleaned) in enumerate(pieces):
         mark = _title_mark(code, pieces[i - 1]) if text else ""
-        if mark == ". " and text[-1] in ".?!":  # "U.S." or "Why?" ends the element already
+        # "U.S." or "Why?" ends the element already; "1900-1950 (bulk 1920-1940)" needs no comma
+        if (mark == ". " and text[-1] in ".?!") or (mark == ", " and cleaned[0] == "("):
             mark = " "
         text += mark + cleaned
     return text
@@ -89,4 +90,12 @@ def _title_mark(code: str, previous: Piece) -> str:
     between a part's number and its name; ". " before a part."""
     if code == "b":
         return {"=": " = ", ";": "; "}.get(previous[1].rstrip()[-1:], ": ")
+    if code in ("k", "f", "g"):  # "Papers, 1900-1950 (bulk 1920-1940)", "Album: photographs"
+        return _form_or_dates_mark(previous)
     return ", " if code == "p" and previous[0] == "n" else ". "
+
+
+def _form_or_dates_mark(previous: Piece) -> str:
+    """Before a form ($k) or dates ($f/$g): ": " where the element before ends with a
+    colon, else ", " (DACS's "Papers, 1900-1950, bulk 1920-1940")."""
+    return ": " if previous[1].rstrip().endswith(":") else ", "
