@@ -83,6 +83,7 @@ def print_summary(summary: Summary, samples: list[dict[str, Any]],
     stdout.print(summary_table(summary, command))
     for error in summary.errors:
         stderr.print(f"[red]error:[/red] {escape(error)}", soft_wrap=True)
+    print_repeated(summary)
     rejected = [e for e in samples if e["kind"] != "input-error"][:SHOWN_REJECTS]
     for entry in rejected:
         stderr.print(f"rejected: {describe(entry)}", markup=False, soft_wrap=True)
@@ -91,6 +92,17 @@ def print_summary(summary: Summary, samples: list[dict[str, Any]],
                      markup=False)
     if (summary.rejected or summary.errors) and summary.rejects_file:
         stderr.print(f"rejects report: {summary.rejects_file}", markup=False, soft_wrap=True)
+
+
+def print_repeated(summary: Summary) -> None:
+    """The warnings of ids that came twice in this load (ld.repeats): the first few, then
+    how many more and where to find them; the later version is the one stored."""
+    for warning in summary.repeated_ids[:SHOWN_REJECTS]:
+        stderr.print(f"warning: {warning}", markup=False, soft_wrap=True)
+    more = summary.repeated - min(SHOWN_REJECTS, len(summary.repeated_ids))
+    if more > 0:
+        stderr.print(f"... and {more:,} more records whose id came earlier in this load "
+                     f"(--json lists the first {len(summary.repeated_ids):,})", markup=False)
 
 
 def print_interrupted(summary: Summary, command: str = "load", by: str = "Ctrl-C") -> None:

@@ -13,10 +13,10 @@ re-loaded record is never served stale, and the ETag (a hash of the bytes)
 changes with it; a page's links and stylesheet name the root of the request
 (a proxy prefix), so a page made for one root is never served to another.
 
-People, subjects, organisations and journals have no graph of their own: their
-document gathers the triples about them from every record graph, plus one
-page of the records that point to them (SPARQL LIMIT/OFFSET), so a person
-with 5,000 records is never loaded whole.
+Reading a document from the store (a record's graph; for people, subjects,
+organisations and journals, what every record says of them and one page of the
+records that point to them) is :mod:`ld.document`; its ``Document``, ``load``
+and ``exists`` are importable from here too, as before that split.
 """
 
 from __future__ import annotations
@@ -24,20 +24,18 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
-from functools import cached_property
+from datetime import datetime
 
 import pyoxigraph as ox
 from markupsafe import escape
 
 from ld import citation, jsonld, renders, uris
-from ld import document_meta as meta
+from ld.document import Document, load, timestamp
+from ld.document import exists as exists  # importable from here, as before the split
 from ld.errors import NotFound
-from ld.facts import Facts, Index, read
 from ld.facts_index import in_order
-from ld.facts_links import TitleLookup, stored_titles
 from ld.formats import Format
-from ld.listing import PAGE_SIZE, Listing, page_query, records_pointing_to
+from ld.listing import page_query
 from ld.lru import Cache
 from ld.namespaces import PREFIXES
 from ld.store.base import Store
@@ -59,134 +57,12 @@ class Representation:
         return page_query(self.pages[0]) if self.pages is not None else ""
 
 
-@dataclass
-class Document:
-    """Everything a page about one thing needs; the costly readings only on demand.
-
-    RDF representations need only ``triples`` (and ``modified``), so the
-    index and the facts (needed by HTML and citations) are computed lazily.
-    """
-
-    kind: str
-    key: str
-    thing: str
-    doc: str
-    triples: list[ox.Triple] | list[ox.Quad]  # a record: its graph's quads, as the store gives them
-    listing: Listing | None = None
-    titles: TitleLookup | None = None  # a linked record's title, from the store
-
-    @cached_property
-    def index(self) -> Index:
-        return Index(self.triples, ordered=self.kind != "record")  # load() sorted a thing's
-
-    @cached_property
-    def facts(self) -> Facts | None:
-        if self.kind != "record":
-            return None
-        return read(self.index, self.thing, self.doc, self.base, self.titles)
-
-    @property
-    def base(self) -> str:
-        return self.thing[: self.thing.index("id/" + self.kind + "/")]
-
-    @property
-    def label(self) -> str:
-        if self.facts is not None:
-            return self.facts.title or self.key
-        return self.index.label(self.thing) or self.key
-
-    @cached_property
-    def modified(self) -> datetime | None:
-        """dcterms:modified of the document (one pass over the triples, no index)."""
-        for t in self.triples:
-            if t.predicate == _MODIFIED and t.subject.value == self.doc:
-                return _timestamp(t.object.value)
-        return None
-
-
-_MODIFIED = ox.NamedNode("http://purl.org/dc/terms/modified")
-
-
 CACHE = Cache()  # finished representations, per worker process
 
 
 def store_version(store: Store) -> str:
     return str(getattr(store, "version", ""))
 
-
-def exists(store: Store, base: str, kind: str, key: str) -> bool:
-    """Whether the dataset knows ``{base}id/{kind}/{key}``: one index lookup, so that an
-    unknown thing is a 404 at once instead of a 303 to a document that is a 404."""
-    if kind == "record":
-        return store.has_graph(uris.doc_uri(base, kind, key))
-    thing = uris.thing_uri(base, kind, key)
-    return store.ask(f"ASK {{ {{ <{thing}> ?p ?o }} UNION {{ ?s ?p <{thing}> }} }}")
-
-
-def load(store: Store, base: str, kind: str, key: str, page: int = 1,
-         size: int = PAGE_SIZE, *, license: str | None = None) -> Document:
-    """Read the document about ``{base}id/{kind}/{key}``; NotFound when we know nothing.
-    A thing's document also says what it is (:mod:`ld.document_meta`, with ``license``,
-    the dataset's); a record's graph says so itself, but for the dataset's licence, a
-    setting of the serving process, not of the load that stored the graph."""
-    thing, doc = uris.thing_uri(base, kind, key), uris.doc_uri(base, kind, key)
-    if kind == "record":
-        triples = store.triples(doc)
-        if not triples:
-            raise NotFound(f"no record {key!r} in this dataset",
-                           hint="check the identifier, or search from the home page")
-        triples = _with_license(triples, doc, license)  # never the store's own list
-        return Document(kind, key, thing, doc, triples, titles=stored_titles(store, base))
-    about = _about(store, thing)
-    listing = records_pointing_to(store, base, thing, page, size)
-    if not about and not listing.total:
-        raise NotFound(f"no {kind} {key!r} in this dataset",
-                       hint="check the identifier, or browse from the home page")
-    if page > listing.pages:  # past the last page: not an empty list ("Page 5 of 4")
-        raise NotFound(f"there is no page {page} of the records of this {kind}: "
-                       f"the last is page {listing.pages}",
-                       hint=f"start from the first page: {doc}")  # public, any proxy prefix
-    links = [ox.Triple(ox.NamedNode(i["record"]), ox.NamedNode(i["via"]), ox.NamedNode(thing))
-             for i in listing.items]
-    own = meta.describing(doc, thing, base, license) + meta.paging(doc, listing)
-    ordered = in_order(about + links + own)  # not the store's order
-    return Document(kind, key, thing, doc, ordered, listing)
-
-
-def _with_license(triples: list[ox.Quad], doc: str, license: str | None
-                  ) -> list[ox.Quad | ox.Triple]:
-    """The record's statements with the dataset's licence just after the document's own
-    (the store gives a subject's statements together), so Turtle writes the document
-    in one block, not a second ``<doc> dcterms:license`` at the end."""
-    subject = ox.NamedNode(doc)
-    own = [i for i, t in enumerate(triples) if t.subject == subject]
-    at = own[-1] + 1 if own else len(triples)
-    return [*triples[:at], *meta.licensed(doc, license), *triples[at:]]
-
-
-def _about(store: Store, thing: str) -> list[ox.Triple]:
-    rows = store.select(f"SELECT DISTINCT ?p ?o WHERE {{ GRAPH ?g {{ <{thing}> ?p ?o }} }}")
-    subject = ox.NamedNode(thing)
-    return [ox.Triple(subject, ox.NamedNode(str(r["p"])), _ox(r["o"])) for r in rows
-            if not _is_blank(r["o"])]
-
-
-def _is_blank(term: object) -> bool:
-    from rdflib import BNode
-
-    return isinstance(term, BNode)
-
-
-def _ox(term: object) -> ox.NamedNode | ox.Literal:
-    from rdflib import Literal
-
-    if isinstance(term, Literal):
-        if term.language:
-            return ox.Literal(str(term), language=term.language)
-        if term.datatype:
-            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
-        return ox.Literal(str(term))
-    return ox.NamedNode(str(term))
 
 
 def cache_key(kind: str, key: str, fmt: Format, page: int, store: Store, root: str) -> tuple:
@@ -229,7 +105,8 @@ def make(store: Store, base: str, kind: str, key: str, fmt: Format, *, page: int
     hold the dataset's licence, which the stored graph does not (:func:`load` adds it),
     so pyoxigraph writes them from the graph's triples, as every other format."""
     document = load(store, base, kind, key, page, license=license)
-    rep = finished(body_of(document, base, fmt, html), fmt, document.modified)
+    modified = last_modified(store, kind, fmt, document.modified)  # after load: see there
+    rep = finished(body_of(document, base, fmt, html), fmt, modified)
     listing = document.listing
     if listing is not None and listing.pages > 1:  # the RDF holds one page of record links
         rep.pages = (listing.page, listing.pages)
@@ -251,7 +128,7 @@ def prerendered(store: Store, base: str, key: str, fmt: Format, flavour: str,
     body, modified = found
     if fmt.kind == "html":  # escaped as the templates escape it: a prefix is not markup
         body = body.replace(_ROOT_MARK, str(escape(root)).encode("utf-8"))
-    return finished(body, fmt, _timestamp(modified))
+    return finished(body, fmt, last_modified(store, "record", fmt, timestamp(modified)))
 
 
 _ROOT_MARK = renders.ROOT_MARK.encode("ascii")
@@ -259,37 +136,28 @@ _ROOT_MARK = renders.ROOT_MARK.encode("ascii")
 
 def finished(body: bytes, fmt: Format, modified: datetime | None) -> Representation:
     """``body`` as a representation; its strong ETag is a hash of the bytes, its
-    Last-Modified ``modified`` unless :func:`dated` says the date would be wrong."""
+    Last-Modified ``modified`` (:func:`last_modified` chooses it)."""
     etag = hashlib.blake2b(body, digest_size=16).hexdigest()
-    return Representation(body, fmt.content_type, etag, modified if dated(fmt) else None)
+    return Representation(body, fmt.content_type, etag, modified)
 
 
-def dated(fmt: Format) -> bool:
-    """Whether a document's ``dcterms:modified`` is the Last-Modified of this format: not
-    for HTML.
+def last_modified(store: Store, kind: str, fmt: Format, modified: datetime | None
+                  ) -> datetime | None:
+    """The Last-Modified of a document's representation (RFC 9110 §8.8.2), the one place
+    that chooses it (the fast path and the Flask view, pre-rendered or not).
 
-    A record's page also shows what other records' graphs say (the title of a
-    record it is owl:sameAs or part of), so its bytes change when they change
-    while its own date stays: a client revalidating with If-Modified-Since got
-    304 and kept the stale page (RFC 9110 §8.8.2 dates the representation).
-    The latest date of every record shown would cost their look-ups on every
-    request, and a pre-rendered page's row knows only its record's date; the
-    ETag, a hash of the bytes, is exact, so HTML is validated by it alone (in
-    the fast path and the Flask view, pre-rendered or not: both call
-    :func:`finished`). RDF and citations are the record's own graph.
+    A record's RDF and citations are its own graph: its ``dcterms:modified``
+    (``modified``). Its page (HTML) also shows what other records' graphs say
+    (the title of a record it is owl:sameAs or part of), so its bytes change
+    while its own date stays: dated by it, If-Modified-Since got 304 and kept
+    the stale page. That page and a thing's document (drawn from many records)
+    are dated by the publish of the snapshot served (``store.published``),
+    later than any change they show; None on a remote store, which knows no
+    such time. Read after the document, so never older than what it shows.
     """
-    return fmt.kind != "html"
-
-
-def _timestamp(text: str | None) -> datetime | None:
-    """An xsd:dateTime as an aware datetime (UTC when it has no zone), or None."""
-    if text is None:
-        return None
-    try:
-        stamp = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return stamp if stamp.tzinfo else stamp.replace(tzinfo=UTC)
+    if kind == "record" and fmt.kind != "html":
+        return modified
+    return store.published
 
 
 def serialize(triples: list[ox.Triple] | list[ox.Quad], base: str, fmt: Format) -> bytes:

@@ -2,7 +2,7 @@
 of itself: no Flask here, no store.
 
 A record's document describes itself in its stored graph (:meth:`ld.mapping.Mapper.document`).
-The other things have no graph of their own: :func:`ld.describe.load` gathers their
+The other things have no graph of their own: :func:`ld.document.load` gathers their
 document from every record graph, so it adds these statements when it is read. Without
 them a client that dereferences ``/id/person/x`` found no link to the document, the
 dataset (VoID section 7: ``void:inDataset`` on every document), its licence or its

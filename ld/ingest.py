@@ -19,7 +19,8 @@ Accounting: ``read == loaded + rejected + deleted`` for every load.
   warning result is counted in ``warnings``.
 * The same id twice in one load: both are counted in ``loaded``, the later
   version wins and is counted in ``replaced`` (as is a record that replaces
-  one stored by an earlier load).
+  one stored by an earlier load), and in ``repeated`` and ``warnings``, with a
+  warning naming both places (:mod:`ld.repeats`).
 * A file that stops being readable (truncated, malformed, bad encoding) or
   that no reader recognises: the records read before the failure point are
   validated and stored as usual (each batch is one atomic store write, so a

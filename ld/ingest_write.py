@@ -26,6 +26,7 @@ from ld.identity import IdentityLinker
 from ld.model import Deletion
 from ld.pipeline import Outcome
 from ld.rejects import RejectsReport, error_entry, violation_entry
+from ld.repeats import KEPT, RepeatedIds
 from ld.store.base import RecordGraph, Store
 from ld.summary import Summary
 from ld.uris import record_uri
@@ -38,6 +39,7 @@ class BatchWriter:
                  rejects: RejectsReport) -> None:
         self.settings, self.store, self.summary, self.rejects = settings, store, summary, rejects
         self.linker = IdentityLinker(store)
+        self.repeats = RepeatedIds()
 
     def write(self, outcomes: Sequence[Outcome]) -> None:
         """Store the good records of a batch (the later version of an id wins)."""
@@ -64,6 +66,8 @@ class BatchWriter:
         self.summary.replaced += result.replaced + len(good) - len(latest)
         self.summary.unchanged += result.unchanged
         self.summary.triples += result.triples or sum(o.triples for o in latest.values())
+        self.summary.add_repeated(self.repeats.stored((o.record_id, o.source) for o in good),
+                                  KEPT)
 
     def _account(self, outcomes: Sequence[Outcome]) -> None:
         """Rejects go to the report; a stored record's warnings are only counted."""
@@ -110,6 +114,7 @@ class BatchWriter:
         counted in ``deleted``."""
         delete_records(self.store, self.settings.base_uri, [d.id for d in deletions],
                        self.linker)  # which forgets: a deleted record may be a first it knew
+        self.repeats.deleted(d.id for d in deletions)
         self.summary.deleted += len(deletions)
 
     def _reject(self, outcome: Outcome) -> None:

@@ -6,7 +6,8 @@ triples that overhead, not the checking, is what limits ingest (about 700
 records/s per core, docs/benchmarks.md "Validation"). Here the shapes are
 read once into :class:`Shape` objects holding plain Python checks
 (:mod:`ld.shacl_checks`), and each record graph is indexed once into dicts
-(:class:`ld.shacl_paths.Data`), so validating is a walk over the shapes.
+(:class:`ld.shacl_paths.Data`), so validating is a walk over the shapes from
+the focus nodes their targets find (:mod:`ld.shacl_targets`).
 
 Sound by construction: compiling audits every ``sh:`` property in the shapes
 graph and raises :class:`UnsupportedShapes` for any it does not implement
@@ -21,28 +22,21 @@ results on every real record and on planted violations of every constraint.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection
+from collections.abc import Collection
 from dataclasses import dataclass, field
 
-from rdflib import RDF, RDFS, Graph, Literal, URIRef
+from rdflib import RDF, Graph, URIRef
 from rdflib.namespace import SH
 from rdflib.term import Node
 
 from ld.shacl_checks import BUILDERS, SHAPE_PARAMETERS, Check
-from ld.shacl_paths import (
-    SUBCLASS_KEY,
-    TYPE_KEY,
-    Data,
-    PathFn,
-    UnsupportedShapes,
-    compile_path,
-    key,
-)
+from ld.shacl_paths import SUBCLASS_KEY, Data, PathFn, UnsupportedShapes, compile_path
 from ld.shacl_report import Result, described, path_text
+from ld.shacl_targets import TARGETS, TargetIndex, target_spec, targeted, targets_of
+from ld.shacl_targets import Targets as Targets  # importable from here, as before the split
 
 __all__ = ["FastValidator", "UnsupportedShapes"]
 
-TARGETS = (SH.targetNode, SH.targetClass, SH.targetSubjectsOf, SH.targetObjectsOf)
 # sh: properties that are not constraints, or are read by the compiler itself
 STRUCTURE = {*TARGETS, SH.path, SH.property, SH.severity, SH.message, SH.deactivated, SH.flags,
              SH.name, SH.description, SH.order, SH.group, SH.defaultValue,
@@ -78,9 +72,6 @@ class Shape:
             component=component)
 
 
-Targets = Callable[[Data], set[Node]]
-
-
 class FastValidator:
     """Every shape with targets in a shapes graph, compiled; :meth:`check` validates a graph."""
 
@@ -90,12 +81,12 @@ class FastValidator:
         self._compiled: dict[Node, Shape] = {}
         self._compiling: set[Node] = set()
         groups: dict[tuple, list[Shape]] = {}  # shapes with the same targets share focus nodes
-        for node in sorted(_targeted(shapes), key=str):
+        for node in sorted(targeted(shapes), key=str):
             shape = self._compile(node)
             _require_messages(shape)
             if not shape.deactivated:
-                groups.setdefault(_target_spec(shapes, node), []).append(shape)
-        self.top = [(_targets(*spec), group) for spec, group in groups.items()]
+                groups.setdefault(target_spec(shapes, node), []).append(shape)
+        self.top = [(targets_of(*spec), group) for spec, group in groups.items()]
         self.index = TargetIndex(list(groups))
 
     def check(self, graph: Graph) -> list[Result]:
@@ -226,85 +217,3 @@ def _audit(sg: Graph) -> None:
             raise UnsupportedShapes(
                 f"the shapes use {p} (on {s}), which the fast engine does not implement: "
                 "use the pyshacl engine (setting validator=pyshacl, LDPUB_VALIDATOR)")
-
-
-def _targeted(sg: Graph) -> set[Node]:
-    """Shapes pySHACL runs on their own: explicit targets, or implicit class targets."""
-    explicit = {s for t in TARGETS for s in sg.subjects(t, None)}
-    classes = {RDFS.Class, *sg.subjects(RDFS.subClassOf, RDFS.Class)}
-    shapes = {*sg.subjects(RDF.type, SH.NodeShape), *sg.subjects(RDF.type, SH.PropertyShape),
-              *sg.subjects(SH.property, None), *sg.objects(None, SH.property),
-              *sg.subjects(SH.node, None), *sg.objects(None, SH.node)}
-    implicit = {s for s in shapes if any(t in classes for t in sg.objects(s, RDF.type))}
-    return explicit | implicit
-
-
-def _target_spec(sg: Graph, node: Node) -> tuple[frozenset, ...]:
-    """A shape's targets: nodes, classes (implicit ones too), subjects-of, objects-of."""
-    classes = set(sg.objects(node, SH.targetClass))
-    if any(t in {RDFS.Class, *sg.subjects(RDFS.subClassOf, RDFS.Class)}
-           for t in sg.objects(node, RDF.type)):
-        classes.add(node)
-    spec = (frozenset(sg.objects(node, SH.targetNode)), frozenset(classes),
-            frozenset(sg.objects(node, SH.targetSubjectsOf)),
-            frozenset(sg.objects(node, SH.targetObjectsOf)))
-    if any(isinstance(n, Literal) for n in spec[1] | spec[2] | spec[3]):
-        raise UnsupportedShapes(f"{node}: a target class or property must not be a literal")
-    return spec
-
-
-class TargetIndex:
-    """Which groups of shapes (by position) target what: the focus nodes of every group
-    of a record in one pass over the record's predicates and types.
-
-    Asking each group in turn (27 groups, one with 22 target classes) cost 40% of
-    validation (docs/benchmarks.md, "Thirteenth session: less CPU in the workers"): most
-    targets are absent from a record, and every present one was compared with rdflib's
-    Python ``__eq__``. The record's own predicates and types are few; looking them up here
-    finds the same nodes. Only for data without rdfs:subClassOf (see ``check``). IRIs
-    are looked up as plain strs (:func:`ld.shacl_paths.key`), as :class:`Data` files
-    predicates.
-    """
-
-    def __init__(self, specs: list[tuple[frozenset, ...]]) -> None:
-        self.nodes = {i: spec[0] for i, spec in enumerate(specs) if spec[0]}
-        self.classes: dict[Node, list[int]] = {}
-        self.subjects_of: dict[Node, list[int]] = {}
-        self.objects_of: dict[Node, list[int]] = {}
-        for i, (_, classes, subjects_of, objects_of) in enumerate(specs):
-            for table, keys in ((self.classes, classes), (self.subjects_of, subjects_of),
-                                (self.objects_of, objects_of)):
-                for node in keys:
-                    table.setdefault(key(node), []).append(i)
-
-    def focus_nodes(self, data: Data) -> dict[int, set[Node]]:
-        """group position -> its focus nodes in ``data``; groups with none left out."""
-        found: dict[int, set[Node]] = {i: set(nodes) for i, nodes in self.nodes.items()}
-        classes, subjects_of, objects_of = self.classes, self.subjects_of, self.objects_of
-        for p, pairs in data.by_pred.items():
-            for i in subjects_of.get(p, ()):
-                found.setdefault(i, set()).update(s for s, _ in pairs)
-            for i in objects_of.get(p, ()):
-                found.setdefault(i, set()).update(o for _, o in pairs)
-        for s, o in data.by_pred.get(TYPE_KEY, ()):
-            for i in classes.get(key(o), ()):
-                found.setdefault(i, set()).add(s)
-        return dict(sorted(found.items()))  # in the order of the groups, as before
-
-
-def _targets(nodes: frozenset, classes: frozenset, subjects_of: frozenset,
-             objects_of: frozenset) -> Targets:
-    """The focus nodes of a target spec in a data graph, as SHACL (and pySHACL) finds them
-    (the predicates' keys made once, with the spec)."""
-    subject_keys, object_keys = [key(p) for p in subjects_of], [key(p) for p in objects_of]
-
-    def focus(data: Data) -> set[Node]:
-        found = set(nodes)
-        for cls in classes:
-            found.update(data.instances(cls))
-        for k in subject_keys:
-            found.update(s for s, _ in data.by_pred.get(k, ()))
-        for k in object_keys:
-            found.update(o for _, o in data.by_pred.get(k, ()))
-        return found
-    return focus

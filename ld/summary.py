@@ -26,6 +26,10 @@ class Summary:
     triples: int = 0
     seconds: float = 0.0
     errors: list[str] = field(default_factory=list)  # files (or their rest) not readable
+    # of replaced (and warnings): records whose id came earlier in this same load; the
+    # first ld.repeats.KEPT of their warnings, each naming both places
+    repeated: int = 0
+    repeated_ids: list[str] = field(default_factory=list)
     rejects_file: str | None = None
     # stopped by Ctrl-C: the figures are those of the records stored or rejected
     # before it (see :meth:`stopped`); the CLI exits 130
@@ -36,6 +40,12 @@ class Summary:
     # "receive" (main, waiting for and unpickling worker results), "link" (main,
     # identity across sources) and "store" (main, store writes)
     stages: dict[str, float] = field(default_factory=dict)
+
+    def add_repeated(self, warnings: list[str], kept: int) -> None:
+        """Count these warnings of ids stored twice in this load; keep the first ``kept``."""
+        self.repeated += len(warnings)
+        self.warnings += len(warnings)
+        self.repeated_ids.extend(warnings[: max(0, kept - len(self.repeated_ids))])
 
     def add_time_since(self, stage: str, started: float) -> None:
         """Add the time since ``started`` (``time.perf_counter()``) to the stage's total."""

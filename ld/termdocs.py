@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
 
@@ -57,6 +58,16 @@ def triples(folder: str) -> tuple[ox.Triple, ...]:
             out.extend(ox.Triple(q.subject, q.predicate, q.object)
                        for q in ox.parse(f, format=ox.RdfFormat.TURTLE))
     return tuple(out)
+
+
+@lru_cache(maxsize=len(FOLDERS))
+def modified(folder: str) -> datetime:
+    """The Last-Modified of ``/vocab`` or ``/shapes``: their latest Turtle file's time,
+    read once per process as :func:`triples` reads the files."""
+    if folder not in FOLDERS:
+        raise ValueError(f"unknown folder {folder!r}")
+    paths = Path(data_dir(folder)).glob("*.ttl")
+    return datetime.fromtimestamp(max(p.stat().st_mtime for p in paths), UTC)
 
 
 def _text(values: list, lang: str = "en") -> str:

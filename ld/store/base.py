@@ -15,6 +15,7 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import BinaryIO
 
@@ -74,6 +75,14 @@ class Store(ABC):
     snapshot_path: str | None = None
     #: Changes whenever the data changes: use it in cache keys and ETags.
     version: str = ""
+
+    @property
+    def published(self) -> datetime | None:
+        """When the data served was published (the embedded store's current snapshot),
+        the Last-Modified of what is drawn from many records; None where no such time
+        is known (a remote SPARQL server, the embedded primary): no date then, rather
+        than a made-up one."""
+        return None
 
     def pin(self) -> Store:
         """A view that keeps reading the data as it is now (for one request).

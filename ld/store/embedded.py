@@ -12,9 +12,10 @@ Layout of the store directory (``--store``)::
 Writes: a batch is journalled (fsync), then applied with pyoxigraph's bulk
 writer, which is about 3x faster than its transactions but not atomic, then
 flushed, and then its journal entry is removed. Opening the store replays any
-entry left by a crash, so every record is wholly old or wholly new. A batch
-of new records handed over as N-Quads bytes (what ``ldpub load`` sends) is
-journalled and bulk-loaded as those bytes, without parsing them in Python.
+entry left by a crash, so every record is wholly old or wholly new (that side
+of a write: :mod:`ld.store.embedded_journal`). A batch of new records handed
+over as N-Quads bytes (what ``ldpub load`` sends) is journalled and
+bulk-loaded as those bytes, without parsing them in Python.
 
 Replacing a record only removes and adds the quads that changed: a record
 loaded again usually differs in a few quads (dcterms:modified, blank nodes),
@@ -44,7 +45,7 @@ from ld.store.apply import apply_batch, same_as_stored, stored_versions, unchang
 from ld.store.base import RecordGraph, WriteResult
 from ld.store.compaction import EVERYTHING, CompactionLog
 from ld.store.convert import named, record_quads
-from ld.store.journal import Entry, Journal
+from ld.store.embedded_journal import JournalledWrites
 from ld.store.lock import StoreLock
 from ld.store.oxstore import OxigraphReads
 from ld.store.stale_renders import StaleRenders
@@ -53,7 +54,7 @@ UNPUBLISHED = "UNPUBLISHED"
 LOG = logging.getLogger("ldpub.store")
 
 
-class EmbeddedStore(OxigraphReads):
+class EmbeddedStore(JournalledWrites, OxigraphReads):
     """The writable primary. One per store directory at a time (locked)."""
 
     snapshot_path: str | None = None
@@ -89,30 +90,6 @@ class EmbeddedStore(OxigraphReads):
                              ) from exc
         lower_compactions()  # writes first, compactions when a core is free (ld.priority)
         return store
-
-    def _open_journal(self) -> None:
-        """Open the journal and replay what a crash left; on failure close and unlock."""
-        try:
-            self.journal = Journal(self.root / "journal")
-            left = self.journal.pending()
-            self.replayed = self._replay(left)
-        except (OSError, ValueError) as exc:
-            self._store = None
-            self._lock.release()
-            raise StoreError(f"cannot replay the journal of the store at {self.root}: {exc}",
-                             hint="free disk space or fix permissions and open it again; "
-                             "the journal stays until it is replayed") from exc
-        if left:
-            self._say_replayed(left)
-
-    def _say_replayed(self, entries: list[Entry]) -> None:
-        """A replay means a write died (a killed load): the operator must hear of it, since
-        the load is incomplete and what it stored is published by whoever opened the store
-        (on the command line, Python's last-resort handler puts it on standard error)."""
-        records = sum(len(entry.graphs) for entry in entries)
-        LOG.warning("replayed %d batch(es) (%d record(s)) left in the journal of the store at "
-                    "%s by a write that did not finish (a load or harvest that was killed?); "
-                    "run that command again to finish it", len(entries), records, self.root)
 
     @property
     def version(self) -> str:  # type: ignore[override]
@@ -192,61 +169,6 @@ class EmbeddedStore(OxigraphReads):
             self._written(len(by_graph))
         return WriteResult(written=len(by_graph), replaced=0,
                            triples=body.count(b"\n"))
-
-    def _journal(self, graphs: list[str], body: list[ox.Quad] | bytes) -> Entry:
-        self._mark_unpublished()
-        try:
-            return self.journal.write(graphs, body)
-        except OSError as exc:  # nothing was applied: the store is as it was
-            raise StoreError(f"cannot write the journal in {self.journal.dir}: {exc}",
-                             hint="free disk space or fix permissions, then load again"
-                             ) from exc
-
-    def _roll_back(self, entry: Entry) -> None:
-        """Undo a batch of new records that failed to load: remove its graphs."""
-        store = self._ox()
-        for iri in entry.graphs:
-            store.remove_graph(named(iri))
-        store.flush()
-        self.journal.clear([entry])
-
-    @staticmethod
-    def _refuse(records: Iterable[RecordGraph], exc: SyntaxError) -> None:
-        """Name the record whose N-Quads do not parse (RecordError), else the batch."""
-        for record in records:
-            record_quads(record)
-        raise StoreError(f"the store refused a batch of records: {exc}")
-
-    def _recover(self, entry: Entry, exc: OSError) -> None:
-        """A failed apply may have left half a batch: replay the entry now."""
-        try:
-            self._replay([entry])
-        except OSError as again:
-            raise StoreError(
-                f"writing to the store at {self.root} failed: {exc}; so did the repair: {again}",
-                hint="free disk space or fix permissions; the batch is replayed on the next open",
-            ) from again
-        raise StoreError(f"writing to the store at {self.root} failed: {exc}",
-                         hint="the batch was rolled forward; check disk space") from exc
-
-    def _replay(self, entries: list[Entry]) -> int:
-        """Re-apply journal entries left by a crash: drop their graphs, load their quads."""
-        store = self._ox()
-        for entry in entries:
-            self._mark_unpublished()
-            for iri in entry.graphs:
-                store.remove_graph(named(iri))
-            try:
-                store.bulk_load(path=str(entry.path), format=ox.RdfFormat.N_QUADS)
-            except SyntaxError:
-                # only a batch of new records is journalled unparsed (_write_fresh),
-                # and it is refused as a whole: leave its graphs out
-                self._roll_back(entry)
-                continue
-            store.flush()
-            self.journal.clear([entry])
-            self._compaction.note(len(entry.graphs))
-        return len(entries)
 
     def delete_records(self, graph_iris: Iterable[str]) -> int:
         store = self._ox()

@@ -21,6 +21,7 @@ import os
 import threading
 import time
 from collections.abc import Iterable, Sequence
+from datetime import datetime
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -81,6 +82,13 @@ class SnapshotReader(OxigraphReads):
     def version(self) -> str:  # type: ignore[override]
         self._ox()
         return self._name or "empty"
+
+    @property
+    def published(self) -> datetime | None:  # type: ignore[override]
+        """The open snapshot's publish time (None before any), with ``version``'s check."""
+        self._ox()
+        name = self._name
+        return None if name is None else snapshots.published(name)
 
     @property
     def snapshot_path(self) -> str | None:

@@ -17,7 +17,8 @@
 ``user:password@`` in the URL is sent as basic auth and never shown
 (:mod:`ld.store.remote_http`, which also turns every failure into a
 StoreError and retries transient ones). How a batch is written, in one
-atomic request or, for Virtuoso, in small ones: :mod:`ld.store.remote_write`.
+atomic request or, for Virtuoso, in small ones, and the store's
+``write_records`` and ``delete_records`` themselves: :mod:`ld.store.remote_write`.
 Counts and dumps cover the record graphs only (a server's own graphs are no
 part of the catalogue); dumps: :mod:`ld.store.remote_dump`. Given its
 ``base``, the record graphs are those under ``{base}doc/record/`` only: a
@@ -42,7 +43,7 @@ from __future__ import annotations
 
 import time
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import BinaryIO
 from urllib.parse import urlsplit
@@ -55,14 +56,15 @@ from rdflib.term import Node
 from ld import formats
 from ld.errors import BadRequest, ConfigError, NotAcceptable, ServerError
 from ld.namespaces import PREFIXES
-from ld.store import dump_dedup, minted, remote_dump, remote_write, results
-from ld.store.base import QueryResponse, RecordGraph, Store, WriteResult
-from ld.store.convert import from_ox, record_quads, triples_to_graph
+from ld.store import dump_dedup, minted, remote_dump, results
+from ld.store.base import QueryResponse, Store
+from ld.store.convert import from_ox, triples_to_graph
 from ld.store.oxstore import has_dataset_clause, rdf_format
 from ld.store.remote_http import WRITER, Http, Retry, redact, split_credentials
 from ld.store.remote_read import Rows, relay
 from ld.store.remote_read import results as read_results
 from ld.store.remote_read import triples as read_triples
+from ld.store.remote_write import RemoteWrites
 
 VERSION_SECONDS = 10
 SRJ = "application/sparql-results+json"
@@ -70,7 +72,7 @@ NT = "application/n-triples"
 CONNECT_TIMEOUT, READ_TIMEOUT = 5.0, 300.0  # seconds; a load's batch may take minutes
 
 
-class RemoteStore(Store):
+class RemoteStore(RemoteWrites, Store):
     """Records as named graphs on a SPARQL 1.1 server."""
 
     snapshot_path: str | None = None
@@ -173,49 +175,7 @@ class RemoteStore(Store):
         """Is the server Virtuoso (its Server header)? Known once it has answered."""
         return "virtuoso" in self.http.server.lower()
 
-    # --- writes ---------------------------------------------------------------
-
-    def write_records(self, batch: Sequence[RecordGraph]) -> WriteResult:
-        if not batch:
-            return WriteResult()
-        by_graph = {r.graph_iri: r for r in batch}
-        quads = {iri: record_quads(r) for iri, r in by_graph.items()}
-        self._guard_base(by_graph)
-        existing = self._existing(by_graph)
-        if self.virtuoso:
-            for request in remote_write.small_requests(quads):
-                self._update(request)
-        else:
-            self._update(remote_write.one_request(quads))
-        triples = sum(len(qs) for qs in quads.values())
-        return WriteResult(written=len(by_graph), replaced=len(existing), triples=triples)
-
-    def _guard_base(self, graph_iris: Iterable[str]) -> None:
-        """Refuse records minted under another base than the server's records were
-        (mixed, every URI of one of them answers 404); see :mod:`ld.store.minted`."""
-        if self._minted is None:
-            self._minted = minted.in_store(self, self.base) or ""
-        for iri in graph_iris:
-            given = minted.base_of(iri)
-            if given and self._minted and given != self._minted:
-                raise minted.refusal(self.shown, self._minted, given)
-            self._minted = self._minted or given or ""
-
-    def _existing(self, graph_iris: Iterable[str]) -> list[str]:
-        values = " ".join(f"<{g}>" for g in graph_iris)
-        if not values:
-            return []
-        _, rows = self.rows(f"SELECT ?g WHERE {{ VALUES ?g {{ {values} }} "
-                            "FILTER EXISTS { GRAPH ?g { ?s ?p ?o } } }")
-        return [row[0].value for row in rows]
-
-    def delete_records(self, graph_iris: Iterable[str]) -> int:
-        wanted = list(dict.fromkeys(graph_iris))
-        self._guard_base(wanted)
-        existing = self._existing(wanted)
-        if existing:
-            self._update(" ;\n".join(f"DROP SILENT GRAPH <{g}>" for g in existing))
-        return len(existing)
+    # --- writes (write_records, delete_records: remote_write.RemoteWrites) ------
 
     def publish(self, *, compact: bool = False) -> str:
         """Nothing to publish: the server serves what it holds."""

@@ -18,13 +18,25 @@ at most :data:`STATEMENTS` statements; a larger record gets a request of its
 own with several INSERTs, each holding whole runs of statements linked by
 blank nodes (a blank node's label means one node within one INSERT only).
 There each record is all-or-nothing, and a batch may be stored in part.
+
+The store's side of a write is here too, in :class:`RemoteWrites`, which
+:class:`ld.store.remote.RemoteStore` mixes in: the base check before a batch or
+a deletion (records minted under another base than the server's are refused),
+the replaced graphs counted, a deletion as DROPs of the graphs that exist. Apart
+from ``remote.py`` so that everything a write sends is read in one module, and
+``remote.py`` stays the store's interface and its reads.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 
 import pyoxigraph as ox
+
+from ld.store import minted
+from ld.store.base import RecordGraph, WriteResult
+from ld.store.convert import record_quads
+from ld.store.remote_read import Rows
 
 STATEMENTS = 200  # per Virtuoso request (and per INSERT of a larger record)
 Quads = Mapping[str, Sequence[ox.Quad]]  # record graph IRI -> its statements
@@ -101,3 +113,66 @@ def linked_runs(statements: Sequence[ox.Quad]) -> list[list[ox.Quad]]:
                      None)
         runs.setdefault(i if blank is None else root(blank), []).append(q)
     return list(runs.values())
+
+
+class RemoteWrites:
+    """``write_records`` and ``delete_records`` of :class:`ld.store.remote.RemoteStore`,
+    which mixes this in and gives what it uses: its ``base``, the URL it shows
+    (``shown``), the base its records were minted under (``_minted``), :meth:`rows`,
+    :meth:`_update` and :attr:`virtuoso`."""
+
+    base: str | None
+    shown: str
+    _minted: str | None  # the base its records were minted under; "" none; None not known
+
+    def rows(self, query: str, cut_ok: bool = False) -> Rows:
+        raise NotImplementedError
+
+    def _update(self, update: str, *, own: bool = True) -> None:
+        raise NotImplementedError
+
+    @property
+    def virtuoso(self) -> bool:
+        raise NotImplementedError
+
+    def write_records(self, batch: Sequence[RecordGraph]) -> WriteResult:
+        if not batch:
+            return WriteResult()
+        by_graph = {r.graph_iri: r for r in batch}
+        quads = {iri: record_quads(r) for iri, r in by_graph.items()}
+        self._guard_base(by_graph)
+        existing = self._existing(by_graph)
+        if self.virtuoso:
+            for request in small_requests(quads):
+                self._update(request)
+        else:
+            self._update(one_request(quads))
+        triples = sum(len(qs) for qs in quads.values())
+        return WriteResult(written=len(by_graph), replaced=len(existing), triples=triples)
+
+    def _guard_base(self, graph_iris: Iterable[str]) -> None:
+        """Refuse records minted under another base than the server's records were
+        (mixed, every URI of one of them answers 404); see :mod:`ld.store.minted`."""
+        if self._minted is None:
+            self._minted = minted.in_store(self, self.base) or ""
+        for iri in graph_iris:
+            given = minted.base_of(iri)
+            if given and self._minted and given != self._minted:
+                raise minted.refusal(self.shown, self._minted, given)
+            self._minted = self._minted or given or ""
+
+    def _existing(self, graph_iris: Iterable[str]) -> list[str]:
+        values = " ".join(f"<{g}>" for g in graph_iris)
+        if not values:
+            return []
+        _, rows = self.rows(f"SELECT ?g WHERE {{ VALUES ?g {{ {values} }} "
+                            "FILTER EXISTS { GRAPH ?g { ?s ?p ?o } } }")
+        return [row[0].value for row in rows]
+
+    def delete_records(self, graph_iris: Iterable[str]) -> int:
+        wanted = list(dict.fromkeys(graph_iris))
+        self._guard_base(wanted)
+        existing = self._existing(wanted)
+        if existing:
+            self._update(" ;\n".join(f"DROP SILENT GRAPH <{g}>" for g in existing))
+        return len(existing)

@@ -37,6 +37,7 @@ import pyoxigraph as ox
 GRACE_SECONDS = 300.0
 KEEP = 2
 POINTER = "CURRENT"
+UNDATED = "-undated"  # published in the same second as the snapshot before it
 
 
 def snapshots_dir(root: Path) -> Path:
@@ -65,12 +66,44 @@ def publish(primary: ox.Store, root: Path, grace: float = GRACE_SECONDS) -> str:
 
 
 def _new_name(base: Path) -> str:
-    """A sortable, unique name: UTC time to the microsecond (plus a counter on ties)."""
-    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
+    """A sortable, unique name: UTC time to the microsecond (plus a counter on ties),
+    marked :data:`UNDATED` when it comes in the same whole second as the newest one."""
+    now = datetime.now(UTC)
+    stamp = now.strftime("%Y%m%dT%H%M%S%fZ")
+    if _newest_second(base) == now.replace(microsecond=0):
+        stamp += UNDATED
     name, n = stamp, 1
     while (base / name).exists():
         name, n = f"{stamp}-{n}", n + 1
     return name
+
+
+def _newest_second(base: Path) -> datetime | None:
+    stamps = [_stamp(p.name) for p in base.iterdir() if not p.name.startswith(".")]
+    newest = max((s for s in stamps if s is not None), default=None)
+    return None if newest is None else newest.replace(microsecond=0)
+
+
+def published(name: str) -> datetime | None:
+    """When the snapshot ``name`` was published, the Last-Modified of what is drawn from
+    many records (``ld.describe``): its name is the UTC time of its publish, taken after
+    the writes it holds, so every change it serves is older.
+
+    None for a snapshot published in the same whole second as the one before it
+    (:data:`UNDATED`): an HTTP date has whole seconds, so both would carry one date and
+    an If-Modified-Since sent for the first would get a stale 304 from the second. What
+    it serves goes without a date (its ETag still validates) until the next snapshot;
+    waiting for the next second instead would hold a burst of SPARQL updates, each of
+    which publishes, to one a second. None too for a name an operator made.
+    """
+    return None if UNDATED in name else _stamp(name)
+
+
+def _stamp(name: str) -> datetime | None:
+    try:
+        return datetime.strptime(name[:22], "%Y%m%dT%H%M%S%fZ").replace(tzinfo=UTC)
+    except ValueError:
+        return None
 
 
 def _write_pointer(root: Path, name: str) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from datetime import datetime
 
 import pyoxigraph as ox
 from flask import Blueprint, Response, render_template, request
@@ -20,16 +21,17 @@ OFFERED = pages.THING_FORMATS
 
 
 def represent_triples(key: tuple, triples: list[ox.Triple], base: str, fmt: Format,
-                      html: Callable[[], str]) -> Representation:
+                      html: Callable[[], str], modified: datetime | None) -> Representation:
     """A representation of a fixed set of triples (VoID, vocabulary, shapes), cached under
-    ``key`` and the format; HTML also under the request's root path, which it names."""
+    ``key`` and the format; HTML also under the request's root path, which it names.
+    ``modified``: its Last-Modified (the snapshot's publish, the files' time)."""
     cache_key = (*key, fmt.key, request.script_root if fmt.kind == "html" else "")
     found = describe.CACHE.get(cache_key)
     if found is not None:
         return found
     body = (html().encode("utf-8") if fmt.kind == "html"
             else describe.serialize(triples, base, fmt))
-    result = describe.finished(body, fmt, None)
+    result = describe.finished(body, fmt, modified)
     describe.CACHE.put(cache_key, result)
     return result
 
@@ -48,7 +50,7 @@ def _void(suffix: str | None, path: str) -> Response:
                                downloads=OFFERED[1:], path=path)
 
     rep = represent_triples(("void", describe.store_version(store)), triples,
-                            settings.base_uri, fmt, html)
+                            settings.base_uri, fmt, html, store.published)
     return http.respond(rep, fmt, path, OFFERED, void.dataset_iri(settings.base_uri),
                         negotiated=suffix is None)
 
@@ -145,7 +147,8 @@ def _terms(folder: str, title: str, ext: str | None) -> Response:
                                terms=termdocs.terms(folder), path=f"/{folder}",
                                downloads=OFFERED[1:], triples=triples)
 
-    rep = represent_triples((folder,), triples, settings.base_uri, fmt, html)
+    rep = represent_triples((folder,), triples, settings.base_uri, fmt, html,
+                            termdocs.modified(folder))
     return http.respond(rep, fmt, f"/{folder}", OFFERED, f"{settings.base_uri}{folder}",
                         negotiated=ext is None)
 
