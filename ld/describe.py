@@ -83,7 +83,14 @@ def represent(store: Store, base: str, kind: str, key: str, fmt: Format, *,
               license: str | None = None) -> Representation:
     """The bytes of one representation: per-process cache, else what ``ldpub render``
     made (when ``flavour``, the serving app's, matches), else made now. ``html`` must
-    render for ``root``; ``license`` is the dataset's (one per serving process)."""
+    render for ``root``; ``license`` is the dataset's (one per serving process).
+
+    The store is pinned to its current snapshot first (:meth:`Store.pin`): a reader may
+    switch to a newer one between two reads, and then the cache key's version, the
+    content and its Last-Modified came from different snapshots (A's content dated by
+    B's publish: a later If-Modified-Since with B's date got a 304, keeping A's stale
+    content)."""
+    store = store.pin()  # one snapshot for the key, the content and the date
     the_key = cache_key(kind, key, fmt, page, store, root)
     found = CACHE.get(the_key)
     if found is not None:
@@ -104,8 +111,9 @@ def make(store: Store, base: str, kind: str, key: str, fmt: Format, *, page: int
     Turtle, N-Triples and RDF/XML are not the store's own writing of its graph: they
     hold the dataset's licence, which the stored graph does not (:func:`load` adds it),
     so pyoxigraph writes them from the graph's triples, as every other format."""
+    store = store.pin()  # the document and its date from one snapshot (see represent)
     document = load(store, base, kind, key, page, license=license)
-    modified = last_modified(store, kind, fmt, document.modified)  # after load: see there
+    modified = last_modified(store, kind, fmt, document.modified)  # pinned: see there
     rep = finished(body_of(document, base, fmt, html), fmt, modified)
     listing = document.listing
     if listing is not None and listing.pages > 1:  # the RDF holds one page of record links
@@ -153,7 +161,10 @@ def last_modified(store: Store, kind: str, fmt: Format, modified: datetime | Non
     the stale page. That page and a thing's document (drawn from many records)
     are dated by the publish of the snapshot served (``store.published``),
     later than any change they show; None on a remote store, which knows no
-    such time. Read after the document, so never older than what it shows.
+    such time. ``store`` must be the pinned view the document was read from
+    (:func:`represent` pins it): a date from a newer snapshot than the content
+    is the unsafe case (an If-Modified-Since with it is a 304 for content that
+    is already stale), and an unpinned reader may switch snapshots in between.
     """
     if kind == "record" and fmt.kind != "html":
         return modified

@@ -244,12 +244,7 @@ class _Mapper:
         self.lit(LDPUB.grant, r.grants)
         self.lit(BIBO.oclcnum, r.oclc)
         self.lit(BIBO.lccn, r.lccn)
-        for isbn in map(ids.clean_isbn, filter(str.strip, r.isbn)):
-            if not ids.isbn_valid(isbn):  # set apart; the shapes warn about it by value
-                self.lit(LDPUB.invalidIsbn, isbn)
-                continue
-            self.lit(BIBO.isbn, isbn)
-            self.lit(BIBO.isbn10 if len(isbn) == 10 else BIBO.isbn13, isbn)
+        things.isbns(self, self.s, r.isbn, forms=True)
 
     def links(self) -> None:
         """foaf:page for every link, with its label; DOI, PubMed and PMC ids from links

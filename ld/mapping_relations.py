@@ -10,7 +10,8 @@ The related item is a blank node typed ``dcterms:BibliographicResource``, with
 what the record says of it: ``dcterms:title``, ``bibo:edition``, its main entry
 as written (``ldpub:mainEntryHeading``), the relationship in words
 (``ldpub:relationshipLabel``), a name-title entry's name as ``dcterms:creator``
-(a person or organisation, keyed as every other), and its numbers (``bibo:isbn``,
+(a person or organisation, keyed and stated as every other, its authority link
+as owl:sameAs included: :func:`ld.mapping_things.agent_node`), and its numbers (``bibo:isbn``,
 ``bibo:issn``, ``bibo:oclcnum``, ``bibo:lccn``, ``bibo:identifier``).
 
 Why a blank node, not an IRI: the item has no record of its own here, so no IRI
@@ -28,13 +29,12 @@ The identity linker (:mod:`ld.identity`) reads ISBNs of records only, not of the
 
 from __future__ import annotations
 
-from rdflib import BNode, URIRef
+from rdflib import BNode
 from rdflib import namespace as rdf_ns
 
-from ld import mapping_identifiers as ids
 from ld import namespaces as ns
-from ld.mapping_things import Writer, issns, organisation, person
-from ld.model import Agent, Related
+from ld.mapping_things import Writer, agent_node, isbns, issns
+from ld.model import Related
 
 RDF, DCTERMS = ns.Terms(rdf_ns.RDF), ns.Terms(rdf_ns.DCTERMS)
 BIBO, LDPUB = ns.Terms(ns.BIBO), ns.Terms(ns.LDPUB)
@@ -53,24 +53,14 @@ def related(m: Writer) -> None:
         m.lit(LDPUB.mainEntryHeading, item.heading, node)
         m.lit(LDPUB.relationshipLabel, item.label, node)
         if item.creator is not None:
-            m.add(node, DCTERMS.creator, _creator(m, item.creator))
+            m.add(node, DCTERMS.creator, agent_node(m, item.creator))
         _numbers(m, node, item)
-
-
-def _creator(m: Writer, who: Agent) -> URIRef:
-    """A name-title entry's name: the person or organisation every record keys alike."""
-    name = who.name.strip().rstrip(",;:/ ")
-    if who.kind == "organization":
-        return organisation(m, name, who.alt_names)
-    identifiers, _failing = ids.agent_identifiers(who.identifiers)
-    return person(m, who, name, identifiers)
 
 
 def _numbers(m: Writer, node: BNode, item: Related) -> None:
     """ISBNs (valid ones as bibo:isbn, the rest ldpub:invalidIsbn), ISSNs alike, OCLC
     numbers, LCCNs and the other numbers as written."""
-    for isbn in dict.fromkeys(map(ids.clean_isbn, filter(str.strip, item.isbn))):
-        m.lit(BIBO.isbn if ids.isbn_valid(isbn) else LDPUB.invalidIsbn, isbn, node)
+    isbns(m, node, item.isbn)
     issns(m, node, item.issn)
     m.lit(BIBO.oclcnum, item.oclc, node)
     m.lit(BIBO.lccn, item.lccn, node)

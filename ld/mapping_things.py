@@ -94,22 +94,30 @@ def _rdf_list(m: Writer, prop: URIRef, members: list[URIRef]) -> None:
 
 def agent(m: Writer, who: Agent, prop: URIRef) -> URIRef:
     """One creator or contributor, linked by ``prop`` and by the relators of its roles."""
-    name = who.name.strip().rstrip(",;:/ ")
-    identifiers, failing = ids.agent_identifiers(who.identifiers)
-    if who.kind == "organization":
-        node = organisation(m, name, who.alt_names)
-    else:
-        node = person(m, who, name, identifiers)
+    node = agent_node(m, who)
     m.add(m.s, prop, node)
-    for ident in identifiers:
-        m.add(node, OWL.sameAs, m.iri(ident, "author"))
-    m.lit(LDPUB.invalidOrcid, failing, node)  # set apart, as a failing ISBN; the shapes warn
     m.lit(LDPUB.affiliation, who.affiliations, node)
     for role in who.roles:
         relator = t.relator_iri(role)
         if relator is not None:
             m.add(m.s, relator, node)
     _roles_as_written(m, node, [r for r in who.roles if t.relator_iri(r) is None])
+    return node
+
+
+def agent_node(m: Writer, who: Agent) -> URIRef:
+    """The person or organisation ``who`` names, stated alike whichever record or field
+    names it (a creator, a contributor, a related work's creator): its key, names and
+    identifiers (owl:sameAs; a failing ORCID set apart, as a failing ISBN: the shapes warn)."""
+    name = who.name.strip().rstrip(",;:/ ")
+    identifiers, failing = ids.agent_identifiers(who.identifiers)
+    if who.kind == "organization":
+        node = organisation(m, name, who.alt_names)
+    else:
+        node = person(m, who, name, identifiers)
+    for ident in identifiers:
+        m.add(node, OWL.sameAs, m.iri(ident, "author"))
+    m.lit(LDPUB.invalidOrcid, failing, node)
     return node
 
 
@@ -216,6 +224,20 @@ def concept(m: Writer, subject: Subject) -> URIRef:
     if subject.broader and subject.broader.strip():  # "Humans/analysis" narrows "Humans"
         m.add(node, SKOS.broader, concept(m, Subject(subject.broader, scheme=subject.scheme)))
     return node
+
+
+def isbns(m: Writer, node: URIRef | BNode, values: list[str], *, forms: bool = False
+          ) -> None:
+    """Valid ISBNs as bibo:isbn, with bibo:isbn10/isbn13 by length when ``forms`` (a
+    record's own); the rest as ldpub:invalidIsbn, set apart (the shapes warn by value:
+    a harvested record must not be lost over one)."""
+    for isbn in dict.fromkeys(map(ids.clean_isbn, filter(str.strip, values))):
+        if not ids.isbn_valid(isbn):
+            m.lit(LDPUB.invalidIsbn, isbn, node)
+            continue
+        m.lit(BIBO.isbn, isbn, node)
+        if forms:
+            m.lit(BIBO.isbn10 if len(isbn) == 10 else BIBO.isbn13, isbn, node)
 
 
 def issns(m: Writer, node: URIRef, values: list[str], electronic: Iterable[str] = ()) -> None:

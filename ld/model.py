@@ -237,7 +237,9 @@ class Record:
     # one does so to, as (PubMed's CommentsCorrections RefType, PMID): ("RetractionIn", "123")
     pubmed_relations: list[tuple[str, str]] = field(default_factory=list)
     # other works and items the record links to, as it transcribes them (MARC 760-787
-    # linking entries, 700/710/711 name-title entries): published, not kept in ``extra``
+    # linking entries, 700/710/711 name-title entries), published; a name-title entry's
+    # whole field, as written, is also in ``extra["related_work"]`` (unpublished, as
+    # all of ``extra``: what the source said, for a reader of the Record)
     related: list[Related] = field(default_factory=list)
     extra: dict[str, list[str]] = field(default_factory=dict)
 

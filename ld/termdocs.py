@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import lru_cache
@@ -60,14 +61,30 @@ def triples(folder: str) -> tuple[ox.Triple, ...]:
     return tuple(out)
 
 
+#: When this process started serving, near enough (this module is imported as the app is
+#: built): what ``/vocab`` and ``/shapes`` show beyond their files changes only with it.
+STARTED = datetime.now(UTC)
+
+
 @lru_cache(maxsize=len(FOLDERS))
 def modified(folder: str) -> datetime:
-    """The Last-Modified of ``/vocab`` or ``/shapes``: their latest Turtle file's time,
-    read once per process as :func:`triples` reads the files."""
+    """The Last-Modified of ``/vocab`` or ``/shapes``, read once per process as
+    :func:`triples` reads the files. Their bytes come from the Turtle files and also
+    from the templates, the code and ``base_uri``, which change only with a restart (an
+    upgrade, a new setting): so the files' latest time or the process's start
+    (:data:`STARTED`), whichever is later: dated by the files alone, a page changed by
+    an upgrade kept its date and a client's If-Modified-Since got a stale 304."""
     if folder not in FOLDERS:
         raise ValueError(f"unknown folder {folder!r}")
-    paths = Path(data_dir(folder)).glob("*.ttl")
-    return datetime.fromtimestamp(max(p.stat().st_mtime for p in paths), UTC)
+    return latest(Path(data_dir(folder)).glob("*.ttl"), STARTED)
+
+
+def latest(paths: Iterable[Path], started: datetime) -> datetime:
+    """The latest of the files' modification times and ``started``, never later than now:
+    a file dated in the future (a clock set wrong, an archive's times) must not give a
+    Last-Modified in the future (RFC 9110 §8.8.2.1)."""
+    times = [datetime.fromtimestamp(p.stat().st_mtime, UTC) for p in paths]
+    return min(max([*times, started]), datetime.now(UTC))
 
 
 def _text(values: list, lang: str = "en") -> str:

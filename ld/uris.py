@@ -29,7 +29,9 @@ KINDS = ("record", "person", "organization", "journal", "subject", "collection")
 # (ld.store.mapping_version), and loads and servers of a store minted under another
 # say that a partial re-load gives one journal or person two URIs.
 # tests/test_store_versions.py holds what each version keys a fixed set of records to.
-MAPPING_VERSION = 2  # 2: a death date alone keys a person apart (explore12/marc H1)
+MAPPING_VERSION = 3  # 2: a death date alone keys a person apart (explore12/marc H1)
+# 3: a 600/610/611/630 name-title heading keeps the title parts after $t ($l "French", $k, $f,
+# $m-$s; 611 $k $l), so such a subject is labelled and keyed apart (explore12/marc L9, 2fe423a)
 
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")
 _SAFE_KEY = "-._~:@!$'()*,;="  # RFC 3986 pchar without '/', '&', '+', '?', '#', '%'

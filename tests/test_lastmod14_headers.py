@@ -124,7 +124,8 @@ def test_pages_and_many_record_documents_are_dated_by_the_snapshot(site: Site) -
 def test_vocab_and_shapes_are_dated_by_their_files(site: Site) -> None:
     for folder in termdocs.FOLDERS:
         files = Path(data_dir(folder)).glob("*.ttl")
-        newest = max(datetime.fromtimestamp(p.stat().st_mtime, UTC) for p in files)
+        newest = max([*(datetime.fromtimestamp(p.stat().st_mtime, UTC) for p in files),
+                      termdocs.STARTED])  # or the serving process's start (test_pin14_termdocs)
         for path in (f"/{folder}", f"/{folder}.ttl", f"/{folder}.html"):
             _revalidates(site.url + path, newest.replace(microsecond=0))
 

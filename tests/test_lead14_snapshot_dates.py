@@ -42,3 +42,13 @@ def test_the_second_snapshot_of_a_second_is_undated_and_the_next_second_dated(
     assert snapshots.published(third) is not None
     assert snapshots.current(tmp_path) == third
     assert sorted([first, second, third]) == [first, second, third]  # names still sort
+
+
+def test_a_snapshot_after_the_clock_stepped_back_is_undated(tmp_path: Path) -> None:
+    # a reviewer's finding: only the same second was caught; a clock stepped back (NTP)
+    # dated the new snapshot before the one it replaces, and an If-Modified-Since with the
+    # older one's later date got a 304 for the new content
+    primary = ox.Store(str(tmp_path / "primary"))
+    future = datetime(2099, 1, 1, tzinfo=UTC).strftime("%Y%m%dT%H%M%S%fZ")
+    (snapshots.snapshots_dir(tmp_path) / future).mkdir(parents=True)  # published "later"
+    assert snapshots.published(snapshots.publish(primary, tmp_path, grace=3600)) is None

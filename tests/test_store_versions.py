@@ -24,10 +24,12 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+import pymarc
 import pytest
 
 from ld.mapping import map_triples
 from ld.model import Agent, Container, Record, Source, Subject
+from ld.readers.marc_crosswalk import from_pymarc
 from ld.uris import MAPPING_VERSION
 from tests.test_cli import LDPUB, generate, ldpub
 
@@ -36,6 +38,20 @@ BASE, ELSEWHERE = "http://localhost:5000/", "http://127.0.0.1:5277/"
 # --- what each version of the URI rules keys a fixed set of records to -------------
 
 _SOURCE = Source("test_store_versions", "record 1", "test")
+
+
+def _marc_name_title_subject() -> Record:
+    """A MARC record with a 600 name-title subject and its language $l, as the MARC
+    reader gives it: the heading, and so the subject's key, is the reader's work."""
+    marc = pymarc.Record(leader="00000cam a2200000 a 4500", force_utf8=True)
+    marc.add_field(pymarc.Field(tag="001", data="marc-600"), pymarc.Field(
+        tag="245", indicators=["0", "0"], subfields=[pymarc.Subfield("a", "t")]))
+    marc.add_field(pymarc.Field(tag="600", indicators=["1", "0"], subfields=[
+        pymarc.Subfield(c, v) for c, v in (("a", "Shakespeare, William,"), ("d", "1564-1616."),
+                                           ("t", "Hamlet."), ("l", "French."))]))
+    return from_pymarc(marc, _SOURCE)
+
+
 FIXED_RECORDS = [
     Record("pubmed-1", _SOURCE, title="t", creators=[
         Agent("Łysiak, Waldemar", family="Łysiak", given="Waldemar", dates="1944-"),
@@ -58,6 +74,7 @@ FIXED_RECORDS = [
     Record("oai:x.org:a/b c", _SOURCE, title="t",
            container=Container("Arquivos de gastroenterologia", issn=["1678-4219", "0004-2803"])),
     Record("x", _SOURCE, title="t", container=Container("Journal of Things", issn=["1234-5678"])),
+    _marc_name_title_subject(),  # since version 3
 ]
 
 # Never edit a version's entry: when a key changes, raise ld.uris.MAPPING_VERSION and add
@@ -83,6 +100,12 @@ KEYED = {
 # no longer as his namesake born that year (explore12/marc H1, tests/test_agents12_*.py);
 # no fixed record has such a date, so their keys are version 1's
 KEYED[2] = KEYED[1]
+# 3: a 600/610/611/630 name-title heading keeps its title parts after $t (the language $l,
+# form $k, ...: explore12/marc L9), so "Shakespeare, William, 1564-1616. Hamlet. French" is a
+# subject of its own; under version 2 the record "marc-600" (added with version 3) was keyed
+# to "id/subject/lcsh-shakespeare-william-1564-1616-hamlet", Hamlet in any language
+KEYED[3] = {**KEYED[2], "marc-600": [
+    "id/record/marc-600", "id/subject/lcsh-shakespeare-william-1564-1616-hamlet-french"]}
 
 
 def _minted(record: Record) -> list[str]:

@@ -46,10 +46,9 @@ def _title(record: Record, fld: pymarc.Field) -> None:
     subtitle is the part's, so it follows the part). The short title is the title
     proper, part included, without the remainder; the full statement keeps all."""
     pieces = _title_pieces(fld)
-    proper = [p for p in pieces if p[0] != "b"]
     record.title = _text([_isbd(pieces)]) or None
-    record.title_short = (record.title if len(proper) == len(pieces)  # no remainder
-                          else _text([_isbd(proper)]) or None)
+    record.title_short = (record.title if all(p[0] != "b" for p in pieces)  # no remainder
+                          else _text([_isbd(pieces, leave_out="b")]) or None)
     remainder = fld.get_subfields("b")[:1]
     record.title_sub = (_text(remainder) or None) if remainder else None
     # clean() splits at white space and joins with one space: no strip needed before it
@@ -58,6 +57,7 @@ def _title(record: Record, fld: pymarc.Field) -> None:
 
 
 Piece = tuple[str, str, str]  # a 245 subfield's code, value as written, value cleaned
+_LEFT_OUT: Piece = ("", "", "")  # before a piece, one not joined (the short title's $b): ", "
 
 
 def _title_pieces(fld: pymarc.Field) -> list[Piece]:
@@ -72,11 +72,16 @@ def _title_pieces(fld: pymarc.Field) -> list[Piece]:
 _TITLE_CODES = ("a", "b", "k", "f", "g", "n", "p")
 
 
-def _isbd(pieces: list[Piece]) -> str:
-    """The pieces cleaned of the punctuation they carry and joined by ISBD's."""
+def _isbd(pieces: list[Piece], leave_out: str = "") -> str:
+    """The pieces cleaned of the punctuation they carry and joined by ISBD's, but those
+    of the codes in ``leave_out``; a mark is chosen by the piece really before, left out
+    or not (an $a ends with " :" only because a remainder $b follows it)."""
     text = ""
     for i, (code, _raw, cleaned) in enumerate(pieces):
-        mark = _title_mark(code, pieces[i - 1]) if text else ""
+        if code in leave_out:
+            continue
+        previous = pieces[i - 1] if pieces[i - 1][0] not in leave_out else _LEFT_OUT
+        mark = _title_mark(code, previous) if text else ""
         # "U.S." or "Why?" ends the element already; "1900-1950 (bulk 1920-1940)" needs no comma
         if (mark == ". " and text[-1] in ".?!") or (mark == ", " and cleaned[0] == "("):
             mark = " "

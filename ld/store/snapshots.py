@@ -67,10 +67,12 @@ def publish(primary: ox.Store, root: Path, grace: float = GRACE_SECONDS) -> str:
 
 def _new_name(base: Path) -> str:
     """A sortable, unique name: UTC time to the microsecond (plus a counter on ties),
-    marked :data:`UNDATED` when it comes in the same whole second as the newest one."""
+    marked :data:`UNDATED` when it comes in the same whole second as the newest one, or
+    before it (a clock stepped back: its date would say older than the one it replaces)."""
     now = datetime.now(UTC)
     stamp = now.strftime("%Y%m%dT%H%M%S%fZ")
-    if _newest_second(base) == now.replace(microsecond=0):
+    newest = _newest_second(base)
+    if newest is not None and newest >= now.replace(microsecond=0):  # or the clock went back
         stamp += UNDATED
     name, n = stamp, 1
     while (base / name).exists():

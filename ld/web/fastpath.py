@@ -92,8 +92,9 @@ class FastPath:
     def representation(self, environ: dict[str, Any], key: str, fmt: formats.Format,
                        script: str) -> tuple[describe.Representation, int]:
         """The record's representation and its status by the request's conditions (200
-        or 304); an LdpubError (no store yet, a 412) is left to Flask to answer."""
-        store = self.holder.get()
+        or 304); an LdpubError (no store yet, a 412) is left to Flask to answer. The store
+        is pinned: the cache key's version, the content and its date of one snapshot."""
+        store = self.holder.get().pin()
         rep = (describe.cached(store, "record", key, fmt, root=script)
                or self.make(environ, store, key, fmt, script))
         return rep, precondition(environ, rep.etag, rep.last_modified)

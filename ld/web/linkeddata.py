@@ -104,7 +104,7 @@ def document_key(store: Store, base: str, kind: str, name: str,
 def document(kind: str, name: str) -> Response:
     """The document about a thing, in the negotiated representation."""
     offered = pages.RECORD_FORMATS if _kind(kind) == "record" else pages.THING_FORMATS
-    store, settings = get_store(), get_settings()
+    store, settings = get_store().pin(), get_settings()  # key, content and date: one snapshot
     key, suffix = document_key(store, settings.base_uri, kind, name, offered)
     fmt = http.negotiate(offered, suffix)
     rep = describe.represent(store, settings.base_uri, kind, key, fmt,
