@@ -240,7 +240,8 @@ def isbns(m: Writer, node: URIRef | BNode, values: list[str], *, forms: bool = F
             m.lit(BIBO.isbn10 if len(isbn) == 10 else BIBO.isbn13, isbn, node)
 
 
-def issns(m: Writer, node: URIRef, values: list[str], electronic: Iterable[str] = ()) -> None:
+def issns(m: Writer, node: URIRef | BNode, values: list[str],
+          electronic: Iterable[str] = ()) -> None:
     """Valid ISSNs as bibo:issn, or bibo:eissn when the source marks them electronic
     (once, as electronic, when it also lists one unmarked, as PubMed's ISSN-L); the
     rest as ldpub:invalidIssn (the shapes warn)."""

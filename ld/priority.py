@@ -28,10 +28,10 @@ COMPACTION_NICE = 19  # RocksDB's "rocksdb:low" threads: whenever a core is free
 _COMPACTION_THREAD = "rocksdb:low"
 
 
-def lower_this_process(increment: int = WORKER_NICE) -> None:
+def lower_this_process() -> None:
     """Run the calling process (a load's worker) at a lower priority."""
     with contextlib.suppress(AttributeError, OSError):  # no os.nice, or refused
-        os.nice(increment)
+        os.nice(WORKER_NICE)
 
 
 def lower_compactions() -> None:

@@ -43,7 +43,7 @@ from ld.readers.marc_linkage import (
 )
 from ld.readers.marc_notes import notes, series
 from ld.readers.marc_relations import linking_entries
-from ld.readers.marc_text import add_new, clean
+from ld.readers.marc_text import WORK_PARTS, add_new, clean
 from ld.readers.marc_titles import titles
 
 __all__ = ["clean", "from_pymarc"]
@@ -214,8 +214,7 @@ def _heading(fld: pymarc.Field, tag: str) -> str:
 # key and version (a name-title heading's $f $k $l $m $o $r $s: "Shakespeare, William,
 # 1564-1616. Hamlet. French", explore12 marc L9), a meeting's part and its subordinate unit
 # ($e, a relator term in 600/610, as $j is in 611)
-_WORK_PARTS = "fklmnoprs"
-_HEADING_PARTS = {"600": _WORK_PARTS, "610": _WORK_PARTS, "611": "efklnps", "630": _WORK_PARTS}
+_HEADING_PARTS = {"600": WORK_PARTS, "610": WORK_PARTS, "611": "efklnps", "630": WORK_PARTS}
 
 
 def _heading_groups(fld: pymarc.Field, tag: str) -> list[list[str]]:

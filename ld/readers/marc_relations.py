@@ -24,7 +24,7 @@ import pymarc
 from ld.model import Agent, Record, Related
 from ld.readers.marc_fields import field
 from ld.readers.marc_identifiers import _isbn, _issn
-from ld.readers.marc_text import add_new, clean
+from ld.readers.marc_text import WORK_PARTS, add_new, clean
 
 __all__ = ["linking_entries", "name_part", "name_title"]
 
@@ -33,9 +33,8 @@ _LINKING = ("760", "762", "765", "767", "770", "772", "774", "775", "776", "777"
 _RELATIONS = {"775": "version", "776": "format"}  # any other: "other"
 _CONTROL_NUMBER = re.compile(r"^\(([^)]*)\)\s*(.+)$")  # "(OCoLC)606463433"
 _OCLC_PREFIX = re.compile(r"^(ocm|ocn|on)")
-# the title of a name-title entry: $t and what follows it ($n/$p part, $k form, $l
-# language, $f date, $s version, $o arranged, $m/$r music)
-_WORK_TITLE = "tnpklfsomr"
+# the title of a name-title entry: $t and the work's parts that follow it
+_WORK_TITLE = "t" + WORK_PARTS
 
 
 def linking_entries(record: Record, tags: dict[str, list[pymarc.Field]]) -> None:

@@ -37,6 +37,8 @@ import pyoxigraph as ox
 GRACE_SECONDS = 300.0
 KEEP = 2
 POINTER = "CURRENT"
+_NAME = "%Y%m%dT%H%M%S%fZ"  # a snapshot's name: its publish time, UTC, to the microsecond
+_NAME_LENGTH = 22  # what _NAME writes; a counter or UNDATED may follow
 UNDATED = "-undated"  # published in the same second as the snapshot before it
 
 
@@ -70,7 +72,7 @@ def _new_name(base: Path) -> str:
     marked :data:`UNDATED` when it comes in the same whole second as the newest one, or
     before it (a clock stepped back: its date would say older than the one it replaces)."""
     now = datetime.now(UTC)
-    stamp = now.strftime("%Y%m%dT%H%M%S%fZ")
+    stamp = now.strftime(_NAME)
     newest = _newest_second(base)
     if newest is not None and newest >= now.replace(microsecond=0):  # or the clock went back
         stamp += UNDATED
@@ -103,7 +105,7 @@ def published(name: str) -> datetime | None:
 
 def _stamp(name: str) -> datetime | None:
     try:
-        return datetime.strptime(name[:22], "%Y%m%dT%H%M%S%fZ").replace(tzinfo=UTC)
+        return datetime.strptime(name[:_NAME_LENGTH], _NAME).replace(tzinfo=UTC)
     except ValueError:
         return None
 
