@@ -20,7 +20,7 @@ from ld.mapping_identifiers import clean_doi
 from ld.model import Record
 from ld.readers.marc_text import add_new
 
-__all__ = ["identifiers", "series_issn"]
+__all__ = ["find_isbn", "find_issn", "identifiers", "oclc_number", "series_issn"]
 
 _ISBN = re.compile(r"[0-9][0-9Xx\-]{8,16}[0-9Xx]")
 _ISSN = re.compile(r"\b([0-9]{4})-?([0-9]{3}[0-9Xx])\b")
@@ -35,12 +35,14 @@ def subfield_values(fields: list[pymarc.Field], *codes: str) -> list[str]:
     return [v.strip() for fld in fields for v in fld.get_subfields(*codes) if v and v.strip()]
 
 
-def _isbn(value: str) -> str | None:
+def find_isbn(value: str) -> str | None:
+    """The ISBN in a subfield as written ("0-19-852663-6 (pbk.)"), without hyphens."""
     match = _ISBN.search(value)
     return match.group(0).replace("-", "") if match else None
 
 
-def _issn(value: str) -> str | None:
+def find_issn(value: str) -> str | None:
+    """The ISSN in a subfield as written, in its NNNN-NNNC form."""
     match = _ISSN.search(value)
     return f"{match[1]}-{match[2]}" if match else None
 
@@ -48,9 +50,9 @@ def _issn(value: str) -> str | None:
 def identifiers(record: Record, tags: dict[str, list[pymarc.Field]]) -> None:
     """ISBNs, ISSNs, a DOI (024 7_ $2 doi), LCCNs and OCLC numbers; the cancelled ones."""
     for value in subfield_values(tags.get("020", []), "a"):
-        add_new(record.isbn, _isbn(value))
+        add_new(record.isbn, find_isbn(value))
     for value in subfield_values(tags.get("022", []), "a"):
-        add_new(record.issn, _issn(value))
+        add_new(record.issn, find_issn(value))
     _cancelled(record, tags)
     for fld in tags.get("024", []):
         scheme = (fld.get("2") or "").strip().lower()
@@ -62,8 +64,13 @@ def identifiers(record: Record, tags: dict[str, list[pymarc.Field]]) -> None:
     for value in subfield_values(tags.get("010", []), "a"):
         add_new(record.lccn, value.replace(" ", ""))
     for value in subfield_values(tags.get("035", []), "a"):
-        if value.startswith("(OCoLC)"):
-            add_new(record.oclc, _OCLC_PREFIX.sub("", value).strip())
+        add_new(record.oclc, oclc_number(value))
+
+
+def oclc_number(value: str) -> str | None:
+    """The OCLC number of a control number "(OCoLC)ocm12345" (a 035, a linking entry's $w),
+    without the ocm/ocn/on of the number's length; None for another source's number."""
+    return _OCLC_PREFIX.sub("", value).strip() if value.startswith("(OCoLC)") else None
 
 
 def _cancelled(record: Record, tags: dict[str, list[pymarc.Field]]) -> None:
@@ -72,9 +79,9 @@ def _cancelled(record: Record, tags: dict[str, list[pymarc.Field]]) -> None:
     qualifier written with an ISBN ("(pbk. : acid-free paper)", 020 $q) is left out:
     the RDF has no place for it on a bare number."""
     for value in subfield_values(tags.get("020", []), "z"):
-        add_new(record.cancelled_isbn, _isbn(value) or value)
+        add_new(record.cancelled_isbn, find_isbn(value) or value)
     for value in subfield_values(tags.get("022", []), "y", "z"):
-        add_new(record.cancelled_issn, _issn(value) or value)
+        add_new(record.cancelled_issn, find_issn(value) or value)
 
 
 def series_issn(record: Record, leader: str) -> None:

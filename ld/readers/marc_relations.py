@@ -23,7 +23,7 @@ import pymarc
 
 from ld.model import Agent, Record, Related
 from ld.readers.marc_fields import field
-from ld.readers.marc_identifiers import _isbn, _issn
+from ld.readers.marc_identifiers import find_isbn, find_issn, oclc_number
 from ld.readers.marc_text import WORK_PARTS, add_new, clean
 
 __all__ = ["linking_entries", "name_part", "name_title"]
@@ -32,7 +32,6 @@ _LINKING = ("760", "762", "765", "767", "770", "772", "774", "775", "776", "777"
             "780", "785", "786", "787")
 _RELATIONS = {"775": "version", "776": "format"}  # any other: "other"
 _CONTROL_NUMBER = re.compile(r"^\(([^)]*)\)\s*(.+)$")  # "(OCoLC)606463433"
-_OCLC_PREFIX = re.compile(r"^(ocm|ocn|on)")
 # the title of a name-title entry: $t and the work's parts that follow it
 _WORK_TITLE = "t" + WORK_PARTS
 
@@ -84,15 +83,15 @@ def _numbers(related: Related, fld: pymarc.Field) -> None:
         match = _CONTROL_NUMBER.match(value)
         source, number = (match[1], match[2].strip()) if match else ("", value)
         if source == "OCoLC":
-            add_new(related.oclc, _OCLC_PREFIX.sub("", number))
+            add_new(related.oclc, oclc_number(value))
         elif source == "DLC":
             add_new(related.lccn, number.replace(" ", ""))
         else:
             add_new(related.identifiers, value)
     for value in fld.get_subfields("z"):
-        add_new(related.isbn, _isbn(value) or clean(value))
+        add_new(related.isbn, find_isbn(value) or clean(value))
     for value in fld.get_subfields("x"):
-        add_new(related.issn, _issn(value) or clean(value))
+        add_new(related.issn, find_issn(value) or clean(value))
     for value in fld.get_subfields("o", "r", "u", "y"):
         add_new(related.identifiers, clean(value))
 
