@@ -26,7 +26,7 @@ from ld.identity import IdentityLinker
 from ld.model import Deletion
 from ld.pipeline import Outcome
 from ld.rejects import RejectsReport, error_entry, violation_entry
-from ld.repeats import KEPT, RepeatedIds
+from ld.repeats import RepeatedIds
 from ld.store.base import RecordGraph, Store
 from ld.summary import Summary
 from ld.uris import record_uri
@@ -66,8 +66,7 @@ class BatchWriter:
         self.summary.replaced += result.replaced + len(good) - len(latest)
         self.summary.unchanged += result.unchanged
         self.summary.triples += result.triples or sum(o.triples for o in latest.values())
-        self.summary.add_repeated(self.repeats.stored((o.record_id, o.source) for o in good),
-                                  KEPT)
+        self.summary.add_repeated(self.repeats.stored((o.record_id, o.source) for o in good))
 
     def _account(self, outcomes: Sequence[Outcome]) -> None:
         """Rejects go to the report; a stored record's warnings are only counted."""

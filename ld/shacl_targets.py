@@ -25,7 +25,7 @@ Targets = Callable[[Data], set[Node]]
 def targeted(sg: Graph) -> set[Node]:
     """Shapes pySHACL runs on their own: explicit targets, or implicit class targets."""
     explicit = {s for t in TARGETS for s in sg.subjects(t, None)}
-    classes = {RDFS.Class, *sg.subjects(RDFS.subClassOf, RDFS.Class)}
+    classes = _class_types(sg)
     shapes = {*sg.subjects(RDF.type, SH.NodeShape), *sg.subjects(RDF.type, SH.PropertyShape),
               *sg.subjects(SH.property, None), *sg.objects(None, SH.property),
               *sg.subjects(SH.node, None), *sg.objects(None, SH.node)}
@@ -33,11 +33,16 @@ def targeted(sg: Graph) -> set[Node]:
     return explicit | implicit
 
 
+def _class_types(sg: Graph) -> set[Node]:
+    """rdfs:Class and its declared subclasses: a shape of such a type targets itself."""
+    return {RDFS.Class, *sg.subjects(RDFS.subClassOf, RDFS.Class)}
+
+
 def target_spec(sg: Graph, node: Node) -> tuple[frozenset, ...]:
     """A shape's targets: nodes, classes (implicit ones too), subjects-of, objects-of."""
     classes = set(sg.objects(node, SH.targetClass))
-    if any(t in {RDFS.Class, *sg.subjects(RDFS.subClassOf, RDFS.Class)}
-           for t in sg.objects(node, RDF.type)):
+    class_types = _class_types(sg)
+    if any(t in class_types for t in sg.objects(node, RDF.type)):
         classes.add(node)
     spec = (frozenset(sg.objects(node, SH.targetNode)), frozenset(classes),
             frozenset(sg.objects(node, SH.targetSubjectsOf)),

@@ -11,6 +11,8 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
+from ld.repeats import KEPT
+
 
 @dataclass
 class Summary:
@@ -41,11 +43,11 @@ class Summary:
     # identity across sources) and "store" (main, store writes)
     stages: dict[str, float] = field(default_factory=dict)
 
-    def add_repeated(self, warnings: list[str], kept: int) -> None:
-        """Count these warnings of ids stored twice in this load; keep the first ``kept``."""
+    def add_repeated(self, warnings: list[str]) -> None:
+        """Count these warnings of ids stored twice in this load; keep the first KEPT."""
         self.repeated += len(warnings)
         self.warnings += len(warnings)
-        self.repeated_ids.extend(warnings[: max(0, kept - len(self.repeated_ids))])
+        self.repeated_ids.extend(warnings[: max(0, KEPT - len(self.repeated_ids))])
 
     def add_time_since(self, stage: str, started: float) -> None:
         """Add the time since ``started`` (``time.perf_counter()``) to the stage's total."""

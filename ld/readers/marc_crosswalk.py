@@ -220,10 +220,11 @@ _HEADING_PARTS = {"600": WORK_PARTS, "610": WORK_PARTS, "611": "efklnps", "630":
 def _heading_groups(fld: pymarc.Field, tag: str) -> list[list[str]]:
     """Main heading (a-t) then each subdivision (v, x, y, z) as its own group."""
     groups: list[list[str]] = [[]]
+    main = "abcdqt" + _HEADING_PARTS.get(tag, "")
     for sub in fld.subfields:
         if sub.code in "vxyz":
             groups.append([sub.value])
-        elif sub.code in "abcdqt" or sub.code in _HEADING_PARTS.get(tag, ""):
+        elif sub.code in main:
             groups[0].append(sub.value)
     return [g for g in groups if g]
 

@@ -93,8 +93,9 @@ def _publication_places(fld: pymarc.Field) -> list[str]:
     marc L1). A statement that names only sellers ("New York : Sold by the principal
     booksellers", 1844) keeps its place: the only one the imprint gives."""
     groups = _place_and_names(fld)
-    published = [g for g in groups if not _distributed(g)] or groups
-    return [v for group in published for code, raw in group if code == "a" and (v := _value(raw))]
+    if len(groups) > 1:  # one group keeps its place either way: no distributor test
+        groups = [g for g in groups if not _distributed(g)] or groups
+    return [v for group in groups for code, raw in group if code == "a" and (v := _value(raw))]
 
 
 def _distributed(group: list[tuple[str, str]]) -> bool:

@@ -23,7 +23,7 @@ import pymarc
 
 from ld.model import Agent, Record, Related
 from ld.readers.marc_fields import field
-from ld.readers.marc_identifiers import find_isbn, find_issn, oclc_number
+from ld.readers.marc_identifiers import find_isbn, find_issn, oclc_number, subfield_values
 from ld.readers.marc_text import WORK_PARTS, add_new, clean
 
 __all__ = ["linking_entries", "name_part", "name_title"]
@@ -79,7 +79,7 @@ def _text(fld: pymarc.Field, codes: str) -> str:
 def _numbers(related: Related, fld: pymarc.Field) -> None:
     """Control numbers ($w: OCLC and LC ones into their own lists), ISBNs ($z), ISSNs ($x)
     and the other numbers as written ($o other item, $r report, $u STRN, $y CODEN)."""
-    for value in (v.strip() for v in fld.get_subfields("w") if v.strip()):
+    for value in subfield_values([fld], "w"):
         match = _CONTROL_NUMBER.match(value)
         source, number = (match[1], match[2].strip()) if match else ("", value)
         if source == "OCoLC":

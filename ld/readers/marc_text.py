@@ -15,7 +15,11 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["add_new", "clean", "is_no_value", "unbracket"]
+__all__ = ["WORK_PARTS", "add_new", "clean", "is_no_value", "unbracket"]
+
+# a work's title parts after its $t, in a name-title heading or entry: part $n/$p, form
+# $k, language $l, date $f, medium $m, arrangement $o, key $r, version $s
+WORK_PARTS = "fklmnoprs"
 
 # bidi marks (RLM, LRM, embeddings, isolates) that MARC-8 conversions put around
 # right-to-left text (880 fields) hid the ISBD punctuation before them from the strip
@@ -24,10 +28,6 @@ _TRAILING = " /:;=," + _BIDI  # the cleaned text's only white space is " "
 _LEADING = " " + _BIDI
 # s.l. (sine loco), s.n. (sine nomine), s.d./s.a., n.p., n.d., German o.O., o.V., o.J.,
 # alone or in a row ("S.l. : s.n.", "s.l.n.d."); the full Latin; the RDA phrases
-# a work's title parts after its $t, in a name-title heading or entry: part $n/$p, form
-# $k, language $l, date $f, medium $m, arrangement $o, key $r, version $s
-WORK_PARTS = "fklmnoprs"
-
 _ABBREVIATION = r"(?:s\.\s?[lnda]|n\.\s?[pd]|o\.\s?[ovj])\.?"
 _NO_VALUE = re.compile(
     rf"^(?:{_ABBREVIATION}[\s:;,]*)+$"

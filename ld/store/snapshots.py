@@ -30,6 +30,7 @@ import os
 import shutil
 import time
 from datetime import UTC, datetime
+from functools import lru_cache
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -88,6 +89,7 @@ def _newest_second(base: Path) -> datetime | None:
     return None if newest is None else newest.replace(microsecond=0)
 
 
+@lru_cache(maxsize=8)  # read per request; a name's date never changes
 def published(name: str) -> datetime | None:
     """When the snapshot ``name`` was published, the Last-Modified of what is drawn from
     many records (``ld.describe``): its name is the UTC time of its publish, taken after
