@@ -52,6 +52,7 @@ from typing import Any
 from rdflib import BNode, Graph, URIRef
 from rdflib.namespace import OWL
 
+from ld.identity_filter import KeyFilter
 from ld.identity_queries import Key, chunks, holders_query, isbns_query, order_query
 from ld.namespaces import BIBO, LDPUB
 from ld.numbers import ascii_digits
@@ -131,6 +132,9 @@ class IdentityLinker:
     def __init__(self, store: Store, remember: int = REMEMBER) -> None:
         self.store = store
         self.remember = remember
+        #: what the store may hold (:mod:`ld.identity_filter`): identifiers it
+        #: certainly does not hold are not asked about; None: ask about all
+        self.filter: KeyFilter | None = None
         # identifier -> its first record, for the identifiers of the latest batches:
         # the same identifier recurs across batches (an ISBN of many copies, a
         # DOI from several sources), and asking the store again would read
@@ -152,7 +156,10 @@ class IdentityLinker:
         batch = [(iri, tuple(keys)) for iri, keys in records]
         wanted = {key for _, keys in batch for key in keys}
         first = {key: self._known[key] for key in wanted if key in self._known}
-        first.update(self._stored_first(wanted - first.keys(), {iri for iri, _ in batch}))
+        ask = wanted - first.keys()
+        if self.filter is not None:
+            ask = {key for key in ask if self.filter.may_hold(key)}
+        first.update(self._stored_first(ask, {iri for iri, _ in batch}))
         links = _match(batch, first)
         self._keep(first)
         return links

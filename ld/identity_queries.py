@@ -3,7 +3,7 @@ deletion about the records that say owl:sameAs it (:mod:`ld.deletion`).
 
 Apart from the linker, which decides which record is first, this module
 owns how the store is asked: in chunks of :data:`QUERY_SIZE`, each
-identifier matched in every form the mapper writes it (:func:`_patterns`)
+identifier matched in every form the mapper writes it (:func:`patterns`)
 so that each is one index look-up, and every query starting from the
 records or identifiers it is about (an earlier OPTIONAL form made Oxigraph
 scan the whole store). A change of the mapping's identifier forms changes
@@ -37,11 +37,11 @@ def chunks(items: list[T]) -> Iterator[list[T]]:
 
 def holders_query(keys: Iterable[Key]) -> str:
     """SELECT ?key ("kind value") ?record: the stored records holding any of ``keys``,
-    matched in the forms the mapper writes them (:func:`_patterns`), each by an
+    matched in the forms the mapper writes them (:func:`patterns`), each by an
     index look-up; records only, not the items they link to (blank nodes,
     :mod:`ld.mapping_relations`), which share their related editions' ISBNs."""
     values = " ".join(f"({predicate} {term} {_string(f'{kind} {value}')})"
-                      for kind, value in keys for predicate, term in _patterns(kind, value))
+                      for kind, value in keys for predicate, term in patterns(kind, value))
     return (f"SELECT ?key ?record WHERE {{\n  VALUES (?p ?v ?key) {{ {values} }}\n"
             "  GRAPH ?g { ?record ?p ?v FILTER(isIRI(?record)) }\n}")
 
@@ -79,7 +79,7 @@ def followers_query(records: Iterable[str]) -> str:
             f"  GRAPH ?graph {{ ?record <{OWL.sameAs}> ?first }} }}")
 
 
-def _patterns(kind: str, value: str) -> list[tuple[str, str]]:
+def patterns(kind: str, value: str) -> list[tuple[str, str]]:
     """The (predicate, object) forms, in SPARQL syntax, in which the mapper writes one
     normalised identifier: one index look-up each.
 

@@ -199,6 +199,7 @@ class _Load:
     def close(self) -> None:
         if self.pool is not None:
             self.pool.shutdown(wait=True, cancel_futures=True)
+        self.writer.close()
         self.rejects.close()
 
 

@@ -19,6 +19,7 @@ from dataclasses import replace
 
 from rdflib.namespace import OWL
 
+from ld import identity_filter
 from ld.config import Settings
 from ld.deletion import delete_records
 from ld.errors import RecordError
@@ -40,6 +41,7 @@ class BatchWriter:
         self.settings, self.store, self.summary, self.rejects = settings, store, summary, rejects
         self.linker = IdentityLinker(store)
         self.repeats = RepeatedIds()
+        self._filter_taken = False
 
     def write(self, outcomes: Sequence[Outcome]) -> None:
         """Store the good records of a batch (the later version of an id wins)."""
@@ -48,6 +50,7 @@ class BatchWriter:
         latest = {o.graph_iri: o for o in good}  # the later version of an id wins
         started = time.perf_counter()
         self._link(latest.values())
+        self._will_store(latest.values())
         self.summary.add_time_since("link", started)
         while latest:
             started = time.perf_counter()
@@ -86,6 +89,7 @@ class BatchWriter:
         No shape constrains owl:sameAs between records, so it cannot change a
         validation result.
         """
+        self._take_filter()
         keyed = {record_uri(self.settings.base_uri, o.record_id): o for o in outcomes
                  if o.keys and o.nquads is not None}
         links = self.linker.link_batch([(subject, o.keys) for subject, o in keyed.items()])
@@ -94,6 +98,27 @@ class BatchWriter:
             o.nquads = (o.nquads or b"") + (
                 f"<{subject}> <{OWL.sameAs}> <{first}> <{o.graph_iri}> .\n".encode())
             o.triples += 1
+
+    def _take_filter(self) -> None:
+        """Before the load's first write: the store's identity filter, which spares
+        the linker most look-ups (:mod:`ld.identity_filter`); saved by :meth:`close`."""
+        if not self._filter_taken:
+            self._filter_taken = True
+            self.linker.filter = identity_filter.take(self.store)
+
+    def _will_store(self, outcomes: Iterable[Outcome]) -> None:
+        """The identifiers of records about to be stored go into the filter first:
+        should the write fail half-way, the filter may only say too much."""
+        if self.linker.filter is not None:
+            for o in outcomes:
+                self.linker.filter.add(identity_filter.stored_patterns(o.nquads or b""))
+
+    def close(self) -> None:
+        """Save the identity filter for the next load, with what this one stored."""
+        found = self.linker.filter
+        path = self.store.derived_path(identity_filter.FILE) if found is not None else None
+        if found is not None and path is not None:
+            found.save(path)
 
     def _drop_unstorable(self, err: RecordError, latest: dict[str | None, Outcome],
                          good: list[Outcome]) -> list[Outcome]:

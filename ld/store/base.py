@@ -104,6 +104,16 @@ class Store(ABC):
         """
         return self.version
 
+    def derived_path(self, name: str) -> Path | None:
+        """Where to keep state derived from the records (e.g. :mod:`ld.identity_filter`),
+        or None where there is no such place (remote servers, readers).
+
+        The store deletes it before any write of records or update, so whoever
+        keeps state there takes it (removes the file) before writing and saves
+        it after: a file found there is never behind the records.
+        """
+        return None
+
     @abstractmethod
     def write_records(self, batch: Sequence[RecordGraph]) -> WriteResult:
         """Store (or replace) every record of ``batch`` as one atomic unit.

@@ -5,13 +5,15 @@ Layout of the store directory (``--store``)::
     primary/     the RocksDB database that `ldpub load` writes (exclusive)
     journal/     redo entries of batches being written (see ld.store.journal)
     snapshots/   immutable copies that `ldpub serve` reads (see ld.store.snapshots)
+    derived/     state derived from the records (ld.identity_filter), dropped by writes
     CURRENT      name of the current snapshot
     UNPUBLISHED  present while the primary has writes no snapshot holds yet
     lock         flock held by the one writer, with its pid and command
 
 Writes: a batch is journalled (fsync), then applied with pyoxigraph's bulk
-writer, which is about 3x faster than its transactions but not atomic, then
-flushed, and then its journal entry is removed. Opening the store replays any
+writer, which is about 3x faster than its transactions but not atomic (it is
+durable when it returns; transactional writes are flushed), and then its
+journal entry is removed. Opening the store replays any
 entry left by a crash, so every record is wholly old or wholly new (that side
 of a write: :mod:`ld.store.embedded_journal`). A batch of new records handed
 over as N-Quads bytes (what ``ldpub load`` sends) is journalled and
@@ -51,6 +53,7 @@ from ld.store.oxstore import OxigraphReads
 from ld.store.stale_renders import StaleRenders
 
 UNPUBLISHED = "UNPUBLISHED"
+DERIVED = "derived"  # state derived from the records, deleted by any other write
 LOG = logging.getLogger("ldpub.store")
 
 
@@ -107,6 +110,7 @@ class EmbeddedStore(JournalledWrites, OxigraphReads):
             return WriteResult()
         by_graph = {r.graph_iri: r for r in batch}  # a record twice: the last one wins
         with self._mutex:
+            self._drop_derived()
             store = self._ox()
             if all(r.nquads is not None for r in by_graph.values()) and not any(
                     store.contains_named_graph(named(g)) for g in by_graph):
@@ -153,13 +157,22 @@ class EmbeddedStore(JournalledWrites, OxigraphReads):
         per record, docs/benchmarks.md, "Ingest"); it still parses the
         syntax. Should it refuse the bytes, every graph of the batch is
         new, so removing them restores the store as it was.
+
+        No flush follows: the bulk loader writes sorted files (SST) that RocksDB
+        ingests, syncing each file and the directory before it records them in
+        its synced manifest (facebook/rocksdb#5435), all before ``bulk_load``
+        returns, so the batch is on disk and its journal entry can go. A flush found no
+        memtable to write and only waited, whenever compactions lagged, until one
+        more level-0 file would not slow writes down: 19 of 66 s at 100,000
+        records, 117 of 262 s at 300,000. Without the wait the compactions run
+        when a core is free and each merges more level-0 files at once, so there
+        is less of them in all (docs/benchmarks.md, "Ingest", fifteenth session).
         """
         body = b"".join(r.nquads for r in by_graph.values())  # type: ignore[misc]
         with self._mutex:
             entry = self._journal(list(by_graph), body)
-            try:
+            try:  # durable on return: no flush (see the docstring)
                 self._ox().bulk_load(body, ox.RdfFormat.N_QUADS, lenient=True)
-                self._ox().flush()
             except OSError as exc:
                 self._recover(entry, exc)
             except SyntaxError as exc:
@@ -185,6 +198,7 @@ class EmbeddedStore(JournalledWrites, OxigraphReads):
 
     def update(self, update: str) -> None:
         with self._mutex:
+            self._drop_derived()
             self._renders.forget(None, self._ox())
             self._mark_unpublished()
             try:
@@ -195,6 +209,19 @@ class EmbeddedStore(JournalledWrites, OxigraphReads):
                 raise StoreError(f"SPARQL Update failed: {exc}") from exc
             self._ox().flush()
             self._written(EVERYTHING)
+
+    def derived_path(self, name: str) -> Path:
+        (self.root / DERIVED).mkdir(exist_ok=True)
+        return self.root / DERIVED / name
+
+    def _drop_derived(self) -> None:
+        """Before a write: state derived from the records is behind from now on
+        (see :meth:`ld.store.base.Store.derived_path`). Its files are gone while
+        a load that keeps them runs, so this is one look at an empty directory."""
+        directory = self.root / DERIVED
+        if directory.is_dir():
+            for path in directory.iterdir():
+                path.unlink(missing_ok=True)
 
     def _written(self, records: int) -> None:
         """A write is done: a new version for caches, and a change towards compaction."""

@@ -12,12 +12,12 @@ leading comment lines name the graphs it replaces::
 The file is written under a temporary name, fsynced and renamed into place:
 the rename is the commit point. An entry that exists is complete; a torn
 temporary file is ignored (the store was not touched yet). After the store
-applied the entry and flushed, the entry is removed. Replaying an entry
+applied the entry durably (a bulk write is on disk when it returns; a
+transactional one once flushed), the entry is removed. Replaying an entry
 (drop its graphs, load its quads) is idempotent, so a crash during the apply
 or during a replay is repaired by replaying again on the next open.
 
-Entries are numbered; several may be pending (the store flushes every few
-batches, not after each, because a flush per batch costs time). They are
+Entries are numbered; several may be pending after a crash. They are
 replayed in order, so the last write of a record wins as it did originally.
 """
 
@@ -81,7 +81,7 @@ class Journal:
         return [Entry(p, read_graphs(p)) for p in self._files()]
 
     def clear(self, entries: Iterable[Entry]) -> None:
-        """Forget entries whose effects the store has flushed to disk."""
+        """Forget entries whose effects are durable in the store."""
         for entry in entries:
             entry.path.unlink(missing_ok=True)
         _fsync_dir(self.dir)
