@@ -22,10 +22,16 @@ the filter must hold every stored form. Hence its life cycle:
   load does not make (SPARQL Update), so a filter on disk is never behind.
 * A load that uses it removes the file first and writes it back when it
   ends (:meth:`KeyFilter.save`): a load killed mid-way leaves no file, and
-  the next load makes it again from the store (about 1 s per 100,000
+  the next load makes it again from the store (2.7 s for 100,000 stored
   records), as it does for a store made by an older ldpub.
 * When the store holds more forms than the filter was sized for, the next
-  load makes a larger one, so false "may hold" answers stay near 1%.
+  load makes a larger one, so false "may hold" answers stay near 1%. A form
+  counts once however often its record is loaded again.
+* A program that writes ``primary/`` without ldpub's store (an older
+  ldpub, a restore of ``primary/`` alone) must delete ``derived/`` too: a
+  cheap sign of such a write was not found (counting the records costs
+  0.2-0.4 s per 100,000 records, twice a load; RocksDB's own files change
+  with every background compaction).
 """
 
 from __future__ import annotations
@@ -42,10 +48,11 @@ from rdflib.namespace import OWL
 from ld.identity_queries import Key, patterns
 from ld.namespaces import BIBO, LDPUB
 from ld.store.base import Store
+from ld.store.journal import fsync_dir
 
 LOG = logging.getLogger("ldpub.identity")
 FILE = "identity.filter"
-MAGIC = b"ldpub-identity-filter 1\n"
+MAGIC = b"ldpub-identity-filter 2\n"
 HASHES = 7  # with 10 bits an entry: about 1% false "may hold"
 BITS_PER_ENTRY = 10
 SMALLEST = 1 << 20  # entries: 1.25 MB, enough for ~400,000 records
@@ -62,7 +69,9 @@ class KeyFilter:
         self.capacity = capacity
         self.size = capacity * BITS_PER_ENTRY
         self.bits = bits if bits is not None else bytearray((self.size + 7) // 8)
-        self.entries = entries  # forms added, repeats included: an upper bound
+        # forms added that set a new bit: distinct forms, give or take the rare
+        # false match, so re-loading the same records does not grow the count
+        self.entries = entries
 
     def _positions(self, item: bytes) -> Iterator[int]:
         digest = hashlib.blake2b(item, digest_size=16).digest()
@@ -70,10 +79,15 @@ class KeyFilter:
         return ((first + i * step) % self.size for i in range(HASHES))
 
     def add(self, items: Iterable[bytes]) -> None:
+        bits = self.bits
         for item in items:
+            new = False
             for pos in self._positions(item):
-                self.bits[pos >> 3] |= 1 << (pos & 7)
-            self.entries += 1
+                byte, bit = pos >> 3, 1 << (pos & 7)
+                if not bits[byte] & bit:
+                    bits[byte] |= bit
+                    new = True
+            self.entries += new
 
     def __contains__(self, item: bytes) -> bool:
         return all(self.bits[pos >> 3] & (1 << (pos & 7)) for pos in self._positions(item))
@@ -85,11 +99,16 @@ class KeyFilter:
     def save(self, path: Path) -> None:
         """Write the filter (temporary file, fsync, rename): a torn file is never read."""
         tmp = path.with_suffix(".tmp")
-        with open(tmp, "wb") as f:
-            f.write(MAGIC + f"{self.capacity} {self.entries}\n".encode() + self.bits)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
+        try:
+            with open(tmp, "wb") as f:
+                f.write(MAGIC + f"{self.capacity} {self.entries}\n".encode())
+                f.write(self.bits)
+                f.flush()
+                os.fsync(f.fileno())
+            os.replace(tmp, path)
+        finally:
+            tmp.unlink(missing_ok=True)
+        fsync_dir(path.parent)
 
 
 def stored_patterns(nquads: bytes) -> Iterator[bytes]:
@@ -110,32 +129,48 @@ def stored_patterns(nquads: bytes) -> Iterator[bytes]:
 
 
 def take(store: Store) -> KeyFilter | None:
-    """The store's filter for one load, its file removed until :meth:`KeyFilter.save`
-    (see the module docstring); made from the store when missing, too full or
-    unreadable. None for a store without derived state (asks the store instead)."""
+    """The store's filter for one load, its file removed (and the removal synced)
+    until :meth:`KeyFilter.save` (see the module docstring); made from the store
+    when missing, unreadable or too full. None for a
+    store without derived state (the linker asks the store about everything)."""
     path = store.derived_path(FILE)
     if path is None:
         return None
     found = _read(path)
-    path.unlink(missing_ok=True)
-    if found is not None and found.entries <= found.capacity:
-        return found
-    return build(store, 2 * (found.entries if found else 0))
+    if found is not None:
+        path.unlink(missing_ok=True)
+        fsync_dir(path.parent)
+        if found.entries <= found.capacity:
+            return found
+    return build(store)
 
 
-def build(store: Store, at_least: int = 0) -> KeyFilter:
+def build(store: Store) -> KeyFilter:
     """A filter of every form the store holds, read as N-Triples in bounded memory.
 
-    Sized for eight forms a record (records hold one to four) or ``at_least``:
-    a store that holds more makes a larger one at the next load (:func:`take`).
+    Sized for eight forms a record (records hold one to four); a store that
+    holds more (records with many ISBNs) is read once more into one twice the
+    size of what it holds.
     """
+    found = _filled(store, max(SMALLEST, 8 * store.record_count()))
+    if found.entries > found.capacity:
+        found = _filled(store, 2 * found.entries)
+    LOG.info("made the identity filter from %d stored identifier forms", found.entries)
+    return found
+
+
+def stored_forms(store: Store) -> Iterator[bytes]:
+    """Every ``<predicate> term`` form the store's records hold, streamed."""
     values = " ".join(f"<{p}>" for p in _PREDICATES)
     query = (f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ VALUES ?p {{ {values} }}"
              " GRAPH ?g { ?s ?p ?o FILTER(isIRI(?s)) } }")
-    found = KeyFilter(max(SMALLEST, at_least, 8 * store.record_count()))
     for chunk in _lines(store.query(query, "application/n-triples").chunks):
-        found.add(stored_patterns(chunk))
-    LOG.info("made the identity filter from %d stored identifier forms", found.entries)
+        yield from stored_patterns(chunk)
+
+
+def _filled(store: Store, capacity: int) -> KeyFilter:
+    found = KeyFilter(capacity)
+    found.add(stored_forms(store))
     return found
 
 
@@ -151,17 +186,19 @@ def _lines(chunks: Iterable[bytes]) -> Iterator[bytes]:
 
 
 def _read(path: Path) -> KeyFilter | None:
+    """The saved filter, or None when there is none or it cannot be read whole."""
     try:
         data = path.read_bytes()
     except FileNotFoundError:
         return None
     head, _, rest = data.partition(b"\n")
-    size, _, bits = rest.partition(b"\n")
+    sizes, _, bits = rest.partition(b"\n")
     try:
-        capacity, entries = map(int, size.split())
+        capacity, entries = map(int, sizes.split())
     except ValueError:
         capacity = entries = -1
     if head + b"\n" != MAGIC or capacity <= 0 or len(bits) != (capacity * BITS_PER_ENTRY + 7) // 8:
         LOG.warning("the identity filter %s is unreadable; making it again", path)
+        path.unlink(missing_ok=True)
         return None
     return KeyFilter(capacity, bytearray(bits), entries)

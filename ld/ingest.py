@@ -197,10 +197,12 @@ class _Load:
                        stages=dict(self.summary.stages))
 
     def close(self) -> None:
-        if self.pool is not None:
-            self.pool.shutdown(wait=True, cancel_futures=True)
-        self.writer.close()
-        self.rejects.close()
+        try:
+            if self.pool is not None:
+                self.pool.shutdown(wait=True, cancel_futures=True)
+            self.writer.close()
+        finally:
+            self.rejects.close()
 
 
 def ingest_items(

@@ -13,6 +13,7 @@ docstring.
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
@@ -31,6 +32,8 @@ from ld.repeats import RepeatedIds
 from ld.store.base import RecordGraph, Store
 from ld.summary import Summary
 from ld.uris import record_uri
+
+LOG = logging.getLogger("ldpub.identity")
 
 
 class BatchWriter:
@@ -114,11 +117,16 @@ class BatchWriter:
                 self.linker.filter.add(identity_filter.stored_patterns(o.nquads or b""))
 
     def close(self) -> None:
-        """Save the identity filter for the next load, with what this one stored."""
+        """Save the identity filter for the next load, with what this one stored. Not
+        saved (a full disk): the next load makes it again, so only warn."""
         found = self.linker.filter
         path = self.store.derived_path(identity_filter.FILE) if found is not None else None
         if found is not None and path is not None:
-            found.save(path)
+            try:
+                found.save(path)
+            except OSError as exc:
+                LOG.warning("could not save the identity filter %s (%s); the next load "
+                            "makes it again from the store", path, exc)
 
     def _drop_unstorable(self, err: RecordError, latest: dict[str | None, Outcome],
                          good: list[Outcome]) -> list[Outcome]:

@@ -48,6 +48,7 @@ from ld.store.base import RecordGraph, WriteResult
 from ld.store.compaction import EVERYTHING, CompactionLog
 from ld.store.convert import named, record_quads
 from ld.store.embedded_journal import JournalledWrites
+from ld.store.journal import fsync_dir
 from ld.store.lock import StoreLock
 from ld.store.oxstore import OxigraphReads
 from ld.store.stale_renders import StaleRenders
@@ -219,9 +220,11 @@ class EmbeddedStore(JournalledWrites, OxigraphReads):
         (see :meth:`ld.store.base.Store.derived_path`). Its files are gone while
         a load that keeps them runs, so this is one look at an empty directory."""
         directory = self.root / DERIVED
-        if directory.is_dir():
-            for path in directory.iterdir():
-                path.unlink(missing_ok=True)
+        stale = [p for p in directory.iterdir() if p.is_file()] if directory.is_dir() else []
+        for path in stale:
+            path.unlink(missing_ok=True)
+        if stale:  # the deletion reaches the disk before the write does
+            fsync_dir(directory)
 
     def _written(self, records: int) -> None:
         """A write is done: a new version for caches, and a change towards compaction."""

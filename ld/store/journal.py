@@ -72,7 +72,7 @@ class Journal:
             f.flush()
             os.fsync(f.fileno())
         os.replace(tmp, path)
-        _fsync_dir(self.dir)
+        fsync_dir(self.dir)
         self._next += 1
         return Entry(path, tuple(graphs))
 
@@ -84,7 +84,7 @@ class Journal:
         """Forget entries whose effects are durable in the store."""
         for entry in entries:
             entry.path.unlink(missing_ok=True)
-        _fsync_dir(self.dir)
+        fsync_dir(self.dir)
 
 
 def read_graphs(path: Path) -> tuple[str, ...]:
@@ -100,7 +100,7 @@ def read_graphs(path: Path) -> tuple[str, ...]:
     return tuple(graphs)
 
 
-def _fsync_dir(directory: Path) -> None:
+def fsync_dir(directory: Path) -> None:
     """Make a rename or unlink in ``directory`` survive power loss."""
     fd = os.open(directory, os.O_RDONLY)
     try:
