@@ -131,8 +131,8 @@ def stored_patterns(nquads: bytes) -> Iterator[bytes]:
 def take(store: Store) -> KeyFilter | None:
     """The store's filter for one load, its file removed (and the removal synced)
     until :meth:`KeyFilter.save` (see the module docstring); made from the store
-    when missing, unreadable or too full. None for a
-    store without derived state (the linker asks the store about everything)."""
+    when missing, unreadable or too full. None for a store without derived state
+    (the linker then asks the store about every identifier)."""
     path = store.derived_path(FILE)
     if path is None:
         return None

@@ -162,10 +162,10 @@ class EmbeddedStore(JournalledWrites, OxigraphReads):
         No flush follows: the bulk loader writes sorted files (SST) that RocksDB
         ingests, syncing each file and the directory before it records them in
         its synced manifest (facebook/rocksdb#5435), all before ``bulk_load``
-        returns, so the batch is on disk and its journal entry can go. A flush found no
-        memtable to write and only waited, whenever compactions lagged, until one
-        more level-0 file would not slow writes down: 19 of 66 s at 100,000
-        records, 117 of 262 s at 300,000. Without the wait the compactions run
+        returns, so the batch is on disk and its journal entry can go. A flush
+        found no memtable to write and only waited, whenever compactions lagged,
+        until one more level-0 file would not slow writes down: 19 of 66 s at
+        100,000 records, 117 of 262 s at 300,000. Without the wait the compactions run
         when a core is free and each merges more level-0 files at once, so there
         is less of them in all (docs/benchmarks.md, "Ingest", fifteenth session).
         """
