@@ -4,9 +4,10 @@ Dumps, sitemaps and the per-snapshot figures are read by other processes
 (serving workers, crawlers, a restarted server) while they may still be
 written. Each is written to a temporary file beside its target and renamed
 into place when whole; the rename is atomic, so a reader finds the old
-file, the new one, or none, never half of one. (The store's journal and
-CURRENT pointer also fsync, for crash safety: :mod:`ld.store.journal`,
-:mod:`ld.store.snapshots`.)
+file, the new one, or none, never half of one. (The store's journal,
+CURRENT pointer and identity filter also fsync, for crash safety, with
+:func:`fsync_dir`: :mod:`ld.store.journal`, :mod:`ld.store.snapshots`,
+:mod:`ld.identity_filter`.)
 """
 
 from __future__ import annotations
@@ -29,3 +30,12 @@ def write_atomically(target: Path, write: Callable[[BinaryIO], object]) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def fsync_dir(directory: Path) -> None:
+    """Make a rename or unlink in ``directory`` survive power loss."""
+    fd = os.open(directory, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)

@@ -18,12 +18,14 @@ the filter must hold every stored form. Hence its life cycle:
 
 * It lives in the store's directory for derived state
   (:meth:`ld.store.base.Store.derived_path`; the remote store has none and
-  keeps asking). The embedded store deletes that state before any write a
-  load does not make (SPARQL Update), so a filter on disk is never behind.
-* A load that uses it removes the file first and writes it back when it
-  ends (:meth:`KeyFilter.save`): a load killed mid-way leaves no file, and
-  the next load makes it again from the store (2.7 s for 100,000 stored
-  records), as it does for a store made by an older ldpub.
+  keeps asking). The embedded store deletes that state before any write
+  (a load's batch, a SPARQL Update, a direct ``write_records``), so a filter
+  on disk is never behind.
+* A load reads the file before its first write and writes it back, with
+  what it stored, when it ends (:meth:`KeyFilter.save`): a load killed after
+  its first write leaves no file, and the next load makes it again from the
+  store (2.7 s for 100,000 stored records), as it does for a store made by
+  an older ldpub.
 * When the store holds more forms than the filter was sized for, the next
   load makes a larger one, so false "may hold" answers stay near 1%. A form
   counts once however often its record is loaded again.
@@ -45,10 +47,10 @@ from pathlib import Path
 
 from rdflib.namespace import OWL
 
+from ld.atomic import fsync_dir
 from ld.identity_queries import Key, patterns
 from ld.namespaces import BIBO, LDPUB
 from ld.store.base import Store
-from ld.store.journal import fsync_dir
 
 LOG = logging.getLogger("ldpub.identity")
 FILE = "identity.filter"
@@ -129,19 +131,17 @@ def stored_patterns(nquads: bytes) -> Iterator[bytes]:
 
 
 def take(store: Store) -> KeyFilter | None:
-    """The store's filter for one load, its file removed (and the removal synced)
-    until :meth:`KeyFilter.save` (see the module docstring); made from the store
-    when missing, unreadable or too full. None for a store without derived state
-    (the linker then asks the store about every identifier)."""
+    """The store's filter for one load (the store deletes its file before the load's
+    first write, and :meth:`KeyFilter.save` writes it again at the end: see the
+    module docstring); made from the store when missing, unreadable or too full.
+    None for a store without derived state (the linker then asks the store about
+    every identifier)."""
     path = store.derived_path(FILE)
     if path is None:
         return None
     found = _read(path)
-    if found is not None:
-        path.unlink(missing_ok=True)
-        fsync_dir(path.parent)
-        if found.entries <= found.capacity:
-            return found
+    if found is not None and found.entries <= found.capacity:
+        return found
     return build(store)
 
 

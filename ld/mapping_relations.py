@@ -46,7 +46,7 @@ def related(m: Writer) -> None:
     """Each related item, linked from the record by its relation."""
     for item in m.r.related:
         node = BNode()
-        m.add(m.s, _PROPERTIES.get(item.relation, DCTERMS.relation), node)
+        m.add(m.s, _PROPERTIES[item.relation], node)
         m.add(node, RDF.type, DCTERMS.BibliographicResource)
         m.lit(DCTERMS.title, item.title, node)
         m.lit(BIBO.edition, item.edition, node)

@@ -33,7 +33,6 @@ from ld.shacl_checks import BUILDERS, SHAPE_PARAMETERS, Check
 from ld.shacl_paths import SUBCLASS_KEY, Data, PathFn, UnsupportedShapes, compile_path
 from ld.shacl_report import Result, described, path_text
 from ld.shacl_targets import TARGETS, TargetIndex, target_spec, targeted, targets_of
-from ld.shacl_targets import Targets as Targets  # importable from here, as before the split
 
 __all__ = ["FastValidator", "UnsupportedShapes"]
 

@@ -21,7 +21,7 @@ from ld.model import Agent, Record
 from ld.readers.marc_codes import authority_iri
 from ld.readers.marc_linkage import Scripts, in_original_script
 from ld.readers.marc_relations import name_part, name_title
-from ld.readers.marc_text import add_new, clean
+from ld.readers.marc_text import add_new, clean, joined
 
 __all__ = ["agents"]
 
@@ -107,7 +107,7 @@ def _merged(same_heading: list[Agent], agent: Agent) -> bool:
 def _agent(fld: pymarc.Field, record: Record, scripts: Scripts | None = None) -> Agent | None:
     person = fld.tag in ("100", "700") or (fld.tag == "720" and fld.indicator1 == "1")
     name_codes, role_codes = _PERSON if person else _MEETING.get(fld.tag, _ORGANIZATION)
-    name = _joined(fld, name_codes)
+    name = joined(fld, name_codes)
     if not name:
         return None
     agent = Agent(name=name, kind="person" if person else "organization")
@@ -126,15 +126,9 @@ def _agent(fld: pymarc.Field, record: Record, scripts: Scripts | None = None) ->
     return agent
 
 
-def _joined(fld: pymarc.Field, codes: str) -> str:
-    """The ``codes`` subfields of a heading as one name, catalogue punctuation dropped
-    (clean() splits at white space and joins with one space)."""
-    return clean(" ".join(fld.get_subfields(*codes)))
-
-
 def _original_name(agent: Agent, original: pymarc.Field | None, codes: str) -> None:
     """The heading again in its original script (its 880), unless that says the same."""
-    other = _joined(original, codes) if original is not None else ""
+    other = joined(original, codes) if original is not None else ""
     if other != agent.name:
         add_new(agent.alt_names, other)
 

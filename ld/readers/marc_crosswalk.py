@@ -183,13 +183,13 @@ def _link_label(fld: pymarc.Field) -> str | None:
 def _subjects(record: Record, tags: dict[str, list[pymarc.Field]], scripts: Scripts) -> None:
     for tag in ("600", "610", "611", "630", "648", "650", "651", "653", "655"):
         for fld in tags.get(tag, []):
-            _subject(record, fld, tag, in_original_script(fld, scripts))
+            _subject(record, fld, in_original_script(fld, scripts))
 
 
-def _subject(record: Record, fld: pymarc.Field, tag: str, original: pymarc.Field | None
-             ) -> None:
+def _subject(record: Record, fld: pymarc.Field, original: pymarc.Field | None) -> None:
     """One heading, once per scheme and label; the same heading in its original script
     (its 880) is that subject's other label (explore12 marc M4)."""
+    tag = fld.tag
     label = _heading(fld, tag)
     if not label:
         return
@@ -214,13 +214,15 @@ def _heading(fld: pymarc.Field, tag: str) -> str:
 # key and version (a name-title heading's $f $k $l $m $o $r $s: "Shakespeare, William,
 # 1564-1616. Hamlet. French", explore12 marc L9), a meeting's part and its subordinate unit
 # ($e, a relator term in 600/610, as $j is in 611)
-_HEADING_PARTS = {"600": WORK_PARTS, "610": WORK_PARTS, "611": "efklnps", "630": WORK_PARTS}
+_MAIN = "abcdqt"
+_HEADING_CODES = {"600": _MAIN + WORK_PARTS, "610": _MAIN + WORK_PARTS,
+                  "611": _MAIN + "efklnps", "630": _MAIN + WORK_PARTS}
 
 
 def _heading_groups(fld: pymarc.Field, tag: str) -> list[list[str]]:
     """Main heading (a-t) then each subdivision (v, x, y, z) as its own group."""
     groups: list[list[str]] = [[]]
-    main = "abcdqt" + _HEADING_PARTS.get(tag, "")
+    main = _HEADING_CODES.get(tag, _MAIN)
     for sub in fld.subfields:
         if sub.code in "vxyz":
             groups.append([sub.value])

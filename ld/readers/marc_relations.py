@@ -24,7 +24,7 @@ import pymarc
 from ld.model import Agent, Record, Related
 from ld.readers.marc_fields import field
 from ld.readers.marc_identifiers import find_isbn, find_issn, oclc_number, subfield_values
-from ld.readers.marc_text import WORK_PARTS, add_new, clean
+from ld.readers.marc_text import WORK_PARTS, add_new, clean, joined
 
 __all__ = ["linking_entries", "name_part", "name_title"]
 
@@ -41,7 +41,7 @@ def linking_entries(record: Record, tags: dict[str, list[pymarc.Field]]) -> None
     for tag in _LINKING:
         for fld in tags.get(tag, []):
             related = Related(relation=_RELATIONS.get(tag, "other"),
-                              title=_text(fld, "t") or _text(fld, "s") or None,
+                              title=joined(fld, "t") or joined(fld, "s") or None,
                               heading=clean(fld.get("a")) or None,
                               edition=clean(fld.get("b"), keep_dot=True) or None,
                               label=clean(fld.get("i")) or None)
@@ -60,7 +60,7 @@ def name_part(fld: pymarc.Field) -> pymarc.Field:
 def name_title(record: Record, fld: pymarc.Field, creator: Agent | None) -> None:
     """A 700/710/711 with $t: the work it names, by ``creator`` (its name heading)."""
     work = field(fld.tag, fld.indicators, fld.subfields[_title_start(fld):])
-    title = _text(work, _WORK_TITLE)
+    title = joined(work, _WORK_TITLE)
     if title:
         relation = "part" if fld.indicator2 == "2" else "other"
         record.related.append(Related(relation=relation, title=title, creator=creator))
@@ -70,10 +70,6 @@ def _title_start(fld: pymarc.Field) -> int:
     """Where a name-title entry's title begins: its first $t (the whole field without)."""
     codes = [sub.code for sub in fld.subfields]
     return codes.index("t") if "t" in codes else len(codes)
-
-
-def _text(fld: pymarc.Field, codes: str) -> str:
-    return clean(" ".join(v for v in fld.get_subfields(*codes) if v))
 
 
 def _numbers(related: Related, fld: pymarc.Field) -> None:

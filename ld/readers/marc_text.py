@@ -15,7 +15,9 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["WORK_PARTS", "add_new", "clean", "is_no_value", "unbracket"]
+import pymarc
+
+__all__ = ["WORK_PARTS", "add_new", "clean", "is_no_value", "joined", "unbracket"]
 
 # a work's title parts after its $t, in a name-title heading or entry: part $n/$p, form
 # $k, language $l, date $f, medium $m, arrangement $o, key $r, version $s
@@ -52,6 +54,12 @@ def clean(value: str | None, *, keep_dot: bool = False) -> str:
     if keep_dot or text[-1:] != ".":
         return text
     return _without_final_period(text)
+
+
+def joined(fld: pymarc.Field, codes: str) -> str:
+    """The ``codes`` subfields of a field as one text, catalogue punctuation dropped
+    (clean() splits at white space and joins with one space, so empty ones vanish)."""
+    return clean(" ".join(fld.get_subfields(*codes)))
 
 
 def _without_final_period(text: str) -> str:

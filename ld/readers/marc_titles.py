@@ -52,7 +52,7 @@ def _title(record: Record, fld: pymarc.Field) -> None:
     remainder = fld.get_subfields("b")[:1]
     record.title_sub = (_text(remainder) or None) if remainder else None
     # clean() splits at white space and joins with one space: no strip needed before it
-    record.title_full = clean(" ".join(fld.get_subfields(*"abkfgnpc"))) or None
+    record.title_full = clean(" ".join(fld.get_subfields(*_TITLE_CODES, "c"))) or None
     record.responsibility = clean(" ".join(fld.get_subfields("c"))) or None
 
 
@@ -69,7 +69,7 @@ def _title_pieces(fld: pymarc.Field) -> list[Piece]:
 
 # 245 subfields of the title, as the LoC crosswalk's Title: title $a, remainder $b, form
 # $k, inclusive and bulk dates $f/$g (an archival title: "Papers, 1900-1950"), part $n/$p
-_TITLE_CODES = ("a", "b", "k", "f", "g", "n", "p")
+_TITLE_CODES = "abkfgnp"
 
 
 def _isbd(pieces: list[Piece], leave_out: str = "") -> str:

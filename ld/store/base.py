@@ -109,8 +109,8 @@ class Store(ABC):
         or None where there is no such place (remote servers, readers).
 
         The store deletes it before any write of records or update, so whoever
-        keeps state there takes it (removes the file) before writing and saves
-        it after: a file found there is never behind the records.
+        keeps state there reads it before writing and saves it after: a file
+        found there is never behind the records.
         """
         return None
 

@@ -40,6 +40,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from ld.atomic import fsync_dir
 from ld.errors import BadRequest, StoreError
 from ld.priority import lower_compactions
 from ld.store import snapshots
@@ -48,7 +49,6 @@ from ld.store.base import RecordGraph, WriteResult
 from ld.store.compaction import EVERYTHING, CompactionLog
 from ld.store.convert import named, record_quads
 from ld.store.embedded_journal import JournalledWrites
-from ld.store.journal import fsync_dir
 from ld.store.lock import StoreLock
 from ld.store.oxstore import OxigraphReads
 from ld.store.stale_renders import StaleRenders
@@ -76,7 +76,7 @@ class EmbeddedStore(JournalledWrites, OxigraphReads):
     def _claim(self, purpose: str | None) -> StoreLock:
         """Create the store directory and take its writer's lock."""
         try:
-            self.root.mkdir(parents=True, exist_ok=True)
+            (self.root / DERIVED).mkdir(parents=True, exist_ok=True)
             return StoreLock(self.root, purpose)
         except OSError as exc:
             raise StoreError(f"cannot use {self.root} as a store: {exc}",
@@ -212,7 +212,6 @@ class EmbeddedStore(JournalledWrites, OxigraphReads):
             self._written(EVERYTHING)
 
     def derived_path(self, name: str) -> Path:
-        (self.root / DERIVED).mkdir(exist_ok=True)
         return self.root / DERIVED / name
 
     def _drop_derived(self) -> None:
@@ -220,7 +219,7 @@ class EmbeddedStore(JournalledWrites, OxigraphReads):
         (see :meth:`ld.store.base.Store.derived_path`). Its files are gone while
         a load that keeps them runs, so this is one look at an empty directory."""
         directory = self.root / DERIVED
-        stale = [p for p in directory.iterdir() if p.is_file()] if directory.is_dir() else []
+        stale = [p for p in directory.iterdir() if p.is_file()]
         for path in stale:
             path.unlink(missing_ok=True)
         if stale:  # the deletion reaches the disk before the write does

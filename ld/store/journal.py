@@ -30,6 +30,8 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from ld.atomic import fsync_dir
+
 MAGIC = "#ldpub-journal 1\n"
 _GRAPH = "#graph <"
 
@@ -98,12 +100,3 @@ def read_graphs(path: Path) -> tuple[str, ...]:
                 break
             graphs.append(line[len(_GRAPH):].rstrip().removesuffix(">"))
     return tuple(graphs)
-
-
-def fsync_dir(directory: Path) -> None:
-    """Make a rename or unlink in ``directory`` survive power loss."""
-    fd = os.open(directory, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)

@@ -35,6 +35,8 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from ld.atomic import fsync_dir
+
 GRACE_SECONDS = 300.0
 KEEP = 2
 POINTER = "CURRENT"
@@ -119,11 +121,7 @@ def _write_pointer(root: Path, name: str) -> None:
         f.flush()
         os.fsync(f.fileno())
     os.replace(tmp, root / POINTER)
-    fd = os.open(root, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
+    fsync_dir(root)
 
 
 def prune(root: Path, grace: float = GRACE_SECONDS) -> list[str]:
